@@ -1,0 +1,77 @@
+"""Top-1 / top-5 of the code search on the query sets of tests/data (prints a Markdown table).
+
+A result is a hit when its code starts with one of the expected codes; the category columns compare
+3-character categories only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from coding_assistant.terminology.loader import default_terminology
+
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+SETS = {
+    "coder queries (tests/data/search_queries.csv)": (DATA / "search_queries.csv", "query", "kind"),
+    "clinical wordings (tests/data/search_clinical_wordings.csv)": (
+        DATA / "search_clinical_wordings.csv",
+        "wording",
+        "specialty",
+    ),
+}
+
+
+def rank_of_hit(codes: list[str], expected: list[str], category: bool) -> int | None:
+    for rank, code in enumerate(codes, start=1):
+        if category:
+            if any(code[:3] == e[:3] for e in expected):
+                return rank
+        elif any(code.startswith(e) for e in expected):
+            return rank
+    return None
+
+
+def evaluate(path: Path, query_column: str, group_column: str, show_misses: bool) -> dict[str, float]:
+    index = default_terminology().index
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    totals: dict[str, float] = defaultdict(float)
+    by_group: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for row in rows:
+        expected = row["expected"].split()
+        codes = [r.code for r in index.search(row[query_column], limit=10)]
+        exact = rank_of_hit(codes, expected, category=False)
+        cat = rank_of_hit(codes, expected, category=True)
+        totals["top1"] += exact == 1
+        totals["top5"] += exact is not None and exact <= 5
+        totals["cat_top1"] += cat == 1
+        totals["cat_top5"] += cat is not None and cat <= 5
+        by_group[row[group_column]][0] += 1
+        by_group[row[group_column]][1] += cat is not None and cat <= 5
+        if show_misses and (cat is None or cat > 5):
+            print(f"MISS {row[query_column]!r} expected {expected} got {codes[:5]}", file=sys.stderr)
+    n = len(rows)
+    return {"n": n, **{k: v / n for k, v in totals.items()}}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--misses", action="store_true", help="print the queries missed at category top-5")
+    args = parser.parse_args()
+    print("| query set | n | top-1 | top-5 | category top-1 | category top-5 |")
+    print("|---|---|---|---|---|---|")
+    for name, (path, column, group) in SETS.items():
+        if not path.exists():
+            continue
+        m = evaluate(path, column, group, args.misses)
+        print(
+            f"| {name} | {m['n']} | {m['top1']:.3f} | {m['top5']:.3f} | {m['cat_top1']:.3f} | {m['cat_top5']:.3f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,3 @@
+from coding_assistant.cli import app
+
+app(prog_name="coding-assistant")

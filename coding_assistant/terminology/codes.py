@@ -1,0 +1,111 @@
+"""CIM-10 code normalisation: the ATIH writes codes without dots, upper case, no dagger/asterisk mark."""
+
+from __future__ import annotations
+
+import re
+
+from coding_assistant.errors import CodeValidationError
+
+# Marks that letters and coders append to codes: dagger (aetiology) and asterisk (manifestation),
+# sometimes typed as "+" or "!" (the WHO's "optional additional code" mark).
+_TRAILING_MARKS = "†‡*!+"
+# ATIH codes: a letter, two digits, then up to 3 characters; "+" appears inside a few FR codes (B24+0).
+_CODE_RE = re.compile(r"^[A-Z][0-9]{2}[0-9A-Z+]{0,4}$")
+_CODE_LIKE_RE = re.compile(r"^\s*[A-Za-z]\s*\d{1,2}(?:\s*[.,]?\s*[0-9A-Za-z+]{0,4})?\s*[†‡*!+]?\s*$")
+
+
+def cim10_prefix(text: str) -> str | None:
+    """The ATIH form of a text shaped like a (possibly partial) CIM-10 code ('i21.1' -> 'I211', 'e1' -> 'E1'),
+    or None when the text is not shaped like one."""
+    if not _CODE_LIKE_RE.match(text):
+        return None
+    cleaned = re.sub(r"[\s.,]", "", text.strip().upper())
+    return cleaned.rstrip(_TRAILING_MARKS) or None
+
+
+def normalise_code(raw: str) -> str:
+    """Return the ATIH form of a CIM-10 code ('i21.1 ' -> 'I211', 'G01*' -> 'G01').
+
+    Raises CodeValidationError naming the reason when the text cannot be a CIM-10 code.
+    Whether the code exists is the terminology's business (`Terminology.validate`).
+    """
+    if raw is None:
+        raise CodeValidationError("empty code")
+    text = str(raw).strip().upper()
+    while text and text[-1] in _TRAILING_MARKS:
+        text = text[:-1].rstrip()
+    text = re.sub(r"[\s.,]", "", text)
+    if not text:
+        raise CodeValidationError(f"empty code {raw!r}")
+    if not text[0].isalpha():
+        raise CodeValidationError(f"malformed code {raw!r}: a CIM-10 code starts with a letter")
+    if len(text) < 3:
+        raise CodeValidationError(f"malformed code {raw!r}: a CIM-10 code has at least 3 characters")
+    if len(text) > 7:
+        raise CodeValidationError(f"malformed code {raw!r}: more than 7 characters")
+    if not _CODE_RE.match(text):
+        raise CodeValidationError(
+            f"malformed code {raw!r}: expected a letter, two digits and up to four more characters"
+        )
+    return text
+
+
+def chapter_of(code: str) -> str:
+    """Roman numeral of the CIM-10 chapter holding a code (from its first three characters)."""
+    key = code[:3]
+    for start, end, chapter in _CHAPTERS:
+        if start <= key <= end:
+            return chapter
+    return ""
+
+
+# CIM-10 chapters (WHO ICD-10, as used by the ATIH), as inclusive 3-character ranges.
+_CHAPTERS: tuple[tuple[str, str, str], ...] = (
+    ("A00", "B99", "I"),
+    ("C00", "D48", "II"),
+    ("D50", "D89", "III"),
+    ("E00", "E90", "IV"),
+    ("F00", "F99", "V"),
+    ("G00", "G99", "VI"),
+    ("H00", "H59", "VII"),
+    ("H60", "H95", "VIII"),
+    ("I00", "I99", "IX"),
+    ("J00", "J99", "X"),
+    ("K00", "K93", "XI"),
+    ("L00", "L99", "XII"),
+    ("M00", "M99", "XIII"),
+    ("N00", "N99", "XIV"),
+    ("O00", "O99", "XV"),
+    ("P00", "P96", "XVI"),
+    ("Q00", "Q99", "XVII"),
+    ("R00", "R99", "XVIII"),
+    ("S00", "T98", "XIX"),
+    ("V01", "Y98", "XX"),
+    ("Z00", "Z99", "XXI"),
+    ("U00", "U99", "XXII"),
+)
+
+CHAPTER_TITLES: dict[str, str] = {
+    "I": "Maladies infectieuses et parasitaires",
+    "II": "Tumeurs",
+    "III": "Maladies du sang et du système immunitaire",
+    "IV": "Maladies endocriniennes, nutritionnelles et métaboliques",
+    "V": "Troubles mentaux et du comportement",
+    "VI": "Maladies du système nerveux",
+    "VII": "Maladies de l'œil et de ses annexes",
+    "VIII": "Maladies de l'oreille et de l'apophyse mastoïde",
+    "IX": "Maladies de l'appareil circulatoire",
+    "X": "Maladies de l'appareil respiratoire",
+    "XI": "Maladies de l'appareil digestif",
+    "XII": "Maladies de la peau et du tissu cellulaire sous-cutané",
+    "XIII": "Maladies du système ostéo-articulaire",
+    "XIV": "Maladies de l'appareil génito-urinaire",
+    "XV": "Grossesse, accouchement et puerpéralité",
+    "XVI": "Affections de la période périnatale",
+    "XVII": "Malformations congénitales",
+    "XVIII": "Symptômes et résultats anormaux",
+    "XIX": "Lésions traumatiques et empoisonnements",
+    "XX": "Causes externes de morbidité",
+    "XXI": "Facteurs influant sur l'état de santé",
+    "XXII": "Codes d'utilisation particulière",
+}

@@ -1,0 +1,209 @@
+"""Load the configured terminology and its search index, through a compact on-disk cache.
+
+The first load parses the source and builds the index (a few seconds); later loads read one pickle keyed
+by the content hash of every input file, so a new yearly table or an edited lexicon rebuilds it.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from coding_assistant import __version__
+from coding_assistant.config import Settings, get_settings
+from coding_assistant.errors import TerminologyFileError
+from coding_assistant.terminology.ccam import CcamAct, ccam_prefix, read_ccam
+from coding_assistant.terminology.lexicon import LexiconEntry, read_lexicon
+from coding_assistant.terminology.model import CodeEntry, Terminology
+from coding_assistant.terminology.search import IndexedCode, SearchIndex
+from coding_assistant.terminology.sources import (
+    EDSNLP_TABLE_VERSION,
+    edsnlp_table_bytes,
+    read_atih_txt,
+    read_claml,
+    read_edsnlp_table,
+)
+from coding_assistant.text.normalize import normalise_text
+
+logger = logging.getLogger(__name__)
+
+# Bump when the pickled structures change shape.
+CACHE_FORMAT = 3
+
+
+@dataclass
+class LoadedTerminology:
+    terminology: Terminology
+    lexicon: list[LexiconEntry]
+    index: SearchIndex
+
+
+def _digest(*parts: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()[:20]
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise TerminologyFileError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+
+
+def _source_bytes(settings: Settings) -> bytes:
+    if settings.terminology_source == "edsnlp":
+        return edsnlp_table_bytes()
+    if settings.terminology_path is None:
+        raise TerminologyFileError(
+            f"terminology source {settings.terminology_source!r} needs CODING_ASSISTANT_TERMINOLOGY_PATH"
+        )
+    return _read_bytes(settings.terminology_path)
+
+
+def _read_entries(settings: Settings) -> tuple[list[CodeEntry], str]:
+    if settings.terminology_source == "edsnlp":
+        return read_edsnlp_table(), EDSNLP_TABLE_VERSION
+    assert settings.terminology_path is not None
+    if settings.terminology_source == "atih":
+        return read_atih_txt(
+            settings.terminology_path
+        ), f"ATIH LIBCIM10MULTI ({settings.terminology_path.name})"
+    return read_claml(settings.terminology_path), f"ATIH ClaML ({settings.terminology_path.name})"
+
+
+def expansions_from_lexicon(lexicon: list[LexiconEntry]) -> dict[str, list[str]]:
+    """Normalised term -> normalised expansions, for query rewriting."""
+    expansions: dict[str, list[str]] = {}
+    for entry in lexicon:
+        term, expansion = normalise_text(entry.term), normalise_text(entry.expansion)
+        if term and expansion and term != expansion:
+            expansions.setdefault(term, []).append(expansion)
+    return expansions
+
+
+def build_cim10_index(terminology: Terminology, lexicon: list[LexiconEntry]) -> SearchIndex:
+    extra: dict[str, list[str]] = {}
+    for entry in lexicon:
+        for code in entry.codes:
+            extra.setdefault(code, []).extend([entry.term, entry.expansion])
+    indexed = [
+        IndexedCode(
+            code=entry.code,
+            label=entry.label,
+            codable=entry.codable,
+            wordings=[entry.label, *entry.synonyms, *extra.get(entry.code, [])],
+            parent=entry.parent,
+            children=entry.children,
+        )
+        for entry in terminology
+        if not entry.deleted
+    ]
+    return SearchIndex(indexed, expansions_from_lexicon(lexicon))
+
+
+def build_ccam_index(acts: dict[str, CcamAct], lexicon: list[LexiconEntry]) -> SearchIndex:
+    indexed = [
+        IndexedCode(
+            code=act.code, label=act.label, codable=not act.end_date, wordings=[act.label, act.short_label]
+        )
+        for act in acts.values()
+    ]
+    return SearchIndex(indexed, expansions_from_lexicon(lexicon), code_prefix=ccam_prefix)
+
+
+def _cache_path(settings: Settings, kind: str, key: str) -> Path:
+    return Path(settings.cache_dir) / f"{kind}-{key}.pickle"
+
+
+def _read_cache(path: Path) -> object | None:
+    # Unpickling allocates ~10^6 objects: the cyclic GC would walk the growing heap again and again
+    # (seconds, not milliseconds, in a process that already holds a large heap).
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # a corrupt or foreign cache is rebuilt, never fatal
+        logger.warning("ignoring unreadable terminology cache %s (%s)", path, type(exc).__name__)
+        return None
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _write_cache(path: Path, value: object) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False, suffix=".tmp") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(handle.name, path)  # atomic: a concurrent reader sees the old file or the new one
+    except OSError as exc:
+        logger.warning("cannot write terminology cache %s (%s); continuing without it", path, exc)
+
+
+def load(settings: Settings | None = None, use_cache: bool = True) -> LoadedTerminology:
+    """The CIM-10 FR terminology, the lexicon and the search index for these settings."""
+    settings = settings or get_settings()
+    lexicon_bytes = _read_bytes(settings.lexicon_path)
+    key = _digest(
+        f"{CACHE_FORMAT}|{__version__}|{settings.terminology_source}|{settings.terminology_year}".encode(),
+        _source_bytes(settings),
+        lexicon_bytes,
+    )
+    path = _cache_path(settings, "cim10", key)
+    if use_cache:
+        cached = _read_cache(path)
+        if isinstance(cached, LoadedTerminology):
+            return cached
+    entries, version = _read_entries(settings)
+    if settings.terminology_year:
+        version = f"{version} {settings.terminology_year}"
+    terminology = Terminology(entries, source=settings.terminology_source, version=version)
+    known = {entry.code for entry in terminology}
+    lexicon = read_lexicon(
+        settings.lexicon_path, known_codes=known if settings.terminology_source != "claml" else None
+    )
+    loaded = LoadedTerminology(terminology, lexicon, build_cim10_index(terminology, lexicon))
+    if use_cache:
+        _write_cache(path, loaded)
+    return loaded
+
+
+def load_ccam_index(
+    settings: Settings | None = None, use_cache: bool = True
+) -> tuple[dict[str, CcamAct], SearchIndex]:
+    settings = settings or get_settings()
+    directory = Path(settings.ccam_dir)
+    key = _digest(
+        f"{CACHE_FORMAT}|{__version__}".encode(),
+        _read_bytes(directory / "ccam_actes.csv"),
+        _read_bytes(directory / "ccam_code_activite_phase_dernier_tarif.csv"),
+        _read_bytes(settings.lexicon_path),
+    )
+    path = _cache_path(settings, "ccam", key)
+    if use_cache:
+        cached = _read_cache(path)
+        if isinstance(cached, tuple) and len(cached) == 2:
+            return cached  # type: ignore[return-value]
+    acts = read_ccam(directory)
+    result = (acts, build_ccam_index(acts, read_lexicon(settings.lexicon_path)))
+    if use_cache:
+        _write_cache(path, result)
+    return result
+
+
+@lru_cache(maxsize=1)
+def default_terminology() -> LoadedTerminology:
+    """The process-wide terminology for the environment's settings (loaded once)."""
+    return load(get_settings())

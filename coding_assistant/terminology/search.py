@@ -1,0 +1,393 @@
+"""Fast, typo-tolerant, abbreviation-aware search over code labels (CIM-10 FR or CCAM).
+
+How a query is answered:
+1. A query shaped like a code ('i21.1', 'E11') lists that code and its descendants, codable first.
+2. Otherwise the query is normalised (accents, case, punctuation), rewritten through the clinical lexicon
+   (each abbreviation or synonym span gives a variant with its expansion), and cut into Snowball stems.
+3. Each query stem is matched against the index vocabulary exactly, by prefix (truncated typing, French
+   morphology the stemmer misses) and by edit distance (typos), each match with a similarity.
+4. Every wording of every code (ATIH label, ClaML inclusion term, lexicon term and expansion) is scored by
+   how much of the query it covers and how much of it the query covers, both weighted by IDF; a code keeps
+   its best wording. The sparse wording x stem matrix makes this a few vector operations per stem.
+5. A matched category passes its score to its codable descendants (a category is never codable), and
+   the best candidates are re-ranked with a rapidfuzz similarity on the whole wording.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import product
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from scipy import sparse
+
+from coding_assistant.errors import QueryError
+from coding_assistant.terminology.codes import cim10_prefix
+from coding_assistant.text.normalize import STOPWORDS, normalise_text, stem
+
+MAX_QUERY_CHARS = 500
+MAX_VARIANTS = 8
+MAX_PREFIX_MATCHES = 40
+MIN_SCORE = 0.2
+
+# Similarity given to a vocabulary stem that matches a query stem other than exactly.
+PREFIX_SIMILARITY = 0.9
+SHARED_PREFIX_SIMILARITY = 0.8
+FUZZY_MIN_RATIO = 80.0
+FUZZY_SIMILARITY_SCALE = 0.95
+# Numbers (values, stages without their word) and qualifiers that every specialty uses (side, severity,
+# course) weigh less than the words that name the disease: "escarre sacrée stade 4" is about the escarre.
+NUMBER_WEIGHT = 0.3
+QUALIFIER_WEIGHT = 0.3
+QUALIFIER_STEMS = frozenset(
+    stem(word)
+    for word in [
+        "droit",
+        "droite",
+        "droits",
+        "droites",
+        "gauche",
+        "gauches",
+        "bilateral",
+        "bilaterale",
+        "bilaterales",
+        "bilateraux",
+        "severe",
+        "moderee",
+        "modere",
+        "leger",
+        "legere",
+        "grave",
+        "majeur",
+        "mineur",
+        "important",
+        "importante",
+        "recidivant",
+        "recidivante",
+        "recent",
+        "recente",
+        "ancien",
+        "ancienne",
+        "initial",
+        "initiale",
+        "symptomatique",
+        "asymptomatique",
+        "type",
+        "stade",
+        "grade",
+        "lobe",
+    ]
+)
+# How much of a category's score its codable descendants inherit, and what a non-codable code keeps:
+# a coder wants the codable code first, the category right after.
+INHERITED_SHARE = 0.97
+NON_CODABLE_SHARE = 0.93
+# F-beta of (query coverage, wording coverage): a query that is fully found matters more than a
+# wording that is fully used (labels are long, queries short).
+BETA = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    code: str
+    label: str
+    score: float
+    codable: bool
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "label": self.label,
+            "score": round(self.score, 4),
+            "codable": self.codable,
+        }
+
+
+@dataclass(slots=True)
+class IndexedCode:
+    """What the index needs to know about a code."""
+
+    code: str
+    label: str
+    codable: bool
+    wordings: list[str]
+    parent: str | None = None
+    children: list[str] = field(default_factory=list)
+
+
+class SearchIndex:
+    """An immutable search index; build it once (it is cached on disk by the loader) and query it often."""
+
+    def __init__(
+        self,
+        codes: Sequence[IndexedCode],
+        expansions: dict[str, list[str]],
+        code_prefix: Callable[[str], str | None] = cim10_prefix,
+    ) -> None:
+        self.code_prefix = code_prefix
+        self.codes = [c.code for c in codes]
+        self.labels = [c.label for c in codes]
+        self.codable = np.array([c.codable for c in codes], dtype=bool)
+        self.position = {code: i for i, code in enumerate(self.codes)}
+        self.children = [[self.position[ch] for ch in c.children if ch in self.position] for c in codes]
+        self.sorted_codes = sorted(self.codes)
+
+        wording_code: list[int] = []
+        wording_text: list[str] = []
+        wording_stems: list[list[str]] = []
+        for i, entry in enumerate(codes):
+            seen: set[str] = set()
+            for wording in entry.wordings:
+                text = normalise_text(wording)
+                if not text or text in seen:
+                    continue
+                seen.add(text)
+                wording_code.append(i)
+                wording_text.append(text)
+                wording_stems.append(sorted({stem(w) for w in text.split() if w not in STOPWORDS}))
+        self.wording_code = np.array(wording_code, dtype=np.int32)
+        self.wording_text = wording_text
+        # Wordings are grouped by code, in code order: reduceat over these starts gives a per-code max.
+        self.code_starts = np.searchsorted(self.wording_code, np.arange(len(codes)))
+        self.has_wording = np.bincount(self.wording_code, minlength=len(codes)) > 0
+
+        vocabulary = sorted({s for stems_ in wording_stems for s in stems_})
+        self.vocabulary = vocabulary
+        self.stem_id = {s: j for j, s in enumerate(vocabulary)}
+        rows = [r for r, stems_ in enumerate(wording_stems) for _ in stems_]
+        cols = [self.stem_id[s] for stems_ in wording_stems for s in stems_]
+        matrix = sparse.csc_matrix(
+            (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(wording_text), len(vocabulary))
+        )
+        document_frequency = np.diff(matrix.indptr)
+        self.idf = np.log(1 + len(wording_text) / (1 + document_frequency)).astype(np.float32)
+        self.matrix = matrix
+        self.wording_mass = np.asarray(matrix @ self.idf).ravel().astype(np.float32)
+        self.by_length = {}  # stems grouped by length, for edit-distance look-ups in a narrow band
+        for s in vocabulary:
+            self.by_length.setdefault(len(s), []).append(s)
+
+        self.expansions = {key: list(dict.fromkeys(values)) for key, values in expansions.items()}
+        self.max_expansion_words = max((len(k.split()) for k in self.expansions), default=0)
+
+    # --- public API -----------------------------------------------------------------------------
+    def search(self, query: str, limit: int = 10) -> list[SearchResult]:
+        """The best codes for a query, best first; codable codes before the categories they refine."""
+        if query is None or not query.strip():
+            raise QueryError("empty query")
+        if len(query) > MAX_QUERY_CHARS:
+            raise QueryError(f"query too long ({len(query)} characters; at most {MAX_QUERY_CHARS})")
+        if limit < 1:
+            raise QueryError(f"limit must be at least 1, got {limit}")
+        prefix = self.code_prefix(query)
+        if prefix:
+            results = self._search_code(prefix, limit)
+            if results:
+                return results
+        return self._search_text(query, limit)
+
+    def search_many(self, queries: Iterable[str], limit: int = 10) -> list[list[SearchResult]]:
+        return [self.search(q, limit) for q in queries]
+
+    # --- code prefixes ----------------------------------------------------------------------------
+    def _search_code(self, prefix: str, limit: int) -> list[SearchResult]:
+        start = bisect.bisect_left(self.sorted_codes, prefix)
+        matched: list[str] = []
+        for code in self.sorted_codes[start:]:
+            if not code.startswith(prefix):
+                break
+            matched.append(code)
+        if not matched:
+            return []
+        # Exact code first if codable, then codable descendants in code order, then the categories.
+        ordered = sorted(matched, key=lambda c: (not self.codable[self.position[c]], c != prefix, c))
+        results = []
+        for code in ordered[:limit]:
+            i = self.position[code]
+            score = 1.0 if code == prefix else 0.95 - 0.01 * (len(code) - len(prefix))
+            if not self.codable[i]:
+                score *= NON_CODABLE_SHARE
+            results.append(SearchResult(code, self.labels[i], score, bool(self.codable[i])))
+        return results
+
+    # --- text -----------------------------------------------------------------------------------
+    def variants(self, query: str) -> list[str]:
+        """The normalised query and its rewritings through the lexicon (abbreviations, synonyms)."""
+        words = normalise_text(query).split()
+        options: list[list[str]] = []
+        i = 0
+        while i < len(words):
+            for n in range(min(self.max_expansion_words, len(words) - i), 0, -1):
+                key = " ".join(words[i : i + n])
+                if key in self.expansions:
+                    options.append([key, *self.expansions[key]])
+                    i += n
+                    break
+            else:
+                options.append([words[i]])
+                i += 1
+        variants: list[str] = []
+        for combination in product(*options):
+            variants.append(" ".join(combination))
+            if len(variants) >= MAX_VARIANTS:
+                break
+        return variants
+
+    def _stem_matches(self, query_stem: str) -> tuple[np.ndarray, np.ndarray]:
+        """Vocabulary ids matching one query stem, with their similarity."""
+        exact = self.stem_id.get(query_stem)
+        if exact is not None and (len(query_stem) < 5 or not query_stem.isalpha()):
+            return np.array([exact]), np.array([1.0], dtype=np.float32)
+        matches: dict[int, float] = {}
+        if exact is not None:
+            matches[exact] = 1.0
+        if query_stem.isalpha() and len(query_stem) >= 3:
+            # Truncated typing: the vocabulary stem extends the query stem ('insuf' -> 'insuffis').
+            for candidate in self._stems_with_prefix(query_stem):
+                matches.setdefault(self.stem_id[candidate], PREFIX_SIMILARITY)
+        if query_stem.isalpha() and len(query_stem) >= 6:
+            # French derivations the stemmer keeps apart share a long prefix
+            # ('sigmoidit'/'sigmoid', 'diverticulair'/'diverticulos', 'exacerbe'/'exacerb').
+            shared = max(5, len(query_stem) - 3)
+            for candidate in self._stems_with_prefix(query_stem[:shared]):
+                if len(candidate) <= len(query_stem) + 4:
+                    matches.setdefault(self.stem_id[candidate], SHARED_PREFIX_SIMILARITY)
+        if query_stem.isalpha() and len(query_stem) >= 4 and exact is None:
+            band = [
+                s for n in range(len(query_stem) - 2, len(query_stem) + 3) for s in self.by_length.get(n, ())
+            ]
+            for candidate, ratio, _ in process.extract(
+                query_stem, band, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_RATIO, limit=5
+            ):
+                similarity = ratio / 100 * FUZZY_SIMILARITY_SCALE
+                j = self.stem_id[candidate]
+                if similarity > matches.get(j, 0.0):
+                    matches[j] = similarity
+        if not matches:
+            return np.array([], dtype=np.int64), np.array([], dtype=np.float32)
+        ids = np.fromiter(matches.keys(), dtype=np.int64, count=len(matches))
+        sims = np.fromiter(matches.values(), dtype=np.float32, count=len(matches))
+        return ids, sims
+
+    def _stems_with_prefix(self, prefix: str) -> list[str]:
+        """Vocabulary stems that start with a prefix (itself excluded), shortest first, at most a few dozen."""
+        start = bisect.bisect_left(self.vocabulary, prefix)
+        found: list[str] = []
+        for candidate in self.vocabulary[start : start + 4000]:
+            if not candidate.startswith(prefix):
+                break
+            if candidate != prefix:
+                found.append(candidate)
+        found.sort(key=len)
+        return found[:MAX_PREFIX_MATCHES]
+
+    def _query_weight(self, query_stem: str, idf: float) -> float:
+        """Weight of a query word: numbers and qualifiers (side, severity) say little about the code."""
+        if not query_stem.isalpha():
+            return NUMBER_WEIGHT * idf
+        if query_stem in QUALIFIER_STEMS:
+            return QUALIFIER_WEIGHT * idf
+        return idf
+
+    def _score_variant(self, variant: str) -> np.ndarray:
+        """Score of every wording for one normalised query variant (F-beta of the two coverages)."""
+        query_stems = list(dict.fromkeys(stem(w) for w in variant.split() if w not in STOPWORDS))
+        n_wordings = len(self.wording_text)
+        matched_mass = np.zeros(n_wordings, dtype=np.float32)
+        query_mass = 0.0
+        unknown_weight = float(self.idf.max()) if len(self.idf) else 1.0
+        for query_stem in query_stems:
+            ids, sims = self._stem_matches(query_stem)
+            if len(ids) == 0:
+                query_mass += self._query_weight(query_stem, unknown_weight)
+                continue
+            weight = self._query_weight(query_stem, float(self.idf[ids[np.argmax(sims)]]))
+            query_mass += weight
+            cover = np.zeros(n_wordings, dtype=np.float32)
+            indptr, indices = self.matrix.indptr, self.matrix.indices
+            for j, similarity in zip(ids, sims, strict=True):
+                rows = indices[indptr[j] : indptr[j + 1]]
+                cover[rows] = np.maximum(cover[rows], similarity)
+            matched_mass += weight * cover
+        if query_mass == 0:
+            return matched_mass
+        recall = matched_mass / query_mass
+        precision = np.minimum(1.0, matched_mass / np.maximum(self.wording_mass, 1e-6))
+        beta2 = BETA * BETA
+        denominator = beta2 * precision + recall
+        with np.errstate(invalid="ignore", divide="ignore"):
+            f_beta = np.where(denominator > 0, (1 + beta2) * precision * recall / denominator, 0.0)
+        return f_beta.astype(np.float32)
+
+    def _search_text(self, query: str, limit: int) -> list[SearchResult]:
+        variants = self.variants(query)
+        wording_scores = np.zeros(len(self.wording_text), dtype=np.float32)
+        best_variant = np.zeros(len(self.wording_text), dtype=np.int16)
+        for k, variant in enumerate(variants):
+            scores = self._score_variant(variant)
+            better = scores > wording_scores
+            wording_scores[better] = scores[better]
+            best_variant[better] = k
+        code_scores = np.maximum.reduceat(wording_scores, self.code_starts[self.has_wording])
+        scores = np.zeros(len(self.codes), dtype=np.float32)
+        scores[self.has_wording] = code_scores
+
+        pool = max(limit * 5, 50)
+        top = np.argpartition(-scores, min(pool, len(scores) - 1))[:pool]
+        top = top[scores[top] >= MIN_SCORE * scores[top].max()] if scores[top].max() > 0 else top[:0]
+        candidates: dict[int, float] = {int(i): float(scores[i]) for i in top}
+        # A category is never codable: its codable descendants inherit its score.
+        for i in list(candidates):
+            if self.codable[i]:
+                continue
+            inherited = candidates[i] * INHERITED_SHARE
+            for child in self._codable_descendants(i):
+                own = float(scores[child])
+                candidates[child] = max(candidates.get(child, 0.0), max(own, inherited) + 0.01 * own)
+        reranked = self._rerank(candidates, variants, wording_scores, best_variant)
+        ranked = sorted(reranked.items(), key=lambda item: (-item[1], self.codes[item[0]]))
+        return [
+            SearchResult(self.codes[i], self.labels[i], min(1.0, score), bool(self.codable[i]))
+            for i, score in ranked[:limit]
+            if score > 0
+        ]
+
+    def _codable_descendants(self, i: int) -> list[int]:
+        result: list[int] = []
+        stack = list(self.children[i])
+        while stack:
+            child = stack.pop()
+            if self.codable[child]:
+                result.append(child)
+            stack.extend(self.children[child])
+        return result
+
+    def _rerank(
+        self,
+        candidates: dict[int, float],
+        variants: list[str],
+        wording_scores: np.ndarray,
+        best_variant: np.ndarray,
+    ) -> dict[int, float]:
+        """Blend the coverage score with a whole-string similarity of the code's best wording."""
+        reranked: dict[int, float] = {}
+        for i, score in candidates.items():
+            start = self.code_starts[i]
+            stop = (
+                start + int(np.sum(self.wording_code[start : start + 64] == i))
+                if self.has_wording[i]
+                else start
+            )
+            similarity = 0.0
+            if stop > start:
+                best = start + int(np.argmax(wording_scores[start:stop]))
+                variant = variants[int(best_variant[best])]
+                similarity = fuzz.token_set_ratio(variant, self.wording_text[best]) / 100
+            blended = 0.85 * score + 0.15 * similarity * min(1.0, score / 0.5)
+            if not self.codable[i]:
+                blended *= NON_CODABLE_SHARE
+            reranked[i] = blended
+        return reranked

@@ -1,0 +1,1 @@
+"""Text processing shared by search, matching and training."""

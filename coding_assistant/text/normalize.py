@@ -1,0 +1,95 @@
+"""Accent-, case- and punctuation-insensitive forms of French clinical text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "’": "'", "µ": "u"})
+# "ST+" / "ST-" (ECG segment) and "K+" carry meaning in their sign: keep it as a word.
+_SIGN_PLUS = re.compile(r"(?<=[0-9A-Za-z])\+")
+_SIGN_MINUS = re.compile(r"(?<=[A-Za-z])-(?=\s|$|[,;.)])")
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+# Function words that carry no meaning for retrieval. "sans" and "non" stay: they change a diagnosis.
+STOPWORDS = frozenset(
+    [
+        "a",
+        "au",
+        "aux",
+        "avec",
+        "c",
+        "ce",
+        "ces",
+        "d",
+        "dans",
+        "de",
+        "des",
+        "du",
+        "en",
+        "et",
+        "l",
+        "la",
+        "le",
+        "les",
+        "leur",
+        "lors",
+        "ou",
+        "par",
+        "pour",
+        "qu",
+        "que",
+        "qui",
+        "sa",
+        "se",
+        "ses",
+        "son",
+        "sur",
+        "un",
+        "une",
+        "y",
+        "chez",
+        "est",
+        "sont",
+        "cette",
+        "cet",
+    ]
+)
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def normalise_text(text: str) -> str:
+    """Lower case, no accents, signs spelt out, punctuation as spaces.
+
+    'SCA ST+ inférieur' -> 'sca st plus inferieur'
+    """
+    text = _SIGN_PLUS.sub(" plus ", text)
+    text = _SIGN_MINUS.sub(" moins ", text)
+    return _NON_WORD.sub(" ", strip_accents(text).lower()).strip()
+
+
+def tokens(text: str) -> list[str]:
+    """Normalised words, stopwords removed."""
+    return [word for word in normalise_text(text).split() if word not in STOPWORDS]
+
+
+_stemmer = snowballstemmer.stemmer("french")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """French Snowball stem of a normalised word; digits and short words are kept as they are."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    return _stemmer.stemWord(word)
+
+
+def stems(text: str) -> list[str]:
+    return [stem(word) for word in tokens(text)]

@@ -1,0 +1,99 @@
+import csv
+from pathlib import Path
+
+import pytest
+
+from coding_assistant.errors import QueryError
+
+DATA = Path(__file__).parent / "data"
+
+
+def codes(index, query, limit=10):
+    return [r.code for r in index.search(query, limit)]
+
+
+def test_issue_examples(index):
+    assert "J441" in codes(index, "bpco exacerbée", 3)
+    assert any(c.startswith("I211") for c in codes(index, "sca st+ inférieur", 5))
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "Insuffisance rénale aiguë",
+        "INSUFFISANCE RENALE AIGUE",
+        "insuffisance, rénale - aiguë !",
+        "insufisance renale aigue",
+    ],
+)
+def test_accent_case_punctuation_and_typo_insensitive(index, variant):
+    assert codes(index, variant, 3)[0].startswith("N17")
+
+
+def test_code_prefixes_list_codable_first(index):
+    results = index.search("i21.1", 10)
+    assert results[0].code.startswith("I211") and results[0].codable
+    assert [r.code for r in results if not r.codable] == ["I211"]
+    first_non_codable = next(i for i, r in enumerate(results) if not r.codable)
+    assert all(r.codable for r in results[:first_non_codable])
+    assert all(r.code.startswith("E11") for r in index.search("e11", 20))
+    assert index.search("Z51.1")[0].code == "Z511"
+
+
+def test_non_codable_categories_are_marked(index):
+    by_code = {r.code: r for r in index.search("I21", 200)}
+    assert by_code["I21"].codable is False
+    assert by_code["I2110"].codable is True
+
+
+def test_results_carry_labels_and_scores_in_order(index):
+    results = index.search("pneumopathie", 10)
+    scores = [r.score for r in results]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0 < s <= 1 for s in scores)
+    assert all(r.label for r in results)
+
+
+def test_abbreviation_aware(index):
+    assert codes(index, "HTA", 3)[0] == "I10"
+    assert any(c.startswith("I48") for c in codes(index, "ACFA", 3))
+
+
+def test_bad_queries(index):
+    with pytest.raises(QueryError, match="empty"):
+        index.search("   ")
+    with pytest.raises(QueryError, match="too long"):
+        index.search("a" * 10_240)
+
+
+def _hit_rank(found, expected, category=False):
+    for rank, code in enumerate(found, start=1):
+        if any((code[:3] == e[:3]) if category else code.startswith(e) for e in expected):
+            return rank
+    return None
+
+
+def _rows(name):
+    with (DATA / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_coder_queries_top5(index):
+    rows = _rows("search_queries.csv")
+    assert len(rows) >= 150
+    hits = 0
+    for row in rows:
+        rank = _hit_rank(codes(index, row["query"], 5), row["expected"].split())
+        hits += rank is not None
+    assert hits / len(rows) >= 0.9
+
+
+def test_clinical_wordings_category_top5(index):
+    # Wordings written apart from the lexicon and the search code: an estimate of behaviour on
+    # letters from outside the repository.
+    rows = _rows("search_clinical_wordings.csv")
+    hits = sum(
+        _hit_rank(codes(index, row["wording"], 5), row["expected"].split(), category=True) is not None
+        for row in rows
+    )
+    assert hits / len(rows) >= 0.75
