@@ -11,6 +11,9 @@ import csv
 import sys
 from collections import defaultdict
 from pathlib import Path
+from types import SimpleNamespace
+
+from rapidfuzz import fuzz, process, utils
 
 from coding_assistant.terminology.loader import default_terminology
 
@@ -35,8 +38,24 @@ def rank_of_hit(codes: list[str], expected: list[str], category: bool) -> int | 
     return None
 
 
-def evaluate(path: Path, query_column: str, group_column: str, show_misses: bool) -> dict[str, float]:
-    index = default_terminology().index
+class LabelBaseline:
+    """Plain rapidfuzz token_set_ratio over the ATIH labels of codable codes: the reference to beat."""
+
+    def __init__(self) -> None:
+        terminology = default_terminology().terminology
+        entries = [e for e in terminology if e.codable]
+        self.codes = [e.code for e in entries]
+        self.labels = [e.label for e in entries]
+
+    def search(self, query: str, limit: int) -> list[SimpleNamespace]:
+        found = process.extract(
+            query, self.labels, scorer=fuzz.token_set_ratio, processor=utils.default_process, limit=limit
+        )
+        return [SimpleNamespace(code=self.codes[i]) for _, _, i in found]
+
+
+def evaluate(path: Path, query_column: str, group_column: str, show_misses: bool, index=None) -> dict[str, float]:
+    index = index or default_terminology().index
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     totals: dict[str, float] = defaultdict(float)
@@ -61,17 +80,20 @@ def evaluate(path: Path, query_column: str, group_column: str, show_misses: bool
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--misses", action="store_true", help="print the queries missed at category top-5")
+    parser.add_argument("--baseline", action="store_true", help="also score plain rapidfuzz over ATIH labels")
     args = parser.parse_args()
-    print("| query set | n | top-1 | top-5 | category top-1 | category top-5 |")
-    print("|---|---|---|---|---|---|")
+    engines = [("coding-assistant", default_terminology().index)]
+    if args.baseline:
+        engines.append(("rapidfuzz token_set_ratio on labels", LabelBaseline()))
+    print("| query set | search | n | top-1 | top-5 | category top-1 | category top-5 |")
+    print("|---|---|---|---|---|---|---|")
     for name, (path, column, group) in SETS.items():
-        if not path.exists():
-            continue
-        m = evaluate(path, column, group, args.misses)
-        print(
-            f"| {name} | {m['n']} | {m['top1']:.3f} | {m['top5']:.3f} | {m['cat_top1']:.3f} | {m['cat_top5']:.3f} |"
-        )
-
+        for engine, index in engines:
+            m = evaluate(path, column, group, args.misses and engine == "coding-assistant", index)
+            print(
+                f"| {name} | {engine} | {m['n']} | {m['top1']:.3f} | {m['top5']:.3f} | {m['cat_top1']:.3f} "
+                f"| {m['cat_top5']:.3f} |"
+            )
 
 if __name__ == "__main__":
     main()

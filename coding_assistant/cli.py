@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from coding_assistant.errors import CodingAssistantError
+from coding_assistant.evaluation.command import evaluate_command
 
 app = typer.Typer(
     help="Proposes CIM-10 FR codes for PMSI hospital stays and helps DIM coders review them.",
@@ -27,6 +30,22 @@ def fail(message: str) -> None:
     raise typer.Exit(code=2)
 
 
+def _reporting_errors(command: Callable[..., None]) -> Callable[..., None]:
+    """Wrap a sub-command so that the user's mistakes print one line and exit 2 instead of a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: object, **kwargs: object) -> None:
+        try:
+            command(*args, **kwargs)
+        except CodingAssistantError as exc:
+            fail(str(exc))
+
+    return wrapper
+
+
+app.command("evaluate")(_reporting_errors(evaluate_command))
+
+
 def _index(ccam: bool):
     from coding_assistant.terminology.loader import default_terminology, load_ccam_index
 
@@ -37,18 +56,14 @@ def _index(ccam: bool):
 
 @terminology_app.command("search")
 def terminology_search(
-    query: Annotated[
-        str | None, typer.Argument(help="what to look for: words, abbreviations or a code prefix")
-    ] = None,
+    query: Annotated[str | None, typer.Argument(help="what to look for: words, abbreviations or a code prefix")] = None,
     queries: Annotated[
         Path | None,
         typer.Option("--queries", help="file with one query per line; writes one JSON line per query"),
     ] = None,
     limit: Annotated[int, typer.Option("--limit", "-k", min=1, max=200, help="results per query")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of a table")] = False,
-    ccam: Annotated[
-        bool, typer.Option("--ccam", help="search CCAM acts instead of CIM-10 FR diagnoses")
-    ] = False,
+    ccam: Annotated[bool, typer.Option("--ccam", help="search CCAM acts instead of CIM-10 FR diagnoses")] = False,
 ) -> None:
     """Search codes by label, synonym, abbreviation or code prefix (accent-, case- and typo-tolerant)."""
     if (query is None) == (queries is None):
@@ -57,23 +72,26 @@ def terminology_search(
         if queries is not None:
             lines = _read_query_lines(queries)
             index = _index(ccam)
-            out = sys.stdout
+            failed = 0
             for number, line in enumerate(lines, start=1):
+                # One bad line gets its own error (stderr, and in its output line) and never stops the others.
+                record: dict[str, object] = {"query": line, "results": []}
                 try:
-                    results = index.search(line, limit)
+                    record["results"] = [r.as_dict() for r in index.search(line, limit)]
                 except CodingAssistantError as exc:
-                    fail(f"{queries}:{number}: {exc}")
-                record = {"query": line, "results": [r.as_dict() for r in results]}
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                    failed += 1
+                    record["error"] = str(exc)
+                    typer.echo(f"error: {queries}:{number}: {exc}", err=True)
+                sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+            if failed:
+                raise typer.Exit(code=2)
             return
         assert query is not None
         results = _index(ccam).search(query, limit)
     except CodingAssistantError as exc:
         fail(str(exc))
     if as_json:
-        typer.echo(
-            json.dumps({"query": query, "results": [r.as_dict() for r in results]}, ensure_ascii=False)
-        )
+        typer.echo(json.dumps({"query": query, "results": [r.as_dict() for r in results]}, ensure_ascii=False))
         return
     if not results:
         typer.echo("no match")

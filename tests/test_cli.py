@@ -44,12 +44,16 @@ def test_bad_input_is_one_line_without_traceback(tmp_path):
         assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, result.stderr
 
 
-def test_queries_file_with_empty_line_names_the_line(tmp_path):
+def test_queries_file_bad_line_is_named_and_the_others_answered(tmp_path):
     queries = tmp_path / "q.txt"
     queries.write_text("hta\n\nbpco\n", encoding="utf-8")
     result = runner.invoke(app, ["terminology", "search", "--queries", str(queries)])
     assert result.exit_code == 2
     assert "q.txt:2: empty query" in result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["query"] for line in lines] == ["hta", "", "bpco"]
+    assert lines[0]["results"] and lines[2]["results"]
+    assert lines[1]["results"] == [] and "empty query" in lines[1]["error"]
 
 
 def test_show_code():

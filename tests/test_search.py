@@ -97,3 +97,16 @@ def test_clinical_wordings_category_top5(index):
         for row in rows
     )
     assert hits / len(rows) >= 0.75
+
+
+def test_function_words_are_acronyms_only_in_capitals(index):
+    assert not any("leucemie" in v for v in index.variants("chute à la maison"))
+    assert any("leucemie" in v for v in index.variants("rechute de LA"))
+    assert codes(index, "chute à la maison", 5)[0].startswith("W")
+
+
+def test_lexicon_expands_ambiguous_abbreviations_both_ways(index):
+    variants = index.variants("IRA")
+    assert any("renale" in v for v in variants) and any("respiratoire" in v for v in variants)
+    found = codes(index, "IRA", 10)
+    assert any(c.startswith("N17") for c in found) and any(c.startswith("J960") for c in found)

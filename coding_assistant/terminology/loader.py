@@ -35,7 +35,7 @@ from coding_assistant.text.normalize import normalise_text
 logger = logging.getLogger(__name__)
 
 # Bump when the pickled structures change shape.
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 
 
 @dataclass

@@ -22,6 +22,7 @@ from itertools import product
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 from scipy import sparse
 
 from coding_assistant.errors import QueryError
@@ -36,7 +37,6 @@ MIN_SCORE = 0.2
 # Similarity given to a vocabulary stem that matches a query stem other than exactly.
 PREFIX_SIMILARITY = 0.9
 SHARED_PREFIX_SIMILARITY = 0.8
-FUZZY_MIN_RATIO = 80.0
 FUZZY_SIMILARITY_SCALE = 0.95
 # Numbers (values, stages without their word) and qualifiers that every specialty uses (side, severity,
 # course) weigh less than the words that name the disease: "escarre sacrée stade 4" is about the escarre.
@@ -85,6 +85,8 @@ QUALIFIER_STEMS = frozenset(
 # a coder wants the codable code first, the category right after.
 INHERITED_SHARE = 0.97
 NON_CODABLE_SHARE = 0.93
+# Share of the final score given to the whole-string similarity of the best wording.
+RERANK_SHARE = 0.15
 # F-beta of (query coverage, wording coverage): a query that is fully found matters more than a
 # wording that is fully used (labels are long, queries short).
 BETA = 2.0
@@ -152,7 +154,11 @@ class SearchIndex:
         self.wording_text = wording_text
         # Wordings are grouped by code, in code order: reduceat over these starts gives a per-code max.
         self.code_starts = np.searchsorted(self.wording_code, np.arange(len(codes)))
-        self.has_wording = np.bincount(self.wording_code, minlength=len(codes)) > 0
+        self.code_stops = np.searchsorted(self.wording_code, np.arange(len(codes)), side="right")
+        self.has_wording = self.code_stops > self.code_starts
+        self.codable_descendants = {
+            i: self._walk_codable_descendants(i) for i in range(len(codes)) if not self.codable[i]
+        }
 
         vocabulary = sorted({s for stems_ in wording_stems for s in stems_})
         self.vocabulary = vocabulary
@@ -217,11 +223,18 @@ class SearchIndex:
     def variants(self, query: str) -> list[str]:
         """The normalised query and its rewritings through the lexicon (abbreviations, synonyms)."""
         words = normalise_text(query).split()
+        cased = normalise_text(query, keep_case=True).split()
+        if len(cased) != len(words):  # a character whose lower case splits differently: ignore case
+            cased = words
         options: list[list[str]] = []
         i = 0
         while i < len(words):
             for n in range(min(self.max_expansion_words, len(words) - i), 0, -1):
                 key = " ".join(words[i : i + n])
+                # An acronym that is also a French function word ('LA' leucémie aiguë, 'DE', 'OU') is an
+                # acronym only when written in capitals.
+                if n == 1 and key in STOPWORDS and not cased[i].isupper():
+                    continue
                 if key in self.expansions:
                     options.append([key, *self.expansions[key]])
                     i += n
@@ -255,14 +268,20 @@ class SearchIndex:
             for candidate in self._stems_with_prefix(query_stem[:shared]):
                 if len(candidate) <= len(query_stem) + 4:
                     matches.setdefault(self.stem_id[candidate], SHARED_PREFIX_SIMILARITY)
-        if query_stem.isalpha() and len(query_stem) >= 4 and exact is None:
+        if query_stem.isalpha() and len(query_stem) >= 5 and exact is None:
+            # Typos: one edit (transpositions count as one) up to 8 letters, two beyond. The similarity
+            # falls fast with the share of edited letters: a real word absent from the labels ('maison')
+            # must not pull towards its near-homographs ('main') as strongly as a typo does.
+            max_edits = 1 if len(query_stem) <= 8 else 2
             band = [
-                s for n in range(len(query_stem) - 2, len(query_stem) + 3) for s in self.by_length.get(n, ())
+                s
+                for n in range(len(query_stem) - max_edits, len(query_stem) + max_edits + 1)
+                for s in self.by_length.get(n, ())
             ]
-            for candidate, ratio, _ in process.extract(
-                query_stem, band, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_RATIO, limit=5
+            for candidate, distance, _ in process.extract(
+                query_stem, band, scorer=OSA.distance, score_cutoff=max_edits, limit=5
             ):
-                similarity = ratio / 100 * FUZZY_SIMILARITY_SCALE
+                similarity = FUZZY_SIMILARITY_SCALE * (1 - distance / len(query_stem)) ** 2
                 j = self.stem_id[candidate]
                 if similarity > matches.get(j, 0.0):
                     matches[j] = similarity
@@ -292,26 +311,38 @@ class SearchIndex:
             return QUALIFIER_WEIGHT * idf
         return idf
 
-    def _score_variant(self, variant: str) -> np.ndarray:
-        """Score of every wording for one normalised query variant (F-beta of the two coverages)."""
+    def _stem_coverage(self, query_stem: str) -> tuple[float, np.ndarray | None]:
+        """A query stem's weight and, per wording, the weighted similarity of its best-matching stem."""
+        ids, sims = self._stem_matches(query_stem)
+        if len(ids) == 0:
+            unknown_weight = float(self.idf.max()) if len(self.idf) else 1.0
+            return self._query_weight(query_stem, unknown_weight), None
+        # A stem found only approximately counts for less of the query, and so penalises less the
+        # wordings that miss it.
+        best = int(np.argmax(sims))
+        weight = self._query_weight(query_stem, float(self.idf[ids[best]]) * float(sims[best]))
+        cover = np.zeros(len(self.wording_text), dtype=np.float32)
+        indptr, indices = self.matrix.indptr, self.matrix.indices
+        for j, similarity in zip(ids, sims, strict=True):
+            rows = indices[indptr[j] : indptr[j + 1]]
+            cover[rows] = np.maximum(cover[rows], similarity)
+        return weight, weight * cover
+
+    def _score_variant(self, variant: str, coverage: dict[str, tuple[float, np.ndarray | None]]) -> np.ndarray:
+        """Score of every wording for one normalised query variant (F-beta of the two coverages).
+
+        `coverage` memoises each stem's coverage across the variants of one query.
+        """
         query_stems = list(dict.fromkeys(stem(w) for w in variant.split() if w not in STOPWORDS))
-        n_wordings = len(self.wording_text)
-        matched_mass = np.zeros(n_wordings, dtype=np.float32)
+        matched_mass = np.zeros(len(self.wording_text), dtype=np.float32)
         query_mass = 0.0
-        unknown_weight = float(self.idf.max()) if len(self.idf) else 1.0
         for query_stem in query_stems:
-            ids, sims = self._stem_matches(query_stem)
-            if len(ids) == 0:
-                query_mass += self._query_weight(query_stem, unknown_weight)
-                continue
-            weight = self._query_weight(query_stem, float(self.idf[ids[np.argmax(sims)]]))
+            if query_stem not in coverage:
+                coverage[query_stem] = self._stem_coverage(query_stem)
+            weight, weighted_cover = coverage[query_stem]
             query_mass += weight
-            cover = np.zeros(n_wordings, dtype=np.float32)
-            indptr, indices = self.matrix.indptr, self.matrix.indices
-            for j, similarity in zip(ids, sims, strict=True):
-                rows = indices[indptr[j] : indptr[j + 1]]
-                cover[rows] = np.maximum(cover[rows], similarity)
-            matched_mass += weight * cover
+            if weighted_cover is not None:
+                matched_mass += weighted_cover
         if query_mass == 0:
             return matched_mass
         recall = matched_mass / query_mass
@@ -326,8 +357,9 @@ class SearchIndex:
         variants = self.variants(query)
         wording_scores = np.zeros(len(self.wording_text), dtype=np.float32)
         best_variant = np.zeros(len(self.wording_text), dtype=np.int16)
+        coverage: dict[str, tuple[float, np.ndarray | None]] = {}
         for k, variant in enumerate(variants):
-            scores = self._score_variant(variant)
+            scores = self._score_variant(variant, coverage)
             better = scores > wording_scores
             wording_scores[better] = scores[better]
             best_variant[better] = k
@@ -344,9 +376,14 @@ class SearchIndex:
             if self.codable[i]:
                 continue
             inherited = candidates[i] * INHERITED_SHARE
-            for child in self._codable_descendants(i):
+            for child in self.codable_descendants[i]:
                 own = float(scores[child])
                 candidates[child] = max(candidates.get(child, 0.0), max(own, inherited) + 0.01 * own)
+        # Re-ranking moves a score by at most RERANK_SHARE: skip candidates that cannot reach the top `limit`.
+        if len(candidates) > limit:
+            kth = sorted(candidates.values(), reverse=True)[limit - 1]
+            floor = (1 - RERANK_SHARE) * kth * NON_CODABLE_SHARE
+            candidates = {i: v for i, v in candidates.items() if (1 - RERANK_SHARE) * v + RERANK_SHARE >= floor}
         reranked = self._rerank(candidates, variants, wording_scores, best_variant)
         ranked = sorted(reranked.items(), key=lambda item: (-item[1], self.codes[item[0]]))
         return [
@@ -355,7 +392,7 @@ class SearchIndex:
             if score > 0
         ]
 
-    def _codable_descendants(self, i: int) -> list[int]:
+    def _walk_codable_descendants(self, i: int) -> list[int]:
         result: list[int] = []
         stack = list(self.children[i])
         while stack:
@@ -375,18 +412,13 @@ class SearchIndex:
         """Blend the coverage score with a whole-string similarity of the code's best wording."""
         reranked: dict[int, float] = {}
         for i, score in candidates.items():
-            start = self.code_starts[i]
-            stop = (
-                start + int(np.sum(self.wording_code[start : start + 64] == i))
-                if self.has_wording[i]
-                else start
-            )
+            start, stop = int(self.code_starts[i]), int(self.code_stops[i])
             similarity = 0.0
             if stop > start:
-                best = start + int(np.argmax(wording_scores[start:stop]))
+                best = start if stop - start == 1 else start + int(np.argmax(wording_scores[start:stop]))
                 variant = variants[int(best_variant[best])]
                 similarity = fuzz.token_set_ratio(variant, self.wording_text[best]) / 100
-            blended = 0.85 * score + 0.15 * similarity * min(1.0, score / 0.5)
+            blended = (1 - RERANK_SHARE) * score + RERANK_SHARE * similarity * min(1.0, score / 0.5)
             if not self.codable[i]:
                 blended *= NON_CODABLE_SHARE
             reranked[i] = blended

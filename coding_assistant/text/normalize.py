@@ -13,6 +13,7 @@ _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß"
 _SIGN_PLUS = re.compile(r"(?<=[0-9A-Za-z])\+")
 _SIGN_MINUS = re.compile(r"(?<=[A-Za-z])-(?=\s|$|[,;.)])")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+_NON_WORD_ANY_CASE = re.compile(r"[^0-9a-zA-Z]+")
 
 # Function words that carry no meaning for retrieval. "sans" and "non" stay: they change a diagnosis.
 STOPWORDS = frozenset(
@@ -65,13 +66,15 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def normalise_text(text: str) -> str:
+def normalise_text(text: str, keep_case: bool = False) -> str:
     """Lower case, no accents, signs spelt out, punctuation as spaces.
 
     'SCA ST+ inférieur' -> 'sca st plus inferieur'
     """
     text = _SIGN_PLUS.sub(" plus ", text)
     text = _SIGN_MINUS.sub(" moins ", text)
+    if keep_case:
+        return _NON_WORD_ANY_CASE.sub(" ", strip_accents(text)).strip()
     return _NON_WORD.sub(" ", strip_accents(text).lower()).strip()
 
 
