@@ -13,6 +13,7 @@ import typer
 
 from coding_assistant.errors import CodingAssistantError
 from coding_assistant.evaluation.command import evaluate_command
+from coding_assistant.synth.command import synth_command
 
 app = typer.Typer(
     help="Proposes CIM-10 FR codes for PMSI hospital stays and helps DIM coders review them.",
@@ -44,6 +45,7 @@ def _reporting_errors(command: Callable[..., None]) -> Callable[..., None]:
 
 
 app.command("evaluate")(_reporting_errors(evaluate_command))
+app.command("synth")(_reporting_errors(synth_command))
 
 
 def _index(ccam: bool):

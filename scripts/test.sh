@@ -1,7 +1,21 @@
 #!/usr/bin/env bash
-# Quickstart, tests: set up with the dev extras, lint, then run the whole test suite.
+# Quickstart, tests: set up with the dev extras, lint, then run the whole test suite — on SQLite always,
+# and on PostgreSQL too (installed from Debian packages and started locally when it can be).
+# CODING_ASSISTANT_TEST_PG=URL uses an existing server instead; CODING_ASSISTANT_TEST_PG=none skips it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh dev
 .venv/bin/ruff check .
+if [ -z "${CODING_ASSISTANT_TEST_PG:-}" ]; then
+    if url="$(bash scripts/postgres_for_tests.sh | tail -n 1)" && [ -n "$url" ]; then
+        export CODING_ASSISTANT_TEST_PG="$url"
+    elif [ "${CI:-}" = "true" ]; then
+        echo "error: PostgreSQL could not be started for the store tests" >&2
+        exit 1
+    else
+        echo "warning: PostgreSQL unavailable; its store tests will be skipped" >&2
+    fi
+elif [ "$CODING_ASSISTANT_TEST_PG" = "none" ]; then
+    unset CODING_ASSISTANT_TEST_PG
+fi
 .venv/bin/python -m pytest "$@"

@@ -19,9 +19,9 @@ Definitions (every figure lies in [0, 1]; "gold" is the stay's DP + DR + DAS, wi
   precision 0) and averaged with equal weight. Macro F1 is the mean of the F1_c, not the F1 of the means.
 * **Recall@k / precision@k** on the ranking (every proposal in rank order, selected or not): for one stay
   hits@k = number of distinct codes (at the level) among the first k proposals that are in gold;
-  recall@k = hits@k / |gold|, precision@k = hits@k / k (k even when fewer than k proposals were made, the
-  usual convention, so a stay with 3 gold codes cannot exceed 3/k). Both are averaged over the stays that
-  have at least one gold code.
+  recall@k = hits@k / |gold|, precision@k = hits@k / min(k, number of proposals) — the precision of the
+  list a coder actually sees, so that proposing exactly the gold codes scores 1.0 and a stay with no
+  proposal scores 0. Both are averaged over the stays that have at least one gold code.
 * **Negation errors**: selected codes whose evidence list is non-empty and whose every evidence item is
   negated, hypothetical or about a relative (family); rate = errors / selected codes. A code without any
   evidence is not counted: nothing says it came from a negated mention.
@@ -206,7 +206,7 @@ def ranking_scores(pairs: Sequence[StayPair], level: str, ks: Sequence[int] = RA
             gold = truncated_set(pair.gold, level)
             hits = hits_at_k([p.code for p in pair.proposals], gold, k, level)
             recalls.append(ratio(hits, len(gold)))
-            precisions.append(hits / k)
+            precisions.append(ratio(hits, min(k, len(pair.proposals))))
         recall_at[k] = ratio(sum(recalls), len(judged))
         precision_at[k] = ratio(sum(precisions), len(judged))
     return RankingScores(recall_at=recall_at, precision_at=precision_at, stays=len(judged))

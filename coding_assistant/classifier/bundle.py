@@ -1,0 +1,115 @@
+"""The model bundle: a folder with model.onnx, labels.json, thresholds.json and card.json.
+
+Reading a bundle needs only the standard library and numpy, so that prediction never imports the
+training stack.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from coding_assistant.errors import CodingAssistantError
+
+MODEL_FILE = "model.onnx"
+LABELS_FILE = "labels.json"
+THRESHOLDS_FILE = "thresholds.json"
+CARD_FILE = "card.json"
+BUNDLE_FORMAT = 1
+
+
+class ModelBundleError(CodingAssistantError):
+    """A model folder that is missing, incomplete or inconsistent."""
+
+
+@dataclass
+class ModelBundle:
+    """What a predictor needs: the ONNX graph, one label per output, per-label thresholds and the card."""
+
+    path: Path
+    labels: list[str]
+    levels: list[str]  # "code" (full CIM-10 code) or "category" (3 characters), one per label
+    thresholds: np.ndarray
+    card: dict[str, Any]
+
+    @property
+    def model_file(self) -> Path:
+        return self.path / MODEL_FILE
+
+    @property
+    def name(self) -> str:
+        return str(self.card.get("name", self.path.name))
+
+    @property
+    def version(self) -> str:
+        return str(self.card.get("version", "unknown"))
+
+    @property
+    def backend(self) -> str:
+        return str(self.card.get("backend", "tfidf"))
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ModelBundleError(f"{path.parent}: not a model folder ({path.name} is missing)") from exc
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelBundleError(f"{path}: unreadable ({exc})") from exc
+
+
+def read_bundle(path: Path) -> ModelBundle:
+    """Read and check a model folder; errors name the folder and what is wrong."""
+    path = Path(path)
+    if not path.is_dir():
+        raise ModelBundleError(f"{path}: no such model folder (train one with `coding-assistant train`)")
+    card = _read_json(path / CARD_FILE)
+    labels_doc = _read_json(path / LABELS_FILE)
+    thresholds_doc = _read_json(path / THRESHOLDS_FILE)
+    if not (path / MODEL_FILE).is_file():
+        raise ModelBundleError(f"{path}: {MODEL_FILE} is missing")
+    if card.get("bundle_format") != BUNDLE_FORMAT:
+        raise ModelBundleError(f"{path}: bundle format {card.get('bundle_format')} is not {BUNDLE_FORMAT}")
+    labels = [entry["label"] for entry in labels_doc]
+    levels = [entry["level"] for entry in labels_doc]
+    thresholds = np.array([thresholds_doc[label] for label in labels], dtype=np.float32)
+    return ModelBundle(path=path, labels=labels, levels=levels, thresholds=thresholds, card=card)
+
+
+def _write_text_atomic(path: Path, text: str) -> None:
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as handle:
+        handle.write(text)
+    os.replace(handle.name, path)
+
+
+def write_bundle(
+    path: Path,
+    model_bytes: bytes,
+    labels: list[str],
+    levels: list[str],
+    thresholds: np.ndarray,
+    card: dict[str, Any],
+) -> ModelBundle:
+    """Write a bundle into `path` (created if needed); every file is replaced atomically, card last."""
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("wb", dir=path, delete=False, suffix=".tmp") as handle:
+        handle.write(model_bytes)
+    os.replace(handle.name, path / MODEL_FILE)
+    _write_text_atomic(
+        path / LABELS_FILE,
+        json.dumps([{"label": label, "level": level} for label, level in zip(labels, levels, strict=True)]),
+    )
+    _write_text_atomic(
+        path / THRESHOLDS_FILE,
+        json.dumps({label: round(float(t), 6) for label, t in zip(labels, thresholds, strict=True)}, indent=0),
+    )
+    card = {**card, "bundle_format": BUNDLE_FORMAT}
+    _write_text_atomic(path / CARD_FILE, json.dumps(card, indent=2, ensure_ascii=False))
+    return read_bundle(path)

@@ -1,0 +1,56 @@
+"""Which labels a model learns: codes and 3-character categories seen often enough in training."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from coding_assistant.schema import Stay
+
+CODE = "code"
+CATEGORY = "category"
+
+
+@dataclass(frozen=True)
+class LabelSet:
+    labels: list[str]
+    levels: list[str]
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def targets(self, stays: Sequence[Stay]) -> np.ndarray:
+        """A (stays, labels) 0/1 matrix: a stay has a code label if coded with it, a category label if
+        coded with any code of the category."""
+        position = {(level, label): j for j, (label, level) in enumerate(zip(self.labels, self.levels, strict=True))}
+        y = np.zeros((len(stays), len(self.labels)), dtype=np.int8)
+        for i, stay in enumerate(stays):
+            for code in stay.codes.all_codes() if stay.codes else ():
+                for key in ((CODE, code), (CATEGORY, code[:3])):
+                    j = position.get(key)
+                    if j is not None:
+                        y[i, j] = 1
+        return y
+
+
+def choose_labels(stays: Sequence[Stay], min_count: int) -> LabelSet:
+    """Codes and categories present in at least `min_count` training stays, most frequent first."""
+    codes: Counter[str] = Counter()
+    categories: Counter[str] = Counter()
+    for stay in stays:
+        if stay.codes is None:
+            continue
+        present = stay.codes.all_codes()
+        codes.update(set(present))
+        categories.update({code[:3] for code in present})
+    labels: list[str] = []
+    levels: list[str] = []
+    for counter, level in ((codes, CODE), (categories, CATEGORY)):
+        for label, count in sorted(counter.items(), key=lambda item: (-item[1], item[0])):
+            if count >= min_count:
+                labels.append(label)
+                levels.append(level)
+    return LabelSet(labels, levels)

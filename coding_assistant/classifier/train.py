@@ -1,0 +1,190 @@
+"""`coding-assistant train --backend tfidf`: from coded stays to a model bundle, with held-out figures."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from coding_assistant.classifier.bundle import ModelBundle, write_bundle
+from coding_assistant.classifier.features import FeatureSettings, fit_vectorizers, transform
+from coding_assistant.classifier.labels import LabelSet, choose_labels
+from coding_assistant.classifier.linear import (
+    SparseLinear,
+    calibrate,
+    fit_platt,
+    fit_sparse_linear,
+    tune_thresholds,
+)
+from coding_assistant.classifier.predictor import prepare_text
+from coding_assistant.classifier.proposals import model_only_proposals
+from coding_assistant.errors import CodingAssistantError
+from coding_assistant.schema import ModelInfo, Stay
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class TrainSettings:
+    min_count: int = 5  # a code or category needs this many training stays to become a label
+    c: float = 1.0  # inverse L2 regularisation of each logistic regression
+    kept_weights: int = 400  # weights kept per label after pruning
+    validation_share: float = 0.15  # calibration and thresholds
+    test_share: float = 0.15  # held-out figures in the card
+    n_jobs: int = 2
+    features: FeatureSettings = field(default_factory=FeatureSettings)
+
+
+def split_of(stay_id: str, settings: TrainSettings) -> str:
+    """A stable split from the stay id (not its position), so adding stays never reshuffles the others."""
+    bucket = int(hashlib.sha256(stay_id.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
+    if bucket < settings.test_share:
+        return "test"
+    if bucket < settings.test_share + settings.validation_share:
+        return "validation"
+    return "train"
+
+
+def _library_versions() -> dict[str, str]:
+    versions = {}
+    for package in ("scikit-learn", "skl2onnx", "onnx", "onnxruntime", "numpy", "scipy"):
+        try:
+            versions[package] = version(package)
+        except PackageNotFoundError:
+            versions[package] = "absent"
+    return versions
+
+
+def headline_metrics(gold: Sequence[Stay], predictions: Sequence[Any]) -> dict[str, float]:
+    from coding_assistant.evaluation import evaluate
+
+    result = evaluate(gold, predictions)
+    return {
+        "stays": len(gold),
+        "dp_accuracy_exact": result.dp_accuracy["exact"],
+        "dp_accuracy_3char": result.dp_accuracy["3char"],
+        "micro_f1_exact": result.selected["exact"].micro.f1,
+        "micro_f1_3char": result.selected["3char"].micro.f1,
+        "recall_at_10_exact": result.ranking["exact"].recall_at[10],
+        "recall_at_10_3char": result.ranking["3char"].recall_at[10],
+        "ece": result.calibration.ece,
+    }
+
+
+@dataclass
+class FittedTfidf:
+    """The fitted scikit-learn side of a TF-IDF model: the reference the ONNX graph must reproduce."""
+
+    vectorizers: tuple[Any, Any]
+    linear: SparseLinear
+    labels: LabelSet
+    thresholds: np.ndarray
+    parts: dict[str, list[Stay]]
+    seconds: float
+
+    def scores(self, texts: Sequence[str]) -> np.ndarray:
+        """Calibrated probabilities computed with scikit-learn and scipy (texts as written)."""
+        return self.linear.scores(transform(self.vectorizers, [prepare_text(t) for t in texts]))
+
+
+def fit_tfidf(stays: Sequence[Stay], settings: TrainSettings | None = None) -> FittedTfidf:
+    """Split, choose labels, fit features and the pruned linear layer, calibrate, tune thresholds."""
+    settings = settings or TrainSettings()
+    started = time.perf_counter()
+    usable = [s for s in stays if s.codes is not None and s.codes.dp and s.documents]
+    if len(usable) < 20:
+        raise CodingAssistantError(f"training needs at least 20 coded stays with documents, got {len(usable)}")
+    parts: dict[str, list[Stay]] = {"train": [], "validation": [], "test": []}
+    for stay in usable:
+        parts[split_of(stay.stay_id, settings)].append(stay)
+    if not parts["validation"] or not parts["test"]:
+        raise CodingAssistantError("too few stays to hold out validation and test splits")
+    labels = choose_labels(parts["train"], settings.min_count)
+    if len(labels) == 0:
+        raise CodingAssistantError(f"no code appears in {settings.min_count} training stays: lower --min-count")
+    logger.info(
+        "training on %d stays (%d validation, %d test), %d labels",
+        len(parts["train"]),
+        len(parts["validation"]),
+        len(parts["test"]),
+        len(labels),
+    )
+    texts = {part: [prepare_text(s.text) for s in items] for part, items in parts.items()}
+    vectorizers = fit_vectorizers(texts["train"], settings.features)
+    x = {part: transform(vectorizers, texts[part]) for part in parts}
+    y = {part: labels.targets(items) for part, items in parts.items()}
+
+    linear = fit_sparse_linear(x["train"], y["train"], c=settings.c, kept=settings.kept_weights, n_jobs=settings.n_jobs)
+    a, b = fit_platt(linear.decision(x["validation"]), y["validation"])
+    linear = calibrate(linear, a, b)
+    thresholds = tune_thresholds(linear.scores(x["validation"]), y["validation"])
+    return FittedTfidf(vectorizers, linear, labels, thresholds, parts, time.perf_counter() - started)
+
+
+def train_tfidf(
+    stays: Sequence[Stay],
+    output: Path,
+    name: str,
+    settings: TrainSettings | None = None,
+    dev_stays: Sequence[Stay] | None = None,
+) -> ModelBundle:
+    """Train, calibrate, tune thresholds, export to ONNX and write the bundle with its card."""
+    settings = settings or TrainSettings()
+    fitted = fit_tfidf(stays, settings)
+    labels, thresholds, parts = fitted.labels, fitted.thresholds, fitted.parts
+
+    from coding_assistant.classifier.export import build_model
+
+    model = build_model(fitted.vectorizers, fitted.linear)
+    model_bytes = model.SerializeToString()
+    created = datetime.now(UTC)
+    model_version = f"{created:%Y%m%d%H%M%S}-{hashlib.sha256(model_bytes).hexdigest()[:8]}"
+    info = ModelInfo(name=name, version=model_version)
+
+    def figures(items: Sequence[Stay]) -> dict[str, float]:
+        scores = fitted.scores([s.text for s in items])
+        predictions = model_only_proposals(
+            [s.stay_id for s in items], scores, labels.labels, labels.levels, thresholds, info
+        )
+        return headline_metrics(items, predictions)
+
+    metrics = {"held_out_test": figures(parts["test"])}
+    if dev_stays:
+        metrics["dev_set"] = figures(dev_stays)
+
+    from coding_assistant.terminology.loader import default_terminology
+
+    codes_seen = Counter(code for s in parts["train"] for code in s.codes.all_codes())  # type: ignore[union-attr]
+    card = {
+        "name": name,
+        "version": model_version,
+        "backend": "tfidf",
+        "created": created.isoformat(timespec="seconds"),
+        "training_data": {
+            "stays": sum(len(items) for items in parts.values()),
+            "train": len(parts["train"]),
+            "validation": len(parts["validation"]),
+            "test": len(parts["test"]),
+            "distinct_codes_in_train": len(codes_seen),
+            "labels": len(labels),
+            "code_labels": labels.levels.count("code"),
+            "category_labels": labels.levels.count("category"),
+        },
+        "settings": asdict(settings),
+        "metrics": metrics,
+        "metrics_note": "classifier alone (model-only proposals: codes above their threshold, best as DP)",
+        "terminology": default_terminology().terminology.version,
+        "libraries": _library_versions(),
+        "training_seconds": round(fitted.seconds, 1),
+        "n_features": fitted.linear.n_features,
+    }
+    return write_bundle(Path(output), model_bytes, labels.labels, labels.levels, thresholds, card)

@@ -1,0 +1,54 @@
+"""Engines and sessions: SQLite (WAL) by default, any SQLAlchemy URL otherwise (PostgreSQL through psycopg 3)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+DEFAULT_DATABASE_NAME = "coding_assistant.sqlite3"
+# The nightly batch and several coders share one SQLite file: a writer waits this long for another one's
+# lock before SQLite gives up with "database is locked".
+DEFAULT_BUSY_TIMEOUT_S = 30.0
+
+
+def default_database_url(data_dir: Path) -> str:
+    return f"sqlite:///{(Path(data_dir) / DEFAULT_DATABASE_NAME).resolve()}"
+
+
+def create_engine_for(
+    url: str | None, data_dir: Path, *, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S, echo: bool = False
+) -> Engine:
+    """An engine for `url`, or for the SQLite file `data_dir/coding_assistant.sqlite3` when `url` is None."""
+    if url is None:
+        Path(data_dir).mkdir(parents=True, exist_ok=True)
+        url = default_database_url(data_dir)
+    engine = create_engine(url, echo=echo)
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine, busy_timeout_s)
+    return engine
+
+
+def _configure_sqlite(engine: Engine, busy_timeout_s: float) -> None:
+    # PRAGMAs are per connection, so they are set on each new one, not once per file.
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            # WAL: coders keep reading while the batch writes. A no-op ("memory") for in-memory databases.
+            cursor.execute("PRAGMA journal_mode=WAL")
+            # In WAL mode NORMAL is still crash-safe for the database; it only may lose the last commits on
+            # power loss, which the next batch redoes.
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            # SQLite leaves foreign keys off unless asked, connection by connection.
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
+        finally:
+            cursor.close()
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    # expire_on_commit=False: values read in a unit of work stay readable after it commits.
+    return sessionmaker(engine, expire_on_commit=False)

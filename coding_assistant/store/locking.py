@@ -1,0 +1,165 @@
+"""Batch runs and the lock that keeps two of them from coding the same stays at once.
+
+The lock is a row: the running batch_runs row holds lock_slot = "batch", which a UNIQUE constraint allows once.
+The database, not a check-then-insert in Python, refuses the second starter, so two processes racing on
+separate machines cannot both win. A run that died without finishing stops sending heartbeats; once its last
+heartbeat is older than `stale_after`, a new run may take the lock over and the dead run is marked abandoned.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from coding_assistant.store.audit import append_audit
+from coding_assistant.store.errors import BatchLockedError, StoreError
+from coding_assistant.store.models import BatchRunRow
+from coding_assistant.store.views import BatchCounts, BatchRun
+
+log = logging.getLogger(__name__)
+
+LOCK_SLOT = "batch"
+DEFAULT_STALE_AFTER = timedelta(minutes=30)
+FINAL_STATUSES = ("succeeded", "failed")
+
+
+def default_holder() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def start_batch_run(
+    session: Session,
+    engine: str,
+    source: str,
+    now: datetime,
+    holder: str | None = None,
+    stale_after: timedelta = DEFAULT_STALE_AFTER,
+) -> BatchRun:
+    """Take the batch lock and record a running run; raise BatchLockedError while another run holds it.
+
+    Commits on success (the lock must be visible to other processes at once); rolls back when refused.
+    """
+    holder = holder or default_holder()
+    stale = (BatchRunRow.lock_slot == LOCK_SLOT, BatchRunRow.heartbeat_at < now - stale_after)
+    taken_over = list(session.execute(select(BatchRunRow.id).where(*stale)).scalars())
+    if taken_over:
+        # Repeat the staleness test in the UPDATE: a heartbeat that arrived since the SELECT keeps the lock.
+        session.execute(
+            update(BatchRunRow)
+            .where(BatchRunRow.id.in_(taken_over), *stale)
+            .values(status="abandoned", lock_slot=None, finished_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    row = BatchRunRow(
+        id=uuid.uuid4().hex,
+        started_at=now,
+        heartbeat_at=now,
+        engine=engine,
+        source=source,
+        status="running",
+        coded=0,
+        skipped=0,
+        failed=0,
+        lock_holder=holder,
+        lock_slot=LOCK_SLOT,
+    )
+    session.add(row)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise _locked(session, stale_after) from None
+    details: dict[str, Any] = {"run_id": row.id, "engine": engine}
+    if taken_over:
+        details["took_over"] = list(taken_over)
+        log.warning("batch run %s took over the stale lock of run(s) %s", row.id, ", ".join(taken_over))
+    append_audit(session, holder, "batch_started", None, details, now)
+    session.commit()
+    return run_of(row)
+
+
+def heartbeat(session: Session, run_id: str, now: datetime) -> None:
+    """Tell other starters this run is alive; raises BatchLockedError if the lock was taken over meanwhile."""
+    _require_holding(session, run_id).heartbeat_at = now
+
+
+def finish_batch_run(
+    session: Session,
+    run_id: str,
+    counts: BatchCounts,
+    report: dict[str, Any] | None,
+    now: datetime,
+    status: str = "succeeded",
+) -> BatchRun:
+    """Record the outcome and release the lock."""
+    if status not in FINAL_STATUSES:
+        raise StoreError(f"batch run {run_id}: final status must be one of {', '.join(FINAL_STATUSES)}")
+    row = _require_holding(session, run_id)
+    row.status, row.finished_at, row.heartbeat_at, row.lock_slot = status, now, now, None
+    row.coded, row.skipped, row.failed = counts.coded, counts.skipped, counts.failed
+    row.report = report
+    append_audit(session, row.lock_holder, "batch_finished", None, {"run_id": run_id, "status": status}, now)
+    session.flush()
+    log.info("batch run %s %s: %d coded, %d skipped, %d failed", run_id, status, *_counts(counts))
+    return run_of(row)
+
+
+def get_batch_run(session: Session, run_id: str) -> BatchRun | None:
+    row = session.get(BatchRunRow, run_id)
+    return run_of(row) if row else None
+
+
+def running_batch_run(session: Session) -> BatchRun | None:
+    row = session.execute(select(BatchRunRow).where(BatchRunRow.lock_slot == LOCK_SLOT)).scalar_one_or_none()
+    return run_of(row) if row else None
+
+
+def run_of(row: BatchRunRow) -> BatchRun:
+    return BatchRun(
+        id=row.id,
+        status=row.status,
+        engine=row.engine,
+        source=row.source,
+        lock_holder=row.lock_holder,
+        started_at=row.started_at,
+        heartbeat_at=row.heartbeat_at,
+        finished_at=row.finished_at,
+        counts=BatchCounts(coded=row.coded, skipped=row.skipped, failed=row.failed),
+        report=row.report,
+    )
+
+
+def _require_holding(session: Session, run_id: str) -> BatchRunRow:
+    row = session.get(BatchRunRow, run_id, populate_existing=True)
+    if row is None:
+        raise StoreError(f"batch run {run_id}: unknown")
+    if row.lock_slot != LOCK_SLOT:
+        raise BatchLockedError(
+            f"batch run {run_id}: no longer holds the batch lock (status {row.status}); "
+            "another run took it over after its heartbeat went stale"
+        )
+    return row
+
+
+def _locked(session: Session, stale_after: timedelta) -> BatchLockedError:
+    current = running_batch_run(session)
+    if current is None:  # released between our insert and this read: the caller may simply retry
+        return BatchLockedError("another batch run was starting at the same moment; try again")
+    return BatchLockedError(
+        f"batch run {current.id} is already running (holder {current.lock_holder}, started "
+        f"{current.started_at.isoformat(timespec='seconds')}, last heartbeat "
+        f"{current.heartbeat_at.isoformat(timespec='seconds')}); wait for it to finish, or for its lock to go "
+        f"stale after {stale_after} without a heartbeat"
+    )
+
+
+def _counts(counts: BatchCounts) -> tuple[int, int, int]:
+    return counts.coded, counts.skipped, counts.failed

@@ -1,0 +1,211 @@
+"""SQLAlchemy 2 typed ORM models: one class per table of the store.
+
+The initial migration (migrations/versions/0001_initial.py) creates exactly these tables; a test compares the
+two so that they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column, relationship
+
+from coding_assistant.store.columns import (
+    BATCH_STATUSES,
+    NAMING_CONVENTION,
+    PROPOSAL_ROLES,
+    STAY_STATUSES,
+    USER_ROLES,
+    UTCDateTime,
+    one_of,
+)
+
+ID = String(128)  # business identifiers: stay_id, doc_id, usernames
+CODE = String(16)  # CIM-10 FR codes, ATIH style (no dot)
+HASH = String(64)  # sha256 hex
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        date: Date(),
+        dict[str, Any]: JSON(),
+        list[Any]: JSON(),
+    }
+
+
+class StayRow(Base):
+    __tablename__ = "stays"
+    __table_args__ = (CheckConstraint(one_of("status", STAY_STATUSES), name="status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stay_id: Mapped[str] = mapped_column(ID, unique=True)
+    sex: Mapped[str | None] = mapped_column(String(1))
+    age: Mapped[int | None]
+    admission_date: Mapped[date | None]
+    discharge_date: Mapped[date | None] = mapped_column(index=True)
+    unit: Mapped[str | None] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True, default="to_code")
+    # Hash of the documents and of the fields the coding rules read (sex, age, dates, unit): equal hash,
+    # nothing to recode.
+    content_hash: Mapped[str] = mapped_column(HASH)
+    # Optimistic locking: the mapper adds "WHERE version = <the version read>" to every UPDATE of a stay and
+    # raises StaleDataError when another session changed it meanwhile.
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    # Username (or "batch") of the last change, so that a refused save can say who got there first.
+    updated_by: Mapped[str | None] = mapped_column(String(64))
+
+    documents: Mapped[list[DocumentRow]] = relationship(
+        back_populates="stay", cascade="all, delete-orphan", order_by="DocumentRow.position"
+    )
+    proposal_run: Mapped[ProposalRunRow | None] = relationship(back_populates="stay", cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's declarative API
+
+
+class DocumentRow(Base):
+    __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("stay_pk", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stay_pk: Mapped[int] = mapped_column(ForeignKey("stays.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]  # documents keep their input order; doc_id is not guaranteed unique
+    doc_id: Mapped[str] = mapped_column(ID)
+    type: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(HASH)
+
+    stay: Mapped[StayRow] = relationship(back_populates="documents")
+
+
+class ProposalRunRow(Base):
+    """The current proposals of one stay: at most one run per stay, replaced whole by each new prediction."""
+
+    __tablename__ = "proposal_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stay_pk: Mapped[int] = mapped_column(ForeignKey("stays.id", ondelete="CASCADE"), unique=True)
+    run_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    model_name: Mapped[str] = mapped_column(String(128))
+    model_version: Mapped[str] = mapped_column(String(64))
+    input_hash: Mapped[str] = mapped_column(HASH)  # the stay's content_hash when these proposals were made
+    warnings: Mapped[list[Any]]
+    # The proposed DP, copied out of the proposals so that the worklist can sort on it without a subquery.
+    dp_code: Mapped[str | None] = mapped_column(CODE)
+    dp_score: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime]
+
+    stay: Mapped[StayRow] = relationship(back_populates="proposal_run")
+    proposals: Mapped[list[ProposalRow]] = relationship(
+        back_populates="run", cascade="all, delete-orphan", order_by="ProposalRow.rank"
+    )
+
+
+class ProposalRow(Base):
+    __tablename__ = "proposals"
+    __table_args__ = (
+        UniqueConstraint("proposal_run_id", "rank"),
+        CheckConstraint(f"role IS NULL OR {one_of('role', PROPOSAL_ROLES)}", name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    proposal_run_id: Mapped[int] = mapped_column(ForeignKey("proposal_runs.id", ondelete="CASCADE"), index=True)
+    rank: Mapped[int]  # 0 = best, as ranked by the pipeline
+    code: Mapped[str] = mapped_column(CODE, index=True)
+    label: Mapped[str] = mapped_column(Text)
+    score: Mapped[float] = mapped_column(Float)
+    role: Mapped[str | None] = mapped_column(String(3))
+    selected: Mapped[bool]
+    evidence: Mapped[list[Any]]
+    warnings: Mapped[list[Any]]
+
+    run: Mapped[ProposalRunRow] = relationship(back_populates="proposals")
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint(one_of("role", USER_ROLES), name="role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(128))
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool]
+    created_at: Mapped[datetime]
+
+
+class DecisionRow(Base):
+    """A coder's final coding of a stay. Every save is a new row: the history can train the next model."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stay_pk: Mapped[int] = mapped_column(ForeignKey("stays.id"), index=True)
+    user_pk: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    dp: Mapped[str | None] = mapped_column(CODE)
+    dr: Mapped[str | None] = mapped_column(CODE)
+    das: Mapped[list[Any]]
+    model_version: Mapped[str | None] = mapped_column(String(64))  # version of the proposals the coder saw
+    stay_version: Mapped[int]  # the stay's version this decision created
+    decided_at: Mapped[datetime]
+
+
+class AuditRow(Base):
+    """Append-only change history. No code path updates or deletes a row (see the mapper guard below)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    # A username, or "batch"/"system": not a foreign key, so the history outlives user accounts.
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    stay_pk: Mapped[int | None] = mapped_column(ForeignKey("stays.id"), index=True)
+    details: Mapped[dict[str, Any]]
+
+
+class BatchRunRow(Base):
+    __tablename__ = "batch_runs"
+    __table_args__ = (CheckConstraint(one_of("status", BATCH_STATUSES), name="status"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    heartbeat_at: Mapped[datetime]
+    engine: Mapped[str] = mapped_column(String(32))
+    source: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    coded: Mapped[int]
+    skipped: Mapped[int]
+    failed: Mapped[int]
+    report: Mapped[dict[str, Any] | None]
+    lock_holder: Mapped[str] = mapped_column(String(128))  # host:pid of the process that runs it
+    # The lock itself: "batch" while running, NULL otherwise. Its UNIQUE constraint lets the database refuse a
+    # second running row even when two starters race (NULLs never collide, on SQLite and PostgreSQL alike).
+    lock_slot: Mapped[str | None] = mapped_column(String(16), unique=True)
+
+
+def _refuse_audit_change(mapper: Mapper[Any], connection: Any, target: AuditRow) -> None:
+    raise PermissionError("audit_log is append-only: its rows are never updated or deleted")
+
+
+event.listen(AuditRow, "before_update", _refuse_audit_change)
+event.listen(AuditRow, "before_delete", _refuse_audit_change)

@@ -1,0 +1,180 @@
+"""Store: the one object the batch, the CLI and the review UI use. Each method is one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from coding_assistant.schema import Codes, Stay, StayProposals
+from coding_assistant.store import audit, decisions, locking, proposals, stays, users
+from coding_assistant.store.columns import utc_now
+from coding_assistant.store.engine import create_engine_for, session_factory
+from coding_assistant.store.migrate import upgrade_database
+from coding_assistant.store.views import (
+    AuditEntry,
+    BatchCounts,
+    BatchRun,
+    Decision,
+    StayRecord,
+    User,
+    WorklistRow,
+)
+from coding_assistant.store.worklist import WorklistFilter, WorklistSort
+from coding_assistant.store.worklist import worklist as _worklist
+
+SYSTEM_ACTOR = "batch"
+
+
+class Store:
+    """Typed facade over the store's modules; `clock` is injectable so that tests can age a lock."""
+
+    def __init__(self, engine: Engine, *, clock: Callable[[], datetime] = utc_now) -> None:
+        self.engine = engine
+        self.sessions: sessionmaker[Session] = session_factory(engine)
+        self._clock = clock
+
+    @classmethod
+    def open(
+        cls,
+        url: str | None,
+        data_dir: Path,
+        *,
+        upgrade: bool = True,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> Store:
+        """Open the database at `url` (default: the SQLite file in `data_dir`), migrated to the newest schema."""
+        engine = create_engine_for(url, data_dir)
+        if upgrade:
+            upgrade_database(engine)
+        return cls(engine, clock=clock)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # Stays ------------------------------------------------------------------------------------------------
+    def upsert_stay(self, stay: Stay, actor: str = SYSTEM_ACTOR) -> tuple[StayRecord, bool]:
+        with self.sessions() as session:
+            row, changed = stays.upsert_stay(session, stay, actor, self._clock())
+            session.commit()
+            return stays.record_of(row), changed
+
+    def get_stay(self, stay_id: str) -> StayRecord | None:
+        with self.sessions() as session:
+            row = stays.find_stay(session, stay_id)
+            return stays.record_of(row) if row else None
+
+    def load_stay(self, stay_id: str) -> Stay:
+        with self.sessions() as session:
+            return stays.load_stay(session, stay_id)
+
+    def needs_coding(self, stay_id: str, model_version: str) -> bool:
+        with self.sessions() as session:
+            return stays.needs_coding(session, stay_id, model_version)
+
+    def mark_exported(self, stay_ids: Iterable[str], actor: str) -> int:
+        with self.sessions() as session:
+            count = stays.mark_exported(session, stay_ids, actor, self._clock())
+            session.commit()
+            return count
+
+    # Proposals and decisions ------------------------------------------------------------------------------
+    def save_proposals(
+        self, stay_id: str, stay_proposals: StayProposals, run_id: str | None, actor: str = SYSTEM_ACTOR
+    ) -> None:
+        with self.sessions() as session:
+            proposals.save_proposals(session, stay_id, stay_proposals, run_id, actor, self._clock())
+            session.commit()
+
+    def load_proposals(self, stay_id: str) -> StayProposals | None:
+        with self.sessions() as session:
+            return proposals.load_proposals(session, stay_id)
+
+    def save_decision(self, stay_id: str, user: str, codes: Codes, expected_version: int) -> Decision:
+        with self.sessions() as session:
+            decision = decisions.save_decision(session, stay_id, user, codes, expected_version, self._clock())
+            session.commit()
+            return decision
+
+    def latest_decision(self, stay_id: str) -> Decision | None:
+        with self.sessions() as session:
+            return decisions.latest_decision(session, stay_id)
+
+    def worklist(
+        self,
+        filters: WorklistFilter | None = None,
+        sort: WorklistSort = "dp_score",
+        limit: int = 200,
+        offset: int = 0,
+    ) -> list[WorklistRow]:
+        with self.sessions() as session:
+            return _worklist(session, filters, sort, limit, offset)
+
+    # Users ------------------------------------------------------------------------------------------------
+    def add_user(
+        self, username: str, password: str, role: str, display_name: str | None = None, actor: str = "admin"
+    ) -> User:
+        with self.sessions() as session:
+            user = users.add_user(session, username, password, role, display_name, actor, self._clock())
+            session.commit()
+            return user
+
+    def authenticate(self, username: str, password: str) -> User | None:
+        with self.sessions() as session:
+            return users.authenticate(session, username, password)
+
+    def set_password(self, username: str, password: str, actor: str = "admin") -> None:
+        with self.sessions() as session:
+            users.set_password(session, username, password, actor, self._clock())
+            session.commit()
+
+    def deactivate(self, username: str, actor: str = "admin") -> None:
+        with self.sessions() as session:
+            users.deactivate(session, username, actor, self._clock())
+            session.commit()
+
+    # Batch runs -------------------------------------------------------------------------------------------
+    def start_batch_run(
+        self,
+        engine: str,
+        source: str,
+        holder: str | None = None,
+        stale_after: timedelta = locking.DEFAULT_STALE_AFTER,
+    ) -> BatchRun:
+        with self.sessions() as session:
+            return locking.start_batch_run(session, engine, source, self._clock(), holder, stale_after)
+
+    def heartbeat(self, run_id: str) -> None:
+        with self.sessions() as session:
+            locking.heartbeat(session, run_id, self._clock())
+            session.commit()
+
+    def finish_batch_run(
+        self, run_id: str, counts: BatchCounts, report: dict[str, Any] | None = None, status: str = "succeeded"
+    ) -> BatchRun:
+        with self.sessions() as session:
+            run = locking.finish_batch_run(session, run_id, counts, report, self._clock(), status)
+            session.commit()
+            return run
+
+    def get_batch_run(self, run_id: str) -> BatchRun | None:
+        with self.sessions() as session:
+            return locking.get_batch_run(session, run_id)
+
+    # Audit ------------------------------------------------------------------------------------------------
+    def append_audit(
+        self, user: str, action: str, stay_id: str | None = None, details: dict[str, Any] | None = None
+    ) -> None:
+        """The only way to write the audit log from outside the store; entries are never edited or removed."""
+        with self.sessions() as session:
+            stay = stays.require_stay(session, stay_id) if stay_id is not None else None
+            audit.append_audit(session, user, action, stay, details, self._clock())
+            session.commit()
+
+    def audit_for_stay(self, stay_id: str) -> list[AuditEntry]:
+        with self.sessions() as session:
+            return audit.audit_for_stay(session, stay_id)

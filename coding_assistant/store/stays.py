@@ -1,0 +1,126 @@
+"""Stays in the store: import with change detection, and the question "does this stay need (re)coding?"."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from coding_assistant.schema import Document, Stay
+from coding_assistant.store.audit import append_audit
+from coding_assistant.store.errors import UnknownStayError
+from coding_assistant.store.hashing import document_hash, stay_content_hash
+from coding_assistant.store.models import DocumentRow, StayRow
+from coding_assistant.store.views import StayRecord
+
+log = logging.getLogger(__name__)
+
+# A coder's work is final: a new model alone never sends a validated or exported stay back to coding; only a
+# change of the stay itself does (upsert_stay then resets it to to_code).
+CLOSED_STATUSES = frozenset({"validated", "exported"})
+
+
+def find_stay(session: Session, stay_id: str) -> StayRow | None:
+    return session.execute(select(StayRow).where(StayRow.stay_id == stay_id)).scalar_one_or_none()
+
+
+def require_stay(session: Session, stay_id: str) -> StayRow:
+    row = find_stay(session, stay_id)
+    if row is None:
+        raise UnknownStayError(stay_id)
+    return row
+
+
+def record_of(row: StayRow) -> StayRecord:
+    return StayRecord(
+        stay_id=row.stay_id,
+        status=row.status,
+        version=row.version,
+        content_hash=row.content_hash,
+        unit=row.unit,
+        admission_date=row.admission_date,
+        discharge_date=row.discharge_date,
+        updated_at=row.updated_at,
+        updated_by=row.updated_by,
+    )
+
+
+def upsert_stay(session: Session, stay: Stay, actor: str, now: datetime) -> tuple[StayRow, bool]:
+    """Insert or update a stay; `changed` is False when it is stored already with the same content hash."""
+    content_hash = stay_content_hash(stay)
+    row = session.execute(
+        select(StayRow).where(StayRow.stay_id == stay.stay_id).options(selectinload(StayRow.documents))
+    ).scalar_one_or_none()
+    if row is not None and row.content_hash == content_hash:
+        return row, False
+
+    if row is None:
+        row = StayRow(stay_id=stay.stay_id, status="to_code", created_at=now)
+        session.add(row)
+        action, details = "stay_imported", {"documents": len(stay.documents)}
+    else:
+        action = "stay_changed"
+        details = {"documents": len(stay.documents), "previous_status": row.status}
+        # Replacing the list deletes the old rows (delete-orphan); flush first so that their positions are free.
+        row.documents.clear()
+        session.flush()
+        row.status = "to_code"
+    row.sex, row.age, row.unit = stay.sex, stay.age, stay.unit
+    row.admission_date, row.discharge_date = stay.admission_date, stay.discharge_date
+    row.content_hash = content_hash
+    row.updated_at, row.updated_by = now, actor
+    row.documents.extend(_document_rows(stay.documents))
+    session.flush()
+    append_audit(session, actor, action, row, details, now)
+    log.debug("stay %s: %s (%d documents)", stay.stay_id, action, len(stay.documents))
+    return row, True
+
+
+def _document_rows(documents: Iterable[Document]) -> list[DocumentRow]:
+    return [
+        DocumentRow(position=i, doc_id=d.doc_id, type=d.type, text=d.text, content_hash=document_hash(d))
+        for i, d in enumerate(documents)
+    ]
+
+
+def needs_coding(session: Session, stay_id: str, model_version: str) -> bool:
+    """True when the stay is unknown, has no proposals, changed since its proposals, or they come from another
+    model version; False for validated or exported stays whose content did not change."""
+    row = find_stay(session, stay_id)
+    if row is None:
+        return True
+    if row.status in CLOSED_STATUSES:
+        return False
+    run = row.proposal_run
+    return run is None or run.input_hash != row.content_hash or run.model_version != model_version
+
+
+def load_stay(session: Session, stay_id: str) -> Stay:
+    """The stay with its documents, as the pipeline and the review UI read it."""
+    row = require_stay(session, stay_id)
+    return Stay(
+        stay_id=row.stay_id,
+        sex=row.sex,  # type: ignore[arg-type]  # validated on the way in
+        age=row.age,
+        admission_date=row.admission_date,
+        discharge_date=row.discharge_date,
+        unit=row.unit,
+        documents=[Document(doc_id=d.doc_id, type=d.type, text=d.text) for d in row.documents],
+    )
+
+
+def mark_exported(session: Session, stay_ids: Iterable[str], actor: str, now: datetime) -> int:
+    """Validated stays written to an RSS file become exported; returns how many changed."""
+    count = 0
+    for stay_id in stay_ids:
+        row = require_stay(session, stay_id)
+        if row.status != "validated":
+            continue
+        row.status, row.updated_at, row.updated_by = "exported", now, actor
+        append_audit(session, actor, "stay_exported", row, {}, now)
+        count += 1
+    session.flush()
+    return count

@@ -1,0 +1,86 @@
+"""Plain read-only values that the store hands out, so that callers never hold ORM rows bound to a session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class StayRecord:
+    """A stay as stored, without its documents; `version` is what a coder passes back to save_decision."""
+
+    stay_id: str
+    status: str
+    version: int
+    content_hash: str
+    unit: str | None
+    admission_date: date | None
+    discharge_date: date | None
+    updated_at: datetime
+    updated_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class WorklistRow:
+    stay_id: str
+    status: str
+    version: int
+    unit: str | None
+    admission_date: date | None
+    discharge_date: date | None
+    length_of_stay: int | None
+    dp_code: str | None
+    dp_score: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    stay_id: str
+    username: str
+    dp: str | None
+    dr: str | None
+    das: list[str]
+    model_version: str | None
+    stay_version: int
+    decided_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    at: datetime
+    actor: str
+    action: str
+    stay_id: str | None
+    details: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    username: str
+    display_name: str
+    role: str
+    active: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class BatchCounts:
+    coded: int = 0
+    skipped: int = 0
+    failed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class BatchRun:
+    id: str
+    status: str
+    engine: str
+    source: str
+    lock_holder: str
+    started_at: datetime
+    heartbeat_at: datetime
+    finished_at: datetime | None
+    counts: BatchCounts = field(default_factory=BatchCounts)
+    report: dict[str, Any] | None = None

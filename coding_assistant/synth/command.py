@@ -1,0 +1,28 @@
+"""`coding-assistant synth`: write a synthetic corpus of stays as JSONL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from coding_assistant.schema import write_jsonl
+from coding_assistant.synth.generator import generate_stays
+
+
+def synth_command(
+    n: Annotated[int, typer.Option("--n", min=0, help="number of stays to generate")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="random seed: the same seed gives the same corpus")] = 0,
+    output: Annotated[Path, typer.Option("--output", help="JSONL file to write (replaced atomically)")] = Path(
+        "stays.jsonl"
+    ),
+) -> None:
+    """Generate synthetic French discharge letters with gold PMSI codes (DP, DR, DAS).
+
+    Each stay has one to three documents (CRH or session report, sometimes an operative report, a delivery
+    report or a letter to the GP) and codes that respect the ATIH position types and the patient's sex and
+    age. Example: coding-assistant synth --n 10000 --seed 42 --output stays.jsonl
+    """
+    count = write_jsonl(output, generate_stays(n, seed))
+    typer.echo(f"wrote {count} stays to {output}")

@@ -1,0 +1,81 @@
+"""Synthetic PMSI stays: French discharge letters with their gold DP, DR and DAS.
+
+Each stay draws from its own `random.Random` seeded with the run seed and the stay number, so a stay does
+not depend on the ones before it and a run is reproducible whatever the platform or hash seed.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from coding_assistant.schema import Codes, Stay
+from coding_assistant.synth.catalogue import CodeCatalogue
+from coding_assistant.synth.data import load_data
+from coding_assistant.synth.distractors import Distractor
+from coding_assistant.synth.letters import LetterComposer
+from coding_assistant.synth.measurements import Measured
+from coding_assistant.synth.planner import Context, StayPlanner
+from coding_assistant.synth.surface import SurfaceForms
+from coding_assistant.terminology.loader import LoadedTerminology, default_terminology
+
+
+@dataclass
+class SyntheticStay:
+    """A generated stay with what the Stay schema does not carry: the distractors written in its letters
+    and the measurements that decided its codes (for tests and corpus statistics)."""
+
+    stay: Stay
+    scenario: str
+    distractors: list[Distractor] = field(default_factory=list)
+    measurements: list[Measured] = field(default_factory=list)
+
+
+def build_context(loaded: LoadedTerminology | None = None) -> Context:
+    loaded = loaded or default_terminology()
+    data = load_data()
+    return Context(
+        data, CodeCatalogue(loaded.terminology, data.rules), SurfaceForms(loaded.terminology, loaded.lexicon)
+    )
+
+
+def _stay_rng(seed: int, index: int) -> random.Random:
+    # A string seed is hashed with SHA-512 by `random`, independent of PYTHONHASHSEED.
+    return random.Random(f"coding-assistant-synth/{seed}/{index}")
+
+
+def generate_synthetic(n: int, seed: int, context: Context | None = None) -> Iterator[SyntheticStay]:
+    """`n` synthetic stays with their distractors and measurements."""
+    if n < 0:
+        raise ValueError("n must be >= 0")
+    ctx = context or build_context()
+    for index in range(1, n + 1):
+        rng = _stay_rng(seed, index)
+        plan = StayPlanner(ctx, rng, index).plan()
+        documents = LetterComposer(plan, ctx.data, rng).documents()
+        patient = plan.patient
+        dr = plan.dr
+        stay = Stay(
+            stay_id=f"SYN-{index:06d}",
+            sex=patient.sex,
+            age=patient.age,
+            admission_date=patient.admission,
+            discharge_date=patient.admission + timedelta(days=patient.length_of_stay),
+            unit=plan.scenario["unit"],
+            documents=documents,
+            codes=Codes(dp=plan.dp.code, dr=dr.code if dr else None, das=[m.code for m in plan.das]),
+        )
+        yield SyntheticStay(stay, plan.scenario["id"], list(plan.distractors), plan.measurements)
+
+
+def generate_stays(n: int, seed: int) -> Iterator[Stay]:
+    """`n` synthetic stays (coding_assistant.schema.Stay) with gold codes; deterministic for a seed.
+
+    >>> stays = list(generate_stays(3, seed=1))
+    >>> stays[0].stay_id
+    'SYN-000001'
+    """
+    for synthetic in generate_synthetic(n, seed):
+        yield synthetic.stay

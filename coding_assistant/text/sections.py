@@ -1,0 +1,260 @@
+"""Split a French discharge letter into titled sections.
+
+>>> sections = split_sections("Motif : dyspnée.\\nATCD : HTA.\\nConclusion : OAP.")
+>>> [(s.kind, s.title) for s in sections]
+[('motif', 'Motif'), ('antecedents', 'ATCD'), ('conclusion', 'Conclusion')]
+>>> section_at(sections, 20).kind
+'antecedents'
+
+Sections partition the text: every character belongs to exactly one section, offsets index the original
+text. A title is recognised at the start of a line (after an optional bullet) either as a whole short line
+("HISTOIRE DE LA MALADIE", "Evolution dans le service") or as the words before a colon ("ATCD : ...",
+"Conclusion : Décompensation ..."); see `patterns.sections` for the titles and their kinds.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from coding_assistant.text.normalize import strip_accents
+from coding_assistant.text.patterns import sections as P
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A span of the letter under one title. `title` is "" for text before the first title.
+
+    `body_start` is where the content begins (after the title and its colon); `start <= body_start <= end`.
+    """
+
+    kind: str
+    title: str
+    start: int
+    end: int
+    body_start: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Title:
+    kind: str
+    scoped: bool
+    start: int  # first character of the title words
+    title_end: int  # end of the title words
+    body_start: int  # after the colon / comma and following spaces
+    inline: bool  # text follows the title on the same line
+
+
+_CUT_WHEN_INLINE = frozenset({"antecedents", "traitement_entree"})
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_LINE = re.compile(r"[^\n]*\n?")
+_BULLET_PREFIX = re.compile(rf"[ \t]*(?:{P.BULLET}[ \t]*)?")
+_HAS_BULLET = re.compile(rf"[ \t]*{P.BULLET}")
+_COMMA_TITLE = re.compile(rf"({P.COMMA_TITLES})\s*,", re.IGNORECASE)
+_PARENTHESES = re.compile(r"\([^)]*\)")
+_TAIL = rf"(?: \S+){{0,{P.MAX_TAIL_WORDS}}}"
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> tuple[tuple[P.TitlePattern, re.Pattern[str], re.Pattern[str]], ...]:
+    """(pattern, exact regex, regex with free tail) for each title pattern."""
+    compiled = []
+    for pattern in P.TITLE_PATTERNS:
+        tailed = f"(?:{pattern.regex}){_TAIL}" if pattern.free_tail else pattern.regex
+        compiled.append((pattern, re.compile(pattern.regex), re.compile(tailed)))
+    return tuple(compiled)
+
+
+@lru_cache(maxsize=1)
+def _any_title() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """All exact titles, all tailed titles, as one regex each: most lines are no title, one test rules them out."""
+    exact = "|".join(f"(?:{regex.pattern})" for _, regex, _ in _compiled())
+    tailed = "|".join(f"(?:{regex.pattern})" for _, _, regex in _compiled())
+    return re.compile(exact), re.compile(tailed)
+
+
+def _normalise_title(text: str) -> str:
+    return _NON_ALNUM.sub(" ", strip_accents(text).lower()).strip()
+
+
+@lru_cache(maxsize=8192)  # titles repeat from letter to letter ("Bio", "ATCD"): most calls are hits
+def _match_title(head: str, with_tail: bool) -> P.TitlePattern | None:
+    """The first title pattern matching `head`, also tried without its parentheses ("TTT (observance) :")."""
+    if not head or len(head) > P.MAX_TITLE_CHARS:
+        return None
+    candidates = dict.fromkeys((_normalise_title(head), _normalise_title(_PARENTHESES.sub(" ", head))))
+    for normalised in candidates:
+        if not normalised or len(normalised.split()) > P.MAX_TITLE_WORDS:
+            continue
+        if not _any_title()[1 if with_tail else 0].fullmatch(normalised):
+            continue
+        for pattern, exact, tailed in _compiled():
+            if (tailed if with_tail else exact).fullmatch(normalised):
+                return pattern
+    return None
+
+
+def _is_capitals(line: str) -> bool:
+    letters = [ch for ch in line if ch.isalpha()]
+    return bool(letters) and all(ch.isupper() for ch in letters)
+
+
+def _is_unknown_header(line: str) -> bool:
+    """A short all-capitals line without digits ("COMPTE RENDU OPERATOIRE"): a title we do not know.
+
+    Two words at least, one of five letters or more, so that "HTA" or "ACFA" alone in a list stays content.
+    """
+    words = re.findall(r"[^\W\d_]+", line)
+    return (
+        2 <= len(words) <= P.MAX_TITLE_WORDS
+        and len(line) <= P.MAX_TITLE_CHARS
+        and not re.search(r"\d", line)
+        and not line.rstrip().endswith((".", ",", ";"))
+        and all(word.isupper() for word in words)
+        and any(len(word) >= 5 for word in words)
+    )
+
+
+def _find_title(text: str, line_start: int, line_end: int) -> _Title | None:
+    """The title opening the line text[line_start:line_end] (no newline), if any."""
+    line = text[line_start:line_end]
+    prefix = _BULLET_PREFIX.match(line)
+    offset = prefix.end() if prefix else 0
+    content = line[offset:]
+    if not content.strip():
+        return None
+    bulleted = bool(_HAS_BULLET.match(line))
+    start = line_start + offset
+
+    colon = content.find(":")
+    if 0 < colon <= P.MAX_TITLE_CHARS:
+        head = content[:colon].rstrip()
+        pattern = _match_title(head, with_tail=True)
+        if pattern is not None:
+            rest = content[colon + 1 :]
+            body_start = start + colon + 1 + (len(rest) - len(rest.lstrip()))
+            return _Title(pattern.kind, pattern.scoped, start, start + len(head), body_start, bool(rest.strip()))
+
+    comma = _COMMA_TITLE.match(content)
+    if comma:
+        rest = content[comma.end() :]
+        body_start = start + comma.end() + (len(rest) - len(rest.lstrip()))
+        return _Title("conclusion", False, start, start + len(comma.group(1)), body_start, bool(rest.strip()))
+
+    if bulleted:  # a list item without colon is content ("- ATCD familiaux de coronaropathie précoce")
+        return None
+    stripped = content.rstrip()
+    # A header in capitals may carry a tail ("CONCLUSION / DIAGNOSTICS RETENUS"); a short mixed-case line must
+    # be the title itself, or "Evolution favorable sous traitement" would open a section.
+    pattern = _match_title(stripped.rstrip(".:"), with_tail=_is_capitals(stripped))
+    end = start + len(stripped)
+    if pattern is not None:
+        return _Title(pattern.kind, pattern.scoped, start, end, line_end, False)
+    if _is_unknown_header(stripped):
+        return _Title("other", False, start, end, line_end, False)
+    return None
+
+
+def _resolve_kind(kind: str, seen: set[str]) -> str:
+    if kind != P.AMBIGUOUS_TREATMENT:
+        return kind
+    return "traitement_sortie" if seen & P.KINDS_BEFORE_DISCHARGE_TREATMENT else "traitement_entree"
+
+
+def split_sections(text: str) -> list[Section]:
+    """Sections of `text`, in order, covering it from 0 to len(text) without gaps (empty text: []).
+
+    Rules beyond title matching, each for a measured pitfall of real letters:
+    - a *scoped* sub-title ("Familiaux : mère diabétique" inside ANTECEDENTS, "ECG : ..." inside EVOLUTION)
+      covers its line when text follows it, its paragraph otherwise; then the enclosing section resumes, so
+      "Pas de tabac." after "- Fam : père diabétique" is not family history;
+    - "ATCD : HTA." written inline covers the lines that follow only while they are list items: an untitled
+      paragraph after it ("Palpitations depuis 6 h ...") is the current story, not history (kind "other");
+      "TTT : Amlor 10 mg." written inline stops at the end of its paragraph for the same reason;
+    - "Traitement :" alone is the entry treatment until an evolution or conclusion section was seen.
+    """
+    if not text:
+        return []
+    opened: list[tuple[int, str, str, int]] = []  # (start, kind, title, body_start) of each section
+    main: tuple[str, str] = ("other", "")  # kind and title of the enclosing (non-scoped) section
+    seen: set[str] = set()
+    scoped_until_blank = False  # a standalone scoped title runs to the end of its paragraph
+    scoped_line_end = -1  # an inline scoped title runs to the end of its line
+    inline_open = ""  # kind of a section opened by an inline title that untitled paragraphs close
+
+    def open_section(start: int, kind: str, title: str, body_start: int) -> None:
+        if opened and opened[-1][0] == start:
+            opened.pop()
+        if opened and opened[-1][1] == kind and opened[-1][2] == title and body_start == start:
+            return  # resuming the section that is already open
+        opened.append((start, kind, title, body_start))
+
+    open_section(0, "other", "", 0)
+    for match in _LINE.finditer(text):
+        line_start, line_end = match.start(), match.end()
+        if line_start == line_end:
+            break
+        content_end = line_end - 1 if text[line_end - 1] == "\n" else line_end
+        line = text[line_start:content_end]
+        blank = not line.strip()
+
+        # Close a scoped sub-section whose line or paragraph is over.
+        if (scoped_line_end >= 0 and line_start >= scoped_line_end) or (scoped_until_blank and blank):
+            open_section(line_start, main[0], main[1], line_start)
+            scoped_line_end, scoped_until_blank = -1, False
+
+        title = None if blank else _find_title(text, line_start, content_end)
+        if title is not None:
+            kind = _resolve_kind(title.kind, seen)
+            words = text[title.start : title.title_end]
+            open_section(title.start, kind, words, title.body_start)
+            seen.add(kind)
+            inline_open = kind if kind in _CUT_WHEN_INLINE and title.inline and not title.scoped else ""
+            if title.scoped:
+                scoped_line_end = line_end if title.inline else -1
+                scoped_until_blank = not title.inline
+            else:
+                main = (kind, words)
+                scoped_line_end, scoped_until_blank = -1, False
+            continue
+
+        # An untitled paragraph after "ATCD : HTA." or "TTT : Amlor." is the current story, not history or a
+        # drug list. Antecedents also stop at the first line that is not a list item.
+        in_inline = inline_open and main[0] == inline_open and scoped_line_end < 0 and not scoped_until_blank
+        if in_inline and (blank or (inline_open == "antecedents" and not _HAS_BULLET.match(line))):
+            inline_open = ""
+            main = ("other", "")
+            open_section(line_start, "other", "", line_start)
+
+    sections: list[Section] = []
+    bounds = [start for start, *_ in opened[1:]] + [len(text)]
+    for (start, kind, title, body_start), end in zip(opened, bounds, strict=True):
+        if end > start:
+            sections.append(Section(kind, title, start, end, min(max(body_start, start), end)))
+    # Text before the first title joins nothing: keep it as "other"; merge touching equal continuations.
+    return _merge(sections)
+
+
+def _merge(sections: list[Section]) -> list[Section]:
+    merged: list[Section] = []
+    for section in sections:
+        previous = merged[-1] if merged else None
+        continues = previous and (previous.kind, previous.title) == (section.kind, section.title)
+        if continues and section.body_start == section.start:
+            assert previous is not None
+            merged[-1] = Section(previous.kind, previous.title, previous.start, section.end, previous.body_start)
+        else:
+            merged.append(section)
+    return merged
+
+
+def section_at(sections: Sequence[Section], offset: int) -> Section | None:
+    """The section holding character `offset` (None outside the text). `sections` as split_sections gives them."""
+    starts = [section.start for section in sections]
+    index = bisect.bisect_right(starts, offset) - 1
+    if index < 0 or offset >= sections[index].end:
+        return None
+    return sections[index]

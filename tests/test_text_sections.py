@@ -1,0 +1,159 @@
+"""split_sections / section_at on short letters written for each rule."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from coding_assistant.text.sections import section_at, split_sections
+
+LETTER = """CENTRE HOSPITALIER - CARDIOLOGIE
+Compte rendu d'hospitalisation
+
+MOTIF D'HOSPITALISATION : dyspnée.
+
+Antécédents médico-chirurgicaux
+- HTA
+- ATCD familiaux : père IDM à 50 ans
+Pas de tabac.
+Allergies : pénicilline.
+
+Mode de vie : retraité, vit seul.
+
+TTT habituel : Amlor 5 mg.
+
+HDM : dyspnée depuis 3 jours.
+
+Examen à l'entrée
+TA 150/80.
+
+Biologie
+Na 136.
+Imagerie : RP normale.
+
+Évolution dans le service
+Favorable sous diurétiques.
+
+Conclusion : Décompensation cardiaque.
+
+Ordonnance de sortie
+Furosémide 40 mg.
+"""
+
+
+def kinds(text: str) -> list[str]:
+    return [section.kind for section in split_sections(text)]
+
+
+def kind_at(text: str, needle: str) -> str:
+    section = section_at(split_sections(text), text.index(needle))
+    assert section is not None
+    return section.kind
+
+
+def test_sections_partition_the_text() -> None:
+    sections = split_sections(LETTER)
+    assert sections[0].start == 0 and sections[-1].end == len(LETTER)
+    for previous, following in itertools.pairwise(sections):
+        assert previous.end == following.start
+        assert previous.start <= previous.body_start <= previous.end
+
+
+@pytest.mark.parametrize(
+    ("needle", "kind"),
+    [
+        ("CENTRE HOSPITALIER", "other"),
+        ("dyspnée.", "motif"),
+        ("- HTA", "antecedents"),
+        ("père IDM", "antecedents_familiaux"),
+        ("Pas de tabac.", "antecedents"),  # the family sub-title covers its line only
+        ("pénicilline", "allergies"),
+        ("retraité", "mode_de_vie"),
+        ("Amlor", "traitement_entree"),
+        ("depuis 3 jours", "histoire"),
+        ("TA 150/80", "examen_clinique"),
+        ("Na 136", "examens_complementaires"),
+        ("RP normale", "examens_complementaires"),
+        ("Favorable", "evolution"),
+        ("Décompensation", "conclusion"),
+        ("Furosémide", "traitement_sortie"),
+    ],
+)
+def test_each_kind(needle: str, kind: str) -> None:
+    assert kind_at(LETTER, needle) == kind
+
+
+def test_titles_and_bodies_point_into_the_text() -> None:
+    sections = split_sections(LETTER)
+    conclusion = next(s for s in sections if s.kind == "conclusion")
+    assert conclusion.title == "Conclusion"
+    assert LETTER[conclusion.body_start :].startswith("Décompensation")
+    assert LETTER[conclusion.start : conclusion.start + len(conclusion.title)] == conclusion.title
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("ATCD :", "antecedents"),
+        ("ANTECEDENTS", "antecedents"),
+        ("Antécédents personnels :", "antecedents"),
+        ("Motif d'admission :", "motif"),
+        ("Au total :", "conclusion"),
+        ("Diagnostics retenus", "conclusion"),
+        ("CONCLUSION / DIAGNOSTICS RETENUS", "conclusion"),
+        ("Synthèse", "conclusion"),
+        ("TTT de sortie :", "traitement_sortie"),
+        ("Traitement de sortie", "traitement_sortie"),
+        ("Histoire de la maladie", "histoire"),
+        ("HDM :", "histoire"),
+        ("EXAMEN CLINIQUE A L'ENTREE (SAU)", "examen_clinique"),
+        ("Examens complémentaires", "examens_complementaires"),
+        ("Bio d'entrée :", "examens_complementaires"),
+        ("Evolution favorable :", "evolution"),
+        ("Traitement d'entrée :", "traitement_entree"),
+        ("Traitement habituel (observance aléatoire) :", "traitement_entree"),
+        ("ATCD fam :", "antecedents_familiaux"),
+        ("SUIVI", "other"),
+    ],
+)
+def test_title_variants(title: str, kind: str) -> None:
+    text = f"Patient de 70 ans.\n{title}\nContenu de la section.\n"
+    assert kind_at(text, "Contenu") == kind
+
+
+def test_inline_title_and_comma_title() -> None:
+    text = "Conclusion : Décompensation cardiaque.\nAu total, pneumopathie."
+    assert kinds(text) == ["conclusion", "conclusion"]
+    assert [s.title for s in split_sections(text)] == ["Conclusion", "Au total"]
+    assert kind_at("HDM : douleur.\nAu total, pneumopathie.", "pneumopathie") == "conclusion"
+
+
+def test_untitled_paragraph_after_inline_antecedents_is_not_history() -> None:
+    text = "ATCD : HTA.\nPalpitations depuis ce matin.\n"
+    assert kind_at(text, "HTA") == "antecedents"
+    assert kind_at(text, "Palpitations") == "other"
+    listed = "ATCD : HTA.\n- DT2\n"
+    assert kind_at(listed, "DT2") == "antecedents"
+
+
+def test_plain_treatment_title_by_position() -> None:
+    assert kind_at("Traitement : Amlor.\nHDM : toux.", "Amlor") == "traitement_entree"
+    assert kind_at("Evolution : bonne.\nTraitement : Amlor.", "Amlor") == "traitement_sortie"
+
+
+def test_colon_inside_content_is_not_a_title() -> None:
+    text = "EVOLUTION\n- Cardiopathie ischémique : stable.\nExamen normal par ailleurs.\n"
+    assert kinds(text) == ["evolution"]
+
+
+def test_scoped_subtitle_resumes_the_enclosing_section() -> None:
+    text = "EVOLUTION\nAmélioration.\nECG : rythme sinusal.\nSortie à J5.\n"
+    assert kind_at(text, "rythme sinusal") == "examens_complementaires"
+    assert kind_at(text, "Sortie à J5") == "evolution"
+
+
+def test_empty_and_untitled_text() -> None:
+    assert split_sections("") == []
+    assert kinds("Une lettre sans titre.") == ["other"]
+    assert section_at(split_sections("abc"), 10) is None
