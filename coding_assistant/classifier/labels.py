@@ -12,6 +12,8 @@ from coding_assistant.schema import Stay
 
 CODE = "code"
 CATEGORY = "category"
+# "This category holds the stay's principal diagnosis": a head that helps choose the DP among the codes.
+DP_CATEGORY = "dp_category"
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,7 @@ class LabelSet:
 
     def targets(self, stays: Sequence[Stay]) -> np.ndarray:
         """A (stays, labels) 0/1 matrix: a stay has a code label if coded with it, a category label if
-        coded with any code of the category."""
+        coded with any code of the category, a DP-category label if its DP is in that category."""
         position = {(level, label): j for j, (label, level) in enumerate(zip(self.labels, self.levels, strict=True))}
         y = np.zeros((len(stays), len(self.labels)), dtype=np.int8)
         for i, stay in enumerate(stays):
@@ -33,22 +35,30 @@ class LabelSet:
                     j = position.get(key)
                     if j is not None:
                         y[i, j] = 1
+            if stay.codes and stay.codes.dp:
+                j = position.get((DP_CATEGORY, stay.codes.dp[:3]))
+                if j is not None:
+                    y[i, j] = 1
         return y
 
 
 def choose_labels(stays: Sequence[Stay], min_count: int) -> LabelSet:
-    """Codes and categories present in at least `min_count` training stays, most frequent first."""
+    """Codes, categories and DP categories present in at least `min_count` training stays, most frequent
+    first within each level."""
     codes: Counter[str] = Counter()
     categories: Counter[str] = Counter()
+    dp_categories: Counter[str] = Counter()
     for stay in stays:
         if stay.codes is None:
             continue
         present = stay.codes.all_codes()
         codes.update(set(present))
         categories.update({code[:3] for code in present})
+        if stay.codes.dp:
+            dp_categories[stay.codes.dp[:3]] += 1
     labels: list[str] = []
     levels: list[str] = []
-    for counter, level in ((codes, CODE), (categories, CATEGORY)):
+    for counter, level in ((codes, CODE), (categories, CATEGORY), (dp_categories, DP_CATEGORY)):
         for label, count in sorted(counter.items(), key=lambda item: (-item[1], item[0])):
             if count >= min_count:
                 labels.append(label)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from joblib import Parallel, delayed
 from scipy import sparse
+from scipy.special import expit
 
 
 @dataclass
@@ -36,7 +37,7 @@ class SparseLinear:
         return (x @ self.as_matrix()).toarray() + self.bias
 
     def scores(self, x: sparse.csr_matrix) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-self.decision(x)))
+        return expit(self.decision(x))
 
 
 def _fit_labels(x: sparse.csr_matrix, y: np.ndarray, c: float, kept: int) -> list[tuple[np.ndarray, np.ndarray, float]]:
@@ -98,7 +99,7 @@ def fit_platt(decision: np.ndarray, y: np.ndarray, min_positives: int = 5) -> tu
         a = np.ones(z.shape[1])
         b = np.zeros(z.shape[1])
         for _ in range(iterations):
-            p = 1 / (1 + np.exp(-(a * z + b)))
+            p = expit(a * z + b)
             w = np.maximum(p * (1 - p), 1e-12)
             g_a, g_b = ((p - t) * z).sum(0), (p - t).sum(0)
             h_aa, h_ab, h_bb = (w * z * z).sum(0) + 1e-6, (w * z).sum(0), w.sum(0) + 1e-6

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from coding_assistant.classifier.labels import CODE
+from coding_assistant.classifier.labels import CODE, DP_CATEGORY
 from coding_assistant.schema import ModelInfo, Proposal, StayProposals
 
 MAX_PROPOSALS = 30
@@ -24,24 +24,29 @@ def model_only_proposals(
     thresholds: np.ndarray,
     model: ModelInfo,
 ) -> list[StayProposals]:
-    """Code labels ranked by score; those above their threshold are selected, the best one as DP."""
+    """Code labels ranked by score; those above their threshold are selected. The DP is the selected code
+    with the best P(code) × P(its category holds the DP); the others are DAS."""
     code_columns = np.array([j for j, level in enumerate(levels) if level == CODE], dtype=np.int64)
+    dp_column = {label: j for j, (label, level) in enumerate(zip(labels, levels, strict=True)) if level == DP_CATEGORY}
     out: list[StayProposals] = []
     for i, stay_id in enumerate(stay_ids):
         row = scores[i, code_columns]
         order = np.argsort(-row, kind="stable")[:MAX_PROPOSALS]
-        proposals: list[Proposal] = []
-        has_dp = False
-        for j in order:
-            column = int(code_columns[j])
-            score = float(row[j])
-            selected = score >= float(thresholds[column])
-            role = None
-            if selected:
-                role = "DAS" if has_dp else "DP"
-                has_dp = True
-            proposals.append(
-                Proposal(code=labels[column], score=min(1.0, max(0.0, score)), role=role, selected=selected)
+        selected = [int(j) for j in order if row[j] >= thresholds[code_columns[j]]]
+
+        def dp_strength(j: int, row: np.ndarray = row, i: int = i) -> float:
+            category_column = dp_column.get(labels[int(code_columns[j])][:3])
+            return float(row[j]) * (float(scores[i, category_column]) if category_column is not None else 0.0)
+
+        dp = max(selected, key=dp_strength) if selected else None
+        proposals = [
+            Proposal(
+                code=labels[int(code_columns[j])],
+                score=min(1.0, max(0.0, float(row[j]))),
+                role=("DP" if j == dp else "DAS") if j in selected else None,
+                selected=j in selected,
             )
+            for j in order
+        ]
         out.append(StayProposals(stay_id=stay_id, model=model, proposals=proposals))
     return out

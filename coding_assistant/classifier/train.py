@@ -139,7 +139,17 @@ def train_tfidf(
 ) -> ModelBundle:
     """Train, calibrate, tune thresholds, export to ONNX and write the bundle with its card."""
     settings = settings or TrainSettings()
-    fitted = fit_tfidf(stays, settings)
+    return export_tfidf(fit_tfidf(stays, settings), output, name, settings, dev_stays)
+
+
+def export_tfidf(
+    fitted: FittedTfidf,
+    output: Path,
+    name: str,
+    settings: TrainSettings,
+    dev_stays: Sequence[Stay] | None = None,
+) -> ModelBundle:
+    """Export a fitted model to ONNX and write its bundle, with held-out (and dev set) figures in the card."""
     labels, thresholds, parts = fitted.labels, fitted.thresholds, fitted.parts
 
     from coding_assistant.classifier.export import build_model
