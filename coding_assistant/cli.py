@@ -14,6 +14,7 @@ import typer
 from coding_assistant.classifier.command import train_command
 from coding_assistant.errors import CodingAssistantError
 from coding_assistant.evaluation.command import evaluate_command
+from coding_assistant.pipeline.command import predict_command
 from coding_assistant.synth.command import synth_command
 
 app = typer.Typer(
@@ -48,6 +49,7 @@ def _reporting_errors(command: Callable[..., None]) -> Callable[..., None]:
 app.command("evaluate")(_reporting_errors(evaluate_command))
 app.command("synth")(_reporting_errors(synth_command))
 app.command("train")(_reporting_errors(train_command))
+app.command("predict")(_reporting_errors(predict_command))
 
 
 def _index(ccam: bool):

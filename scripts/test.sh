@@ -4,7 +4,7 @@
 # CODING_ASSISTANT_TEST_PG=URL uses an existing server instead; CODING_ASSISTANT_TEST_PG=none skips it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh dev
+bash scripts/setup.sh dev,transformer
 .venv/bin/ruff check .
 if [ -z "${CODING_ASSISTANT_TEST_PG:-}" ]; then
     if url="$(bash scripts/postgres_for_tests.sh | tail -n 1)" && [ -n "$url" ]; then

@@ -417,11 +417,11 @@ def test_cli_needs_exactly_one_source(files, tmp_path):
         assert "exactly one of --predictions" in str(out.exception)
 
 
-def test_cli_model_is_refused_without_classifier(files, tmp_path):
+def test_cli_model_folder_that_is_not_a_model_is_named(files, tmp_path):
     gold, _ = files
     out = runner.invoke(_app(), ["evaluate", "--input", str(gold), "--model", str(tmp_path)])
-    assert isinstance(out.exception, EvaluationError)
-    assert "classifier" in str(out.exception) and "\n" not in str(out.exception)
+    assert isinstance(out.exception, CodingAssistantError)
+    assert "not a model folder" in str(out.exception) and "\n" not in str(out.exception)
 
 
 def test_cli_malformed_gold_names_the_line(files):

@@ -21,7 +21,7 @@ MODEL_FILE = "model.onnx"
 LABELS_FILE = "labels.json"
 THRESHOLDS_FILE = "thresholds.json"
 CARD_FILE = "card.json"
-BUNDLE_FORMAT = 1
+BUNDLE_FORMAT = 2
 
 
 class ModelBundleError(CodingAssistantError):
@@ -78,7 +78,13 @@ def read_bundle(path: Path) -> ModelBundle:
         raise ModelBundleError(f"{path}: bundle format {card.get('bundle_format')} is not {BUNDLE_FORMAT}")
     labels = [entry["label"] for entry in labels_doc]
     levels = [entry["level"] for entry in labels_doc]
-    thresholds = np.array([thresholds_doc[label] for label in labels], dtype=np.float32)
+    # One threshold per output, in output order: a category and a DP category share their label ("I50").
+    if not isinstance(thresholds_doc, list) or len(thresholds_doc) != len(labels):
+        raise ModelBundleError(f"{path}: {THRESHOLDS_FILE} must list one threshold per label of {LABELS_FILE}")
+    for entry, label, level in zip(thresholds_doc, labels, levels, strict=True):
+        if entry.get("label") != label or entry.get("level") != level:
+            raise ModelBundleError(f"{path}: {THRESHOLDS_FILE} and {LABELS_FILE} disagree at label {label} ({level})")
+    thresholds = np.array([entry["threshold"] for entry in thresholds_doc], dtype=np.float32)
     return ModelBundle(path=path, labels=labels, levels=levels, thresholds=thresholds, card=card)
 
 
@@ -108,7 +114,13 @@ def write_bundle(
     )
     _write_text_atomic(
         path / THRESHOLDS_FILE,
-        json.dumps({label: round(float(t), 6) for label, t in zip(labels, thresholds, strict=True)}, indent=0),
+        json.dumps(
+            [
+                {"label": label, "level": level, "threshold": round(float(t), 6)}
+                for label, level, t in zip(labels, levels, thresholds, strict=True)
+            ],
+            indent=0,
+        ),
     )
     card = {**card, "bundle_format": BUNDLE_FORMAT}
     _write_text_atomic(path / CARD_FILE, json.dumps(card, indent=2, ensure_ascii=False))

@@ -42,8 +42,11 @@ def train_command(
     stays = read_coded_stays(input, documents, join_on)
     dev_stays = read_coded_stays(dev) if dev else None
     model_name = name or output.name
+    from coding_assistant.classifier.bundle import read_bundle
+    from coding_assistant.classifier.train import TrainSettings
+
     if backend is Backend.tfidf:
-        from coding_assistant.classifier.train import TrainSettings, train_tfidf
+        from coding_assistant.classifier.train import train_tfidf
 
         bundle = train_tfidf(stays, output, model_name, TrainSettings(min_count=min_count, n_jobs=jobs), dev_stays)
     else:
@@ -58,5 +61,13 @@ def train_command(
         bundle = train_transformer(
             stays, output, model_name, base_model, TransformerSettings(min_count=min_count), dev_stays
         )
+    from coding_assistant.classifier.train import split_of
+    from coding_assistant.pipeline.training import fit_model_fusion
+
+    split = TrainSettings()
+    validation = [s for s in stays if split_of(s.stay_id, split) == "validation" and s.codes and s.documents]
+    test = [s for s in stays if split_of(s.stay_id, split) == "test" and s.codes and s.documents]
+    fit_model_fusion(output, validation, test, dev_stays)
+    card = read_bundle(output).card
     typer.echo(f"model {bundle.name} {bundle.version} written to {output}")
-    typer.echo(json.dumps(bundle.card["metrics"], indent=2))
+    typer.echo(json.dumps({"classifier": card["metrics"], "pipeline": card["pipeline"]["metrics"]}, indent=2))

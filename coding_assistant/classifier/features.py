@@ -25,7 +25,7 @@ WORD_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
 class FeatureSettings:
     word_max_features: int = 60_000
     char_max_features: int = 40_000
-    char_ngrams: tuple[int, int] = (3, 5)
+    char_ngrams: tuple[int, int] = (4, 4)  # (3, 5): 3.8× the fit + transform time (measured)
     min_df: int = 2
 
 

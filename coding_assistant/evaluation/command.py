@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from coding_assistant.evaluation.metrics import EvaluationError, evaluate
+from coding_assistant.evaluation.metrics import EvaluationError, PredictFn, evaluate, evaluate_model
 from coding_assistant.evaluation.reading import read_predictions
 from coding_assistant.evaluation.report import write_report
 from coding_assistant.evaluation.result import EvaluationResult
-from coding_assistant.schema import read_stays
+from coding_assistant.schema import Stay, StayProposals, read_stays
 
 
 def evaluate_command(
@@ -33,24 +34,20 @@ def evaluate_command(
     """Score code proposals against the codes of the stays: DP accuracy, precision / recall / F1 of the
     pre-ticked codes, recall@k of the ranking, negation errors, calibration and per-chapter figures.
 
-    Give exactly one of --predictions (a proposals file) or --model. A stay without prediction counts as
-    an empty one.
+    Give exactly one of --predictions (a proposals file) or --model (a model folder, scored on its own
+    proposals: codes above their threshold). A stay without prediction counts as an empty one.
     """
     if (predictions is None) == (model is None):
         raise EvaluationError("give exactly one of --predictions FILE or --model DIR")
+    gold = read_stays(input) if input.is_file() else _read_folder(input)
     if model is not None:
-        # Scoring a model means running it; this version ships no classifier, and made-up proposals would
-        # give made-up figures. `evaluate_model(gold, predict_fn)` is ready for when it does.
-        raise EvaluationError(
-            f"{model}: evaluating a model needs the code classifier, which this version does not include; "
-            "run the predictor elsewhere and pass its output with --predictions"
-        )
-    assert predictions is not None
-    gold = read_stays(input)
-    try:
-        result = evaluate(gold, read_predictions(predictions))
-    except EvaluationError as exc:
-        raise EvaluationError(f"{predictions} against {input}: {exc}") from exc
+        result = evaluate_model(gold, _model_only_predict_fn(model))
+    else:
+        assert predictions is not None
+        try:
+            result = evaluate(gold, read_predictions(predictions))
+        except EvaluationError as exc:
+            raise EvaluationError(f"{predictions} against {input}: {exc}") from exc
     if report is not None:
         write_report(result, report, title=f"Évaluation du codage – {input.name}")
     if as_json:
@@ -60,6 +57,31 @@ def evaluate_command(
     if report is not None:
         # On stderr, so that --json keeps stdout a single JSON object.
         typer.echo(f"report written to {report}", err=True)
+
+
+def _read_folder(path: Path) -> list[Stay]:
+    from coding_assistant.stay_sources import read_coded_stays
+
+    return read_coded_stays(path)
+
+
+def _model_only_predict_fn(model: Path) -> PredictFn:
+    """The classifier alone: codes above their threshold, the DP by the DP-category head."""
+    from coding_assistant.classifier import load_predictor
+    from coding_assistant.classifier.proposals import model_only_proposals
+    from coding_assistant.schema import ModelInfo
+
+    predictor = load_predictor(model)
+    bundle = predictor.bundle
+    info = ModelInfo(name=bundle.name, version=bundle.version)
+
+    def predict(stays: Sequence[Stay]) -> list[StayProposals]:
+        scores = predictor.predict_scores([stay.text for stay in stays])
+        return model_only_proposals(
+            [s.stay_id for s in stays], scores, bundle.labels, bundle.levels, bundle.thresholds, info
+        )
+
+    return predict
 
 
 def _f(value: float) -> str:

@@ -19,6 +19,7 @@ from pathlib import Path
 from coding_assistant import __version__
 from coding_assistant.config import Settings, get_settings
 from coding_assistant.errors import TerminologyFileError
+from coding_assistant.matching.dictionary import MentionDictionary, build_dictionary
 from coding_assistant.terminology.ccam import CcamAct, ccam_prefix, read_ccam
 from coding_assistant.terminology.lexicon import LexiconEntry, read_lexicon
 from coding_assistant.terminology.model import CodeEntry, Terminology
@@ -35,7 +36,7 @@ from coding_assistant.text.normalize import normalise_text
 logger = logging.getLogger(__name__)
 
 # Bump when the pickled structures change shape.
-CACHE_FORMAT = 4
+CACHE_FORMAT = 6
 
 
 @dataclass
@@ -201,6 +202,33 @@ def load_ccam_index(
     if use_cache:
         _write_cache(path, result)
     return result
+
+
+def load_mention_dictionary(
+    settings: Settings | None = None, use_cache: bool = True, loaded: LoadedTerminology | None = None
+) -> MentionDictionary:
+    """The matcher's dictionary (labels and lexicon as stem sequences), cached like the terminology."""
+    settings = settings or get_settings()
+    key = _digest(
+        f"{CACHE_FORMAT}|{__version__}|{settings.terminology_source}|{settings.terminology_year}".encode(),
+        _source_bytes(settings),
+        _read_bytes(settings.lexicon_path),
+    )
+    path = _cache_path(settings, "mentions", key)
+    if use_cache:
+        cached = _read_cache(path)
+        if isinstance(cached, MentionDictionary):
+            return cached
+    loaded = loaded or load(settings, use_cache)
+    dictionary = build_dictionary(loaded.terminology, loaded.lexicon)
+    if use_cache:
+        _write_cache(path, dictionary)
+    return dictionary
+
+
+@lru_cache(maxsize=1)
+def default_mention_dictionary() -> MentionDictionary:
+    return load_mention_dictionary(get_settings(), loaded=default_terminology())
 
 
 @lru_cache(maxsize=1)

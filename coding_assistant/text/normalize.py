@@ -62,8 +62,13 @@ STOPWORDS = frozenset(
 
 
 def strip_accents(text: str) -> str:
+    """'Œdème aigu à 39 °C' -> 'Oedeme aigu a 39 C': decomposed accents and other non-ASCII marks dropped."""
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # Dropping every non-ASCII code point after decomposition removes the combining accents (and symbols
+    # such as '°' that the normalised form would turn into spaces anyway), far faster than a per-character test.
+    return decomposed.encode("ascii", "ignore").decode("ascii")
 
 
 def normalise_text(text: str, keep_case: bool = False) -> str:

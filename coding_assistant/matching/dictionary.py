@@ -1,0 +1,170 @@
+"""The mention dictionary: every way the product knows to write a code, as sequences of stems.
+
+Sources, from most to least trusted:
+- the clinical lexicon (terms and expansions that carry codes: "exacerbation de BPCO" → J441);
+- the short form of each ATIH label, cut before its first comma, parenthesis or bracket
+  ("Insuffisance cardiaque congestive, avec FEVG…" → "insuffisance cardiaque congestive"), which is how
+  letters name a condition; the specific tail of a label is read by the specificity stage instead;
+- the full label, for the rare letters that copy it.
+
+When several codes share a wording, the most general one is kept (a category): the specificity stage
+refines it from the text, which is where the distinguishing information lives.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from coding_assistant.terminology.lexicon import LexiconEntry
+from coding_assistant.terminology.model import Terminology
+from coding_assistant.text.normalize import STOPWORDS, normalise_text, stem
+
+# Labels that name a residual class, not a condition a letter would mention.
+_RESIDUAL = re.compile(r"^(autres?|sans precision|non precise|precise|anomalies?|resultats?|examen|facteurs?)\b")
+_CUT = re.compile(r"\s*[,(\[:;]")
+# A single generic word never makes a mention on its own: it would fire everywhere.
+_TOO_GENERIC = frozenset(
+    stem(w)
+    for w in [
+        "maladie",
+        "syndrome",
+        "trouble",
+        "troubles",
+        "lesion",
+        "lesions",
+        "affection",
+        "etat",
+        "atteinte",
+        "tumeur",
+        "infection",
+        "douleur",
+        "complication",
+        "anomalie",
+        "insuffisance",
+        "fracture",
+        "plaie",
+        "contusion",
+        "traumatisme",
+        "sequelle",
+        "sequelles",
+        "surveillance",
+        "examen",
+        "antecedent",
+        "antecedents",
+        "personnel",
+        "familial",
+        "presence",
+        "absence",
+        "corps",
+        "autre",
+        "autres",
+        "forme",
+        "type",
+        "maladies",
+        "problemes",
+        "probleme",
+        "difficultes",
+        "situation",
+        "contact",
+        "exposition",
+        "soins",
+        "traitement",
+        "intervention",
+    ]
+)
+
+
+class Pattern(NamedTuple):
+    """One wording (a plain tuple: the dictionary holds ~45,000 and is unpickled at every start)."""
+
+    stems: tuple[str, ...]
+    codes: tuple[str, ...]
+    source: str  # "lexicon" or "label"
+    # Acronyms match only when written in capitals: "DR" is not "Dr", "MM" is not "mm".
+    capitals: bool
+
+
+@dataclass(slots=True)
+class _Draft:
+    codes: list[str] = field(default_factory=list)
+    source: str = "label"
+    capitals: bool = False
+
+
+_ACRONYM = re.compile(r"^[A-Z0-9][A-Z0-9+\-/ ]{0,9}$")
+
+
+def is_acronym(term: str) -> bool:
+    return bool(_ACRONYM.match(term.strip())) and any(ch.isalpha() for ch in term)
+
+
+def wording_stems(text: str) -> tuple[str, ...]:
+    return tuple(stem(word) for word in normalise_text(text).split() if word not in STOPWORDS)
+
+
+def short_label(label: str) -> str:
+    return _CUT.split(label, maxsplit=1)[0].strip()
+
+
+class MentionDictionary:
+    """Stem sequences → codes, indexed by first stem for a left-to-right longest-match scan."""
+
+    def __init__(self, patterns: Iterable[Pattern]) -> None:
+        self.by_first: dict[str, list[Pattern]] = {}
+        for pattern in patterns:
+            self.by_first.setdefault(pattern.stems[0], []).append(pattern)
+        for candidates in self.by_first.values():
+            candidates.sort(key=lambda p: -len(p.stems))
+        self.longest = max((len(p.stems) for ps in self.by_first.values() for p in ps), default=0)
+
+    def __len__(self) -> int:
+        return sum(len(ps) for ps in self.by_first.values())
+
+
+def _keep_most_general(codes: list[str]) -> list[str]:
+    """Drop codes that descend from another code of the list (I50 and I509 → I50)."""
+    unique = sorted(set(codes), key=lambda c: (len(c), c))
+    kept: list[str] = []
+    for code in unique:
+        if not any(code.startswith(general) for general in kept):
+            kept.append(code)
+    return kept
+
+
+def build_dictionary(terminology: Terminology, lexicon: Iterable[LexiconEntry]) -> MentionDictionary:
+    table: dict[tuple[str, ...], _Draft] = {}
+    lexicon = list(lexicon)
+    # A term that also has a meaning that is not a diagnosis (FC: fréquence cardiaque / fausse couche) cannot
+    # make a mention by itself: the classifier and the context decide.
+    not_only_diagnoses = {normalise_text(entry.term) for entry in lexicon if not entry.codes}
+
+    def add(text: str, codes: Iterable[str], source: str, capitals: bool = False) -> None:
+        stems = wording_stems(text)
+        if not stems or (len(stems) == 1 and (stems[0] in _TOO_GENERIC or len(stems[0]) < 2)):
+            return
+        pattern = table.setdefault(stems, _Draft([], source, capitals))
+        pattern.capitals = pattern.capitals and capitals
+        if source == "lexicon" and pattern.source != "lexicon":
+            # A reviewed lexicon wording overrides what labels alone suggest.
+            pattern.codes, pattern.source = [], "lexicon"
+        if source == pattern.source:
+            pattern.codes.extend(codes)
+
+    for entry in lexicon:
+        if entry.codes:
+            if normalise_text(entry.term) not in not_only_diagnoses:
+                add(entry.term, entry.codes, "lexicon", capitals=is_acronym(entry.term))
+            add(entry.expansion, entry.codes, "lexicon")
+    for entry in terminology:
+        if entry.deleted:
+            continue
+        for text in {entry.label, short_label(entry.label)}:
+            if text and not _RESIDUAL.match(normalise_text(text)):
+                add(text, [entry.code], "label")
+    return MentionDictionary(
+        Pattern(stems, tuple(_keep_most_general(draft.codes)), draft.source, draft.capitals)
+        for stems, draft in table.items()
+    )

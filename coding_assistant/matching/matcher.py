@@ -1,0 +1,84 @@
+"""Find code mentions in a document: longest stem-sequence matches, with offsets into the original text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from coding_assistant.matching.dictionary import MentionDictionary
+from coding_assistant.text.normalize import STOPWORDS, stem, strip_accents
+
+# Words (letters of any accent, digits), and the signs that carry meaning after a word: ST+ / ST-.
+_TOKEN = re.compile(r"[0-9A-Za-zÀ-ÖØ-öø-ÿœŒæÆ]+|(?<=[0-9A-Za-z])\+|(?<=[A-Za-z])-(?=\s|$|[,;.)])")
+# Two words of one mention are never further apart than this (characters), nor across a line or sentence end.
+_MAX_GAP = 25
+_BREAK = re.compile(r"[.\n;:!?]")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    stem: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A span of a document that names one or more codes."""
+
+    codes: tuple[str, ...]
+    start: int
+    end: int
+    text: str
+    source: str  # "lexicon" or "label"
+
+
+def tokenize(text: str) -> list[Token]:
+    """Content-word stems with their offsets; stopwords are dropped (they never start or end a mention)."""
+    tokens: list[Token] = []
+    for match in _TOKEN.finditer(text):
+        raw = match.group(0)
+        if raw == "+":
+            word = "plus"
+        elif raw == "-":
+            word = "moins"
+        else:
+            word = strip_accents(raw).lower()
+        if word in STOPWORDS:
+            continue
+        tokens.append(Token(stem(word), match.start(), match.end()))
+    return tokens
+
+
+def _joined(text: str, previous: Token, following: Token) -> bool:
+    gap = text[previous.end : following.start]
+    return len(gap) <= _MAX_GAP and not _BREAK.search(gap)
+
+
+def _in_capitals(text: str, token: Token) -> bool:
+    raw = text[token.start : token.end]
+    return not any(ch.isalpha() for ch in raw) or raw.isupper()
+
+
+def find_mentions(text: str, dictionary: MentionDictionary) -> list[Mention]:
+    """Left-to-right, longest match first; a matched span is not matched again by a shorter pattern."""
+    tokens = tokenize(text)
+    mentions: list[Mention] = []
+    i = 0
+    while i < len(tokens):
+        matched = 0
+        for pattern in dictionary.by_first.get(tokens[i].stem, ()):
+            n = len(pattern.stems)
+            if i + n > len(tokens):
+                continue
+            if (
+                all(tokens[i + k].stem == pattern.stems[k] for k in range(1, n))
+                and all(_joined(text, tokens[i + k - 1], tokens[i + k]) for k in range(1, n))
+                and (not pattern.capitals or all(_in_capitals(text, tokens[i + k]) for k in range(n)))
+            ):
+                start, end = tokens[i].start, tokens[i + n - 1].end
+                mentions.append(Mention(tuple(pattern.codes), start, end, text[start:end], pattern.source))
+                matched = n
+                break
+        i += matched or 1
+    return mentions

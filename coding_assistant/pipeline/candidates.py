@@ -1,0 +1,96 @@
+"""Candidates per CIM-10 category: classifier scores and text evidence fused into one probability.
+
+One candidate per 3-character category: the classifier and the matcher often name the same condition at
+different depths (the classifier I5002, the letter "insuffisance cardiaque" → I50), and a stay rarely
+carries two codes of one category. The candidate's specific code is chosen afterwards.
+
+The candidate's probability is set by the fusion stage (`fusion.py`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from coding_assistant.classifier.labels import CATEGORY, CODE, DP_CATEGORY
+from coding_assistant.pipeline.evidence import QualifiedMention
+
+# Classifier candidates below this probability and without any mention are not listed at all.
+MIN_MODEL_SCORE = 0.05
+
+
+@dataclass
+class Candidate:
+    category: str
+    model_score: float = 0.0  # P(a code of this category is coded), from the classifier
+    model_code: str | None = None  # the classifier's most likely code of the category, if it has code labels
+    model_code_score: float = 0.0
+    dp_score: float = 0.0  # P(the DP is in this category)
+    threshold: float = 0.5  # the classifier's threshold for the category
+    mentions: list[QualifiedMention] = field(default_factory=list)
+    score: float = 0.0  # fused probability
+    select_threshold: float = 0.5  # what `score` must reach to be pre-ticked
+
+    @property
+    def affirmed(self) -> list[QualifiedMention]:
+        return [m for m in self.mentions if not m.excluded]
+
+    @property
+    def only_excluded(self) -> bool:
+        """Mentioned, but every mention is negated, hypothetical or about a relative."""
+        return bool(self.mentions) and not self.affirmed
+
+    @property
+    def conclusive(self) -> bool:
+        return any(m.conclusive for m in self.affirmed)
+
+    def mentioned_codes(self) -> list[str]:
+        """Codes named by affirmed mentions, most frequent first."""
+        counts: dict[str, int] = {}
+        for mention in self.affirmed:
+            for code in mention.codes:
+                if code[:3] == self.category:
+                    counts[code] = counts.get(code, 0) + 1
+        return sorted(counts, key=lambda c: (-counts[c], -len(c), c))
+
+
+def build_candidates(
+    scores: np.ndarray | None,
+    labels: Sequence[str],
+    levels: Sequence[str],
+    thresholds: np.ndarray | None,
+    mentions: Sequence[QualifiedMention],
+) -> dict[str, Candidate]:
+    """Merge the classifier's per-label scores (may be None: text only) and the mentions by category."""
+    candidates: dict[str, Candidate] = {}
+
+    def get(category: str) -> Candidate:
+        return candidates.setdefault(category, Candidate(category))
+
+    if scores is not None and thresholds is not None:
+        for j, (label, level) in enumerate(zip(labels, levels, strict=True)):
+            score = float(scores[j])
+            category = label[:3]
+            if level == DP_CATEGORY:
+                if category in candidates:
+                    candidates[category].dp_score = score
+                continue
+            if score < MIN_MODEL_SCORE and category not in candidates:
+                continue
+            candidate = get(category)
+            if level == CATEGORY:
+                candidate.model_score = max(candidate.model_score, score)
+                candidate.threshold = float(thresholds[j])
+            elif level == CODE and score > candidate.model_code_score:
+                candidate.model_code, candidate.model_code_score = label, score
+                candidate.model_score = max(candidate.model_score, score)
+        # DP scores of categories that only became candidates later (through codes) are read again.
+        for j, (label, level) in enumerate(zip(labels, levels, strict=True)):
+            if level == DP_CATEGORY and label[:3] in candidates:
+                candidates[label[:3]].dp_score = float(scores[j])
+    for mention in mentions:
+        for category in dict.fromkeys(code[:3] for code in mention.codes):
+            get(category).mentions.append(mention)
+    return candidates

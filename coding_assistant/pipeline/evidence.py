@@ -1,0 +1,98 @@
+"""Text evidence for a stay: code mentions with their qualifiers and sections, and the measurements.
+
+Runs per document; offsets stay relative to each document's own text (the proposals contract).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from coding_assistant.matching import MentionDictionary, find_mentions
+from coding_assistant.schema import Stay
+from coding_assistant.text.measurements import Measurement, find_measurements
+from coding_assistant.text.qualifiers import qualify_mentions
+from coding_assistant.text.sections import Section, section_at, split_sections
+
+# Sections where a mention states what the stay was about, and where it only recalls the past.
+CONCLUSIVE_SECTIONS = frozenset({"conclusion", "motif"})
+PAST_SECTIONS = frozenset({"antecedents", "antecedents_familiaux"})
+# Sections that never carry the patient's own current conditions.
+IGNORED_SECTIONS = frozenset({"traitement_entree", "traitement_sortie", "allergies"})
+
+
+@dataclass(frozen=True, slots=True)
+class QualifiedMention:
+    doc_id: str
+    codes: tuple[str, ...]
+    start: int
+    end: int
+    text: str
+    section: str
+    negated: bool
+    hypothetical: bool
+    family: bool
+    history: bool
+    cues: tuple[str, ...]
+
+    @property
+    def excluded(self) -> bool:
+        """Negated, hypothetical or about a relative: never evidence that the patient has the condition."""
+        return self.negated or self.hypothetical or self.family
+
+    @property
+    def past(self) -> bool:
+        return self.history or self.section in PAST_SECTIONS
+
+    @property
+    def conclusive(self) -> bool:
+        return self.section in CONCLUSIVE_SECTIONS
+
+
+@dataclass
+class StayEvidence:
+    mentions: list[QualifiedMention]
+    measurements: list[Measurement]
+    sections: dict[str, list[Section]]
+
+
+def gather_evidence(stay: Stay, dictionary: MentionDictionary, probable_is_hypothetical: bool = True) -> StayEvidence:
+    mentions: list[QualifiedMention] = []
+    measurements: list[Measurement] = []
+    sections_by_doc: dict[str, list[Section]] = {}
+    for document in stay.documents:
+        text = document.text
+        sections = split_sections(text)
+        sections_by_doc[document.doc_id] = sections
+        measurements.extend(find_measurements(text))
+        found = [m for m in find_mentions(text, dictionary) if _section_kind(sections, m.start) not in IGNORED_SECTIONS]
+        if not found:
+            continue
+        qualifiers = qualify_mentions(
+            text,
+            [(m.start, m.end) for m in found],
+            sections=sections,
+            probable_is_hypothetical=probable_is_hypothetical,
+        )
+        for mention, qualifier in zip(found, qualifiers, strict=True):
+            mentions.append(
+                QualifiedMention(
+                    doc_id=document.doc_id,
+                    codes=mention.codes,
+                    start=mention.start,
+                    end=mention.end,
+                    text=mention.text,
+                    section=_section_kind(sections, mention.start),
+                    negated=qualifier.negated,
+                    hypothetical=qualifier.hypothetical,
+                    family=qualifier.family,
+                    history=qualifier.history,
+                    cues=tuple(qualifier.cues),
+                )
+            )
+    return StayEvidence(mentions, measurements, sections_by_doc)
+
+
+def _section_kind(sections: Sequence[Section], offset: int) -> str:
+    section = section_at(sections, offset)
+    return section.kind if section else "other"

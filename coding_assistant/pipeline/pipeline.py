@@ -1,0 +1,185 @@
+"""Stay → proposals: the one pipeline the CLI, the batch (local or Spark) and the review UI share."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from coding_assistant.classifier import Predictor, load_predictor
+from coding_assistant.config import get_settings
+from coding_assistant.matching import MentionDictionary
+from coding_assistant.pipeline.candidates import Candidate, build_candidates
+from coding_assistant.pipeline.evidence import QualifiedMention, StayEvidence, gather_evidence
+from coding_assistant.pipeline.fusion import Fusion, score_candidates
+from coding_assistant.pipeline.roles import Decided, assign_roles
+from coding_assistant.rules import check_coding
+from coding_assistant.schema import Evidence, ModelInfo, Proposal, Stay, StayProposals
+from coding_assistant.terminology.model import Terminology
+
+MODEL_ONLY = "modèle seul : aucune mention de ce code dans les documents"
+ROLE_ORDER = {"DP": 0, "DR": 1, "DAS": 2}
+
+
+@dataclass
+class PipelineSettings:
+    probable_is_hypothetical: bool = True  # a DIM may code "probable" at discharge: a setting (primer rule 11)
+    max_unselected: int = 20  # unselected candidates listed after the selected ones
+    max_evidence: int = 10  # mentions shown per proposal
+    batch_size: int = 64  # stays per classifier call
+
+
+def default_model_dir() -> Path:
+    return get_settings().data_dir / "models" / "default"
+
+
+class CodingPipeline:
+    """Classifier scores + terminology matching → ranked, rule-checked proposals with evidence."""
+
+    def __init__(
+        self,
+        predictor: Predictor | None,
+        terminology: Terminology,
+        dictionary: MentionDictionary,
+        settings: PipelineSettings | None = None,
+        fusion: Fusion | None = None,
+    ) -> None:
+        self.predictor = predictor
+        self.terminology = terminology
+        self.dictionary = dictionary
+        self.settings = settings or PipelineSettings()
+        self.fusion = fusion
+        if predictor is not None:
+            self.model = ModelInfo(name=predictor.bundle.name, version=predictor.bundle.version)
+        else:
+            self.model = ModelInfo(name="terminology-only", version=terminology.version)
+
+    @classmethod
+    def load(cls, model_dir: Path | None = None, settings: PipelineSettings | None = None) -> CodingPipeline:
+        """The pipeline on the default (or given) model and the configured terminology."""
+        from coding_assistant.terminology.loader import default_mention_dictionary, default_terminology
+
+        folder = model_dir or default_model_dir()
+        predictor = load_predictor(folder)
+        return cls(
+            predictor, default_terminology().terminology, default_mention_dictionary(), settings, Fusion.load(folder)
+        )
+
+    def propose(self, stay: Stay) -> StayProposals:
+        return self.propose_many([stay])[0]
+
+    def propose_many(self, stays: Sequence[Stay]) -> list[StayProposals]:
+        out: list[StayProposals] = []
+        size = self.settings.batch_size
+        for start in range(0, len(stays), size):
+            batch = stays[start : start + size]
+            scores = self._scores(batch)
+            for i, stay in enumerate(batch):
+                out.append(self._propose_one(stay, None if scores is None else scores[i]))
+        return out
+
+    def _scores(self, stays: Sequence[Stay]) -> np.ndarray | None:
+        if self.predictor is None:
+            return None
+        return self.predictor.predict_scores([stay.text for stay in stays])
+
+    def candidates(self, stay: Stay, scores: np.ndarray | None) -> tuple[list[Candidate], StayEvidence]:
+        """The stay's scored candidates, best first, and the text evidence they rest on."""
+        evidence = gather_evidence(stay, self.dictionary, self.settings.probable_is_hypothetical)
+        bundle = self.predictor.bundle if self.predictor is not None else None
+        candidates = build_candidates(
+            scores,
+            bundle.labels if bundle else [],
+            bundle.levels if bundle else [],
+            bundle.thresholds if bundle else None,
+            evidence.mentions,
+        )
+        score_candidates(list(candidates.values()), self.fusion)
+        return sorted(candidates.values(), key=lambda c: -c.score), evidence
+
+    def _propose_one(self, stay: Stay, scores: np.ndarray | None) -> StayProposals:
+        ranked, evidence = self.candidates(stay, scores)
+        decided = assign_roles(ranked, stay.text, evidence.measurements, self.terminology)
+        chosen = {role: [d.code for d in decided if d.role == role] for role in ROLE_ORDER}
+        rule_warnings = check_coding(
+            chosen["DP"][0] if chosen["DP"] else None,
+            chosen["DR"][0] if chosen["DR"] else None,
+            chosen["DAS"],
+            stay.sex,
+            stay.age,
+            self.terminology,
+        )
+        by_code: dict[str, list[str]] = {}
+        stay_warnings: list[str] = []
+        selected_codes = {d.code for d in decided if d.selected}
+        for warning in rule_warnings:
+            text = _warning_text(warning)
+            if warning.code in selected_codes:
+                by_code.setdefault(warning.code, []).append(text)
+            else:
+                stay_warnings.append(text)
+        proposals = self._proposals(decided, by_code)
+        return StayProposals(stay_id=stay.stay_id, model=self.model, proposals=proposals, warnings=stay_warnings)
+
+    def _proposals(self, decided: list[Decided], rule_warnings: dict[str, list[str]]) -> list[Proposal]:
+        selected = sorted(
+            (d for d in decided if d.selected), key=lambda d: (ROLE_ORDER.get(d.role or "DAS", 3), -d.candidate.score)
+        )
+        others = sorted((d for d in decided if not d.selected), key=lambda d: -d.candidate.score)
+        proposals: list[Proposal] = []
+        seen: set[str] = set()
+        for d in [*selected, *others[: self.settings.max_unselected]]:
+            if d.code in seen:
+                continue
+            seen.add(d.code)
+            proposals.append(
+                Proposal(
+                    code=d.code,
+                    label=self.terminology.label(d.code),
+                    score=round(min(1.0, max(0.0, d.candidate.score)), 4),
+                    role=d.role if d.selected else None,
+                    selected=d.selected,
+                    evidence=[_evidence(m) for m in d.candidate.mentions[: self.settings.max_evidence]],
+                    warnings=_proposal_warnings(d) + rule_warnings.get(d.code, []),
+                )
+            )
+        return proposals
+
+
+def _evidence(mention: QualifiedMention) -> Evidence:
+    return Evidence(
+        doc_id=mention.doc_id,
+        start=mention.start,
+        end=mention.end,
+        text=mention.text,
+        negated=mention.negated,
+        hypothetical=mention.hypothetical,
+        family=mention.family,
+    )
+
+
+def _proposal_warnings(decided: Decided) -> list[str]:
+    candidate: Candidate = decided.candidate
+    warnings = list(decided.notes)
+    if candidate.only_excluded:
+        kinds = sorted(
+            {
+                kind
+                for m in candidate.mentions
+                for kind, flag in (("niée", m.negated), ("hypothétique", m.hypothetical), ("familiale", m.family))
+                if flag
+            }
+        )
+        warnings.append(f"mentions seulement {' / '.join(kinds)} : non retenu")
+    elif decided.selected and not candidate.affirmed:
+        warnings.append(MODEL_ONLY)
+    return warnings
+
+
+def _warning_text(warning: object) -> str:
+    rule = getattr(warning, "rule", "")
+    fg = getattr(warning, "fg_error", None)
+    tag = f"[{rule}{f' · FG {fg}' if fg else ''}]"
+    return f"{tag} {warning}"

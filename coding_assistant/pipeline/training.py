@@ -1,0 +1,71 @@
+"""Fit the pipeline's fusion for a trained model, on stays its classifier never learned from, and record
+the pipeline's own figures in the model card."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from coding_assistant.classifier.bundle import CARD_FILE
+from coding_assistant.pipeline.fusion import FEATURES, FUSION_FILE, Fusion, fit_fusion
+from coding_assistant.pipeline.pipeline import CodingPipeline
+from coding_assistant.schema import Stay
+
+logger = logging.getLogger(__name__)
+
+
+def fusion_samples(pipeline: CodingPipeline, stays: Sequence[Stay]) -> list[tuple[object, bool]]:
+    samples = []
+    size = pipeline.settings.batch_size
+    for start in range(0, len(stays), size):
+        batch = stays[start : start + size]
+        scores = pipeline.predictor.predict_scores([s.text for s in batch]) if pipeline.predictor else None
+        for i, stay in enumerate(batch):
+            gold = {code[:3] for code in stay.codes.all_codes()} if stay.codes else set()
+            blind = stay.model_copy(update={"codes": None})
+            candidates, _ = pipeline.candidates(blind, None if scores is None else scores[i])
+            samples.extend((candidate, candidate.category in gold) for candidate in candidates)
+    return samples
+
+
+def fit_model_fusion(
+    folder: Path, validation: Sequence[Stay], test: Sequence[Stay], dev: Sequence[Stay] | None = None
+) -> Fusion:
+    """Fit fusion.json on `validation`, then write the pipeline's figures on `test` (and `dev`) into the card."""
+    from coding_assistant.classifier.train import headline_metrics
+
+    folder = Path(folder)
+    (folder / FUSION_FILE).unlink(missing_ok=True)
+    pipeline = CodingPipeline.load(folder)
+    samples = fusion_samples(pipeline, validation)
+    if not samples or all(truth for _, truth in samples) or not any(truth for _, truth in samples):
+        raise ValueError("the validation stays give no usable candidate to fit the fusion on")
+    fusion = fit_fusion(samples)  # type: ignore[arg-type]
+    fusion.save(folder)
+    pipeline.fusion = fusion
+    metrics = {"held_out_test": headline_metrics(test, pipeline.propose_many(_blind(test)))}
+    if dev:
+        metrics["dev_set"] = headline_metrics(dev, pipeline.propose_many(_blind(dev)))
+    card_path = folder / CARD_FILE
+    card = json.loads(card_path.read_text(encoding="utf-8"))
+    card["pipeline"] = {
+        "fusion": {
+            "fitted_on": f"{len(validation)} validation stays, {len(samples)} candidates",
+            "threshold": round(fusion.threshold, 4),
+            "weights": {name: round(float(w), 4) for name, w in zip(FEATURES, fusion.weights, strict=True)},
+            "bias": round(fusion.bias, 4),
+        },
+        "metrics": metrics,
+        "metrics_note": "whole pipeline: classifier + terminology matching + fusion + specificity + PMSI rules",
+    }
+    tmp = card_path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(card, indent=2, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(card_path)
+    logger.info("fusion fitted on %d candidates, threshold %.2f", len(samples), fusion.threshold)
+    return fusion
+
+
+def _blind(stays: Sequence[Stay]) -> list[Stay]:
+    return [stay.model_copy(update={"codes": None}) for stay in stays]

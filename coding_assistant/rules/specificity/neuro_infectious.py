@@ -1,0 +1,43 @@
+"""Aphasia (R47.0) by duration and COVID-19 (U07.1) by clinical form and virus identification.
+
+CIM-10 FR labels: R47.00 aphasie récente persistant au-delà de 24 heures, R47.01 régressive dans les 24 heures,
+R47.02 autre et sans précision, R47.03 dysphasie. U07.10 forme respiratoire virus identifié, U07.11 forme
+respiratoire virus non identifié, U07.12 porteur asymptomatique, U07.14 autres formes virus identifié, U07.15
+autres formes virus non identifié (U07.13, type 1, is an examination code, never proposed here).
+"""
+
+from __future__ import annotations
+
+from coding_assistant.rules.specificity.model import Context, Proposal, quoted
+
+
+def refine_aphasia(code: str, ctx: Context) -> Proposal | None:
+    for key, target, meaning in (
+        ("persistent", "R4700", "aphasie persistant au-delà de 24 heures"),
+        ("transient", "R4701", "aphasie régressive dans les 24 heures"),
+        ("dysphasia", "R4703", "dysphasie"),
+    ):
+        found = ctx.evidence("aphasia", key)
+        if found:
+            return Proposal(target, f"{quoted(found)} : {meaning}")
+    return Proposal("R4702", "Durée de l'aphasie non précisée dans le texte")
+
+
+def refine_covid(code: str, ctx: Context) -> Proposal | None:
+    respiratory = ctx.evidence("covid", "respiratory")
+    identified = ctx.evidence("covid", "identified")
+    not_identified = ctx.evidence("covid", "not_identified", guard=False)
+    if not respiratory and not identified:
+        carrier = ctx.evidence("covid", "carrier")
+        if carrier:
+            return Proposal("U0712", f"{quoted(carrier)} : porteur asymptomatique")
+    parts = [f"forme respiratoire ({quoted(respiratory)})" if respiratory else "pas d'atteinte respiratoire mentionnée"]
+    if identified:
+        parts.append(f"virus identifié ({quoted(identified)})")
+    elif not_identified:
+        parts.append(f"virus non identifié ({quoted(not_identified)})")
+    else:
+        parts.append("identification du virus non mentionnée : non identifié par défaut")
+    digit = ("0" if identified else "1") if respiratory else ("4" if identified else "5")
+    reason = ", ".join(parts)
+    return Proposal("U071" + digit, reason[:1].upper() + reason[1:])

@@ -1,0 +1,59 @@
+import pytest
+
+from coding_assistant.matching import find_mentions, tokenize
+from coding_assistant.matching.dictionary import is_acronym, short_label
+from coding_assistant.terminology.loader import default_mention_dictionary
+
+
+@pytest.fixture(scope="module")
+def dictionary():
+    return default_mention_dictionary()
+
+
+def mentions(text, dictionary):
+    return [(m.text, m.codes) for m in find_mentions(text, dictionary)]
+
+
+def test_offsets_point_into_the_original_text(dictionary):
+    text = "Conclusion : décompensation cardiaque sur ACFA.\nHTA ancienne."
+    found = find_mentions(text, dictionary)
+    assert found
+    for mention in found:
+        assert text[mention.start : mention.end] == mention.text
+    texts = [m.text for m in found]
+    assert "décompensation cardiaque" in texts and "ACFA" in texts and "HTA" in texts
+
+
+def test_lexicon_and_labels_both_match(dictionary):
+    found = dict(mentions("Exacerbation de BPCO. Hypothyroïdie substituée.", dictionary))
+    assert any(code.startswith("J44") for code in found["Exacerbation de BPCO"])
+    assert any(code.startswith("E03") for code in found["Hypothyroïdie"])
+
+
+def test_longest_match_wins(dictionary):
+    found = mentions("insuffisance cardiaque congestive décompensée", dictionary)
+    assert len(found) == 1 and found[0][0] == "insuffisance cardiaque congestive décompensée"
+
+
+def test_acronyms_match_only_in_capitals(dictionary):
+    assert mentions("HTA", dictionary)
+    assert not mentions("le Dr Martin, 5 mm, 10 min", dictionary)
+
+
+def test_terms_with_a_non_diagnostic_meaning_are_not_mentions(dictionary):
+    # FC is "fréquence cardiaque" far more often than "fausse couche".
+    assert not mentions("FC 110/min", dictionary)
+
+
+def test_mentions_do_not_cross_sentences(dictionary):
+    assert not any(text == "insuffisance cardiaque" for text, _ in mentions("insuffisance.\nCardiaque", dictionary))
+
+
+def test_tokenize_keeps_signs():
+    assert [t.stem for t in tokenize("SCA ST+")][-1] == "plus"
+    assert [t.stem for t in tokenize("SCA ST- ")][-1] == "moin"
+
+
+def test_helpers():
+    assert short_label("Insuffisance cardiaque congestive, avec FEVG < 40") == "Insuffisance cardiaque congestive"
+    assert is_acronym("SCA ST+") and is_acronym("HTA") and not is_acronym("Dyspnée")
