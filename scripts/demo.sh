@@ -20,7 +20,7 @@ if [ ! -s "$model/card.json" ]; then
     echo "== 2/3 default model (TF-IDF + linear, exported to ONNX)"
     "$ca" train --input "$stays" --output "$model" --name default --dev tests/data/dev
 fi
-echo "== classifier alone on the hand-written dev set (never trained on)"
+echo "== proposals on the hand-written dev set (never trained on), report in data/dev-report.html"
 "$ca" evaluate --input tests/data/dev --model "$model" --report data/dev-report.html
 echo "== 3/3 CIM-10 FR search"
 for query in "bpco exacerbée" "sca st+ inférieur" "insufisance renale aigue" "I50.0"; do

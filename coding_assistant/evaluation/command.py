@@ -30,18 +30,23 @@ def evaluate_command(
         Path | None, typer.Option("--report", help="also write a self-contained HTML report here")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the metrics as one JSON object")] = False,
+    classifier_only: Annotated[
+        bool, typer.Option("--classifier-only", help="with --model: score the classifier alone, not the pipeline")
+    ] = False,
 ) -> None:
     """Score code proposals against the codes of the stays: DP accuracy, precision / recall / F1 of the
     pre-ticked codes, recall@k of the ranking, negation errors, calibration and per-chapter figures.
 
-    Give exactly one of --predictions (a proposals file) or --model (a model folder, scored on its own
-    proposals: codes above their threshold). A stay without prediction counts as an empty one.
+    Give exactly one of --predictions (a proposals file) or --model (a model folder: the whole proposal
+    pipeline runs on the stays, or the classifier alone with --classifier-only). A stay without prediction
+    counts as an empty one.
     """
     if (predictions is None) == (model is None):
         raise EvaluationError("give exactly one of --predictions FILE or --model DIR")
     gold = read_stays(input) if input.is_file() else _read_folder(input)
     if model is not None:
-        result = evaluate_model(gold, _model_only_predict_fn(model))
+        predict_fn = _model_only_predict_fn(model) if classifier_only else _pipeline_predict_fn(model)
+        result = evaluate_model(gold, predict_fn)
     else:
         assert predictions is not None
         try:
@@ -63,6 +68,13 @@ def _read_folder(path: Path) -> list[Stay]:
     from coding_assistant.stay_sources import read_coded_stays
 
     return read_coded_stays(path)
+
+
+def _pipeline_predict_fn(model: Path) -> PredictFn:
+    from coding_assistant.pipeline import CodingPipeline
+
+    pipeline = CodingPipeline.load(model)
+    return pipeline.propose_many
 
 
 def _model_only_predict_fn(model: Path) -> PredictFn:

@@ -34,6 +34,8 @@ class QualifiedMention:
     family: bool
     history: bool
     cues: tuple[str, ...]
+    source: str  # "lexicon" or "label": which dictionary wording matched
+    rank: int  # position among the stay's mentions, in document order
 
     @property
     def excluded(self) -> bool:
@@ -88,6 +90,8 @@ def gather_evidence(stay: Stay, dictionary: MentionDictionary, probable_is_hypot
                     family=qualifier.family,
                     history=qualifier.history,
                     cues=tuple(qualifier.cues),
+                    source=mention.source,
+                    rank=len(mentions),
                 )
             )
     return StayEvidence(mentions, measurements, sections_by_doc)

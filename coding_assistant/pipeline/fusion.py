@@ -37,6 +37,22 @@ FEATURES = (
     "dp_head",
 )
 
+# Features of "this candidate is the principal diagnosis", learned like the fusion.
+DP_FEATURES = (
+    "fused_logit",
+    "dp_head_logit",
+    "model_knows_category",
+    "in_conclusion",
+    "first_in_conclusion",
+    "in_motif",
+    "first_in_motif",
+    "log_affirmed_mentions",
+    "past_only_mention",
+    "symptom_chapter",
+    "factor_chapter",
+    "injury_chapter",
+)
+
 # The fixed fallback (no fusion.json): noisy-OR of the classifier and an evidence strength.
 STRENGTH_CONCLUSIVE = 0.8
 STRENGTH_BODY = 0.55
@@ -76,15 +92,60 @@ def features(candidate: Candidate) -> np.ndarray:
     )
 
 
+def first_mentioned(candidates: Sequence[Candidate], section: str) -> Candidate | None:
+    """The candidate named first (in document order) in a section of the given kind."""
+    best: tuple[int, Candidate] | None = None
+    for candidate in candidates:
+        for mention in candidate.affirmed:
+            if mention.section == section and (best is None or mention.rank < best[0]):
+                best = (mention.rank, candidate)
+    return best[1] if best else None
+
+
+def dp_features(candidate: Candidate, first_conclusion: Candidate | None, first_motif: Candidate | None) -> np.ndarray:
+    sections = {m.section for m in candidate.affirmed}
+    knows = candidate.model_score > 0 or candidate.model_code is not None
+    chapter = candidate.category[:1]
+    return np.array(
+        [
+            _logit(candidate.score),
+            _logit(candidate.dp_score) if knows else -6.0,
+            float(knows),
+            float("conclusion" in sections),
+            float(candidate is first_conclusion),
+            float("motif" in sections),
+            float(candidate is first_motif),
+            math.log1p(len(candidate.affirmed)),
+            float(bool(candidate.affirmed) and all(m.past for m in candidate.affirmed)),
+            float(chapter == "R"),
+            float(chapter == "Z"),
+            float(chapter in "ST"),
+        ],
+        dtype=np.float64,
+    )
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
 @dataclass
 class Fusion:
     weights: np.ndarray
     bias: float
     threshold: float
+    dp_weights: np.ndarray | None = None
+    dp_bias: float = 0.0
 
     def probability(self, candidate: Candidate) -> float:
-        z = float(features(candidate) @ self.weights + self.bias)
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return _sigmoid(float(features(candidate) @ self.weights + self.bias))
+
+    def dp_probability(
+        self, candidate: Candidate, first_conclusion: Candidate | None, first_motif: Candidate | None
+    ) -> float | None:
+        if self.dp_weights is None:
+            return None
+        return _sigmoid(float(dp_features(candidate, first_conclusion, first_motif) @ self.dp_weights + self.dp_bias))
 
     def save(self, folder: Path) -> None:
         payload = {
@@ -92,6 +153,9 @@ class Fusion:
             "weights": [round(float(w), 6) for w in self.weights],
             "bias": round(self.bias, 6),
             "threshold": round(self.threshold, 4),
+            "dp_features": list(DP_FEATURES),
+            "dp_weights": None if self.dp_weights is None else [round(float(w), 6) for w in self.dp_weights],
+            "dp_bias": round(self.dp_bias, 6),
         }
         (Path(folder) / FUSION_FILE).write_text(json.dumps(payload, indent=1), encoding="utf-8")
 
@@ -103,7 +167,16 @@ class Fusion:
         payload = json.loads(path.read_text(encoding="utf-8"))
         if payload.get("features") != list(FEATURES):
             return None  # fitted for another feature set: use the fallback rather than misread weights
-        return cls(np.array(payload["weights"], dtype=np.float64), float(payload["bias"]), float(payload["threshold"]))
+        dp_weights = None
+        if payload.get("dp_features") == list(DP_FEATURES) and payload.get("dp_weights"):
+            dp_weights = np.array(payload["dp_weights"], dtype=np.float64)
+        return cls(
+            np.array(payload["weights"], dtype=np.float64),
+            float(payload["bias"]),
+            float(payload["threshold"]),
+            dp_weights,
+            float(payload.get("dp_bias", 0.0)),
+        )
 
 
 def noisy_or(candidate: Candidate) -> float:
@@ -117,6 +190,29 @@ def noisy_or(candidate: Candidate) -> float:
     else:
         strength = STRENGTH_PAST
     return 1.0 - (1.0 - candidate.model_score) * (1.0 - strength)
+
+
+def fit_dp_model(fusion: Fusion, stays: Sequence[tuple[Sequence[Candidate], str | None]]) -> None:
+    """Fit the DP head of the fusion on (scored candidates of a stay, gold DP category) pairs."""
+    from sklearn.linear_model import LogisticRegression
+
+    rows, truths = [], []
+    for candidates, dp_category in stays:
+        if not dp_category:
+            continue
+        first_conclusion = first_mentioned(candidates, "conclusion")
+        first_motif = first_mentioned(candidates, "motif")
+        for candidate in candidates:
+            if candidate.only_excluded:
+                continue
+            rows.append(dp_features(candidate, first_conclusion, first_motif))
+            truths.append(int(candidate.category == dp_category))
+    if len(set(truths)) < 2:
+        return
+    model = LogisticRegression(C=1.0, max_iter=2000)
+    model.fit(np.stack(rows), np.array(truths))
+    fusion.dp_weights = model.coef_.ravel().astype(np.float64)
+    fusion.dp_bias = float(model.intercept_[0])
 
 
 def fit_fusion(samples: Sequence[tuple[Candidate, bool]]) -> Fusion:

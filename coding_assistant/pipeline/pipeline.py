@@ -18,6 +18,7 @@ from coding_assistant.pipeline.roles import Decided, assign_roles
 from coding_assistant.rules import check_coding
 from coding_assistant.schema import Evidence, ModelInfo, Proposal, Stay, StayProposals
 from coding_assistant.terminology.model import Terminology
+from coding_assistant.terminology.search import SearchIndex
 
 MODEL_ONLY = "modèle seul : aucune mention de ce code dans les documents"
 ROLE_ORDER = {"DP": 0, "DR": 1, "DAS": 2}
@@ -45,8 +46,10 @@ class CodingPipeline:
         dictionary: MentionDictionary,
         settings: PipelineSettings | None = None,
         fusion: Fusion | None = None,
+        index: SearchIndex | None = None,
     ) -> None:
         self.predictor = predictor
+        self.index = index
         self.terminology = terminology
         self.dictionary = dictionary
         self.settings = settings or PipelineSettings()
@@ -63,8 +66,9 @@ class CodingPipeline:
 
         folder = model_dir or default_model_dir()
         predictor = load_predictor(folder)
+        loaded = default_terminology()
         return cls(
-            predictor, default_terminology().terminology, default_mention_dictionary(), settings, Fusion.load(folder)
+            predictor, loaded.terminology, default_mention_dictionary(), settings, Fusion.load(folder), loaded.index
         )
 
     def propose(self, stay: Stay) -> StayProposals:
@@ -101,7 +105,10 @@ class CodingPipeline:
 
     def _propose_one(self, stay: Stay, scores: np.ndarray | None) -> StayProposals:
         ranked, evidence = self.candidates(stay, scores)
-        decided = assign_roles(ranked, stay.text, evidence.measurements, self.terminology)
+        documents = {document.doc_id: document.text for document in stay.documents}
+        decided = assign_roles(
+            ranked, stay.text, evidence.measurements, self.terminology, self.fusion, self.index, documents
+        )
         chosen = {role: [d.code for d in decided if d.role == role] for role in ROLE_ORDER}
         rule_warnings = check_coding(
             chosen["DP"][0] if chosen["DP"] else None,

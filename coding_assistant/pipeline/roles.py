@@ -2,12 +2,14 @@
 
 Decisions, in order:
 1. Specific code: start from what the letter names (the matched code), else the classifier's code; accept
-   the classifier's more specific child when it agrees; then read the text and measurements for the FR
-   extension (`rules.specificity.refine_code`). Never a type-3 or deleted code.
+   the classifier's more specific child when it agrees; when the code is still vague (a category, "sans
+   précision"), rank the category's codes on the sentences that name it; then read the text and
+   measurements for the FR extension (`rules.specificity.refine_code`). Never a type-3 or deleted code.
 2. Selection: fused probability at least the selection threshold (see fusion.py). A candidate whose only
    mentions are negated, hypothetical or familial is never selected.
-3. DP: the selected candidate allowed as DP with the best score × P(DP in this category) (the classifier's
-   DP head), a mention in the conclusion (then the motif) counting for more, a symptom for less.
+3. DP: the candidate allowed as DP that the fitted DP model (fusion.json: fused score, the classifier's DP
+   head, first diagnosis named in the conclusion or motif, chapter) finds most likely; without it, score ×
+   P(DP in this category), a mention in the conclusion (then the motif) counting for more, a symptom for less.
 4. DR: only when the DP needs one (Z51.1 → the tumour, Z49.1 → N18.5), the best candidate that fits.
 5. DAS: the other selected candidates whose ATIH type allows DAS.
 """
@@ -18,9 +20,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from coding_assistant.pipeline.candidates import Candidate
+from coding_assistant.pipeline.fusion import Fusion, first_mentioned
 from coding_assistant.rules import allowed_roles, dr_for_dp, refine_code
 from coding_assistant.terminology.model import Terminology
+from coding_assistant.terminology.search import SearchIndex
 from coding_assistant.text.measurements import Measurement
+
+# Context read around a mention to choose among the codes of its category.
+CONTEXT_CHARS = 160
+MAX_CONTEXT = 480
+SIBLING_MARGIN = 0.05
 
 # Weight of the DP head and of where the condition is named, in the DP choice.
 DP_HEAD_FLOOR = 0.15
@@ -40,14 +49,58 @@ class Decided:
     notes: list[str] = field(default_factory=list)
 
 
+def mention_context(documents: dict[str, str], candidate: Candidate, limit: int = 3) -> str:
+    """The sentences around the candidate's affirmed mentions: where a letter says which kind it is."""
+    pieces = []
+    for mention in candidate.affirmed[:limit]:
+        text = documents.get(mention.doc_id, "")
+        start = _last_break(text, mention.start)
+        end = _next_break(text, mention.end)
+        pieces.append(text[start:end])
+    return " ".join(dict.fromkeys(pieces))[:MAX_CONTEXT]
+
+
+def _last_break(text: str, position: int) -> int:
+    cut = max(text.rfind(ch, 0, position) for ch in ".\n;")
+    return max(cut + 1, position - CONTEXT_CHARS)
+
+
+def _next_break(text: str, position: int) -> int:
+    ends = [i for i in (text.find(ch, position) for ch in ".\n;") if i >= 0]
+    return min([*ends, position + CONTEXT_CHARS, len(text)])
+
+
+def _vague(code: str, terminology: Terminology) -> bool:
+    """A category, or a code whose label leaves the kind open: worth reading the context for a sibling."""
+    entry = terminology.get(code)
+    if entry is None or not entry.codable:
+        return True
+    label = entry.label.lower()
+    return "sans précision" in label or "non précisé" in label or label.startswith("autres")
+
+
 def specific_code(
-    candidate: Candidate, text: str, measurements: Sequence[Measurement], terminology: Terminology
+    candidate: Candidate,
+    text: str,
+    measurements: Sequence[Measurement],
+    terminology: Terminology,
+    index: SearchIndex | None = None,
+    documents: dict[str, str] | None = None,
 ) -> tuple[str, str]:
     mentioned = candidate.mentioned_codes()
     start = mentioned[0] if mentioned else (candidate.model_code or candidate.category)
     model_code = candidate.model_code
     if model_code and model_code != start and model_code.startswith(start) and candidate.model_code_score >= 0.3:
         start = model_code
+    if index is not None and documents and candidate.affirmed and _vague(start, terminology):
+        # The sentence that names the condition often says which kind it is ("ACFA paroxystique",
+        # "adénocarcinome du sigmoïde", "bronchiolite à VRS"): rank the category's codable codes on it.
+        options = terminology.codable_descendants(candidate.category)
+        scores = index.scores_for(mention_context(documents, candidate), options)
+        if scores:
+            best = max(scores, key=lambda c: (scores[c], -len(c)))
+            if scores[best] >= scores.get(start, 0.0) + SIBLING_MARGIN:
+                start = best
     refinement = refine_code(start, text, measurements, terminology)
     return refinement.code, refinement.reason
 
@@ -57,7 +110,8 @@ def is_selectable(candidate: Candidate) -> bool:
     return not candidate.only_excluded and candidate.score >= candidate.select_threshold
 
 
-def dp_strength(decided: Decided) -> float:
+def heuristic_dp_strength(decided: Decided) -> float:
+    """The DP choice when no fitted DP model exists (fusion.json absent)."""
     candidate = decided.candidate
     sections = {m.section for m in candidate.affirmed}
     bonus = CONCLUSION_DP_BONUS if "conclusion" in sections else MOTIF_DP_BONUS if "motif" in sections else 1.0
@@ -67,7 +121,13 @@ def dp_strength(decided: Decided) -> float:
 
 
 def assign_roles(
-    candidates: Sequence[Candidate], text: str, measurements: Sequence[Measurement], terminology: Terminology
+    candidates: Sequence[Candidate],
+    text: str,
+    measurements: Sequence[Measurement],
+    terminology: Terminology,
+    fusion: Fusion | None = None,
+    index: SearchIndex | None = None,
+    documents: dict[str, str] | None = None,
 ) -> list[Decided]:
     decided: list[Decided] = []
     for candidate in candidates:
@@ -77,14 +137,19 @@ def assign_roles(
         decided.append(Decided(candidate, code, reason, selected=is_selectable(candidate)))
     roles = {id(d): allowed_roles(d.code, terminology) for d in decided}
 
-    dp_pool = [d for d in decided if d.selected and "DP" in roles[id(d)]]
-    if not dp_pool:
-        # Every stay has a DP: take the best allowed candidate even below its threshold, and say so.
-        dp_pool = [d for d in decided if "DP" in roles[id(d)] and not d.candidate.only_excluded]
-        for d in dp_pool:
-            d.notes.append("DP proposé sous le seuil de confiance : à vérifier")
+    dp_pool = [d for d in decided if "DP" in roles[id(d)] and not d.candidate.only_excluded]
+    first_conclusion = first_mentioned(candidates, "conclusion")
+    first_motif = first_mentioned(candidates, "motif")
+
+    def dp_strength(d: Decided) -> float:
+        learned = fusion.dp_probability(d.candidate, first_conclusion, first_motif) if fusion else None
+        return learned if learned is not None else heuristic_dp_strength(d) * (1.0 if d.selected else 0.5)
+
     dp = max(dp_pool, key=dp_strength, default=None)
     if dp is not None:
+        if not dp.selected:
+            # Every stay has a DP, even when none reaches the selection threshold: say so.
+            dp.notes.append("DP proposé sous le seuil de confiance : à vérifier")
         dp.role, dp.selected = "DP", True
         requirement = dr_for_dp(dp.code)
         if requirement is not None:
@@ -106,4 +171,13 @@ def assign_roles(
             else:
                 d.selected = False
                 d.notes.append("type ATIH incompatible avec un DAS : non retenu")
+    if index is not None and documents:
+        # Reading the context for a more specific sibling costs a search: only for what is pre-ticked.
+        for d in decided:
+            if not d.selected:
+                continue
+            code, reason = specific_code(d.candidate, text, measurements, terminology, index, documents)
+            entry = terminology.get(code)
+            if code != d.code and entry is not None and entry.codable and d.role in allowed_roles(code, terminology):
+                d.code, d.reason = code, reason
     return decided

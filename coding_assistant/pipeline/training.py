@@ -9,14 +9,27 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from coding_assistant.classifier.bundle import CARD_FILE
-from coding_assistant.pipeline.fusion import FEATURES, FUSION_FILE, Fusion, fit_fusion
+from coding_assistant.errors import CodingAssistantError
+from coding_assistant.pipeline.candidates import Candidate
+from coding_assistant.pipeline.fusion import (
+    DP_FEATURES,
+    FEATURES,
+    FUSION_FILE,
+    Fusion,
+    fit_dp_model,
+    fit_fusion,
+    score_candidates,
+)
 from coding_assistant.pipeline.pipeline import CodingPipeline
 from coding_assistant.schema import Stay
 
 logger = logging.getLogger(__name__)
 
 
-def fusion_samples(pipeline: CodingPipeline, stays: Sequence[Stay]) -> list[tuple[object, bool]]:
+def fusion_samples(
+    pipeline: CodingPipeline, stays: Sequence[Stay]
+) -> list[tuple[list[Candidate], set[str], str | None]]:
+    """Per stay: its candidates (scored by the pipeline as it stands), gold categories, gold DP category."""
     samples = []
     size = pipeline.settings.batch_size
     for start in range(0, len(stays), size):
@@ -24,9 +37,10 @@ def fusion_samples(pipeline: CodingPipeline, stays: Sequence[Stay]) -> list[tupl
         scores = pipeline.predictor.predict_scores([s.text for s in batch]) if pipeline.predictor else None
         for i, stay in enumerate(batch):
             gold = {code[:3] for code in stay.codes.all_codes()} if stay.codes else set()
+            dp = stay.codes.dp[:3] if stay.codes and stay.codes.dp else None
             blind = stay.model_copy(update={"codes": None})
             candidates, _ = pipeline.candidates(blind, None if scores is None else scores[i])
-            samples.extend((candidate, candidate.category in gold) for candidate in candidates)
+            samples.append((candidates, gold, dp))
     return samples
 
 
@@ -39,10 +53,14 @@ def fit_model_fusion(
     folder = Path(folder)
     (folder / FUSION_FILE).unlink(missing_ok=True)
     pipeline = CodingPipeline.load(folder)
-    samples = fusion_samples(pipeline, validation)
-    if not samples or all(truth for _, truth in samples) or not any(truth for _, truth in samples):
-        raise ValueError("the validation stays give no usable candidate to fit the fusion on")
-    fusion = fit_fusion(samples)  # type: ignore[arg-type]
+    per_stay = fusion_samples(pipeline, validation)
+    samples = [(candidate, candidate.category in gold) for candidates, gold, _ in per_stay for candidate in candidates]
+    if len({truth for _, truth in samples}) < 2:
+        raise CodingAssistantError("the validation stays give no usable candidate to fit the fusion on")
+    fusion = fit_fusion(samples)
+    # The DP model learns from candidates scored by the fitted fusion, as it will see them.
+    score_candidates([c for candidates, _, _ in per_stay for c in candidates], fusion)
+    fit_dp_model(fusion, [(candidates, dp) for candidates, _, dp in per_stay])
     fusion.save(folder)
     pipeline.fusion = fusion
     metrics = {"held_out_test": headline_metrics(test, pipeline.propose_many(_blind(test)))}
@@ -56,6 +74,9 @@ def fit_model_fusion(
             "threshold": round(fusion.threshold, 4),
             "weights": {name: round(float(w), 4) for name, w in zip(FEATURES, fusion.weights, strict=True)},
             "bias": round(fusion.bias, 4),
+            "dp_weights": None
+            if fusion.dp_weights is None
+            else {name: round(float(w), 4) for name, w in zip(DP_FEATURES, fusion.dp_weights, strict=True)},
         },
         "metrics": metrics,
         "metrics_note": "whole pipeline: classifier + terminology matching + fusion + specificity + PMSI rules",

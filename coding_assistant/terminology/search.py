@@ -195,6 +195,22 @@ class SearchIndex:
                 return results
         return self._search_text(query, limit)
 
+    def scores_for(self, query: str, codes: Sequence[str]) -> dict[str, float]:
+        """How well each of `codes` matches a text (its best wording's coverage score), for choosing among
+        the codes of one category from the sentence that names it."""
+        wanted = [self.position[c] for c in codes if c in self.position]
+        if not wanted or not query.strip():
+            return {}
+        wording_scores = np.zeros(len(self.wording_text), dtype=np.float32)
+        coverage: dict[str, tuple[float, np.ndarray | None]] = {}
+        for variant in self.variants(query[:MAX_QUERY_CHARS]):
+            np.maximum(wording_scores, self._score_variant(variant, coverage), out=wording_scores)
+        result = {}
+        for i in wanted:
+            start, stop = int(self.code_starts[i]), int(self.code_stops[i])
+            result[self.codes[i]] = float(wording_scores[start:stop].max()) if stop > start else 0.0
+        return result
+
     def search_many(self, queries: Iterable[str], limit: int = 10) -> list[list[SearchResult]]:
         return [self.search(q, limit) for q in queries]
 
