@@ -95,5 +95,6 @@ def main() -> None:
                 f"| {m['cat_top5']:.3f} |"
             )
 
+
 if __name__ == "__main__":
     main()

@@ -80,9 +80,7 @@ def main() -> None:
     batch = time.perf_counter() - start
     os.unlink(handle.name)
 
-    print(
-        f"rows indexed: {len(index.codes)} codes, {len(index.wording_text)} wordings, {len(texts)} queries timed"
-    )
+    print(f"rows indexed: {len(index.codes)} codes, {len(index.wording_text)} wordings, {len(texts)} queries timed")
     print("| measure | value |")
     print("|---|---|")
     print(f"| start-up, first run (parse + build index + write cache) | {cold:.2f} s |")

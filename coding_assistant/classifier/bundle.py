@@ -88,10 +88,16 @@ def read_bundle(path: Path) -> ModelBundle:
     return ModelBundle(path=path, labels=labels, levels=levels, thresholds=thresholds, card=card)
 
 
+def _replace(temporary: str, path: Path) -> None:
+    # Temporary files are private (0600); a model folder is read by other accounts (batch, UI).
+    os.chmod(temporary, 0o644)
+    os.replace(temporary, path)
+
+
 def _write_text_atomic(path: Path, text: str) -> None:
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as handle:
         handle.write(text)
-    os.replace(handle.name, path)
+    _replace(handle.name, path)
 
 
 def write_bundle(
@@ -107,7 +113,7 @@ def write_bundle(
     path.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile("wb", dir=path, delete=False, suffix=".tmp") as handle:
         handle.write(model_bytes)
-    os.replace(handle.name, path / MODEL_FILE)
+    _replace(handle.name, path / MODEL_FILE)
     _write_text_atomic(
         path / LABELS_FILE,
         json.dumps([{"label": label, "level": level} for label, level in zip(labels, levels, strict=True)]),

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +16,47 @@ from coding_assistant.errors import CodingAssistantError
 from coding_assistant.schema import Stay, parse_jsonl_line
 
 logger = logging.getLogger(__name__)
+CHUNK = 16  # lines per task sent to a worker process
+
+_worker_pipeline = None
+
+
+def _init_worker(model: Path | None) -> None:
+    global _worker_pipeline
+    from coding_assistant.pipeline import CodingPipeline
+
+    _worker_pipeline = CodingPipeline.load(model)
+
+
+def code_lines(pipeline: object, lines: Sequence[tuple[str, str]]) -> list[tuple[str | None, str | None]]:
+    """(where, JSON line) → (proposals JSON, None) or (None, error message), in order."""
+    out: list[tuple[str | None, str | None]] = []
+    for where, line in lines:
+        try:
+            stay = parse_jsonl_line(line, Stay, where).model_copy(update={"codes": None})
+            out.append((pipeline.propose(stay).model_dump_json(), None))  # type: ignore[attr-defined]
+        except CodingAssistantError as exc:
+            out.append((None, str(exc)))
+        except Exception as exc:  # one stay's unexpected failure must not lose the others
+            logger.exception("stay at %s failed", where)
+            out.append((None, f"{where}: {type(exc).__name__} while coding this stay"))
+    return out
+
+
+def _code_chunk(lines: Sequence[tuple[str, str]]) -> list[tuple[str | None, str | None]]:
+    return code_lines(_worker_pipeline, lines)
+
+
+def _chunks(input: Path, lines: list[str]) -> Iterator[list[tuple[str, str]]]:
+    chunk: list[tuple[str, str]] = []
+    for number, line in enumerate(lines, start=1):
+        if line.strip():
+            chunk.append((f"{input}:{number}", line))
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def predict_command(
@@ -22,43 +65,46 @@ def predict_command(
     model: Annotated[
         Path | None, typer.Option("--model", help="model folder (default: the data directory's default model)")
     ] = None,
+    jobs: Annotated[int, typer.Option("--jobs", min=1, help="worker processes (one pipeline each)")] = 1,
 ) -> None:
     """Propose codes for each stay: ranked, rule-checked, with evidence offsets into the documents.
 
     A stay that cannot be read or coded gets an error line on stderr (file, line, stay, reason) and the
-    others are still written; the exit status is 1 when any stay failed.
+    others are still written, in input order; the exit status is 1 when any stay failed.
     """
-    from coding_assistant.pipeline import CodingPipeline
-
-    pipeline = CodingPipeline.load(model)
     try:
         lines = input.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
         raise CodingAssistantError(f"{input}: cannot be read ({exc.strerror or exc})") from exc
     except UnicodeDecodeError as exc:
         raise CodingAssistantError(f"{input}: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
+    from coding_assistant.classifier import read_bundle
+    from coding_assistant.pipeline import CodingPipeline, default_model_dir
+
+    read_bundle(model or default_model_dir())  # a bad model folder is one clear error, before any worker starts
+    if jobs == 1:
+        pipeline = CodingPipeline.load(model)
+        results = (code_lines(pipeline, chunk) for chunk in _chunks(input, lines))
+        executor = None
+    else:
+        executor = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(model,))
+        results = executor.map(_code_chunk, _chunks(input, lines))
     failed = written = 0
     output.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=output.parent, delete=False, suffix=".tmp") as out:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            where = f"{input}:{number}"
-            try:
-                stay = parse_jsonl_line(line, Stay, where).model_copy(update={"codes": None})
-                proposals = pipeline.propose(stay)
-            except CodingAssistantError as exc:
-                failed += 1
-                typer.echo(f"error: {exc}", err=True)
-                continue
-            except Exception as exc:  # one stay's unexpected failure must not lose the others
-                failed += 1
-                logger.exception("stay at %s failed", where)
-                typer.echo(f"error: {where}: {type(exc).__name__} while coding this stay", err=True)
-                continue
-            out.write(proposals.model_dump_json() + "\n")
-            written += 1
-    os.replace(out.name, output)
+    try:
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=output.parent, delete=False, suffix=".tmp") as out:
+            for chunk in results:
+                for proposals, error in chunk:
+                    if error is not None:
+                        failed += 1
+                        typer.echo(f"error: {error}", err=True)
+                    else:
+                        out.write(f"{proposals}\n")
+                        written += 1
+        os.replace(out.name, output)
+    finally:
+        if executor is not None:
+            executor.shutdown()
     typer.echo(f"{written} stays coded, {failed} failed → {output}", err=True)
     if failed:
         raise typer.Exit(code=1)
