@@ -110,3 +110,10 @@ def test_lexicon_expands_ambiguous_abbreviations_both_ways(index):
     assert any("renale" in v for v in variants) and any("respiratoire" in v for v in variants)
     found = codes(index, "IRA", 10)
     assert any(c.startswith("N17") for c in found) and any(c.startswith("J960") for c in found)
+
+
+def test_scores_for_ranks_codes_of_a_category_on_a_sentence(index, terminology):
+    codes = terminology.codable_descendants("J21")
+    scores = index.scores_for("Bronchiolite aiguë à VRS chez un nourrisson de 2 mois", codes)
+    assert max(scores, key=scores.get) == "J210"
+    assert index.scores_for("", codes) == {}

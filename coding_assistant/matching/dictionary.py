@@ -110,18 +110,22 @@ def short_label(label: str) -> str:
 
 
 class MentionDictionary:
-    """Stem sequences → codes, indexed by first stem for a left-to-right longest-match scan."""
+    """Stem sequences → codes, indexed by their first two stems (one-stem patterns by their stem), longest
+    first, for a left-to-right longest-match scan that only tries the patterns that can match."""
 
     def __init__(self, patterns: Iterable[Pattern]) -> None:
-        self.by_first: dict[str, list[Pattern]] = {}
+        self.by_pair: dict[tuple[str, str], list[Pattern]] = {}
+        self.single: dict[str, list[Pattern]] = {}
         for pattern in patterns:
-            self.by_first.setdefault(pattern.stems[0], []).append(pattern)
-        for candidates in self.by_first.values():
+            if len(pattern.stems) == 1:
+                self.single.setdefault(pattern.stems[0], []).append(pattern)
+            else:
+                self.by_pair.setdefault((pattern.stems[0], pattern.stems[1]), []).append(pattern)
+        for candidates in self.by_pair.values():
             candidates.sort(key=lambda p: -len(p.stems))
-        self.longest = max((len(p.stems) for ps in self.by_first.values() for p in ps), default=0)
 
     def __len__(self) -> int:
-        return sum(len(ps) for ps in self.by_first.values())
+        return sum(len(ps) for ps in self.by_pair.values()) + sum(len(ps) for ps in self.single.values())
 
 
 def _keep_most_general(codes: list[str]) -> list[str]:

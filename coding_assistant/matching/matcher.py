@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from coding_assistant.matching.dictionary import MentionDictionary
 from coding_assistant.text.normalize import STOPWORDS, stem, strip_accents
@@ -33,20 +34,25 @@ class Mention:
     source: str  # "lexicon" or "label"
 
 
+@lru_cache(maxsize=100_000)
+def _token_stem(raw: str) -> str | None:
+    """The stem of a raw token, None for a stopword (cached: letters repeat the same words)."""
+    if raw == "+":
+        word = "plus"
+    elif raw == "-":
+        word = "moins"
+    else:
+        word = strip_accents(raw).lower()
+    return None if word in STOPWORDS else stem(word)
+
+
 def tokenize(text: str) -> list[Token]:
     """Content-word stems with their offsets; stopwords are dropped (they never start or end a mention)."""
     tokens: list[Token] = []
     for match in _TOKEN.finditer(text):
-        raw = match.group(0)
-        if raw == "+":
-            word = "plus"
-        elif raw == "-":
-            word = "moins"
-        else:
-            word = strip_accents(raw).lower()
-        if word in STOPWORDS:
-            continue
-        tokens.append(Token(stem(word), match.start(), match.end()))
+        token_stem = _token_stem(match.group(0))
+        if token_stem is not None:
+            tokens.append(Token(token_stem, match.start(), match.end()))
     return tokens
 
 
@@ -67,17 +73,18 @@ def find_mentions(text: str, dictionary: MentionDictionary) -> list[Mention]:
     i = 0
     while i < len(tokens):
         matched = 0
-        for pattern in dictionary.by_first.get(tokens[i].stem, ()):
+        pair = (tokens[i].stem, tokens[i + 1].stem) if i + 1 < len(tokens) else None
+        for pattern in [*dictionary.by_pair.get(pair, ()), *dictionary.single.get(tokens[i].stem, ())]:
             n = len(pattern.stems)
             if i + n > len(tokens):
                 continue
             if (
-                all(tokens[i + k].stem == pattern.stems[k] for k in range(1, n))
+                all(tokens[i + k].stem == pattern.stems[k] for k in range(2, n))
                 and all(_joined(text, tokens[i + k - 1], tokens[i + k]) for k in range(1, n))
                 and (not pattern.capitals or all(_in_capitals(text, tokens[i + k]) for k in range(n)))
             ):
                 start, end = tokens[i].start, tokens[i + n - 1].end
-                mentions.append(Mention(tuple(pattern.codes), start, end, text[start:end], pattern.source))
+                mentions.append(Mention(pattern.codes, start, end, text[start:end], pattern.source))
                 matched = n
                 break
         i += matched or 1

@@ -30,6 +30,8 @@ from coding_assistant.text.measurements import Measurement
 CONTEXT_CHARS = 160
 MAX_CONTEXT = 480
 SIBLING_MARGIN = 0.05
+# Below this fused probability a candidate is only listed: its code is not refined from the text.
+REFINE_FLOOR = 0.1
 
 # Weight of the DP head and of where the condition is named, in the DP choice.
 DP_HEAD_FLOOR = 0.15
@@ -105,6 +107,16 @@ def specific_code(
     return refinement.code, refinement.reason
 
 
+def rough_code(candidate: Candidate, terminology: Terminology) -> str:
+    mentioned = candidate.mentioned_codes()
+    code = mentioned[0] if mentioned else (candidate.model_code or candidate.category)
+    entry = terminology.get(code)
+    if entry is not None and entry.codable:
+        return code
+    options = terminology.codable_descendants(code)
+    return options[0] if options else code
+
+
 def is_selectable(candidate: Candidate) -> bool:
     """Fused probability above the selection threshold, and never on negated/hypothetical/family mentions only."""
     return not candidate.only_excluded and candidate.score >= candidate.select_threshold
@@ -131,7 +143,11 @@ def assign_roles(
 ) -> list[Decided]:
     decided: list[Decided] = []
     for candidate in candidates:
-        code, reason = specific_code(candidate, text, measurements, terminology)
+        if candidate.score >= REFINE_FLOOR or is_selectable(candidate):
+            code, reason = specific_code(candidate, text, measurements, terminology)
+        else:
+            # A weak candidate is listed for the coder at the level the letter or the classifier named it.
+            code, reason = rough_code(candidate, terminology), ""
         if terminology.get(code) is None or not terminology.get(code).codable:  # type: ignore[union-attr]
             continue
         decided.append(Decided(candidate, code, reason, selected=is_selectable(candidate)))

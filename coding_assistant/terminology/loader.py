@@ -36,7 +36,7 @@ from coding_assistant.text.normalize import normalise_text
 logger = logging.getLogger(__name__)
 
 # Bump when the pickled structures change shape.
-CACHE_FORMAT = 6
+CACHE_FORMAT = 8
 
 
 @dataclass

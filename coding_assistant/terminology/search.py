@@ -171,6 +171,7 @@ class SearchIndex:
         document_frequency = np.diff(matrix.indptr)
         self.idf = np.log(1 + len(wording_text) / (1 + document_frequency)).astype(np.float32)
         self.matrix = matrix
+        self.matrix_rows = matrix.tocsr()  # the same, by wording: the stems of one wording
         self.wording_mass = np.asarray(matrix @ self.idf).ravel().astype(np.float32)
         self.by_length = {}  # stems grouped by length, for edit-distance look-ups in a narrow band
         for s in vocabulary:
@@ -196,19 +197,56 @@ class SearchIndex:
         return self._search_text(query, limit)
 
     def scores_for(self, query: str, codes: Sequence[str]) -> dict[str, float]:
-        """How well each of `codes` matches a text (its best wording's coverage score), for choosing among
-        the codes of one category from the sentence that names it."""
+        """How well each of `codes` matches a text (F-beta coverage of its best wording), for choosing among
+        the codes of one category from the sentence that names it.
+
+        Only the wordings of `codes` are scored, and words match exactly or by prefix (no edit distance):
+        this runs for every pre-ticked code of every stay, so it must cost well under a millisecond.
+        """
         wanted = [self.position[c] for c in codes if c in self.position]
         if not wanted or not query.strip():
             return {}
-        wording_scores = np.zeros(len(self.wording_text), dtype=np.float32)
-        coverage: dict[str, tuple[float, np.ndarray | None]] = {}
+        rows = self.matrix_rows
+        row_stems = {
+            r: frozenset(rows.indices[rows.indptr[r] : rows.indptr[r + 1]].tolist())
+            for i in wanted
+            for r in range(int(self.code_starts[i]), int(self.code_stops[i]))
+        }
+        present = frozenset().union(*row_stems.values())
+        matches: dict[str, tuple[float, dict[int, float]]] = {}
+        unknown_weight = float(self.idf.max()) if len(self.idf) else 1.0
+        result = dict.fromkeys((self.codes[i] for i in wanted), 0.0)
+        beta2 = BETA * BETA
         for variant in self.variants(query[:MAX_QUERY_CHARS]):
-            np.maximum(wording_scores, self._score_variant(variant, coverage), out=wording_scores)
-        result = {}
-        for i in wanted:
-            start, stop = int(self.code_starts[i]), int(self.code_stops[i])
-            result[self.codes[i]] = float(wording_scores[start:stop].max()) if stop > start else 0.0
+            stems_ = list(dict.fromkeys(stem(w) for w in variant.split() if w not in STOPWORDS))
+            for query_stem in stems_:
+                if query_stem not in matches:
+                    ids, sims = self._stem_matches(query_stem, fuzzy=False)
+                    if len(ids):
+                        best = int(np.argmax(sims))
+                        weight = self._query_weight(query_stem, float(self.idf[ids[best]]) * float(sims[best]))
+                    else:
+                        weight = self._query_weight(query_stem, unknown_weight)
+                    # Only the matches that some wording of these codes contains can count.
+                    found = {j: sim for j, sim in zip(ids.tolist(), sims.tolist(), strict=True) if j in present}
+                    matches[query_stem] = (weight, found)
+            query_mass = sum(matches[q][0] for q in stems_)
+            relevant = [matches[q] for q in stems_ if matches[q][1]]
+            if query_mass <= 0 or not relevant:
+                continue
+            for i in wanted:
+                code = self.codes[i]
+                for r in range(int(self.code_starts[i]), int(self.code_stops[i])):
+                    stems_of_row = row_stems[r]
+                    matched = sum(
+                        weight * max((sim for j, sim in found.items() if j in stems_of_row), default=0.0)
+                        for weight, found in relevant
+                    )
+                    if matched <= 0:
+                        continue
+                    recall = matched / query_mass
+                    precision = min(1.0, matched / max(float(self.wording_mass[r]), 1e-6))
+                    result[code] = max(result[code], (1 + beta2) * precision * recall / (beta2 * precision + recall))
         return result
 
     def search_many(self, queries: Iterable[str], limit: int = 10) -> list[list[SearchResult]]:
@@ -265,7 +303,7 @@ class SearchIndex:
                 break
         return variants
 
-    def _stem_matches(self, query_stem: str) -> tuple[np.ndarray, np.ndarray]:
+    def _stem_matches(self, query_stem: str, fuzzy: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """Vocabulary ids matching one query stem, with their similarity."""
         exact = self.stem_id.get(query_stem)
         if exact is not None and (len(query_stem) < 5 or not query_stem.isalpha()):
@@ -284,7 +322,7 @@ class SearchIndex:
             for candidate in self._stems_with_prefix(query_stem[:shared]):
                 if len(candidate) <= len(query_stem) + 4:
                     matches.setdefault(self.stem_id[candidate], SHARED_PREFIX_SIMILARITY)
-        if query_stem.isalpha() and len(query_stem) >= 5 and exact is None:
+        if fuzzy and query_stem.isalpha() and len(query_stem) >= 5 and exact is None:
             # Typos: one edit (transpositions count as one) up to 8 letters, two beyond. The similarity
             # falls fast with the share of edited letters: a real word absent from the labels ('maison')
             # must not pull towards its near-homographs ('main') as strongly as a typo does.

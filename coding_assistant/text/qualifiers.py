@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import bisect
 import re
+import sys
 import threading
 import time
+import types
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -70,8 +72,36 @@ def _without(items: Sequence[str], dropped: Sequence[str]) -> list[str]:
     return [item for item in items if item not in set(dropped)]
 
 
+def _import_spacy_lightly() -> None:
+    """Import spaCy and its French language without two costs that buy nothing here.
+
+    - thinc imports torch whenever it is installed (the `transformer` extra): seconds at every start, while
+      no pipe here uses it. The name is blocked during this import only; torch stays importable afterwards.
+    - `spacy.lang.fr` builds its tokenizer exceptions at import (2–7 s measured), but edsnlp's "eds"
+      language replaces them by its own tokenizer and an empty exception table. An empty stand-in is
+      served for that one import. (A spaCy French pipeline built later in the same process would have no
+      tokenizer exceptions; the product builds none.)
+    """
+    if "spacy.lang.fr" in sys.modules:
+        return
+    blocked: dict[str, object] = {}
+    if "torch" not in sys.modules:
+        blocked["torch"] = None  # makes `import torch` raise ImportError
+    exceptions = types.ModuleType("spacy.lang.fr.tokenizer_exceptions")
+    exceptions.TOKENIZER_EXCEPTIONS = {}  # type: ignore[attr-defined]
+    exceptions.TOKEN_MATCH = None  # type: ignore[attr-defined]
+    blocked["spacy.lang.fr.tokenizer_exceptions"] = exceptions
+    sys.modules.update(blocked)  # type: ignore[arg-type]
+    try:
+        import spacy.lang.fr  # noqa: F401
+    finally:
+        for name in blocked:
+            sys.modules.pop(name, None)
+
+
 def _build() -> Any:
-    # Imported here: edsnlp pulls spaCy's French language (~5 s); modules that never qualify skip it.
+    # Imported here: edsnlp pulls spaCy's French language (seconds); modules that never qualify skip it.
+    _import_spacy_lightly()
     import edsnlp
     import edsnlp.pipes as eds
     from edsnlp.pipes.qualifiers.history import patterns as history_patterns
