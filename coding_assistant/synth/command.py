@@ -7,9 +7,6 @@ from typing import Annotated
 
 import typer
 
-from coding_assistant.schema import write_jsonl
-from coding_assistant.synth.generator import generate_stays
-
 
 def synth_command(
     n: Annotated[int, typer.Option("--n", min=0, help="number of stays to generate")] = 1000,
@@ -24,5 +21,8 @@ def synth_command(
     report or a letter to the GP) and codes that respect the ATIH position types and the patient's sex and
     age. Example: coding-assistant synth --n 10000 --seed 42 --output stays.jsonl
     """
+    from coding_assistant.schema import write_jsonl
+    from coding_assistant.synth.generator import generate_stays  # the corpus data load only when used
+
     count = write_jsonl(output, generate_stays(n, seed))
     typer.echo(f"wrote {count} stays to {output}")
