@@ -94,7 +94,7 @@ def _replace(temporary: str, path: Path) -> None:
     os.replace(temporary, path)
 
 
-def _write_text_atomic(path: Path, text: str) -> None:
+def write_text_atomic(path: Path, text: str) -> None:
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as handle:
         handle.write(text)
     _replace(handle.name, path)
@@ -114,11 +114,11 @@ def write_bundle(
     with tempfile.NamedTemporaryFile("wb", dir=path, delete=False, suffix=".tmp") as handle:
         handle.write(model_bytes)
     _replace(handle.name, path / MODEL_FILE)
-    _write_text_atomic(
+    write_text_atomic(
         path / LABELS_FILE,
         json.dumps([{"label": label, "level": level} for label, level in zip(labels, levels, strict=True)]),
     )
-    _write_text_atomic(
+    write_text_atomic(
         path / THRESHOLDS_FILE,
         json.dumps(
             [
@@ -129,5 +129,5 @@ def write_bundle(
         ),
     )
     card = {**card, "bundle_format": BUNDLE_FORMAT}
-    _write_text_atomic(path / CARD_FILE, json.dumps(card, indent=2, ensure_ascii=False))
+    write_text_atomic(path / CARD_FILE, json.dumps(card, indent=2, ensure_ascii=False))
     return read_bundle(path)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -28,6 +28,21 @@ class Predictor(Protocol):
         ...
 
 
+def onnx_session(model_file: Path, threads: int | None = None) -> Any:
+    """A CPU onnxruntime session for a bundle's graph; a file it cannot load is a ModelBundleError."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    if threads:
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+    options.log_severity_level = 3
+    try:
+        return ort.InferenceSession(str(model_file), options, providers=["CPUExecutionProvider"])
+    except Exception as exc:  # onnxruntime raises its own exception types
+        raise ModelBundleError(f"{model_file}: onnxruntime cannot load it ({exc})") from exc
+
+
 def prepare_text(text: str) -> str:
     """The text the TF-IDF graph reads: lower case, no accents, punctuation as spaces.
 
@@ -39,18 +54,8 @@ class OnnxTfidfPredictor:
     """TF-IDF + sparse linear + sigmoid, the whole text → scores path in one ONNX graph."""
 
     def __init__(self, bundle: ModelBundle, threads: int | None = None) -> None:
-        import onnxruntime as ort
-
         self.bundle = bundle
-        options = ort.SessionOptions()
-        if threads:
-            options.intra_op_num_threads = threads
-            options.inter_op_num_threads = 1
-        options.log_severity_level = 3
-        try:
-            self.session = ort.InferenceSession(str(bundle.model_file), options, providers=["CPUExecutionProvider"])
-        except Exception as exc:  # onnxruntime raises its own exception types
-            raise ModelBundleError(f"{bundle.model_file}: onnxruntime cannot load it ({exc})") from exc
+        self.session = onnx_session(bundle.model_file, threads)
         self.input_name = self.session.get_inputs()[0].name
 
     @property

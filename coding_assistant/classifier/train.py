@@ -6,7 +6,7 @@ import hashlib
 import logging
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -17,7 +17,7 @@ import numpy as np
 
 from coding_assistant.classifier.bundle import ModelBundle, write_bundle
 from coding_assistant.classifier.features import FeatureSettings, fit_vectorizers, transform
-from coding_assistant.classifier.labels import LabelSet, choose_labels
+from coding_assistant.classifier.labels import CATEGORY, CODE, DP_CATEGORY, LabelSet, choose_labels
 from coding_assistant.classifier.linear import (
     SparseLinear,
     calibrate,
@@ -54,9 +54,9 @@ def split_of(stay_id: str, settings: TrainSettings) -> str:
     return "train"
 
 
-def _library_versions() -> dict[str, str]:
+def library_versions(packages: Sequence[str]) -> dict[str, str]:
     versions = {}
-    for package in ("scikit-learn", "skl2onnx", "onnx", "onnxruntime", "numpy", "scipy"):
+    for package in packages:
         try:
             versions[package] = version(package)
         except PackageNotFoundError:
@@ -130,6 +130,56 @@ def fit_tfidf(stays: Sequence[Stay], settings: TrainSettings | None = None) -> F
     return FittedTfidf(vectorizers, linear, labels, thresholds, parts, time.perf_counter() - started)
 
 
+def classifier_card(
+    name: str,
+    backend: str,
+    model_bytes: bytes,
+    parts: dict[str, list[Stay]],
+    labels: LabelSet,
+    thresholds: np.ndarray,
+    scores: Callable[[list[str]], np.ndarray],
+    dev_stays: Sequence[Stay] | None,
+) -> dict[str, Any]:
+    """The card fields every backend shares: identity, training data summary, and the classifier's figures
+    on the held-out split (and the dev set) as "model only" proposals."""
+    from coding_assistant.terminology.loader import default_terminology
+
+    created = datetime.now(UTC)
+    model_version = f"{created:%Y%m%d%H%M%S}-{hashlib.sha256(model_bytes).hexdigest()[:8]}"
+    info = ModelInfo(name=name, version=model_version)
+
+    def figures(items: Sequence[Stay]) -> dict[str, float]:
+        predictions = model_only_proposals(
+            [s.stay_id for s in items], scores([s.text for s in items]), labels.labels, labels.levels, thresholds, info
+        )
+        return headline_metrics(items, predictions)
+
+    metrics = {"held_out_test": figures(parts["test"])}
+    if dev_stays:
+        metrics["dev_set"] = figures(dev_stays)
+    codes_seen = Counter(code for s in parts["train"] for code in s.codes.all_codes())  # type: ignore[union-attr]
+    return {
+        "name": name,
+        "version": model_version,
+        "backend": backend,
+        "created": created.isoformat(timespec="seconds"),
+        "training_data": {
+            "stays": sum(len(items) for items in parts.values()),
+            "train": len(parts["train"]),
+            "validation": len(parts["validation"]),
+            "test": len(parts["test"]),
+            "distinct_codes_in_train": len(codes_seen),
+            "labels": len(labels),
+            "code_labels": labels.levels.count(CODE),
+            "category_labels": labels.levels.count(CATEGORY),
+            "dp_category_labels": labels.levels.count(DP_CATEGORY),
+        },
+        "metrics": metrics,
+        "metrics_note": "classifier alone (model-only proposals: codes above their threshold, DP by the DP head)",
+        "terminology": default_terminology().terminology.version,
+    }
+
+
 def train_tfidf(
     stays: Sequence[Stay],
     output: Path,
@@ -156,45 +206,20 @@ def export_tfidf(
 
     model = build_model(fitted.vectorizers, fitted.linear)
     model_bytes = model.SerializeToString()
-    created = datetime.now(UTC)
-    model_version = f"{created:%Y%m%d%H%M%S}-{hashlib.sha256(model_bytes).hexdigest()[:8]}"
-    info = ModelInfo(name=name, version=model_version)
-
-    def figures(items: Sequence[Stay]) -> dict[str, float]:
-        scores = fitted.scores([s.text for s in items])
-        predictions = model_only_proposals(
-            [s.stay_id for s in items], scores, labels.labels, labels.levels, thresholds, info
-        )
-        return headline_metrics(items, predictions)
-
-    metrics = {"held_out_test": figures(parts["test"])}
-    if dev_stays:
-        metrics["dev_set"] = figures(dev_stays)
-
-    from coding_assistant.terminology.loader import default_terminology
-
-    codes_seen = Counter(code for s in parts["train"] for code in s.codes.all_codes())  # type: ignore[union-attr]
-    card = {
-        "name": name,
-        "version": model_version,
-        "backend": "tfidf",
-        "created": created.isoformat(timespec="seconds"),
-        "training_data": {
-            "stays": sum(len(items) for items in parts.values()),
-            "train": len(parts["train"]),
-            "validation": len(parts["validation"]),
-            "test": len(parts["test"]),
-            "distinct_codes_in_train": len(codes_seen),
-            "labels": len(labels),
-            "code_labels": labels.levels.count("code"),
-            "category_labels": labels.levels.count("category"),
-        },
-        "settings": asdict(settings),
-        "metrics": metrics,
-        "metrics_note": "classifier alone (model-only proposals: codes above their threshold, best as DP)",
-        "terminology": default_terminology().terminology.version,
-        "libraries": _library_versions(),
-        "training_seconds": round(fitted.seconds, 1),
-        "n_features": fitted.linear.n_features,
-    }
+    card = classifier_card(
+        name=name,
+        backend="tfidf",
+        model_bytes=model_bytes,
+        parts=parts,
+        labels=labels,
+        thresholds=thresholds,
+        scores=fitted.scores,
+        dev_stays=dev_stays,
+    )
+    card.update(
+        settings=asdict(settings),
+        libraries=library_versions(("scikit-learn", "skl2onnx", "onnx", "onnxruntime", "numpy", "scipy")),
+        training_seconds=round(fitted.seconds, 1),
+        n_features=fitted.linear.n_features,
+    )
     return write_bundle(Path(output), model_bytes, labels.labels, labels.levels, thresholds, card)

@@ -11,27 +11,19 @@ job and one shape contract.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
-import os
-import tempfile
 import warnings
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict
-from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import numpy as np
 import onnx
 import torch
 
-from coding_assistant.classifier.bundle import ModelBundle, write_bundle
-from coding_assistant.classifier.labels import CATEGORY, CODE, DP_CATEGORY
-from coding_assistant.classifier.proposals import model_only_proposals
-from coding_assistant.classifier.train import headline_metrics
+from coding_assistant.classifier.bundle import ModelBundle, write_bundle, write_text_atomic
+from coding_assistant.classifier.train import classifier_card, library_versions
 from coding_assistant.classifier.transformer_predictor import (
     CALIBRATION_FILE,
     TOKENIZER_FILE,
@@ -39,7 +31,7 @@ from coding_assistant.classifier.transformer_predictor import (
 )
 from coding_assistant.classifier.transformer_text import pad_chunks
 from coding_assistant.classifier.transformer_train import FittedTransformer, torch_threads
-from coding_assistant.schema import ModelInfo, Stay
+from coding_assistant.schema import Stay
 
 INPUTS = ("input_ids", "attention_mask")
 OUTPUT = "chunk_logits"
@@ -102,16 +94,6 @@ def check_export(
     return gap
 
 
-def _library_versions() -> dict[str, str]:
-    versions = {}
-    for package in ("torch", "transformers", "tokenizers", "onnx", "onnxruntime", "numpy"):
-        try:
-            versions[package] = version(package)
-        except PackageNotFoundError:
-            versions[package] = "absent"
-    return versions
-
-
 def _export_sample(fitted: FittedTransformer) -> tuple[np.ndarray, np.ndarray]:
     """Validation chunks plus a shortened copy of the first, so the traced example holds padding."""
     sample = [chunk for chunks in fitted.chunks([s.text for s in fitted.parts["validation"][:4]]) for chunk in chunks]
@@ -119,12 +101,6 @@ def _export_sample(fitted: FittedTransformer) -> tuple[np.ndarray, np.ndarray]:
     cut = max(len(fitted.chunking.prefix) + 1, (len(first) - len(fitted.chunking.suffix)) // 2)
     sample = [*sample[:8], [*first[:cut], *fitted.chunking.suffix]]
     return pad_chunks(sample, fitted.chunking.pad_id)
-
-
-def _write_text_atomic(path: Path, text: str) -> None:
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as handle:
-        handle.write(text)
-    os.replace(handle.name, path)
 
 
 def export_transformer(
@@ -137,46 +113,24 @@ def export_transformer(
     with torch_threads(settings.threads):
         model_bytes = export_chunk_classifier(fitted.model, input_ids, attention_mask, settings.opset)
         export_gap = check_export(model_bytes, fitted.model, input_ids, attention_mask)
-    created = datetime.now(UTC)
-    model_version = f"{created:%Y%m%d%H%M%S}-{hashlib.sha256(model_bytes).hexdigest()[:8]}"
-    info = ModelInfo(name=name, version=model_version)
 
-    def figures(items: Sequence[Stay]) -> dict[str, float]:
+    def scores(texts: list[str]) -> np.ndarray:
         with torch_threads(settings.threads):
-            scores = fitted.scores([s.text for s in items])
-        predictions = model_only_proposals(
-            [s.stay_id for s in items], scores, labels.labels, labels.levels, thresholds, info
-        )
-        return headline_metrics(items, predictions)
+            return fitted.scores(texts)
 
-    metrics = {"held_out_test": figures(parts["test"])}
-    if dev_stays:
-        metrics["dev_set"] = figures(dev_stays)
-
-    from coding_assistant.terminology.loader import default_terminology
-
-    codes_seen = Counter(code for s in parts["train"] for code in s.codes.all_codes())  # type: ignore[union-attr]
-    card = {
-        "name": name,
-        "version": model_version,
-        "backend": "transformer",
-        "created": created.isoformat(timespec="seconds"),
-        "training_data": {
-            "stays": sum(len(items) for items in parts.values()),
-            "train": len(parts["train"]),
-            "validation": len(parts["validation"]),
-            "test": len(parts["test"]),
-            "distinct_codes_in_train": len(codes_seen),
-            "labels": len(labels),
-            "code_labels": labels.levels.count(CODE),
-            "category_labels": labels.levels.count(CATEGORY),
-            "dp_category_labels": labels.levels.count(DP_CATEGORY),
-        },
+    card = classifier_card(
+        name=name,
+        backend="transformer",
+        model_bytes=model_bytes,
+        parts=parts,
+        labels=labels,
+        thresholds=thresholds,
+        scores=scores,
+        dev_stays=dev_stays,
+    )
+    card |= {
         "settings": asdict(settings),
-        "metrics": metrics,
-        "metrics_note": "classifier alone (model-only proposals: codes above their threshold, best as DP)",
-        "terminology": default_terminology().terminology.version,
-        "libraries": _library_versions(),
+        "libraries": library_versions(("torch", "transformers", "tokenizers", "onnx", "onnxruntime", "numpy")),
         "training_seconds": round(fitted.seconds, 1),
         "training_loss": [round(loss, 5) for loss in fitted.epoch_losses],
         "base_model": fitted.base_model,
@@ -187,7 +141,7 @@ def export_transformer(
     }
     output = Path(output)
     output.mkdir(parents=True, exist_ok=True)
-    _write_text_atomic(output / TOKENIZER_FILE, fitted.tokenizer.to_str())
+    write_text_atomic(output / TOKENIZER_FILE, fitted.tokenizer.to_str())
     calibration = calibration_document(labels.labels, labels.levels, fitted.platt_a, fitted.platt_b)
-    _write_text_atomic(output / CALIBRATION_FILE, json.dumps(calibration))
+    write_text_atomic(output / CALIBRATION_FILE, json.dumps(calibration))
     return write_bundle(output, model_bytes, labels.labels, labels.levels, thresholds, card)

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from coding_assistant.classifier.bundle import ModelBundle, ModelBundleError
+from coding_assistant.classifier.predictor import onnx_session
 from coding_assistant.classifier.transformer_text import (
     Chunking,
     chunk_texts,
@@ -68,7 +69,6 @@ class OnnxTransformerPredictor:
     """tokenizer.json → overlapping chunks → ONNX encoder + head → pooled, calibrated probabilities."""
 
     def __init__(self, bundle: ModelBundle, threads: int | None = None) -> None:
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
         self.bundle = bundle
@@ -78,15 +78,7 @@ class OnnxTransformerPredictor:
             self.tokenizer = prepare_tokenizer(Tokenizer.from_file(str(bundle.path / TOKENIZER_FILE)))
         except Exception as exc:  # tokenizers raises plain Exception on a missing or malformed file
             raise ModelBundleError(f"{bundle.path / TOKENIZER_FILE}: tokenizers cannot load it ({exc})") from exc
-        options = ort.SessionOptions()
-        if threads:
-            options.intra_op_num_threads = threads
-            options.inter_op_num_threads = 1
-        options.log_severity_level = 3
-        try:
-            self.session = ort.InferenceSession(str(bundle.model_file), options, providers=["CPUExecutionProvider"])
-        except Exception as exc:  # onnxruntime raises its own exception types
-            raise ModelBundleError(f"{bundle.model_file}: onnxruntime cannot load it ({exc})") from exc
+        self.session = onnx_session(bundle.model_file, threads)
         self.output_name = self.session.get_outputs()[0].name
 
     @property
