@@ -24,6 +24,8 @@ _CLAUSE_BREAK = re.compile(r"[,:;()\n]|\.\s")
 NEGATION_WINDOW = 40  # characters looked at before a match for a negation cue
 
 
+# Cached: the refiner folds and splits the same stay text for every candidate of the stay.
+@lru_cache(maxsize=32)
 def fold(text: str) -> str:
     """Lower case without accents: 'Hémodialysée' -> 'hemodialysee'."""
     return strip_accents(text).lower()
@@ -62,14 +64,15 @@ def default_word_lists(directory: str = str(DEFAULT_RULES_DIR)) -> WordLists:
     return load_word_lists(directory)
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=32)
+def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     """(start, end) of each sentence: a break is a sentence mark followed by a space, or a new line."""
     spans, start = [], 0
     for brk in _SENTENCE_END.finditer(text):
         spans.append((start, brk.start()))
         start = brk.end()
     spans.append((start, len(text)))
-    return [(a, b) for a, b in spans if text[a:b].strip()]
+    return tuple((a, b) for a, b in spans if text[a:b].strip())
 
 
 def negated(text: str, start: int, words: WordLists) -> bool:
