@@ -9,6 +9,7 @@ from functools import lru_cache
 import snowballstemmer
 
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "’": "'", "µ": "u"})
+_LIGATURE_CHARS = "œŒæÆß’µ"
 # "ST+" / "ST-" (ECG segment) and "K+" carry meaning in their sign: keep it as a word.
 _SIGN_PLUS = re.compile(r"(?<=[0-9A-Za-z])\+")
 _SIGN_MINUS = re.compile(r"(?<=[A-Za-z])-(?=\s|$|[,;.)])")
@@ -65,7 +66,9 @@ def strip_accents(text: str) -> str:
     """'Œdème aigu à 39 °C' -> 'Oedeme aigu a 39 C': decomposed accents and other non-ASCII marks dropped."""
     if text.isascii():
         return text
-    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
+    if any(ch in text for ch in _LIGATURE_CHARS):  # translate() with a dict is slow: only when needed
+        text = text.translate(_LIGATURES)
+    decomposed = unicodedata.normalize("NFKD", text)
     # Dropping every non-ASCII code point after decomposition removes the combining accents (and symbols
     # such as '°' that the normalised form would turn into spaces anyway), far faster than a per-character test.
     return decomposed.encode("ascii", "ignore").decode("ascii")
