@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     terminology_year: str | None = Field(default=None, description="version label shown in cards and reports")
     lexicon_path: Path = Field(default=BUNDLED_TERMINOLOGIES / "lexique_clinique.csv")
     ccam_dir: Path = Field(default=BUNDLED_TERMINOLOGIES / "ccam")
+    probable_is_hypothetical: bool = Field(
+        default=True, description="'probable X' is not coded; a DIM that codes probable diagnoses sets False"
+    )
 
 
 def get_settings() -> Settings:

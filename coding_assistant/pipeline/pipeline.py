@@ -65,6 +65,7 @@ class CodingPipeline:
         from coding_assistant.terminology.loader import default_mention_dictionary, default_terminology
 
         folder = model_dir or default_model_dir()
+        settings = settings or PipelineSettings(probable_is_hypothetical=get_settings().probable_is_hypothetical)
         predictor = load_predictor(folder)
         loaded = default_terminology()
         return cls(
