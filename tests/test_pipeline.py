@@ -135,3 +135,15 @@ def test_predict_command_writes_proposals_and_names_bad_stays(tmp_path, terminol
     lines = [json.loads(line) for line in output.read_text().splitlines()]
     assert [line["stay_id"] for line in lines] == ["G1", "G2"]
     assert lines[0]["model"]["name"] == "tiny"
+
+
+def test_probable_is_a_setting(terminology):
+    from coding_assistant.pipeline import PipelineSettings
+
+    text = "Conclusion : Hypothyroïdie. Pyélonéphrite aiguë probable.\n"
+    strict = CodingPipeline(None, terminology, default_mention_dictionary())
+    lenient = CodingPipeline(
+        None, terminology, default_mention_dictionary(), PipelineSettings(probable_is_hypothetical=False)
+    )
+    assert not any(code.startswith("N10") for code in selected(strict.propose(stay(text))))
+    assert any(code.startswith("N10") for code in selected(lenient.propose(stay(text))))
