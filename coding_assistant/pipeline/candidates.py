@@ -42,10 +42,6 @@ class Candidate:
         """Mentioned, but every mention is negated, hypothetical or about a relative."""
         return bool(self.mentions) and not self.affirmed
 
-    @property
-    def conclusive(self) -> bool:
-        return any(m.conclusive for m in self.affirmed)
-
     def mentioned_codes(self) -> list[str]:
         """Codes named by affirmed mentions, most frequent first."""
         counts: dict[str, int] = {}
