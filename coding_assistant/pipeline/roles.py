@@ -148,7 +148,8 @@ def assign_roles(
         else:
             # A weak candidate is listed for the coder at the level the letter or the classifier named it.
             code, reason = rough_code(candidate, terminology), ""
-        if terminology.get(code) is None or not terminology.get(code).codable:  # type: ignore[union-attr]
+        entry = terminology.get(code)
+        if entry is None or not entry.codable:
             continue
         decided.append(Decided(candidate, code, reason, selected=is_selectable(candidate)))
     roles = {id(d): allowed_roles(d.code, terminology) for d in decided}
