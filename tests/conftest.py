@@ -18,3 +18,21 @@ def terminology(loaded):
 @pytest.fixture(scope="session")
 def index(loaded):
     return loaded.index
+
+
+@pytest.fixture(scope="session")
+def small_model(tmp_path_factory):
+    """A small TF-IDF model trained on synthetic stays, for tests that need a real model folder (CLI, batch)."""
+    from coding_assistant.classifier.features import FeatureSettings
+    from coding_assistant.classifier.train import TrainSettings, export_tfidf, fit_tfidf
+    from coding_assistant.synth import generate_stays
+
+    settings = TrainSettings(
+        min_count=4,
+        kept_weights=100,
+        n_jobs=2,
+        features=FeatureSettings(word_max_features=5_000, char_max_features=2_000),
+    )
+    folder = tmp_path_factory.mktemp("model") / "small"
+    export_tfidf(fit_tfidf(list(generate_stays(300, seed=5)), settings), folder, "small", settings)
+    return folder

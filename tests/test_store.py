@@ -50,7 +50,17 @@ BACKENDS = [
         marks=pytest.mark.skipif(not PG_URL, reason="set CODING_ASSISTANT_TEST_PG (scripts/postgres_for_tests.sh)"),
     ),
 ]
-TABLES = {"stays", "documents", "proposal_runs", "proposals", "decisions", "audit_log", "users", "batch_runs"}
+TABLES = {
+    "stays",
+    "documents",
+    "proposal_runs",
+    "proposals",
+    "decisions",
+    "audit_log",
+    "users",
+    "batch_runs",
+    "batch_failures",
+}
 T0 = datetime(2025, 4, 1, 8, 0, tzinfo=UTC)
 
 

@@ -22,6 +22,7 @@ from coding_assistant.store.repository import Store
 from coding_assistant.store.views import (
     AuditEntry,
     BatchCounts,
+    BatchFailure,
     BatchRun,
     Decision,
     StayRecord,
@@ -33,6 +34,7 @@ from coding_assistant.store.worklist import WorklistFilter, WorklistSort
 __all__ = [
     "AuditEntry",
     "BatchCounts",
+    "BatchFailure",
     "BatchLockedError",
     "BatchRun",
     "ConcurrentEditError",

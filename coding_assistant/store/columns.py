@@ -18,6 +18,10 @@ USER_ROLES: tuple[str, ...] = get_args(UserRole)
 BATCH_STATUSES: tuple[str, ...] = get_args(BatchStatus)
 PROPOSAL_ROLES: tuple[str, ...] = get_args(ProposalRole)
 
+# A coder's work is final: a new model alone never sends a validated or exported stay back to coding; only a
+# change of the stay itself does (upsert_stay then resets it to to_code).
+CLOSED_STATUSES = frozenset({"validated", "exported"})
+
 # Constraint names follow one convention so that later migrations can name what they alter
 # (SQLite needs the names to rebuild tables in batch mode).
 NAMING_CONVENTION = {

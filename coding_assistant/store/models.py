@@ -203,6 +203,23 @@ class BatchRunRow(Base):
     lock_slot: Mapped[str | None] = mapped_column(String(16), unique=True)
 
 
+class BatchFailureRow(Base):
+    """A stay (or a source record that is not even a stay) that a batch run could not read or code.
+
+    Kept apart from the audit log because a failed stay may not exist in the store at all (a malformed source
+    line has no stay to attach to); `location` names the source line or row, `error` the reason — never text.
+    """
+
+    __tablename__ = "batch_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("batch_runs.id", ondelete="CASCADE"), index=True)
+    stay_id: Mapped[str | None] = mapped_column(ID, index=True)
+    location: Mapped[str] = mapped_column(Text)
+    error: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime]
+
+
 def _refuse_audit_change(mapper: Mapper[Any], connection: Any, target: AuditRow) -> None:
     raise PermissionError("audit_log is append-only: its rows are never updated or deleted")
 

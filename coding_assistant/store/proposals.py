@@ -9,9 +9,10 @@ from sqlalchemy.orm import Session
 
 from coding_assistant.schema import Evidence, ModelInfo, Proposal, StayProposals
 from coding_assistant.store.audit import append_audit
+from coding_assistant.store.columns import CLOSED_STATUSES
 from coding_assistant.store.errors import StoreError
 from coding_assistant.store.models import ProposalRow, ProposalRunRow
-from coding_assistant.store.stays import CLOSED_STATUSES, require_stay
+from coding_assistant.store.stays import require_stay
 
 log = logging.getLogger(__name__)
 

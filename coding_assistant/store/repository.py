@@ -7,18 +7,22 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from coding_assistant.schema import Codes, Stay, StayProposals
-from coding_assistant.store import audit, decisions, locking, proposals, stays, users
+from coding_assistant.store import audit, decisions, failures, locking, proposals, stays, users
 from coding_assistant.store.columns import utc_now
 from coding_assistant.store.engine import create_engine_for, session_factory
+from coding_assistant.store.errors import StoreError
 from coding_assistant.store.migrate import upgrade_database
 from coding_assistant.store.views import (
     AuditEntry,
     BatchCounts,
+    BatchFailure,
     BatchRun,
+    CodingState,
     Decision,
     StayRecord,
     User,
@@ -28,6 +32,16 @@ from coding_assistant.store.worklist import WorklistFilter, WorklistSort
 from coding_assistant.store.worklist import worklist as _worklist
 
 SYSTEM_ACTOR = "batch"
+
+
+def _shown(url: str | None) -> str:
+    """A URL fit for an error message: its password hidden."""
+    if url is None:
+        return "the default store"
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "the store URL"
 
 
 class Store:
@@ -48,9 +62,20 @@ class Store:
         clock: Callable[[], datetime] = utc_now,
     ) -> Store:
         """Open the database at `url` (default: the SQLite file in `data_dir`), migrated to the newest schema."""
-        engine = create_engine_for(url, data_dir)
-        if upgrade:
-            upgrade_database(engine)
+        try:
+            engine = create_engine_for(url, data_dir)
+        except (ArgumentError, ImportError) as exc:
+            raise StoreError(f"{_shown(url)}: not a usable database URL ({exc})") from exc
+        try:
+            if upgrade:
+                upgrade_database(engine)
+            else:
+                with engine.connect():
+                    pass
+        except SQLAlchemyError as exc:
+            engine.dispose()
+            reason = getattr(exc, "orig", None) or type(exc).__name__
+            raise StoreError(f"{_shown(url or str(engine.url))}: the database cannot be opened ({reason})") from exc
         return cls(engine, clock=clock)
 
     def close(self) -> None:
@@ -75,6 +100,11 @@ class Store:
     def needs_coding(self, stay_id: str, model_version: str) -> bool:
         with self.sessions() as session:
             return stays.needs_coding(session, stay_id, model_version)
+
+    def coding_states(self, stay_ids: Iterable[str]) -> dict[str, CodingState]:
+        """The stored state of these stays (absent ones are missing from the result), for change detection."""
+        with self.sessions() as session:
+            return stays.coding_states(session, stay_ids)
 
     def mark_exported(self, stay_ids: Iterable[str], actor: str) -> int:
         with self.sessions() as session:
@@ -164,6 +194,15 @@ class Store:
     def get_batch_run(self, run_id: str) -> BatchRun | None:
         with self.sessions() as session:
             return locking.get_batch_run(session, run_id)
+
+    def record_batch_failure(self, run_id: str, stay_id: str | None, location: str, error: str) -> None:
+        with self.sessions() as session:
+            failures.record_failure(session, run_id, stay_id, location, error, self._clock())
+            session.commit()
+
+    def batch_failures(self, run_id: str) -> list[BatchFailure]:
+        with self.sessions() as session:
+            return failures.failures_of_run(session, run_id)
 
     # Audit ------------------------------------------------------------------------------------------------
     def append_audit(

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from coding_assistant.store.columns import CLOSED_STATUSES
+
 
 @dataclass(frozen=True, slots=True)
 class StayRecord:
@@ -20,6 +22,25 @@ class StayRecord:
     discharge_date: date | None
     updated_at: datetime
     updated_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CodingState:
+    """What decides whether a stored stay must be (re)coded."""
+
+    status: str
+    content_hash: str
+    proposals_input_hash: str | None  # the content the current proposals were made from
+    proposals_model_version: str | None
+
+    def needs_coding(self, content_hash: str, model_version: str) -> bool:
+        """True when the content changed, or it has no proposals, or they are stale (content or model); a
+        coder's work is final: validated and exported stays are recoded only when their content changes."""
+        if content_hash != self.content_hash:
+            return True
+        if self.status in CLOSED_STATUSES:
+            return False
+        return self.proposals_input_hash != content_hash or self.proposals_model_version != model_version
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,3 +105,12 @@ class BatchRun:
     finished_at: datetime | None
     counts: BatchCounts = field(default_factory=BatchCounts)
     report: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BatchFailure:
+    run_id: str
+    stay_id: str | None
+    location: str
+    error: str
+    at: datetime

@@ -1,0 +1,142 @@
+"""`coding-assistant batch`: the nightly job. Codes every new or changed stay of a source into the store."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from coding_assistant.errors import CodingAssistantError
+
+logger = logging.getLogger("coding_assistant.batch")
+
+
+class EngineName(StrEnum):
+    local = "local"
+    spark = "spark"
+
+
+class JoinOn(StrEnum):
+    rss = "rss"
+    admin = "admin"
+
+
+def batch_command(
+    source: Annotated[
+        str,
+        typer.Option(
+            "--source",
+            help="stays JSONL (file or folder), CSV, Parquet (file or folder), a database URL with --query, "
+            "or an RSS file with --documents",
+        ),
+    ],
+    db: Annotated[
+        str | None, typer.Option("--db", help="store URL (default: the SQLite file in the data directory)")
+    ] = None,
+    engine: Annotated[EngineName, typer.Option("--engine", help="local (this machine) or spark")] = EngineName.local,
+    since: Annotated[
+        str | None, typer.Option("--since", help="only stays discharged on or after this date (YYYY-MM-DD)")
+    ] = None,
+    report: Annotated[Path | None, typer.Option("--report", help="write the run's report (JSON) here")] = None,
+    model: Annotated[
+        Path | None, typer.Option("--model", help="model folder (default: the data directory's default model)")
+    ] = None,
+    format: Annotated[
+        str | None, typer.Option("--format", help="jsonl, csv, parquet, sql or rss (default: from the source)")
+    ] = None,
+    query: Annotated[str | None, typer.Option("--query", help="SQL returning one row per document")] = None,
+    documents: Annotated[
+        Path | None, typer.Option("--documents", help="folder of the RSS stays' letters (RSS source)")
+    ] = None,
+    join_on: Annotated[
+        JoinOn, typer.Option("--join-on", help="RSS: join letters on the RSS number or the administrative one")
+    ] = JoinOn.rss,
+    jobs: Annotated[int, typer.Option("--jobs", min=1, help="local engine: worker processes")] = 1,
+    spark_master: Annotated[
+        str | None,
+        typer.Option("--spark-master", help="Spark master (default: the session's, else local[2])"),
+    ] = None,
+) -> None:
+    """Code every new or changed stay of SOURCE into the store; skip the unchanged; report.
+
+    Safe to rerun and to kill: a stay is coded exactly once per content and model version, a second run is
+    refused while one holds the lock, and one bad stay is recorded with its error without stopping the others.
+    Exit status: 0, or 1 when some stays failed (listed in the report and the store), 2 when nothing ran.
+    """
+    from coding_assistant.batch.runner import BatchRunner
+    from coding_assistant.batch.sources import SOURCE_FORMATS, SourceSpec, guess_format, open_source
+    from coding_assistant.classifier import read_bundle
+    from coding_assistant.config import get_settings
+    from coding_assistant.pipeline import default_model_dir
+    from coding_assistant.schema import ModelInfo
+    from coding_assistant.store import Store
+
+    _configure_logging()
+    since_date = _parse_date(since) if since else None
+    if format is not None and format not in SOURCE_FORMATS:
+        raise CodingAssistantError(f"--format must be one of {', '.join(SOURCE_FORMATS)}, not {format!r}")
+    spec = SourceSpec(
+        location=source,
+        format=format or guess_format(source),  # type: ignore[arg-type]  # checked just above
+        query=query,
+        documents=documents,
+        join_on=join_on.value,  # type: ignore[arg-type]
+    )
+    items = open_source(spec)  # a missing file or option fails here, before the lock is taken
+    model_dir = model or default_model_dir()
+    bundle = read_bundle(model_dir)  # a bad model folder is one clear error, before any stay is touched
+    model_info = ModelInfo(name=bundle.name, version=bundle.version)
+    coding_engine = _engine(engine, model_dir, jobs, spark_master)
+    store = Store.open(db, get_settings().data_dir)
+    try:
+        from coding_assistant.batch.progress import progress_for_stream
+
+        runner = BatchRunner(store, coding_engine, model_info, since=since_date, progress=progress_for_stream())
+        result = runner.run(items, spec.describe())
+    finally:
+        coding_engine.close()
+        store.close()
+    if report is not None:
+        from coding_assistant.formats.atomic import atomic_text_file
+
+        with atomic_text_file(report) as handle:
+            json.dump(result.as_dict(), handle, ensure_ascii=False, indent=2)
+    typer.echo(result.summary(), err=True)
+    if report is not None:
+        typer.echo(f"  report → {report}", err=True)
+    if result.failed:
+        raise typer.Exit(code=1)
+
+
+def _engine(name: EngineName, model_dir: Path, jobs: int, spark_master: str | None):  # -> CodingEngine
+    if name is EngineName.spark:
+        try:
+            from coding_assistant.batch.spark_engine import SparkEngine
+        except ImportError as exc:
+            raise CodingAssistantError(
+                "the spark engine needs the `spark` extra: pip install 'coding-assistant[spark]'"
+            ) from exc
+        return SparkEngine(model_dir, master=spark_master)
+    from coding_assistant.batch.engines import LocalEngine
+
+    return LocalEngine(model_dir, jobs=jobs)
+
+
+def _parse_date(value: str) -> date:
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise CodingAssistantError(f"--since {value!r}: expected a date as YYYY-MM-DD") from None
+
+
+def _configure_logging() -> None:
+    """Log lines (counts and ids only) to stderr unless the application configured logging itself."""
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.getLogger("alembic").setLevel(logging.WARNING)  # "Running upgrade …" says nothing to a DIM

@@ -1,0 +1,110 @@
+"""Coding engines: stays in, proposals (or one error per stay) out. The runner does not care where they run.
+
+Every engine builds the same `CodingPipeline` from the same model folder, so that the local and the Spark
+engine give identical proposals for the same stay.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import Protocol
+
+from coding_assistant.errors import CodingAssistantError
+from coding_assistant.schema import Stay, StayProposals
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 16  # stays per task sent to a worker process: amortises pickling, keeps the progress bar moving
+
+
+@dataclass(frozen=True, slots=True)
+class CodingResult:
+    """One stay's outcome: proposals, or the reason it could not be coded (never document text)."""
+
+    stay_id: str
+    proposals: StayProposals | None = None
+    error: str | None = None
+
+
+class CodingEngine(Protocol):
+    name: str
+
+    def code(self, stays: Iterable[Stay]) -> Iterator[CodingResult]:
+        """One result per stay given; order may differ from the input's (Spark returns partitions as done)."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def code_stays(pipeline: object, stays: Sequence[Stay]) -> list[CodingResult]:
+    """Code stays one by one with a loaded pipeline; an exception in one stay becomes that stay's error."""
+    out: list[CodingResult] = []
+    for stay in stays:
+        try:
+            proposals = pipeline.propose(stay.model_copy(update={"codes": None}))  # type: ignore[attr-defined]
+            out.append(CodingResult(stay.stay_id, proposals=proposals))
+        except CodingAssistantError as exc:
+            out.append(CodingResult(stay.stay_id, error=str(exc)))
+        except Exception as exc:  # one stay's unexpected failure must not lose the others
+            logger.exception("stay %s failed", stay.stay_id)
+            out.append(CodingResult(stay.stay_id, error=f"{type(exc).__name__} while coding this stay"))
+    return out
+
+
+_worker_pipeline: object | None = None
+
+
+def _init_worker(model_dir: Path | None) -> None:
+    global _worker_pipeline
+    from coding_assistant.pipeline import CodingPipeline
+
+    _worker_pipeline = CodingPipeline.load(model_dir)
+
+
+def _code_chunk(stays: Sequence[Stay]) -> list[CodingResult]:
+    return code_stays(_worker_pipeline, stays)
+
+
+def _chunks(stays: Iterable[Stay], size: int) -> Iterator[list[Stay]]:
+    iterator = iter(stays)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+class LocalEngine:
+    """This machine: the pipeline in-process (`jobs=1`) or one pipeline per worker process."""
+
+    name = "local"
+
+    def __init__(self, model_dir: Path | None, jobs: int = 1, pipeline: object | None = None) -> None:
+        self.model_dir = model_dir
+        self.jobs = jobs
+        self._pipeline = pipeline  # tests pass a ready pipeline to skip loading a model
+        self._executor: ProcessPoolExecutor | None = None
+
+    def code(self, stays: Iterable[Stay]) -> Iterator[CodingResult]:
+        if self.jobs == 1 or self._pipeline is not None:
+            if self._pipeline is None:
+                from coding_assistant.pipeline import CodingPipeline
+
+                self._pipeline = CodingPipeline.load(self.model_dir)
+            for chunk in _chunks(stays, CHUNK):
+                yield from code_stays(self._pipeline, chunk)
+            return
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(
+                max_workers=self.jobs, initializer=_init_worker, initargs=(self.model_dir,)
+            )
+        # map() keeps at most the submitted chunks in flight; results come back in input order.
+        for results in self._executor.map(_code_chunk, _chunks(stays, CHUNK)):
+            yield from results
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(cancel_futures=True)
+            self._executor = None

@@ -1,0 +1,247 @@
+"""One batch run: take the lock, import the source's stays, code the new or changed ones, store, report.
+
+Crash safety rests on one fact: a stay's proposals are saved in one transaction that also records the content
+they were made from (`input_hash`) and the model version. A run killed at any point leaves every stay either
+coded (that transaction committed) or not; the next run recodes exactly those that are not, and the lock of
+the dead run is taken over (at once when it died on this machine, see store/locking.py). Nothing is held in
+memory that a restart would need.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from coding_assistant.batch.engines import CodingEngine, CodingResult
+from coding_assistant.batch.progress import LogProgress, Progress
+from coding_assistant.batch.sources import SourceItem
+from coding_assistant.errors import CodingAssistantError
+from coding_assistant.schema import ModelInfo, Stay, StayProposals
+from coding_assistant.store import BatchCounts, Store, StoreError
+from coding_assistant.store.hashing import stay_content_hash
+from coding_assistant.store.proposals import proposed_dp
+
+logger = logging.getLogger("coding_assistant.batch")
+
+# The pipeline flags a DP chosen under the selection threshold (every stay gets a DP): see pipeline/roles.py.
+DP_BELOW_THRESHOLD = "DP proposé sous le seuil"
+HEARTBEAT_EVERY_S = 30.0
+REPORT_FAILURES = 200  # failures listed in the report; all of them are in the store's batch_failures table
+
+
+@dataclass
+class BatchReport:
+    run_id: str
+    engine: str
+    source: str
+    model: dict[str, str]
+    started_at: str
+    finished_at: str = ""
+    status: str = "running"
+    seconds: float = 0.0
+    read: int = 0  # records read from the source
+    coded: int = 0
+    skipped: int = 0  # unchanged since their proposals (or validated): nothing to do
+    failed: int = 0
+    out_of_range: int = 0  # discharged before --since, or not discharged yet
+    duplicates: int = 0  # a stay id seen again in the same source: the last record wins
+    dp_above_threshold: int = 0
+    dp_above_threshold_share: float | None = None  # among the stays coded by this run
+    stays_per_second: float | None = None  # coded stays per second of coding
+    coding_seconds: float = 0.0
+    failures: list[dict[str, str | None]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def summary(self) -> str:
+        share = "—" if self.dp_above_threshold_share is None else f"{self.dp_above_threshold_share:.1%}"
+        rate = "—" if self.stays_per_second is None else f"{self.stays_per_second:.1f}"
+        lines = [
+            f"batch {self.run_id} ({self.engine}, model {self.model['name']} {self.model['version']}): {self.status}",
+            f"  source      {self.source}: {self.read} records",
+            f"  coded       {self.coded}  ({rate} stays/s)",
+            f"  skipped     {self.skipped}  (unchanged or validated)",
+            f"  failed      {self.failed}",
+        ]
+        if self.out_of_range:
+            lines.append(f"  out of range {self.out_of_range}  (--since)")
+        if self.duplicates:
+            lines.append(f"  duplicates  {self.duplicates}  (same stay id again in the source; last kept)")
+        lines.append(f"  DP above its threshold: {share}")
+        lines.append(f"  {self.seconds:.1f} s")
+        lines.extend(f"  ✗ {f['location']}: {f['error']}" for f in self.failures[:20])
+        if self.failed > 20:
+            lines.append(f"  … {self.failed - 20} more failures in the report and the store")
+        return "\n".join(lines)
+
+
+class BatchRunner:
+    """Runs one batch against a store with a coding engine. Not reusable: one object per run."""
+
+    def __init__(
+        self,
+        store: Store,
+        engine: CodingEngine,
+        model: ModelInfo,
+        *,
+        since: date | None = None,
+        progress: Progress | None = None,
+        heartbeat_every_s: float = HEARTBEAT_EVERY_S,
+    ) -> None:
+        self.store = store
+        self.engine = engine
+        self.model = model
+        self.since = since
+        self.progress = progress or LogProgress()
+        self.heartbeat_every_s = heartbeat_every_s
+        self._last_heartbeat = 0.0
+        self.report: BatchReport | None = None
+
+    def run(self, items: Iterable[SourceItem], source: str) -> BatchReport:
+        started = time.monotonic()
+        run = self.store.start_batch_run(self.engine.name, source)  # BatchLockedError: nothing was touched
+        self._last_heartbeat = started
+        report = self.report = BatchReport(
+            run_id=run.id,
+            engine=self.engine.name,
+            source=source,
+            model=self.model.model_dump(),
+            started_at=_now_iso(),
+        )
+        logger.info("batch %s started (%s, %s)", run.id, self.engine.name, source)
+        try:
+            to_code = self._import(items, report)
+            self._code(to_code, report)
+        except BaseException as exc:
+            report.status = "failed"
+            self._finish(report, started, "failed")
+            logger.error("batch %s stopped: %s", run.id, type(exc).__name__)
+            raise
+        report.status = "succeeded"
+        self._finish(report, started, "succeeded")
+        return report
+
+    # Import: read, filter, detect changes ---------------------------------------------------------------------
+    def _import(self, items: Iterable[SourceItem], report: BatchReport) -> list[Stay]:
+        latest: dict[str, Stay] = {}
+        for item in items:
+            report.read += 1
+            if item.stay is None:
+                self._fail(report, item.stay_id, item.location, item.error or "unreadable record")
+                continue
+            stay = item.stay
+            if self.since is not None and (stay.discharge_date is None or stay.discharge_date < self.since):
+                report.out_of_range += 1
+                continue
+            if stay.stay_id in latest:
+                report.duplicates += 1
+                del latest[stay.stay_id]  # re-inserted below: keeps the order of last appearance
+            latest[stay.stay_id] = stay
+            self._beat()
+        states = self.store.coding_states(latest)
+        to_code: list[Stay] = []
+        for stay_id, stay in latest.items():
+            state = states.get(stay_id)
+            content_hash = stay_content_hash(stay)
+            if state is not None and not state.needs_coding(content_hash, self.model.version):
+                report.skipped += 1
+                continue
+            if state is None or state.content_hash != content_hash:
+                try:
+                    self.store.upsert_stay(stay)
+                except (StoreError, CodingAssistantError, ValueError) as exc:
+                    self._fail(report, stay_id, stay_id, f"stay {stay_id}: cannot be stored ({exc})")
+                    continue
+            to_code.append(stay)
+            self._beat()
+        logger.info(
+            "batch: %d records read, %d to code, %d unchanged, %d failed on reading",
+            report.read,
+            len(to_code),
+            report.skipped,
+            report.failed,
+        )
+        return to_code
+
+    # Coding -------------------------------------------------------------------------------------------------
+    def _code(self, stays: list[Stay], report: BatchReport) -> None:
+        if not stays:  # nothing new tonight: do not even load the model
+            return
+        started = time.monotonic()
+        self.progress.start(len(stays))
+        pending = {stay.stay_id for stay in stays}
+        try:
+            for result in self.engine.code(stays):
+                pending.discard(result.stay_id)
+                coded = self._save(result, report)
+                self.progress.advance(int(coded), int(not coded))
+                self._beat()
+        finally:
+            self.progress.stop()
+        for stay_id in sorted(pending):  # an engine must answer for every stay; say so if one did not
+            self._fail(report, stay_id, stay_id, f"stay {stay_id}: no result came back from the coding engine")
+        report.coding_seconds = round(time.monotonic() - started, 3)
+        if report.coded:
+            report.stays_per_second = round(report.coded / max(report.coding_seconds, 1e-9), 2)
+            report.dp_above_threshold_share = round(report.dp_above_threshold / report.coded, 4)
+
+    def _save(self, result: CodingResult, report: BatchReport) -> bool:
+        if result.proposals is None:
+            self._fail(report, result.stay_id, result.stay_id, result.error or "coding failed")
+            return False
+        try:
+            self.store.save_proposals(result.stay_id, result.proposals, self.report.run_id if self.report else None)
+        except (StoreError, CodingAssistantError, ValueError) as exc:
+            self._fail(report, result.stay_id, result.stay_id, f"stay {result.stay_id}: proposals not saved ({exc})")
+            return False
+        report.coded += 1
+        if dp_above_threshold(result.proposals):
+            report.dp_above_threshold += 1
+        return True
+
+    # Bookkeeping --------------------------------------------------------------------------------------------
+    def _fail(self, report: BatchReport, stay_id: str | None, location: str, error: str) -> None:
+        report.failed += 1
+        if len(report.failures) < REPORT_FAILURES:
+            report.failures.append({"stay_id": stay_id, "location": location, "error": error})
+        self.store.record_batch_failure(report.run_id, stay_id, location, error)
+        logger.warning("batch: %s failed", stay_id or location)
+
+    def _beat(self) -> None:
+        now = time.monotonic()
+        if now - self._last_heartbeat >= self.heartbeat_every_s and self.report is not None:
+            self.store.heartbeat(self.report.run_id)  # raises BatchLockedError if another run took over
+            self._last_heartbeat = now
+
+    def _finish(self, report: BatchReport, started: float, status: str) -> None:
+        report.finished_at = _now_iso()
+        report.seconds = round(time.monotonic() - started, 3)
+        counts = BatchCounts(coded=report.coded, skipped=report.skipped, failed=report.failed)
+        try:
+            self.store.finish_batch_run(report.run_id, counts, report.as_dict(), status=status)
+        except StoreError:
+            # The lock was taken over (our heartbeat went stale): the other run owns the record now.
+            logger.error("batch %s: could not record its end; the lock was taken over", report.run_id)
+        logger.info(
+            "batch %s %s: %d coded, %d skipped, %d failed in %.1f s",
+            report.run_id,
+            status,
+            report.coded,
+            report.skipped,
+            report.failed,
+            report.seconds,
+        )
+
+
+def dp_above_threshold(proposals: StayProposals) -> bool:
+    dp = proposed_dp(proposals)
+    return dp is not None and not any(w.startswith(DP_BELOW_THRESHOLD) for w in dp.warnings)
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -1,0 +1,351 @@
+"""Where the nightly batch reads stays: JSONL, CSV, Parquet, a SQL query, or an RSS file plus its letters.
+
+Every source yields `SourceItem`s: a stay, or the reason one record could not become a stay together with the
+place it came from (file:line, row number, stay id), so that one bad record is reported and the others coded.
+
+Tabular sources (CSV, Parquet, SQL) hold one row per document, the stay's fields repeated on each of its rows:
+
+    stay_id, doc_id, doc_type, doc_position, text, sex, age, admission_date, discharge_date, unit
+
+Only `stay_id` and `text` are required; `doc_id` defaults to "<stay_id>-<n>", `doc_type` to CRH, documents keep
+`doc_position` order (else the order of the rows). That is the shape of a data-warehouse extract (one row per
+letter), and the shape the Spark job reads.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from coding_assistant.errors import CodingAssistantError
+from coding_assistant.schema import Document, InputFileError, Stay, parse_jsonl_line
+
+SourceFormat = Literal["jsonl", "csv", "parquet", "sql", "rss"]
+SOURCE_FORMATS: tuple[str, ...] = ("jsonl", "csv", "parquet", "sql", "rss")
+STAY_FIELDS = ("sex", "age", "admission_date", "discharge_date", "unit")
+PARQUET_BATCH_ROWS = 2048
+
+
+@dataclass(frozen=True, slots=True)
+class SourceItem:
+    """One record of the source: a stay, or an error naming where it came from (never the record's text)."""
+
+    location: str
+    stay: Stay | None = None
+    error: str | None = None
+    stay_id: str | None = None  # known even for a bad stay when the record named it
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSpec:
+    """What `batch --source` points at; `describe()` is what the run records (no password of a URL)."""
+
+    location: str
+    format: SourceFormat
+    query: str | None = None
+    documents: Path | None = None
+    join_on: Literal["rss", "admin"] = "rss"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        where = _hide_password(self.location) if self.format == "sql" else self.location
+        return f"{self.format}:{where}"
+
+
+def guess_format(location: str) -> SourceFormat:
+    """The format a source location implies: a database URL, a file or folder by its extension, else RSS."""
+    if "://" in location:
+        return "sql"
+    path = Path(location)
+    if path.is_dir():
+        if any(path.glob("*.parquet")):
+            return "parquet"
+        return "jsonl"
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".json"):
+        return "jsonl"
+    if suffix in (".csv", ".tsv"):
+        return "csv"
+    if suffix in (".parquet", ".pq"):
+        return "parquet"
+    return "rss"
+
+
+def open_source(spec: SourceSpec) -> Iterator[SourceItem]:
+    """The stays of a source, in source order; raises CodingAssistantError only when the source as a whole
+    cannot be read (missing file, bad URL, missing option) — a bad record is an item with an error."""
+    if spec.format == "jsonl":
+        return _jsonl_items(Path(spec.location))
+    if spec.format == "csv":
+        return _grouped(_csv_rows(Path(spec.location)))
+    if spec.format == "parquet":
+        return _grouped(_parquet_rows(Path(spec.location)))
+    if spec.format == "sql":
+        if not spec.query:
+            raise CodingAssistantError(f"{spec.describe()}: a database source needs --query 'SELECT …'")
+        return _grouped(_sql_rows(spec.location, spec.query))
+    if spec.format == "rss":
+        if spec.documents is None:
+            raise CodingAssistantError(f"{spec.location}: an RSS source needs --documents DIR (its letters)")
+        return _rss_items(Path(spec.location), spec.documents, spec.join_on)
+    raise CodingAssistantError(f"unknown source format {spec.format!r}; one of {', '.join(SOURCE_FORMATS)}")
+
+
+# JSONL -----------------------------------------------------------------------------------------------------
+
+
+def _jsonl_items(path: Path) -> Iterator[SourceItem]:
+    if path.is_dir():
+        files = sorted(path.glob("*.jsonl"))
+        if not files:
+            raise CodingAssistantError(f"{path}: no .jsonl file in this folder")
+    elif path.is_file():
+        files = [path]
+    else:
+        raise CodingAssistantError(f"{path}: no such file or folder")
+    for file in files:
+        yield from _jsonl_file(file)
+
+
+def _jsonl_file(path: Path) -> Iterator[SourceItem]:
+    try:
+        handle = path.open(encoding="utf-8")
+    except OSError as exc:
+        raise CodingAssistantError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    with handle:
+        number = 0
+        while True:
+            try:
+                line = handle.readline()
+            except UnicodeDecodeError as exc:
+                # The rest of the file cannot be located line by line any more: one error for all of it.
+                yield SourceItem(f"{path}:{number + 1}", error=f"not UTF-8 ({exc.reason}); the rest of the file")
+                return
+            if not line:
+                return
+            number += 1
+            if not line.strip():
+                continue
+            where = f"{path}:{number}"
+            try:
+                yield SourceItem(where, stay=parse_jsonl_line(line, Stay, where))
+            except InputFileError as exc:
+                yield SourceItem(where, error=str(exc), stay_id=_stay_id_in(line))
+
+
+def _stay_id_in(line: str) -> str | None:
+    import json
+
+    try:
+        payload = json.loads(line)
+    except ValueError:
+        return None
+    value = payload.get("stay_id") if isinstance(payload, dict) else None
+    return str(value) if value not in (None, "") else None
+
+
+# Tabular sources: one row per document ----------------------------------------------------------------------
+
+
+@dataclass
+class _StayRows:
+    first_location: str
+    fields: dict[str, Any]
+    documents: list[tuple[float, int, dict[str, Any]]] = field(default_factory=list)
+    error: str | None = None
+
+
+def _grouped(rows: Iterable[tuple[str, Mapping[str, Any]]]) -> Iterator[SourceItem]:
+    """Rows → stays, grouped by stay_id in order of first appearance (a stay's rows need not be adjacent)."""
+    stays: dict[str, _StayRows] = {}
+    for location, row in rows:
+        if "_error" in row:  # the reader could not even cut this row into fields
+            yield SourceItem(location, error=f"{location}: {row['_error']}")
+            continue
+        stay_id = _clean(row.get("stay_id"))
+        if stay_id is None:
+            yield SourceItem(location, error=f"{location}: stay_id is missing")
+            continue
+        text = row.get("text")
+        fields = {name: _clean(row.get(name)) for name in STAY_FIELDS}
+        group = stays.get(stay_id)
+        if group is None:
+            group = stays[stay_id] = _StayRows(location, fields)
+        elif group.error is None:
+            for name in STAY_FIELDS:
+                if fields[name] is not None and group.fields[name] is not None and fields[name] != group.fields[name]:
+                    group.error = f"{location}: {name} differs from the stay's first row ({group.first_location})"
+                    break
+                if group.fields[name] is None:
+                    group.fields[name] = fields[name]
+        if text is None or (isinstance(text, float) and text != text):  # None or NaN from pandas-like sources
+            group.error = group.error or f"{location}: text is missing"
+            continue
+        position = _clean(row.get("doc_position"))
+        try:
+            order = float(position) if position is not None else float(len(group.documents))
+        except ValueError:
+            group.error = group.error or f"{location}: doc_position is not a number"
+            continue
+        group.documents.append((order, len(group.documents), {**row, "text": str(text)}))
+    for stay_id, group in stays.items():
+        yield _stay_of_rows(stay_id, group)
+
+
+def _stay_of_rows(stay_id: str, group: _StayRows) -> SourceItem:
+    where = f"{group.first_location} (stay {stay_id})"
+    if group.error is not None:
+        return SourceItem(where, error=f"stay {stay_id}: {group.error}", stay_id=stay_id)
+    documents = []
+    for n, (_, _, row) in enumerate(sorted(group.documents, key=lambda d: (d[0], d[1])), start=1):
+        documents.append(
+            Document(
+                doc_id=_clean(row.get("doc_id")) or f"{stay_id}-{n}",
+                type=_clean(row.get("doc_type")) or _clean(row.get("type")) or "CRH",
+                text=row["text"],
+            )
+        )
+    try:
+        stay = Stay(stay_id=stay_id, documents=documents, **group.fields)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = ".".join(str(p) for p in first.get("loc", ())) or "stay"
+        reason = first.get("msg", "invalid").removeprefix("Value error, ")
+        return SourceItem(where, error=f"{where}: {name}: {reason}", stay_id=stay_id)
+    return SourceItem(where, stay=stay)
+
+
+def _clean(value: Any) -> Any:
+    """Empty strings and NaN (pandas' missing value) are missing; dates and datetimes become dates."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return value
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise CodingAssistantError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    # A whole letter sits in one cell: lift the csv module's 128 kB field limit.
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    with handle:
+        try:
+            header = handle.readline()
+        except UnicodeDecodeError as exc:
+            raise CodingAssistantError(f"{path}: not UTF-8 ({exc.reason})") from exc
+        # French spreadsheets write ";" between fields; tab for .tsv; else ",".
+        delimiter = max((";", "\t", ","), key=header.count) if header else ","
+        names = next(csv.reader([header], delimiter=delimiter), [])
+        names = [name.strip().lower() for name in names]
+        if "stay_id" not in names or "text" not in names:
+            raise CodingAssistantError(f"{path}:1: the header must name at least stay_id and text columns")
+        reader = csv.reader(handle, delimiter=delimiter)
+        previous_end = 0  # lines read by the csv reader so far; a quoted letter spans several lines
+        try:
+            for values in reader:
+                where = f"{path}:{previous_end + 2}"  # + the header line, + 1-based
+                previous_end = reader.line_num
+                if not any(v.strip() for v in values):
+                    continue
+                if len(values) != len(names):
+                    yield where, {"_error": f"{len(values)} fields where the header has {len(names)}"}
+                    continue
+                yield where, dict(zip(names, values, strict=True))
+        except UnicodeDecodeError as exc:
+            raise CodingAssistantError(f"{path}: not UTF-8 after line {reader.line_num + 1} ({exc.reason})") from exc
+        except csv.Error as exc:
+            raise CodingAssistantError(f"{path}:{reader.line_num + 1}: {exc}") from exc
+
+
+def _parquet_rows(path: Path) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError as exc:  # pragma: no cover - pyarrow is a dependency
+        raise CodingAssistantError("reading Parquet needs pyarrow (pip install pyarrow)") from exc
+    files = sorted(path.glob("*.parquet")) if path.is_dir() else [path]
+    if not files or not all(f.is_file() for f in files):
+        raise CodingAssistantError(f"{path}: no such Parquet file or folder of .parquet files")
+    for file in files:
+        try:
+            parquet = pq.ParquetFile(file)
+        except Exception as exc:  # pyarrow raises ArrowInvalid, OSError… for unreadable files
+            raise CodingAssistantError(f"{file}: not a readable Parquet file ({type(exc).__name__})") from exc
+        names = {name.lower() for name in parquet.schema_arrow.names}
+        if "stay_id" not in names or "text" not in names:
+            raise CodingAssistantError(f"{file}: the table must have at least stay_id and text columns")
+        number = 0
+        for batch in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+            for row in batch.to_pylist():
+                number += 1
+                yield f"{file} row {number}", {key.lower(): value for key, value in row.items()}
+
+
+def _sql_rows(url: str, query: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+    try:
+        engine = create_engine(url)
+    except (ArgumentError, ImportError, SQLAlchemyError) as exc:
+        raise CodingAssistantError(f"{_hide_password(url)}: not a usable database URL ({exc})") from exc
+    try:
+        with engine.connect() as connection:
+            result = connection.execution_options(stream_results=True).execute(text(query))
+            columns = [str(c).lower() for c in result.keys()]  # noqa: SIM118 - a Result, not a dict
+            if "stay_id" not in columns or "text" not in columns:
+                raise CodingAssistantError("the --query must return at least stay_id and text columns")
+            for number, row in enumerate(result, start=1):
+                yield f"query row {number}", dict(zip(columns, row, strict=True))
+    except SQLAlchemyError as exc:
+        reason = str(exc.orig) if getattr(exc, "orig", None) is not None else type(exc).__name__
+        raise CodingAssistantError(f"{_hide_password(url)}: the query failed ({reason})") from exc
+    finally:
+        engine.dispose()
+
+
+def _hide_password(url: str) -> str:
+    try:
+        from sqlalchemy.engine import make_url
+
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return url.split("@")[-1] if "@" in url else url
+
+
+# RSS + documents --------------------------------------------------------------------------------------------
+
+
+def _rss_items(path: Path, documents: Path, join_on: Literal["rss", "admin"]) -> Iterator[SourceItem]:
+    from coding_assistant.formats import read_rss, rss_to_stays
+
+    if not path.is_file():
+        raise CodingAssistantError(f"{path}: no such RSS file")
+    if not documents.is_dir():
+        raise CodingAssistantError(f"{documents}: no such documents folder")
+    result = read_rss(path, on_error="collect")
+    for error in result.errors:
+        yield SourceItem(error.where or str(path), error=str(error))
+    for number, stay in enumerate(rss_to_stays(result.records, documents, join_on=join_on), start=1):
+        where = f"{path} RUM {number} (stay {stay.stay_id})"
+        if not stay.documents:
+            yield SourceItem(where, error=f"{where}: no document found in {documents}", stay_id=stay.stay_id)
+            continue
+        # The RSS's codes are a past coding, not an input: the batch proposes from the letters alone.
+        yield SourceItem(where, stay=stay.model_copy(update={"codes": None}))
