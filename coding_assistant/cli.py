@@ -11,11 +11,21 @@ from typing import Annotated
 
 import typer
 
+from coding_assistant.batch.command import batch_command
 from coding_assistant.classifier.command import train_command
 from coding_assistant.errors import CodingAssistantError
 from coding_assistant.evaluation.command import evaluate_command
+from coding_assistant.export_command import export_command
 from coding_assistant.pipeline.command import predict_command
 from coding_assistant.synth.command import synth_command
+from coding_assistant.ui_command import ui_command
+from coding_assistant.users_command import (
+    add_user_command,
+    deactivate_command,
+    list_users_command,
+    set_password_command,
+    users_app,
+)
 
 app = typer.Typer(
     help="Proposes CIM-10 FR codes for PMSI hospital stays and helps DIM coders review them.",
@@ -50,6 +60,14 @@ app.command("evaluate")(_reporting_errors(evaluate_command))
 app.command("synth")(_reporting_errors(synth_command))
 app.command("train")(_reporting_errors(train_command))
 app.command("predict")(_reporting_errors(predict_command))
+app.command("ui")(_reporting_errors(ui_command))
+app.command("export")(_reporting_errors(export_command))
+users_app.command("add")(_reporting_errors(add_user_command))
+users_app.command("list")(_reporting_errors(list_users_command))
+users_app.command("passwd")(_reporting_errors(set_password_command))
+users_app.command("deactivate")(_reporting_errors(deactivate_command))
+app.add_typer(users_app, name="users")
+app.command("batch")(_reporting_errors(batch_command))
 
 
 def _index(ccam: bool):

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coding_assistant.store.locking import run_of
@@ -128,7 +128,7 @@ def status_counts(session: Session) -> dict[str, int]:
 
 def units(session: Session) -> list[str]:
     """The medical units (UM) that have stays, for the worklist's filter."""
-    rows = session.execute(select(distinct(StayRow.unit)).where(StayRow.unit.is_not(None)).order_by(StayRow.unit))
+    rows = session.execute(select(StayRow.unit).distinct().where(StayRow.unit.is_not(None)).order_by(StayRow.unit))
     return [unit for (unit,) in rows]
 
 

@@ -153,6 +153,10 @@ class Store:
             session.commit()
             return user
 
+    def list_users(self) -> list[User]:
+        with self.sessions() as session:
+            return users.list_users(session)
+
     def authenticate(self, username: str, password: str) -> User | None:
         with self.sessions() as session:
             return users.authenticate(session, username, password)

@@ -28,6 +28,10 @@ def user_of(row: UserRow) -> User:
     )
 
 
+def list_users(session: Session) -> list[User]:
+    return [user_of(row) for row in session.execute(select(UserRow).order_by(UserRow.username)).scalars()]
+
+
 def find_user(session: Session, username: str) -> UserRow | None:
     return session.execute(select(UserRow).where(UserRow.username == username)).scalar_one_or_none()
 

@@ -1,0 +1,48 @@
+"""The `--db` option shared by the `ui`, `users` and `export` commands, and the store it opens."""
+
+from __future__ import annotations
+
+import getpass
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from coding_assistant.config import get_settings
+
+if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) is imported only by the commands that open it
+    from coding_assistant.store import Store
+
+# The review UI reads the database URL from this variable too (the `ui` command passes it to Streamlit).
+DB_URL_ENV = "CODING_ASSISTANT_DB_URL"
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        envvar=DB_URL_ENV,
+        help="SQLAlchemy URL of the store (default: the SQLite file in the data directory)",
+        show_default=False,
+    ),
+]
+
+
+def resolved_database_url(url: str | None) -> str:
+    """`url`, or the absolute URL of the default SQLite store, so that a child process finds the same file."""
+    from coding_assistant.store import default_database_url
+
+    return url or default_database_url(get_settings().data_dir)
+
+
+def open_store(url: str | None) -> Store:
+    from coding_assistant.store import Store
+
+    return Store.open(url, get_settings().data_dir)
+
+
+def cli_actor() -> str:
+    """How the audit log names a command-line action: the operating-system account that ran it."""
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        name = "unknown"
+    return f"cli:{name}"[:64]

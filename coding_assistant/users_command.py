@@ -1,0 +1,101 @@
+"""`coding-assistant users`: local accounts of the review UI (add, list, change a password, deactivate).
+
+Passwords are never taken on the command line (they would stay in the shell history and the process list):
+they are typed twice at a hidden prompt, or read from the first line of stdin with `--password-stdin`.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from coding_assistant.cli_store import DbOption, cli_actor, open_store
+from coding_assistant.errors import CodingAssistantError
+
+# Spelled out for the help text so that `--help` does not import the store; _check_role checks the real list.
+ROLES_HELP = "coder, dim_physician or admin"
+
+users_app = typer.Typer(help="Accounts of the review UI: coders, DIM physicians, administrators.", no_args_is_help=True)
+
+PasswordStdin = Annotated[
+    bool, typer.Option("--password-stdin", help="read the password from the first line of stdin (no prompt)")
+]
+
+
+def read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        line = sys.stdin.readline()
+        password = line.rstrip("\r\n")
+        if not password:
+            raise CodingAssistantError("no password on stdin")
+        return password
+    return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+def _check_role(role: str) -> str:
+    from coding_assistant.store.columns import USER_ROLES
+
+    if role not in USER_ROLES:
+        raise typer.BadParameter(f"{role!r} is not one of {', '.join(USER_ROLES)}", param_hint="--role")
+    return role
+
+
+def add_user_command(
+    username: Annotated[str, typer.Argument(help="login name")],
+    role: Annotated[str, typer.Option("--role", callback=_check_role, help=ROLES_HELP)],
+    name: Annotated[str | None, typer.Option("--name", help="name shown in the UI (default: the username)")] = None,
+    password_stdin: PasswordStdin = False,
+    db: DbOption = None,
+) -> None:
+    """Create an account; the password is asked twice (or read from stdin)."""
+    password = read_password(password_stdin)
+    store = open_store(db)
+    try:
+        user = store.add_user(username, password, role, name, actor=cli_actor())
+    finally:
+        store.close()
+    typer.echo(f"user {user.username} created ({user.role})")
+
+
+def list_users_command(db: DbOption = None) -> None:
+    """List the accounts: username, role, active or not, display name."""
+    store = open_store(db)
+    try:
+        users = store.list_users()
+    finally:
+        store.close()
+    if not users:
+        typer.echo("no user yet: coding-assistant users add USERNAME --role coder")
+    for user in users:
+        state = "active" if user.active else "deactivated"
+        typer.echo(f"{user.username:<20} {user.role:<14} {state:<12} {user.display_name}")
+
+
+def set_password_command(
+    username: Annotated[str, typer.Argument(help="login name")],
+    password_stdin: PasswordStdin = False,
+    db: DbOption = None,
+) -> None:
+    """Set a new password for an account."""
+    password = read_password(password_stdin)
+    store = open_store(db)
+    try:
+        store.set_password(username, password, actor=cli_actor())
+    finally:
+        store.close()
+    typer.echo(f"password of {username} changed")
+
+
+def deactivate_command(
+    username: Annotated[str, typer.Argument(help="login name")],
+    db: DbOption = None,
+) -> None:
+    """Deactivate an account: it can no longer sign in; its decisions keep naming it."""
+    store = open_store(db)
+    try:
+        store.deactivate(username, actor=cli_actor())
+    finally:
+        store.close()
+    typer.echo(f"user {username} deactivated")

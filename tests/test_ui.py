@@ -1,0 +1,622 @@
+"""The review UI through Streamlit's AppTest (no browser): sign-in, worklist, stay view, accept / reject / add,
+validation, the refused second save, export and dashboard; and its pure parts (highlighting, the draft)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from coding_assistant.cli_store import DB_URL_ENV
+from coding_assistant.rules import check_coding
+from coding_assistant.schema import Document, Evidence, ModelInfo, Proposal, Stay, StayProposals
+from coding_assistant.store import Store
+
+UI_DIR = Path(__file__).resolve().parents[1] / "ui"
+UI_APP = UI_DIR / "app.py"
+if str(UI_DIR) not in sys.path:
+    sys.path.insert(0, str(UI_DIR))
+
+from coding_review.draft import Choice, draft_from  # noqa: E402
+from coding_review.highlight import code_colours, document_spans, highlighted_html  # noqa: E402
+
+PASSWORD = "mot-de-passe-sûr"
+USERS = {"alice": "coder", "bruno": "coder", "claire": "dim_physician", "root": "admin"}
+MODEL = ModelInfo(name="site", version="2025.04")
+TIMEOUT_S = 60  # the machine is shared: generous, a run normally takes well under a second
+
+
+# Seed data ----------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SeedStay:
+    stay: Stay
+    proposals: list[Proposal]
+
+    @property
+    def dp_score(self) -> float | None:
+        return next((p.score for p in self.proposals if p.role == "DP" and p.selected), None)
+
+
+def evidence(document: Document, phrase: str, **qualifiers: bool) -> Evidence:
+    start = document.text.index(phrase)
+    return Evidence(doc_id=document.doc_id, start=start, end=start + len(phrase), text=phrase, **qualifiers)
+
+
+def cardio_stay() -> SeedStay:
+    crh = Document(
+        doc_id="CARDIO-01-CRH",
+        text=(
+            "Motif : dyspnée d'effort.\n"
+            "Antécédents : HTA. Mère diabétique.\n"
+            "Conclusion : Insuffisance cardiaque congestive, FEVG 30 %. Pas d'embolie pulmonaire.\n"
+            "Suspicion de pneumopathie non confirmée. Kaliémie 4,1 mmol/l.\n"
+        ),
+    )
+    stay = Stay(
+        stay_id="CARDIO-01",
+        sex="F",
+        age=78,
+        admission_date=date(2025, 3, 1),
+        discharge_date=date(2025, 3, 6),
+        unit="CARD",
+        documents=[crh],
+    )
+    proposals = [
+        Proposal(
+            code="I5002", score=0.91, role="DP", selected=True, evidence=[evidence(crh, "Insuffisance cardiaque")]
+        ),
+        Proposal(code="I10", score=0.83, role="DAS", selected=True, evidence=[evidence(crh, "HTA")]),
+        Proposal(
+            code="I269",
+            score=0.31,
+            evidence=[evidence(crh, "embolie pulmonaire", negated=True)],
+            warnings=["mentions seulement niée : non retenu"],
+        ),
+        Proposal(code="J189", score=0.28, evidence=[evidence(crh, "pneumopathie", hypothetical=True)]),
+        Proposal(code="E1198", score=0.2, evidence=[evidence(crh, "diabétique", family=True)]),
+    ]
+    return SeedStay(stay, proposals)
+
+
+def pneumo_stay() -> SeedStay:
+    crh = Document(doc_id="PNEUMO-02-CRH", text="Conclusion : Pneumopathie franche lobaire aiguë droite.\n")
+    stay = Stay(
+        stay_id="PNEUMO-02",
+        sex="M",
+        age=64,
+        admission_date=date(2025, 2, 10),
+        discharge_date=date(2025, 2, 14),
+        unit="PNEU",
+        documents=[crh],
+    )
+    return SeedStay(stay, [Proposal(code="J189", score=0.42, role="DP", selected=True, evidence=[])])
+
+
+HOSTILE_TEXT = "Conclusion : HTA. <script>alert('piège')</script> <b>gras</b> & <img src=x onerror=alert(1)>\n"
+
+
+def html_stay() -> SeedStay:
+    crh = Document(doc_id="HTML-03-CRH", text=HOSTILE_TEXT)
+    stay = Stay(
+        stay_id="HTML-03",
+        sex="M",
+        age=50,
+        admission_date=date(2025, 3, 10),
+        discharge_date=date(2025, 3, 11),
+        unit="CARD",
+        documents=[crh],
+    )
+    return SeedStay(stay, [Proposal(code="I10", score=0.77, role="DP", selected=True, evidence=[evidence(crh, "HTA")])])
+
+
+def unproposed_stay() -> SeedStay:
+    stay = Stay(
+        stay_id="NEW-04",
+        sex="F",
+        age=41,
+        admission_date=date(2025, 1, 20),
+        discharge_date=date(2025, 1, 22),
+        unit="PNEU",
+        documents=[Document(doc_id="NEW-04-CRH", text="Conclusion : asthme.\n")],
+    )
+    return SeedStay(stay, [])
+
+
+def seed_stays() -> list[SeedStay]:
+    return [cardio_stay(), pneumo_stay(), html_stay(), unproposed_stay()]
+
+
+def seed_store(url: str, data_dir: Path, stays: list[SeedStay] | None = None) -> Store:
+    """A store with the four users (all with PASSWORD) and the seed stays, proposals saved where there are some."""
+    store = Store.open(url, data_dir)
+    for username, role in USERS.items():
+        store.add_user(username, PASSWORD, role, username.capitalize())
+    for seed in stays if stays is not None else seed_stays():
+        store.upsert_stay(seed.stay)
+        if seed.proposals:
+            store.save_proposals(
+                seed.stay.stay_id, StayProposals(stay_id=seed.stay.stay_id, model=MODEL, proposals=seed.proposals), None
+            )
+    return store
+
+
+# Fixtures ---------------------------------------------------------------------------------------------------
+@pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
+    url = f"sqlite:///{tmp_path / 'review.sqlite3'}"
+    monkeypatch.setenv(DB_URL_ENV, url)
+    monkeypatch.setenv("CODING_ASSISTANT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("CODING_ASSISTANT_FINESS", "750000001")
+    seeded = seed_store(url, tmp_path)
+    yield seeded
+    seeded.close()
+
+
+def new_app() -> AppTest:
+    return AppTest.from_file(UI_APP, default_timeout=TIMEOUT_S)
+
+
+def sign_in(username: str, password: str = PASSWORD) -> AppTest:
+    at = new_app().run()
+    at.text_input(key="sign_in_username").input(username)
+    at.text_input(key="sign_in_password").input(password)
+    at.form_submit_button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def open_stay(at: AppTest, stay_id: str) -> AppTest:
+    at.selectbox(key="wl_open_choice").set_value(stay_id)
+    at.button(key="wl_open").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == f"Séjour {stay_id}"
+    return at
+
+
+def keep_box(at: AppTest, stay_id: str, code: str):
+    return next(c for c in at.checkbox if c.key and c.key.startswith(f"{stay_id}:") and c.key.endswith(f":keep:{code}"))
+
+
+def role_radio(at: AppTest, stay_id: str, code: str):
+    return next(r for r in at.radio if r.key and r.key.startswith(f"{stay_id}:") and r.key.endswith(f":role:{code}"))
+
+
+def texts(elements) -> list[str]:
+    return [str(e.value) for e in elements]
+
+
+# Sign-in ----------------------------------------------------------------------------------------------------
+def test_wrong_password_is_refused(store: Store) -> None:
+    at = sign_in("alice", "pas-le-bon-mot")
+    assert any("incorrect" in message for message in texts(at.error))
+    assert "signed_in_user" not in at.session_state
+    assert at.title[0].value != "Liste de travail"
+    at = sign_in("personne", PASSWORD)
+    assert any("incorrect" in message for message in texts(at.error))
+
+
+def test_deactivated_account_cannot_sign_in(store: Store) -> None:
+    store.deactivate("bruno")
+    at = sign_in("bruno")
+    assert "signed_in_user" not in at.session_state
+
+
+@pytest.mark.parametrize("page", ["views/worklist.py", "views/stay.py", "views/dashboard.py", "views/export.py"])
+def test_signed_out_pages_are_unreachable(store: Store, page: str) -> None:
+    at = new_app().run()
+    # Signed out, the navigation registers the sign-in page alone: the others do not exist for this session.
+    with pytest.raises(ValueError):
+        at.switch_page(page)
+    at.session_state["open_stay_id"] = "CARDIO-01"
+    at.run()
+    assert at.text_input(key="sign_in_username")
+    assert not any("CARDIO-01" in title for title in texts(at.title))
+
+
+@pytest.mark.parametrize("page", ["worklist", "stay", "dashboard", "export", "accounts"])
+def test_every_page_stops_without_a_user(store: Store, page: str) -> None:
+    # Defence in depth: even run on its own, a page shows nothing but the sign-in request.
+    at = AppTest.from_file(UI_DIR / "views" / f"{page}.py", default_timeout=TIMEOUT_S).run()
+    assert not at.exception
+    assert any("Connectez-vous" in message for message in texts(at.warning))
+    assert not at.dataframe and not at.checkbox and not at.html
+
+
+def test_sign_in_then_sign_out_is_audited(store: Store) -> None:
+    at = sign_in("alice")
+    assert at.title[0].value == "Liste de travail"
+    at.button(key="sign_out").click().run()
+    assert at.text_input(key="sign_in_username")
+    with store.sessions() as session:
+        from coding_assistant.store.models import AuditRow
+
+        actions = [row.action for row in session.query(AuditRow).filter(AuditRow.actor == "alice")]
+    assert actions == ["user_signed_in", "user_signed_out"]
+
+
+def test_export_and_accounts_pages_follow_the_role(store: Store) -> None:
+    coder = sign_in("alice")
+    for page in ("views/export.py", "views/accounts.py"):
+        with pytest.raises(ValueError):
+            coder.switch_page(page)
+    physician = sign_in("claire")
+    physician.switch_page("views/export.py").run()
+    assert physician.title[0].value == "Export des séjours validés"
+    with pytest.raises(ValueError):
+        physician.switch_page("views/accounts.py")
+
+
+# Worklist ---------------------------------------------------------------------------------------------------
+def worklist_ids(at: AppTest) -> list[str]:
+    return list(at.dataframe[0].value["Séjour"])
+
+
+def test_worklist_sorts_filters_and_searches(store: Store) -> None:
+    seeds = seed_stays()
+    at = sign_in("alice")
+    table = at.dataframe[0].value
+    assert set(table.columns) >= {
+        "Séjour",
+        "Statut",
+        "UM",
+        "Entrée",
+        "Sortie",
+        "Durée (j)",
+        "DP proposé",
+        "Confiance DP",
+    }
+    assert set(table["Statut"]) == {"Proposé", "À coder"}  # French, not the stored values
+
+    proposed = sorted((s for s in seeds if s.dp_score is not None), key=lambda s: s.dp_score)
+    unproposed = [s for s in seeds if s.dp_score is None]
+    assert worklist_ids(at) == [s.stay.stay_id for s in proposed + unproposed]  # lowest confidence first
+    first = proposed[0]
+    row = table.iloc[0]
+    assert row["Confiance DP"] == pytest.approx(first.dp_score)
+    assert row["Durée (j)"] == (first.stay.discharge_date - first.stay.admission_date).days
+
+    at.radio(key="wl_sort").set_value("oldest").run()
+    assert worklist_ids(at) == [s.stay.stay_id for s in sorted(seeds, key=lambda s: s.stay.admission_date)]
+
+    at.selectbox(key="wl_unit").set_value("PNEU").run()
+    assert {*worklist_ids(at)} == {s.stay.stay_id for s in seeds if s.stay.unit == "PNEU"}
+
+    at.selectbox(key="wl_unit").set_value("Toutes")
+    at.text_input(key="wl_search").input("html").run()
+    assert worklist_ids(at) == ["HTML-03"]
+
+    at.text_input(key="wl_search").input("").run()
+    at.multiselect(key="wl_status").set_value(["to_code"]).run()
+    assert worklist_ids(at) == [s.stay.stay_id for s in unproposed]
+
+
+def test_worklist_date_filter_is_on_discharge(store: Store) -> None:
+    at = sign_in("alice")
+    at.date_input(key="wl_from").set_value(date(2025, 3, 1)).run()
+    expected = {s.stay.stay_id for s in seed_stays() if s.stay.discharge_date >= date(2025, 3, 1)}
+    assert set(worklist_ids(at)) == expected
+
+
+# Stay view --------------------------------------------------------------------------------------------------
+def test_stay_view_shows_evidence_qualifiers_and_measurements(store: Store) -> None:
+    at = open_stay(sign_in("alice"), "CARDIO-01")
+    document = next(h.value for h in at.html if "Motif : dyspnée" in h.value)
+    assert 'data-code="I5002"' in document and 'data-code="I10"' in document
+    negated = document.split('data-qualifier="negated"')[1]
+    assert "embolie pulmonaire" in negated.split("</span>")[0]
+    assert "mention niée" in document and "nié</sup>" in document
+    assert 'data-qualifier="hypothetical"' in document and 'data-qualifier="family"' in document
+    # One colour per code: the I5002 chip in the legend has the colour of its spans.
+    colours = code_colours(p.code for p in cardio_stay().proposals)
+    assert f"background:{colours['I5002']}" in document
+    measurements = at.dataframe[0].value
+    assert {"FEVG", "Kaliémie"} <= set(measurements["Mesure"])
+    assert "30 %" in set(measurements["Valeur"])
+    # Pre-selected proposals start kept, in their role; the others start dropped.
+    assert keep_box(at, "CARDIO-01", "I5002").value and role_radio(at, "CARDIO-01", "I5002").value == "DP"
+    assert keep_box(at, "CARDIO-01", "I10").value and role_radio(at, "CARDIO-01", "I10").value == "DAS"
+    assert not keep_box(at, "CARDIO-01", "I269").value
+    assert any("Propositions calculées" in str(v) for v in at.dataframe[-1].value["Action"])
+
+
+def test_document_html_is_escaped_in_the_page(store: Store) -> None:
+    at = open_stay(sign_in("alice"), "HTML-03")
+    page = "".join(h.value for h in at.html)
+    assert "&lt;script&gt;alert(&#x27;piège&#x27;)&lt;/script&gt;" in page
+    assert "&lt;b&gt;gras&lt;/b&gt; &amp; &lt;img src=x onerror=alert(1)&gt;" in page
+    assert "<script" not in page and "<img" not in page and "<b>gras" not in page
+
+
+# Accept, reject, add, validate ------------------------------------------------------------------------------
+def test_accept_reject_add_and_validate(store: Store) -> None:
+    at = open_stay(sign_in("alice"), "CARDIO-01")
+    keep_box(at, "CARDIO-01", "I10").uncheck().run()  # reject a pre-selected code
+    keep_box(at, "CARDIO-01", "J189").check().run()  # accept a proposal the product had not ticked
+    role_radio(at, "CARDIO-01", "J189").set_value("DAS").run()
+    at.text_input(key="CARDIO-01:code_search").input("insuffisance renale chronique stade 4").run()
+    at.button(key="CARDIO-01:add:N184").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert keep_box(at, "CARDIO-01", "N184").value
+    assert at.text_input(key="CARDIO-01:code_search").value == ""
+    summary = " ".join(texts(at.markdown))
+    assert "**DP** : **I5002**" in summary and "N184" in summary
+
+    at.button(key="CARDIO-01:validate").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Codage validé" in message for message in texts(at.success))
+    decision = store.latest_decision("CARDIO-01")
+    assert decision is not None
+    assert (decision.username, decision.dp, decision.dr) == ("alice", "I5002", None)
+    assert decision.das == ["J189", "N184"]
+    assert decision.model_version == MODEL.version
+    assert store.get_stay("CARDIO-01").status == "validated"
+    saved = [e for e in store.audit_for_stay("CARDIO-01") if e.action == "decision_saved"][-1]
+    assert (saved.actor, saved.details["rejected"], saved.details["added"]) == ("alice", ["I10"], ["J189", "N184"])
+    assert "Codage validé" in set(at.dataframe[-1].value["Action"])  # the history follows
+
+
+def test_rule_warnings_follow_the_coders_choice(store: Store) -> None:
+    at = open_stay(sign_in("alice"), "CARDIO-01")
+    assert not at.error and any("Aucune alerte" in message for message in texts(at.success))
+    keep_box(at, "CARDIO-01", "I5002").uncheck().run()
+    at.text_input(key="CARDIO-01:code_search").input("Z511").run()
+    at.button(key="CARDIO-01:add:Z511").click().run()
+    role_radio(at, "CARDIO-01", "Z511").set_value("DP").run()
+    from coding_review.resources import terminology
+
+    expected = check_coding("Z511", None, ["I10"], "F", 78, terminology().terminology)
+    assert expected, "the chosen coding must break a rule for this test to mean anything"
+    shown = texts(at.error) + texts(at.warning)
+    for warning in expected:
+        assert any(warning.message in message for message in shown)
+    # A rule error asks for an explicit confirmation before the save.
+    assert at.button(key="CARDIO-01:validate").disabled
+    at.checkbox(key=next(c.key for c in at.checkbox if c.key.endswith(":force"))).check().run()
+    assert not at.button(key="CARDIO-01:validate").disabled
+
+
+def test_two_dps_block_validation(store: Store) -> None:
+    at = open_stay(sign_in("alice"), "CARDIO-01")
+    role_radio(at, "CARDIO-01", "I10").set_value("DP").run()
+    assert any("Un seul DP" in message for message in texts(at.warning))
+    assert at.button(key="CARDIO-01:validate").disabled
+    keep_box(at, "CARDIO-01", "I5002").uncheck()
+    keep_box(at, "CARDIO-01", "I10").uncheck().run()
+    assert any("Aucun diagnostic principal" in message for message in texts(at.warning))
+
+
+def test_second_save_is_refused_and_the_choices_stay(store: Store) -> None:
+    alice = open_stay(sign_in("alice"), "CARDIO-01")
+    bruno = open_stay(sign_in("bruno"), "CARDIO-01")
+
+    alice.button(key="CARDIO-01:validate").click().run()
+    assert store.latest_decision("CARDIO-01").username == "alice"
+
+    keep_box(bruno, "CARDIO-01", "I10").uncheck().run()
+    # Bruno is told as soon as his page reruns, before he even tries to save.
+    assert any("modifié par alice" in message for message in texts(bruno.warning))
+    assert not keep_box(bruno, "CARDIO-01", "I10").value  # and his tick was not undone by a silent reload
+    bruno.button(key="CARDIO-01:validate").click().run()
+    assert not bruno.exception
+    refusal = " ".join(texts(bruno.error))
+    assert "Enregistrement refusé" in refusal and "alice" in refusal
+    assert store.latest_decision("CARDIO-01").username == "alice"  # nothing overwritten
+    assert not keep_box(bruno, "CARDIO-01", "I10").value  # bruno's choice is still on screen
+    assert any("I5002 (DP)" in text for text in texts(bruno.markdown))
+
+    bruno.button(key="CARDIO-01:conflict_reload").click().run()
+    assert keep_box(bruno, "CARDIO-01", "I10").value  # the reloaded stay shows alice's coding
+    bruno.button(key="CARDIO-01:reapply").click().run()
+    assert not keep_box(bruno, "CARDIO-01", "I10").value
+    bruno.button(key="CARDIO-01:validate").click().run()
+    assert any("Codage validé" in message for message in texts(bruno.success))
+    decision = store.latest_decision("CARDIO-01")
+    assert (decision.username, decision.dp, decision.das) == ("bruno", "I5002", [])
+
+
+def test_reopening_a_stay_reads_it_again(store: Store) -> None:
+    from coding_assistant.schema import Codes
+
+    alice = open_stay(sign_in("alice"), "CARDIO-01")
+    store.save_decision("CARDIO-01", "bruno", Codes(dp="I5002", das=["J189"]), store.get_stay("CARDIO-01").version)
+    alice.button(key="stay_back").click().run()
+    alice.multiselect(key="wl_status").set_value(["proposed", "validated"]).run()
+    open_stay(alice, "CARDIO-01")
+    assert any("**Validé**" in text for text in texts(alice.markdown))
+    assert keep_box(alice, "CARDIO-01", "J189").value and not keep_box(alice, "CARDIO-01", "I10").value
+    assert not any("modifié par" in message for message in texts(alice.warning))
+
+
+# Export and dashboard ---------------------------------------------------------------------------------------
+def test_export_page_writes_files_and_marks_stays_exported(store: Store, tmp_path: Path) -> None:
+    record = store.get_stay("CARDIO-01")
+    from coding_assistant.schema import Codes
+
+    store.save_decision("CARDIO-01", "alice", Codes(dp="I5002", das=["I10"]), record.version)
+    at = sign_in("claire")
+    at.switch_page("views/export.py").run()
+    assert list(at.dataframe[0].value["Séjour"]) == ["CARDIO-01"]
+    at.button(key="exp_run").click().run()
+    assert not at.exception and not at.error, texts(at.error)
+    assert {button.key for button in at.download_button} == {"exp_dl_rss", "exp_dl_csv"}
+    assert store.get_stay("CARDIO-01").status == "exported"
+    written = list((tmp_path / "data" / "exports").glob("*/rss_023.txt"))
+    assert len(written) == 1 and "I5002" in written[0].read_text(encoding="latin-1")
+    actions = [e.actor + ":" + e.action for e in store.audit_for_stay("CARDIO-01")]
+    assert "claire:stay_exported" in actions
+
+
+def test_dashboard_shows_acceptance(store: Store) -> None:
+    from coding_assistant.schema import Codes
+
+    record = store.get_stay("CARDIO-01")
+    store.save_decision("CARDIO-01", "alice", Codes(dp="I5002", das=["N184"]), record.version)
+    at = sign_in("alice")
+    at.switch_page("views/dashboard.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Taux d'acceptation"] == "50 %"  # I5002 kept, I10 dropped
+    per_code = at.dataframe[0].value.set_index("Code")
+    assert per_code.loc["I10", "Rejeté"] == 1 and per_code.loc["N184", "Ajouté"] == 1
+
+
+def test_accounts_page_creates_and_deactivates(store: Store) -> None:
+    at = sign_in("root")
+    at.switch_page("views/accounts.py").run()
+    assert set(at.dataframe[0].value["Identifiant"]) == set(USERS)
+    form = at.form[0]
+    form.text_input[0].input("denise")
+    form.text_input[1].input("Denise Petit")
+    form.selectbox[0].set_value("dim_physician")
+    form.text_input[2].input(PASSWORD)
+    form.text_input[3].input(PASSWORD)
+    form.form_submit_button[0].click().run()
+    assert any("denise" in message for message in texts(at.success)), texts(at.error)
+    assert store.authenticate("denise", PASSWORD).role == "dim_physician"
+
+    at.selectbox(key="account_selected").set_value("denise")
+    at.button(key="account_deactivate").click().run()
+    assert store.authenticate("denise", PASSWORD) is None
+    with store.sessions() as session:
+        from coding_assistant.store.models import AuditRow
+
+        actors = {row.action: row.actor for row in session.query(AuditRow).filter(AuditRow.stay_pk.is_(None))}
+    assert actors["user_deactivated"] == "root"
+
+
+def test_dashboard_queries_count_the_latest_decision_per_stay(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from coding_assistant.schema import Codes
+    from coding_assistant.store import BatchCounts
+    from coding_assistant.store.dashboard import (
+        acceptance,
+        recent_batch_runs,
+        status_counts,
+        units,
+        validated_per_day,
+    )
+
+    now = [datetime(2025, 3, 10, 22, 30, tzinfo=UTC)]  # 23:30 in Paris
+
+    def clock() -> datetime:
+        now[0] += timedelta(minutes=1)
+        return now[0]
+
+    store = seed_store(f"sqlite:///{tmp_path / 'dash.sqlite3'}", tmp_path)
+    store.close()
+    store = Store.open(f"sqlite:///{tmp_path / 'dash.sqlite3'}", tmp_path, clock=clock)
+    version = store.get_stay("CARDIO-01").version
+    first = store.save_decision("CARDIO-01", "alice", Codes(dp="I5002", das=["I10"]), version)
+    store.save_decision("CARDIO-01", "bruno", Codes(dp="I5002", das=["N184"]), first.stay_version)  # 23:32
+    now[0] += timedelta(hours=1)  # 00:33 the next day in Paris
+    store.save_decision("PNEUMO-02", "alice", Codes(dp="J189"), store.get_stay("PNEUMO-02").version)
+    run = store.start_batch_run("local", "stays.jsonl")
+    store.finish_batch_run(run.id, BatchCounts(coded=3, skipped=1))
+
+    with store.sessions() as session:
+        summary = acceptance(session)
+        per_day = validated_per_day(session, zone=ZoneInfo("Europe/Paris"))
+        statuses = status_counts(session)
+        unit_list = units(session)
+        runs = recent_batch_runs(session)
+    store.close()
+    # CARDIO-01 counts once, with bruno's decision: I5002 kept, I10 dropped, N184 added; PNEUMO-02: J189 kept.
+    assert (summary.decisions, summary.accepted, summary.rejected, summary.added) == (2, 2, 1, 1)
+    assert summary.rate == pytest.approx(2 / 3)
+    by_code = {c.code: c for c in summary.per_code}
+    assert by_code["I10"].rate == 0 and by_code["I5002"].rate == 1 and by_code["N184"].proposed == 0
+    assert [c.code for c in summary.most_rejected()] == ["I10"] and [c.code for c in summary.most_added()] == ["N184"]
+    assert per_day == [(date(2025, 3, 10), 1), (date(2025, 3, 11), 1)]  # local days; a stay saved twice counts once
+    assert statuses == {"validated": 2, "proposed": 1, "to_code": 1}
+    assert unit_list == ["CARD", "PNEU"]
+    assert [(r.status, r.counts.coded) for r in runs] == [("succeeded", 3)]
+
+
+# Pure parts -------------------------------------------------------------------------------------------------
+def test_highlighting_escapes_text_and_handles_overlaps() -> None:
+    text = "a <b>HTA</b> & insuffisance cardiaque"
+    proposals = [
+        Proposal(code="I509", label="IC <x>", score=0.9, evidence=[Evidence(doc_id="D", start=15, end=37, text="")]),
+        Proposal(code="I10", label="HTA", score=0.5, evidence=[Evidence(doc_id="D", start=2, end=12, text="")]),
+        Proposal(
+            code="I500", label="", score=0.4, evidence=[Evidence(doc_id="D", start=15, end=27, text="", negated=True)]
+        ),
+        Proposal(code="R000", label="", score=0.1, evidence=[Evidence(doc_id="D", start=30, end=99, text="")]),
+    ]
+    colours = code_colours(p.code for p in proposals)
+    spans = document_spans("D", len(text), proposals, colours)
+    assert {s.code for s in spans} == {"I509", "I10", "I500"}  # offsets past the text are dropped
+    page = highlighted_html(text, spans)
+    assert "&lt;b&gt;HTA&lt;/b&gt;</span> &amp; " in page and "<b>" not in page
+    assert "IC &lt;x&gt;" in page  # labels in tooltips are escaped too
+    # Where the affirmed I509 and the negated I500 overlap, the affirmed code shows and the tooltip names both.
+    overlap = page.split('data-code="I509"')[1].split("</span>")[0]
+    assert "I500" in overlap and "insuffisance" in overlap
+
+
+def test_draft_from_proposals_and_decision() -> None:
+    proposals = cardio_stay().proposals
+    draft = draft_from("CARDIO-01", 3, proposals, "v", None, lambda code: "")
+    assert draft.codes().model_dump() == {"dp": "I5002", "dr": None, "das": ["I10"]}
+    assert "mentions seulement niée : non retenu" in draft.line("I269").notes
+
+    from coding_assistant.store import Decision
+
+    decided = Decision("CARDIO-01", "alice", "J189", None, ["I10", "N184"], "v", 4, None)  # type: ignore[arg-type]
+    draft = draft_from("CARDIO-01", 4, proposals, "v", decided, lambda code: f"label {code}")
+    assert draft.codes().model_dump() == {"dp": "J189", "dr": None, "das": ["I10", "N184"]}
+    assert draft.line("N184").added and draft.line("N184").label == "label N184"
+    assert not draft.choices["I5002"].kept
+
+
+def test_draft_reapply_restores_the_refused_coding() -> None:
+    mine = draft_from("S", 1, cardio_stay().proposals, "v", None, str)
+    mine.choose("I10", False, "DAS")
+    mine.add("N184", "MRC 4")
+    theirs = draft_from("S", 2, cardio_stay().proposals, "v", None, str)
+    theirs.choose("J189", True, "DAS")
+    theirs.reapply(dict(mine.choices), mine.lines)
+    assert theirs.codes() == mine.codes()
+    assert theirs.version == 2 and theirs.unsaved
+    assert theirs.choices["J189"] == Choice(False, "DAS")
+
+
+# The `ui` command -------------------------------------------------------------------------------------------
+def test_ui_command_serves_the_app_headless_without_telemetry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from coding_assistant import ui_command
+    from coding_assistant.cli import app
+
+    started: dict[str, object] = {}
+
+    class FakeServer:
+        def __init__(self, command: list[str], env: dict[str, str]) -> None:
+            started.update(command=command, env=env)
+
+        def wait(self, timeout: float | None = None) -> int:
+            return 0
+
+    monkeypatch.setattr(ui_command.subprocess, "Popen", FakeServer)
+    monkeypatch.setenv("CODING_ASSISTANT_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv(DB_URL_ENV, raising=False)
+    result = CliRunner().invoke(app, ["ui", "--port", "8765"])
+    assert result.exit_code == 0, result.output
+    command = started["command"]
+    assert command[1:4] == ["-m", "streamlit", "run"] and Path(command[4]) == UI_APP
+    options = dict(zip(command[5::2], command[6::2], strict=True))
+    assert options["--server.port"] == "8765"
+    assert options["--server.headless"] == "true" and options["--browser.gatherUsageStats"] == "false"
+    # Without --db, the default SQLite file of the data directory, as an absolute URL for the child process.
+    assert started["env"][DB_URL_ENV] == f"sqlite:///{(tmp_path / 'coding_assistant.sqlite3').resolve()}"
+
+    CliRunner().invoke(app, ["ui", "--db", "postgresql+psycopg://u@h/db", "--address", "127.0.0.1"])
+    assert started["env"][DB_URL_ENV] == "postgresql+psycopg://u@h/db"
+    assert started["command"][-2:] == ["--server.address", "127.0.0.1"]

@@ -1,0 +1,48 @@
+"""The review app: `coding-assistant ui` serves this file with Streamlit.
+
+Signed out, the navigation holds the sign-in page alone, so no other page can be reached (each page checks the
+user again all the same). Signed in, the pages a user sees depend on their role.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# `streamlit run` puts this folder on sys.path, the test harness does not: do it here for both.
+_HERE = str(Path(__file__).resolve().parent)
+if _HERE not in sys.path:
+    sys.path.insert(0, _HERE)
+
+import streamlit as st  # noqa: E402
+from coding_review.auth import current_user, sign_out  # noqa: E402
+from coding_review.labels import USER_ROLE_LABELS  # noqa: E402
+
+EXPORT_ROLES = ("dim_physician", "admin")
+
+st.set_page_config(page_title="Codage PMSI — revue", page_icon=":material/medical_information:", layout="wide")
+
+user = current_user()
+if user is None:
+    page = st.navigation(
+        [st.Page("views/sign_in.py", title="Connexion", icon=":material/login:", default=True)], position="hidden"
+    )
+else:
+    pages = [
+        st.Page(
+            "views/worklist.py", title="Liste de travail", icon=":material/checklist:", url_path="liste", default=True
+        ),
+        st.Page("views/stay.py", title="Séjour", icon=":material/description:", url_path="sejour"),
+        st.Page("views/dashboard.py", title="Tableau de bord", icon=":material/bar_chart:", url_path="tableau-de-bord"),
+    ]
+    if user.role in EXPORT_ROLES:
+        pages.append(st.Page("views/export.py", title="Export", icon=":material/upload_file:", url_path="export"))
+    if user.role == "admin":
+        pages.append(st.Page("views/accounts.py", title="Comptes", icon=":material/group:", url_path="comptes"))
+    with st.sidebar:
+        st.markdown(f"**{user.display_name}**  \n{USER_ROLE_LABELS.get(user.role, user.role)}")
+        if st.button("Se déconnecter", key="sign_out"):
+            sign_out()
+            st.rerun()
+    page = st.navigation(pages)
+page.run()

@@ -1,0 +1,160 @@
+"""Dashboard: how coders treat the proposals (acceptance overall and per code, codes most rejected or added),
+their pace (stays validated per day), the stays by status and the batch runs."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from coding_assistant.store import BatchRun
+from coding_assistant.store.dashboard import (
+    AcceptanceSummary,
+    acceptance,
+    recent_batch_runs,
+    status_counts,
+    validated_per_day,
+)
+from coding_review.auth import require_user
+from coding_review.labels import STATUS_LABELS, format_datetime
+from coding_review.resources import database_url, store, terminology
+
+PERIODS = {"30 derniers jours": 30, "90 derniers jours": 90, "12 derniers mois": 365, "Tout": None}
+BATCH_STATUS_LABELS = {"running": "en cours", "succeeded": "réussi", "failed": "échec", "abandoned": "abandonné"}
+TOP = 15
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _figures(
+    url: str | None, days: int | None
+) -> tuple[AcceptanceSummary, list[tuple[date, int]], dict[str, int], list[BatchRun]]:
+    # Cached a minute per store and period: the dashboard reads every decision of the period.
+    since = datetime.now(UTC) - timedelta(days=days) if days else None
+    with store().sessions() as session:
+        return (
+            acceptance(session, since),
+            validated_per_day(session, since),
+            status_counts(session),
+            recent_batch_runs(session),
+        )
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}".replace("%", " %")
+
+
+def _per_code_table(summary: AcceptanceSummary) -> pd.DataFrame:
+    label = terminology().terminology.label
+    return pd.DataFrame(
+        {
+            "Code": [c.code for c in summary.per_code],
+            "Libellé": [label(c.code) for c in summary.per_code],
+            "Pré-sélectionné": [c.proposed for c in summary.per_code],
+            "Accepté": [c.accepted for c in summary.per_code],
+            "Rejeté": [c.rejected for c in summary.per_code],
+            "Ajouté": [c.added for c in summary.per_code],
+            "Taux d'acceptation": [c.rate for c in summary.per_code],
+        }
+    )
+
+
+def _per_day_chart(per_day: list[tuple[date, int]]) -> alt.Chart:
+    frame = pd.DataFrame(
+        {"Jour": [pd.Timestamp(day) for day, _ in per_day], "Séjours validés": [n for _, n in per_day]}
+    )
+    # Days written the French way (the default axis names days in English).
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("Jour:T", timeUnit="yearmonthdate", axis=alt.Axis(format="%d/%m", title="Jour")),
+            y=alt.Y("Séjours validés:Q", axis=alt.Axis(tickMinStep=1)),
+            tooltip=[alt.Tooltip("Jour:T", format="%d/%m/%Y"), "Séjours validés:Q"],
+        )
+    )
+
+
+def _batch_table(runs: list[BatchRun]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Début": [format_datetime(r.started_at) for r in runs],
+            "Fin": [format_datetime(r.finished_at) for r in runs],
+            "Statut": [BATCH_STATUS_LABELS.get(r.status, r.status) for r in runs],
+            "Moteur": [r.engine for r in runs],
+            "Codés": [r.counts.coded for r in runs],
+            "Inchangés": [r.counts.skipped for r in runs],
+            "En échec": [r.counts.failed for r in runs],
+        }
+    )
+
+
+def render() -> None:
+    require_user()
+    st.title("Tableau de bord")
+    period = st.selectbox("Période", list(PERIODS), key="dash_period")
+    summary, per_day, statuses, runs = _figures(database_url(), PERIODS[period])
+
+    metrics = st.columns(4)
+    metrics[0].metric(
+        "Taux d'acceptation", _percent(summary.rate), help="Codes pré-sélectionnés gardés par les codeurs"
+    )
+    metrics[1].metric("Séjours validés (période)", summary.decisions)
+    metrics[2].metric("Codes rejetés", summary.rejected)
+    metrics[3].metric("Codes ajoutés", summary.added)
+    st.caption(
+        "Séjours par statut : "
+        + " · ".join(f"{label} {statuses.get(status, 0)}" for status, label in STATUS_LABELS.items())
+    )
+
+    st.subheader("Séjours validés par jour")
+    if per_day:
+        st.altair_chart(_per_day_chart(per_day), width="stretch")
+    else:
+        st.caption("Aucune validation sur la période.")
+
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Codes les plus rejetés")
+        rejected = summary.most_rejected(TOP)
+        if rejected:
+            st.bar_chart(
+                pd.DataFrame({"Code": [c.code for c in rejected], "Rejets": [c.rejected for c in rejected]}),
+                x="Code",
+                horizontal=True,
+            )
+        else:
+            st.caption("Aucun rejet sur la période.")
+    with right:
+        st.subheader("Codes les plus ajoutés")
+        added = summary.most_added(TOP)
+        if added:
+            st.bar_chart(
+                pd.DataFrame({"Code": [c.code for c in added], "Ajouts": [c.added for c in added]}),
+                x="Code",
+                horizontal=True,
+            )
+        else:
+            st.caption("Aucun ajout sur la période.")
+
+    st.subheader("Acceptation par code")
+    if summary.per_code:
+        st.dataframe(
+            _per_code_table(summary),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "Taux d'acceptation": st.column_config.ProgressColumn(
+                    "Taux d'acceptation", min_value=0.0, max_value=1.0, format="percent"
+                )
+            },
+        )
+    else:
+        st.caption("Aucune décision sur la période.")
+
+    st.subheader("Traitements automatiques (batch)")
+    if runs:
+        st.dataframe(_batch_table(runs), hide_index=True, width="stretch")
+    else:
+        st.caption("Aucun traitement enregistré.")

@@ -1,0 +1,158 @@
+"""The coder's working coding of one stay, between opening it and validating it.
+
+A draft starts from the latest decision when the stay has one (a validated stay reopens as it was validated),
+else from the product's pre-selected proposals. It remembers the stay's `version` at that moment: the store
+refuses a save when someone else saved since (optimistic locking), and the draft's choices stay on screen so
+that the coder can reload the stay and reapply them instead of losing them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from coding_assistant.schema import Codes, Evidence, Proposal
+from coding_assistant.store import Decision
+
+Role = Literal["DP", "DR", "DAS"]
+DEFAULT_ROLE: Role = "DAS"
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A code the coder can keep or drop: a proposal, a code of an earlier decision, or one they added."""
+
+    code: str
+    label: str
+    score: float | None  # None: not proposed by the product
+    proposed_role: Role | None
+    preselected: bool  # ticked by the product
+    evidence: tuple[Evidence, ...] = ()
+    notes: tuple[str, ...] = ()
+    added: bool = False  # added by a coder (search), not in the proposals
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    kept: bool
+    role: Role
+
+
+@dataclass
+class Draft:
+    stay_id: str
+    version: int  # the stay's version this draft was built on (passed back to save_decision)
+    model_version: str | None
+    lines: list[Line]
+    choices: dict[str, Choice]
+    # The widgets' keys carry it. The UI gives the draft a new one whenever the choices change from outside the
+    # widgets (`add` of a listed code, `reapply`), so that the widgets start again from the draft.
+    generation: int = 0
+    unsaved: bool = field(default=False)
+
+    def line(self, code: str) -> Line | None:
+        return next((line for line in self.lines if line.code == code), None)
+
+    def choose(self, code: str, kept: bool, role: Role) -> None:
+        choice = Choice(kept, role)
+        if self.choices.get(code) != choice:
+            self.choices[code] = choice
+            self.unsaved = True
+
+    def add(self, code: str, label: str) -> bool:
+        """Add a code the coder found (kept, as a DAS); False when it is listed already (then it is kept)."""
+        if self.line(code) is not None:
+            current = self.choices[code]
+            self.choose(code, True, current.role)
+            return False
+        self.lines.append(Line(code, label, None, None, False, added=True))
+        self.choices[code] = Choice(True, DEFAULT_ROLE)
+        self.unsaved = True
+        return True
+
+    def kept(self, role: Role | None = None) -> list[str]:
+        return [
+            line.code
+            for line in self.lines
+            if self.choices[line.code].kept and (role is None or self.choices[line.code].role == role)
+        ]
+
+    def codes(self) -> Codes:
+        """The coding to save: the first DP and DR kept, every kept DAS, in the lines' order."""
+        dp, dr = self.kept("DP"), self.kept("DR")
+        return Codes(dp=dp[0] if dp else None, dr=dr[0] if dr else None, das=self.kept("DAS"))
+
+    def problems(self) -> list[str]:
+        """What keeps the coding from being saved, in French for the coder."""
+        problems = []
+        dp, dr = self.kept("DP"), self.kept("DR")
+        if not dp:
+            problems.append("Aucun diagnostic principal (DP) retenu : choisissez-en un.")
+        if len(dp) > 1:
+            problems.append(f"Un seul DP par séjour : {', '.join(dp)} sont tous en DP.")
+        if len(dr) > 1:
+            problems.append(f"Un seul DR par séjour : {', '.join(dr)} sont tous en DR.")
+        return problems
+
+    def saved(self, version: int) -> None:
+        self.version, self.unsaved = version, False
+
+    def reapply(self, choices: dict[str, Choice], lines: Sequence[Line]) -> None:
+        """Make the coding equal to an earlier draft's (after a reload): its added codes come back, its choices
+        replace the reloaded ones, and codes it did not keep are dropped."""
+        for line in lines:
+            if self.line(line.code) is None:
+                self.lines.append(replace(line, added=True))
+        for line in self.lines:
+            previous = choices.get(line.code)
+            self.choices[line.code] = previous if previous is not None else Choice(False, self.choices[line.code].role)
+        self.unsaved = True
+
+
+def draft_from(
+    stay_id: str,
+    version: int,
+    proposals: Sequence[Proposal],
+    model_version: str | None,
+    decision: Decision | None,
+    label_of: Callable[[str], str],
+    generation: int = 0,
+) -> Draft:
+    lines = [
+        Line(
+            p.code,
+            p.label or label_of(p.code),
+            p.score,
+            p.role,
+            p.selected,
+            tuple(p.evidence),
+            tuple(note for note in p.warnings if not is_rule_warning(note)),
+        )
+        for p in proposals
+    ]
+    listed = {line.code for line in lines}
+    if decision is None:
+        choices = {p.code: Choice(p.selected, p.role if p.selected and p.role else DEFAULT_ROLE) for p in proposals}
+    else:
+        decided: dict[str, Role] = {}
+        if decision.dp:
+            decided[decision.dp] = "DP"
+        if decision.dr:
+            decided.setdefault(decision.dr, "DR")
+        for code in decision.das:
+            decided.setdefault(code, "DAS")
+        for code in decided:
+            if code not in listed:
+                lines.append(Line(code, label_of(code), None, None, False, added=True))
+        choices = {
+            line.code: Choice(line.code in decided, decided.get(line.code, line.proposed_role or DEFAULT_ROLE))
+            for line in lines
+        }
+    return Draft(stay_id, version, model_version, lines, choices, generation)
+
+
+def is_rule_warning(note: str) -> bool:
+    """The pipeline writes its PMSI rule warnings as "[rule · FG n] message". They were computed on the product's
+    own choice; the UI recomputes them on the coder's, so the stale ones are not shown with the proposals."""
+    return note.startswith("[")

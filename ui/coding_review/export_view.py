@@ -1,0 +1,133 @@
+"""Export page (DIM physicians and administrators): validated stays to RSS 023/022 and CSV.
+
+The files are written under the data directory (`exports/`), kept there as a record of what was sent, and
+offered for download; the stays written become "exported", with an audit entry naming the user.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from coding_assistant.config import get_settings
+from coding_assistant.errors import CodingAssistantError
+from coding_assistant.export import ExportResult, ExportSelection, export_validated, selected_rows
+from coding_assistant.export_command import FINESS_ENV
+from coding_review import alerts
+from coding_review.auth import require_user
+from coding_review.labels import format_date, status_label
+from coding_review.resources import store
+
+EXPORT_ROLES = ("dim_physician", "admin")
+RESULT_KEY = "export_result"
+
+
+@dataclass(frozen=True, slots=True)
+class ExportFiles:
+    result: ExportResult
+    rss: bytes
+    csv: bytes
+    rss_name: str
+    csv_name: str
+
+
+def export_folder(username: str) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    safe_user = re.sub(r"[^A-Za-z0-9_.-]", "_", username)
+    return get_settings().data_dir / "exports" / f"{stamp}-{safe_user}"
+
+
+def _selection() -> tuple[ExportSelection, str, str]:
+    first = st.columns([1, 1, 1])
+    finess = first[0].text_input("FINESS de l'établissement", value=os.environ.get(FINESS_ENV, ""), key="exp_finess")
+    rss_format = first[1].selectbox("Format RSS", ["023", "022"], key="exp_format", help="023 : 2026 ; 022 : 2024-2025")
+    unit = first[2].text_input("Unité médicale (vide : toutes)", key="exp_unit")
+    second = st.columns([1, 1, 1])
+    discharged_from = second[0].date_input("Sortie à partir du", value=None, format="DD/MM/YYYY", key="exp_from")
+    discharged_to = second[1].date_input("Sortie jusqu'au", value=None, format="DD/MM/YYYY", key="exp_to")
+    include_exported = second[2].checkbox("Inclure les séjours déjà exportés", key="exp_again")
+    selection = ExportSelection(
+        include_exported=include_exported,
+        unit=unit.strip() or None,
+        discharged_from=discharged_from,
+        discharged_to=discharged_to,
+    )
+    return selection, finess, rss_format
+
+
+def _run_export(selection: ExportSelection, finess: str, rss_format: str, username: str) -> ExportFiles | None:
+    folder = export_folder(username)
+    folder.mkdir(parents=True, exist_ok=True)
+    rss_path, csv_path = folder / f"rss_{rss_format}.txt", folder / "codes.csv"
+    result = export_validated(
+        store(), username, rss_path, csv_path, finess=finess, rss_format=rss_format, selection=selection
+    )
+    if not result.written:
+        return ExportFiles(result, b"", b"", "", "")
+    prefix = folder.name
+    return ExportFiles(
+        result, rss_path.read_bytes(), csv_path.read_bytes(), f"{prefix}_rss_{rss_format}.txt", f"{prefix}_codes.csv"
+    )
+
+
+def _show(files: ExportFiles) -> None:
+    result = files.result
+    if result.written:
+        alerts.success(
+            f"{len(result.written)} séjour(s) écrit(s) ; {result.marked} marqué(s) « exporté ». "
+            f"Fichiers conservés dans {result.rss_path.parent if result.rss_path else ''}."
+        )
+        left, right = st.columns(2)
+        left.download_button(
+            "Télécharger le RSS", files.rss, file_name=files.rss_name, mime="text/plain", key="exp_dl_rss"
+        )
+        right.download_button(
+            "Télécharger le CSV", files.csv, file_name=files.csv_name, mime="text/csv", key="exp_dl_csv"
+        )
+    else:
+        alerts.warning("Aucun séjour n'a pu être écrit : rien n'a été exporté.")
+    if result.skipped:
+        alerts.warning(f"{len(result.skipped)} séjour(s) non exporté(s) ; ils restent validés :")
+        st.dataframe(
+            pd.DataFrame({"Séjour": [s.stay_id for s in result.skipped], "Raison": [s.reason for s in result.skipped]}),
+            hide_index=True,
+            width="stretch",
+        )
+
+
+def render() -> None:
+    user = require_user(*EXPORT_ROLES)
+    st.title("Export des séjours validés")
+    selection, finess, rss_format = _selection()
+    stays = selected_rows(store(), selection)
+    st.caption(f"{len(stays)} séjour(s) à exporter avec ces critères.")
+    if stays:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Séjour": [s.stay_id for s in stays],
+                    "Statut": [status_label(s.status) for s in stays],
+                    "UM": [s.unit or "" for s in stays],
+                    "Entrée": [format_date(s.admission_date) for s in stays],
+                    "Sortie": [format_date(s.discharge_date) for s in stays],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            height=min(400, 40 + 35 * len(stays)),
+        )
+    if st.button("Générer l'export", type="primary", disabled=not stays, key="exp_run"):
+        try:
+            st.session_state[RESULT_KEY] = _run_export(selection, finess, rss_format, user.username)
+        except CodingAssistantError as exc:
+            st.session_state.pop(RESULT_KEY, None)
+            alerts.error(f"Export impossible : {exc}")
+    files = st.session_state.get(RESULT_KEY)
+    if files is not None:
+        _show(files)

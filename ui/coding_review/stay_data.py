@@ -1,0 +1,108 @@
+"""Everything the stay page shows, read from the store once when the stay is opened (not on every rerun).
+
+The highlighted HTML of the documents and the measurements are computed here too: a coder's clicks rerun the
+page many times, the documents do not change in between.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from coding_assistant.schema import Stay, StayProposals
+from coding_assistant.store import AuditEntry, Decision, StayRecord, Store, UnknownStayError
+from coding_assistant.text.measurements import Measurement, find_measurements
+from coding_review.draft import Draft, draft_from
+from coding_review.highlight import code_colours, document_spans, highlighted_html
+from coding_review.labels import MEASUREMENT_LABELS
+
+
+@dataclass(frozen=True, slots=True)
+class MeasurementRow:
+    document: str
+    kind: str
+    value: str
+    excerpt: str
+
+
+@dataclass
+class OpenStay:
+    record: StayRecord
+    stay: Stay
+    proposals: StayProposals | None
+    decision: Decision | None
+    history: list[AuditEntry]
+    colours: dict[str, str]
+    document_html: list[str]
+    measurements: list[MeasurementRow]
+    draft: Draft
+
+
+def _value(measurement: Measurement) -> str:
+    value = f"{measurement.value:g} {measurement.unit}".strip()
+    return f"{value} (calculé)" if measurement.computed else value
+
+
+def measurement_rows(stay: Stay) -> list[MeasurementRow]:
+    rows = []
+    for document in stay.documents:
+        for measurement in find_measurements(document.text):
+            rows.append(
+                MeasurementRow(
+                    document=f"{document.type} {document.doc_id}",
+                    kind=MEASUREMENT_LABELS.get(measurement.kind, measurement.kind),
+                    value=_value(measurement),
+                    excerpt=measurement.text,
+                )
+            )
+    return rows
+
+
+def load_open_stay(store: Store, stay_id: str, label_of: Callable[[str], str], generation: int = 0) -> OpenStay:
+    """Read the stay, its proposals, its latest decision and its history; build the coder's draft."""
+    record = store.get_stay(stay_id)
+    if record is None:
+        raise UnknownStayError(stay_id)
+    stay = store.load_stay(stay_id)
+    proposals = store.load_proposals(stay_id)
+    decision = store.latest_decision(stay_id)
+    if proposals is not None:
+        # Labels are shown in tooltips and legends: fill those the proposals lack from the terminology.
+        labelled = [p if p.label else p.model_copy(update={"label": label_of(p.code)}) for p in proposals.proposals]
+        proposals = proposals.model_copy(update={"proposals": labelled})
+    listed = proposals.proposals if proposals else []
+    colours = code_colours(p.code for p in listed)
+    documents = [
+        highlighted_html(document.text, document_spans(document.doc_id, len(document.text), listed, colours))
+        for document in stay.documents
+    ]
+    draft = draft_from(
+        stay_id,
+        record.version,
+        listed,
+        proposals.model.version if proposals else None,
+        decision,
+        label_of,
+        generation,
+    )
+    return OpenStay(
+        record=record,
+        stay=stay,
+        proposals=proposals,
+        decision=decision,
+        history=store.audit_for_stay(stay_id),
+        colours=colours,
+        document_html=documents,
+        measurements=measurement_rows(stay),
+        draft=draft,
+    )
+
+
+def refresh_after_save(store: Store, opened: OpenStay) -> None:
+    """After a successful save: the new status, decision and history (documents and proposals are unchanged)."""
+    stay_id = opened.record.stay_id
+    record = store.get_stay(stay_id)
+    if record is not None:
+        opened.record = record
+    opened.decision = store.latest_decision(stay_id)
+    opened.history = store.audit_for_stay(stay_id)

@@ -1,0 +1,3 @@
+from coding_review.accounts_view import render
+
+render()

@@ -1,0 +1,3 @@
+from coding_review.dashboard_view import render
+
+render()

@@ -1,0 +1,3 @@
+from coding_review.export_view import render
+
+render()

@@ -1,0 +1,3 @@
+from coding_review.sign_in_view import render
+
+render()

@@ -1,0 +1,3 @@
+from coding_review.stay_view import render
+
+render()

@@ -1,0 +1,3 @@
+from coding_review.worklist_view import render
+
+render()
