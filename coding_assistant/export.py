@@ -13,13 +13,20 @@ and unit, and default entry and exit modes. Check it before an ePMSI submission.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from coding_assistant.errors import CodingAssistantError
-from coding_assistant.formats import LATEST_VERSION, RumRecord, format_rum_line, stay_to_record, write_codes_csv
+from coding_assistant.formats import (
+    LATEST_VERSION,
+    RumRecord,
+    format_rum_line,
+    parse_rum_line,
+    stay_to_record,
+    write_codes_csv,
+)
 from coding_assistant.formats import write_rss as write_rss_file
 from coding_assistant.schema import Codes, Stay
 from coding_assistant.store import Store, WorklistFilter, WorklistRow
@@ -106,14 +113,24 @@ def selected_rows(store: Store, selection: ExportSelection | None = None) -> lis
 
 
 def writable_records(
-    stays: Collection[Stay], finess: str, rss_format: str = LATEST_VERSION
+    stays: Collection[Stay],
+    finess: str,
+    rss_format: str = LATEST_VERSION,
+    source_rums: Mapping[str, str] | None = None,
 ) -> tuple[list[tuple[Stay, RumRecord]], list[SkippedStay]]:
-    """Each stay as a RUM that formats without error, and the stays that cannot, with the reason."""
+    """Each stay as a RUM that formats without error, and the stays that cannot, with the reason.
+
+    A stay read from an RSS is written as its original RUM line with the validated codes in place (its acts,
+    modes, birth date and numbers kept); the others as a RUM built from the stay (see `stay_to_record`).
+    """
     ready: list[tuple[Stay, RumRecord]] = []
     skipped: list[SkippedStay] = []
+    source_rums = source_rums or {}
     for stay in stays:
         try:
-            record = stay_to_record(stay, finess=finess)
+            line = source_rums.get(stay.stay_id)
+            original = parse_rum_line(line, f"stored RUM of stay {stay.stay_id}") if line else None
+            record = stay_to_record(stay, original, finess=finess)
             format_rum_line(record, rss_format)  # the writer's own checks, stay by stay
         except CodingAssistantError as exc:
             skipped.append(SkippedStay(stay.stay_id, str(exc)))
@@ -139,7 +156,10 @@ def export_validated(
     finess = check_finess(finess)
     if rss_format not in ("022", "023"):
         raise ExportError(f"RSS format {rss_format!r} refused: use 023 (2026) or 022 (2024-2025)")
-    ready, skipped = writable_records(stays_to_export(store, selection), finess, rss_format)
+    stays = stays_to_export(store, selection)
+    ready, skipped = writable_records(
+        stays, finess, rss_format, store.source_rums(stay.stay_id for stay in stays)
+    )
     if not ready:
         return ExportResult(written=[], skipped=skipped)
     write_rss_file([record for _, record in ready], rss_path, format=rss_format)

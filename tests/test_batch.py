@@ -290,3 +290,34 @@ def test_missing_source_is_one_clear_error(tmp_path) -> None:
     with pytest.raises(CodingAssistantError, match="no such file"):
         items_of(tmp_path / "absent.jsonl")
     assert json.dumps(guess_format("postgresql://u@h/db")) == '"sql"'
+
+
+def test_stays_read_from_an_rss_export_as_their_own_rum_with_the_validated_codes(store, pipeline, tmp_path) -> None:
+    """RSS in → batch → coder validates → RSS out: the acts, modes and numbers of the original RUM survive,
+    only the diagnoses are the coder's."""
+    import dataclasses
+
+    from coding_assistant.export import export_validated
+    from coding_assistant.formats import read_rss
+
+    items = items_of(RSS / "rss_mixed.txt", documents=RSS / "documents")
+    report = run(store, pipeline, items)
+    assert report.coded >= 1
+    original = next(r for r in read_rss(RSS / "rss_mixed.txt") if r.acts)
+    stay_id = original.stay_id
+    assert store.source_rums([stay_id])
+    store.add_user("dim", "un mot de passe long", "dim_physician")
+    codes = Codes(dp="K802", das=["I10"])
+    store.save_decision(stay_id, "dim", codes, expected_version=store.get_stay(stay_id).version)
+
+    result = export_validated(store, "dim", tmp_path / "out.txt", finess=original.finess)
+    assert result.written == [stay_id]
+    (written,) = list(read_rss(tmp_path / "out.txt"))
+    assert (written.dp, written.dr, written.das) == ("K802", None, ["I10"])
+    expected = dataclasses.replace(original, dp="K802", dr=None, das=["I10"])
+    assert dataclasses.replace(written, version=expected.version) == expected
+    assert written.acts == original.acts and written.entry_mode == original.entry_mode
+
+    # A rerun over the same RSS does not recode the validated stay and keeps its RUM.
+    again = run(store, pipeline, items_of(RSS / "rss_mixed.txt", documents=RSS / "documents"))
+    assert again.coded == 0 and store.get_stay(stay_id).status == "exported"

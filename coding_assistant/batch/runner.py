@@ -129,6 +129,7 @@ class BatchRunner:
     # Import: read, filter, detect changes ---------------------------------------------------------------------
     def _import(self, items: Iterable[SourceItem], report: BatchReport) -> list[Stay]:
         latest: dict[str, Stay] = {}
+        rum_lines: dict[str, str] = {}
         for item in items:
             report.read += 1
             if item.stay is None:
@@ -142,6 +143,8 @@ class BatchRunner:
                 report.duplicates += 1
                 del latest[stay.stay_id]  # re-inserted below: keeps the order of last appearance
             latest[stay.stay_id] = stay
+            if item.source_rum is not None:
+                rum_lines[stay.stay_id] = item.source_rum
             self._beat()
         states = self.store.coding_states(latest)
         to_code: list[Stay] = []
@@ -150,10 +153,12 @@ class BatchRunner:
             content_hash = stay_content_hash(stay)
             if state is not None and not state.needs_coding(content_hash, self.model.version):
                 report.skipped += 1
+                if stay_id in rum_lines:  # keeps the newest RUM line for the export; no recoding
+                    self.store.upsert_stay(stay, source_rum=rum_lines[stay_id])
                 continue
-            if state is None or state.content_hash != content_hash:
+            if state is None or state.content_hash != content_hash or stay_id in rum_lines:
                 try:
-                    self.store.upsert_stay(stay)
+                    self.store.upsert_stay(stay, source_rum=rum_lines.get(stay_id))
                 except (StoreError, CodingAssistantError, ValueError) as exc:
                     self._fail(report, stay_id, stay_id, f"stay {stay_id}: cannot be stored ({exc})")
                     continue

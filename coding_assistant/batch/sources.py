@@ -41,6 +41,7 @@ class SourceItem:
     stay: Stay | None = None
     error: str | None = None
     stay_id: str | None = None  # known even for a bad stay when the record named it
+    source_rum: str | None = None  # the RUM line of a stay read from an RSS, kept for the export
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,7 +334,7 @@ def _hide_password(url: str) -> str:
 
 
 def _rss_items(path: Path, documents: Path, join_on: Literal["rss", "admin"]) -> Iterator[SourceItem]:
-    from coding_assistant.formats import read_rss, rss_to_stays
+    from coding_assistant.formats import format_rum_line, read_rss, rss_to_stays
 
     if not path.is_file():
         raise CodingAssistantError(f"{path}: no such RSS file")
@@ -342,10 +343,16 @@ def _rss_items(path: Path, documents: Path, join_on: Literal["rss", "admin"]) ->
     result = read_rss(path, on_error="collect")
     for error in result.errors:
         yield SourceItem(error.where or str(path), error=str(error))
-    for number, stay in enumerate(rss_to_stays(result.records, documents, join_on=join_on), start=1):
-        where = f"{path} RUM {number} (stay {stay.stay_id})"
+    # One stay per RUM, in the records' order: each stay's RUM is the record at the same position.
+    stays = rss_to_stays(result.records, documents, join_on=join_on)
+    for record, stay in zip(result.records, stays, strict=True):
+        where = f"{record.source or path} (stay {stay.stay_id})"
         if not stay.documents:
             yield SourceItem(where, error=f"{where}: no document found in {documents}", stay_id=stay.stay_id)
             continue
         # The RSS's codes are a past coding, not an input: the batch proposes from the letters alone.
-        yield SourceItem(where, stay=stay.model_copy(update={"codes": None}))
+        yield SourceItem(
+            where,
+            stay=stay.model_copy(update={"codes": None}),
+            source_rum=format_rum_line(record, record.version, on_overflow="truncate"),
+        )

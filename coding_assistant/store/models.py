@@ -71,6 +71,9 @@ class StayRow(Base):
     updated_at: Mapped[datetime]
     # Username (or "batch") of the last change, so that a refused save can say who got there first.
     updated_by: Mapped[str | None] = mapped_column(String(64))
+    # The RUM line (RSS non groupé) the stay was read from, if any: an export writes it back with the
+    # validated codes, keeping the acts, modes and dates that the letters do not carry.
+    source_rum: Mapped[str | None] = mapped_column(Text)
 
     documents: Mapped[list[DocumentRow]] = relationship(
         back_populates="stay", cascade="all, delete-orphan", order_by="DocumentRow.position"

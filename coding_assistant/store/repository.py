@@ -82,9 +82,11 @@ class Store:
         self.engine.dispose()
 
     # Stays ------------------------------------------------------------------------------------------------
-    def upsert_stay(self, stay: Stay, actor: str = SYSTEM_ACTOR) -> tuple[StayRecord, bool]:
+    def upsert_stay(
+        self, stay: Stay, actor: str = SYSTEM_ACTOR, source_rum: str | None = None
+    ) -> tuple[StayRecord, bool]:
         with self.sessions() as session:
-            row, changed = stays.upsert_stay(session, stay, actor, self._clock())
+            row, changed = stays.upsert_stay(session, stay, actor, self._clock(), source_rum)
             session.commit()
             return stays.record_of(row), changed
 
@@ -105,6 +107,11 @@ class Store:
         """The stored state of these stays (absent ones are missing from the result), for change detection."""
         with self.sessions() as session:
             return stays.coding_states(session, stay_ids)
+
+    def source_rums(self, stay_ids: Iterable[str]) -> dict[str, str]:
+        """The RUM lines these stays were read from (stays read from JSONL, CSV… have none)."""
+        with self.sessions() as session:
+            return stays.source_rums(session, stay_ids)
 
     def mark_exported(self, stay_ids: Iterable[str], actor: str) -> int:
         with self.sessions() as session:

@@ -45,13 +45,23 @@ def record_of(row: StayRow) -> StayRecord:
     )
 
 
-def upsert_stay(session: Session, stay: Stay, actor: str, now: datetime) -> tuple[StayRow, bool]:
-    """Insert or update a stay; `changed` is False when it is stored already with the same content hash."""
+def upsert_stay(
+    session: Session, stay: Stay, actor: str, now: datetime, source_rum: str | None = None
+) -> tuple[StayRow, bool]:
+    """Insert or update a stay; `changed` is False when it is stored already with the same content hash.
+
+    `source_rum` (the RUM line the stay was read from) is kept for the export; a new line for an unchanged stay
+    (acts added in the PMSI software, say) replaces the stored one without sending the stay back to coding.
+    """
     content_hash = stay_content_hash(stay)
     row = session.execute(
         select(StayRow).where(StayRow.stay_id == stay.stay_id).options(selectinload(StayRow.documents))
     ).scalar_one_or_none()
     if row is not None and row.content_hash == content_hash:
+        if source_rum is not None and row.source_rum != source_rum:
+            row.source_rum = source_rum
+            row.updated_at, row.updated_by = now, actor
+            session.flush()
         return row, False
 
     if row is None:
@@ -68,6 +78,8 @@ def upsert_stay(session: Session, stay: Stay, actor: str, now: datetime) -> tupl
     row.sex, row.age, row.unit = stay.sex, stay.age, stay.unit
     row.admission_date, row.discharge_date = stay.admission_date, stay.discharge_date
     row.content_hash = content_hash
+    if source_rum is not None:
+        row.source_rum = source_rum
     row.updated_at, row.updated_by = now, actor
     row.documents.extend(_document_rows(stay.documents))
     session.flush()
@@ -120,6 +132,20 @@ def coding_states(session: Session, stay_ids: Iterable[str]) -> dict[str, Coding
         for stay_id, status, content_hash, input_hash, model_version in rows:
             states[stay_id] = CodingState(status, content_hash, input_hash, model_version)
     return states
+
+
+def source_rums(session: Session, stay_ids: Iterable[str]) -> dict[str, str]:
+    """stay_id → the RUM line it was read from, for the stays that have one."""
+    found: dict[str, str] = {}
+    ids = list(dict.fromkeys(stay_ids))
+    for start in range(0, len(ids), IN_LIST_SIZE):
+        rows = session.execute(
+            select(StayRow.stay_id, StayRow.source_rum).where(
+                StayRow.stay_id.in_(ids[start : start + IN_LIST_SIZE]), StayRow.source_rum.is_not(None)
+            )
+        )
+        found.update({stay_id: line for stay_id, line in rows})
+    return found
 
 
 def load_stay(session: Session, stay_id: str) -> Stay:

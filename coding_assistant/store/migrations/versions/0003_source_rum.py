@@ -1,0 +1,26 @@
+"""Stays keep the RUM line they were read from, so that an export writes it back with the validated codes
+(entry and exit modes, acts, birth date: everything the grouper needs and the letters do not carry).
+
+Revision ID: 0003_source_rum
+Revises: 0002_batch_failures
+Create Date: 2026-11-28
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0003_source_rum"
+down_revision = "0002_batch_failures"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column("stays", sa.Column("source_rum", sa.Text(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("stays") as batch:
+        batch.drop_column("source_rum")
