@@ -144,3 +144,43 @@ def test_bad_options_are_one_clear_error(tmp_path, small_model) -> None:
         timeout=120,
     )
     assert result.returncode == 2 and "YYYY-MM-DD" in result.stderr
+
+
+def test_the_spark_engine_stores_the_same_proposals_as_the_local_one(tmp_path, stays_file, small_model) -> None:
+    """What a DIM sees after `batch --engine spark` is what `batch` (local) gives, stay by stay."""
+    import importlib.util
+    import shutil
+
+    missing = importlib.util.find_spec("pyspark") is None or shutil.which("java") is None
+    if missing:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true needs pyspark and java for the Spark engine", pytrace=False)
+        pytest.skip("pyspark or java missing (pip install -e '.[spark]'; bash scripts/java_for_tests.sh)")
+    from coding_assistant.store import Store
+
+    source = tmp_path / "some.jsonl"
+    source.write_text("".join(stays_file.read_text(encoding="utf-8").splitlines(keepends=True)[:12]))
+    stores = {}
+    for engine in ("local", "spark"):
+        folder = tmp_path / engine
+        folder.mkdir()
+        result = subprocess.run(
+            batch(folder, "--source", str(source), "--model", str(small_model), "--engine", engine),
+            env=env_for(folder),
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert "coded       12" in result.stderr
+        stores[engine] = Store.open(f"sqlite:///{folder / 'store.db'}", folder)
+    try:
+        ids = [json.loads(line)["stay_id"] for line in source.read_text(encoding="utf-8").splitlines()]
+        for stay_id in ids:
+            local = stores["local"].load_proposals(stay_id)
+            spark = stores["spark"].load_proposals(stay_id)
+            assert local is not None and spark is not None
+            assert spark.model_dump() == local.model_dump()
+    finally:
+        for store in stores.values():
+            store.close()

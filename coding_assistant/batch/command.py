@@ -59,7 +59,7 @@ def batch_command(
     jobs: Annotated[int, typer.Option("--jobs", min=1, help="local engine: worker processes")] = 1,
     spark_master: Annotated[
         str | None,
-        typer.Option("--spark-master", help="Spark master (default: the session's, else local[2])"),
+        typer.Option("--spark-master", help="Spark master URL, e.g. yarn or spark://host:7077 (default: local[2])"),
     ] = None,
 ) -> None:
     """Code every new or changed stay of SOURCE into the store; skip the unchanged; report.
@@ -121,7 +121,7 @@ def _engine(name: EngineName, model_dir: Path, jobs: int, spark_master: str | No
             raise CodingAssistantError(
                 "the spark engine needs the `spark` extra: pip install 'coding-assistant[spark]'"
             ) from exc
-        return SparkEngine(model_dir, master=spark_master)
+        return SparkEngine(model_dir, master=spark_master or "local[2]")
     from coding_assistant.batch.engines import LocalEngine
 
     return LocalEngine(model_dir, jobs=jobs)
