@@ -2,10 +2,10 @@
 
     python bench/text_speed.py [--runs 50] [--spans 30]
 
-Prints a Markdown table (median and 90th percentile, ms per document) and the qualifier pipeline's build
-time. The letter is cut from the hand-written dev letters (tests/data/dev), so it reads like a real one;
-mentions are spread over its clinical words. Target: the whole proposal pipeline at >= 20 stays/s on
-2 cores, so qualifiers should stay under ~20 ms per document.
+Prints a Markdown table (median and 90th percentile, ms per document; both qualifier engines) and the
+start-up of each qualifier engine. The letter is cut from the hand-written dev letters (tests/data/dev), so
+it reads like a real one; mentions are spread over its clinical words. Target: the whole proposal pipeline
+at >= 20 stays/s on 2 cores, so qualifiers should stay under ~20 ms per document.
 """
 
 from __future__ import annotations
@@ -63,8 +63,14 @@ def main() -> None:
 
     started = time.perf_counter()
     from coding_assistant.text.measurements import find_measurements
-    from coding_assistant.text.qualifiers import pipeline_info, qualify_mentions
+    from coding_assistant.text.qualifiers import qualify_mentions
+    from coding_assistant.text.rule_qualifiers import default_cues
     from coding_assistant.text.sections import _match_title, split_sections
+
+    default_cues()
+    rules_first_use = time.perf_counter() - started
+    started = time.perf_counter()
+    from coding_assistant.text.edsnlp_qualifiers import pipeline_info
 
     info = pipeline_info()
     first_use = time.perf_counter() - started
@@ -72,7 +78,8 @@ def main() -> None:
     text = sample_letter()
     spans = sample_spans(text, args.spans)
     sections = split_sections(text)
-    qualify_mentions(text, spans, sections=sections)  # warm caches
+    for engine in ("rules", "edsnlp"):
+        qualify_mentions(text, spans, sections=sections, engine=engine)  # warm caches
 
     rows = [
         ("split_sections (title cache warm)", timed(lambda: split_sections(text), args.runs)),
@@ -82,8 +89,12 @@ def main() -> None:
             timed(lambda: (_match_title.cache_clear(), split_sections(text)), args.runs),
         ),
         (
-            f"qualify_mentions ({len(spans)} spans)",
-            timed(lambda: qualify_mentions(text, spans, sections=sections), args.runs),
+            f"qualify_mentions, rules engine ({len(spans)} spans)",
+            timed(lambda: qualify_mentions(text, spans, sections=sections, engine="rules"), args.runs),
+        ),
+        (
+            f"qualify_mentions, edsnlp engine ({len(spans)} spans)",
+            timed(lambda: qualify_mentions(text, spans, sections=sections, engine="edsnlp"), args.runs),
         ),
         ("find_measurements", timed(lambda: find_measurements(text), args.runs)),
     ]
@@ -92,10 +103,11 @@ def main() -> None:
     print("|---|---:|---:|")
     for name, (median, p90) in rows:
         print(f"| {name} | {median:.2f} | {p90:.2f} |")
-    total = sum(median for name, (median, _) in rows if "warm" not in name)
-    print(f"| **all three (cold sections)** | **{total:.2f}** | |")
+    total = sum(median for name, (median, _) in rows if "warm" not in name and "edsnlp" not in name)
+    print(f"| **all three (cold sections, rules engine)** | **{total:.2f}** | |")
+    print(f"\nRules engine: {rules_first_use:.2f} s from import to compiled cues.")
     print(
-        f"\nQualifier pipeline: built in {info.build_seconds:.2f} s "
+        f"edsnlp engine: built in {info.build_seconds:.2f} s "
         f"({first_use:.2f} s from import to first use, spaCy's French language included); pipes: "
         + ", ".join(info.pipe_names)
     )

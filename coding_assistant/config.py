@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     probable_is_hypothetical: bool = Field(
         default=True, description="'probable X' is not coded; a DIM that codes probable diagnoses sets False"
     )
+    qualifier_engine: Literal["rules", "edsnlp"] = Field(
+        default="rules",
+        description="negation / hypothesis / family / history: rules (own matcher, no spaCy) or edsnlp's pipes",
+    )
 
 
 def get_settings() -> Settings:

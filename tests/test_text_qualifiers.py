@@ -1,10 +1,22 @@
-"""qualify_mentions: negation, hypothesis, family and history, with their cues."""
+"""qualify_mentions: negation, hypothesis, family and history, with their cues — under both engines."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
+from coding_assistant.text import qualifiers as qualifiers_module
 from coding_assistant.text.qualifiers import Qualifiers, pipeline_info, qualify_mentions
+
+
+@pytest.fixture(autouse=True, params=["rules", "edsnlp"])
+def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test runs once per engine: both must give the same answers."""
+    monkeypatch.setattr(qualifiers_module, "configured_engine", lambda: request.param)
+    return request.param
 
 
 def qualify(text: str, mention: str, occurrence: int = 0, **settings: bool) -> Qualifiers:
@@ -151,3 +163,89 @@ def test_pipeline_is_built_once() -> None:
     first = pipeline_info()
     assert pipeline_info() is first
     assert {"negation", "hypothesis", "family", "history"} <= set(first.pipe_names)
+
+
+@pytest.mark.parametrize(
+    ("text", "mention"),
+    [
+        ("Pas de fièvre mais toux productive.", "toux"),  # terminations end the scope
+        ("Pas de fièvre cependant dyspnée d'effort.", "dyspnée"),
+        ("Pas de changement de l'HTA.", "HTA"),  # pseudo cues are no negation
+        ("Sans doute une pneumopathie.", "pneumopathie"),
+        ("Non seulement une anémie mais aussi une thrombopénie.", "anémie"),
+        ("Non seulement une anémie mais aussi une thrombopénie.", "thrombopénie"),
+    ],
+)
+def test_scopes_and_pseudo_cues(text: str, mention: str) -> None:
+    assert not qualify(text, mention).negated
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "flag", "cue"),
+    [
+        ("Le scanner élimine une embolie pulmonaire.", "embolie pulmonaire", "negated", "negation: 'élimine'"),
+        ("On pourrait évoquer une sarcoïdose.", "sarcoïdose", "hypothetical", "hypothesis: 'pourrait'"),
+        ("Pneumopathie suspectée à la radio.", "Pneumopathie", "hypothetical", "hypothesis: 'suspectée'"),
+        ("Le patient ne présente pas de fièvre.", "fièvre", "negated", "negation: 'ne'"),
+        ("Pas d’argument pour une hépatite.", "hépatite", "negated", "negation: 'pas d'argument pour'"),
+        ("PAS DE FIEVRE.", "FIEVRE", "negated", "negation: 'pas de'"),
+        ("Soeur : leucémie.", "leucémie", "family", "family: 'soeur'"),
+    ],
+)
+def test_verb_forms_regexes_case_accents_and_quotes(text: str, mention: str, flag: str, cue: str) -> None:
+    result = qualify(text, mention)
+    assert getattr(result, flag) and cue in result.cues, result
+
+
+def test_rules_engine_needs_no_spacy() -> None:
+    code = (
+        "import sys\n"
+        "from coding_assistant.text.qualifiers import qualify_mentions\n"
+        "assert qualify_mentions('Pas de fièvre.', [(7, 13)], engine='rules')[0].negated\n"
+        "assert not any(name.split('.')[0] in {'spacy', 'edsnlp', 'pandas'} for name in sys.modules)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_vendored_cue_vocabulary_is_edsnlps() -> None:
+    pytest.importorskip("pandas")
+    from coding_assistant.text.patterns import edsnlp_cues
+    from coding_assistant.text.patterns.export_edsnlp_cues import vocabulary
+
+    for name, items in vocabulary().items():
+        assert tuple(items) == getattr(edsnlp_cues, name), f"{name}: run export_edsnlp_cues again"
+
+
+def test_engines_agree_on_synthetic_letters(engine: str) -> None:
+    from coding_assistant.matching import find_mentions
+    from coding_assistant.synth import generate_stays
+    from coding_assistant.terminology.loader import default_mention_dictionary
+
+    if engine != "rules":
+        pytest.skip("one comparison is enough")
+    dictionary = default_mention_dictionary()
+    compared = 0
+    for stay in generate_stays(30, seed=11):
+        for document in stay.documents:
+            spans = [(m.start, m.end) for m in find_mentions(document.text, dictionary)]
+            rules = qualify_mentions(document.text, spans, engine="rules")
+            edsnlp = qualify_mentions(document.text, spans, engine="edsnlp")
+            assert rules == edsnlp, document.doc_id
+            compared += len(spans)
+    assert compared > 200
+
+
+def test_engine_is_a_setting(engine: str) -> None:
+    if engine != "rules":
+        pytest.skip("one run is enough")
+    code = "from coding_assistant.text.qualifiers import configured_engine; print(configured_engine())"
+    environment = {k: v for k, v in os.environ.items() if k != "CODING_ASSISTANT_QUALIFIER_ENGINE"}
+
+    def answer() -> str:
+        return subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True).stdout
+
+    answers = [answer()]  # the default
+    for value in ("edsnlp", "rules"):
+        environment["CODING_ASSISTANT_QUALIFIER_ENGINE"] = value
+        answers.append(answer())
+    assert [a.strip() for a in answers] == ["rules", "edsnlp", "rules"]

@@ -49,6 +49,7 @@ class Decided:
     selected: bool = False
     role: str | None = None
     notes: list[str] = field(default_factory=list)
+    refined: bool = False  # `code` comes from `specific_code` (text and measurements read), not `rough_code`
 
 
 def mention_context(documents: dict[str, str], candidate: Candidate, limit: int = 3) -> str:
@@ -81,6 +82,21 @@ def _vague(code: str, terminology: Terminology) -> bool:
     return "sans précision" in label or "non précisé" in label or label.startswith("autres")
 
 
+def _start_code(candidate: Candidate) -> str:
+    """What the letter names (the matched code), or the classifier's more specific child when it agrees."""
+    mentioned = candidate.mentioned_codes()
+    start = mentioned[0] if mentioned else (candidate.model_code or candidate.category)
+    model_code = candidate.model_code
+    if model_code and model_code != start and model_code.startswith(start) and candidate.model_code_score >= 0.3:
+        start = model_code
+    return start
+
+
+def reads_context(candidate: Candidate, terminology: Terminology) -> bool:
+    """Whether `specific_code` with an index ranks the category's codes on the sentences naming it."""
+    return bool(candidate.affirmed) and _vague(_start_code(candidate), terminology)
+
+
 def specific_code(
     candidate: Candidate,
     text: str,
@@ -89,11 +105,7 @@ def specific_code(
     index: SearchIndex | None = None,
     documents: dict[str, str] | None = None,
 ) -> tuple[str, str]:
-    mentioned = candidate.mentioned_codes()
-    start = mentioned[0] if mentioned else (candidate.model_code or candidate.category)
-    model_code = candidate.model_code
-    if model_code and model_code != start and model_code.startswith(start) and candidate.model_code_score >= 0.3:
-        start = model_code
+    start = _start_code(candidate)
     if index is not None and documents and candidate.affirmed and _vague(start, terminology):
         # The sentence that names the condition often says which kind it is ("ACFA paroxystique",
         # "adénocarcinome du sigmoïde", "bronchiolite à VRS"): rank the category's codable codes on it.
@@ -143,7 +155,8 @@ def assign_roles(
 ) -> list[Decided]:
     decided: list[Decided] = []
     for candidate in candidates:
-        if candidate.score >= REFINE_FLOOR or is_selectable(candidate):
+        refined = candidate.score >= REFINE_FLOOR or is_selectable(candidate)
+        if refined:
             code, reason = specific_code(candidate, text, measurements, terminology)
         else:
             # A weak candidate is listed for the coder at the level the letter or the classifier named it.
@@ -151,7 +164,7 @@ def assign_roles(
         entry = terminology.get(code)
         if entry is None or not entry.codable:
             continue
-        decided.append(Decided(candidate, code, reason, selected=is_selectable(candidate)))
+        decided.append(Decided(candidate, code, reason, selected=is_selectable(candidate), refined=refined))
     roles = {id(d): allowed_roles(d.code, terminology) for d in decided}
 
     dp_pool = [d for d in decided if "DP" in roles[id(d)] and not d.candidate.only_excluded]
@@ -191,8 +204,8 @@ def assign_roles(
     if index is not None and documents:
         # Reading the context for a more specific sibling costs a search: only for what is pre-ticked.
         for d in decided:
-            if not d.selected:
-                continue
+            if not d.selected or (d.refined and not reads_context(d.candidate, terminology)):
+                continue  # without the context search, `specific_code` would only repeat the first pass
             code, reason = specific_code(d.candidate, text, measurements, terminology, index, documents)
             entry = terminology.get(code)
             if code != d.code and entry is not None and entry.codable and d.role in allowed_roles(code, terminology):

@@ -13,15 +13,18 @@ When nothing below is codable, the category itself comes back with a reason.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from coding_assistant.rules.specificity.words import fold
 from coding_assistant.terminology.model import Terminology
+from coding_assistant.text.normalize import strip_accents
 
 UNSPECIFIED = re.compile(r"sans precision|non precise")
 
 
+# Its own cache: through `fold`'s small one, the many labels read per stay pushed out the stay's folded text.
+@lru_cache(maxsize=8192)
 def is_unspecified(label: str) -> bool:
-    return UNSPECIFIED.search(fold(label)) is not None
+    return UNSPECIFIED.search(strip_accents(label).lower()) is not None
 
 
 def _ordered_children(code: str, terminology: Terminology) -> tuple[list[str], list[str]]:

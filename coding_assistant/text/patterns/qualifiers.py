@@ -1,7 +1,7 @@
-"""Cue lists for the qualifiers, on top of edsnlp's own (edsnlp/pipes/qualifiers/*/patterns.py).
+"""Cue lists for the qualifiers, on top of edsnlp's own (`edsnlp_cues`, from edsnlp/pipes/qualifiers/*).
 
-Matched on the NORM attribute of `eds.normalizer` (lower case, accents kept as written by edsnlp's own
-lists, which carry both forms where it matters). `ADD_*` extends edsnlp's lists, `DROP_*` removes
+Both engines read them (`qualifier_cues` for the rules engine, `edsnlp_qualifiers` for edsnlp's pipes) and
+match them word for word, case and accents ignored. `ADD_*` extends edsnlp's lists, `DROP_*` removes
 entries that misfire on discharge letters; each drop names the phrasing that showed why.
 """
 
@@ -56,8 +56,15 @@ ADD_NEGATION_FOLLOWING: tuple[str, ...] = (
 # "Appendicite non compliquée", "DT2 non insulinotraité", "pancréatite non sévère": a bare "non" after a
 # diagnosis qualifies it, it does not deny it. The explicit "non retenu(e)", "non confirmé(e)" stay above.
 DROP_NEGATION_FOLLOWING: tuple[str, ...] = ("non",)
-# "EP à éliminer" is a hypothesis: the verb must not also negate what follows it.
-ADD_NEGATION_PSEUDO: tuple[str, ...] = ("à éliminer", "à écarter", "à exclure", "pas de modification")
+# "EP à éliminer" is a hypothesis: the verb must not also negate what follows it. "Non seulement une anémie
+# mais aussi …" asserts the anémie.
+ADD_NEGATION_PSEUDO: tuple[str, ...] = (
+    "à éliminer",
+    "à écarter",
+    "à exclure",
+    "pas de modification",
+    "non seulement",
+)
 
 # --- hypothesis (eds.hypothesis) ---
 ADD_HYPOTHESIS_PRECEDING: tuple[str, ...] = (
@@ -169,8 +176,10 @@ ADD_HISTORY: tuple[str, ...] = (
     "dans l'enfance",
     "dans l' enfance",
 )
-# Regexes on the NORM text (tokens joined by spaces): a past year ("IDM en 2012", "cholécystectomie 1998")
-# but not "HTA depuis 2015" (a current condition since then) nor a date "03/02/2025" (tokens "03 / 02 / 2025").
+# Regexes on the lower-cased text: a past year ("IDM en 2012", "cholécystectomie 1998") but not "HTA depuis
+# 2015" (a current condition since then) nor a date "03/02/2025" (edsnlp reads it as "03 / 02 / 2025").
+# edsnlp's engine also strips accents before matching, the rules engine does not: write words without
+# accents only where the letters never carry one, or accept both ("[eé]").
 HISTORY_REGEX: tuple[str, ...] = (
     r"(?<!depuis )(?<!/ )(?<!/)\b(?:19[5-9]\d|20[0-4]\d)\b(?! ?/)",
     r"\bil y a \d+ ans\b",
