@@ -21,7 +21,11 @@ MODEL_FILE = "model.onnx"
 LABELS_FILE = "labels.json"
 THRESHOLDS_FILE = "thresholds.json"
 CARD_FILE = "card.json"
-BUNDLE_FORMAT = 2
+# 3: the TF-IDF graph reads two inputs (the normal form and its character window, see tfidf_inputs.py).
+# 2: the TF-IDF graph reads one input, the normal form as a (texts, 1) column; still served, more slowly.
+BUNDLE_FORMAT = 3
+# Formats each backend reads: the transformer graph did not change between 2 and 3.
+READABLE_FORMATS = {"tfidf": {2, 3}, "transformer": {2, 3}}
 
 
 class ModelBundleError(CodingAssistantError):
@@ -74,8 +78,15 @@ def read_bundle(path: Path) -> ModelBundle:
     thresholds_doc = _read_json(path / THRESHOLDS_FILE)
     if not (path / MODEL_FILE).is_file():
         raise ModelBundleError(f"{path}: {MODEL_FILE} is missing")
-    if card.get("bundle_format") != BUNDLE_FORMAT:
-        raise ModelBundleError(f"{path}: bundle format {card.get('bundle_format')} is not {BUNDLE_FORMAT}")
+    backend = str(card.get("backend", "tfidf"))
+    found = card.get("bundle_format")
+    if found not in READABLE_FORMATS.get(backend, {BUNDLE_FORMAT}):
+        older = isinstance(found, int) and found < BUNDLE_FORMAT
+        raise ModelBundleError(
+            f"{path}: bundle format {found} ({backend} backend) cannot be read by this version, which writes "
+            f"format {BUNDLE_FORMAT}"
+            + (": train the model again with `coding-assistant train`" if older else ": update coding-assistant")
+        )
     labels = [entry["label"] for entry in labels_doc]
     levels = [entry["level"] for entry in labels_doc]
     # One threshold per output, in output order: a category and a DP category share their label ("I50").

@@ -1,85 +1,53 @@
-"""The whole text → scores path as one ONNX graph.
+"""The whole text → scores path as one ONNX graph, written node by node.
 
-skl2onnx converts each TF-IDF vectorizer; the linear layer is written by hand as
-Gather + Mul + ReduceSum + Add + Sigmoid over the pruned (labels × kept) weights, because skl2onnx's
-one-vs-rest conversion grows with labels² (measured: 158 s and 401 MB at 2,000 labels) and its dense
-weights would not fit the size budget.
+Inputs (see tfidf_inputs.py): `text`, the normal form of each text, and `chars`, its bounded window.
+Word and character TF-IDF features (export_text.py), concatenated, then the pruned linear layer with
+Platt calibration folded in (export_linear.py). Output `scores`: (texts, labels) probabilities.
 """
 
 from __future__ import annotations
 
-import warnings
-
-import numpy as np
 import onnx
-from onnx import TensorProto, compose, helper, numpy_helper
-from sklearn.feature_extraction.text import TfidfVectorizer
+from onnx import TensorProto, helper
 
+from coding_assistant.classifier.export_linear import linear_layer
+from coding_assistant.classifier.export_text import char_features, word_features
+from coding_assistant.classifier.features import TextFeatures
 from coding_assistant.classifier.linear import SparseLinear
+from coding_assistant.classifier.onnx_builder import GraphBuilder
+from coding_assistant.classifier.tfidf_inputs import CHARS_INPUT, TEXT_INPUT
 
-INPUT = "text"
 OUTPUT = "scores"
 OPSET = 17
-# skl2onnx's default tokenizer pattern is ASCII-only; this one keeps letters of any script (the text is
-# already normalised, but the graph must not depend on it to split words the way scikit-learn does).
-TOKEN_EXPRESSION = r"[\p{L}\p{N}_]{2,}"
 
 
-def _vectorizer_graph(vectorizer: TfidfVectorizer, prefix: str, word: bool) -> onnx.ModelProto:
-    from skl2onnx import convert_sklearn
-    from skl2onnx.common.data_types import StringTensorType
-
-    options = {id(vectorizer): {"tokenexp": TOKEN_EXPRESSION}} if word else {}
-    with warnings.catch_warnings():
-        # skl2onnx warns that character analyzers "may not work": plain `char` n-grams on normalised text do
-        # convert exactly (the parity test holds scores within 1e-5), so the warning is noise here.
-        warnings.filterwarnings("ignore", message="The conversion of CountVectorizer may not work")
-        model = convert_sklearn(
-            vectorizer,
-            initial_types=[(INPUT, StringTensorType([None, 1]))],
-            options=options,
-            target_opset={"": OPSET, "ai.onnx.ml": 3},
+def build_model(features: TextFeatures, linear: SparseLinear) -> onnx.ModelProto:
+    if features.n_features != linear.n_features:
+        raise ValueError(
+            f"the linear layer reads {linear.n_features} features, the vectorizers give {features.n_features}"
         )
-    return compose.add_prefix(model, prefix)
-
-
-def build_model(vectorizers: tuple[TfidfVectorizer, TfidfVectorizer], linear: SparseLinear) -> onnx.ModelProto:
-    word = _vectorizer_graph(vectorizers[0], "word_", word=True)
-    char = _vectorizer_graph(vectorizers[1], "char_", word=False)
-    nodes = [
-        helper.make_node("Identity", [INPUT], ["word_" + INPUT]),
-        helper.make_node("Identity", [INPUT], ["char_" + INPUT]),
-        *word.graph.node,
-        *char.graph.node,
-        helper.make_node("Concat", [word.graph.output[0].name, char.graph.output[0].name], ["features"], axis=1),
-        helper.make_node("Gather", ["features", "kept_indices"], ["kept_features"], axis=1),
-        helper.make_node("Mul", ["kept_features", "kept_weights"], ["weighted"]),
-        helper.make_node("ReduceSum", ["weighted", "sum_axis"], ["decision_no_bias"], keepdims=0),
-        helper.make_node("Add", ["decision_no_bias", "bias"], ["decision"]),
-        helper.make_node("Sigmoid", ["decision"], [OUTPUT]),
-    ]
-    initializers = [
-        *word.graph.initializer,
-        *char.graph.initializer,
-        numpy_helper.from_array(linear.indices.astype(np.int64), "kept_indices"),
-        numpy_helper.from_array(linear.weights.astype(np.float32), "kept_weights"),
-        numpy_helper.from_array(linear.bias.astype(np.float32), "bias"),
-        numpy_helper.from_array(np.array([2], dtype=np.int64), "sum_axis"),
-    ]
-    graph = helper.make_graph(
-        nodes,
+    graph = GraphBuilder()
+    words = word_features(graph, features)
+    chars = char_features(graph, features)
+    both = graph.node("Concat", [words, chars], "features", axis=1)
+    linear_layer(graph, both, linear, OUTPUT)
+    onnx_graph = helper.make_graph(
+        graph.nodes,
         "coding_assistant_tfidf",
-        inputs=[helper.make_tensor_value_info(INPUT, TensorProto.STRING, [None, 1])],
+        inputs=[
+            helper.make_tensor_value_info(TEXT_INPUT, TensorProto.STRING, [None]),
+            helper.make_tensor_value_info(CHARS_INPUT, TensorProto.STRING, [None]),
+        ],
         outputs=[helper.make_tensor_value_info(OUTPUT, TensorProto.FLOAT, [None, linear.indices.shape[0]])],
-        initializer=initializers,
+        initializer=graph.initializers,
     )
-    opsets: dict[str, int] = {}
-    for model in (word, char):
-        for opset in model.opset_import:
-            opsets[opset.domain] = max(opsets.get(opset.domain, 0), opset.version)
-    opsets[""] = max(opsets.get("", 0), OPSET)
     model = helper.make_model(
-        graph, opset_imports=[helper.make_opsetid(domain, version) for domain, version in opsets.items()]
+        onnx_graph,
+        opset_imports=[
+            helper.make_opsetid("", OPSET),
+            helper.make_opsetid("ai.onnx.ml", 3),
+            helper.make_opsetid("com.microsoft", 1),
+        ],
     )
     model.ir_version = min(model.ir_version, 9)
     onnx.checker.check_model(model)
