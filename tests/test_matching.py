@@ -57,3 +57,22 @@ def test_tokenize_keeps_signs():
 def test_helpers():
     assert short_label("Insuffisance cardiaque congestive, avec FEVG < 40") == "Insuffisance cardiaque congestive"
     assert is_acronym("SCA ST+") and is_acronym("HTA") and not is_acronym("Dyspnée")
+
+
+def test_a_misspelt_word_is_read_inside_a_wording_whose_other_words_match(dictionary):
+    for text, code in [
+        ("Embolie pulmonare bilatérale.", "I26"),
+        ("ATCD : hypertension artéréielle.", "I10"),
+        ("Patiente admise pour insuffisance cardiaqe.", "I50"),
+    ]:
+        found = [m for m in find_mentions(text, dictionary) if m.fuzzy]
+        assert found and any(c.startswith(code) for c in found[0].codes), text
+        assert text[found[0].start : found[0].end] == found[0].text
+
+
+def test_typo_tolerance_never_makes_a_one_word_mention_or_touches_known_words(dictionary):
+    # Real words one letter from a dictionary stem ("contention" / "contenu") stay what they are.
+    assert not [m for m in find_mentions("Contention veineuse et prévention des escarres.", dictionary) if m.fuzzy]
+    assert not [m for m in find_mentions("Pneumopatie.", dictionary) if m.fuzzy]
+    exact = find_mentions("Embolie pulmonaire.", dictionary)
+    assert exact and not exact[0].fuzzy

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from coding_assistant.matching.fuzzy import StemCorrector
 from coding_assistant.terminology.lexicon import LexiconEntry
 from coding_assistant.terminology.model import Terminology
 from coding_assistant.text.normalize import STOPWORDS, normalise_text, stem
@@ -126,6 +127,17 @@ class MentionDictionary:
 
     def __len__(self) -> int:
         return sum(len(ps) for ps in self.by_pair.values()) + sum(len(ps) for ps in self.single.values())
+
+    def corrector(self) -> StemCorrector:
+        """Built on first use (not pickled with the cached dictionary: it is quick to rebuild)."""
+        corrector = self.__dict__.get("_corrector")
+        if corrector is None:
+            stems = {stem for patterns in self.by_pair.values() for p in patterns for stem in p.stems}
+            corrector = self.__dict__["_corrector"] = StemCorrector(stems | set(self.single))
+        return corrector
+
+    def __getstate__(self) -> dict[str, object]:
+        return {k: v for k, v in self.__dict__.items() if k != "_corrector"}
 
 
 def _keep_most_general(codes: list[str]) -> list[str]:
