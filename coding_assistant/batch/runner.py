@@ -154,7 +154,10 @@ class BatchRunner:
             if state is not None and not state.needs_coding(content_hash, self.model.version):
                 report.skipped += 1
                 if stay_id in rum_lines:  # keeps the newest RUM line for the export; no recoding
-                    self.store.upsert_stay(stay, source_rum=rum_lines[stay_id])
+                    try:
+                        self.store.upsert_stay(stay, source_rum=rum_lines[stay_id])
+                    except (StoreError, CodingAssistantError, ValueError) as exc:
+                        self._fail(report, stay_id, stay_id, f"stay {stay_id}: RUM line not stored ({exc})")
                 continue
             if state is None or state.content_hash != content_hash or stay_id in rum_lines:
                 try:
