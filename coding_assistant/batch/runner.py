@@ -20,6 +20,7 @@ from coding_assistant.batch.engines import CodingEngine, CodingResult
 from coding_assistant.batch.progress import LogProgress, Progress
 from coding_assistant.batch.sources import SourceItem
 from coding_assistant.errors import CodingAssistantError
+from coding_assistant.pipeline.roles import DP_BELOW_THRESHOLD_NOTE
 from coding_assistant.schema import ModelInfo, Stay, StayProposals
 from coding_assistant.store import BatchCounts, Store, StoreError
 from coding_assistant.store.hashing import stay_content_hash
@@ -27,8 +28,8 @@ from coding_assistant.store.proposals import proposed_dp
 
 logger = logging.getLogger("coding_assistant.batch")
 
-# The pipeline flags a DP chosen under the selection threshold (every stay gets a DP): see pipeline/roles.py.
-DP_BELOW_THRESHOLD = "DP proposé sous le seuil"
+# The pipeline flags a DP chosen under the selection threshold (every stay gets a DP).
+DP_BELOW_THRESHOLD = DP_BELOW_THRESHOLD_NOTE
 HEARTBEAT_EVERY_S = 30.0
 REPORT_FAILURES = 200  # failures listed in the report; all of them are in the store's batch_failures table
 

@@ -32,6 +32,8 @@ MAX_CONTEXT = 480
 SIBLING_MARGIN = 0.05
 # Below this fused probability a candidate is only listed: its code is not refined from the text.
 REFINE_FLOOR = 0.1
+# Read back by the batch report (share of DPs above their threshold): one constant, not two copies of a text.
+DP_BELOW_THRESHOLD_NOTE = "DP proposé sous le seuil de confiance : à vérifier"
 
 # Weight of the DP head and of where the condition is named, in the DP choice.
 DP_HEAD_FLOOR = 0.15
@@ -179,7 +181,7 @@ def assign_roles(
     if dp is not None:
         if not dp.selected:
             # Every stay has a DP, even when none reaches the selection threshold: say so.
-            dp.notes.append("DP proposé sous le seuil de confiance : à vérifier")
+            dp.notes.append(DP_BELOW_THRESHOLD_NOTE)
         dp.role, dp.selected = "DP", True
         requirement = dr_for_dp(dp.code)
         if requirement is not None:
