@@ -91,23 +91,22 @@ def find_mentions(text: str, dictionary: MentionDictionary) -> list[Mention]:
         if not matched and pair is not None:
             found = _typo_match(text, tokens, i, dictionary)
             if found is not None:
-                mentions.append(found)
-                matched = found_length(tokens, i, found)
+                mention, matched = found
+                mentions.append(mention)
         i += matched or 1
     return mentions
 
 
-def found_length(tokens: list[Token], i: int, mention: Mention) -> int:
-    return sum(1 for token in tokens[i:] if token.end <= mention.end)
-
-
-def _typo_match(text: str, tokens: list[Token], i: int, dictionary: MentionDictionary) -> Mention | None:
-    """A multi-word wording whose first or second word is misspelt in the text, the others exact."""
+def _typo_match(
+    text: str, tokens: list[Token], i: int, dictionary: MentionDictionary
+) -> tuple[Mention, int] | None:
+    """A multi-word wording whose first or second word is misspelt in the text, the others exact; the mention
+    and how many tokens it covers."""
     corrector = dictionary.corrector()
     first, second = tokens[i].stem, tokens[i + 1].stem
-    pairs = [((fixed, second), 0) for fixed in corrector.candidates(first)]
-    pairs += [((first, fixed), 1) for fixed in corrector.candidates(second)]
-    for pair, _ in pairs:
+    pairs = [(fixed, second) for fixed in corrector.candidates(first)]
+    pairs += [(first, fixed) for fixed in corrector.candidates(second)]
+    for pair in pairs:
         for pattern in dictionary.by_pair.get(pair, ()):
             n = len(pattern.stems)
             if pattern.capitals or i + n > len(tokens):
@@ -116,5 +115,5 @@ def _typo_match(text: str, tokens: list[Token], i: int, dictionary: MentionDicti
                 _joined(text, tokens[i + k - 1], tokens[i + k]) for k in range(1, n)
             ):
                 start, end = tokens[i].start, tokens[i + n - 1].end
-                return Mention(pattern.codes, start, end, text[start:end], pattern.source, fuzzy=True)
+                return Mention(pattern.codes, start, end, text[start:end], pattern.source, fuzzy=True), n
     return None
