@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -33,10 +35,16 @@ def resolved_database_url(url: str | None) -> str:
     return url or default_database_url(get_settings().data_dir)
 
 
-def open_store(url: str | None) -> Store:
+@contextmanager
+def open_store(url: str | None) -> Iterator[Store]:
+    """The store at `url` (default: the data directory's SQLite file) for one command, closed afterwards."""
     from coding_assistant.store import Store
 
-    return Store.open(url, get_settings().data_dir)
+    store = Store.open(url, get_settings().data_dir)
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 def cli_actor() -> str:

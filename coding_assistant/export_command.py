@@ -43,13 +43,10 @@ def export_command(
         discharged_from=discharged_from.date() if discharged_from else None,
         discharged_to=discharged_to.date() if discharged_to else None,
     )
-    store = open_store(db)
-    try:
+    with open_store(db) as store:
         result = export_validated(
             store, cli_actor(), rss, csv, finess=finess, rss_format=rss_format, selection=selection
         )
-    finally:
-        store.close()
     for skipped in result.skipped:
         typer.echo(f"skipped: {skipped.reason}", err=True)
     if not result.written:

@@ -51,21 +51,15 @@ def add_user_command(
 ) -> None:
     """Create an account; the password is asked twice (or read from stdin)."""
     password = read_password(password_stdin)
-    store = open_store(db)
-    try:
+    with open_store(db) as store:
         user = store.add_user(username, password, role, name, actor=cli_actor())
-    finally:
-        store.close()
     typer.echo(f"user {user.username} created ({user.role})")
 
 
 def list_users_command(db: DbOption = None) -> None:
     """List the accounts: username, role, active or not, display name."""
-    store = open_store(db)
-    try:
+    with open_store(db) as store:
         users = store.list_users()
-    finally:
-        store.close()
     if not users:
         typer.echo("no user yet: coding-assistant users add USERNAME --role coder")
     for user in users:
@@ -80,11 +74,8 @@ def set_password_command(
 ) -> None:
     """Set a new password for an account."""
     password = read_password(password_stdin)
-    store = open_store(db)
-    try:
+    with open_store(db) as store:
         store.set_password(username, password, actor=cli_actor())
-    finally:
-        store.close()
     typer.echo(f"password of {username} changed")
 
 
@@ -93,9 +84,6 @@ def deactivate_command(
     db: DbOption = None,
 ) -> None:
     """Deactivate an account: it can no longer sign in; its decisions keep naming it."""
-    store = open_store(db)
-    try:
+    with open_store(db) as store:
         store.deactivate(username, actor=cli_actor())
-    finally:
-        store.close()
     typer.echo(f"user {username} deactivated")

@@ -116,27 +116,11 @@ def render() -> None:
 
     left, right = st.columns(2)
     with left:
-        st.subheader("Codes les plus rejetés")
-        rejected = summary.most_rejected(TOP)
-        if rejected:
-            st.bar_chart(
-                pd.DataFrame({"Code": [c.code for c in rejected], "Rejets": [c.rejected for c in rejected]}),
-                x="Code",
-                horizontal=True,
-            )
-        else:
-            st.caption("Aucun rejet sur la période.")
+        rejected = [(c.code, c.rejected) for c in summary.most_rejected(TOP)]
+        _top_codes("Codes les plus rejetés", "Rejets", rejected, "Aucun rejet sur la période.")
     with right:
-        st.subheader("Codes les plus ajoutés")
-        added = summary.most_added(TOP)
-        if added:
-            st.bar_chart(
-                pd.DataFrame({"Code": [c.code for c in added], "Ajouts": [c.added for c in added]}),
-                x="Code",
-                horizontal=True,
-            )
-        else:
-            st.caption("Aucun ajout sur la période.")
+        added = [(c.code, c.added) for c in summary.most_added(TOP)]
+        _top_codes("Codes les plus ajoutés", "Ajouts", added, "Aucun ajout sur la période.")
 
     st.subheader("Acceptation par code")
     if summary.per_code:
@@ -158,3 +142,16 @@ def render() -> None:
         st.dataframe(_batch_table(runs), hide_index=True, width="stretch")
     else:
         st.caption("Aucun traitement enregistré.")
+
+
+def _top_codes(title: str, column: str, counts: list[tuple[str, int]], empty: str) -> None:
+    """A horizontal bar chart of (code, count), or `empty` when there is nothing to show."""
+    st.subheader(title)
+    if counts:
+        st.bar_chart(
+            pd.DataFrame({"Code": [code for code, _ in counts], column: [n for _, n in counts]}),
+            x="Code",
+            horizontal=True,
+        )
+    else:
+        st.caption(empty)
