@@ -17,6 +17,32 @@ from coding_assistant.schema import write_jsonl
 from coding_assistant.synth import generate_stays
 
 N_STAYS = 120
+KILL_AT = 30  # the first run is killed once exactly this many stays are saved, however fast the machine is
+
+# Runs the real command with one change: after its KILL_AT-th saved stay the run writes a marker file and
+# stops there, so the test's SIGKILL lands at a chosen stay and never after the last one.
+PAUSING_BATCH = """
+import sys, threading
+from pathlib import Path
+from coding_assistant.batch import runner
+
+marker, kill_at = Path(sys.argv.pop(1)), int(sys.argv.pop(1))
+original_save = runner.BatchRunner._save
+saved = 0
+
+def save_then_pause(self, result, report):
+    global saved
+    ok = original_save(self, result, report)
+    saved += int(ok)
+    if saved == kill_at:
+        marker.write_text(str(saved), encoding="utf-8")
+        threading.Event().wait()  # until the test kills this process
+    return ok
+
+runner.BatchRunner._save = save_then_pause
+from coding_assistant.cli import app
+app(prog_name="coding-assistant")
+"""
 
 
 @pytest.fixture(scope="module")
@@ -58,8 +84,10 @@ def wait_for(predicate, timeout_s: float, process: subprocess.Popen) -> None:
 def test_killed_batch_resumes_and_codes_every_stay_exactly_once(tmp_path, stays_file, small_model) -> None:
     db = tmp_path / "store.db"
     command = batch(tmp_path, "--source", str(stays_file), "--model", str(small_model))
-    first = subprocess.Popen(command, env=env_for(tmp_path), stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
-    wait_for(lambda: count(db, "SELECT count(*) FROM proposal_runs") >= 10, 240, first)
+    marker = tmp_path / "paused"
+    pausing = [sys.executable, "-c", PAUSING_BATCH, str(marker), str(KILL_AT), *command[3:]]
+    first = subprocess.Popen(pausing, env=env_for(tmp_path), stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    wait_for(marker.exists, 240, first)
 
     # While it runs, a second batch is refused with a clear message and touches nothing.
     second = subprocess.run(command, env=env_for(tmp_path), capture_output=True, text=True, timeout=240)
@@ -70,7 +98,7 @@ def test_killed_batch_resumes_and_codes_every_stay_exactly_once(tmp_path, stays_
     first.wait(timeout=60)
     first.stderr.close()
     coded_before = count(db, "SELECT count(*) FROM proposal_runs")
-    assert 10 <= coded_before < N_STAYS, "the kill must land mid-run for this test to mean anything"
+    assert coded_before == KILL_AT, "the kill lands at the chosen stay"
 
     report_file = tmp_path / "report.json"
     resumed = subprocess.run(
