@@ -16,9 +16,13 @@ import numpy as np
 
 from coding_assistant.classifier.labels import CATEGORY, CODE, DP_CATEGORY
 from coding_assistant.pipeline.evidence import QualifiedMention
+from coding_assistant.rules.persistent import is_persistent
 
-# Classifier candidates below this probability and without any mention are not listed at all.
+# Classifier candidates below this probability and without any mention are not listed at all...
 MIN_MODEL_SCORE = 0.05
+# ...unless the stay would have fewer candidates than this: a short letter ("hospitalisé en ambulatoire pour
+# …") still gets a ranked list to choose from, and a DP.
+MIN_CANDIDATES = 10
 
 
 @dataclass
@@ -32,6 +36,12 @@ class Candidate:
     mentions: list[QualifiedMention] = field(default_factory=list)
     score: float = 0.0  # fused probability
     select_threshold: float = 0.5  # what `score` must reach to be pre-ticked
+    persistent: bool = False  # a chronic disease or a status: named among the antecedents, it still holds
+
+    @property
+    def current(self) -> list[QualifiedMention]:
+        """Affirmed mentions that say the patient has the condition during the stay."""
+        return [m for m in self.affirmed if self.persistent or not m.past]
 
     @property
     def affirmed(self) -> list[QualifiedMention]:
@@ -63,7 +73,10 @@ def build_candidates(
     candidates: dict[str, Candidate] = {}
 
     def get(category: str) -> Candidate:
-        return candidates.setdefault(category, Candidate(category))
+        candidate = candidates.get(category)
+        if candidate is None:
+            candidate = candidates[category] = Candidate(category, persistent=is_persistent(category))
+        return candidate
 
     if scores is not None and thresholds is not None:
         for j, (label, level) in enumerate(zip(labels, levels, strict=True)):
@@ -82,6 +95,8 @@ def build_candidates(
             elif level == CODE and score > candidate.model_code_score:
                 candidate.model_code, candidate.model_code_score = label, score
                 candidate.model_score = max(candidate.model_score, score)
+        if len(candidates) < MIN_CANDIDATES:
+            _add_best_categories(candidates, scores, labels, levels, thresholds)
         # DP scores of categories that only became candidates later (through codes) are read again.
         for j, (label, level) in enumerate(zip(labels, levels, strict=True)):
             if level == DP_CATEGORY and label[:3] in candidates:
@@ -90,3 +105,25 @@ def build_candidates(
         for category in dict.fromkeys(code[:3] for code in mention.codes):
             get(category).mentions.append(mention)
     return candidates
+
+
+def _add_best_categories(
+    candidates: dict[str, Candidate],
+    scores: np.ndarray,
+    labels: Sequence[str],
+    levels: Sequence[str],
+    thresholds: np.ndarray,
+) -> None:
+    """Fill the list up to MIN_CANDIDATES with the classifier's most likely categories, however unlikely."""
+    ranked = sorted(
+        (j for j, level in enumerate(levels) if level == CATEGORY and labels[j][:3] not in candidates),
+        key=lambda j: -float(scores[j]),
+    )
+    for j in ranked[: MIN_CANDIDATES - len(candidates)]:
+        category = labels[j][:3]
+        candidates[category] = Candidate(
+            category,
+            model_score=float(scores[j]),
+            threshold=float(thresholds[j]),
+            persistent=is_persistent(category),
+        )

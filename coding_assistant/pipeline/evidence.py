@@ -67,7 +67,7 @@ def gather_evidence(stay: Stay, dictionary: MentionDictionary, probable_is_hypot
         sections = split_sections(text)
         sections_by_doc[document.doc_id] = sections
         measurements.extend(find_measurements(text))
-        found = [m for m in find_mentions(text, dictionary) if _section_kind(sections, m.start) not in IGNORED_SECTIONS]
+        found = [m for m in find_mentions(text, dictionary) if _is_content(sections, m.start, m.end)]
         if not found:
             continue
         qualifiers = qualify_mentions(
@@ -95,6 +95,21 @@ def gather_evidence(stay: Stay, dictionary: MentionDictionary, probable_is_hypot
                 )
             )
     return StayEvidence(mentions, measurements, sections_by_doc)
+
+
+def _is_content(sections: Sequence[Section], start: int, end: int) -> bool:
+    """Whether a mention at text[start:end] can be about the patient's conditions.
+
+    A heading or form label is never a mention ("Antécédents médicaux, chirurgicaux, familiaux, allergies",
+    "Allergies :"): it names what follows, not what the patient has. Nor is anything in a section that only
+    lists drugs or allergies.
+    """
+    section = section_at(sections, start)
+    if section is None:
+        return True
+    if start < section.body_start:
+        return False
+    return section.kind not in IGNORED_SECTIONS
 
 
 def _section_kind(sections: Sequence[Section], offset: int) -> str:

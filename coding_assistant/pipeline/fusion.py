@@ -64,16 +64,22 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
+# The classifier's "no" counts down to this log-odds (5 %) and no further: on letters unlike its training
+# corpus it is confidently wrong about conditions the letter names plainly, and a mention must still weigh.
+MODEL_LOGIT_FLOOR = _logit(0.05)
+
+
 def features(candidate: Candidate) -> np.ndarray:
     affirmed = candidate.affirmed
+    current = candidate.current  # a chronic disease or status among the antecedents still holds
     conclusive = any(m.conclusive for m in affirmed)
-    body = any(not m.conclusive and not m.past for m in affirmed)
-    past_only = bool(affirmed) and all(m.past for m in affirmed)
+    body = any(not m.conclusive for m in current)
+    past_only = bool(affirmed) and not current
     knows = candidate.model_score > 0 or candidate.model_code is not None
     chapter = candidate.category[:1]
     return np.array(
         [
-            _logit(candidate.model_score) if knows else -6.0,
+            max(_logit(candidate.model_score), MODEL_LOGIT_FLOOR) if knows else MODEL_LOGIT_FLOOR,
             float(knows and candidate.model_score >= candidate.threshold),
             float(knows),
             float(conclusive),
@@ -185,7 +191,7 @@ def noisy_or(candidate: Candidate) -> float:
         strength = 0.0
     elif any(m.conclusive for m in affirmed):
         strength = STRENGTH_CONCLUSIVE
-    elif any(not m.past for m in affirmed):
+    elif candidate.current:
         strength = STRENGTH_BODY
     else:
         strength = STRENGTH_PAST

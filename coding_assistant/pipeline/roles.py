@@ -146,6 +146,11 @@ def heuristic_dp_strength(decided: Decided) -> float:
     return candidate.score * (DP_HEAD_FLOOR + candidate.dp_score) * bonus
 
 
+def _antecedent_only(candidate: Candidate) -> bool:
+    affirmed = candidate.affirmed
+    return bool(affirmed) and all(m.past for m in affirmed)
+
+
 def assign_roles(
     candidates: Sequence[Candidate],
     text: str,
@@ -169,7 +174,11 @@ def assign_roles(
         decided.append(Decided(candidate, code, reason, selected=is_selectable(candidate), refined=refined))
     roles = {id(d): allowed_roles(d.code, terminology) for d in decided}
 
-    dp_pool = [d for d in decided if "DP" in roles[id(d)] and not d.candidate.only_excluded]
+    allowed_dp = [d for d in decided if "DP" in roles[id(d)] and not d.candidate.only_excluded]
+    # A condition named only among the antecedents did not motivate the stay (ATIH Guide méthodologique MCO,
+    # chapitre IV: the DP is the health problem that motivated the admission): it is the DP only when
+    # nothing else can be.
+    dp_pool = [d for d in allowed_dp if not _antecedent_only(d.candidate)] or allowed_dp
     first_conclusion = first_mentioned(candidates, "conclusion")
     first_motif = first_mentioned(candidates, "motif")
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 import logging
+import random
+import re
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,16 +28,36 @@ from coding_assistant.schema import Stay
 
 logger = logging.getLogger(__name__)
 
+# Share of a letter's sentences the classifier reads in the second, harder pass of the fusion fit (see
+# `fit_model_fusion`).
+CLASSIFIER_SENTENCE_KEEP = 0.5
+_SENTENCE_END = re.compile(r"(?<=[.;!?\n])\s+")
+
+
+def sentence_dropout(text: str, keep: float, seed: str) -> str:
+    """The text with a random share of its sentences and lines left out (the same ones for the same seed)."""
+    rng = random.Random(zlib.crc32(seed.encode("utf-8")))
+    pieces = _SENTENCE_END.split(text)
+    kept = [piece for piece in pieces if rng.random() < keep]
+    return " ".join(kept or pieces[:1])
+
 
 def fusion_samples(
-    pipeline: CodingPipeline, stays: Sequence[Stay]
+    pipeline: CodingPipeline, stays: Sequence[Stay], classifier_keeps: float = 1.0
 ) -> list[tuple[list[Candidate], set[str], str | None]]:
-    """Per stay: its candidates (scored by the pipeline as it stands), gold categories, gold DP category."""
+    """Per stay: its candidates (scored by the pipeline as it stands), gold categories, gold DP category.
+
+    `classifier_keeps` < 1: the classifier reads only that share of each letter's sentences, the matcher
+    the whole letter.
+    """
     samples = []
     size = pipeline.settings.batch_size
     for start in range(0, len(stays), size):
         batch = stays[start : start + size]
-        scores = pipeline.predictor.predict_scores([s.text for s in batch]) if pipeline.predictor else None
+        texts = [
+            s.text if classifier_keeps >= 1.0 else sentence_dropout(s.text, classifier_keeps, s.stay_id) for s in batch
+        ]
+        scores = pipeline.predictor.predict_scores(texts) if pipeline.predictor else None
         for i, stay in enumerate(batch):
             gold = {code[:3] for code in stay.codes.all_codes()} if stay.codes else set()
             dp = stay.codes.dp[:3] if stay.codes and stay.codes.dp else None
@@ -53,7 +76,11 @@ def fit_model_fusion(
     folder = Path(folder)
     (folder / FUSION_FILE).unlink(missing_ok=True)
     pipeline = CodingPipeline.load(folder)
-    per_stay = fusion_samples(pipeline, validation)
+    # The classifier learned the training corpus's way of writing; on letters written otherwise it misses
+    # what the text plainly says, and a fusion fitted only where it is right would trust it too much (as
+    # measured on letters by other hands). A second pass where the classifier reads half of each letter
+    # teaches the fusion how much the matched mentions weigh when the classifier does not see them.
+    per_stay = fusion_samples(pipeline, validation) + fusion_samples(pipeline, validation, CLASSIFIER_SENTENCE_KEEP)
     samples = [(candidate, candidate.category in gold) for candidates, gold, _ in per_stay for candidate in candidates]
     if len({truth for _, truth in samples}) < 2:
         raise CodingAssistantError("the validation stays give no usable candidate to fit the fusion on")

@@ -52,6 +52,10 @@ _CUT_WHEN_INLINE = frozenset({"antecedents", "traitement_entree"})
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _LINE = re.compile(r"[^\n]*\n?")
 _BULLET_PREFIX = re.compile(rf"[ \t]*(?:{P.BULLET}[ \t]*)?")
+# Markdown emphasis or heading marks that some letter software exports ("**Motif d'admission :**", "### CRH").
+_MARKDOWN_OPEN = re.compile(r"[ \t]*(?:#{1,6}[ \t]+|\*\*|__)")
+_MARKDOWN_CLOSE = re.compile(r"(?:\*\*|__)?[ \t]*:?[ \t]*(?:\*\*|__)?[ \t]*$")
+_DECORATION = " \t*_#"
 _HAS_BULLET = re.compile(rf"[ \t]*{P.BULLET}")
 _COMMA_TITLE = re.compile(rf"({P.COMMA_TITLES})\s*,", re.IGNORECASE)
 _PARENTHESES = re.compile(r"\([^)]*\)")
@@ -118,25 +122,45 @@ def _is_unknown_header(line: str) -> bool:
     )
 
 
+def _is_markdown_heading(line: str, words: str) -> bool:
+    """A short line opened by "#" or wrapped in "**"/"__", without a sentence's full stop."""
+    marked = line.lstrip().startswith("#") or line.rstrip().endswith(("**", "__"))
+    return (
+        marked
+        and bool(words.strip())
+        and len(words) <= P.MAX_TITLE_CHARS
+        and len(words.split()) <= P.MAX_TITLE_WORDS
+        and not words.rstrip().endswith(".")
+    )
+
+
 def _find_title(text: str, line_start: int, line_end: int) -> _Title | None:
     """The title opening the line text[line_start:line_end] (no newline), if any."""
     line = text[line_start:line_end]
-    prefix = _BULLET_PREFIX.match(line)
+    markdown = _MARKDOWN_OPEN.match(line)
+    prefix = markdown or _BULLET_PREFIX.match(line)
     offset = prefix.end() if prefix else 0
     content = line[offset:]
-    if not content.strip():
+    if not content.strip(_DECORATION):
         return None
-    bulleted = bool(_HAS_BULLET.match(line))
+    bulleted = not markdown and bool(_HAS_BULLET.match(line))
     start = line_start + offset
 
     colon = content.find(":")
     if 0 < colon <= P.MAX_TITLE_CHARS:
-        head = content[:colon].rstrip()
+        head = content[:colon].rstrip(_DECORATION)
         pattern = _match_title(head, with_tail=True)
         if pattern is not None:
             rest = content[colon + 1 :]
-            body_start = start + colon + 1 + (len(rest) - len(rest.lstrip()))
-            return _Title(pattern.kind, pattern.scoped, start, start + len(head), body_start, bool(rest.strip()))
+            body = len(rest) - len(rest.lstrip(_DECORATION))  # "Motif :** texte": the marks belong to the title
+            return _Title(
+                pattern.kind,
+                pattern.scoped,
+                start,
+                start + len(head),
+                start + colon + 1 + body,
+                bool(rest.strip(_DECORATION)),
+            )
 
     comma = _COMMA_TITLE.match(content)
     if comma:
@@ -147,6 +171,17 @@ def _find_title(text: str, line_start: int, line_end: int) -> _Title | None:
     if bulleted:  # a list item without colon is content ("- ATCD familiaux de coronaropathie précoce")
         return None
     stripped = content.rstrip()
+    if markdown:
+        closed = _MARKDOWN_CLOSE.search(stripped)
+        words = stripped[: closed.start()] if closed else stripped
+        pattern = _match_title(words.rstrip(".:"), with_tail=True)
+        if pattern is not None:
+            return _Title(pattern.kind, pattern.scoped, start, start + len(words), line_end, False)
+        # A whole line set as a heading ("**Compte rendu d'hospitalisation**", "## Identité") is a title even
+        # when we do not know it: its words are never content.
+        if _is_markdown_heading(line, words):
+            return _Title("other", False, start, start + len(words), line_end, False)
+        return None
     # A header in capitals may carry a tail ("CONCLUSION / DIAGNOSTICS RETENUS"); a short mixed-case line must
     # be the title itself, or "Evolution favorable sous traitement" would open a section.
     pattern = _match_title(stripped.rstrip(".:"), with_tail=_is_capitals(stripped))
@@ -253,8 +288,8 @@ def _merge(sections: list[Section]) -> list[Section]:
 
 def section_at(sections: Sequence[Section], offset: int) -> Section | None:
     """The section holding character `offset` (None outside the text). `sections` as split_sections gives them."""
-    starts = [section.start for section in sections]
-    index = bisect.bisect_right(starts, offset) - 1
+    # bisect on the sections themselves: rebuilding a list of starts on each call made long letters quadratic.
+    index = bisect.bisect_right(sections, offset, key=lambda section: section.start) - 1
     if index < 0 or offset >= sections[index].end:
         return None
     return sections[index]

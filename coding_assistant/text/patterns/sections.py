@@ -93,7 +93,9 @@ TITLE_PATTERNS: tuple[TitlePattern, ...] = (
     ),
     TitlePattern(
         "antecedents",
-        _ATCD + r"(?: (?:personnels|medicaux|chirurgicaux|medico chirurgicaux|chir|med|notables?|et \w+))*",
+        # "Antécédents médicaux, chirurgicaux, familiaux, allergies": one heading that lists what follows.
+        _ATCD + r"(?: (?:personnels|medicaux|chirurgicaux|medico chirurgicaux|chir|med|notables?|familiaux"
+        r"|allergiques?|allergies|obstetricaux|gyneco obstetricaux|et \w+))*",
         free_tail=True,
     ),
     TitlePattern("antecedents", r"medicaux|chirurgicaux|chir|gyneco obstetricaux|obstetricaux|comorbidites"),
@@ -124,7 +126,8 @@ TITLE_PATTERNS: tuple[TitlePattern, ...] = (
         "examens_complementaires",
         r"examens? (?:complementaires?|paracliniques?|biologiques?)|paraclinique|bilans?(?: (?:biologiques?"
         r"|etiologiques?|paracliniques?|d entree|sanguins?|initial|radiologique))?|bio(?:logie)?s?"
-        r"(?: (?:d entree|a l entree|initiale|de \w+|du \w+))?|imagerie|radiologie|resultats?(?: des examens)?",
+        r"(?: (?:d entree|a l entree|initiale|de \w+|du \w+))?|imagerie|radiologie"
+        r"|resultats?(?: des examens(?: \w+)?| biologiques| d examens)?",
     ),
     TitlePattern("examens_complementaires", _IMAGING, free_tail=True, scoped=True),
     TitlePattern(
@@ -139,9 +142,12 @@ TITLE_PATTERNS: tuple[TitlePattern, ...] = (
         r"evolutions?(?: (?:dans le service|clinique|du sejour|post operatoire|par appareil|favorable|initiale))?"
         r"|suites?(?: (?:operatoires?|post operatoires?|simples?|de couches|du sejour))|deroulement"
         r"(?: du sejour)?|prise en charge|au cours de l hospitalisation|synthese du sejour|discussion"
-        r"|histoire du sejour|sejour",
+        r"|histoire du sejour|sejour|(?:traitement|prise en charge)s? et evolution"
+        r"|evolution et (?:traitement|prise en charge)",
         free_tail=True,
     ),
+    # Conditions listed apart from the main one ("Pathologies associées :") are current, like the stay's course.
+    TitlePattern("evolution", r"(?:pathologies?|diagnostics?|problemes?|affections?) associee?s?", free_tail=True),
     # Operative reports: the procedure is what was done during the stay.
     TitlePattern("evolution", r"intervention(?: \w+)?|geste(?: realise)?|technique operatoire"),
     TitlePattern(
@@ -154,7 +160,11 @@ TITLE_PATTERNS: tuple[TitlePattern, ...] = (
     TitlePattern(
         "other",
         r"suite|suivi|devenir|consignes?|rdv|rendez vous|orientation|projet|conduite a tenir|cat|mode de sortie"
-        r"|sortie|a prevoir|avis et propositions|propositions?|destinataires?|copie a",
+        r"|sortie|a prevoir|avis et propositions|propositions?|destinataires?|copie a"
+        # Form labels of the letter's header: who, where, when — never clinical content.
+        r"|identite(?: du patient)?|patiente?|nom|prenom|age|sexe|date(?: de naissance| d entree| de sortie)?"
+        r"|service|unite|medecin(?: traitant| referent)?|duree(?: de l hospitalisation| du sejour| d hospitalisation)?"
+        r"|mode d (?:entree|admission)|compte rendu d hospitalisation|lettre de liaison",
     ),
 )
 

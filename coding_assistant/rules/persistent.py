@@ -1,0 +1,50 @@
+"""Conditions that still hold when a letter names them among the antecedents.
+
+Letters list the patient's chronic diseases and statuses under "Antécédents" or "Mode de vie" ("- DT2 sous
+Metformine", "- Stent coronaire 2019", "Vit seule"). For most conditions an antecedent is over (an
+appendicitis, a pneumonia in 2019), but a chronic disease still treated and a status (an implant, a stoma,
+dialysis, living alone, a personal history code) hold during the stay: the ATIH Guide méthodologique MCO
+(chapitre IV, diagnostics associés significatifs) has them coded as DAS when they weigh on the stay's care.
+Which categories are so is data (`terminologies/rules/persistent_conditions.csv`), for a DIM to adjust.
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import lru_cache
+from pathlib import Path
+
+from coding_assistant.errors import TerminologyFileError
+from coding_assistant.rules.data import DEFAULT_RULES_DIR
+from coding_assistant.rules.ranges import CodeRange, in_any
+
+PERSISTENT_FILE = "persistent_conditions.csv"
+KINDS = frozenset({"status", "chronic"})
+
+
+def read_persistent_ranges(path: Path) -> tuple[CodeRange, ...]:
+    """The ranges of the file; a bad row is an error naming its line."""
+    try:
+        with Path(path).open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise TerminologyFileError(f"{path}: cannot be read ({type(exc).__name__})") from exc
+    ranges = []
+    for line, row in enumerate(rows, start=2):
+        if row.get("kind") not in KINDS:
+            raise TerminologyFileError(f"{path}:{line}: kind must be one of {sorted(KINDS)}")
+        try:
+            ranges.append(CodeRange.parse(row.get("code_from") or "", row.get("code_to")))
+        except ValueError as exc:
+            raise TerminologyFileError(f"{path}:{line}: {exc}") from exc
+    return tuple(ranges)
+
+
+@lru_cache(maxsize=4)
+def _default_ranges(directory: str) -> tuple[CodeRange, ...]:
+    return read_persistent_ranges(Path(directory) / PERSISTENT_FILE)
+
+
+def is_persistent(code: str, directory: Path | str = DEFAULT_RULES_DIR) -> bool:
+    """Whether a condition of this code (or category) named among the antecedents still holds."""
+    return in_any(code, _default_ranges(str(directory)))

@@ -1,0 +1,120 @@
+"""Hospital letters as clinicians write them: headings, antecedents that still hold, short letters, the DP."""
+
+from __future__ import annotations
+
+import pytest
+
+from coding_assistant.pipeline import CodingPipeline
+from coding_assistant.pipeline.candidates import MIN_CANDIDATES, Candidate, build_candidates
+from coding_assistant.pipeline.evidence import gather_evidence
+from coding_assistant.pipeline.fusion import features
+from coding_assistant.pipeline.training import sentence_dropout
+from coding_assistant.rules.persistent import is_persistent, read_persistent_ranges
+from coding_assistant.schema import Document, Stay
+from coding_assistant.terminology.loader import default_mention_dictionary
+
+
+@pytest.fixture(scope="module")
+def text_pipeline(terminology):
+    return CodingPipeline(None, terminology, default_mention_dictionary())
+
+
+def stay(text: str, stay_id: str = "L1") -> Stay:
+    return Stay(stay_id=stay_id, sex="M", age=70, documents=[Document(doc_id=f"{stay_id}-CRH", text=text)])
+
+
+def mentioned_categories(text: str) -> set[str]:
+    evidence = gather_evidence(stay(text), default_mention_dictionary())
+    return {code[:3] for mention in evidence.mentions for code in mention.codes}
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Antécédents médicaux, chirurgicaux, familiaux, allergies",
+        "**Antécédents médicaux, chirurgicaux, familiaux, allergies :**",
+        "ANTECEDENTS MEDICAUX, CHIRURGICAUX, FAMILIAUX, ALLERGIES",
+        "Allergies :",
+        "## Allergies",
+    ],
+)
+def test_a_heading_is_never_a_mention(heading):
+    text = f"Motif d'hospitalisation : pneumopathie.\n{heading}\n\nATCD :\n- HTA\nConclusion : pneumopathie.\n"
+    categories = mentioned_categories(text)
+    assert "T78" not in categories  # "allergies" in a heading is no allergy
+    assert "I10" in categories  # what follows is read
+
+
+def test_a_form_label_is_not_a_mention_but_its_value_is_read():
+    categories = mentioned_categories("Allergies : pas d'allergie connue\nConclusion : pneumopathie.\n")
+    evidence = gather_evidence(
+        stay("Allergies : allergie à la pénicilline\nDiabète de type 2.\n"), default_mention_dictionary()
+    )
+    assert "T78" not in categories
+    assert not any(m.start < len("Allergies :") for m in evidence.mentions)
+
+
+def test_markdown_headings_do_not_cut_their_section():
+    text = (
+        "**Motif d'admission :**\nDouleur thoracique.\n\n**Antécédents médicaux :**\n"
+        "Il souffre d'un diabète de type 2 et d'une hypertension artérielle.\n\n"
+        "**Conclusion :**\nInfarctus du myocarde.\n"
+    )
+    evidence = gather_evidence(stay(text), default_mention_dictionary())
+    sections = {m.codes[0][:3]: m.section for m in evidence.mentions}
+    assert sections["E11"] == "antecedents" and sections["I10"] == "antecedents"
+    assert sections["I21"] == "conclusion"
+
+
+@pytest.mark.parametrize(("code", "persistent"), [("E11", True), ("Z955", True), ("N185", True), ("K35", False)])
+def test_persistent_conditions(code, persistent):
+    assert is_persistent(code) is persistent
+
+
+def test_persistent_conditions_file_names_its_bad_line(tmp_path):
+    bad = tmp_path / "persistent.csv"
+    bad.write_text("code_from,code_to,kind,basis\nE10,E14,chronic,ok\nZ95,,forever,?\n", encoding="utf-8")
+    with pytest.raises(Exception, match=r"persistent\.csv:3"):
+        read_persistent_ranges(bad)
+
+
+def test_a_chronic_disease_among_the_antecedents_is_current_a_resolved_one_is_past():
+    text = "Antécédents :\n- Diabète de type 2 sous metformine\n- Appendicite aiguë\nConclusion : pneumopathie.\n"
+    evidence = gather_evidence(stay(text), default_mention_dictionary())
+    candidates = build_candidates(None, [], [], None, evidence.mentions)
+    past_only = {category: bool(features(c)[5]) for category, c in candidates.items()}
+    assert past_only["E11"] is False
+    assert past_only["K35"] is True
+
+
+def test_a_condition_only_among_the_antecedents_is_not_the_dp(text_pipeline):
+    text = "Antécédents :\n- Embolie pulmonaire\nHistoire de la maladie : toux fébrile.\nConclusion : pneumopathie.\n"
+    result = text_pipeline.propose(stay(text))
+    dp = [p.code for p in result.proposals if p.role == "DP"]
+    assert dp and not dp[0].startswith("I26")
+
+
+def test_a_short_letter_gets_a_ranked_list_and_a_dp(small_model):
+    pipeline = CodingPipeline.load(small_model)
+    result = pipeline.propose(stay("Hospitalisé en ambulatoire. Geste réalisé sans complication. Sortie le jour même."))
+    assert len(result.proposals) >= MIN_CANDIDATES
+    assert sum(p.role == "DP" for p in result.proposals) == 1
+
+
+def test_the_candidate_list_is_filled_from_the_classifier_only_up_to_the_minimum():
+    import numpy as np
+
+    labels = [f"A{i:02d}" for i in range(30)]
+    scores = np.linspace(0.01, 0.04, 30)  # all below the listing floor
+    candidates = build_candidates(scores, labels, ["category"] * 30, np.full(30, 0.5), [])
+    assert len(candidates) == MIN_CANDIDATES
+    assert min(c.model_score for c in candidates.values()) >= sorted(scores)[-MIN_CANDIDATES]
+    assert all(isinstance(c, Candidate) for c in candidates.values())
+
+
+def test_sentence_dropout_is_deterministic_and_keeps_a_share():
+    text = " ".join(f"Phrase numéro {i}." for i in range(200))
+    once, again = sentence_dropout(text, 0.5, "S1"), sentence_dropout(text, 0.5, "S1")
+    assert once == again
+    assert 0.35 < len(once.split(".")) / 200 < 0.65
+    assert sentence_dropout(text, 0.5, "S2") != once
