@@ -20,6 +20,6 @@ def test_rss_without_documents_is_refused():
 
 
 def test_jsonl_folder_and_empty_folder(tmp_path):
-    assert len(read_coded_stays(DATA / "dev")) == 64
+    assert len(read_coded_stays(DATA / "dev")) == 104
     with pytest.raises(CodingAssistantError, match=r"no \.jsonl file"):
         read_coded_stays(tmp_path)
