@@ -118,3 +118,17 @@ def test_sentence_dropout_is_deterministic_and_keeps_a_share():
     assert once == again
     assert 0.35 < len(once.split(".")) / 200 < 0.65
     assert sentence_dropout(text, 0.5, "S2") != once
+
+
+def test_a_cancer_among_the_antecedents_is_also_its_personal_history_code():
+    text = "Antécédents :\n- Adénocarcinome du côlon opéré en 2015\n\nConclusion : pneumopathie.\n"
+    evidence = gather_evidence(stay(text), default_mention_dictionary())
+    history = [m for m in evidence.mentions if m.source == "history"]
+    assert history and history[0].codes == ("Z8500",)
+    assert text[history[0].start : history[0].end].lower().startswith("adénocarcinome")
+
+
+def test_a_current_cancer_is_no_personal_history():
+    text = "Histoire de la maladie : adénocarcinome du côlon découvert sur anémie.\nConclusion : cancer du côlon.\n"
+    evidence = gather_evidence(stay(text), default_mention_dictionary())
+    assert not [m for m in evidence.mentions if m.source == "history"]

@@ -6,9 +6,10 @@ Runs per document; offsets stay relative to each document's own text (the propos
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from coding_assistant.matching import MentionDictionary, find_mentions
+from coding_assistant.rules.personal_history import personal_history_code
 from coding_assistant.schema import Stay
 from coding_assistant.text.measurements import Measurement, find_measurements
 from coding_assistant.text.qualifiers import qualify_mentions
@@ -34,7 +35,7 @@ class QualifiedMention:
     family: bool
     history: bool
     cues: tuple[str, ...]
-    source: str  # "lexicon" or "label": which dictionary wording matched
+    source: str  # "lexicon" or "label": which dictionary wording matched; "history": read as a Z85 history
     rank: int  # position among the stay's mentions, in document order
 
     @property
@@ -77,24 +78,34 @@ def gather_evidence(stay: Stay, dictionary: MentionDictionary, probable_is_hypot
             probable_is_hypothetical=probable_is_hypothetical,
         )
         for mention, qualifier in zip(found, qualifiers, strict=True):
-            mentions.append(
-                QualifiedMention(
-                    doc_id=document.doc_id,
-                    codes=mention.codes,
-                    start=mention.start,
-                    end=mention.end,
-                    text=mention.text,
-                    section=_section_kind(sections, mention.start),
-                    negated=qualifier.negated,
-                    hypothetical=qualifier.hypothetical,
-                    family=qualifier.family,
-                    history=qualifier.history,
-                    cues=tuple(qualifier.cues),
-                    source=mention.source,
-                    rank=len(mentions),
-                )
+            qualified = QualifiedMention(
+                doc_id=document.doc_id,
+                codes=mention.codes,
+                start=mention.start,
+                end=mention.end,
+                text=mention.text,
+                section=_section_kind(sections, mention.start),
+                negated=qualifier.negated,
+                hypothetical=qualifier.hypothetical,
+                family=qualifier.family,
+                history=qualifier.history,
+                cues=tuple(qualifier.cues),
+                source=mention.source,
+                rank=len(mentions),
             )
+            mentions.append(qualified)
+            history = _as_personal_history(qualified)
+            if history is not None:
+                mentions.append(replace(history, rank=len(mentions)))
     return StayEvidence(mentions, measurements, sections_by_doc)
+
+
+def _as_personal_history(mention: QualifiedMention) -> QualifiedMention | None:
+    """A cancer named as an antecedent is also a mention of its personal-history code (Z85, by site)."""
+    if mention.excluded or not mention.past:
+        return None
+    codes = tuple(dict.fromkeys(c for c in map(personal_history_code, mention.codes) if c is not None))
+    return replace(mention, codes=codes, source="history") if codes else None
 
 
 def _is_content(sections: Sequence[Section], start: int, end: int) -> bool:

@@ -1,0 +1,52 @@
+"""A cancer named as an antecedent is coded as a personal history (Z85), by site.
+
+"ATCD de cancer du sein traité en 2012", "- Adénocarcinome colique (2015), colectomie": the tumour is not a
+disease of this stay, but the ATIH Guide méthodologique MCO (chapitre IV) and the CIM-10 (Z85, antécédents
+personnels de tumeur maligne) have the history coded as a DAS when it bears on the care (surveillance,
+treatment choices). The site → Z85 code table is data (`terminologies/rules/personal_history.csv`), read
+from the CIM-10 FR 2025 labels of Z85.
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import lru_cache
+from pathlib import Path
+
+from coding_assistant.errors import TerminologyFileError
+from coding_assistant.rules.data import DEFAULT_RULES_DIR
+from coding_assistant.rules.ranges import CodeRange
+
+PERSONAL_HISTORY_FILE = "personal_history.csv"
+
+
+def read_personal_history(path: Path) -> tuple[tuple[CodeRange, str], ...]:
+    """(tumour range, history code) rows; a bad row is an error naming its line."""
+    try:
+        with Path(path).open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise TerminologyFileError(f"{path}: cannot be read ({type(exc).__name__})") from exc
+    table = []
+    for line, row in enumerate(rows, start=2):
+        history = (row.get("history_code") or "").strip().upper()
+        if not history.startswith("Z"):
+            raise TerminologyFileError(f"{path}:{line}: history_code must be a Z code")
+        try:
+            table.append((CodeRange.parse(row.get("code_from") or "", row.get("code_to")), history))
+        except ValueError as exc:
+            raise TerminologyFileError(f"{path}:{line}: {exc}") from exc
+    return tuple(table)
+
+
+@lru_cache(maxsize=4)
+def _default_table(directory: str) -> tuple[tuple[CodeRange, str], ...]:
+    return read_personal_history(Path(directory) / PERSONAL_HISTORY_FILE)
+
+
+def personal_history_code(code: str, directory: Path | str = DEFAULT_RULES_DIR) -> str | None:
+    """The Z85 code for a past malignant tumour of this code's site; None for any other code."""
+    for tumours, history in _default_table(str(directory)):
+        if code in tumours:
+            return history
+    return None
