@@ -132,3 +132,11 @@ def test_a_current_cancer_is_no_personal_history():
     text = "Histoire de la maladie : adénocarcinome du côlon découvert sur anémie.\nConclusion : cancer du côlon.\n"
     evidence = gather_evidence(stay(text), default_mention_dictionary())
     assert not [m for m in evidence.mentions if m.source == "history"]
+
+
+def test_a_negated_head_negates_its_coordinated_sites():
+    text = "Scanner : absence de métastases hépatiques et osseuses.\nConclusion : pneumopathie.\n"
+    evidence = gather_evidence(stay(text), default_mention_dictionary())
+    metastases = [m for m in evidence.mentions if m.codes and m.codes[0][:3] in {"C78", "C79"}]
+    assert len(metastases) >= 2
+    assert all(m.negated for m in metastases)

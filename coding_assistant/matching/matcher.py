@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from coding_assistant.matching.dictionary import MentionDictionary
+from coding_assistant.matching.coordination import Match, coordinated_matches
+from coding_assistant.matching.dictionary import MentionDictionary, Pattern
 from coding_assistant.text.normalize import STOPWORDS, stem, strip_accents
 
 # Words (letters of any accent, digits), and the signs that carry meaning after a word: ST+ / ST-.
@@ -33,6 +34,18 @@ class Mention:
     text: str
     source: str  # "lexicon" or "label"
     fuzzy: bool = False  # one word of the mention was read as a typo of the wording's word (fuzzy.py)
+    # A conjunct of a list whose head is written once ("métastases hépatiques et osseuses": "osseuses"), read
+    # as the wording it makes with that head (coordination.py); start/end are the conjunct alone.
+    coordinated: bool = False
+    # The whole coordinated phrase ("métastases hépatiques et osseuses"), for a coordinated mention.
+    phrase: tuple[int, int] | None = None
+
+    @property
+    def context_span(self) -> tuple[int, int]:
+        """The characters the qualifiers should read. For a conjunct, the whole phrase: "Absence de
+        métastases hépatiques et osseuses" negates "osseuses" too, but negation scopes (ConText, edsnlp)
+        end at "et" and at commas, so the conjunct's own span would escape the cue that governs its head."""
+        return self.phrase or (self.start, self.end)
 
 
 @lru_cache(maxsize=100_000)
@@ -67,10 +80,13 @@ def _in_capitals(text: str, token: Token) -> bool:
     return not any(ch.isalpha() for ch in raw) or raw.isupper()
 
 
-def find_mentions(text: str, dictionary: MentionDictionary) -> list[Mention]:
-    """Left-to-right, longest match first; a matched span is not matched again by a shorter pattern."""
+def find_mentions(text: str, dictionary: MentionDictionary, coordination: bool = True) -> list[Mention]:
+    """Left-to-right, longest match first; a matched span is not matched again by a shorter pattern. Then,
+    unless `coordination` is off, the conjuncts of lists that share a head with a matched wording
+    ("métastases hépatiques, osseuses et cérébrales"). In text order."""
     tokens = tokenize(text)
     mentions: list[Mention] = []
+    matches: list[Match] = []
     i = 0
     while i < len(tokens):
         matched = 0
@@ -86,22 +102,50 @@ def find_mentions(text: str, dictionary: MentionDictionary) -> list[Mention]:
             ):
                 start, end = tokens[i].start, tokens[i + n - 1].end
                 mentions.append(Mention(pattern.codes, start, end, text[start:end], pattern.source))
+                matches.append((i, n, pattern))
                 matched = n
                 break
         if not matched and pair is not None:
             found = _typo_match(text, tokens, i, dictionary)
             if found is not None:
-                mention, matched = found
+                mention, pattern = found
                 mentions.append(mention)
+                matched = len(pattern.stems)
+                matches.append((i, matched, pattern))
         i += matched or 1
+    if coordination and matches:
+        extra = _coordinated(text, tokens, matches, dictionary, mentions)
+        if extra:
+            mentions = sorted([*mentions, *extra], key=lambda m: (m.start, m.end))
     return mentions
+
+
+def _coordinated(
+    text: str, tokens: list[Token], matches: list[Match], dictionary: MentionDictionary, mentions: list[Mention]
+) -> list[Mention]:
+    seen = {(m.start, m.end, m.codes) for m in mentions}
+    extra: list[Mention] = []
+    for conjunct in coordinated_matches(text, tokens, matches, dictionary):
+        first, last = conjunct.first, conjunct.first + conjunct.count - 1
+        pattern = conjunct.pattern
+        if pattern.capitals and not all(_in_capitals(text, tokens[k]) for k in range(first, last + 1)):
+            continue
+        start, end = tokens[first].start, tokens[last].end
+        if (start, end, pattern.codes) in seen:
+            continue  # the same conjunct reached from both sides of a list, or a mention in its own right
+        seen.add((start, end, pattern.codes))
+        phrase = (tokens[conjunct.phrase_first].start, tokens[conjunct.phrase_last].end)
+        extra.append(
+            Mention(pattern.codes, start, end, text[start:end], pattern.source, coordinated=True, phrase=phrase)
+        )
+    return extra
 
 
 def _typo_match(
     text: str, tokens: list[Token], i: int, dictionary: MentionDictionary
-) -> tuple[Mention, int] | None:
+) -> tuple[Mention, Pattern] | None:
     """A multi-word wording whose first or second word is misspelt in the text, the others exact; the mention
-    and how many tokens it covers."""
+    and the wording (its length is how many tokens the mention covers)."""
     corrector = dictionary.corrector()
     first, second = tokens[i].stem, tokens[i + 1].stem
     pairs = [(fixed, second) for fixed in corrector.candidates(first)]
@@ -115,5 +159,5 @@ def _typo_match(
                 _joined(text, tokens[i + k - 1], tokens[i + k]) for k in range(1, n)
             ):
                 start, end = tokens[i].start, tokens[i + n - 1].end
-                return Mention(pattern.codes, start, end, text[start:end], pattern.source, fuzzy=True), n
+                return Mention(pattern.codes, start, end, text[start:end], pattern.source, fuzzy=True), pattern
     return None

@@ -73,7 +73,9 @@ def gather_evidence(stay: Stay, dictionary: MentionDictionary, probable_is_hypot
             continue
         qualifiers = qualify_mentions(
             text,
-            [(m.start, m.end) for m in found],
+            # A coordinated conjunct ("osseuses" in "absence de métastases hépatiques et osseuses") is qualified
+            # on its whole phrase, so that the head's negation reaches it.
+            [m.context_span for m in found],
             sections=sections,
             probable_is_hypothetical=probable_is_hypothetical,
         )
