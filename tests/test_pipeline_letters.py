@@ -140,3 +140,28 @@ def test_a_negated_head_negates_its_coordinated_sites():
     metastases = [m for m in evidence.mentions if m.codes and m.codes[0][:3] in {"C78", "C79"}]
     assert len(metastases) >= 2
     assert all(m.negated for m in metastases)
+
+
+def test_status_from_drugs_and_past_treatments():
+    text = (
+        "Antécédents :\n- FA permanente\n- Cancer du sein 2010 : mastectomie + radiothérapie, en rémission\n\n"
+        "Traitement à l'entrée :\nEliquis 5 mg x2\nKardegic 75 mg\n\nConclusion : pneumopathie.\n"
+    )
+    evidence = gather_evidence(stay(text), default_mention_dictionary())
+    codes = {code for m in evidence.mentions if not m.excluded for code in m.codes}
+    assert {"Z921", "Z922", "Z853", "Z923"} <= codes
+    drug = next(m for m in evidence.mentions if m.source == "drug" and m.codes == ("Z921",))
+    assert text[drug.start : drug.end] == "Eliquis" and drug.section == "traitement_entree"
+
+
+def test_a_drug_named_in_a_heading_or_negated_gives_no_status():
+    text = "Pas d'anticoagulant, pas d'Eliquis.\nConclusion : pneumopathie.\n"
+    evidence = gather_evidence(stay(text), default_mention_dictionary())
+    assert all(m.negated for m in evidence.mentions if m.source == "drug")
+
+
+def test_a_status_is_not_the_dp(text_pipeline):
+    text = "Porteur de pacemaker. Sous Eliquis.\nConclusion : pneumopathie franche lobaire aiguë.\n"
+    result = text_pipeline.propose(stay(text))
+    dp = next(p.code for p in result.proposals if p.role == "DP")
+    assert not dp.startswith(("Z95", "Z92"))

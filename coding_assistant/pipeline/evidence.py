@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from coding_assistant.matching import MentionDictionary, find_mentions
+from coding_assistant.matching import Mention, MentionDictionary, find_mentions
 from coding_assistant.rules.personal_history import personal_history_code
+from coding_assistant.rules.status_drugs import find_status_drugs
 from coding_assistant.schema import Stay
 from coding_assistant.text.measurements import Measurement, find_measurements
 from coding_assistant.text.qualifiers import qualify_mentions
@@ -35,7 +36,9 @@ class QualifiedMention:
     family: bool
     history: bool
     cues: tuple[str, ...]
-    source: str  # "lexicon" or "label": which dictionary wording matched; "history": read as a Z85 history
+    # "lexicon" or "label": which dictionary wording matched; "history": read as its history code (Z85, Z92);
+    # "drug": a long-term treatment read from a drug's name (Z92.1, Z92.2)
+    source: str
     rank: int  # position among the stay's mentions, in document order
 
     @property
@@ -69,6 +72,14 @@ def gather_evidence(stay: Stay, dictionary: MentionDictionary, probable_is_hypot
         sections_by_doc[document.doc_id] = sections
         measurements.extend(find_measurements(text))
         found = [m for m in find_mentions(text, dictionary) if _is_content(sections, m.start, m.end)]
+        # Drugs are read where they are listed (the treatment sections the matcher's mentions skip).
+        drugs = [
+            Mention((drug.code,), drug.start, drug.end, drug.text, "drug")
+            for drug in find_status_drugs(text)
+            if _is_content(sections, drug.start, drug.end, drug=True)
+        ]
+        if drugs:
+            found = sorted([*found, *drugs], key=lambda m: (m.start, m.end))
         if not found:
             continue
         qualifiers = qualify_mentions(
@@ -110,19 +121,19 @@ def _as_personal_history(mention: QualifiedMention) -> QualifiedMention | None:
     return replace(mention, codes=codes, source="history") if codes else None
 
 
-def _is_content(sections: Sequence[Section], start: int, end: int) -> bool:
+def _is_content(sections: Sequence[Section], start: int, end: int, drug: bool = False) -> bool:
     """Whether a mention at text[start:end] can be about the patient's conditions.
 
     A heading or form label is never a mention ("Antécédents médicaux, chirurgicaux, familiaux, allergies",
     "Allergies :"): it names what follows, not what the patient has. Nor is anything in a section that only
-    lists drugs or allergies.
+    lists drugs or allergies, except a drug itself.
     """
     section = section_at(sections, start)
     if section is None:
         return True
     if start < section.body_start:
         return False
-    return section.kind not in IGNORED_SECTIONS
+    return drug or section.kind not in IGNORED_SECTIONS
 
 
 def _section_kind(sections: Sequence[Section], offset: int) -> str:

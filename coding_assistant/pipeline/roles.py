@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from coding_assistant.pipeline.candidates import Candidate
 from coding_assistant.pipeline.fusion import Fusion, first_mentioned
 from coding_assistant.rules import allowed_roles, dr_for_dp, refine_code
+from coding_assistant.rules.persistent import persistence_kind
 from coding_assistant.terminology.model import Terminology
 from coding_assistant.terminology.search import SearchIndex
 from coding_assistant.text.measurements import Measurement
@@ -175,10 +176,12 @@ def assign_roles(
     roles = {id(d): allowed_roles(d.code, terminology) for d in decided}
 
     allowed_dp = [d for d in decided if "DP" in roles[id(d)] and not d.candidate.only_excluded]
-    # A condition named only among the antecedents did not motivate the stay (ATIH Guide méthodologique MCO,
-    # chapitre IV: the DP is the health problem that motivated the admission): it is the DP only when
-    # nothing else can be.
-    dp_pool = [d for d in allowed_dp if not _antecedent_only(d.candidate)] or allowed_dp
+    # A condition named only among the antecedents, or a status (an implant, a long-term treatment, living
+    # alone), did not motivate the stay (ATIH Guide méthodologique MCO, chapitre IV: the DP is the health
+    # problem that motivated the admission): it is the DP only when nothing else can be.
+    dp_pool = [
+        d for d in allowed_dp if not _antecedent_only(d.candidate) and persistence_kind(d.code) != "status"
+    ] or allowed_dp
     first_conclusion = first_mentioned(candidates, "conclusion")
     first_motif = first_mentioned(candidates, "motif")
 

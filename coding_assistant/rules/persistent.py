@@ -16,14 +16,14 @@ from pathlib import Path
 
 from coding_assistant.errors import TerminologyFileError
 from coding_assistant.rules.data import DEFAULT_RULES_DIR
-from coding_assistant.rules.ranges import CodeRange, in_any
+from coding_assistant.rules.ranges import CodeRange
 
 PERSISTENT_FILE = "persistent_conditions.csv"
 KINDS = frozenset({"status", "chronic"})
 
 
-def read_persistent_ranges(path: Path) -> tuple[CodeRange, ...]:
-    """The ranges of the file; a bad row is an error naming its line."""
+def read_persistent_ranges(path: Path) -> tuple[tuple[CodeRange, str], ...]:
+    """(range, kind) rows of the file; a bad row is an error naming its line."""
     try:
         with Path(path).open(encoding="utf-8", newline="") as handle:
             rows = list(csv.DictReader(handle))
@@ -34,17 +34,25 @@ def read_persistent_ranges(path: Path) -> tuple[CodeRange, ...]:
         if row.get("kind") not in KINDS:
             raise TerminologyFileError(f"{path}:{line}: kind must be one of {sorted(KINDS)}")
         try:
-            ranges.append(CodeRange.parse(row.get("code_from") or "", row.get("code_to")))
+            ranges.append((CodeRange.parse(row.get("code_from") or "", row.get("code_to")), row["kind"]))
         except ValueError as exc:
             raise TerminologyFileError(f"{path}:{line}: {exc}") from exc
     return tuple(ranges)
 
 
 @lru_cache(maxsize=4)
-def _default_ranges(directory: str) -> tuple[CodeRange, ...]:
+def _default_ranges(directory: str) -> tuple[tuple[CodeRange, str], ...]:
     return read_persistent_ranges(Path(directory) / PERSISTENT_FILE)
 
 
 def is_persistent(code: str, directory: Path | str = DEFAULT_RULES_DIR) -> bool:
     """Whether a condition of this code (or category) named among the antecedents still holds."""
-    return in_any(code, _default_ranges(str(directory)))
+    return persistence_kind(code, directory) is not None
+
+
+def persistence_kind(code: str, directory: Path | str = DEFAULT_RULES_DIR) -> str | None:
+    """ "status" (an implant, a stoma, a history code: a state, never what motivated a stay), "chronic", or None."""
+    for codes, kind in _default_ranges(str(directory)):
+        if code in codes:
+            return kind
+    return None

@@ -1,10 +1,11 @@
-"""A cancer named as an antecedent is coded as a personal history (Z85), by site.
+"""A cancer or a cancer treatment named as an antecedent is coded as a personal history (Z85, Z92), by site.
 
 "ATCD de cancer du sein traité en 2012", "- Adénocarcinome colique (2015), colectomie": the tumour is not a
 disease of this stay, but the ATIH Guide méthodologique MCO (chapitre IV) and the CIM-10 (Z85, antécédents
 personnels de tumeur maligne) have the history coded as a DAS when it bears on the care (surveillance,
-treatment choices). The site → Z85 code table is data (`terminologies/rules/personal_history.csv`), read
-from the CIM-10 FR 2025 labels of Z85.
+treatment choices); a chemotherapy or radiotherapy of the past is Z92.6 or Z92.3, not a session (Z51). The
+table (condition or treatment → history code) is data (`terminologies/rules/personal_history.csv`), read from
+the CIM-10 FR 2025 labels of Z85 and Z92.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def _default_table(directory: str) -> tuple[tuple[CodeRange, str], ...]:
 
 
 def personal_history_code(code: str, directory: Path | str = DEFAULT_RULES_DIR) -> str | None:
-    """The Z85 code for a past malignant tumour of this code's site; None for any other code."""
+    """The history code of a past malignant tumour (Z85, by site) or cancer treatment (Z92); else None."""
     for tumours, history in _default_table(str(directory)):
         if code in tumours:
             return history

@@ -1,0 +1,70 @@
+"""Long-term treatments read from the drugs a letter names: "FA sous Eliquis 5 mg x2" → Z92.1.
+
+Coders code the long-term use of an anticoagulant (Z92.1) or of another drug that weighs on the care, such as
+an antiplatelet agent (Z92.2), from the treatment list as much as from the text (ATIH Guide méthodologique
+MCO, chapitre IV: a DAS is any condition or status that changed the stay's care; CIM-10 Z92, antécédents
+personnels de traitement médical). Brand and international names are data
+(`terminologies/rules/status_drugs.csv`) for a DIM to extend.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from coding_assistant.errors import TerminologyFileError
+from coding_assistant.rules.data import DEFAULT_RULES_DIR
+from coding_assistant.text.normalize import strip_accents
+
+STATUS_DRUGS_FILE = "status_drugs.csv"
+# Letters drop or change accents at will ("Kardegic", "Préviscan"): each vowel matches its accented forms.
+_ACCENTED = {"a": "[aàâä]", "e": "[eéèêë]", "i": "[iîï]", "o": "[oôö]", "u": "[uùûü]", "c": "[cç]"}
+
+
+@dataclass(frozen=True, slots=True)
+class DrugMention:
+    start: int
+    end: int
+    text: str
+    code: str
+
+
+def _name_pattern(name: str) -> str:
+    folded = strip_accents(name).lower()
+    return "".join(_ACCENTED.get(ch, re.escape(ch)) for ch in folded)
+
+
+def read_status_drugs(path: Path) -> re.Pattern[str]:
+    """One regex whose named groups give each drug's code; a bad row is an error naming its line."""
+    try:
+        with Path(path).open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise TerminologyFileError(f"{path}: cannot be read ({type(exc).__name__})") from exc
+    alternatives: dict[str, list[str]] = {}
+    for line, row in enumerate(rows, start=2):
+        name, code = (row.get("name") or "").strip(), (row.get("code") or "").strip().upper()
+        if not name or not re.fullmatch(r"Z\d{2,5}", code):
+            raise TerminologyFileError(f"{path}:{line}: a drug name and a Z code are needed")
+        alternatives.setdefault(code, []).append(_name_pattern(name))
+    groups = "|".join(
+        f"(?P<{code}>{'|'.join(sorted(names, key=len, reverse=True))})" for code, names in alternatives.items()
+    )
+    return re.compile(rf"\b(?:{groups})\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4)
+def _default_pattern(directory: str) -> re.Pattern[str]:
+    return read_status_drugs(Path(directory) / STATUS_DRUGS_FILE)
+
+
+def find_status_drugs(text: str, directory: Path | str = DEFAULT_RULES_DIR) -> list[DrugMention]:
+    """Each named drug that implies a long-term treatment code, with its offsets."""
+    found = []
+    for match in _default_pattern(str(directory)).finditer(text):
+        code = match.lastgroup or ""
+        found.append(DrugMention(match.start(), match.end(), match.group(), code))
+    return found
