@@ -16,6 +16,7 @@ from coding_assistant.classifier.command import train_command
 from coding_assistant.errors import CodingAssistantError
 from coding_assistant.evaluation.command import evaluate_command
 from coding_assistant.export_command import export_command
+from coding_assistant.groupage.command import group_command
 from coding_assistant.pipeline.command import predict_command
 from coding_assistant.synth.command import synth_command
 from coding_assistant.ui_command import ui_command
@@ -68,6 +69,7 @@ users_app.command("passwd")(_reporting_errors(set_password_command))
 users_app.command("deactivate")(_reporting_errors(deactivate_command))
 app.add_typer(users_app, name="users")
 app.command("batch")(_reporting_errors(batch_command))
+app.command("group")(_reporting_errors(group_command))
 
 
 def _index(ccam: bool):
