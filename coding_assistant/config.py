@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from coding_assistant.errors import CodingAssistantError
 
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_TERMINOLOGIES = REPOSITORY_ROOT / "terminologies"
+BUNDLED_CIM10 = BUNDLED_TERMINOLOGIES / "cim10" / "cim10_fr_2025.csv"
+BUNDLED_WORDINGS = BUNDLED_TERMINOLOGIES / "wordings" / "hector_2019.csv"
 
 
 def _default_cache_dir() -> Path:
@@ -25,13 +29,23 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default=Path("data"), description="SQLite store, models and run reports")
     cache_dir: Path = Field(default_factory=_default_cache_dir, description="compact terminology caches")
-    terminology_source: Literal["edsnlp", "atih", "claml"] = Field(
-        default="edsnlp",
-        description="edsnlp: the ATIH table shipped in edsnlp; atih: LIBCIM10MULTI.TXT; claml: XML",
+    terminology_source: Literal["atih_csv", "edsnlp", "atih", "claml"] = Field(
+        default="atih_csv",
+        description="atih_csv: the CIM-10 FR table shipped in terminologies/cim10 (or terminology_path); "
+        "edsnlp: the ATIH table shipped in edsnlp; atih: LIBCIM10MULTI.TXT; claml: XML",
     )
-    terminology_path: Path | None = Field(default=None, description="file for the atih and claml sources")
+    terminology_path: Path | None = Field(
+        default=None, description="file for the atih and claml sources; another year's CSV for atih_csv"
+    )
     terminology_year: str | None = Field(default=None, description="version label shown in cards and reports")
     lexicon_path: Path = Field(default=BUNDLED_TERMINOLOGIES / "lexique_clinique.csv")
+    bundled_wordings: bool = Field(
+        default=True, description="read the shipped clinicians' wordings (terminologies/wordings/hector_2019.csv)"
+    )
+    # NoDecode: the environment gives paths separated by os.pathsep ("a.csv:b.csv"), not a JSON list.
+    wordings_paths: Annotated[list[Path], NoDecode] = Field(
+        default_factory=list, description="a site's own wording -> code CSV files, read after the shipped ones"
+    )
     ccam_dir: Path = Field(default=BUNDLED_TERMINOLOGIES / "ccam")
     probable_is_hypothetical: bool = Field(
         default=True, description="'probable X' is not coded; a DIM that codes probable diagnoses sets False"
@@ -41,6 +55,28 @@ class Settings(BaseSettings):
         description="negation / hypothesis / family / history: rules (own matcher, no spaCy) or edsnlp's pipes",
     )
 
+    @field_validator("wordings_paths", mode="before")
+    @classmethod
+    def _split_paths(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [Path(part) for part in value.split(os.pathsep) if part.strip()]
+        return value
+
+    def wordings_files(self) -> list[Path]:
+        """Every wordings file to read: the shipped one (unless switched off), then the site's own, in order."""
+        return [*([BUNDLED_WORDINGS] if self.bundled_wordings else []), *self.wordings_paths]
+
+
+class SettingsError(CodingAssistantError):
+    """A CODING_ASSISTANT_* value that cannot be used; the message names the setting and what it accepts."""
+
 
 def get_settings() -> Settings:
-    return Settings()
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]) if first.get("loc") else "a setting"
+        reason = first.get("msg", "invalid value").removeprefix("Value error, ")
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        raise SettingsError(f"setting CODING_ASSISTANT_{name.upper()}: {reason}{more}") from None

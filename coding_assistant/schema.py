@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import json
+import re
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
@@ -11,11 +13,20 @@ from typing import Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from coding_assistant.errors import CodingAssistantError
+from coding_assistant.terminology.ccam import normalise_ccam
 from coding_assistant.terminology.codes import normalise_code
 
 
 class InputFileError(CodingAssistantError):
-    """A line of an input file that cannot be read; the message names the file and line."""
+    """A line of an input file that cannot be read: `where` is "file:line" (or the file), `reason` the cause,
+    `stay_id` the stay the record named, when it named one. The message is "where (stay id): reason"."""
+
+    def __init__(self, where: str, reason: str, *, stay_id: str | None = None) -> None:
+        named = f"{where} (stay {stay_id})" if where and stay_id else where
+        super().__init__(f"{named}: {reason}" if named else reason)
+        self.where = where
+        self.reason = reason
+        self.stay_id = stay_id
 
 
 class Document(BaseModel):
@@ -34,6 +45,8 @@ class Codes(BaseModel):
     dp: str | None = None
     dr: str | None = None
     das: list[str] = Field(default_factory=list)
+    # CCAM acts (7-character codes); None: the stay's acts were not coded, [] : coded, none done.
+    acts: list[str] | None = None
 
     @field_validator("dp", "dr", mode="before")
     @classmethod
@@ -50,6 +63,15 @@ class Codes(BaseModel):
         if not isinstance(value, list):
             raise ValueError("das must be a list of codes")
         return [normalise_code(str(v)) for v in value if str(v).strip()]
+
+    @field_validator("acts", mode="before")
+    @classmethod
+    def _normalise_acts(cls, value: object) -> object:
+        if value is None:
+            return None
+        if not isinstance(value, list):
+            raise ValueError("acts must be a list of CCAM codes")
+        return [normalise_ccam(str(v)) for v in value if str(v).strip()]
 
     def all_codes(self) -> list[str]:
         """DP, DR then DAS, without repeats."""
@@ -122,6 +144,29 @@ class Proposal(BaseModel):
         return normalise_code(str(value))
 
 
+_Day = date  # the field below is named "date"
+
+
+class ActProposal(BaseModel):
+    """One CCAM act line of the RUM: the act (activity 1) or its anaesthesia (activity 4), ranked like the
+    diagnoses; `selected` only with affirmed evidence in the documents."""
+
+    code: str
+    label: str = ""
+    activity: int = Field(default=1, ge=1, le=5)
+    phase: int = Field(default=0, ge=0, le=9)
+    date: _Day | None = None
+    score: float = Field(ge=0.0, le=1.0)
+    selected: bool = False
+    evidence: list[Evidence] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def _normalise(cls, value: object) -> object:
+        return normalise_ccam(str(value))
+
+
 class ModelInfo(BaseModel):
     name: str
     version: str
@@ -133,48 +178,128 @@ class StayProposals(BaseModel):
     stay_id: str
     model: ModelInfo
     proposals: list[Proposal] = Field(default_factory=list)
+    acts: list[ActProposal] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    # The CIM-10 FR table the codes were checked against ("CIM-10 FR 2025 (ATIH)"); None from older runs.
+    terminology: str | None = None
 
 
 M = TypeVar("M", bound=BaseModel)
 
 
-def _describe(error: ValidationError) -> str:
+_QUOTED = re.compile(r"'[^']*'")
+
+
+def describe_validation_error(error: ValidationError, record: str = "record") -> str:
+    """ "field: reason" of the first error (+ how many more), without the refused value: a validator's own
+    message may quote it (a code, a name), and errors never carry a stay's content."""
     first = error.errors()[0]
-    where = ".".join(str(p) for p in first.get("loc", ())) or "record"
+    where = ".".join(str(p) for p in first.get("loc", ())) or record
     message = first.get("msg", "invalid").removeprefix("Value error, ")
+    if first.get("type") == "value_error":
+        message = _QUOTED.sub("(value not shown)", message)
     more = f" (+{error.error_count() - 1} more)" if error.error_count() > 1 else ""
     return f"{where}: {message}{more}"
 
 
+# A JSON escape of a UTF-16 surrogate; only lines holding one need the slower check for lone surrogates.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+MAX_STAY_ID_LENGTH = 128  # the store's column; a longer "stay_id" is not echoed into messages
+
+
+def _lone_surrogate(payload: object) -> bool:
+    """True when a string of the parsed record holds half a surrogate pair ("\\ud800" alone): not Unicode,
+    it cannot be stored, hashed nor written out, so the record is refused here rather than crash later."""
+    try:
+        json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _named_stay(payload: dict[str, object]) -> str | None:
+    """The record's stay_id when it is a short, printable identifier (never a long or odd value)."""
+    value = payload.get("stay_id")
+    if isinstance(value, str):
+        text = value.strip()
+    elif isinstance(value, int) and not isinstance(value, bool) and value.bit_length() <= 256:
+        text = str(value)
+    else:
+        return None
+    if not text or len(text) > MAX_STAY_ID_LENGTH or not text.isprintable():
+        return None
+    return text
+
+
 def parse_jsonl_line(line: str, model: type[M], where: str) -> M:
+    """One JSONL record as `model`; any flaw of the line (bad JSON, nesting too deep, a number too long, a
+    lone surrogate, a field the model refuses) raises InputFileError naming `where` and the reason — never
+    the line's content."""
+    line = line.removeprefix("\ufeff")  # a UTF-8 BOM read as text: the first line of a Windows export
     try:
         payload = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise InputFileError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from exc
+        raise InputFileError(where, f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:
+        raise InputFileError(where, "not readable JSON (nested too deeply)") from None
+    except ValueError:  # an integer beyond Python's digit limit for int(str)
+        raise InputFileError(where, "not readable JSON (a number with too many digits)") from None
     if not isinstance(payload, dict):
-        raise InputFileError(f"{where}: expected a JSON object, got {type(payload).__name__}")
+        raise InputFileError(where, f"expected a JSON object, got {type(payload).__name__}")
+    stay_id = _named_stay(payload)
+    if _SURROGATE_ESCAPE.search(line) and _lone_surrogate(payload):
+        raise InputFileError(where, "a string holds a lone surrogate escape (\\ud800-\\udfff): not Unicode text")
     try:
         return model.model_validate(payload)
     except ValidationError as exc:
-        stay = payload.get("stay_id")
-        named = f"{where} (stay {stay})" if stay else where
-        raise InputFileError(f"{named}: {_describe(exc)}") from exc
+        raise InputFileError(where, describe_validation_error(exc), stay_id=stay_id) from None
+    except (RecursionError, ValueError):  # a value nested too deeply for a validator, or one it cannot convert
+        raise InputFileError(
+            where, "a value cannot be read (nested too deeply or too large)", stay_id=stay_id
+        ) from None
+
+
+def jsonl_lines(path: Path, encoding: str = "utf-8") -> Iterator[tuple[str, str | InputFileError]]:
+    """("file:line", text) of each non-blank line of a JSONL file, or ("file:line", error) for a line that is
+    not UTF-8 (or not `encoding`). Read in binary and decoded line by line, so that one bad byte costs its own
+    line only; a UTF-8 BOM before the first line is dropped. A file that cannot be opened raises InputFileError."""
+    named = "UTF-8" if codecs.lookup(encoding).name == "utf-8" else encoding
+    try:
+        handle = Path(path).open("rb")  # noqa: SIM115 - opened apart to name open errors
+    except OSError as exc:
+        raise InputFileError(str(path), f"cannot be read ({exc.strerror or exc})") from exc
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            if number == 1:
+                raw = raw.removeprefix(codecs.BOM_UTF8)
+            if not raw.strip():
+                continue
+            where = f"{path}:{number}"
+            try:
+                yield where, raw.decode(encoding)
+            except UnicodeDecodeError as exc:
+                yield where, InputFileError(where, f"not {named} ({exc.reason} at byte {exc.start + 1} of the line)")
+
+
+def iter_jsonl_records(path: Path, model: type[M], encoding: str = "utf-8") -> Iterator[tuple[str, M | InputFileError]]:
+    """("file:line", record) for each record of a JSONL file, ("file:line", error) for each bad line: the
+    reading goes on after a bad line, for callers that report it and keep the others."""
+    for where, text in jsonl_lines(path, encoding):
+        if isinstance(text, InputFileError):
+            yield where, text
+            continue
+        try:
+            yield where, parse_jsonl_line(text, model, where)
+        except InputFileError as exc:
+            yield where, exc
 
 
 def iter_jsonl(path: Path, model: type[M]) -> Iterator[M]:
     """Records of a JSONL file; a bad line raises InputFileError naming file and line."""
-    try:
-        handle = Path(path).open(encoding="utf-8")  # noqa: SIM115 - opened apart to name open errors
-    except OSError as exc:
-        raise InputFileError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
-    with handle:
-        try:
-            for number, line in enumerate(handle, start=1):
-                if line.strip():
-                    yield parse_jsonl_line(line, model, f"{path}:{number}")
-        except UnicodeDecodeError as exc:
-            raise InputFileError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
+    for _, record in iter_jsonl_records(path, model):
+        if isinstance(record, InputFileError):
+            raise record
+        yield record
 
 
 def read_stays(path: Path) -> list[Stay]:

@@ -143,10 +143,13 @@ def test_a_second_concurrent_run_is_refused_with_a_clear_message(store, pipeline
     assert run(store, pipeline, [make_stay("X")]).coded == 1
 
 
-def test_a_dead_local_holder_is_taken_over_at_once(store, pipeline) -> None:
+def test_a_dead_local_holder_is_taken_over_at_once(store, pipeline, tmp_path) -> None:
     import socket
 
-    dead = store.start_batch_run("local", "killed", holder=f"{socket.gethostname()}:999999")
+    # Another process's store: closing it ends that "process" without finishing its run, as a kill would.
+    elsewhere = Store.open(None, tmp_path)
+    dead = elsewhere.start_batch_run("local", "killed", holder=f"{socket.gethostname()}:999999")
+    elsewhere.close()
     report = run(store, pipeline, [make_stay("Y")])
     assert report.coded == 1
     assert store.get_batch_run(dead.id).status == "abandoned"
@@ -211,8 +214,8 @@ def test_jsonl_source_names_the_bad_line_and_keeps_the_others(tmp_path) -> None:
     path.write_text("\n".join([lines[0], "{not json", '{"stay_id": "J3", "age": 300}', lines[1]]) + "\n")
     items = items_of(path)
     assert [i.stay.stay_id if i.stay else None for i in items] == ["J1", None, None, "J2"]
-    assert items[1].error.startswith(f"{path}:2: not valid JSON")
-    assert items[2].stay_id == "J3" and "age" in items[2].error and f"{path}:3" in items[2].error
+    assert items[1].location == f"{path}:2" and items[1].error.startswith("not valid JSON")
+    assert items[2].stay_id == "J3" and items[2].error.startswith("age") and items[2].location == f"{path}:3"
 
 
 def test_csv_source_groups_documents_and_reports_bad_rows(tmp_path) -> None:
@@ -233,10 +236,11 @@ def test_csv_source_groups_documents_and_reports_bad_rows(tmp_path) -> None:
     c1 = next(i.stay for i in items if i.stay and i.stay.stay_id == "C1")
     assert [d.doc_id for d in c1.documents] == ["c1-a", "c1-b"]
     assert c1.documents[1].text == "Compte rendu opératoire;\nsur deux lignes" and c1.sex == "F"
-    assert by_location[f"{path}:7"].error == f"{path}:7: stay_id is missing"
+    assert by_location[f"{path}:7"].error == "stay_id is missing"
     assert "fields where the header has 10" in by_location[f"{path}:8"].error
     c2 = next(i for i in items if i.stay_id == "C2")
-    assert c2.stay is None and "sex differs" in c2.error and f"{path}:6" in c2.error
+    assert c2.stay is None and c2.error == f"{path}:6: sex differs from the stay's first row"
+    assert c2.location == f"{path}:5 (stay C2)"
     c4 = next(i for i in items if i.stay_id == "C4")
     assert "discharge_date is before admission_date" in c4.error
 
@@ -280,8 +284,8 @@ def test_rss_source_joins_letters_and_reports_bad_lines(tmp_path) -> None:
     stays = [i.stay for i in items if i.stay]
     assert stays and all(s.codes is None and s.documents for s in stays)
     bad = items_of(RSS / "rss_malformed.txt", documents=RSS / "documents")
-    errors = [i.error for i in bad if i.error]
-    assert errors and all("rss_malformed.txt:" in e for e in errors)
+    failed = [i for i in bad if i.error]
+    assert failed and all("rss_malformed.txt:" in i.location for i in failed)
     with pytest.raises(CodingAssistantError, match="needs --documents"):
         items_of(RSS / "rss_mixed.txt")
 

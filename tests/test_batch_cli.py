@@ -151,7 +151,8 @@ def test_a_bad_stay_makes_exit_status_1_and_is_named(tmp_path, small_model) -> N
     assert result.returncode == 1
     report = json.loads(report_file.read_text(encoding="utf-8"))
     assert (report["coded"], report["failed"]) == (3, 1)
-    assert report["failures"][0]["stay_id"] == "BROKEN" and f"{source}:4" in report["failures"][0]["error"]
+    assert report["failures"][0]["stay_id"] == "BROKEN" and report["failures"][0]["location"] == f"{source}:4"
+    assert report["failures"][0]["error"].startswith("sex: ")  # the place is not repeated in the reason
     assert "BROKEN" in result.stderr
 
 

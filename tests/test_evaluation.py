@@ -424,12 +424,13 @@ def test_cli_model_folder_that_is_not_a_model_is_named(files, tmp_path):
     assert "not a model folder" in str(out.exception) and "\n" not in str(out.exception)
 
 
-def test_cli_malformed_gold_names_the_line(files):
+def test_cli_malformed_gold_names_the_line_and_scores_the_others(files):
     gold, preds = files
     _write_lines(gold, [GOLD[0].model_dump_json(), '{"stay_id": "S2", "codes": {"dp": "12"}}'])
-    out = runner.invoke(_app(), ["evaluate", "--input", str(gold), "--predictions", str(preds)])
-    assert isinstance(out.exception, InputFileError)
-    assert "stays.jsonl:2 (stay S2): codes.dp" in str(out.exception)
+    out = runner.invoke(_app(), ["evaluate", "--input", str(gold), "--predictions", str(preds), "--json"])
+    assert out.exit_code == 1
+    assert "stays.jsonl:2 (stay S2): codes.dp" in out.stderr
+    assert json.loads(out.stdout.splitlines()[0])["counts"]["stays"] == 1  # S1 scored; S2's prediction set aside
 
 
 def test_cli_unknown_stay_names_files_and_stay(files):

@@ -472,22 +472,24 @@ def test_passwords_are_hashed_and_checked(store: Store) -> None:
 # Batch runs ------------------------------------------------------------------------------------------------
 
 
-def test_batch_lock_refuses_a_second_run_and_takes_over_a_stale_one(store: Store, clock: Clock) -> None:
-    first = store.start_batch_run("local", "stays.jsonl", holder="host-a:1")
+def test_batch_lock_is_kept_by_a_live_run_however_stalled_and_taken_over_once_it_dies(
+    store: Store, database_url: str | None, tmp_path: Path, clock: Clock
+) -> None:
+    # A second Store stands for the process of the first run: closing it ends that process without finishing.
+    first_process = Store.open(database_url, tmp_path, clock=clock)
+    first = first_process.start_batch_run("local", "stays.jsonl", holder="host-a:1")
     assert first.status == "running"
     with pytest.raises(BatchLockedError, match=first.id) as refused:
         store.start_batch_run("local", "stays.jsonl", holder="host-b:2")
     assert "host-a:1" in str(refused.value)
 
-    # Alive: a heartbeat 20 minutes in keeps the lock through minute 40 with a 30-minute staleness.
-    clock.advance(timedelta(minutes=20))
-    store.heartbeat(first.id)
-    clock.advance(timedelta(minutes=20))
+    # Alive but stalled for 55 minutes without a heartbeat: it keeps the lock (a stall is not a death).
+    clock.advance(timedelta(minutes=55))
     with pytest.raises(BatchLockedError):
         store.start_batch_run("local", "stays.jsonl", holder="host-b:2", stale_after=timedelta(minutes=30))
 
-    # Dead: no heartbeat for over 30 minutes; the next run takes over.
-    clock.advance(timedelta(minutes=15))
+    # Dead: its process is gone, and the lock with it; the next run takes over at once.
+    first_process.close()
     second = store.start_batch_run("spark", "stays.parquet", holder="host-b:2", stale_after=timedelta(minutes=30))
     abandoned = store.get_batch_run(first.id)
     assert abandoned is not None and abandoned.status == "abandoned" and abandoned.finished_at is not None

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from coding_assistant.errors import CodingAssistantError
+from coding_assistant.text_encoding import checked_encoding
 
 logger = logging.getLogger("coding_assistant.batch")
 
@@ -50,6 +51,17 @@ def batch_command(
         str | None, typer.Option("--format", help="jsonl, csv, parquet, sql or rss (default: from the source)")
     ] = None,
     query: Annotated[str | None, typer.Option("--query", help="SQL returning one row per document")] = None,
+    query_file: Annotated[
+        Path | None, typer.Option("--query-file", help="file holding that SQL (instead of --query)")
+    ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding",
+            help="encoding of CSV, --query-file and letter files, e.g. cp1252 or latin-1 "
+            "(default: UTF-8, else CP1252, line by line); JSONL default UTF-8",
+        ),
+    ] = None,
     documents: Annotated[
         Path | None, typer.Option("--documents", help="folder of the RSS stays' letters (RSS source)")
     ] = None,
@@ -69,7 +81,7 @@ def batch_command(
     Exit status: 0, or 1 when some stays failed (listed in the report and the store), 2 when nothing ran.
     """
     from coding_assistant.batch.runner import BatchRunner
-    from coding_assistant.batch.sources import SOURCE_FORMATS, SourceSpec, guess_format, open_source
+    from coding_assistant.batch.sources import SOURCE_FORMATS, SourceSpec, guess_format, open_source, read_query_file
     from coding_assistant.classifier import read_bundle
     from coding_assistant.config import get_settings
     from coding_assistant.pipeline import default_model_dir
@@ -80,12 +92,18 @@ def batch_command(
     since_date = _parse_date(since) if since else None
     if format is not None and format not in SOURCE_FORMATS:
         raise CodingAssistantError(f"--format must be one of {', '.join(SOURCE_FORMATS)}, not {format!r}")
+    encoding = checked_encoding(encoding)
+    if query is not None and query_file is not None:
+        raise CodingAssistantError("give --query or --query-file, not both")
+    if query_file is not None:
+        query = read_query_file(query_file, encoding)
     spec = SourceSpec(
         location=source,
         format=format or guess_format(source),  # type: ignore[arg-type]  # checked just above
         query=query,
         documents=documents,
         join_on=join_on.value,  # type: ignore[arg-type]
+        encoding=encoding,
     )
     items = open_source(spec)  # a missing file or option fails here, before the lock is taken
     model_dir = model or default_model_dir()

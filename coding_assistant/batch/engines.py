@@ -6,7 +6,14 @@ engine give identical proposals for the same stay.
 
 from __future__ import annotations
 
+import ctypes
 import logging
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -57,10 +64,37 @@ def code_stays(pipeline: object, stays: Sequence[Stay]) -> list[CodingResult]:
 
 
 _worker_pipeline: object | None = None
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+PARENT_CHECK_S = 1.0
 
 
-def _init_worker(model_dir: Path | None) -> None:
+def _die_with_parent(parent_pid: int) -> None:
+    """A worker ends when the batch that started it ends, even by SIGKILL: orphans would keep coding (and
+    burning the night's CPU) for a run nobody will save.
+
+    On Linux the kernel sends SIGKILL to the worker when its parent dies (prctl PR_SET_PDEATHSIG); a thread
+    that watches the parent's pid covers the other systems, and the moment before prctl took effect.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # no prctl in this libc: the watchdog alone
+            logger.debug("prctl unavailable; the worker watches its parent instead")
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(PARENT_CHECK_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
+
+
+def _init_worker(model_dir: Path | None, parent_pid: int) -> None:
     global _worker_pipeline
+    _die_with_parent(parent_pid)
     from coding_assistant.pipeline import CodingPipeline
 
     _worker_pipeline = CodingPipeline.load(model_dir)
@@ -97,8 +131,13 @@ class LocalEngine:
                 yield from code_stays(self._pipeline, chunk)
             return
         if self._executor is None:
+            # "spawn": a worker inherits none of the batch's descriptors (above all the batch lock's file or
+            # connection), so that only the batch process itself holds the lock, and it ends with it.
             self._executor = ProcessPoolExecutor(
-                max_workers=self.jobs, initializer=_init_worker, initargs=(self.model_dir,)
+                max_workers=self.jobs,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_worker,
+                initargs=(self.model_dir, os.getpid()),
             )
         # map() keeps at most the submitted chunks in flight; results come back in input order.
         for results in self._executor.map(_code_chunk, _chunks(stays, CHUNK)):

@@ -2,9 +2,9 @@
 
 Crash safety rests on one fact: a stay's proposals are saved in one transaction that also records the content
 they were made from (`input_hash`) and the model version. A run killed at any point leaves every stay either
-coded (that transaction committed) or not; the next run recodes exactly those that are not, and the lock of
-the dead run is taken over (at once when it died on this machine, see store/locking.py). Nothing is held in
-memory that a restart would need.
+coded (that transaction committed) or not; the next run recodes exactly those that are not, and takes the dead
+run's lock over at once (the OS released it, see store/locking.py). Nothing is held in memory that a restart
+would need. A run that learns it lost its lock (BatchLockedError from a write or a heartbeat) stops at once.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from coding_assistant.batch.sources import SourceItem
 from coding_assistant.errors import CodingAssistantError
 from coding_assistant.pipeline.roles import DP_BELOW_THRESHOLD_NOTE
 from coding_assistant.schema import ModelInfo, Stay, StayProposals
-from coding_assistant.store import BatchCounts, Store, StoreError
+from coding_assistant.store import BatchCounts, BatchLockedError, Store, StoreError
 from coding_assistant.store.hashing import stay_content_hash
 from coding_assistant.store.proposals import proposed_dp
 
@@ -156,15 +156,19 @@ class BatchRunner:
                 report.skipped += 1
                 if stay_id in rum_lines:  # keeps the newest RUM line for the export; no recoding
                     try:
-                        self.store.upsert_stay(stay, source_rum=rum_lines[stay_id])
+                        self.store.upsert_stay(stay, source_rum=rum_lines[stay_id], run_id=report.run_id)
+                    except BatchLockedError:
+                        raise
                     except (StoreError, CodingAssistantError, ValueError) as exc:
-                        self._fail(report, stay_id, stay_id, f"stay {stay_id}: RUM line not stored ({exc})")
+                        self._fail(report, stay_id, stay_id, f"RUM line not stored ({_reason(exc)})")
                 continue
             if state is None or state.content_hash != content_hash or stay_id in rum_lines:
                 try:
-                    self.store.upsert_stay(stay, source_rum=rum_lines.get(stay_id))
+                    self.store.upsert_stay(stay, source_rum=rum_lines.get(stay_id), run_id=report.run_id)
+                except BatchLockedError:
+                    raise
                 except (StoreError, CodingAssistantError, ValueError) as exc:
-                    self._fail(report, stay_id, stay_id, f"stay {stay_id}: cannot be stored ({exc})")
+                    self._fail(report, stay_id, stay_id, f"cannot be stored ({_reason(exc)})")
                     continue
             to_code.append(stay)
             self._beat()
@@ -193,7 +197,7 @@ class BatchRunner:
         finally:
             self.progress.stop()
         for stay_id in sorted(pending):  # an engine must answer for every stay; say so if one did not
-            self._fail(report, stay_id, stay_id, f"stay {stay_id}: no result came back from the coding engine")
+            self._fail(report, stay_id, stay_id, "no result came back from the coding engine")
         report.coding_seconds = round(time.monotonic() - started, 3)
         if report.coded:
             report.stays_per_second = round(report.coded / max(report.coding_seconds, 1e-9), 2)
@@ -204,9 +208,11 @@ class BatchRunner:
             self._fail(report, result.stay_id, result.stay_id, result.error or "coding failed")
             return False
         try:
-            self.store.save_proposals(result.stay_id, result.proposals, self.report.run_id if self.report else None)
+            self.store.save_proposals(result.stay_id, result.proposals, report.run_id)
+        except BatchLockedError:
+            raise  # another run took the lock over: this one writes nothing more
         except (StoreError, CodingAssistantError, ValueError) as exc:
-            self._fail(report, result.stay_id, result.stay_id, f"stay {result.stay_id}: proposals not saved ({exc})")
+            self._fail(report, result.stay_id, result.stay_id, f"proposals not saved ({_reason(exc)})")
             return False
         report.coded += 1
         if dp_above_threshold(result.proposals):
@@ -215,6 +221,7 @@ class BatchRunner:
 
     # Bookkeeping --------------------------------------------------------------------------------------------
     def _fail(self, report: BatchReport, stay_id: str | None, location: str, error: str) -> None:
+        error = _without_place(error, location, stay_id)
         report.failed += 1
         if len(report.failures) < REPORT_FAILURES:
             report.failures.append({"stay_id": stay_id, "location": location, "error": error})
@@ -250,6 +257,21 @@ class BatchRunner:
 def dp_above_threshold(proposals: StayProposals) -> bool:
     dp = proposed_dp(proposals)
     return dp is not None and not any(w.startswith(DP_BELOW_THRESHOLD) for w in dp.warnings)
+
+
+def _reason(exc: Exception) -> str:
+    """The product's own messages as they are; anything else by its type only, since a driver's or the
+    runtime's message may quote the values it was given (a letter's text)."""
+    return str(exc) if isinstance(exc, CodingAssistantError) else type(exc).__name__
+
+
+def _without_place(error: str, location: str, stay_id: str | None) -> str:
+    """The reason alone: the report and the summary print the place beside it, so a message that starts by
+    naming the same place (an engine's "stay S1: …") loses that prefix instead of showing it twice."""
+    for prefix in (location, f"stay {stay_id}" if stay_id else None, f"{location} (stay {stay_id})"):
+        if prefix and error.startswith(f"{prefix}: "):
+            error = error[len(prefix) + 2 :]
+    return error
 
 
 def _now_iso() -> str:

@@ -10,10 +10,16 @@ Tabular sources (CSV, Parquet, SQL) hold one row per document, the stay's fields
 Only `stay_id` and `text` are required; `doc_id` defaults to "<stay_id>-<n>", `doc_type` to CRH, documents keep
 `doc_position` order (else the order of the rows). That is the shape of a data-warehouse extract (one row per
 letter), and the shape the Spark job reads.
+
+Text files are read in binary and decoded line by line, so that a bad byte costs its own line (or CSV row)
+only: JSONL in UTF-8; CSV, the SQL of `--query-file` and RSS letters in the declared `encoding`, else UTF-8,
+else CP1252 (French hospital exports often are). An item's `error` is the reason alone: its `location`
+already says where.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import sys
 from collections.abc import Iterable, Iterator, Mapping
@@ -25,7 +31,8 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from coding_assistant.errors import CodingAssistantError
-from coding_assistant.schema import Document, InputFileError, Stay, parse_jsonl_line
+from coding_assistant.schema import Document, InputFileError, Stay, describe_validation_error, iter_jsonl_records
+from coding_assistant.text_encoding import decode_line, decode_text, encoding_name
 
 SourceFormat = Literal["jsonl", "csv", "parquet", "sql", "rss"]
 SOURCE_FORMATS: tuple[str, ...] = ("jsonl", "csv", "parquet", "sql", "rss")
@@ -53,6 +60,7 @@ class SourceSpec:
     query: str | None = None
     documents: Path | None = None
     join_on: Literal["rss", "admin"] = "rss"
+    encoding: str | None = None  # CSV, query file, letters: None = UTF-8, else CP1252; JSONL: None = UTF-8
     extra: dict[str, Any] = field(default_factory=dict)
 
     def describe(self) -> str:
@@ -83,9 +91,9 @@ def open_source(spec: SourceSpec) -> Iterator[SourceItem]:
     """The stays of a source, in source order; raises CodingAssistantError only when the source as a whole
     cannot be read (missing file, bad URL, missing option) — a bad record is an item with an error."""
     if spec.format == "jsonl":
-        return _jsonl_items(Path(spec.location))
+        return _jsonl_items(Path(spec.location), spec.encoding or "utf-8")
     if spec.format == "csv":
-        return _grouped(_csv_rows(Path(spec.location)))
+        return _grouped(_csv_rows(Path(spec.location), spec.encoding))
     if spec.format == "parquet":
         return _grouped(_parquet_rows(Path(spec.location)))
     if spec.format == "sql":
@@ -95,14 +103,14 @@ def open_source(spec: SourceSpec) -> Iterator[SourceItem]:
     if spec.format == "rss":
         if spec.documents is None:
             raise CodingAssistantError(f"{spec.location}: an RSS source needs --documents DIR (its letters)")
-        return _rss_items(Path(spec.location), spec.documents, spec.join_on)
+        return _rss_items(Path(spec.location), spec.documents, spec.join_on, spec.encoding)
     raise CodingAssistantError(f"unknown source format {spec.format!r}; one of {', '.join(SOURCE_FORMATS)}")
 
 
 # JSONL -----------------------------------------------------------------------------------------------------
 
 
-def _jsonl_items(path: Path) -> Iterator[SourceItem]:
+def _jsonl_items(path: Path, encoding: str) -> Iterator[SourceItem]:
     if path.is_dir():
         files = sorted(path.glob("*.jsonl"))
         if not files:
@@ -112,44 +120,11 @@ def _jsonl_items(path: Path) -> Iterator[SourceItem]:
     else:
         raise CodingAssistantError(f"{path}: no such file or folder")
     for file in files:
-        yield from _jsonl_file(file)
-
-
-def _jsonl_file(path: Path) -> Iterator[SourceItem]:
-    try:
-        handle = path.open(encoding="utf-8")
-    except OSError as exc:
-        raise CodingAssistantError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
-    with handle:
-        number = 0
-        while True:
-            try:
-                line = handle.readline()
-            except UnicodeDecodeError as exc:
-                # The rest of the file cannot be located line by line any more: one error for all of it.
-                yield SourceItem(f"{path}:{number + 1}", error=f"not UTF-8 ({exc.reason}); the rest of the file")
-                return
-            if not line:
-                return
-            number += 1
-            if not line.strip():
-                continue
-            where = f"{path}:{number}"
-            try:
-                yield SourceItem(where, stay=parse_jsonl_line(line, Stay, where))
-            except InputFileError as exc:
-                yield SourceItem(where, error=str(exc), stay_id=_stay_id_in(line))
-
-
-def _stay_id_in(line: str) -> str | None:
-    import json
-
-    try:
-        payload = json.loads(line)
-    except ValueError:
-        return None
-    value = payload.get("stay_id") if isinstance(payload, dict) else None
-    return str(value) if value not in (None, "") else None
+        for where, record in iter_jsonl_records(file, Stay, encoding):
+            if isinstance(record, InputFileError):
+                yield SourceItem(where, error=record.reason, stay_id=record.stay_id)
+            else:
+                yield SourceItem(where, stay=record)
 
 
 # Tabular sources: one row per document ----------------------------------------------------------------------
@@ -162,17 +137,21 @@ class _StayRows:
     documents: list[tuple[float, int, dict[str, Any]]] = field(default_factory=list)
     error: str | None = None
 
+    def at(self, location: str, reason: str) -> str:
+        """`reason`, prefixed by the row it concerns unless that is the stay's first row (the item's place)."""
+        return reason if location == self.first_location else f"{location}: {reason}"
+
 
 def _grouped(rows: Iterable[tuple[str, Mapping[str, Any]]]) -> Iterator[SourceItem]:
     """Rows → stays, grouped by stay_id in order of first appearance (a stay's rows need not be adjacent)."""
     stays: dict[str, _StayRows] = {}
     for location, row in rows:
         if "_error" in row:  # the reader could not even cut this row into fields
-            yield SourceItem(location, error=f"{location}: {row['_error']}")
+            yield SourceItem(location, error=str(row["_error"]))
             continue
         stay_id = _clean(row.get("stay_id"))
         if stay_id is None:
-            yield SourceItem(location, error=f"{location}: stay_id is missing")
+            yield SourceItem(location, error="stay_id is missing")
             continue
         text = row.get("text")
         fields = {name: _clean(row.get(name)) for name in STAY_FIELDS}
@@ -182,18 +161,18 @@ def _grouped(rows: Iterable[tuple[str, Mapping[str, Any]]]) -> Iterator[SourceIt
         elif group.error is None:
             for name in STAY_FIELDS:
                 if fields[name] is not None and group.fields[name] is not None and fields[name] != group.fields[name]:
-                    group.error = f"{location}: {name} differs from the stay's first row ({group.first_location})"
+                    group.error = f"{location}: {name} differs from the stay's first row"
                     break
                 if group.fields[name] is None:
                     group.fields[name] = fields[name]
         if text is None or (isinstance(text, float) and text != text):  # None or NaN from pandas-like sources
-            group.error = group.error or f"{location}: text is missing"
+            group.error = group.error or group.at(location, "text is missing")
             continue
         position = _clean(row.get("doc_position"))
         try:
             order = float(position) if position is not None else float(len(group.documents))
         except ValueError:
-            group.error = group.error or f"{location}: doc_position is not a number"
+            group.error = group.error or group.at(location, "doc_position is not a number")
             continue
         group.documents.append((order, len(group.documents), {**row, "text": str(text)}))
     for stay_id, group in stays.items():
@@ -203,7 +182,7 @@ def _grouped(rows: Iterable[tuple[str, Mapping[str, Any]]]) -> Iterator[SourceIt
 def _stay_of_rows(stay_id: str, group: _StayRows) -> SourceItem:
     where = f"{group.first_location} (stay {stay_id})"
     if group.error is not None:
-        return SourceItem(where, error=f"stay {stay_id}: {group.error}", stay_id=stay_id)
+        return SourceItem(where, error=group.error, stay_id=stay_id)
     documents = []
     for n, (_, _, row) in enumerate(sorted(group.documents, key=lambda d: (d[0], d[1])), start=1):
         documents.append(
@@ -216,10 +195,7 @@ def _stay_of_rows(stay_id: str, group: _StayRows) -> SourceItem:
     try:
         stay = Stay(stay_id=stay_id, documents=documents, **group.fields)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        name = ".".join(str(p) for p in first.get("loc", ())) or "stay"
-        reason = first.get("msg", "invalid").removeprefix("Value error, ")
-        return SourceItem(where, error=f"{where}: {name}: {reason}", stay_id=stay_id)
+        return SourceItem(where, error=describe_validation_error(exc, "stay"), stay_id=stay_id)
     return SourceItem(where, stay=stay)
 
 
@@ -239,38 +215,52 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _csv_rows(path: Path) -> Iterator[tuple[str, Mapping[str, Any]]]:
+def _csv_rows(path: Path, encoding: str | None) -> Iterator[tuple[str, Mapping[str, Any]]]:
     try:
-        handle = path.open(encoding="utf-8-sig", newline="")
+        handle = path.open("rb")
     except OSError as exc:
         raise CodingAssistantError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
     # A whole letter sits in one cell: lift the csv module's 128 kB field limit.
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    undecodable: dict[int, str] = {}  # line number -> why it could not be decoded
+
+    def lines() -> Iterator[str]:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                yield decode_line(raw.removeprefix(codecs.BOM_UTF8) if number == 1 else raw, encoding)
+            except UnicodeDecodeError as exc:
+                undecodable[number] = f"line {number} is not {encoding_name(encoding)} ({exc.reason})"
+                # Stand-in text so that the csv reader keeps its place; the row is reported, never read.
+                yield raw.decode("latin-1")
+
     with handle:
-        try:
-            header = handle.readline()
-        except UnicodeDecodeError as exc:
-            raise CodingAssistantError(f"{path}: not UTF-8 ({exc.reason})") from exc
+        decoded = lines()
+        header = next(decoded, "")
+        if undecodable:
+            raise CodingAssistantError(f"{path}:1: the header {undecodable[1]}; give --encoding")
         # French spreadsheets write ";" between fields; tab for .tsv; else ",".
         delimiter = max((";", "\t", ","), key=header.count) if header else ","
         names = next(csv.reader([header], delimiter=delimiter), [])
         names = [name.strip().lower() for name in names]
         if "stay_id" not in names or "text" not in names:
             raise CodingAssistantError(f"{path}:1: the header must name at least stay_id and text columns")
-        reader = csv.reader(handle, delimiter=delimiter)
+        reader = csv.reader(decoded, delimiter=delimiter)
         previous_end = 0  # lines read by the csv reader so far; a quoted letter spans several lines
         try:
             for values in reader:
-                where = f"{path}:{previous_end + 2}"  # + the header line, + 1-based
+                first, last = previous_end + 2, reader.line_num + 1  # file lines of this row (+ the header)
+                where = f"{path}:{first}"
                 previous_end = reader.line_num
+                bad = [undecodable[n] for n in range(first, last + 1) if n in undecodable]
+                if bad:
+                    yield where, {"_error": bad[0]}
+                    continue
                 if not any(v.strip() for v in values):
                     continue
                 if len(values) != len(names):
                     yield where, {"_error": f"{len(values)} fields where the header has {len(names)}"}
                     continue
                 yield where, dict(zip(names, values, strict=True))
-        except UnicodeDecodeError as exc:
-            raise CodingAssistantError(f"{path}: not UTF-8 after line {reader.line_num + 1} ({exc.reason})") from exc
         except csv.Error as exc:
             raise CodingAssistantError(f"{path}:{reader.line_num + 1}: {exc}") from exc
 
@@ -296,6 +286,23 @@ def _parquet_rows(path: Path) -> Iterator[tuple[str, Mapping[str, Any]]]:
             for row in batch.to_pylist():
                 number += 1
                 yield f"{file} row {number}", {key.lower(): value for key, value in row.items()}
+
+
+def read_query_file(path: Path, encoding: str | None) -> str:
+    """The SQL of `--query-file`: declared encoding, else UTF-8, else CP1252 (a query saved on Windows)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CodingAssistantError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    try:
+        query = decode_text(data, encoding).strip()
+    except UnicodeDecodeError as exc:
+        raise CodingAssistantError(
+            f"{path}: not {encoding_name(encoding)} ({exc.reason} at byte {exc.start})"
+        ) from None
+    if not query:
+        raise CodingAssistantError(f"{path}: the query file is empty")
+    return query
 
 
 def _sql_rows(url: str, query: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
@@ -333,22 +340,34 @@ def _hide_password(url: str) -> str:
 # RSS + documents --------------------------------------------------------------------------------------------
 
 
-def _rss_items(path: Path, documents: Path, join_on: Literal["rss", "admin"]) -> Iterator[SourceItem]:
-    from coding_assistant.formats import format_rum_line, read_rss, rss_to_stays
+def _rss_items(
+    path: Path, documents: Path, join_on: Literal["rss", "admin"], encoding: str | None
+) -> Iterator[SourceItem]:
+    from coding_assistant.formats import DocumentFolder, format_rum_line, read_rss, stay_of_rum
 
     if not path.is_file():
         raise CodingAssistantError(f"{path}: no such RSS file")
     if not documents.is_dir():
         raise CodingAssistantError(f"{documents}: no such documents folder")
+    folder = DocumentFolder(documents, encoding, strict=False)  # a bad letter fails its stay, not the run
     result = read_rss(path, on_error="collect")
     for error in result.errors:
-        yield SourceItem(error.where or str(path), error=str(error))
-    # One stay per RUM, in the records' order: each stay's RUM is the record at the same position.
-    stays = rss_to_stays(result.records, documents, join_on=join_on)
-    for record, stay in zip(result.records, stays, strict=True):
-        where = f"{record.source or path} (stay {stay.stay_id})"
+        yield SourceItem(error.where or str(path), error=error.reason)
+    for error in folder.errors:  # lines of documents.jsonl that name no number: no stay to fail
+        yield SourceItem(error.where, error=error.reason)
+    # One stay per RUM, in the records' order.
+    for record in result.records:
+        where = f"{record.source or path} (stay {record.stay_id})"
+        try:
+            stay = stay_of_rum(record, folder, join_on)
+        except InputFileError as exc:
+            yield SourceItem(where, error=f"letter {exc}", stay_id=record.stay_id)
+            continue
+        except ValidationError as exc:
+            yield SourceItem(where, error=describe_validation_error(exc, "stay"), stay_id=record.stay_id)
+            continue
         if not stay.documents:
-            yield SourceItem(where, error=f"{where}: no document found in {documents}", stay_id=stay.stay_id)
+            yield SourceItem(where, error=f"no document found in {documents}", stay_id=stay.stay_id)
             continue
         # The RSS's codes are a past coding, not an input: the batch proposes from the letters alone.
         yield SourceItem(

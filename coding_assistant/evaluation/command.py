@@ -9,11 +9,13 @@ from typing import Annotated
 
 import typer
 
+from coding_assistant.errors import CodingAssistantError
 from coding_assistant.evaluation.metrics import EvaluationError, PredictFn, evaluate, evaluate_model
 from coding_assistant.evaluation.reading import read_predictions
 from coding_assistant.evaluation.report import write_report
 from coding_assistant.evaluation.result import EvaluationResult
-from coding_assistant.schema import Stay, StayProposals, read_stays
+from coding_assistant.schema import InputFileError, Stay, StayProposals
+from coding_assistant.stay_sources import read_coded_stays, read_jsonl_stays
 
 
 def evaluate_command(
@@ -23,9 +25,7 @@ def evaluate_command(
     predictions: Annotated[
         Path | None, typer.Option("--predictions", help="proposals JSONL to score (one line per stay)")
     ] = None,
-    model: Annotated[
-        Path | None, typer.Option("--model", help="model folder to run on the stays, then score")
-    ] = None,
+    model: Annotated[Path | None, typer.Option("--model", help="model folder to run on the stays, then score")] = None,
     report: Annotated[
         Path | None, typer.Option("--report", help="also write a self-contained HTML report here")
     ] = None,
@@ -39,18 +39,30 @@ def evaluate_command(
 
     Give exactly one of --predictions (a proposals file) or --model (a model folder: the whole proposal
     pipeline runs on the stays, or the classifier alone with --classifier-only). A stay without prediction
-    counts as an empty one.
+    counts as an empty one. A line of either file that cannot be read is named on stderr and left out with
+    its stay (the others are scored); the exit status is then 1.
     """
     if (predictions is None) == (model is None):
         raise EvaluationError("give exactly one of --predictions FILE or --model DIR")
-    gold = read_stays(input) if input.is_file() else _read_folder(input)
+    skipped = _Skipped()
+    gold = read_jsonl_stays(input, skipped) if input.is_file() else read_coded_stays(input, on_error=skipped)
     if model is not None:
         predict_fn = _model_only_predict_fn(model) if classifier_only else _pipeline_predict_fn(model)
         result = evaluate_model(gold, predict_fn)
     else:
         assert predictions is not None
+        gold_failures = skipped.count
+        predicted = read_predictions(predictions, skipped)
+        if not predicted and not skipped.count > gold_failures:
+            raise EvaluationError(f"{predictions}: no prediction in this file")
+        # A stay whose prediction line is bad cannot be scored fairly (it would count as predicting nothing);
+        # a prediction whose gold line is bad has nothing to be scored against.
+        gold = [stay for stay in gold if stay.stay_id not in skipped.stay_ids]
+        if gold_failures:
+            known = {stay.stay_id for stay in gold}
+            predicted = [p for p in predicted if p.stay_id in known]
         try:
-            result = evaluate(gold, read_predictions(predictions))
+            result = evaluate(gold, predicted)
         except EvaluationError as exc:
             raise EvaluationError(f"{predictions} against {input}: {exc}") from exc
     if report is not None:
@@ -62,12 +74,23 @@ def evaluate_command(
     if report is not None:
         # On stderr, so that --json keeps stdout a single JSON object.
         typer.echo(f"report written to {report}", err=True)
+    if skipped.count:
+        typer.echo(f"{skipped.count} unreadable lines left out (named above); the others are scored", err=True)
+        raise typer.Exit(code=1)
 
 
-def _read_folder(path: Path) -> list[Stay]:
-    from coding_assistant.stay_sources import read_coded_stays
+class _Skipped:
+    """Names each unreadable line on stderr (place and reason only) and remembers the stays it named."""
 
-    return read_coded_stays(path)
+    def __init__(self) -> None:
+        self.count = 0
+        self.stay_ids: set[str] = set()
+
+    def __call__(self, error: CodingAssistantError) -> None:
+        self.count += 1
+        if isinstance(error, InputFileError) and error.stay_id:
+            self.stay_ids.add(error.stay_id)
+        typer.echo(f"error: {error}", err=True)
 
 
 def _pipeline_predict_fn(model: Path) -> PredictFn:
@@ -120,8 +143,7 @@ def summary_table(result: EvaluationResult) -> str:
     lines.append("")
     for level, ranking in result.ranking.items():
         cells = "  ".join(
-            f"R@{k} {_f(ranking.recall_at[k])} P@{k} {_f(ranking.precision_at[k])}"
-            for k in sorted(ranking.recall_at)
+            f"R@{k} {_f(ranking.recall_at[k])} P@{k} {_f(ranking.precision_at[k])}" for k in sorted(ranking.recall_at)
         )
         lines.append(f"{level:<8}{cells}")
     lines += [

@@ -2,40 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from coding_assistant.schema import InputFileError, StayProposals, iter_jsonl
+from coding_assistant.schema import InputFileError, StayProposals, iter_jsonl_records
 
 
-def read_predictions(path: Path) -> list[StayProposals]:
+def read_predictions(path: Path, on_error: Callable[[InputFileError], None] | None = None) -> list[StayProposals]:
     """The predictions of a proposals JSONL file, one StayProposals per stay.
 
-    A malformed line raises InputFileError naming the file and line (from `schema.iter_jsonl`); so does a
-    stay_id met a second time, since two answers for one stay cannot both be scored.
+    A malformed line, or a stay_id met a second time (two answers for one stay cannot both be scored), is an
+    InputFileError naming the file and line: raised when `on_error` is None, else handed to it and skipped
+    (the first prediction of a repeated stay is kept).
     """
-    path = Path(path)
     records: list[StayProposals] = []
-    first_index: dict[str, int] = {}
-    for index, record in enumerate(iter_jsonl(path, StayProposals)):
-        if record.stay_id in first_index:
-            first_line = _line_of_record(path, first_index[record.stay_id])
-            line = _line_of_record(path, index)
-            raise InputFileError(
-                f"{path}:{line}: stay {record.stay_id} already has a prediction (line {first_line})"
-            )
-        first_index[record.stay_id] = index
+    first_where: dict[str, str] = {}
+    for where, record in iter_jsonl_records(Path(path), StayProposals):
+        if not isinstance(record, InputFileError) and record.stay_id in first_where:
+            line = first_where[record.stay_id].rpartition(":")[2]
+            record = InputFileError(where, f"stay {record.stay_id} already has a prediction (line {line})")
+        if isinstance(record, InputFileError):
+            if on_error is None:
+                raise record
+            on_error(record)
+            continue
+        first_where[record.stay_id] = where
         records.append(record)
     return records
-
-
-def _line_of_record(path: Path, index: int) -> int:
-    """Line number of the index-th record (0-based), counting lines as iter_jsonl does: blank lines hold no
-    record. Only called on the error path, so the file is read a second time only to name a line."""
-    with path.open(encoding="utf-8") as handle:
-        seen = -1
-        for number, line in enumerate(handle, start=1):
-            if line.strip():
-                seen += 1
-                if seen == index:
-                    return number
-    raise AssertionError("record index beyond the file")  # pragma: no cover - iter_jsonl read it

@@ -17,7 +17,7 @@ Layouts: `layouts/README.md`. Positions in comments and messages are 1-based, as
 
 from coding_assistant.formats.documents import DocumentFolder, DocumentLine, guess_doc_type
 from coding_assistant.formats.errors import RssFormatError, RssLayoutError, RssWriteError
-from coding_assistant.formats.join import group_by_rss, originals_by_stay, rss_codes, rss_to_stays
+from coding_assistant.formats.join import group_by_rss, originals_by_stay, rss_codes, rss_to_stays, stay_of_rum
 from coding_assistant.formats.layout import LATEST_VERSION, SUPPORTED_VERSIONS, Field, RumLayout, load_layout
 from coding_assistant.formats.reader import RssReadResult, parse_rum_line, read_rss
 from coding_assistant.formats.record import RumAct, RumRecord
@@ -52,6 +52,7 @@ __all__ = [
     "read_rss",
     "rss_codes",
     "rss_to_stays",
+    "stay_of_rum",
     "stay_to_record",
     "write_codes_csv",
     "write_rss",

@@ -9,6 +9,11 @@ A folder may hold, in any mix (names are matched exactly, case included):
   left out and, when present, must be the file's number.
 - `documents.jsonl`: documents of any number, one JSON object per line, `number` required.
 
+A bad document (a malformed JSON line, a doc_id given twice, a binary or undecodable `.txt`) makes its number
+fail with InputFileError naming the file (and line) and the reason, never the text. `DocumentFolder(...,
+strict=False)` (the nightly batch) keeps going: only the numbers a bad document belongs to fail, and the lines
+of `documents.jsonl` that name no readable number are listed in `errors`.
+
 JSON form of one document (UTF-8, one object per line, blank lines skipped, other keys ignored):
     {"number": "2025000123", "doc_id": "2025000123-CRH", "type": "CRH", "text": "…"}
 - `number`: string (a JSON number is refused: it would lose leading zeros); the RSS or administrative
@@ -21,6 +26,7 @@ JSON form of one document (UTF-8, one object per line, blank lines skipped, othe
 from __future__ import annotations
 
 import bisect
+import json
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -28,7 +34,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
-from coding_assistant.schema import Document, InputFileError, parse_jsonl_line
+from coding_assistant.schema import Document, InputFileError, jsonl_lines, parse_jsonl_line
+from coding_assistant.text_encoding import decode_text, encoding_name
 
 ALL_DOCUMENTS_FILE = "documents.jsonl"
 NUMBER_SEPARATORS = "_-. "
@@ -77,45 +84,55 @@ def guess_doc_type(name: str) -> str:
     return UNKNOWN_DOC_TYPE
 
 
-def _document_lines(path: Path) -> Iterator[tuple[str, DocumentLine]]:
-    """("file:line", parsed line) for each non-blank line of a documents JSONL file."""
+def _document_lines(path: Path) -> Iterator[tuple[str, DocumentLine | InputFileError, str | None]]:
+    """("file:line", parsed line or that line's error, the line's text) for each non-blank line of a
+    documents JSONL file; the text is None when the line is not UTF-8."""
+    for where, text in jsonl_lines(path):
+        if isinstance(text, InputFileError):
+            yield where, text, None
+            continue
+        try:
+            yield where, parse_jsonl_line(text, DocumentLine, where), text
+        except InputFileError as exc:
+            yield where, exc, text
+
+
+def _number_in(text: str | None) -> str | None:
+    """The number a bad line of documents.jsonl still names (to fail that number only), else None."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputFileError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
-    except UnicodeDecodeError as exc:
-        raise InputFileError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip():
-            where = f"{path}:{number}"
-            yield where, parse_jsonl_line(line, DocumentLine, where)
+        payload = json.loads(text) if text is not None else None
+    except (ValueError, RecursionError):
+        return None
+    value = payload.get("number") if isinstance(payload, dict) else None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    return str(value).strip() or None
 
 
 def _read_text(path: Path, encoding: str | None) -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise InputFileError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
-    if encoding is None:
-        try:
-            return data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            # DPI exports made on Windows are often cp1252; it decodes nearly any byte, so it comes last.
-            encoding = "cp1252"
+        raise InputFileError(str(path), f"cannot be read ({exc.strerror or exc})") from exc
+    # A letter never holds a NUL byte; a PDF, a Word file or a UTF-16 export renamed .txt does.
+    if b"\x00" in data:
+        raise InputFileError(str(path), "not a text file (NUL bytes: binary, or UTF-16)")
     try:
-        return data.decode(encoding)
+        return decode_text(data, encoding)
     except UnicodeDecodeError as exc:
-        raise InputFileError(f"{path}: not {encoding} ({exc.reason} at byte {exc.start})") from exc
+        raise InputFileError(str(path), f"not {encoding_name(encoding)} ({exc.reason} at byte {exc.start})") from None
 
 
 class DocumentFolder:
     """Index of a documents folder (file names only; texts are read when a number is asked for)."""
 
-    def __init__(self, directory: Path | str, encoding: str | None = None) -> None:
+    def __init__(self, directory: Path | str, encoding: str | None = None, *, strict: bool = True) -> None:
         self.directory = Path(directory)
         if not self.directory.is_dir():
-            raise InputFileError(f"{self.directory}: not a folder of documents")
+            raise InputFileError(str(self.directory), "not a folder of documents")
         self.encoding = encoding
+        self.errors: list[InputFileError] = []  # bad lines of documents.jsonl that name no number (strict=False)
+        self._shared_errors: dict[str, InputFileError] = {}  # number -> its first bad line in documents.jsonl
         files = sorted(p for p in self.directory.iterdir() if p.is_file())
         self._txt = sorted((p.stem, p) for p in files if p.suffix.lower() == ".txt")
         self._txt_stems = [stem for stem, _ in self._txt]
@@ -123,9 +140,19 @@ class DocumentFolder:
         self._shared: dict[str, list[tuple[str, Document]]] = {}
         shared = self.directory / ALL_DOCUMENTS_FILE
         if shared.is_file():
-            for where, line in _document_lines(shared):
-                if line.number is None:
-                    raise InputFileError(f"{where}: number: required in {ALL_DOCUMENTS_FILE}")
+            for where, line, text in _document_lines(shared):
+                if not isinstance(line, InputFileError) and line.number is None:
+                    line = InputFileError(where, f"number: required in {ALL_DOCUMENTS_FILE}")
+                if isinstance(line, InputFileError):
+                    if strict:
+                        raise line
+                    number = _number_in(text)
+                    if number is None:
+                        self.errors.append(line)
+                    else:
+                        self._shared_errors.setdefault(number, line)
+                    continue
+                assert line.number is not None
                 self._shared.setdefault(line.number, []).append((where, line.document()))
         self._last: tuple[str, tuple[Document, ...]] | None = None
 
@@ -142,7 +169,8 @@ class DocumentFolder:
 
     def documents(self, number: str) -> tuple[Document, ...]:
         """The documents of one RSS or administrative number: text files, then `<number>.jsonl`, then
-        `documents.jsonl`. Raises InputFileError when two share a doc_id."""
+        `documents.jsonl`. Raises InputFileError naming the file (and line) when one of them cannot be read
+        or two share a doc_id."""
         # The RUMs of one RSS follow each other and ask in turn: keep the last answer.
         if self._last is None or self._last[0] != number:
             self._last = (number, self._find(number))
@@ -155,16 +183,21 @@ class DocumentFolder:
             found.append((str(path), Document(doc_id=stem, type=doc_type, text=_read_text(path, self.encoding))))
         own = self._jsonl.get(number)
         if own is not None:
-            for where, line in _document_lines(own):
+            for where, line, _ in _document_lines(own):
+                if isinstance(line, InputFileError):
+                    raise line
                 if line.number is not None and line.number != number:
-                    raise InputFileError(f"{where}: number {line.number!r} in the file of number {number!r}")
+                    raise InputFileError(where, f"number {line.number!r} in the file of number {number!r}")
                 found.append((where, line.document()))
+        if number in self._shared_errors:
+            raise self._shared_errors[number]
         found.extend(self._shared.get(number, []))
         seen: dict[str, str] = {}
         for origin, document in found:
             if document.doc_id in seen:
                 raise InputFileError(
-                    f"number {number}: doc_id {document.doc_id!r} appears twice ({seen[document.doc_id]}, {origin})"
+                    origin,
+                    f"doc_id {document.doc_id!r} appears twice for number {number} (also {seen[document.doc_id]})",
                 )
             seen[document.doc_id] = origin
         return tuple(document for _, document in found)

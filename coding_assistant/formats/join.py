@@ -103,6 +103,14 @@ def _stay_of_rss(rums: Sequence[RumRecord], documents: list[Document]) -> Stay:
     )
 
 
+def stay_of_rum(record: RumRecord, folder: DocumentFolder | None, join_on: JoinOn = "rss") -> Stay:
+    """The stay of one RUM with its documents from `folder`; raises InputFileError when one of them cannot be
+    read (so that a caller may fail this stay alone)."""
+    number = _number(record, join_on)
+    documents = [d.model_copy() for d in folder.documents(number)] if folder is not None and number else []
+    return _stay_of_rum(record, documents)
+
+
 def rss_to_stays(
     records: Iterable[RumRecord],
     documents_dir: Path | str | None = None,
@@ -128,7 +136,7 @@ def rss_to_stays(
 
     if group == "rum":
         for record in records:
-            yield _stay_of_rum(record, documents_of(record))
+            yield stay_of_rum(record, folder, join_on)
     else:
         for rums in group_by_rss(records).values():
             yield _stay_of_rss(rums, documents_of(rums[0]))

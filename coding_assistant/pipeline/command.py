@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Annotated
@@ -13,7 +15,7 @@ from typing import Annotated
 import typer
 
 from coding_assistant.errors import CodingAssistantError
-from coding_assistant.schema import Stay, parse_jsonl_line
+from coding_assistant.schema import InputFileError, Stay, jsonl_lines, parse_jsonl_line
 
 logger = logging.getLogger(__name__)
 CHUNK = 16  # lines per task sent to a worker process
@@ -47,11 +49,16 @@ def _code_chunk(lines: Sequence[tuple[str, str]]) -> list[tuple[str | None, str 
     return code_lines(_worker_pipeline, lines)
 
 
-def _chunks(input: Path, lines: list[str]) -> Iterator[list[tuple[str, str]]]:
+def _chunks(
+    lines: Iterable[tuple[str, str | InputFileError]], unreadable: list[str]
+) -> Iterator[list[tuple[str, str]]]:
+    """Lines read one by one in binary (schema.jsonl_lines): one that is not UTF-8 goes to `unreadable`."""
     chunk: list[tuple[str, str]] = []
-    for number, line in enumerate(lines, start=1):
-        if line.strip():
-            chunk.append((f"{input}:{number}", line))
+    for where, line in lines:
+        if isinstance(line, InputFileError):
+            unreadable.append(str(line))
+            continue
+        chunk.append((where, line))
         if len(chunk) == CHUNK:
             yield chunk
             chunk = []
@@ -72,28 +79,29 @@ def predict_command(
     A stay that cannot be read or coded gets an error line on stderr (file, line, stay, reason) and the
     others are still written, in input order; the exit status is 1 when any stay failed.
     """
-    try:
-        lines = input.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise CodingAssistantError(f"{input}: cannot be read ({exc.strerror or exc})") from exc
-    except UnicodeDecodeError as exc:
-        raise CodingAssistantError(f"{input}: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
+    lines = jsonl_lines(input)  # a file that cannot be opened raises here
+    unreadable: list[str] = []
     from coding_assistant.classifier import read_bundle
     from coding_assistant.pipeline import CodingPipeline, default_model_dir
 
     read_bundle(model or default_model_dir())  # a bad model folder is one clear error, before any worker starts
     if jobs == 1:
         pipeline = CodingPipeline.load(model)
-        results = (code_lines(pipeline, chunk) for chunk in _chunks(input, lines))
+        results = (code_lines(pipeline, chunk) for chunk in _chunks(lines, unreadable))
         executor = None
     else:
         executor = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(model,))
-        results = executor.map(_code_chunk, _chunks(input, lines))
+        results = executor.map(_code_chunk, _chunks(lines, unreadable))
     failed = written = 0
+    seen: Counter[str] = Counter()
     output.parent.mkdir(parents=True, exist_ok=True)
     try:
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=output.parent, delete=False, suffix=".tmp") as out:
             for chunk in results:
+                for error in unreadable:  # lines of this chunk's stretch that were not UTF-8
+                    failed += 1
+                    typer.echo(f"error: {error}", err=True)
+                unreadable.clear()
                 for proposals, error in chunk:
                     if error is not None:
                         failed += 1
@@ -101,10 +109,21 @@ def predict_command(
                     else:
                         out.write(f"{proposals}\n")
                         written += 1
+                        seen[json.loads(proposals)["stay_id"]] += 1
+            for error in unreadable:
+                failed += 1
+                typer.echo(f"error: {error}", err=True)
         os.replace(out.name, output)
     finally:
         if executor is not None:
             executor.shutdown()
+    repeated = sorted(stay_id for stay_id, n in seen.items() if n > 1)
+    if repeated:
+        typer.echo(
+            f"warning: {len(repeated)} stay id(s) written more than once (first: {repeated[0]}); "
+            "a consumer keyed on stay_id keeps only one",
+            err=True,
+        )
     typer.echo(f"{written} stays coded, {failed} failed → {output}", err=True)
     if failed:
         raise typer.Exit(code=1)

@@ -37,6 +37,8 @@ def _configure_sqlite(engine: Engine, busy_timeout_s: float) -> None:
     def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
         cursor = dbapi_connection.cursor()
         try:
+            # First: the PRAGMAs below may wait for another process that is creating or migrating the file.
+            cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
             # WAL: coders keep reading while the batch writes. A no-op ("memory") for in-memory databases.
             cursor.execute("PRAGMA journal_mode=WAL")
             # In WAL mode NORMAL is still crash-safe for the database; it only may lose the last commits on
@@ -44,7 +46,6 @@ def _configure_sqlite(engine: Engine, busy_timeout_s: float) -> None:
             cursor.execute("PRAGMA synchronous=NORMAL")
             # SQLite leaves foreign keys off unless asked, connection by connection.
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
         finally:
             cursor.close()
 

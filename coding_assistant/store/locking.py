@@ -1,11 +1,16 @@
 """Batch runs and the lock that keeps two of them from coding the same stays at once.
 
-The lock is a row: the running batch_runs row holds lock_slot = "batch", which a UNIQUE constraint allows once.
-The database, not a check-then-insert in Python, refuses the second starter, so two processes racing on
-separate machines cannot both win. A run that died without finishing stops sending heartbeats; once its last
-heartbeat is older than `stale_after`, a new run may take the lock over and the dead run is marked abandoned.
-A run whose holder is a process of this very machine that no longer exists (killed, crashed) is taken over at
-once: waiting for its heartbeat to age would only delay the nightly batch.
+Two layers. The lock itself is one the operating system or the database server releases when its holder
+dies (store/process_lock.py: `flock` beside a SQLite file, an advisory lock on PostgreSQL): the repository
+takes it before calling `start_batch_run(..., exclusive=True)`. Holding it proves that any run still marked as
+running is dead (killed, crashed, its machine gone), so such a run is marked abandoned and taken over at once,
+and a live run keeps the lock however long it stalls. A run's heartbeat is for reporting only.
+
+The row: the running batch_runs row holds lock_slot = "batch", which a UNIQUE constraint allows once, so that
+the database refuses a second running row whatever happens in Python. A run taken over learns it when its row
+is no longer the holder (`heartbeat`, `fence`) and stops writing. For a database without such an OS-level lock
+(`exclusive=False`), the row is the lock: a run whose heartbeat is older than `stale_after`, or whose holder
+is a process of this machine that no longer exists, is taken over.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import os
 import socket
 import uuid
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, update
@@ -38,8 +44,9 @@ def default_holder() -> str:
 
 
 def holder_is_dead(holder: str) -> bool:
-    """True only when the holder is a process of this machine that no longer exists; a holder on another
-    machine (or one we cannot check) counts as alive until its heartbeat goes stale."""
+    """True only when the holder is a process of this machine that no longer runs; a holder on another
+    machine (or one we cannot check) counts as alive until its heartbeat goes stale. Only used without an
+    OS-level lock (see the module docstring)."""
     host, _, pid_text = holder.rpartition(":")
     if host != socket.gethostname() or not pid_text.isdigit():
         return False
@@ -52,7 +59,16 @@ def holder_is_dead(holder: str) -> bool:
         return True
     except PermissionError:  # exists, owned by another user
         return False
-    return False
+    return _is_zombie(pid)
+
+
+def _is_zombie(pid: int) -> bool:
+    """A killed process its parent has not reaped yet still answers signal 0: /proc says it is a zombie."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[:1] == ["Z"]
 
 
 def start_batch_run(
@@ -62,26 +78,32 @@ def start_batch_run(
     now: datetime,
     holder: str | None = None,
     stale_after: timedelta = DEFAULT_STALE_AFTER,
+    *,
+    exclusive: bool = False,
 ) -> BatchRun:
-    """Take the batch lock and record a running run; raise BatchLockedError while another run holds it.
+    """Record a running run and take the row lock; raise BatchLockedError while another run holds it.
 
-    Commits on success (the lock must be visible to other processes at once); rolls back when refused.
+    `exclusive`: the caller holds the OS-level batch lock, so a run still marked as running is dead and is
+    taken over whatever its heartbeat. Commits on success (the lock must be visible to other processes at
+    once); rolls back when refused.
     """
     holder = holder or default_holder()
-    stale = (BatchRunRow.lock_slot == LOCK_SLOT, BatchRunRow.heartbeat_at < now - stale_after)
-    taken_over = list(session.execute(select(BatchRunRow.id).where(*stale)).scalars())
-    if taken_over:
-        # Repeat the staleness test in the UPDATE: a heartbeat that arrived since the SELECT keeps the lock.
-        session.execute(
-            update(BatchRunRow)
-            .where(BatchRunRow.id.in_(taken_over), *stale)
-            .values(status="abandoned", lock_slot=None, finished_at=now)
-            .execution_options(synchronize_session=False)
-        )
+    taken_over: list[str] = []
+    if not exclusive:
+        stale = (BatchRunRow.lock_slot == LOCK_SLOT, BatchRunRow.heartbeat_at < now - stale_after)
+        taken_over = list(session.execute(select(BatchRunRow.id).where(*stale)).scalars())
+        if taken_over:
+            # Repeat the staleness test in the UPDATE: a heartbeat that arrived since the SELECT keeps the lock.
+            session.execute(
+                update(BatchRunRow)
+                .where(BatchRunRow.id.in_(taken_over), *stale)
+                .values(status="abandoned", lock_slot=None, finished_at=now)
+                .execution_options(synchronize_session=False)
+            )
     dead = [
         row.id
         for row in session.execute(select(BatchRunRow).where(BatchRunRow.lock_slot == LOCK_SLOT)).scalars()
-        if holder_is_dead(row.lock_holder)
+        if exclusive or holder_is_dead(row.lock_holder)
     ]
     if dead:
         # The holder string is compared too, so that only the run of that dead process is released.
@@ -110,7 +132,7 @@ def start_batch_run(
         session.flush()
     except IntegrityError:
         session.rollback()
-        raise _locked(session, stale_after) from None
+        raise locked_error(session, stale_after) from None
     details: dict[str, Any] = {"run_id": row.id, "engine": engine}
     if taken_over:
         details["took_over"] = list(taken_over)
@@ -121,8 +143,21 @@ def start_batch_run(
 
 
 def heartbeat(session: Session, run_id: str, now: datetime) -> None:
-    """Tell other starters this run is alive; raises BatchLockedError if the lock was taken over meanwhile."""
+    """Record that this run is alive; raises BatchLockedError if the lock was taken over meanwhile."""
     _require_holding(session, run_id).heartbeat_at = now
+
+
+def fence(session: Session, run_id: str | None) -> None:
+    """Refuse a batch run's write once its lock was taken over, in the write's own transaction.
+
+    A no-op for a run id that names no batch run (proposals saved outside a batch). On PostgreSQL the row
+    is read FOR SHARE, so that a take-over waits for this transaction and every later write sees it.
+    """
+    if run_id is None:
+        return
+    row = session.get(BatchRunRow, run_id, populate_existing=True, with_for_update={"read": True})
+    if row is not None and row.lock_slot != LOCK_SLOT:
+        raise _lost(run_id, row.status)
 
 
 def finish_batch_run(
@@ -176,22 +211,29 @@ def _require_holding(session: Session, run_id: str) -> BatchRunRow:
     if row is None:
         raise StoreError(f"batch run {run_id}: unknown")
     if row.lock_slot != LOCK_SLOT:
-        raise BatchLockedError(
-            f"batch run {run_id}: no longer holds the batch lock (status {row.status}); "
-            "another run took it over after its heartbeat went stale"
-        )
+        raise _lost(run_id, row.status)
     return row
 
 
-def _locked(session: Session, stale_after: timedelta) -> BatchLockedError:
+def _lost(run_id: str, status: str) -> BatchLockedError:
+    return BatchLockedError(
+        f"batch run {run_id}: no longer holds the batch lock (status {status}); another run took it over"
+    )
+
+
+def locked_error(session: Session, stale_after: timedelta | None) -> BatchLockedError:
+    """The refusal a starter gets while another run holds the lock; `stale_after` None: the lock is one the
+    OS releases, held by a live process, so only that run's end frees it."""
     current = running_batch_run(session)
-    if current is None:  # released between our insert and this read: the caller may simply retry
-        return BatchLockedError("another batch run was starting at the same moment; try again")
+    if current is None:  # released since, or not recorded yet: the caller may simply retry
+        return BatchLockedError("another batch run is starting or just ended; try again")
+    wait = "wait for it to finish" + (
+        f", or for its lock to go stale after {stale_after} without a heartbeat" if stale_after is not None else ""
+    )
     return BatchLockedError(
         f"batch run {current.id} is already running (holder {current.lock_holder}, started "
         f"{current.started_at.isoformat(timespec='seconds')}, last heartbeat "
-        f"{current.heartbeat_at.isoformat(timespec='seconds')}); wait for it to finish, or for its lock to go "
-        f"stale after {stale_after} without a heartbeat"
+        f"{current.heartbeat_at.isoformat(timespec='seconds')}); {wait}"
     )
 
 

@@ -15,8 +15,9 @@ from coding_assistant.schema import Codes, Stay, StayProposals
 from coding_assistant.store import audit, decisions, failures, locking, proposals, stays, users
 from coding_assistant.store.columns import utc_now
 from coding_assistant.store.engine import create_engine_for, session_factory
-from coding_assistant.store.errors import StoreError
+from coding_assistant.store.errors import BatchLockedError, StoreError
 from coding_assistant.store.migrate import upgrade_database
+from coding_assistant.store.process_lock import ProcessLock, lock_for
 from coding_assistant.store.views import (
     AuditEntry,
     BatchCounts,
@@ -51,6 +52,7 @@ class Store:
         self.engine = engine
         self.sessions: sessionmaker[Session] = session_factory(engine)
         self._clock = clock
+        self._batch_locks: dict[str, ProcessLock] = {}  # run id -> the OS-level lock this process holds for it
 
     @classmethod
     def open(
@@ -76,16 +78,25 @@ class Store:
             engine.dispose()
             reason = getattr(exc, "orig", None) or type(exc).__name__
             raise StoreError(f"{_shown(url or str(engine.url))}: the database cannot be opened ({reason})") from exc
+        except BaseException:  # the migration lock not obtained in time, an interrupt…
+            engine.dispose()
+            raise
         return cls(engine, clock=clock)
 
     def close(self) -> None:
+        # A run left open (its process stops here) gives its lock back, as its death would.
+        for lock in self._batch_locks.values():
+            lock.release()
+        self._batch_locks.clear()
         self.engine.dispose()
 
     # Stays ------------------------------------------------------------------------------------------------
     def upsert_stay(
-        self, stay: Stay, actor: str = SYSTEM_ACTOR, source_rum: str | None = None
+        self, stay: Stay, actor: str = SYSTEM_ACTOR, source_rum: str | None = None, run_id: str | None = None
     ) -> tuple[StayRecord, bool]:
+        """Store the stay; `run_id`: the batch run writing it, refused (BatchLockedError) once it lost its lock."""
         with self.sessions() as session:
+            locking.fence(session, run_id)
             row, changed = stays.upsert_stay(session, stay, actor, self._clock(), source_rum)
             session.commit()
             return stays.record_of(row), changed
@@ -124,6 +135,7 @@ class Store:
         self, stay_id: str, stay_proposals: StayProposals, run_id: str | None, actor: str = SYSTEM_ACTOR
     ) -> None:
         with self.sessions() as session:
+            locking.fence(session, run_id)  # a batch run that lost its lock writes nothing more
             proposals.save_proposals(session, stay_id, stay_proposals, run_id, actor, self._clock())
             session.commit()
 
@@ -186,10 +198,30 @@ class Store:
         holder: str | None = None,
         stale_after: timedelta = locking.DEFAULT_STALE_AFTER,
     ) -> BatchRun:
-        with self.sessions() as session:
-            return locking.start_batch_run(session, engine, source, self._clock(), holder, stale_after)
+        """Take the batch lock (one the OS releases when this process dies, see store/locking.py) and record
+        a running run; BatchLockedError while another live run holds it, however old its heartbeat."""
+        lock = lock_for(self.engine, "batch")
+        if lock is not None and not lock.try_acquire():
+            with self.sessions() as session:
+                raise locking.locked_error(session, None)
+        try:
+            with self.sessions() as session:
+                run = locking.start_batch_run(
+                    session, engine, source, self._clock(), holder, stale_after, exclusive=lock is not None
+                )
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+        if lock is not None:
+            self._batch_locks[run.id] = lock
+        return run
 
     def heartbeat(self, run_id: str) -> None:
+        """Record that the run is alive; BatchLockedError when it no longer holds its lock."""
+        lock = self._batch_locks.get(run_id)
+        if lock is not None and not lock.held():
+            raise BatchLockedError(f"batch run {run_id}: lost its {lock.describe()}; it stops here")
         with self.sessions() as session:
             locking.heartbeat(session, run_id, self._clock())
             session.commit()
@@ -197,10 +229,16 @@ class Store:
     def finish_batch_run(
         self, run_id: str, counts: BatchCounts, report: dict[str, Any] | None = None, status: str = "succeeded"
     ) -> BatchRun:
-        with self.sessions() as session:
-            run = locking.finish_batch_run(session, run_id, counts, report, self._clock(), status)
-            session.commit()
-            return run
+        """Record the outcome, then release the lock (also when recording fails: the run ends either way)."""
+        try:
+            with self.sessions() as session:
+                run = locking.finish_batch_run(session, run_id, counts, report, self._clock(), status)
+                session.commit()
+                return run
+        finally:
+            lock = self._batch_locks.pop(run_id, None)
+            if lock is not None:
+                lock.release()
 
     def get_batch_run(self, run_id: str) -> BatchRun | None:
         with self.sessions() as session:
@@ -208,6 +246,7 @@ class Store:
 
     def record_batch_failure(self, run_id: str, stay_id: str | None, location: str, error: str) -> None:
         with self.sessions() as session:
+            locking.fence(session, run_id)
             failures.record_failure(session, run_id, stay_id, location, error, self._clock())
             session.commit()
 

@@ -19,7 +19,6 @@ from coding_assistant.store.views import CodingState, StayRecord
 log = logging.getLogger(__name__)
 
 
-
 def find_stay(session: Session, stay_id: str) -> StayRow | None:
     return session.execute(select(StayRow).where(StayRow.stay_id == stay_id)).scalar_one_or_none()
 

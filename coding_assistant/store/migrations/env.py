@@ -12,18 +12,27 @@ target_metadata = Base.metadata
 
 
 def _run(connection: Connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         # SQLite cannot ALTER most things; batch mode rebuilds the table instead.
-        render_as_batch=connection.dialect.name == "sqlite",
+        render_as_batch=sqlite,
         compare_type=True,
+        # One transaction per migration, its version stamp included: a process killed midway leaves the
+        # previous revision. SQLite's DDL is transactional once migrate.py has the driver emit BEGIN.
+        transaction_per_migration=True,
+        transactional_ddl=True if sqlite else None,
     )
     with context.begin_transaction():
         context.run_migrations()
 
 
 def run_online() -> None:
+    connection = config.attributes.get("connection")
+    if isinstance(connection, Connection):
+        _run(connection)
+        return
     engine = config.attributes.get("engine")
     if not isinstance(engine, Engine):
         engine = create_engine(config.get_main_option("sqlalchemy.url") or "")
