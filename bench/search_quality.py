@@ -1,7 +1,12 @@
 """Top-1 / top-5 of the code search on the query sets of tests/data (prints a Markdown table).
 
 A result is a hit when its code starts with one of the expected codes; the category columns compare
-3-character categories only.
+3-character categories only. The Hector held-out set (tests/data/search_hector_heldout.csv, never in the
+shipped wordings) queries each entry the way a letter writes it: the bare form of an index entry ("Torsion
+(de), cordon, spermatique" → "torsion cordon spermatique"), a thesaurus wording as written; rows whose code
+the table lacks or has deleted are left out, and a (query, code) pair is counted once.
+
+`--before` adds the search as it was before the clinicians' wordings: the edsnlp table, no wordings.
 """
 
 from __future__ import annotations
@@ -15,7 +20,9 @@ from types import SimpleNamespace
 
 from rapidfuzz import fuzz, process, utils
 
-from coding_assistant.terminology.loader import default_terminology
+from coding_assistant.config import Settings
+from coding_assistant.terminology.loader import default_terminology, load
+from coding_assistant.terminology.wordings import read_wordings, usable_wordings
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 SETS = {
@@ -25,7 +32,23 @@ SETS = {
         "wording",
         "specialty",
     ),
+    "Hector held-out (tests/data/search_hector_heldout.csv)": (DATA / "search_hector_heldout.csv", "query", "source"),
 }
+
+
+def read_rows(path: Path, query_column: str) -> list[dict[str, str]]:
+    """Rows with `query_column` and `expected`; the Hector held-out file is turned into that shape."""
+    if path.name != "search_hector_heldout.csv":
+        with path.open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle))
+    rows: dict[tuple[str, str], dict[str, str]] = {}
+    for wording in usable_wordings(read_wordings(path), default_terminology().terminology):
+        forms = wording.forms()
+        if forms:
+            rows.setdefault(
+                (forms[0], wording.code), {"query": forms[0], "expected": wording.code, "source": wording.source}
+            )
+    return list(rows.values())
 
 
 def rank_of_hit(codes: list[str], expected: list[str], category: bool) -> int | None:
@@ -56,8 +79,7 @@ class LabelBaseline:
 
 def evaluate(path: Path, query_column: str, group_column: str, show_misses: bool, index=None) -> dict[str, float]:
     index = index or default_terminology().index
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    rows = read_rows(path, query_column)
     totals: dict[str, float] = defaultdict(float)
     by_group: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for row in rows:
@@ -81,8 +103,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--misses", action="store_true", help="print the queries missed at category top-5")
     parser.add_argument("--baseline", action="store_true", help="also score plain rapidfuzz over ATIH labels")
+    parser.add_argument("--before", action="store_true", help="also score the search without the wordings")
     args = parser.parse_args()
     engines = [("coding-assistant", default_terminology().index)]
+    if args.before:
+        before = Settings(terminology_source="edsnlp", bundled_wordings=False, wordings_paths=[])
+        engines.append(("before: edsnlp table, no wordings", load(before).index))
     if args.baseline:
         engines.append(("rapidfuzz token_set_ratio on labels", LabelBaseline()))
     print("| query set | search | n | top-1 | top-5 | category top-1 | category top-5 |")

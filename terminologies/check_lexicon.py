@@ -1,13 +1,14 @@
 """Validate terminologies/lexique_clinique.csv against the ATIH CIM-10 FR table.
 
-Usage: python terminologies/check_lexicon.py [path/to/lexique_clinique.csv] [--strict]
+Usage: python terminologies/check_lexicon.py [path/to/lexique_clinique.csv] [--strict] [--table=CSV]
 
 Checks:
 - UTF-8, RFC 4180 CSV, header exactly ``term,expansion,codes,kind``;
 - every row has 4 fields, a non-empty term and expansion, a known kind;
 - codes are space-separated, without dots, and each exists in the CIM-10 FR
-  table shipped with edsnlp (``edsnlp/resources/cim10.csv.gz``);
-- no deleted code (label ``*** SU..``), type-3 codes are reported;
+  table shipped in ``terminologies/cim10/`` (the default table; ``--table=`` names another
+  year's CSV of the same layout);
+- no deleted code (``active`` 0 or label ``*** SU..``), type-3 codes are reported;
 - codes that still have more specific children are reported (information);
 - no exact duplicate rows, no duplicate (term, expansion, codes);
 - summary counts (rows, per kind, rows with codes).
@@ -19,8 +20,6 @@ from __future__ import annotations
 
 import collections
 import csv
-import gzip
-import importlib.resources
 import io
 import re
 import sys
@@ -31,17 +30,29 @@ KINDS = {"abbreviation", "acronym", "synonym", "lay", "misspelling"}
 CODE_RE = re.compile(r"^[A-Z][0-9][0-9A-Z+]{1,5}$")
 
 
-def load_cim10() -> dict[str, dict[str, str]]:
-    raw = (importlib.resources.files("edsnlp") / "resources" / "cim10.csv.gz").read_bytes()
-    rows = csv.DictReader(io.StringIO(gzip.decompress(raw).decode("utf-8")))
-    return {r["code"]: r for r in rows}
+DEFAULT_TABLE = Path(__file__).with_name("cim10") / "cim10_fr_2025.csv"
+
+
+def load_cim10(path: Path = DEFAULT_TABLE) -> dict[str, dict[str, str]]:
+    """Code -> {type, long, deleted} from the ATIH CSV (columns code, type_mco, active, label, ...)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = csv.DictReader(handle)
+        return {
+            r["code"]: {
+                "type": r["type_mco"],
+                "long": r["label"],
+                "deleted": "1" if r["active"] == "0" or r["label"].startswith("*** SU") else "",
+            }
+            for r in rows
+        }
 
 
 def main(argv: list[str]) -> int:
     strict = "--strict" in argv
     args = [a for a in argv if not a.startswith("-")]
     path = Path(args[0]) if args else Path(__file__).with_name("lexique_clinique.csv")
-    table = load_cim10()
+    tables = [a.split("=", 1)[1] for a in argv if a.startswith("--table=")]
+    table = load_cim10(Path(tables[0]) if tables else DEFAULT_TABLE)
     codes_sorted = sorted(table)
 
     def has_children(code: str) -> bool:
@@ -50,7 +61,7 @@ def main(argv: list[str]) -> int:
         i = bisect.bisect_right(codes_sorted, code)
         while i < len(codes_sorted) and codes_sorted[i].startswith(code):
             child = codes_sorted[i]
-            if not table[child]["long"].startswith("*** SU"):
+            if not table[child]["deleted"]:
                 return True
             i += 1
         return False
@@ -111,7 +122,7 @@ def main(argv: list[str]) -> int:
             if entry is None:
                 errors.append(f"line {lineno}: unknown code {code} ({term!r})")
                 continue
-            if entry["long"].startswith("*** SU") or entry["short"].startswith("*** SU"):
+            if entry["deleted"]:
                 errors.append(f"line {lineno}: deleted code {code} ({term!r})")
                 continue
             if entry["type"] == "3":

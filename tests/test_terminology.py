@@ -1,13 +1,104 @@
+from pathlib import Path
+
 import pytest
 
-from coding_assistant.errors import CodeValidationError
+from coding_assistant.config import BUNDLED_CIM10, Settings
+from coding_assistant.errors import CodeValidationError, TerminologyFileError
+from coding_assistant.pipeline.pipeline import CodingPipeline
+from coding_assistant.schema import Document, Stay
+from coding_assistant.terminology import loader
 from coding_assistant.terminology.model import Position
+from coding_assistant.terminology.sources import atih_csv_version, read_atih_csv
+
+CSV_HEADER = "code,type_mco,type_psy,ssr,active,label,category,chapter,group"
+CSV_LINES = [
+    "I21,3,3,NNN,1,Infarctus aigu du myocarde,I21,9,I20-I25",
+    'I219,0,0,OOO,1,"Infarctus aigu du myocarde, sans précision",I21,9,I20-I25',
+    "D760,3,3,NNN,0,*** SU11 *** Histiocytose des cellules de Langerhans,D76,3,D70-D77",
+    "A90,3,3,NNN,0,Dengue,A90,1,",
+    'W19,2,1,NNO,1,"Chute, sans précision",W19,20,V01-X59',
+    "Z5185,1,1,OOO,1,Sédation profonde continue,Z51,21,Z40-Z54",
+]
 
 
-def test_default_table_is_the_full_atih_table(terminology):
-    assert len(terminology) == 42886
+def write_csv(tmp_path: Path, lines: list[str], name: str = "cim10_fr_2026.csv") -> Path:
+    path = tmp_path / name
+    path.write_text("\n".join([CSV_HEADER, *lines]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_default_table_is_the_atih_2025_csv(terminology):
+    assert terminology.source == "atih_csv"
+    assert terminology.version == "CIM-10 FR 2025 (ATIH)"
+    assert len(terminology) == 42897
     codable = sum(1 for entry in terminology if entry.codable)
     assert 39_000 < codable < 41_000
+    assert sum(1 for entry in terminology if entry.deleted) == 401
+    # Codes new since the edsnlp copy of the table (~2022): the 2024 palliative sedation codes.
+    assert terminology.get("Z5185").mco_type == 1 and terminology.get("Z5186").codable
+
+
+def test_atih_csv_reader_maps_types_and_deletions(tmp_path):
+    entries = {e.code: e for e in read_atih_csv(write_csv(tmp_path, CSV_LINES))}
+    assert entries["I21"].mco_type == 3 and not entries["I21"].codable
+    assert entries["I219"].label == "Infarctus aigu du myocarde, sans précision" and entries["I219"].codable
+    assert entries["D760"].deleted and entries["D760"].deleted_year == "11"
+    assert entries["D760"].label.startswith("Histiocytose")
+    assert entries["A90"].deleted  # active 0 is enough, even without the "*** SU" mark
+    assert entries["W19"].mco_type == 2 and entries["Z5185"].mco_type == 1
+
+
+def test_atih_csv_bad_lines_name_file_and_line(tmp_path):
+    with pytest.raises(TerminologyFileError, match=r"cim10_fr_2026.csv:3: type MCO 'x'"):
+        read_atih_csv(write_csv(tmp_path, [CSV_LINES[0], "I219,x,0,OOO,1,A,I21,9,"]))
+    with pytest.raises(TerminologyFileError, match=r":2: malformed code"):
+        read_atih_csv(write_csv(tmp_path, ["12X,0,0,OOO,1,A,I21,9,"]))
+    with pytest.raises(TerminologyFileError, match=r":2: active '2'"):
+        read_atih_csv(write_csv(tmp_path, ["I219,0,0,OOO,2,A,I21,9,"]))
+    with pytest.raises(TerminologyFileError, match=r":2: expected 9 fields"):
+        read_atih_csv(write_csv(tmp_path, ["I219,0,0"]))
+    header_only = tmp_path / "bad.csv"
+    header_only.write_text("code,label\nI21,Infarctus\n", encoding="utf-8")
+    with pytest.raises(TerminologyFileError, match=r"bad.csv:1: header"):
+        read_atih_csv(header_only)
+
+
+def test_atih_csv_version_names_the_year():
+    assert atih_csv_version(BUNDLED_CIM10) == "CIM-10 FR 2025 (ATIH)"
+    assert atih_csv_version(Path("cim10_fr_2026.csv")) == "CIM-10 FR 2026 (ATIH)"
+    assert atih_csv_version(Path("table.csv"), "2027") == "CIM-10 FR 2027 (ATIH)"
+    assert atih_csv_version(Path("table.csv")) == "CIM-10 FR (ATIH, table.csv)"
+
+
+def test_another_years_csv_is_configured_by_path(tmp_path):
+    lexicon = tmp_path / "lexicon.csv"
+    lexicon.write_text("term,expansion,codes,kind\nIDM,infarctus du myocarde,I219,acronym\n", encoding="utf-8")
+    settings = Settings(
+        cache_dir=tmp_path / "cache",
+        lexicon_path=lexicon,
+        terminology_path=write_csv(tmp_path, CSV_LINES),
+        bundled_wordings=False,
+    )
+    loaded = loader.load(settings)
+    assert loaded.terminology.version == "CIM-10 FR 2026 (ATIH)" and len(loaded.terminology) == 6
+    assert loaded.index.search("idm")[0].code == "I219"
+
+
+def test_other_sources_stay_selectable():
+    assert Settings(terminology_source="edsnlp").terminology_source == "edsnlp"
+    assert Settings().terminology_source == "atih_csv"
+
+
+def test_terminology_version_in_each_stays_proposals(terminology):
+    from coding_assistant.terminology.loader import default_mention_dictionary
+
+    stay = Stay(
+        stay_id="T1",
+        documents=[Document(doc_id="T1-CRH", text="Torsion du cordon spermatique gauche, détorsion au bloc.")],
+    )
+    proposals = CodingPipeline(None, terminology, default_mention_dictionary()).propose(stay)
+    assert proposals.terminology == "CIM-10 FR 2025 (ATIH)"
+    assert proposals.model_dump(mode="json")["terminology"] == "CIM-10 FR 2025 (ATIH)"
 
 
 def test_entry_fields(terminology):

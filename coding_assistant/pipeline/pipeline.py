@@ -129,7 +129,13 @@ class CodingPipeline:
             else:
                 stay_warnings.append(text)
         proposals = self._proposals(decided, by_code)
-        return StayProposals(stay_id=stay.stay_id, model=self.model, proposals=proposals, warnings=stay_warnings)
+        return StayProposals(
+            stay_id=stay.stay_id,
+            model=self.model,
+            proposals=proposals,
+            warnings=stay_warnings,
+            terminology=self.terminology.version,
+        )
 
     def _proposals(self, decided: list[Decided], rule_warnings: dict[str, list[str]]) -> list[Proposal]:
         selected = sorted(

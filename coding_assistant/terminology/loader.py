@@ -1,7 +1,8 @@
 """Load the configured terminology and its search index, through a compact on-disk cache.
 
-The first load parses the source and builds the index (a few seconds); later loads read one pickle keyed
-by the content hash of every input file, so a new yearly table or an edited lexicon rebuilds it.
+The first load parses the source and builds the index (about ten seconds with the shipped clinicians'
+wordings, once per change of an input); later loads read one pickle keyed by the content hash of every
+input file, so a new yearly table, an edited lexicon or a new wordings file rebuilds it.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ import logging
 import os
 import pickle
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from coding_assistant import __version__
-from coding_assistant.config import Settings, get_settings
+from coding_assistant.config import BUNDLED_CIM10, Settings, get_settings
 from coding_assistant.errors import TerminologyFileError
 from coding_assistant.matching.dictionary import MentionDictionary, build_dictionary
 from coding_assistant.terminology.ccam import CcamAct, ccam_prefix, read_ccam
@@ -26,17 +28,20 @@ from coding_assistant.terminology.model import CodeEntry, Terminology
 from coding_assistant.terminology.search import IndexedCode, SearchIndex
 from coding_assistant.terminology.sources import (
     EDSNLP_TABLE_VERSION,
+    atih_csv_version,
     edsnlp_table_bytes,
+    read_atih_csv,
     read_atih_txt,
     read_claml,
     read_edsnlp_table,
 )
+from coding_assistant.terminology.wordings import Wording, read_all
 from coding_assistant.text.normalize import normalise_text
 
 logger = logging.getLogger(__name__)
 
-# Bump when the pickled structures change shape.
-CACHE_FORMAT = 8
+# Bump when the pickled structures change shape, or what they hold for the same input files.
+CACHE_FORMAT = 12
 
 
 @dataclass
@@ -60,25 +65,46 @@ def _read_bytes(path: Path) -> bytes:
         raise TerminologyFileError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
 
 
+def _table_path(settings: Settings) -> Path | None:
+    """The table file: the configured one, else the shipped CSV for atih_csv (edsnlp needs none)."""
+    if settings.terminology_path is None and settings.terminology_source == "atih_csv":
+        return BUNDLED_CIM10
+    return settings.terminology_path
+
+
 def _source_bytes(settings: Settings) -> bytes:
     if settings.terminology_source == "edsnlp":
         return edsnlp_table_bytes()
-    if settings.terminology_path is None:
+    path = _table_path(settings)
+    if path is None:
         raise TerminologyFileError(
             f"terminology source {settings.terminology_source!r} needs CODING_ASSISTANT_TERMINOLOGY_PATH"
         )
-    return _read_bytes(settings.terminology_path)
+    return _read_bytes(path)
 
 
 def _read_entries(settings: Settings) -> tuple[list[CodeEntry], str]:
+    """The table's entries and its version as shown in model cards and proposals."""
+    year = settings.terminology_year
     if settings.terminology_source == "edsnlp":
-        return read_edsnlp_table(), EDSNLP_TABLE_VERSION
-    assert settings.terminology_path is not None
+        version = EDSNLP_TABLE_VERSION
+        return read_edsnlp_table(), f"{version} {year}" if year else version
+    path = _table_path(settings)
+    assert path is not None
+    if settings.terminology_source == "atih_csv":
+        return read_atih_csv(path), atih_csv_version(path, year)
     if settings.terminology_source == "atih":
-        return read_atih_txt(
-            settings.terminology_path
-        ), f"ATIH LIBCIM10MULTI ({settings.terminology_path.name})"
-    return read_claml(settings.terminology_path), f"ATIH ClaML ({settings.terminology_path.name})"
+        entries, version = read_atih_txt(path), f"ATIH LIBCIM10MULTI ({path.name})"
+    else:
+        entries, version = read_claml(path), f"ATIH ClaML ({path.name})"
+    return entries, f"{version} {year}" if year else version
+
+
+def _wordings_bytes(settings: Settings) -> bytes:
+    """Every wordings file's name and content, for the cache keys."""
+    return b"".join(
+        str(path).encode() + b"\0" + hashlib.sha256(_read_bytes(path)).digest() for path in settings.wordings_files()
+    )
 
 
 def expansions_from_lexicon(lexicon: list[LexiconEntry]) -> dict[str, list[str]]:
@@ -91,11 +117,18 @@ def expansions_from_lexicon(lexicon: list[LexiconEntry]) -> dict[str, list[str]]
     return expansions
 
 
-def build_cim10_index(terminology: Terminology, lexicon: list[LexiconEntry]) -> SearchIndex:
+def build_cim10_index(
+    terminology: Terminology, lexicon: list[LexiconEntry], wordings: Sequence[Wording] = ()
+) -> SearchIndex:
     extra: dict[str, list[str]] = {}
     for entry in lexicon:
         for code in entry.codes:
             extra.setdefault(code, []).extend([entry.term, entry.expansion])
+    # Search, unlike mentions, can afford every form of every wording: a query is scored against all of
+    # them and a code keeps its best, so a long or loose wording costs ranking noise, not false codes.
+    secondary: dict[str, list[str]] = {}
+    for wording in wordings:
+        secondary.setdefault(wording.code, []).extend(wording.forms())
     indexed = [
         IndexedCode(
             code=entry.code,
@@ -104,6 +137,7 @@ def build_cim10_index(terminology: Terminology, lexicon: list[LexiconEntry]) -> 
             wordings=[entry.label, *entry.synonyms, *extra.get(entry.code, [])],
             parent=entry.parent,
             children=entry.children,
+            secondary=secondary.get(entry.code, []),
         )
         for entry in terminology
         if not entry.deleted
@@ -161,6 +195,7 @@ def load(settings: Settings | None = None, use_cache: bool = True) -> LoadedTerm
         f"{CACHE_FORMAT}|{__version__}|{settings.terminology_source}|{settings.terminology_year}".encode(),
         _source_bytes(settings),
         lexicon_bytes,
+        _wordings_bytes(settings),
     )
     path = _cache_path(settings, "cim10", key)
     if use_cache:
@@ -168,14 +203,13 @@ def load(settings: Settings | None = None, use_cache: bool = True) -> LoadedTerm
         if isinstance(cached, LoadedTerminology):
             return cached
     entries, version = _read_entries(settings)
-    if settings.terminology_year:
-        version = f"{version} {settings.terminology_year}"
     terminology = Terminology(entries, source=settings.terminology_source, version=version)
     known = {entry.code for entry in terminology}
     lexicon = read_lexicon(
         settings.lexicon_path, known_codes=known if settings.terminology_source != "claml" else None
     )
-    loaded = LoadedTerminology(terminology, lexicon, build_cim10_index(terminology, lexicon))
+    wordings = read_all(settings.wordings_files(), terminology)
+    loaded = LoadedTerminology(terminology, lexicon, build_cim10_index(terminology, lexicon, wordings))
     if use_cache:
         _write_cache(path, loaded)
     return loaded
@@ -213,6 +247,7 @@ def load_mention_dictionary(
         f"{CACHE_FORMAT}|{__version__}|{settings.terminology_source}|{settings.terminology_year}".encode(),
         _source_bytes(settings),
         _read_bytes(settings.lexicon_path),
+        _wordings_bytes(settings),
     )
     path = _cache_path(settings, "mentions", key)
     if use_cache:
@@ -220,7 +255,8 @@ def load_mention_dictionary(
         if isinstance(cached, MentionDictionary):
             return cached
     loaded = loaded or load(settings, use_cache)
-    dictionary = build_dictionary(loaded.terminology, loaded.lexicon)
+    wordings = read_all(settings.wordings_files(), loaded.terminology)
+    dictionary = build_dictionary(loaded.terminology, loaded.lexicon, wordings)
     if use_cache:
         _write_cache(path, dictionary)
     return dictionary

@@ -6,9 +6,11 @@ How a query is answered:
    (each abbreviation or synonym span gives a variant with its expansion), and cut into Snowball stems.
 3. Each query stem is matched against the index vocabulary exactly, by prefix (truncated typing, French
    morphology the stemmer misses) and by edit distance (typos), each match with a similarity.
-4. Every wording of every code (ATIH label, ClaML inclusion term, lexicon term and expansion) is scored by
-   how much of the query it covers and how much of it the query covers, both weighted by IDF; a code keeps
-   its best wording. The sparse wording x stem matrix makes this a few vector operations per stem.
+4. Every wording of every code (ATIH label, ClaML inclusion term, lexicon term and expansion, clinicians'
+   wordings) is scored by how much of the query it covers and how much of it the query covers, both
+   weighted by IDF; clinicians' wordings count a little less than the official and reviewed ones, so they
+   decide only where those say nothing as well; a code keeps its best wording. The sparse wording x stem
+   matrix makes this a few vector operations per stem.
 5. A matched category passes its score to its codable descendants (a category is never codable), and
    the best candidates are re-ranked with a rapidfuzz similarity on the whole wording.
 """
@@ -27,6 +29,7 @@ from scipy import sparse
 
 from coding_assistant.errors import QueryError
 from coding_assistant.terminology.codes import cim10_prefix
+from coding_assistant.terminology.qualifier_words import QUALIFIER_STEMS
 from coding_assistant.text.normalize import STOPWORDS, normalise_text, stem
 
 MAX_QUERY_CHARS = 500
@@ -39,48 +42,10 @@ PREFIX_SIMILARITY = 0.9
 SHARED_PREFIX_SIMILARITY = 0.8
 FUZZY_SIMILARITY_SCALE = 0.95
 # Numbers (values, stages without their word) and qualifiers that every specialty uses (side, severity,
-# course) weigh less than the words that name the disease: "escarre sacrée stade 4" is about the escarre.
+# course: QUALIFIER_STEMS) weigh less than the words that name the disease: "escarre sacrée stade 4" is
+# about the escarre.
 NUMBER_WEIGHT = 0.3
 QUALIFIER_WEIGHT = 0.3
-QUALIFIER_STEMS = frozenset(
-    stem(word)
-    for word in [
-        "droit",
-        "droite",
-        "droits",
-        "droites",
-        "gauche",
-        "gauches",
-        "bilateral",
-        "bilaterale",
-        "bilaterales",
-        "bilateraux",
-        "severe",
-        "moderee",
-        "modere",
-        "leger",
-        "legere",
-        "grave",
-        "majeur",
-        "mineur",
-        "important",
-        "importante",
-        "recidivant",
-        "recidivante",
-        "recent",
-        "recente",
-        "ancien",
-        "ancienne",
-        "initial",
-        "initiale",
-        "symptomatique",
-        "asymptomatique",
-        "type",
-        "stade",
-        "grade",
-        "lobe",
-    ]
-)
 # How much of a category's score its codable descendants inherit, and what a non-codable code keeps:
 # a coder wants the codable code first, the category right after.
 INHERITED_SHARE = 0.97
@@ -90,6 +55,9 @@ RERANK_SHARE = 0.15
 # F-beta of (query coverage, wording coverage): a query that is fully found matters more than a
 # wording that is fully used (labels are long, queries short).
 BETA = 2.0
+# What a secondary wording (a clinician's, unreviewed here) keeps of its score: an exact match on it ranks
+# below an exact match on a label or the lexicon, above a partial one.
+SECONDARY_SHARE = 0.95
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +86,8 @@ class IndexedCode:
     wordings: list[str]
     parent: str | None = None
     children: list[str] = field(default_factory=list)
+    # Wordings scored at SECONDARY_SHARE (clinicians' wordings).
+    secondary: list[str] = field(default_factory=list)
 
 
 class SearchIndex:
@@ -140,17 +110,21 @@ class SearchIndex:
         wording_code: list[int] = []
         wording_text: list[str] = []
         wording_stems: list[list[str]] = []
+        wording_weight: list[float] = []
         for i, entry in enumerate(codes):
             seen: set[str] = set()
-            for wording in entry.wordings:
-                text = normalise_text(wording)
-                if not text or text in seen:
-                    continue
-                seen.add(text)
-                wording_code.append(i)
-                wording_text.append(text)
-                wording_stems.append(sorted({stem(w) for w in text.split() if w not in STOPWORDS}))
+            for weight, wordings in ((1.0, entry.wordings), (SECONDARY_SHARE, entry.secondary)):
+                for wording in wordings:
+                    text = normalise_text(wording)
+                    if not text or text in seen:
+                        continue
+                    seen.add(text)
+                    wording_code.append(i)
+                    wording_text.append(text)
+                    wording_stems.append(sorted({stem(w) for w in text.split() if w not in STOPWORDS}))
+                    wording_weight.append(weight)
         self.wording_code = np.array(wording_code, dtype=np.int32)
+        self.wording_weight = np.array(wording_weight, dtype=np.float32)
         self.wording_text = wording_text
         # Wordings are grouped by code, in code order: reduceat over these starts gives a per-code max.
         self.code_starts = np.searchsorted(self.wording_code, np.arange(len(codes)))
@@ -173,8 +147,14 @@ class SearchIndex:
         self.matrix = matrix
         self.matrix_rows = matrix.tocsr()  # the same, by wording: the stems of one wording
         self.wording_mass = np.asarray(matrix @ self.idf).ravel().astype(np.float32)
+        # Prefix and edit-distance matches reach only the words of labels and the lexicon: secondary
+        # wordings bring thousands of eponyms, abbreviations and misspellings ("maisonneuve", "decouvr")
+        # that a query word would otherwise be read as ("maison" → "maisonneuve"). They match exactly.
+        self.approximate_vocabulary = sorted(
+            {s for stems_, weight in zip(wording_stems, wording_weight, strict=True) if weight == 1.0 for s in stems_}
+        )
         self.by_length = {}  # stems grouped by length, for edit-distance look-ups in a narrow band
-        for s in vocabulary:
+        for s in self.approximate_vocabulary:
             self.by_length.setdefault(len(s), []).append(s)
 
         self.expansions = {key: list(dict.fromkeys(values)) for key, values in expansions.items()}
@@ -246,7 +226,8 @@ class SearchIndex:
                         continue
                     recall = matched / query_mass
                     precision = min(1.0, matched / max(float(self.wording_mass[r]), 1e-6))
-                    result[code] = max(result[code], (1 + beta2) * precision * recall / (beta2 * precision + recall))
+                    f_beta = (1 + beta2) * precision * recall / (beta2 * precision + recall)
+                    result[code] = max(result[code], f_beta * float(self.wording_weight[r]))
         return result
 
     def search_many(self, queries: Iterable[str], limit: int = 10) -> list[list[SearchResult]]:
@@ -346,10 +327,11 @@ class SearchIndex:
         return ids, sims
 
     def _stems_with_prefix(self, prefix: str) -> list[str]:
-        """Vocabulary stems that start with a prefix (itself excluded), shortest first, at most a few dozen."""
-        start = bisect.bisect_left(self.vocabulary, prefix)
+        """Stems that start with a prefix (itself excluded), shortest first, at most a few dozen; only those
+        that inexact matches may reach."""
+        start = bisect.bisect_left(self.approximate_vocabulary, prefix)
         found: list[str] = []
-        for candidate in self.vocabulary[start : start + 4000]:
+        for candidate in self.approximate_vocabulary[start : start + 4000]:
             if not candidate.startswith(prefix):
                 break
             if candidate != prefix:
@@ -405,7 +387,7 @@ class SearchIndex:
         denominator = beta2 * precision + recall
         with np.errstate(invalid="ignore", divide="ignore"):
             f_beta = np.where(denominator > 0, (1 + beta2) * precision * recall / denominator, 0.0)
-        return f_beta.astype(np.float32)
+        return (f_beta * self.wording_weight).astype(np.float32)
 
     def _search_text(self, query: str, limit: int) -> list[SearchResult]:
         variants = self.variants(query)

@@ -1,4 +1,5 @@
-"""Readers for the three CIM-10 FR sources: the ATIH table inside edsnlp, LIBCIM10MULTI.TXT, ClaML XML."""
+"""Readers for the CIM-10 FR sources: the shipped ATIH CSV (default), the ATIH table inside edsnlp,
+LIBCIM10MULTI.TXT and ClaML XML."""
 
 from __future__ import annotations
 
@@ -74,6 +75,52 @@ def read_edsnlp_table() -> list[CodeEntry]:
         _entry(row["code"], row["type"], row["short"], row["long"], f"{name}:{line}")
         for line, row in enumerate(reader, start=2)
     ]
+
+
+ATIH_CSV_COLUMNS = ("code", "type_mco", "active", "label")
+_YEAR_RE = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+
+
+def atih_csv_version(path: Path, year: str | None = None) -> str:
+    """'CIM-10 FR 2025 (ATIH)': the year given in the settings, else the one in the file name."""
+    found = year or next(iter(_YEAR_RE.findall(Path(path).name)), None)
+    return f"CIM-10 FR {found} (ATIH)" if found else f"CIM-10 FR (ATIH, {Path(path).name})"
+
+
+def read_atih_csv(path: Path) -> list[CodeEntry]:
+    """The ATIH CIM-10 FR table as a UTF-8 CSV (refpmsi layout): code, type_mco, type_psy, ssr, active, label,
+    category, chapter, group; only code, type_mco, active and label are read.
+
+    The type MCO is the ATIH's own, as in LIBCIM10MULTI; a code is deleted when `active` is 0 or its label
+    carries the "*** SUyy ***" mark (both agree in the 2025 table; either is enough).
+    """
+    try:
+        text = Path(path).read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise TerminologyFileError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise TerminologyFileError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if not reader.fieldnames or not set(ATIH_CSV_COLUMNS) <= set(reader.fieldnames):
+        raise TerminologyFileError(f"{path}:1: header {reader.fieldnames} lacks {list(ATIH_CSV_COLUMNS)}")
+    entries: list[CodeEntry] = []
+    try:
+        for row in reader:
+            where = f"{path}:{reader.line_num}"
+            if None in row or any(row[column] is None for column in ATIH_CSV_COLUMNS):
+                raise TerminologyFileError(f"{where}: expected {len(reader.fieldnames)} fields")
+            entry = _entry(row["code"], row["type_mco"], "", row["label"], where)
+            active = row["active"].strip()
+            if active not in ("0", "1"):
+                raise TerminologyFileError(f"{where}: active {active!r} is not 0 or 1")
+            if active == "0" and not entry.deleted:
+                entry.deleted = True
+            entries.append(entry)
+    except csv.Error as exc:
+        raise TerminologyFileError(f"{path}:{reader.line_num}: malformed CSV ({exc})") from exc
+    if not entries:
+        raise TerminologyFileError(f"{path}: no code found")
+    return entries
 
 
 def _decode_atih(raw: bytes, path: Path) -> str:
