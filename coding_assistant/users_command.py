@@ -26,12 +26,23 @@ PasswordStdin = Annotated[
 
 def read_password(from_stdin: bool) -> str:
     if from_stdin:
-        line = sys.stdin.readline()
-        password = line.rstrip("\r\n")
+        # The bytes, decoded here: the text layer would fail with a traceback, or (C locale) smuggle the
+        # undecodable bytes in as surrogates that hashing then refuses.
+        stream = getattr(sys.stdin, "buffer", None)
+        line = stream.readline() if stream is not None else sys.stdin.readline().encode("utf-8", "surrogateescape")
+        try:
+            password = line.decode("utf-8").removeprefix("\ufeff").rstrip("\r\n")
+        except UnicodeDecodeError:
+            raise CodingAssistantError("the password on stdin is not UTF-8 text") from None
         if not password:
             raise CodingAssistantError("no password on stdin")
         return password
-    return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        password.encode("utf-8")
+    except UnicodeEncodeError:  # a terminal whose encoding is not the locale's
+        raise CodingAssistantError("the password typed is not valid text in this terminal's encoding") from None
+    return password
 
 
 def _check_role(role: str) -> str:

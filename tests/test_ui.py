@@ -3,18 +3,22 @@ validation, the refused second save, export and dashboard; and its pure parts (h
 
 from __future__ import annotations
 
+import html
+import re
 import sys
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
 from coding_assistant.cli_store import DB_URL_ENV
 from coding_assistant.rules import check_coding
-from coding_assistant.schema import Document, Evidence, ModelInfo, Proposal, Stay, StayProposals
+from coding_assistant.schema import Codes, Document, Evidence, ModelInfo, Proposal, Stay, StayProposals
 from coding_assistant.store import Store
 
 UI_DIR = Path(__file__).resolve().parents[1] / "ui"
@@ -22,6 +26,7 @@ UI_APP = UI_DIR / "app.py"
 if str(UI_DIR) not in sys.path:
     sys.path.insert(0, str(UI_DIR))
 
+from coding_review import auth  # noqa: E402
 from coding_review.draft import Choice, draft_from  # noqa: E402
 from coding_review.highlight import code_colours, document_spans, highlighted_html  # noqa: E402
 
@@ -174,7 +179,7 @@ def open_stay(at: AppTest, stay_id: str) -> AppTest:
     at.selectbox(key="wl_open_choice").set_value(stay_id)
     at.button(key="wl_open").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert at.title[0].value == f"Séjour {stay_id}"
+    assert shown(at.title[0].value) == f"Séjour {stay_id}"
     return at
 
 
@@ -188,6 +193,36 @@ def role_radio(at: AppTest, stay_id: str, code: str):
 
 def texts(elements) -> list[str]:
     return [str(e.value) for e in elements]
+
+
+# Markdown as the browser shows it: CommonMark (Streamlit renders GitHub's flavour of it, with more on top).
+_MARKDOWN = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+def rendered(markdown: str) -> str:
+    return _MARKDOWN.render(markdown)
+
+
+def shown(markdown: str) -> str:
+    """The text a reader sees for this Markdown (invisible word joiners left out)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", rendered(markdown))).replace("\u2060", "").strip()
+
+
+# GitHub's bare-URL links, as Streamlit's renderer applies them to the text once escapes are resolved: a URL or an
+# e-mail address starting after nothing, a space, a punctuation mark or a symbol.
+_BARE_URL = re.compile(r"https?://|www(?=\.)", re.IGNORECASE)
+_BARE_EMAIL = re.compile(r"[-.\w+]+@[-\w]+(?:\.[-\w]+)+")
+
+
+def autolinked(markdown: str) -> list[str]:
+    text = html.unescape(re.sub(r"<[^>]+>", "", rendered(markdown)))
+    found = []
+    for pattern in (_BARE_URL, _BARE_EMAIL):
+        for match in pattern.finditer(text):
+            before = text[match.start() - 1] if match.start() else " "
+            if before.isspace() or unicodedata.category(before)[0] in "PS":
+                found.append(text[match.start() :])
+    return found
 
 
 # Sign-in ----------------------------------------------------------------------------------------------------
@@ -249,6 +284,270 @@ def test_export_and_accounts_pages_follow_the_role(store: Store) -> None:
     assert physician.title[0].value == "Export des séjours validés"
     with pytest.raises(ValueError):
         physician.switch_page("views/accounts.py")
+
+
+# Sign-in lockout, session lifetime, the account checked on every page ------------------------------------------
+@pytest.fixture
+def fast_failures(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(auth, "FAILURE_DELAY_S", 0.0)  # the per-session delay is not what these tests are about
+
+
+def signed_in_as(at: AppTest) -> str | None:
+    if "signed_in_user" not in at.session_state:
+        return None
+    return at.session_state["signed_in_user"].user.username
+
+
+def refused_sign_ins(store: Store) -> list[dict]:
+    with store.sessions() as session:
+        from coding_assistant.store.models import AuditRow
+
+        rows = session.query(AuditRow).filter(AuditRow.action == "sign_in_refused").order_by(AuditRow.id)
+        return [dict(row.details, actor=row.actor) for row in rows]
+
+
+def test_an_account_is_locked_out_after_repeated_failures_even_across_reloads(
+    store: Store, fast_failures: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for _ in range(5):  # each sign_in() is a new browser session: a reload resets nothing
+        assert signed_in_as(sign_in("alice", "mauvais-mot-de-passe")) is None
+    locked = sign_in("alice")  # the right password, too late
+    assert signed_in_as(locked) is None
+    assert any("bloqué" in message for message in texts(locked.error))
+    assert signed_in_as(sign_in("bruno")) == "bruno"  # other accounts from the same place are not affected
+    reasons = [entry["reason"] for entry in refused_sign_ins(store)]
+    assert reasons == ["wrong_password"] * 5 + ["account_locked"]
+
+    later = datetime.now(UTC) + timedelta(minutes=16)  # the failures have left the 15-minute window
+    monkeypatch.setattr(auth, "now", lambda: later)
+    assert signed_in_as(sign_in("alice")) == "alice"
+
+
+def test_unknown_names_lock_out_alike_and_are_never_stored_as_typed(
+    store: Store, fast_failures: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    typed = "Personne-Inconnue"
+    password = "secret-tape-par-erreur"
+    for _ in range(6):
+        at = sign_in(typed, password)
+    # Locked like a real account: the lockout does not tell which names exist.
+    assert any("bloqué" in message for message in texts(at.error))
+    entries = refused_sign_ins(store)
+    assert {entry["account"] for entry in entries} == {"unknown"} and {e["actor"] for e in entries} == {"anonymous"}
+    assert {len(entry["digest"]) for entry in entries} == {4}
+    with store.engine.connect() as connection:
+        from sqlalchemy import text
+
+        dump = " ".join(
+            str(row)
+            for table in ("audit_log", "sign_in_failures")
+            for row in connection.execute(text(f"SELECT * FROM {table}"))
+        )
+    for secret in (typed, typed.lower(), password):
+        assert secret not in dump and secret not in caplog.text
+
+
+def test_a_client_address_is_locked_out_whatever_the_account(
+    store: Store, fast_failures: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CODING_ASSISTANT_UI_LOCKOUT_CLIENT_FAILURES", "3")
+    monkeypatch.setattr(auth, "client_address", lambda: "10.0.0.7")
+    for name in ("alice", "bruno", "claire"):
+        sign_in(name, "mauvais-mot-de-passe")
+    at = sign_in("root")
+    assert signed_in_as(at) is None and any("depuis ce poste" in message for message in texts(at.error))
+    assert refused_sign_ins(store)[-1] == {
+        "account": "root",
+        "client": "10.0.0.7",
+        "reason": "client_locked",
+        "actor": "anonymous",
+    }
+    monkeypatch.setattr(auth, "client_address", lambda: "10.0.0.8")
+    assert signed_in_as(sign_in("root")) == "root"
+
+
+def test_idle_and_absolute_timeouts_end_the_session(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = [datetime.now(UTC)]
+    monkeypatch.setattr(auth, "now", lambda: clock[0])
+    at = sign_in("alice")
+    clock[0] += timedelta(minutes=29)
+    at.run()
+    assert at.title[0].value == "Liste de travail"  # 29 minutes idle: still signed in
+    clock[0] += timedelta(minutes=31)
+    at.run()
+    assert signed_in_as(at) is None and at.text_input(key="sign_in_username")
+    assert any("sans activité" in message for message in texts(at.info))
+
+    monkeypatch.setenv("CODING_ASSISTANT_UI_SESSION_MAX_HOURS", "1")
+    at = sign_in("alice")
+    for _ in range(3):  # active every 25 minutes, yet past the hour
+        clock[0] += timedelta(minutes=25)
+        at.run()
+    assert signed_in_as(at) is None
+    assert any("durée maximale" in message for message in texts(at.info))
+    with store.sessions() as session:
+        from coding_assistant.store.models import AuditRow
+
+        ended = [row.details["reason"] for row in session.query(AuditRow).filter(AuditRow.action == "session_ended")]
+    assert ended == ["idle", "expired"]
+
+
+def test_a_deactivated_account_is_signed_out_at_its_next_rerun(store: Store) -> None:
+    at = open_stay(sign_in("alice"), "CARDIO-01")
+    store.deactivate("alice")
+    at.button(key="CARDIO-01:validate").click().run()
+    assert not at.exception
+    assert store.latest_decision("CARDIO-01") is None  # the click saved nothing
+    assert signed_in_as(at) is None and at.text_input(key="sign_in_username")
+    assert any("désactivé" in message for message in texts(at.info))
+
+
+def test_a_new_password_ends_the_sessions_opened_with_the_old_one(store: Store) -> None:
+    at = sign_in("alice")
+    store.set_password("alice", "un-tout-nouveau-mot-de-passe")
+    at.run()
+    assert signed_in_as(at) is None
+    assert any("mot de passe" in message for message in texts(at.info))
+
+
+def test_accounts_page_applies_the_password_policy_in_french(store: Store) -> None:
+    at = sign_in("root")
+    at.switch_page("views/accounts.py").run()
+
+    def create(username: str, password: str) -> list[str]:
+        form = at.form[0]
+        form.text_input[0].input(username)
+        form.text_input[2].input(password)
+        form.text_input[3].input(password)
+        form.form_submit_button[0].click().run()
+        return texts(at.error)
+
+    assert any("12 caractères au moins" in message for message in create("denise", "court-11car"))
+    assert any("que d'espaces" in message for message in create("denise", " " * 14))
+    assert any("l'identifiant" in message for message in create("denise-petit-1", "Denise-Petit-1"))
+    assert all(u.username != "denise" and u.username != "denise-petit-1" for u in store.list_users())
+    # The administrator's own new password keeps their session open.
+    at.selectbox(key="account_selected").set_value("root")
+    at.text_input(key="account_new_password").input("un-nouveau-mot-de-passe-admin")
+    at.button(key="account_set_password").click().run()
+    assert signed_in_as(at) == "root" and any("changé" in message for message in texts(at.success))
+
+
+def test_an_unexpected_error_shows_a_french_message_and_logs_no_data(
+    store: Store, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from coding_review import dashboard_view
+
+    def broken(*args: object) -> None:
+        raise ValueError("texte du courrier : Mme Dupont, 12 rue des Lilas")
+
+    monkeypatch.setattr(dashboard_view, "_figures", broken)
+    at = sign_in("alice")
+    at.switch_page("views/dashboard.py").run()
+    assert not at.exception  # Streamlit's own error box (with the traceback) is never reached
+    assert any("erreur inattendue" in message for message in texts(at.error))
+    assert "ValueError" in caplog.text and "dashboard_view.py" in caplog.text
+    assert "Dupont" not in caplog.text and "Dupont" not in " ".join(texts(at.error))
+
+
+# Data is shown as text, never as Markdown ----------------------------------------------------------------------
+LINK = "[ici](https://evil.example/x)"  # a document type: 32 characters at most
+IMAGE = "![pixel](https://evil.example/pixel.png)"
+EVIL_USER = "eve_[x](https://evil.example/u)@evil.example"
+
+
+def hostile_stay() -> SeedStay:
+    first = Document(doc_id="EVIL-CRH", type=LINK, text="Conclusion : HTA.\n")
+    second = Document(doc_id="EVIL-CRO **urgent**", type="# Titre usurpé", text="Conclusion : HTA.\n")
+    stay = Stay(
+        stay_id="[EVIL-05](https://evil.example/sejour)",
+        sex="M",
+        age=60,
+        admission_date=date(2025, 3, 1),
+        discharge_date=date(2025, 3, 2),
+        unit=IMAGE,
+        documents=[first, second],
+    )
+    proposals = [Proposal(code="I10", score=0.8, role="DP", selected=True, evidence=[evidence(first, "HTA")])]
+    return SeedStay(stay, proposals)
+
+
+def markdown_sources(at: AppTest) -> list[str]:
+    """Everything on the page that Streamlit renders as Markdown."""
+    sources = [
+        str(element.value)
+        for kind in ("title", "header", "subheader", "markdown", "caption", "error", "warning", "info", "success")
+        for element in getattr(at, kind)
+    ]
+    sources += [element.label for kind in ("tabs", "expander") for element in getattr(at, kind)]
+    sources += [w.label for kind in ("radio", "checkbox", "button", "selectbox") for w in getattr(at, kind)]
+    return sources
+
+
+def assert_shown_as_text(sources: list[str], expected: list[str]) -> None:
+    hostile = [source for source in sources if "evil" in source or "usurpé" in source or "urgent" in source]
+    for source in hostile:
+        page = rendered(source)
+        for tag in ("<a ", "<img", "<h1", "<h2", "<code", "<ul", "<ol", "<blockquote", "<em>", "<strong>urgent"):
+            assert tag not in page, (tag, source)
+        assert not autolinked(source), source
+    seen = " ".join(shown(source) for source in hostile)
+    for text in expected:
+        assert text in seen, text
+
+
+def test_data_from_the_store_is_shown_as_text_not_markdown(store: Store) -> None:
+    seed = hostile_stay()
+    store.upsert_stay(seed.stay)
+    store.save_proposals(
+        seed.stay.stay_id,
+        StayProposals(
+            stay_id=seed.stay.stay_id,
+            model=ModelInfo(name="**site**", version="[2025](https://evil.example/v)"),
+            proposals=seed.proposals,
+        ),
+        None,
+    )
+    store.add_user(EVIL_USER, PASSWORD, "coder", "[Support informatique](https://evil.example/aide)")
+
+    at = sign_in(EVIL_USER)
+    at.session_state["open_stay_id"] = seed.stay.stay_id
+    at.switch_page("views/stay.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    # Someone else validates meanwhile: the warning names them.
+    store.save_decision(seed.stay.stay_id, "alice", Codes(dp="I10"), store.get_stay(seed.stay.stay_id).version)
+    keep_box(at, seed.stay.stay_id, "I10").uncheck().run()
+    sources = markdown_sources(at)
+    assert_shown_as_text(
+        sources,
+        [
+            f"Séjour {seed.stay.stay_id}",
+            f"UM {IMAGE}",
+            "modèle **site** [2025](https://evil.example/v)",
+            f"{LINK} · EVIL-CRH",
+            "# Titre usurpé · EVIL-CRO **urgent**",
+            "[Support informatique](https://evil.example/aide)",
+        ],
+    )
+    assert any("modifié par alice" in shown(source) for source in sources)
+
+    # The colleague's name, in the stay's caption and in the refusal, is text too.
+    store.save_decision(seed.stay.stay_id, EVIL_USER, Codes(dp="I10"), store.get_stay(seed.stay.stay_id).version)
+    reader = sign_in("bruno")
+    reader.session_state["open_stay_id"] = seed.stay.stay_id
+    reader.switch_page("views/stay.py").run()
+    assert_shown_as_text(markdown_sources(reader), [f"Dernière validation : {EVIL_USER}"])
+
+    # Other pages: the worklist, the dashboard and the accounts page show these values in tables only.
+    for username, page in (
+        ("bruno", "views/worklist.py"),
+        ("bruno", "views/dashboard.py"),
+        ("root", "views/accounts.py"),
+    ):
+        other = sign_in(username)
+        other.switch_page(page).run()
+        assert not other.exception
+        assert_shown_as_text(markdown_sources(other), [])
 
 
 # Worklist ---------------------------------------------------------------------------------------------------
@@ -371,9 +670,9 @@ def test_rule_warnings_follow_the_coders_choice(store: Store) -> None:
 
     expected = check_coding("Z511", None, ["I10"], "F", 78, terminology().terminology)
     assert expected, "the chosen coding must break a rule for this test to mean anything"
-    shown = texts(at.error) + texts(at.warning)
+    messages = [shown(message) for message in texts(at.error) + texts(at.warning)]
     for warning in expected:
-        assert any(warning.message in message for message in shown)
+        assert any(warning.message in message for message in messages)
     # A rule error asks for an explicit confirmation before the save.
     assert at.button(key="CARDIO-01:validate").disabled
     at.checkbox(key=next(c.key for c in at.checkbox if c.key.endswith(":force"))).check().run()
@@ -407,7 +706,7 @@ def test_second_save_is_refused_and_the_choices_stay(store: Store) -> None:
     assert "Enregistrement refusé" in refusal and "alice" in refusal
     assert store.latest_decision("CARDIO-01").username == "alice"  # nothing overwritten
     assert not keep_box(bruno, "CARDIO-01", "I10").value  # bruno's choice is still on screen
-    assert any("I5002 (DP)" in text for text in texts(bruno.markdown))
+    assert any("I5002 (DP)" in shown(text) for text in texts(bruno.markdown))
 
     bruno.button(key="CARDIO-01:conflict_reload").click().run()
     assert keep_box(bruno, "CARDIO-01", "I10").value  # the reloaded stay shows alice's coding
@@ -564,14 +863,14 @@ def test_highlighting_escapes_text_and_handles_overlaps() -> None:
 def test_draft_from_proposals_and_decision() -> None:
     proposals = cardio_stay().proposals
     draft = draft_from("CARDIO-01", 3, proposals, "v", None, lambda code: "")
-    assert draft.codes().model_dump() == {"dp": "I5002", "dr": None, "das": ["I10"]}
+    assert draft.codes().model_dump(include={"dp", "dr", "das"}) == {"dp": "I5002", "dr": None, "das": ["I10"]}
     assert "mentions seulement niée : non retenu" in draft.line("I269").notes
 
     from coding_assistant.store import Decision
 
     decided = Decision("CARDIO-01", "alice", "J189", None, ["I10", "N184"], "v", 4, None)  # type: ignore[arg-type]
     draft = draft_from("CARDIO-01", 4, proposals, "v", decided, lambda code: f"label {code}")
-    assert draft.codes().model_dump() == {"dp": "J189", "dr": None, "das": ["I10", "N184"]}
+    assert draft.codes().model_dump(include={"dp", "dr", "das"}) == {"dp": "J189", "dr": None, "das": ["I10", "N184"]}
     assert draft.line("N184").added and draft.line("N184").label == "label N184"
     assert not draft.choices["I5002"].kept
 
@@ -589,34 +888,98 @@ def test_draft_reapply_restores_the_refused_coding() -> None:
 
 
 # The `ui` command -------------------------------------------------------------------------------------------
-def test_ui_command_serves_the_app_headless_without_telemetry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
+    """What `ui` would have become: its exec is replaced by a record of the command and environment."""
+    from coding_assistant import ui_command
+
+    record: dict[str, object] = {}
+
+    def replace_process(executable: str, command: list[str], environment: dict[str, str]) -> None:
+        record.update(executable=executable, command=command, env=environment)
+
+    monkeypatch.setattr(ui_command, "replace_process", replace_process)
+    return record
+
+
+def run_ui(*args: str):
     from typer.testing import CliRunner
 
-    from coding_assistant import ui_command
     from coding_assistant.cli import app
 
-    started: dict[str, object] = {}
+    return CliRunner().invoke(app, ["ui", *args])
 
-    class FakeServer:
-        def __init__(self, command: list[str], env: dict[str, str]) -> None:
-            started.update(command=command, env=env)
 
-        def wait(self, timeout: float | None = None) -> int:
-            return 0
+def test_ui_command_serves_the_app_headless_without_telemetry_nor_error_details(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, started: dict[str, object]
+) -> None:
+    from coding_assistant.ui_command import UI_SERVER
 
-    monkeypatch.setattr(ui_command.subprocess, "Popen", FakeServer)
     monkeypatch.setenv("CODING_ASSISTANT_DATA_DIR", str(tmp_path))
     monkeypatch.delenv(DB_URL_ENV, raising=False)
-    result = CliRunner().invoke(app, ["ui", "--port", "8765"])
+    port = free_port()
+    result = run_ui("--port", str(port))
     assert result.exit_code == 0, result.output
     command = started["command"]
-    assert command[1:4] == ["-m", "streamlit", "run"] and Path(command[4]) == UI_APP
+    assert command[1:4] == ["-m", "streamlit", "run"] and Path(command[4]) == UI_SERVER
     options = dict(zip(command[5::2], command[6::2], strict=True))
-    assert options["--server.port"] == "8765"
+    assert options["--server.port"] == str(port)
     assert options["--server.headless"] == "true" and options["--browser.gatherUsageStats"] == "false"
-    # Without --db, the default SQLite file of the data directory, as an absolute URL for the child process.
-    assert started["env"][DB_URL_ENV] == f"sqlite:///{(tmp_path / 'coding_assistant.sqlite3').resolve()}"
+    assert options["--client.showErrorDetails"] == "none" and options["--client.showErrorLinks"] == "false"
+    assert options["--server.enableXsrfProtection"] == "true" and options["--server.enableAgentApi"] == "false"
+    # Without --db, the default SQLite file of the data directory, as an absolute URL for the server; opened (and
+    # so created and migrated) before the server starts.
+    default = (tmp_path / "coding_assistant.sqlite3").resolve()
+    assert started["env"][DB_URL_ENV] == f"sqlite:///{default}" and default.is_file()
 
-    CliRunner().invoke(app, ["ui", "--db", "postgresql+psycopg://u@h/db", "--address", "127.0.0.1"])
-    assert started["env"][DB_URL_ENV] == "postgresql+psycopg://u@h/db"
+    other = f"sqlite:///{tmp_path / 'other.sqlite3'}"
+    assert run_ui("--db", other, "--address", "127.0.0.1", "--port", str(free_port())).exit_code == 0
+    assert started["env"][DB_URL_ENV] == other
     assert started["command"][-2:] == ["--server.address", "127.0.0.1"]
+
+
+def test_ui_refuses_an_unusable_store_or_address_with_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, started: dict[str, object]
+) -> None:
+    import socket
+
+    monkeypatch.setenv("CODING_ASSISTANT_DATA_DIR", str(tmp_path))
+    (tmp_path / "a-file").write_text("not a folder")
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen()
+    try:
+        refused = {
+            "bad URL": run_ui("--db", "pas-une-url"),
+            "unreachable store": run_ui("--db", f"sqlite:///{tmp_path / 'a-file' / 'store.sqlite3'}"),
+            "unknown host": run_ui("--address", "hote-inconnu.invalid", "--port", str(free_port())),
+            "not this machine": run_ui("--address", "192.0.2.10", "--port", str(free_port())),  # TEST-NET-1
+            "port in use": run_ui("--address", "127.0.0.1", "--port", str(busy.getsockname()[1])),
+        }
+    finally:
+        busy.close()
+    for case, result in refused.items():
+        assert result.exit_code == 2, (case, result.output)
+        assert "Traceback" not in result.output, case
+        errors = [line for line in result.output.splitlines() if line.startswith("error: ")]
+        assert len(errors) == 1, (case, result.output)
+    assert "port" in refused["port in use"].output
+    assert not started  # the server was never started
+
+
+def test_ui_refuses_a_bad_session_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, started: dict[str, object]
+) -> None:
+    monkeypatch.setenv("CODING_ASSISTANT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("CODING_ASSISTANT_UI_IDLE_TIMEOUT_MINUTES", "-5")
+    result = run_ui("--port", str(free_port()))
+    assert result.exit_code == 2 and "CODING_ASSISTANT_UI_IDLE_TIMEOUT_MINUTES" in result.output
+    assert not started

@@ -55,7 +55,7 @@ def test_bad_requests_are_one_line_errors(url: str) -> None:
     duplicate = users(url, "add", "alice", "--role", "coder", "--password-stdin", stdin=PASSWORD)
     assert duplicate.exit_code == 2 and "error: user alice: already exists" in duplicate.output
     short = users(url, "add", "bob", "--role", "coder", "--password-stdin", stdin="court")
-    assert short.exit_code == 2 and "at least 8 characters" in short.output
+    assert short.exit_code == 2 and "at least 12 characters" in short.output
     role = users(url, "add", "bob", "--role", "chef", "--password-stdin", stdin=PASSWORD)
     assert role.exit_code == 2 and "coder" in role.output
     empty = users(url, "add", "bob", "--role", "coder", "--password-stdin", stdin="")
@@ -93,3 +93,23 @@ def test_actions_are_attributed_to_the_command_line(url: str) -> None:
     finally:
         store.close()
     assert row.actor.startswith("cli:") and row.details == {"username": "alice", "role": "coder"}
+
+
+def test_the_password_policy_applies_to_add_and_passwd(url: str) -> None:
+    refused = {
+        "eleven chars": ("bob", "onze-caract"),
+        "padded with spaces": ("bob", "   court   \t   "),
+        "spaces only": ("bob", " " * 20),
+        "the username": ("robert-le-bricoleur", "Robert-Le-Bricoleur"),
+    }
+    for case, (username, password) in refused.items():
+        result = users(url, "add", username, "--role", "coder", "--password-stdin", stdin=password + "\n")
+        assert result.exit_code == 2 and result.output.startswith("error: password refused"), (case, result.output)
+        assert password.strip() not in result.output or not password.strip()  # the password is never echoed
+    assert users(url, "list").stdout.startswith("no user yet")
+
+    assert users(url, "add", "bob", "--role", "coder", "--password-stdin", stdin="douze-caract").exit_code == 0
+    for password in ("court", " " * 20, "BOB"):
+        result = users(url, "passwd", "bob", "--password-stdin", stdin=password)
+        assert result.exit_code == 2 and "password refused" in result.output
+    assert authenticate(url, "bob", "douze-caract") is not None

@@ -1,7 +1,8 @@
-"""The review app: `coding-assistant ui` serves this file with Streamlit.
+"""The review app: `coding-assistant ui` serves this file with Streamlit (through review_server.py).
 
 Signed out, the navigation holds the sign-in page alone, so no other page can be reached (each page checks the
-user again all the same). Signed in, the pages a user sees depend on their role.
+user again all the same). Signed in, the pages a user sees depend on their role. Each run checks the session
+(timeouts, the account in the store) before anything else.
 """
 
 from __future__ import annotations
@@ -15,12 +16,17 @@ if _HERE not in sys.path:
     sys.path.insert(0, _HERE)
 
 import streamlit as st  # noqa: E402
+from coding_review import alerts  # noqa: E402
 from coding_review.auth import current_user, sign_out  # noqa: E402
+from coding_review.errors import FRIENDLY_MESSAGE, log_unexpected  # noqa: E402
 from coding_review.labels import USER_ROLE_LABELS  # noqa: E402
+from coding_review.markdown_text import md  # noqa: E402
 
 EXPORT_ROLES = ("dim_physician", "admin")
 
-st.set_page_config(page_title="Codage PMSI — revue", page_icon=":material/medical_information:", layout="wide")
+# An emoji, not a ":material/…:" icon: Streamlit fetches the favicon of a Material icon from fonts.gstatic.com,
+# and a hospital workstation's browser must not call anywhere but this server.
+st.set_page_config(page_title="Codage PMSI — revue", page_icon="🩺", layout="wide")
 
 user = current_user()
 if user is None:
@@ -40,9 +46,13 @@ else:
     if user.role == "admin":
         pages.append(st.Page("views/accounts.py", title="Comptes", icon=":material/group:", url_path="comptes"))
     with st.sidebar:
-        st.markdown(f"**{user.display_name}**  \n{USER_ROLE_LABELS.get(user.role, user.role)}")
+        st.markdown(f"**{md(user.display_name)}**  \n{USER_ROLE_LABELS.get(user.role, user.role)}")
         if st.button("Se déconnecter", key="sign_out"):
             sign_out()
             st.rerun()
     page = st.navigation(pages)
-page.run()
+try:
+    page.run()
+except Exception as error:  # st.stop / st.rerun are not Exceptions: they pass through
+    log_unexpected(error, f"page {page.title}")
+    alerts.error(FRIENDLY_MESSAGE)

@@ -223,6 +223,23 @@ class BatchFailureRow(Base):
     at: Mapped[datetime]
 
 
+class SignInFailureRow(Base):
+    """A refused sign-in, counted to lock an account or a client address out for a while (store/users.py).
+
+    Kept in the store so that a page reload, a new browser session or a restart of the app does not reset the
+    count. Not the audit log (which keeps every attempt for good): rows are deleted once they leave the counting
+    window, and an account's rows when it signs in. `account` is "user:<id>" for an existing account and
+    "unknown:<4 hex digits>" otherwise, never the name as typed (it may be a password typed in the wrong box).
+    """
+
+    __tablename__ = "sign_in_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    account: Mapped[str] = mapped_column(String(32), index=True)
+    client: Mapped[str] = mapped_column(String(64), index=True)  # the browser's IP address, or "local"
+
+
 def _refuse_audit_change(mapper: Mapper[Any], connection: Any, target: AuditRow) -> None:
     raise PermissionError("audit_log is append-only: its rows are never updated or deleted")
 

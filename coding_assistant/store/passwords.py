@@ -12,8 +12,29 @@ import secrets
 # They are written into each hash, so raising them later leaves existing hashes verifiable.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 SALT_BYTES, KEY_BYTES = 16, 64
-MIN_PASSWORD_LENGTH = 8
+# The policy: long rather than complicated (a phrase is easier to remember than symbols and as hard to guess);
+# spaces at either end do not count, so that "a" followed by eleven spaces is not twelve characters.
+MIN_PASSWORD_LENGTH = 12
+# Far above any real password; only keeps a pasted document from being hashed.
+MAX_PASSWORD_LENGTH = 1024
 _SCHEME = "scrypt"
+
+
+def password_problem(password: str, username: str) -> str | None:
+    """Why the policy refuses `password` for `username` ("blank", "too_short", "too_long", "username"), or None.
+
+    A code rather than a message: the command line words it in English, the review UI in French.
+    """
+    meaningful = password.strip()
+    if not meaningful:
+        return "blank"
+    if len(meaningful) < MIN_PASSWORD_LENGTH:
+        return "too_short"
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return "too_long"
+    if meaningful.casefold() == username.strip().casefold():
+        return "username"
+    return None
 
 
 def hash_password(password: str) -> str:

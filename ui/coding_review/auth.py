@@ -1,44 +1,200 @@
-"""Who is signed in. Every page calls `require_user`, so that none can be reached signed out."""
+"""Who is signed in. Every page calls `require_user` (fragments `require_user_in_fragment`), so that none can be
+reached signed out, and each call checks the session again:
+
+- idle and absolute timeouts (CODING_ASSISTANT_UI_IDLE_TIMEOUT_MINUTES, …_SESSION_MAX_HOURS);
+- the account as the store has it now: deactivated, given another role or a new password since the sign-in,
+  the session ends at its next rerun.
+
+Sign-in goes through the store's lockout (store/users.py): refused attempts are counted per account and per
+client address in the store, so a reload or a new browser session does not reset them.
+"""
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import streamlit as st
 
 from coding_assistant.store import User
+from coding_assistant.store import users as accounts
+from coding_assistant.ui_settings import UiSettings, get_ui_settings
 from coding_review import alerts
+from coding_review.downloads import client_name
+from coding_review.labels import format_datetime
 from coding_review.resources import store
 
 USER_KEY = "signed_in_user"
+NOTICE_KEY = "sign_in_notice"
 FAILURES_KEY = "sign_in_failures"
-# Each failed attempt in a session waits a little longer before answering: slows password guessing down.
+# Each failed attempt in a browser session also waits a little longer before answering, on top of the lockout.
 FAILURE_DELAY_S, MAX_FAILURE_DELAY_S = 0.3, 3.0
+REFUSED = "Identifiant ou mot de passe incorrect, ou compte désactivé."
+
+
+@dataclass
+class SignedIn:
+    """The signed-in session. Mutable on purpose: `last_seen` moves at each rerun, and a download prepared for
+    this session (a callable run outside the script, export_view.py) reads it to refuse a session that ended."""
+
+    user: User
+    stamp: str  # digest of the password hash at sign-in
+    signed_in_at: datetime
+    last_seen: datetime
+    ended: bool = False
+
+
+def now() -> datetime:
+    """The clock of sessions and lockouts (tests move it)."""
+    return datetime.now(UTC)
+
+
+def client_address() -> str:
+    """The browser's address as the server sees it; behind a reverse proxy, the one the proxy passes on
+    (uvicorn reads X-Forwarded-For from the addresses in FORWARDED_ALLOW_IPS, 127.0.0.1 by default)."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # no client context (a bare script run): count it as local
+        address = None
+    # Anything but a non-empty string (no connection: AppTest, a bare run) counts as local.
+    return client_name(address if isinstance(address, str) else None)
+
+
+def settings() -> UiSettings:
+    return get_ui_settings()
+
+
+def _limits(config: UiSettings) -> accounts.SignInLimits:
+    return accounts.SignInLimits(
+        window=config.lockout_window,
+        per_account=config.lockout_account_failures,
+        per_client=config.lockout_client_failures,
+    )
+
+
+def _retry_time(retry_at: datetime | None) -> str:
+    # Rounded up to the minute shown: "à partir de 14:32" must not be a minute too early.
+    return format_datetime(retry_at + timedelta(seconds=59)) if retry_at else "quelques minutes"
+
+
+def sign_in(username: str, password: str) -> str | None:
+    """None when signed in; otherwise the French message to show (after a delay that grows with each failure)."""
+    if username.strip() and password:
+        with store().sessions() as session:
+            result = accounts.sign_in(session, username, password, client_address(), now(), _limits(settings()))
+            session.commit()
+    else:
+        result = accounts.SignInResult("refused")
+    if result.account is not None:
+        st.session_state.pop(FAILURES_KEY, None)
+        st.session_state.pop(NOTICE_KEY, None)
+        moment = now()
+        st.session_state[USER_KEY] = SignedIn(result.account.user, result.account.stamp, moment, moment)
+        return None
+    failures = st.session_state.get(FAILURES_KEY, 0) + 1
+    st.session_state[FAILURES_KEY] = failures
+    time.sleep(min(MAX_FAILURE_DELAY_S, FAILURE_DELAY_S * failures))
+    if result.outcome == "account_locked":
+        return (
+            "Trop de tentatives de connexion pour cet identifiant : il est bloqué jusqu'à "
+            f"{_retry_time(result.retry_at)}."
+        )
+    if result.outcome == "client_locked":
+        return (
+            "Trop de tentatives de connexion depuis ce poste : les connexions en sont bloquées jusqu'à "
+            f"{_retry_time(result.retry_at)}."
+        )
+    return REFUSED
+
+
+def _session_problem(signed: SignedIn, moment: datetime, config: UiSettings) -> str | None:
+    """Why the session must end now ("idle", "expired", "deactivated", "role_changed", "password_changed")."""
+    if signed.ended:
+        return "ended"
+    if moment - signed.last_seen > config.idle_timeout:
+        return "idle"
+    if moment - signed.signed_in_at > config.session_max:
+        return "expired"
+    with store().sessions() as session:
+        account = accounts.current_account(session, signed.user.username)
+    if account is None:
+        return "deactivated"
+    if account.user.role != signed.user.role:
+        return "role_changed"
+    if account.stamp != signed.stamp:
+        return "password_changed"
+    return None
+
+
+def _notice(reason: str, config: UiSettings) -> str:
+    return {
+        "idle": f"Session fermée après {config.idle_timeout_minutes:g} minutes sans activité : reconnectez-vous.",
+        "expired": f"Session fermée : elle a atteint sa durée maximale ({config.session_max_hours:g} h). "
+        "Reconnectez-vous.",
+        "deactivated": "Session fermée : ce compte a été désactivé.",
+        "role_changed": "Session fermée : le profil de ce compte a changé. Reconnectez-vous.",
+        "password_changed": "Session fermée : le mot de passe de ce compte a été changé. Reconnectez-vous.",
+    }.get(reason, "Session fermée : reconnectez-vous.")
+
+
+def _end_session(signed: SignedIn, reason: str, config: UiSettings) -> None:
+    signed.ended = True
+    store().append_audit(signed.user.username, "session_ended", details={"reason": reason})
+    # Everything the session held (open stays, drafts) belonged to that user.
+    st.session_state.clear()
+    st.session_state[NOTICE_KEY] = _notice(reason, config)
+
+
+def signed_in() -> SignedIn | None:
+    """The session's sign-in, checked now (timeouts, the account in the store); None when signed out."""
+    signed: SignedIn | None = st.session_state.get(USER_KEY)
+    if signed is None:
+        return None
+    config, moment = settings(), now()
+    problem = _session_problem(signed, moment, config)
+    if problem is not None:
+        _end_session(signed, problem, config)
+        return None
+    signed.last_seen = moment
+    return signed
 
 
 def current_user() -> User | None:
-    return st.session_state.get(USER_KEY)
+    signed = signed_in()
+    return signed.user if signed else None
 
 
-def sign_in(username: str, password: str) -> User | None:
-    """The user when the credentials are right (and the account active); None otherwise, after a delay."""
-    user = store().authenticate(username.strip(), password) if username.strip() and password else None
-    if user is None:
-        failures = st.session_state.get(FAILURES_KEY, 0) + 1
-        st.session_state[FAILURES_KEY] = failures
-        time.sleep(min(MAX_FAILURE_DELAY_S, FAILURE_DELAY_S * failures))
-        return None
-    st.session_state[FAILURES_KEY] = 0
-    st.session_state[USER_KEY] = user
-    store().append_audit(user.username, "user_signed_in")
-    return user
+def still_valid(signed: SignedIn, roles: tuple[str, ...] = ()) -> bool:
+    """Whether `signed` may still act, checked without the script's context (a download's callable runs on
+    another thread): not ended, not timed out, the account unchanged and, with `roles`, in one of them."""
+    if signed.ended or (roles and signed.user.role not in roles):
+        return False
+    return _session_problem(signed, now(), settings()) is None
+
+
+def keep_session_after_own_password_change() -> None:
+    """An administrator who changes their own password on the accounts page stays signed in (any other
+    session of theirs still ends)."""
+    signed: SignedIn | None = st.session_state.get(USER_KEY)
+    if signed is None:
+        return
+    with store().sessions() as session:
+        account = accounts.current_account(session, signed.user.username)
+    if account is not None:
+        signed.stamp = account.stamp
+
+
+def take_notice() -> str | None:
+    """The message saying why the last session ended, shown once on the sign-in page."""
+    return st.session_state.pop(NOTICE_KEY, None)
 
 
 def sign_out() -> None:
-    user = current_user()
-    if user is not None:
-        store().append_audit(user.username, "user_signed_out")
-    # Everything the session held (open stays, drafts) belonged to that user.
+    signed: SignedIn | None = st.session_state.get(USER_KEY)
+    if signed is not None:
+        signed.ended = True
+        store().append_audit(signed.user.username, "user_signed_out")
     st.session_state.clear()
 
 
@@ -51,4 +207,14 @@ def require_user(*roles: str) -> User:
     if roles and user.role not in roles:
         alerts.error("Cette page est réservée à d'autres profils.")
         st.stop()
+    return user
+
+
+def require_user_in_fragment(*roles: str) -> User:
+    """As `require_user`, for a fragment: a fragment's rerun does not run the page, so it checks the session
+    itself; a session that ended reruns the whole app, which then shows the sign-in page."""
+    user = current_user()
+    if user is None or (roles and user.role not in roles):
+        st.rerun(scope="app")
+    assert user is not None
     return user

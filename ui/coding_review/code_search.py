@@ -12,6 +12,8 @@ import inspect
 import streamlit as st
 
 from coding_assistant.errors import QueryError
+from coding_review.auth import require_user_in_fragment
+from coding_review.markdown_text import md
 from coding_review.resources import terminology
 from coding_review.session_stays import open_stay_data, renew_widgets
 
@@ -39,6 +41,7 @@ def _add(stay_id: str, code: str, label: str) -> None:
 
 @st.fragment
 def code_search(stay_id: str) -> None:
+    require_user_in_fragment()  # each pause in typing reruns this fragment alone: check the session here too
     if st.session_state.pop(_added_key(stay_id), None):
         # The new code must appear in the list above, which is outside this fragment.
         st.rerun(scope="app")
@@ -53,7 +56,7 @@ def code_search(stay_id: str) -> None:
     try:
         results = terminology().index.search(query, RESULTS)
     except QueryError as exc:
-        st.caption(f"Recherche impossible : {exc}")
+        st.caption(f"Recherche impossible : {md(exc)}")
         return
     if not results:
         st.caption("Aucun code trouvé.")

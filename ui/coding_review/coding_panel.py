@@ -13,10 +13,12 @@ import streamlit as st
 from coding_assistant.rules import RuleWarning, check_coding
 from coding_assistant.store import ConcurrentEditError, StoreError, User
 from coding_review import alerts
+from coding_review.auth import require_user_in_fragment
 from coding_review.code_search import code_search
 from coding_review.draft import Draft, Line
 from coding_review.highlight import colour_chip, qualifier_of
 from coding_review.labels import CODING_ROLES, QUALIFIER_TAGS, format_score
+from coding_review.markdown_text import md
 from coding_review.resources import store, terminology
 from coding_review.session_stays import (
     drop_pending,
@@ -76,7 +78,7 @@ def _line_controls(draft: Draft, line: Line, colour: str) -> None:
         keep_column, role_column = st.columns([1, 2], vertical_alignment="center")
         kept = keep_column.checkbox("Retenir", value=choice.kept, key=f"{prefix}:keep:{line.code}")
         role = role_column.radio(
-            f"Position de {line.code}",
+            f"Position de {md(line.code)}",
             CODING_ROLES,
             index=CODING_ROLES.index(choice.role),
             horizontal=True,
@@ -91,7 +93,7 @@ def _summary(draft: Draft) -> None:
     label = terminology().terminology.label
 
     def named(code: str | None) -> str:
-        return f"**{code}** {label(code)}" if code else "—"
+        return f"**{md(code)}** {md(label(code))}" if code else "—"
 
     das = "  \n".join(f"• {named(code)}" for code in codes.das) or "—"
     st.markdown(f"**DP** : {named(codes.dp)}  \n**DR** : {named(codes.dr)}  \n**DAS** :  \n{das}")
@@ -107,7 +109,7 @@ def _show_warnings(warnings: list[RuleWarning]) -> None:
         alerts.success("Aucune alerte des règles PMSI sur ce codage.")
     for warning in warnings:
         fg = f" (FG {warning.fg_error})" if warning.fg_error else ""
-        (alerts.error if warning.severity == "error" else alerts.warning)(f"{warning.message}{fg}")
+        (alerts.error if warning.severity == "error" else alerts.warning)(md(f"{warning.message}{fg}"))
 
 
 def _save(opened: OpenStay, user: User) -> None:
@@ -136,8 +138,8 @@ def _pending_notice(opened: OpenStay) -> None:
     if pending.reloaded:
         alerts.warning("Le séjour a été rechargé ; vos choix non enregistrés sont conservés ci-dessous.")
     else:
-        alerts.error(pending.message)
-    st.markdown("**Vos choix non enregistrés** : " + (", ".join(kept) or "aucun code retenu"))
+        alerts.error(md(pending.message))
+    st.markdown("**Vos choix non enregistrés** : " + (md(", ".join(kept)) or "aucun code retenu"))
     left, right = st.columns(2)
     if not pending.reloaded:
         if left.button("Recharger le séjour", key=f"{stay_id}:conflict_reload", type="primary"):
@@ -155,7 +157,10 @@ def _pending_notice(opened: OpenStay) -> None:
 
 
 @st.fragment
-def coding_panel(stay_id: str, user: User) -> None:
+def coding_panel(stay_id: str) -> None:
+    # A tick or "Valider" reruns this fragment alone, not the page: the session is checked here too, so that a
+    # session that timed out, or an account deactivated meanwhile, cannot save.
+    user = require_user_in_fragment()
     opened = open_stay_data(stay_id)
     draft = opened.draft
     # Drawn last, shown first: the notices, the summary and the checks depend on every box's current value and on
@@ -183,7 +188,7 @@ def coding_panel(stay_id: str, user: User) -> None:
     with notices:
         message = take_flash(stay_id)
         if message:
-            (alerts.error if message.level == "error" else alerts.success)(message.text)
+            (alerts.error if message.level == "error" else alerts.success)(md(message.text))
         _pending_notice(opened)
 
 
@@ -191,7 +196,7 @@ def _checks_and_validation(opened: OpenStay, user: User) -> None:
     draft = opened.draft
     problems = draft.problems()
     for problem in problems:
-        alerts.warning(problem)
+        alerts.warning(md(problem))
     warnings = _rule_warnings(opened)
     _show_warnings(warnings)
     confirmed = True

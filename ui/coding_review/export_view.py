@@ -2,12 +2,18 @@
 
 The files are written under the data directory (`exports/`), kept there as a record of what was sent, and
 offered for download; the stays written become "exported", with an audit entry naming the user.
+
+A download button does not hand its file to Streamlit when the page is drawn (Streamlit would serve it at a
+/media/ URL to anyone, signed in or not, until it collects it): the button holds a callable that reads the file
+only when clicked, after checking that the session is still signed in with an export role, and grants the file
+to that browser's address for a few seconds (downloads.py, enforced by the server's HTTP guard).
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,8 +26,10 @@ from coding_assistant.errors import CodingAssistantError
 from coding_assistant.export import ExportResult, ExportSelection, export_validated, selected_rows
 from coding_assistant.export_command import FINESS_ENV
 from coding_review import alerts
-from coding_review.auth import require_user
+from coding_review.auth import SignedIn, client_address, require_user, signed_in, still_valid
+from coding_review.downloads import GRANTS
 from coding_review.labels import format_date, status_label
+from coding_review.markdown_text import md
 from coding_review.resources import store
 
 EXPORT_ROLES = ("dim_physician", "admin")
@@ -30,11 +38,15 @@ RESULT_KEY = "export_result"
 
 @dataclass(frozen=True, slots=True)
 class ExportFiles:
+    """What the last export wrote; the files are read from disk only when a download button is clicked."""
+
     result: ExportResult
-    rss: bytes
-    csv: bytes
     rss_name: str
     csv_name: str
+
+
+class DownloadRefused(PermissionError):
+    """A click from a session that has ended (timed out, signed out, account changed): no file."""
 
 
 def export_folder(username: str) -> Path:
@@ -69,26 +81,50 @@ def _run_export(selection: ExportSelection, finess: str, rss_format: str, userna
         store(), username, rss_path, csv_path, finess=finess, rss_format=rss_format, selection=selection
     )
     if not result.written:
-        return ExportFiles(result, b"", b"", "", "")
+        return ExportFiles(result, "", "")
     prefix = folder.name
-    return ExportFiles(
-        result, rss_path.read_bytes(), csv_path.read_bytes(), f"{prefix}_rss_{rss_format}.txt", f"{prefix}_codes.csv"
-    )
+    return ExportFiles(result, f"{prefix}_rss_{rss_format}.txt", f"{prefix}_codes.csv")
 
 
-def _show(files: ExportFiles) -> None:
+def file_on_click(path: Path, file_name: str, session: SignedIn) -> Callable[[], bytes]:
+    """The download button's data: run by Streamlit when the button is clicked, on a thread of its own (no
+    session state nor browser context there, hence the session and its address captured now)."""
+    client = client_address()
+
+    def read() -> bytes:
+        if not still_valid(session, EXPORT_ROLES):
+            raise DownloadRefused("the session that drew this button has ended")
+        data = path.read_bytes()
+        GRANTS.grant(file_name, client)
+        return data
+
+    return read
+
+
+def _show(files: ExportFiles, session: SignedIn) -> None:
     result = files.result
-    if result.written:
+    if result.written and result.rss_path and result.csv_path:
         alerts.success(
             f"{len(result.written)} séjour(s) écrit(s) ; {result.marked} marqué(s) « exporté ». "
-            f"Fichiers conservés dans {result.rss_path.parent if result.rss_path else ''}."
+            f"Fichiers conservés dans {md(result.rss_path.parent)}."
         )
         left, right = st.columns(2)
+        # on_click="ignore": the click only fetches the file, the page stays as it is.
         left.download_button(
-            "Télécharger le RSS", files.rss, file_name=files.rss_name, mime="text/plain", key="exp_dl_rss"
+            "Télécharger le RSS",
+            file_on_click(result.rss_path, files.rss_name, session),
+            file_name=files.rss_name,
+            mime="text/plain",
+            key="exp_dl_rss",
+            on_click="ignore",
         )
         right.download_button(
-            "Télécharger le CSV", files.csv, file_name=files.csv_name, mime="text/csv", key="exp_dl_csv"
+            "Télécharger le CSV",
+            file_on_click(result.csv_path, files.csv_name, session),
+            file_name=files.csv_name,
+            mime="text/csv",
+            key="exp_dl_csv",
+            on_click="ignore",
         )
     else:
         alerts.warning("Aucun séjour n'a pu être écrit : rien n'a été exporté.")
@@ -127,7 +163,8 @@ def render() -> None:
             st.session_state[RESULT_KEY] = _run_export(selection, finess, rss_format, user.username)
         except CodingAssistantError as exc:
             st.session_state.pop(RESULT_KEY, None)
-            alerts.error(f"Export impossible : {exc}")
+            alerts.error(f"Export impossible : {md(exc)}")
     files = st.session_state.get(RESULT_KEY)
-    if files is not None:
-        _show(files)
+    session = signed_in()
+    if files is not None and session is not None:
+        _show(files, session)

@@ -33,6 +33,8 @@ ACTION_LABELS = {
     "export_written": "Export écrit",
     "user_signed_in": "Connexion",
     "user_signed_out": "Déconnexion",
+    "sign_in_refused": "Connexion refusée",
+    "session_ended": "Session fermée (délai ou compte modifié)",
 }
 MEASUREMENT_LABELS = {
     "fevg": "FEVG",

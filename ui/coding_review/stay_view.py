@@ -18,6 +18,7 @@ from coding_review.labels import (
     format_length_of_stay,
     status_label,
 )
+from coding_review.markdown_text import md
 from coding_review.navigation import back_to_worklist, open_stay, opened_stay_id
 from coding_review.resources import store
 from coding_review.session_stays import actor_name, open_stay_data, reload_stay
@@ -26,7 +27,8 @@ from coding_review.stay_data import OpenStay
 
 def _header(opened: OpenStay) -> None:
     record, stay = opened.record, opened.stay
-    st.title(f"Séjour {record.stay_id}")
+    # Titles, captions, tab labels and alerts are Markdown: every value from the data goes through `md`.
+    st.title(f"Séjour {md(record.stay_id)}")
     patient = " · ".join(
         part
         for part in (
@@ -37,17 +39,17 @@ def _header(opened: OpenStay) -> None:
     )
     model = opened.proposals.model if opened.proposals else None
     facts = [
-        f"**{status_label(record.status)}**",
-        f"UM {record.unit or '—'}",
+        f"**{md(status_label(record.status))}**",
+        f"UM {md(record.unit or '—')}",
         f"du {format_date(record.admission_date)} au {format_date(record.discharge_date)} "
         f"({format_length_of_stay(stay.length_of_stay)})",
         patient,
-        f"modèle {model.name} {model.version}" if model else "pas encore de proposition",
+        f"modèle {md(model.name)} {md(model.version)}" if model else "pas encore de proposition",
     ]
     st.markdown(" · ".join(fact for fact in facts if fact))
     if opened.decision is not None:
         decision = opened.decision
-        st.caption(f"Dernière validation : {decision.username}, le {format_datetime(decision.decided_at)}")
+        st.caption(f"Dernière validation : {md(decision.username)}, le {format_datetime(decision.decided_at)}")
 
 
 def _documents(opened: OpenStay) -> None:
@@ -58,10 +60,10 @@ def _documents(opened: OpenStay) -> None:
     if not documents:
         alerts.info("Aucun document pour ce séjour.")
     elif len(documents) == 1:
-        st.caption(f"{documents[0].type} · {documents[0].doc_id}")
+        st.caption(f"{md(documents[0].type)} · {md(documents[0].doc_id)}")
         st.html(opened.document_html[0])
     else:
-        tabs = st.tabs([f"{d.type} · {d.doc_id}" for d in documents])
+        tabs = st.tabs([f"{md(d.type)} · {md(d.doc_id)}" for d in documents])
         for tab, body in zip(tabs, opened.document_html, strict=True):
             with tab:
                 st.html(body)
@@ -134,7 +136,7 @@ def _warn_if_changed_meanwhile(opened: OpenStay) -> None:
     if current is None or current.version == opened.record.version:
         return
     alerts.warning(
-        f"Ce séjour a été modifié par {actor_name(current.updated_by)} le {format_datetime(current.updated_at)} "
+        f"Ce séjour a été modifié par {md(actor_name(current.updated_by))} le {format_datetime(current.updated_at)} "
         "depuis que vous l'avez ouvert : votre enregistrement serait refusé. Rechargez-le (bouton « Recharger le "
         "séjour ») ; vos choix non enregistrés seront conservés pour être réappliqués."
     )
@@ -150,7 +152,7 @@ def _no_stay_open() -> None:
 
 
 def render() -> None:
-    user = require_user()
+    require_user()
     stay_id = opened_stay_id()
     if stay_id is None:
         _no_stay_open()
@@ -158,7 +160,7 @@ def render() -> None:
     try:
         opened = open_stay_data(stay_id)
     except UnknownStayError:
-        alerts.error(f"Le séjour {stay_id} n'existe pas dans la base.")
+        alerts.error(f"Le séjour {md(stay_id)} n'existe pas dans la base.")
         _no_stay_open()
         return
     back, reload, _ = st.columns([1, 1, 4])
@@ -172,5 +174,5 @@ def render() -> None:
     with documents:
         _documents(opened)
     with coding:
-        coding_panel(stay_id, user)
+        coding_panel(stay_id)
     _history(opened)
