@@ -15,7 +15,7 @@ from coding_assistant.synth.generator import build_context
 from coding_assistant.synth.typos import misspell_word
 from coding_assistant.synth.wording import template_fields
 
-SESSION_DPS = {"Z511", "Z5100", "Z5101", "Z491", "Z4920", "Z4921"}
+SESSION_DPS = {"Z511", "Z5100", "Z5101", "Z491", "Z4920", "Z4921", "Z5130"}
 
 
 @pytest.fixture(scope="module")
@@ -101,8 +101,11 @@ def test_dates_units_and_sessions(corpus):
 
 
 def test_word_counts_within_bounds(corpus):
-    counts = [len(s.stay.text.split()) for s in corpus]
+    # Letters of a few lines (day hospital, ambulatory surgery) are short by nature; see test_synth_hospital.
+    counts = [len(s.stay.text.split()) for s in corpus if not s.short]
     assert min(counts) >= 150 and max(counts) <= 1500, (min(counts), max(counts))
+    short = [len(s.stay.text.split()) for s in corpus if s.short]
+    assert short and min(short) >= 15 and max(short) <= 200, short
 
 
 def test_some_stays_have_several_documents(corpus):
@@ -202,6 +205,17 @@ def test_data_codes_exist_and_templates_use_known_fields(terminology):
     listed += [t["code"] for t in data.oncology["tumours"]] + [c["code"] for c in data.distractors["conditions"]]
     listed += [entry[0] for group in ("chute", "accident") for entry in data.external_causes[group]]
     listed += [finding[1] for finding in data.distractors["normal_findings"]]
+    listed += [
+        c[0] for scenario in data.scenarios if isinstance(scenario.get("dr"), dict) for c in scenario["dr"]["codes"]
+    ]
+    listed += [site["code"] for site in data.oncology["metastases"]["sites"]]
+    for entry in data.status["entries"]:
+        listed += entry.get("codes", [])
+        for site in entry.get("sites", []):
+            listed += [site["code"], *(code for _, code in site["surgeries"] if code)]
+        listed += [code for _, code, _ in entry.get("treatments", [])]
+    listed += [rule["code"] for rule in data.status["implied"]] + [data.status["anticoagulant_code"]]
+    listed += [*data.status["tobacco"], *data.status["alcohol"]]
     for code in listed:
         entry = terminology.get(code)
         assert entry is not None and entry.codable, code
@@ -256,11 +270,41 @@ def test_data_codes_exist_and_templates_use_known_fields(terminology):
         "doctor",
         "doctor2",
         "measure",
+        # hospital style (planner facts and short-letter values)
+        "de_dr",
+        "side_f",
+        "ne",
+        "Patient",
+        "spouse",
+        "Veuf",
+        "Porteur",
+        "cig",
+        "glasses",
+        "service",
+        "hospital",
+        "title",
+        "SURNAME",
+        "first",
+        "next",
+        "ps",
+        "pnn",
+        "plq",
+        "uf",
+        "hb_low",
+        "units",
+        "eva",
+        "anesthesia",
+        "DP",
+        "DR",
+        "de_dp",
     }
     for scenario in data.scenarios:
-        for key in ("motifs", "story", "exam", "imaging", "care"):
-            for template in scenario[key]:
+        for key in ("motifs", "story", "exam", "imaging", "care", "conclusions"):
+            for template in scenario.get(key, []):
                 assert template_fields(template) <= known, (scenario["id"], template)
+        for key, templates in scenario.get("short", {}).items():
+            for template in templates:
+                assert template_fields(template) <= known, (scenario["id"], key, template)
 
 
 def test_misspelling_changes_one_letter_or_accent():

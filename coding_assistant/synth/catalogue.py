@@ -43,6 +43,15 @@ class TokenSet:
             return False
         return code[:3] in self.categories or (bool(self.prefixes) and code.startswith(self.prefixes))
 
+    def may_hold(self, category: str) -> bool:
+        """Whether some code of a category can be in the set (a prefix longer than a category, "C341",
+        names part of one)."""
+        return (
+            category in self.categories
+            or (bool(self.prefixes) and category.startswith(self.prefixes))
+            or any(p.startswith(category) for p in self.prefixes if len(p) > 3)
+        )
+
 
 class CodeCatalogue:
     """Eligibility of codes by ATIH type, patient sex and age, and families of codable codes."""
@@ -55,6 +64,11 @@ class CodeCatalogue:
         self._family_cache: dict[tuple[tuple[str, ...], str], tuple[str, ...]] = {}
         self._sex_cache: dict[str, str | None] = {}
         self._categories = sorted({code[:3] for code in self._codable})
+        # Codes by category, each list in the global sorted order: a family is read from its categories
+        # only instead of the whole table (sorted codes are grouped by their first three characters).
+        self._by_category: dict[str, list[str]] = {}
+        for code in self._codable:
+            self._by_category.setdefault(code[:3], []).append(code)
         self._compiled = {
             key: TokenSet(rules[key], self._categories)
             for key in (
@@ -130,7 +144,10 @@ class CodeCatalogue:
         decided = self._compiled["measurement_decided"]
         excluded = self._compiled["das_long_tail_excluded"] if role == "DAS" else None
         result = []
-        for code in self._codable:
+        candidates = (
+            code for category in self._categories if wanted.may_hold(category) for code in self._by_category[category]
+        )
+        for code in candidates:
             if code not in wanted or code in decided or (excluded is not None and code in excluded):
                 continue
             if self.is_asterisk(code) or not self.allowed(code, role):

@@ -34,6 +34,8 @@ class SynthData:
     distractors: dict[str, Any]
     oncology: dict[str, Any]
     external_causes: dict[str, Any]
+    status: dict[str, Any]
+    hospital: dict[str, Any]
     scenarios: tuple[dict[str, Any], ...]
 
 
@@ -55,5 +57,7 @@ def load_data() -> SynthData:
         distractors=_read("distractors.json"),
         oncology=_read("oncology.json"),
         external_causes=_read("external_causes.json"),
+        status=_read("status.json"),
+        hospital=_read("hospital.json"),
         scenarios=tuple(scenarios),
     )

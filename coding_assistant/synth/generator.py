@@ -1,7 +1,10 @@
 """Synthetic PMSI stays: French discharge letters with their gold DP, DR and DAS.
 
 Each stay draws from its own `random.Random` seeded with the run seed and the stay number, so a stay does
-not depend on the ones before it and a run is reproducible whatever the platform or hash seed.
+not depend on the ones before it and a run is reproducible whatever the platform or hash seed. The first
+draw chooses how the stay is written: in the hospital house style (`hospital.py`; share set by
+`hospital_share`, default `share` in `data/hospital.json`) or in the generator's classic style
+(`letters.py`).
 """
 
 from __future__ import annotations
@@ -11,12 +14,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from coding_assistant.schema import Codes, Stay
+from coding_assistant.schema import Codes, Document, Stay
 from coding_assistant.synth.catalogue import CodeCatalogue
 from coding_assistant.synth.data import load_data
 from coding_assistant.synth.distractors import Distractor
+from coding_assistant.synth.hospital import HospitalComposer
 from coding_assistant.synth.letters import LetterComposer
 from coding_assistant.synth.measurements import Measured
+from coding_assistant.synth.plan import StayPlan
 from coding_assistant.synth.planner import Context, StayPlanner
 from coding_assistant.synth.surface import SurfaceForms
 from coding_assistant.terminology.loader import LoadedTerminology, default_terminology
@@ -31,6 +36,8 @@ class SyntheticStay:
     scenario: str
     distractors: list[Distractor] = field(default_factory=list)
     measurements: list[Measured] = field(default_factory=list)
+    style: str = "classic"  # classic or hospital
+    short: bool = False  # a letter of a few lines (day hospital, ambulatory stay)
 
 
 def build_context(loaded: LoadedTerminology | None = None) -> Context:
@@ -46,15 +53,33 @@ def _stay_rng(seed: int, index: int) -> random.Random:
     return random.Random(f"coding-assistant-synth/{seed}/{index}")
 
 
-def generate_synthetic(n: int, seed: int, context: Context | None = None) -> Iterator[SyntheticStay]:
-    """`n` synthetic stays with their distractors and measurements."""
+def _share(ctx: Context, hospital_share: float | None) -> float:
+    share = float(ctx.data.hospital["share"]) if hospital_share is None else hospital_share
+    if not 0.0 <= share <= 1.0:
+        raise ValueError("hospital_share must be between 0 and 1")
+    return share
+
+
+def compose_stay(ctx: Context, seed: int, index: int, share: float) -> tuple[StayPlan, list[Document], bool]:
+    """The plan and documents of stay `index` of a run, and whether it is written in the hospital style."""
+    rng = _stay_rng(seed, index)
+    house = rng.random() < share
+    plan = StayPlanner(ctx, rng, index, house=house).plan()
+    composer = HospitalComposer if house else LetterComposer
+    return plan, composer(plan, ctx.data, rng).documents(), house
+
+
+def generate_synthetic(
+    n: int, seed: int, context: Context | None = None, hospital_share: float | None = None
+) -> Iterator[SyntheticStay]:
+    """`n` synthetic stays with their distractors and measurements; `hospital_share` of them (on average)
+    written in the hospital house style, the default coming from `data/hospital.json`."""
     if n < 0:
         raise ValueError("n must be >= 0")
     ctx = context or build_context()
+    share = _share(ctx, hospital_share)
     for index in range(1, n + 1):
-        rng = _stay_rng(seed, index)
-        plan = StayPlanner(ctx, rng, index).plan()
-        documents = LetterComposer(plan, ctx.data, rng).documents()
+        plan, documents, house = compose_stay(ctx, seed, index, share)
         patient = plan.patient
         dr = plan.dr
         stay = Stay(
@@ -67,15 +92,22 @@ def generate_synthetic(n: int, seed: int, context: Context | None = None) -> Ite
             documents=documents,
             codes=Codes(dp=plan.dp.code, dr=dr.code if dr else None, das=[m.code for m in plan.das]),
         )
-        yield SyntheticStay(stay, plan.scenario["id"], list(plan.distractors), plan.measurements)
+        yield SyntheticStay(
+            stay,
+            plan.scenario["id"],
+            list(plan.distractors),
+            plan.measurements,
+            style="hospital" if house else "classic",
+            short=bool(plan.facts["short"]),
+        )
 
 
-def generate_stays(n: int, seed: int) -> Iterator[Stay]:
+def generate_stays(n: int, seed: int, hospital_share: float | None = None) -> Iterator[Stay]:
     """`n` synthetic stays (coding_assistant.schema.Stay) with gold codes; deterministic for a seed.
 
     >>> stays = list(generate_stays(3, seed=1))
     >>> stays[0].stay_id
     'SYN-000001'
     """
-    for synthetic in generate_synthetic(n, seed):
+    for synthetic in generate_synthetic(n, seed, hospital_share=hospital_share):
         yield synthetic.stay

@@ -63,7 +63,7 @@ class LetterComposer:
 
     # --- the stay's documents -------------------------------------------------------------------
     def documents(self) -> list[Document]:
-        plan, rng = self.plan, self.rng
+        plan = self.plan
         stay_id = f"SYN-{plan.index:06d}"
         main_kind = self.scenario["kind"]
         main = self.session_report() if main_kind == "seance" else self.discharge_summary()
@@ -74,6 +74,12 @@ class LetterComposer:
                 text=main,
             )
         ]
+        self._extra_documents(stay_id, docs)
+        return docs
+
+    def _extra_documents(self, stay_id: str, docs: list[Document]) -> None:
+        """Sometimes an operative report, a letter to the GP or a delivery report beside the main letter."""
+        rng = self.rng
         extras = self.scenario.get("extra_docs", {})
         for kind in sorted(extras):
             if rng.random() >= extras[kind]:
@@ -87,7 +93,6 @@ class LetterComposer:
         # Keep the stay within 150-1,500 words: extra documents go first (they only repeat the CRH).
         while len(docs) > 1 and sum(word_count(d.text) for d in docs) > MAX_WORDS:
             docs.pop()
-        return docs
 
     # --- CRH -----------------------------------------------------------------------------------
     def discharge_summary(self) -> str:
@@ -285,10 +290,12 @@ class LetterComposer:
 
     def _conclusion(self, style: Style) -> list[str]:
         plan, rng, c, v = self.plan, self.rng, self.frames["conclusion"], self.values
-        lines = [style.say(c["dp"] if plan.patient.age >= 16 else c["dp_child"], v)]
+        # A stay that ends on a symptom says so in its own words ("sans cause retrouvée").
+        first = self.scenario.get("conclusions") or (c["dp"] if plan.patient.age >= 16 else c["dp_child"])
+        lines = [style.say(first, v)]
         if plan.dr is not None:
             lines.append(style.say(c["dr"], v))
-        named = [m.text for m in plan.das if m.text and m.place != "external"]
+        named = [m.text for m in plan.das if m.text and m.place != "external" and not m.joined]
         if named:
             shown = rng.sample(named, k=rng.randint(max(1, len(named) // 2), len(named)))
             lines.append(rng.choice(c["das_intro"]) + ", ".join(shown) + ".")
@@ -397,7 +404,7 @@ class LetterComposer:
             style.say(letter["intro"], v),
             style.say(letter["body"], v),
         ]
-        named = [m.text for m in plan.das if m.text and m.place != "external"]
+        named = [m.text for m in plan.das if m.text and m.place != "external" and not m.joined]
         if named:
             lines.append(style.say(letter["das"], {**v, "list": ", ".join(named)}))
         lines += [

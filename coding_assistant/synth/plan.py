@@ -36,17 +36,24 @@ class Mention:
 
     code: str
     role: str  # DP, DR or DAS
-    place: str  # dp, dr, chronic, acute, long_tail, external, delivery
-    text: str | None  # wording; None when only the measurement shows the condition
+    place: str  # dp, dr, chronic, acute, long_tail, external, delivery, status, metastasis
+    text: str | None  # wording; None when only the measurement (or a drug line) shows the condition
     measure: Measured | None = None
     care: str = ""
     drug_classes: tuple[str, ...] = ()
+    # Where a hospital-style letter writes a status item (atcd_med, atcd_chir, mode_de_vie).
+    section: str = ""
+    # True when the wording belongs to the mention before it: one coordinated phrase, several codes
+    # ("métastases hépatiques et osseuses", "IRC terminale en hémodialyse").
+    joined: bool = False
 
 
 @dataclass
 class DrugLine:
     drug_class: str
     text: str
+    brand: str = ""
+    generic: str = ""
 
 
 @dataclass

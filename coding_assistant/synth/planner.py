@@ -2,13 +2,18 @@
 
 Gold codes obey the primer's rules by construction: every code is checked against the ATIH type of its
 position and the patient's sex and age before it is kept, external causes come only with an injury or a
-poisoning, and a DR exists only for session DPs (Z51.1, Z51.0x, Z49.1).
+poisoning, and a DR exists only for session DPs (Z51.1, Z51.0x, Z49.1, Z51.30).
+
+Stays written in the hospital house style (`house=True`) also carry the status and history items of
+`status.json` (devices, grafts, stomas, dialysis, dependence, living alone, cured cancers...) with the codes
+a coder gives them, metastases written as one coordinated phrase, and tobacco and alcohol worded by code.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -18,10 +23,12 @@ from coding_assistant.synth.data import SynthData
 from coding_assistant.synth.distractors import pick_distractors
 from coding_assistant.synth.plan import DrugLine, Mention, Patient, StayPlan
 from coding_assistant.synth.surface import SurfaceForms
-from coding_assistant.synth.wording import capitalise, fill
+from coding_assistant.synth.wording import capitalise, elide, fill, french_join, lower_first
 
 FIRST_DAY = date(2023, 1, 1)
 DAYS_SPAN = 3 * 365
+# A dose that already says how often it is taken ("1 g x3/j", "2 bouffées si besoin", "1 mg/semaine").
+_SAYS_HOW_OFTEN = re.compile(r"x\d|/j|/sem|/3 mois|/semaine|si besoin|selon|avant chaque|inhalation|bouffée")
 # Poisonings and injuries that call for an external cause; complications of care (T80-T88) do not.
 INJURY_NEEDING_CAUSE = ("S00-S99", "T00-T79")
 
@@ -31,6 +38,9 @@ class Context:
     data: SynthData
     catalogue: CodeCatalogue
     surface: SurfaceForms
+    # code -> its exclusive group (rules.json), filled as codes are met: the same few hundred codes are asked
+    # about for every stay.
+    groups: dict[str, str] = field(default_factory=dict)
 
 
 def _weighted(rng: random.Random, items: list[Any], weight_of: Any) -> Any:
@@ -40,21 +50,26 @@ def _weighted(rng: random.Random, items: list[Any], weight_of: Any) -> Any:
 class StayPlanner:
     """Builds the StayPlan of one stay from its own random generator."""
 
-    def __init__(self, ctx: Context, rng: random.Random, index: int) -> None:
+    def __init__(self, ctx: Context, rng: random.Random, index: int, house: bool = False) -> None:
         self.ctx = ctx
         self.data = ctx.data
         self.cat = ctx.catalogue
         self.rng = rng
         self.index = index
+        self.house = house
 
     # --- entry point ---------------------------------------------------------------------------
     def plan(self) -> StayPlan:
         rng = self.rng
-        scenario = _weighted(rng, list(self.data.scenarios), lambda s: s["weight"])
+        # Ambulatory scenarios are written only in the hospital style (short letters of day units).
+        scenarios = [s for s in self.data.scenarios if self.house or s.get("style") != "hospital"]
+        scenario = _weighted(rng, scenarios, lambda s: s["weight"])
         patient = self._patient(scenario)
         self.plan_ = StayPlan(self.index, scenario, patient)
         self._used_groups: set[str] = set()
         self.plan_.facts = self._facts(scenario, patient)
+        self.plan_.facts["house"] = self.house
+        self.plan_.facts["short"] = self.house and scenario["kind"] in ("seance", "ambu")
         self._principal(scenario)
         self._related(scenario)
         self._delivery_codes(scenario)
@@ -62,17 +77,28 @@ class StayPlanner:
         self._uncomplicated_delivery_rule()
         self._comorbidities(scenario)
         self._long_tail(scenario)
+        if self.house:
+            self._status(scenario)
+            self._metastases()
+            self._house_wordings()
         self._external_cause(scenario)
         self._drugs(scenario)
+        self._implied_codes()
         gold = [m.code for m in self.plan_.mentions]
         # A letter never denies a condition of the same group as one it codes (no "pas d'IRA" in a CKD stay).
         for group in self.data.rules["exclusive_groups"]:
             if any(code.startswith(tuple(group)) for code in gold):
                 gold += [f"{prefix}~" for prefix in group]
         count = rng.choices([0, 1, 2, 3, 4], weights=[15, 30, 30, 15, 10])[0]
+        if self.plan_.facts["short"]:
+            count = min(count, 1)  # a letter of a few lines has room for one at most
         self.plan_.distractors = pick_distractors(
             rng, self.data.distractors, scenario["specialty"], gold, count, patient.admission.year
         )
+        if self.plan_.facts["short"]:
+            # A few lines about a session or a day surgery hold a normal result or a ruled-out diagnosis,
+            # not a family history.
+            self.plan_.distractors = [d for d in self.plan_.distractors if d.kind in ("normal", "negated")]
         return self.plan_
 
     # --- patient -------------------------------------------------------------------------------
@@ -132,14 +158,34 @@ class StayPlanner:
             ces_type="",
         )
         facts["sexe_nn"] = rng.choice(frames["neonatal"]["sex"][patient.sex])
+        # Obstetric stories name the term; a stay whose DP is not decided by the term still has one.
+        facts["term"] = facts["term_normal"]
+        house = self.data.hospital
+        feminine = patient.sex == "F"
+        facts.update(
+            side_f="droite" if facts["side"] == "droit" else "gauche",
+            ne="ne" if feminine else "",
+            Patient=house["patient"][patient.sex],
+            spouse=rng.choice(house["spouse"][patient.sex]),
+            Veuf=house["veuf"][patient.sex],
+            Porteur=house["porteur"][patient.sex],
+            cig=rng.choice([5, 10, 15, 20, 30]),
+            glasses=rng.randint(4, 12),
+        )
         return facts
 
     # --- coding helpers ------------------------------------------------------------------------
     def _group(self, code: str) -> str:
+        cached = self.ctx.groups.get(code)
+        if cached is not None:
+            return cached
+        found = code[:3]
         for group in self.data.rules["exclusive_groups"]:
-            if any(code.startswith(prefix) for prefix in group):
-                return group[0]
-        return code[:3]
+            if code.startswith(tuple(group)):
+                found = group[0]
+                break
+        self.ctx.groups[code] = found
+        return found
 
     def _free(self, code: str) -> bool:
         return self._group(code) not in self._used_groups and all(m.code != code for m in self.plan_.mentions)
@@ -265,6 +311,16 @@ class StayPlanner:
             mention = Mention("N185", "DR", "dr", self._word("N185", onco["ckd5_forms"]))
             if self._add(mention):
                 self.plan_.facts["dr"] = mention.text
+                self.plan_.facts["de_dr"] = elide("de", lower_first(mention.text or ""))
+            return
+        if isinstance(kind, dict):  # the scenario lists its own DRs (transfusion: the disease transfused)
+            for _ in range(10):
+                code, _, forms = _weighted(rng, kind["codes"], lambda c: c[1])
+                mention = Mention(code, "DR", "dr", self._word(code, forms))
+                if self._add(mention):
+                    self.plan_.facts["dr"] = mention.text
+                    self.plan_.facts["de_dr"] = elide("de", lower_first(mention.text or ""))
+                    return
             return
         p = self.plan_.patient
         for attempt in range(10):
@@ -278,6 +334,7 @@ class StayPlanner:
             mention = Mention(code, "DR", "dr", self._word(code, forms))
             if self._add(mention):
                 self.plan_.facts["dr"] = mention.text
+                self.plan_.facts["de_dr"] = elide("de", lower_first(mention.text or ""))
                 self.plan_.facts["protocol"] = rng.choice(protocols)
                 return
 
@@ -339,10 +396,16 @@ class StayPlanner:
         if high > 0 and p.age >= 75 and rng.random() < 0.5:
             count += 1
         boost = set(scenario["comorbid"]["boost"])
+        # A symptom stay never carries the disease that would explain its symptom (no heart failure in a
+        # stay coded "dyspnée sans cause retrouvée").
+        excluded = set(scenario["comorbid"].get("exclude", ()))
         pool = [
             e
             for e in self.data.comorbidities["chronic"]
-            if e["weight"] > 0 and p.age >= e.get("age_min", 0) and e.get("sex") in (None, p.sex)
+            if e["weight"] > 0
+            and p.age >= e.get("age_min", 0)
+            and e.get("sex") in (None, p.sex)
+            and e["key"] not in excluded
         ]
         for _ in range(count):
             if not pool:
@@ -447,19 +510,203 @@ class StayPlanner:
         self.plan_.facts["cause"] = phrase
         self._add(Mention(code, "DAS", "external", phrase), check_group=False)
 
+    # --- status and history (hospital style) ----------------------------------------------------
+    def _has(self, code: str) -> bool:
+        return any(m.code == code for m in self.plan_.mentions)
+
+    def _status_free(self, code: str) -> bool:
+        """Status codes may share a category (stent Z95.5 and pacemaker Z95.0, Z92.1 and Z92.6); only the
+        exclusive groups of rules.json (one CKD stage, one tobacco code) still apply."""
+        if self._group(code) != code[:3]:
+            return self._free(code)
+        return not self._has(code)
+
+    def _add_codes(
+        self, codes: list[str], text: str | None, place: str, section: str = "", drugs: tuple[str, ...] = ()
+    ) -> bool:
+        """One wording that carries several codes: the first mention holds it, the others are joined to it.
+        `text` is None when other words of the letter show the code (a drug line, 'stentée')."""
+        if not codes or not all(self._fits(c, "DAS") and self._status_free(c) for c in codes):
+            return False
+        for i, code in enumerate(codes):
+            mention = Mention(
+                code, "DAS", place, text, section=section, joined=i > 0, drug_classes=drugs if i == 0 else ()
+            )
+            self._add(mention, check_group=False)
+        return True
+
+    def _status_values(self) -> dict[str, Any]:
+        # Each history item gets its own year: a list of antecedents all dated the same year reads false.
+        year = self.plan_.patient.admission.year
+        return {**self.plan_.facts, "year": year - self.rng.randint(1, 30), "n": self.rng.randint(2, 15)}
+
+    def _status(self, scenario: dict[str, Any]) -> None:
+        """Antecedents and situations that a coder codes as DAS (status.json states the rule)."""
+        spec, rng, p = self.data.status, self.rng, self.plan_.patient
+        if p.age < 18:
+            return
+        band = "under_50" if p.age < 50 else "50_to_74" if p.age < 75 else "75_and_over"
+        counts = spec["count_weights"][band]
+        count = rng.choices([c for c, _ in counts], weights=[w for _, w in counts])[0]
+        if self.plan_.facts["short"]:
+            count = min(count, spec["short_letter_max"])
+        gold = tuple(m.code for m in self.plan_.mentions)
+        cancer = any(code.startswith(tuple(spec["blocked_when_cancer"])) for code in gold)
+        pool = [
+            e
+            for e in spec["entries"]
+            if p.age >= e.get("age_min", 0)
+            and e.get("sex") in (None, p.sex)
+            and not any(code.startswith(tuple(e.get("not_with", ()))) for code in gold)
+            and not (cancer and e.get("kind") == "cancer")
+        ]
+        specialty = scenario["specialty"]
+
+        def weight(entry: dict[str, Any]) -> float:
+            boost = 3 if specialty in entry.get("boost", ()) else 1
+            old = entry.get("weight_75_and_over", 1) if p.age >= 75 else 1
+            return float(entry["weight"] * boost * old)
+
+        for _ in range(count):
+            if not pool:
+                break
+            entry = _weighted(rng, pool, weight)
+            pool.remove(entry)
+            if entry.get("kind") == "cancer":
+                self._cancer_history(entry)
+                continue
+            text = fill(rng.choice(entry["forms"]), self._status_values())
+            self._add_codes(list(entry["codes"]), text, "status", entry["section"], tuple(entry.get("drugs", ())))
+
+    def _cancer_history(self, entry: dict[str, Any]) -> None:
+        """A cured cancer: Z85.x for the site, Z92.6 / Z92.3 for its chemotherapy / radiotherapy, and the
+        organ's absence when its surgery removed one the rule codes (ATIH Guide méthodologique MCO: a cancer
+        no longer treated nor monitored for activity is coded as a personal history)."""
+        rng, p = self.rng, self.plan_.patient
+        sites = [s for s in entry["sites"] if s.get("sex") in (None, p.sex)]
+        if not sites:
+            return
+        site = rng.choice(sites)
+        values = self._status_values()
+        name, gender = rng.choice(site["names"])
+        name = fill(name, values)
+        codes = [site["code"]]
+        words = []
+        if site["surgeries"] and rng.random() < 0.8:
+            surgery, code = rng.choice(site["surgeries"])
+            words.append(surgery)
+            if code:
+                codes.append(code)
+        for word, code, share in entry["treatments"]:
+            if rng.random() < share:
+                words.append(word)
+                codes.append(code)
+        feminine = gender == "f"
+        text = fill(
+            rng.choice(entry["forms"]),
+            {
+                **values,
+                "site": capitalise(name),
+                "de_site": elide("de", name),
+                "e_site": "e" if feminine else "",
+                "treatments": french_join(words or ["chirurgie"]),
+            },
+        )
+        self._add_codes(codes, text, "status", entry["section"])
+
+    def _metastases(self) -> None:
+        """Secondary tumours of a solid primary, written as one coordinated phrase ("métastases hépatiques et
+        osseuses"): each site is its own DAS (C77-C79), all evidenced by the same words."""
+        spec, rng, plan = self.data.oncology["metastases"], self.rng, self.plan_
+        dr = plan.dr
+        primary = (
+            dr if dr is not None and dr.code.startswith("C") else plan.dp if plan.dp.code.startswith("C") else None
+        )
+        if primary is None or matches_any(primary.code, spec["primary_excluded"]):
+            return
+        if any(m.code[:3] in ("C77", "C78", "C79") for m in plan.mentions):
+            return  # the scenario already coded its own metastases
+        forced = "métastatique" in (primary.text or "")
+        if not forced and rng.random() >= spec["share"]:
+            return
+        counts = spec["count_weights"]
+        count = rng.choices([c for c, _ in counts], weights=[w for _, w in counts])[0]
+        pool = [
+            site
+            for site in spec["sites"]
+            if not primary.code.startswith(tuple(site["not_with"])) and self._fits(site["code"], "DAS")
+        ]
+        chosen = []
+        while pool and len(chosen) < count:
+            site = _weighted(rng, pool, lambda s: s["w"])
+            pool.remove(site)
+            chosen.append(site)
+        if not chosen:
+            return
+        adjs = french_join([site["adj"] for site in chosen])
+        mets = fill(rng.choice(spec["standalone"]), {"adjs": adjs})
+        templates = [t for t in spec["with_primary"] if not (forced and "métastatique" in t)]
+        if forced:
+            templates = ["{primary} ({nouns})"]
+        full = fill(
+            rng.choice(templates),
+            {"primary": primary.text or "", "mets": mets, "nouns": ", ".join(site["noun"] for site in chosen)},
+        )
+        if self._add_codes([site["code"] for site in chosen], mets, "metastasis"):
+            plan.facts["primary_full"] = full
+            plan.facts["primary_role"] = primary.role
+            if primary.role == "DR":
+                plan.facts["dr"] = full
+                plan.facts["de_dr"] = elide("de", lower_first(full))
+
+    def _house_wordings(self) -> None:
+        """Tobacco and alcohol worded as the code they carry (an active, counted habit is F17.2, an
+        occasional one Z72.0; an alcohol dependence active F10.24 or abstinent F10.20), in the Mode de vie."""
+        spec, rng = self.data.status, self.rng
+        for mention in self.plan_.mentions:
+            if mention.role != "DAS" or mention.place != "chronic":
+                continue
+            forms = spec["tobacco"].get(mention.code) or spec["alcohol"].get(mention.code)
+            if forms:
+                mention.text = fill(rng.choice(forms), self._status_values())
+                mention.section = "mode_de_vie"
+
+    def _implied_codes(self) -> None:
+        """Status codes that other words of the letter imply, in both styles: a coronary disease written
+        'stentée' has a stent (Z95.5); an anticoagulant in the entry treatment is a long-term
+        anticoagulation (Z92.1, ATIH Guide méthodologique MCO: situations that weigh on the stay's care)."""
+        spec, plan = self.data.status, self.plan_
+        for rule in spec["implied"]:
+            if any(m.text and rule["contains"] in m.text.lower() for m in plan.mentions):
+                self._add_codes([rule["code"]], None, "status")
+        if any(line.drug_class in spec["anticoagulant_classes"] for line in plan.drugs_in):
+            self._add_codes([spec["anticoagulant_code"]], None, "status")
+
     # --- treatments ----------------------------------------------------------------------------
     def _drug_line(self, drug_class: str) -> DrugLine:
         rng, drugs = self.rng, self.data.drugs
         drug = rng.choice(drugs["classes"][drug_class])
+        # Hospital prescriptions lead with the brand, often in capitals, with a short posology ("1-0-1").
+        lines, posologies = (
+            (self.data.hospital["drug_lines"], self.data.hospital["posologies"])
+            if self.house
+            else (self.data.frames["drugs"]["line"], drugs["posologies"])
+        )
+        dose = rng.choice(drug["doses"])
+        posology = rng.choice(posologies)
+        if self.house and _SAYS_HOW_OFTEN.search(dose):
+            posology = ""  # "4 g x3/j IV" already says how often
         values = {
             "brand": drug["brand"],
+            "Brand": drug["brand"],
             "BRAND": drug["brand"].upper(),
             "generic": drug["generic"],
             "Generic": capitalise(drug["generic"]),
-            "dose": rng.choice(drug["doses"]),
-            "posology": rng.choice(drugs["posologies"]),
+            "dose": dose,
+            "posology": posology,
         }
-        return DrugLine(drug_class, fill(rng.choice(self.data.frames["drugs"]["line"]), values))
+        text = fill(rng.choice(lines), values).rstrip(" :,-")
+        return DrugLine(drug_class, text, drug["brand"], drug["generic"])
 
     def _drugs(self, scenario: dict[str, Any]) -> None:
         rng, plan = self.rng, self.plan_
@@ -470,8 +717,10 @@ class StayPlanner:
             for drug_class in mention.drug_classes:
                 if drug_class not in classes:
                     classes.append(drug_class)
-        background = [c for c in self.data.drugs["background_classes"] if c not in classes]
-        classes += rng.sample(background, k=rng.randint(0, min(2, len(background))))
+        # Hypnotics and proton-pump inhibitors "au long cours" are an adult's background, not a child's.
+        if plan.patient.age >= 16:
+            background = [c for c in self.data.drugs["background_classes"] if c not in classes]
+            classes += rng.sample(background, k=rng.randint(0, min(2, len(background))))
         # Insulin is the measurement that splits E11.x0 from E11.x8: it is written only for insulin-treated
         # patients, and its line is the evidence the tests look for.
         plan.drugs_in = [self._drug_line(c) for c in classes]

@@ -57,6 +57,13 @@ def indefinite(text: str, feminine: bool) -> str:
     return f"{'une' if feminine else 'un'} {text}"
 
 
+def french_join(items: list[str]) -> str:
+    """['a', 'b', 'c'] -> 'a, b et c'."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} et {items[-1]}"
+
+
 def french_number(value: float, decimals: int) -> str:
     """2.5 -> '2,5' (French decimal comma), integers without decimals."""
     if decimals <= 0:

@@ -77,20 +77,33 @@ def condition_values(text: str, facts: dict[str, Any]) -> dict[str, Any]:
 
 
 def biology_line(style: Style, plan: StayPlan, panel: str, abnormal: dict[str, list[float]]) -> str:
+    """The admission biology on one line (see `biology_items`)."""
+    rng = style.rng
+    items = biology_items(style, plan, panel, abnormal)
+    separator = ", " if style.telegraphic or rng.random() < 0.5 else " ; "
+    return rng.choice(style.data.frames["paraclinical"]["bio_intro"]) + separator.join(items) + "."
+
+
+def biology_items(style: Style, plan: StayPlan, panel: str, abnormal: dict[str, list[float]]) -> list[str]:
     """The admission biology: panel tests with normal values, the scenario's abnormal ones, and the
     measurements that decide a code written verbatim in place of their test."""
     rng, tests = style.rng, style.data.biology["tests"]
     patient = plan.patient
     items: list[str] = []
+    ckd = next((m.code for m in plan.mentions if m.code in style.data.biology["creatinine_by_ckd"]), None)
     for key in style.data.biology["panels"][panel]:
         if key in plan.measured_tests:
             items.append(plan.measured_tests[key])
             continue
-        if key == "dfg" and any(m.code.startswith("N17") for m in plan.mentions):
-            continue  # an acute DFG would read as a CKD stage: letters give the creatinine only
+        if key == "dfg" and any(m.code.startswith(("N17", "N18")) for m in plan.mentions):
+            # An acute DFG would read as a CKD stage, and a CKD's DFG is its measurement (or the dialysis):
+            # letters give the creatinine only.
+            continue
         test = tests[key]
         if key in abnormal:
             low, high = abnormal[key]
+        elif key == "creat" and ckd is not None:
+            low, high = style.data.biology["creatinine_by_ckd"][ckd]
         elif patient.age < 16 and "normal_child" in test:
             low, high = test["normal_child"]
         else:
@@ -107,8 +120,7 @@ def biology_line(style: Style, plan: StayPlan, panel: str, abnormal: dict[str, l
     for key, text in plan.measured_tests.items():
         if text not in items and key not in style.data.biology["panels"][panel]:
             items.append(text)
-    separator = ", " if style.telegraphic or rng.random() < 0.5 else " ; "
-    return rng.choice(style.data.frames["paraclinical"]["bio_intro"]) + separator.join(items) + "."
+    return items
 
 
 def header(style: Style, plan: StayPlan, title_key: str, session: bool = False) -> str:

@@ -119,7 +119,7 @@ TITLE_PATTERNS: tuple[TitlePattern, ...] = (
     TitlePattern(AMBIGUOUS_TREATMENT, _TTT),
     TitlePattern(
         "histoire",
-        r"histoire(?: de la maladie| recente| clinique| actuelle| hematologique| obstetricale)?|hdm|hdlm"
+        r"histoire(?: de la maladie(?: actuelle)?| recente| clinique| actuelle| hematologique| obstetricale)?|hdm|hdlm"
         r"|anamnese|interrogatoire|circonstances?(?: de (?:survenue|decouverte))?|recit",
     ),
     TitlePattern(
