@@ -165,3 +165,19 @@ def test_a_status_is_not_the_dp(text_pipeline):
     result = text_pipeline.propose(stay(text))
     dp = next(p.code for p in result.proposals if p.role == "DP")
     assert not dp.startswith(("Z95", "Z92"))
+
+
+def test_a_diagnosis_that_opens_the_conclusion_is_the_dp_rather_than_a_symptom():
+    from coding_assistant.pipeline.roles import Decided, _diagnosis_over_symptom
+
+    falls, parkinson, hta = Candidate("R29"), Candidate("G20"), Candidate("I10")
+    symptom = Decided(falls, "R296", selected=True)
+    disease = Decided(parkinson, "G20", selected=True)
+    other = Decided(hta, "I10", selected=True)
+    pool = [symptom, disease, other]
+    assert _diagnosis_over_symptom(symptom, pool, parkinson) is disease
+    # No diagnosis opens the conclusion (it opens on the symptom): the symptom stays the DP.
+    assert _diagnosis_over_symptom(symptom, pool, falls) is symptom
+    # A diagnosis the pipeline does not select does not replace it.
+    disease.selected = False
+    assert _diagnosis_over_symptom(symptom, pool, parkinson) is symptom

@@ -147,6 +147,21 @@ def heuristic_dp_strength(decided: Decided) -> float:
     return candidate.score * (DP_HEAD_FLOOR + candidate.dp_score) * bonus
 
 
+def _diagnosis_over_symptom(
+    dp: Decided | None, dp_pool: Sequence[Decided], first_named: Candidate | None
+) -> Decided | None:
+    """A symptom is the DP only when no diagnosis explains the stay (ATIH Guide méthodologique MCO, chapitre
+    IV, symptoms of chapter XVIII): when the conclusion (or the motif) opens on a diagnosis the pipeline
+    selects, that diagnosis is the DP rather than a symptom ("Chutes à répétition" beside "Conclusion :
+    maladie de Parkinson évoluée")."""
+    if dp is None or not dp.code.startswith("R") or first_named is None:
+        return dp
+    for decided in dp_pool:
+        if decided.candidate is first_named and decided.selected and not decided.code.startswith("R"):
+            return decided
+    return dp
+
+
 def _antecedent_only(candidate: Candidate) -> bool:
     affirmed = candidate.affirmed
     return bool(affirmed) and all(m.past for m in affirmed)
@@ -190,6 +205,7 @@ def assign_roles(
         return learned if learned is not None else heuristic_dp_strength(d) * (1.0 if d.selected else 0.5)
 
     dp = max(dp_pool, key=dp_strength, default=None)
+    dp = _diagnosis_over_symptom(dp, dp_pool, first_conclusion or first_motif)
     if dp is not None:
         if not dp.selected:
             # Every stay has a DP, even when none reaches the selection threshold: say so.
