@@ -195,3 +195,24 @@ def test_a_planned_treatment_is_not_one_given_during_the_stay(sentence):
     evidence = gather_evidence(stay(f"Conclusion : cancer du sein.\n{sentence}\n"), default_mention_dictionary())
     sessions = [m for m in evidence.mentions if m.codes and m.codes[0].startswith("Z51")]
     assert sessions and all(m.hypothetical for m in sessions)
+
+
+def test_a_session_named_first_in_the_motif_is_the_dp_and_its_tumour_the_dr(text_pipeline):
+    text = (
+        "Motif d'admission : séance de chimiothérapie pour adénocarcinome du côlon.\n"
+        "Conclusion : adénocarcinome du côlon, cure bien tolérée.\n"
+    )
+    roles = {p.code[:3]: p.role for p in text_pipeline.propose(stay(text)).proposals if p.selected}
+    assert roles.get("Z51") == "DP" and roles.get("C18") == "DR"
+
+
+def test_session_rule_needs_the_session_first_in_the_motif():
+    from coding_assistant.pipeline.roles import Decided, _session_motif
+
+    tumour, session = Candidate("C18"), Candidate("Z51")
+    dp = Decided(tumour, "C189", selected=True)
+    chemo = Decided(session, "Z511", selected=True)
+    assert _session_motif(dp, [dp, chemo], session) is chemo
+    assert _session_motif(dp, [dp, chemo], tumour) is dp
+    chemo.selected = False
+    assert _session_motif(dp, [dp, chemo], session) is dp

@@ -162,6 +162,18 @@ def _diagnosis_over_symptom(
     return dp
 
 
+def _session_motif(dp: Decided | None, dp_pool: Sequence[Decided], first_in_motif: Candidate | None) -> Decided | None:
+    """A stay whose motif opens on a treatment session (chemotherapy, radiotherapy, dialysis) has that session
+    as DP and the treated condition as DR (ATIH Guide méthodologique MCO, chapitre IV: Z51.1 / Z51.0 / Z49 in
+    DP, the tumour or the kidney disease in DR), even when the conclusion names the condition first."""
+    if first_in_motif is None:
+        return dp
+    for decided in dp_pool:
+        if decided.candidate is first_in_motif and decided.selected and dr_for_dp(decided.code) is not None:
+            return decided
+    return dp
+
+
 def _antecedent_only(candidate: Candidate) -> bool:
     affirmed = candidate.affirmed
     return bool(affirmed) and all(m.past for m in affirmed)
@@ -206,6 +218,7 @@ def assign_roles(
 
     dp = max(dp_pool, key=dp_strength, default=None)
     dp = _diagnosis_over_symptom(dp, dp_pool, first_conclusion or first_motif)
+    dp = _session_motif(dp, dp_pool, first_motif)
     if dp is not None:
         if not dp.selected:
             # Every stay has a DP, even when none reaches the selection threshold: say so.
