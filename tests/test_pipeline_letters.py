@@ -216,3 +216,9 @@ def test_session_rule_needs_the_session_first_in_the_motif():
     assert _session_motif(dp, [dp, chemo], tumour) is dp
     chemo.selected = False
     assert _session_motif(dp, [dp, chemo], session) is dp
+
+
+def test_a_drug_started_during_the_stay_is_no_long_term_treatment():
+    text = "Évolution : FA découverte, mise sous Eliquis 5 mg x2.\nTraitement de sortie :\nEliquis 5 mg x2\n"
+    evidence = gather_evidence(stay(text), default_mention_dictionary())
+    assert not [m for m in evidence.mentions if m.source == "drug"]

@@ -19,6 +19,9 @@ from coding_assistant.text.sections import Section, section_at, split_sections
 # Sections where a mention states what the stay was about, and where it only recalls the past.
 CONCLUSIVE_SECTIONS = frozenset({"conclusion", "motif"})
 PAST_SECTIONS = frozenset({"antecedents", "antecedents_familiaux"})
+# Where a drug says what the patient already took on admission: a long-term treatment (Z92.1) is one taken
+# before the stay, not one started during it ("mis sous anticoagulants" in the course of the stay).
+ADMISSION_STATE_SECTIONS = frozenset({"traitement_entree", "antecedents", "mode_de_vie", "motif", "histoire", "other"})
 # Sections that never carry the patient's own current conditions.
 IGNORED_SECTIONS = frozenset({"traitement_entree", "traitement_sortie", "allergies"})
 
@@ -133,7 +136,9 @@ def _is_content(sections: Sequence[Section], start: int, end: int, drug: bool = 
         return True
     if start < section.body_start:
         return False
-    return drug or section.kind not in IGNORED_SECTIONS
+    if drug:
+        return section.kind in ADMISSION_STATE_SECTIONS
+    return section.kind not in IGNORED_SECTIONS
 
 
 def _section_kind(sections: Sequence[Section], offset: int) -> str:
