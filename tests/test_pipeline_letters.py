@@ -222,3 +222,10 @@ def test_a_drug_started_during_the_stay_is_no_long_term_treatment():
     text = "Évolution : FA découverte, mise sous Eliquis 5 mg x2.\nTraitement de sortie :\nEliquis 5 mg x2\n"
     evidence = gather_evidence(stay(text), default_mention_dictionary())
     assert not [m for m in evidence.mentions if m.source == "drug"]
+
+
+def test_the_most_precise_wording_names_the_code():
+    text = "BPCO post-tabagique. BPCO stade 3. Conclusion : exacerbation de BPCO.\n"
+    evidence = gather_evidence(stay(text), default_mention_dictionary())
+    candidate = build_candidates(None, [], [], None, evidence.mentions)["J44"]
+    assert candidate.mentioned_codes()[0] == "J441"

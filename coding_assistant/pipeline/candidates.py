@@ -53,13 +53,20 @@ class Candidate:
         return bool(self.mentions) and not self.affirmed
 
     def mentioned_codes(self) -> list[str]:
-        """Codes named by affirmed mentions, most frequent first."""
+        """Codes named by affirmed mentions: the most precise wording first, then the most frequent.
+
+        A letter names a condition briefly and once precisely ("BPCO" three times, "exacerbation de BPCO"
+        once): the longest wording that names a code says the most about which code it is.
+        """
         counts: dict[str, int] = {}
+        longest: dict[str, int] = {}
         for mention in self.affirmed:
+            words = len(mention.text.split())
             for code in mention.codes:
                 if code[:3] == self.category:
                     counts[code] = counts.get(code, 0) + 1
-        return sorted(counts, key=lambda c: (-counts[c], -len(c), c))
+                    longest[code] = max(longest.get(code, 0), words)
+        return sorted(counts, key=lambda c: (-longest[c], -counts[c], -len(c), c))
 
 
 def build_candidates(
