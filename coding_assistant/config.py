@@ -47,12 +47,26 @@ class Settings(BaseSettings):
         default_factory=list, description="a site's own wording -> code CSV files, read after the shipped ones"
     )
     ccam_dir: Path = Field(default=BUNDLED_TERMINOLOGIES / "ccam")
+    propose_acts: bool = Field(
+        default=True, description="propose CCAM acts from the documents (operative reports, letters)"
+    )
     probable_is_hypothetical: bool = Field(
         default=True, description="'probable X' is not coded; a DIM that codes probable diagnoses sets False"
     )
     qualifier_engine: Literal["rules", "edsnlp"] = Field(
         default="rules",
         description="negation / hypothesis / family / history: rules (own matcher, no spaCy) or edsnlp's pipes",
+    )
+    # One stay never holds a night (coding_assistant/stay_limits.py): far above real letters (a few thousand
+    # characters; 1,000,000 codes in about 4 s), far below an export gone wrong.
+    max_document_chars: int = Field(
+        default=1_000_000, ge=1, description="a longer document fails its stay (batch, predict) before coding"
+    )
+    max_stay_chars: int = Field(
+        default=3_000_000, ge=1, description="documents of one stay together; a longer stay fails before coding"
+    )
+    stay_time_budget_s: float = Field(
+        default=120.0, ge=0, description="batch: a stay whose coding takes longer fails alone; 0 = no budget"
     )
 
     @field_validator("wordings_paths", mode="before")

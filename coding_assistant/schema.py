@@ -307,14 +307,13 @@ def read_stays(path: Path) -> list[Stay]:
 
 
 def write_jsonl(path: Path, records: Iterable[BaseModel]) -> int:
-    """Write records atomically (temporary file then rename); returns how many were written."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
+    """Write records atomically (temporary file then rename; none left behind on failure, and a file that
+    cannot be written is one OutputError); returns how many were written."""
+    from coding_assistant.formats.atomic import atomic_text_file  # here: the formats package imports this module
+
     count = 0
-    with tmp.open("w", encoding="utf-8") as handle:
+    with atomic_text_file(path, newline="\n") as handle:
         for record in records:
             handle.write(record.model_dump_json(exclude_none=False) + "\n")
             count += 1
-    tmp.replace(path)
     return count

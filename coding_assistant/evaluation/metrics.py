@@ -347,3 +347,70 @@ def evaluate_model(gold: Sequence[Stay], predict_fn: PredictFn) -> EvaluationRes
     """
     blind = [stay.model_copy(update={"codes": None}) for stay in gold]
     return evaluate(gold, list(predict_fn(blind)))
+
+
+# ----------------------------------------------------------------------------------------------- CCAM acts
+
+
+@dataclass(frozen=True)
+class ActScores:
+    """Act proposals against the acts a DIM coded (`codes.acts`), exact 7-character CCAM codes.
+
+    Only stays whose gold lists its acts (`codes.acts` present, possibly empty) are judged; an activity-4 line
+    is the same act as its activity-1 line (codes are compared without repeats).
+
+    * ``recall_at_k``: per stay with at least one gold act, the share of its gold acts among the first k
+      distinct codes of its act lines (rank order, selected or not), averaged over those stays.
+    * ``precision`` / ``recall``: micro, on the selected acts (TP / (TP + FP), TP / (TP + FN)).
+    * ``negated_selected``: selected acts whose evidence is non-empty and all negated, hypothetical or
+      family (what `is_negation_error` counts for diagnoses); the target is zero.
+    """
+
+    stays: int
+    stays_with_acts: int
+    gold_acts: int
+    selected_acts: int
+    true_positives: int
+    k: int
+    recall_at_k: float
+    precision: float
+    recall: float
+    negated_selected: int
+
+
+def act_scores(gold: Sequence[Stay], predictions: Sequence[StayProposals], k: int = 5) -> ActScores:
+    """Recall@k, precision and recall of the selected acts, and acts selected from negated mentions."""
+    by_id = {prediction.stay_id: prediction for prediction in predictions}
+    judged = [stay for stay in gold if stay.codes is not None and stay.codes.acts is not None]
+    recalls: list[float] = []
+    tp = fp = fn = negated = 0
+    for stay in judged:
+        wanted = set(stay.codes.acts or []) if stay.codes else set()
+        lines = by_id[stay.stay_id].acts if stay.stay_id in by_id else []
+        ranking = list(dict.fromkeys(line.code for line in lines))
+        selected = {line.code for line in lines if line.selected}
+        if wanted:
+            recalls.append(ratio(len(set(ranking[:k]) & wanted), len(wanted)))
+        tp += len(selected & wanted)
+        fp += len(selected - wanted)
+        fn += len(wanted - selected)
+        negated += sum(
+            1
+            for line in lines
+            if line.selected
+            and line.activity == 1
+            and line.evidence
+            and all(item.negated or item.hypothetical or item.family for item in line.evidence)
+        )
+    return ActScores(
+        stays=len(judged),
+        stays_with_acts=len(recalls),
+        gold_acts=tp + fn,
+        selected_acts=tp + fp,
+        true_positives=tp,
+        k=k,
+        recall_at_k=ratio(sum(recalls), len(recalls)),
+        precision=ratio(tp, tp + fp),
+        recall=ratio(tp, tp + fn),
+        negated_selected=negated,
+    )

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from coding_assistant.acts import propose_acts
 from coding_assistant.classifier import Predictor, load_predictor
 from coding_assistant.config import get_settings
 from coding_assistant.matching import MentionDictionary
 from coding_assistant.pipeline.candidates import Candidate, build_candidates
 from coding_assistant.pipeline.evidence import QualifiedMention, StayEvidence, gather_evidence
-from coding_assistant.pipeline.fusion import Fusion, score_candidates
+from coding_assistant.pipeline.fusion import FUSION_FILE, Fusion, score_candidates
 from coding_assistant.pipeline.roles import Decided, assign_roles
 from coding_assistant.rules import check_coding
 from coding_assistant.schema import Evidence, ModelInfo, Proposal, Stay, StayProposals
@@ -30,6 +32,7 @@ class PipelineSettings:
     max_unselected: int = 20  # unselected candidates listed after the selected ones
     max_evidence: int = 10  # mentions shown per proposal
     batch_size: int = 64  # stays per classifier call
+    acts: bool = True  # CCAM acts from the documents (coding_assistant.acts); CODING_ASSISTANT_PROPOSE_ACTS
 
 
 def default_model_dir() -> Path:
@@ -65,12 +68,20 @@ class CodingPipeline:
         from coding_assistant.terminology.loader import default_mention_dictionary, default_terminology
 
         folder = model_dir or default_model_dir()
-        settings = settings or PipelineSettings(probable_is_hypothetical=get_settings().probable_is_hypothetical)
-        predictor = load_predictor(folder)
-        loaded = default_terminology()
-        return cls(
-            predictor, loaded.terminology, default_mention_dictionary(), settings, Fusion.load(folder), loaded.index
+        settings = settings or PipelineSettings(
+            probable_is_hypothetical=get_settings().probable_is_hypothetical, acts=get_settings().propose_acts
         )
+        predictor = load_predictor(folder)
+        fusion = Fusion.load(folder)  # ModelBundleError when its fusion.json does not fit this version
+        if fusion is None:
+            # Said loudly (stderr of every command, the batch's log): the fixed fallback selects other codes.
+            logging.getLogger(__name__).warning(
+                "model %s has no %s: selection falls back to fixed rules (retrain the model to fit it)",
+                folder,
+                FUSION_FILE,
+            )
+        loaded = default_terminology()
+        return cls(predictor, loaded.terminology, default_mention_dictionary(), settings, fusion, loaded.index)
 
     def propose(self, stay: Stay) -> StayProposals:
         return self.propose_many([stay])[0]
@@ -129,11 +140,13 @@ class CodingPipeline:
             else:
                 stay_warnings.append(text)
         proposals = self._proposals(decided, by_code)
+        acts = propose_acts(stay, chosen, self.settings.probable_is_hypothetical) if self.settings.acts else ([], [])
         return StayProposals(
             stay_id=stay.stay_id,
             model=self.model,
             proposals=proposals,
-            warnings=stay_warnings,
+            acts=acts[0],
+            warnings=stay_warnings + acts[1],
             terminology=self.terminology.version,
         )
 

@@ -1,0 +1,52 @@
+"""CCAM acts proposed from a stay's documents (operative reports first, then letters), ranked, selected only
+on affirmed evidence, with their activity, phase, date and PMSI checks.
+
+Public API:
+- `ActProposer(catalogue=None, settings=None).propose(stay, dp, dr, das)` -> (act lines, stay warnings)
+- `default_proposer()`: one proposer per process on the configured CCAM folder
+- `propose_acts(stay, {"DP": [...], "DR": [...], "DAS": [...]})`: what the proposal pipeline calls
+- `check_act(code, activity, phase, day, catalogue, sex=, age=, admission=, discharge=)` -> list[RuleWarning]
+The lexicon and rule lists live in `coding_assistant/acts/data/` (see its README).
+"""
+
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+
+from coding_assistant.acts.catalogue import ActCatalogue, build_catalogue, default_catalogue
+from coding_assistant.acts.checks import check_act, check_delivery_acts
+from coding_assistant.acts.proposer import ActProposer, ActSettings
+from coding_assistant.schema import ActProposal, Stay
+
+
+@lru_cache(maxsize=1)
+def default_proposer() -> ActProposer:
+    return ActProposer(default_catalogue())
+
+
+@lru_cache(maxsize=1)
+def _lenient_proposer() -> ActProposer:
+    """For a DIM that codes "probable" diagnoses: "probable X" acts are then not hypothetical either."""
+    return ActProposer(default_catalogue(), ActSettings(probable_is_hypothetical=False))
+
+
+def propose_acts(
+    stay: Stay, diagnoses: Mapping[str, Sequence[str]], probable_is_hypothetical: bool = True
+) -> tuple[list[ActProposal], list[str]]:
+    """The stay's act lines and stay warnings with the default proposer; `diagnoses` maps "DP", "DR" and
+    "DAS" to the chosen codes (for the delivery check)."""
+    proposer = default_proposer() if probable_is_hypothetical else _lenient_proposer()
+    first = {role: next(iter(diagnoses.get(role, ())), None) for role in ("DP", "DR")}
+    return proposer.propose(stay, first["DP"], first["DR"], list(diagnoses.get("DAS", ())))
+
+
+__all__ = [
+    "ActCatalogue",
+    "ActProposer",
+    "ActSettings",
+    "build_catalogue",
+    "check_act",
+    "check_delivery_acts",
+    "default_catalogue",
+    "default_proposer",
+    "propose_acts",
+]

@@ -1,0 +1,154 @@
+"""Act mentions → acts: the mentions of one act are grouped (the CRH's "cholécystectomie coelioscopique le
+13/01" and the operative report's "Intervention : cholécystectomie par voie coelioscopique"; the
+"coronarographie" and the "angioplastie + 1 stent" of one procedure, which the CCAM codes as one act), and
+each group's candidate acts are ranked on everything its mentions' sentences say.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from coding_assistant.acts.catalogue import ActCatalogue
+from coding_assistant.acts.ranking import DOCUMENT, PREVIOUS, REPORT, SENTENCE, Context, ranked, score
+from coding_assistant.acts.reading import Anchor, DocumentReading, TextFeatures
+from coding_assistant.matching.dictionary import wording_stems
+
+# Two groups become one act when an act that names both fits their joint sentences at least this well.
+MERGE_SCORE = 0.55
+
+
+@dataclass(slots=True)
+class Mention:
+    reading: DocumentReading
+    anchor: Anchor
+
+
+@dataclass(slots=True)
+class ActGroup:
+    mentions: list[Mention]
+    keys: set[str]
+    candidates: set[int]
+    status: str  # "current", "negated" or "future"
+    ranking: list[tuple[float, str]] = field(default_factory=list)
+
+    @property
+    def selectable(self) -> bool:
+        return any(m.anchor.selectable and m.anchor.status == "current" for m in self.mentions)
+
+    @property
+    def date(self) -> date | None:
+        days = [m.anchor.date for m in self.mentions if m.anchor.date is not None and m.anchor.status == self.status]
+        return min(days) if days else None
+
+
+def build_context(
+    mentions: list[Mention], sex: str | None, age: int | None, parity: str | None, catalogue: ActCatalogue
+) -> Context:
+    context = Context(parity=parity, sex=sex, age=age)
+    features = TextFeatures()
+    approaches: set[str] = set()
+    for mention in mentions:
+        reading, index = mention.reading, mention.anchor.sentence
+        context.add(reading.doc_stems, REPORT if reading.operative else DOCUMENT)
+        if index > 0:
+            context.add(reading.stems[index - 1], PREVIOUS)
+        context.add(reading.stems[index], SENTENCE)
+        if mention.anchor.status != "current":  # a negated or planned act is ranked on what its own words say
+            context.add(set(mention.anchor.stems) | reading.negated[index], SENTENCE)
+        context.sentence |= reading.stems[index]
+        context.negated |= reading.negated[index]
+        found = reading.features(index)
+        features.laterality = features.laterality or found.laterality
+        features.size_mm = features.size_mm if features.size_mm is not None else found.size_mm
+        for noun, value in found.counts.items():
+            stems = wording_stems(noun)
+            counted = catalogue.data.counted.get(stems[0]) if stems else None
+            if counted:
+                features.counts.setdefault(counted, value)
+        approaches |= {catalogue.data.approaches[s] for s in reading.stems[index] if s in catalogue.data.approaches}
+    features.approaches = frozenset(approaches)
+    context.features = features
+    context.negated -= set(context.near)
+    return context
+
+
+def group_mentions(
+    mentions: list[Mention], catalogue: ActCatalogue, sex: str | None, age: int | None, parity: str | None
+) -> list[ActGroup]:
+    """One group per act: current mentions merge when one act names them all; negated and planned mentions
+    stay apart (they never join what was done). History mentions are left out."""
+    groups: list[ActGroup] = []
+    for mention in mentions:
+        if mention.anchor.status == "history":
+            continue
+        reading, anchor = mention.reading, mention.anchor
+        near = set(reading.stems[anchor.sentence])
+        if anchor.sentence > 0:
+            near |= reading.stems[anchor.sentence - 1]
+        candidates = catalogue.candidates(anchor.keys, near)
+        if candidates:
+            groups.append(ActGroup([mention], set(anchor.keys), candidates, anchor.status))
+    current = [g for g in groups if g.status == "current"]
+    others = [g for g in groups if g.status != "current"]
+    current = _merge(current, catalogue, sex, age, parity)
+    for group in [*current, *others]:
+        context = build_context(group.mentions, sex, age, parity, catalogue)
+        group.ranking = ranked(group.candidates, context, catalogue)
+    return current + others
+
+
+def _merge(
+    groups: list[ActGroup], catalogue: ActCatalogue, sex: str | None, age: int | None, parity: str | None
+) -> list[ActGroup]:
+    merged = True
+    while merged:
+        merged = False
+        for i in range(len(groups)):
+            for j in range(i + 1, len(groups)):
+                if _same_act(groups[i], groups[j], catalogue, sex, age, parity):
+                    first, second = groups[i], groups[j]
+                    groups[i] = ActGroup(
+                        first.mentions + second.mentions,
+                        first.keys | second.keys,
+                        first.candidates | second.candidates,
+                        "current",
+                    )
+                    del groups[j]
+                    merged = True
+                    break
+            if merged:
+                break
+    return groups
+
+
+def _own_stems(group: ActGroup) -> set[str]:
+    stems: set[str] = set()
+    for mention in group.mentions:
+        stems |= mention.reading.stems[mention.anchor.sentence]
+    return stems - group.keys
+
+
+def _same_act(
+    first: ActGroup, second: ActGroup, catalogue: ActCatalogue, sex: str | None, age: int | None, parity: str | None
+) -> bool:
+    if first.date and second.date and first.date != second.date:
+        return False
+    shared = first.candidates & second.candidates
+    if not shared:
+        return False
+    keys = first.keys | second.keys
+    first_own, second_own = _own_stems(first), _own_stems(second)
+    both: list[int] = []
+    for index in shared:
+        features = catalogue.entries[index].features
+        words = features.positive | features.optional | frozenset().union(*features.choices)
+        if not keys <= words:
+            continue
+        # The act must say something of each group's own sentences, or both must name it by the same word.
+        if first.keys == second.keys or (words & first_own and words & second_own):
+            both.append(index)
+    if not both:
+        return False
+    context = build_context(first.mentions + second.mentions, sex, age, parity, catalogue)
+    return max(score(catalogue.entries[i], context, catalogue) for i in both) >= MERGE_SCORE

@@ -1,0 +1,157 @@
+"""What a CCAM label says about its act, read once per label: the words a letter should state, the words it
+must not ("sans pose d'endoprothèse"), the acts it includes ("avec artériographie coronaire"), side, counts,
+sizes, parity and age bounds.
+
+CCAM long labels (ATIH, CCAM v68 `ccam_actes.csv`) follow one grammar: the act and its object, then
+"avec …" / "sans …" modifiers, then ", par <approach>"; bracketed words are synonyms ("[Ponction lombaire]").
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from coding_assistant.acts.data import ActData
+from coding_assistant.matching.dictionary import wording_stems
+from coding_assistant.text.normalize import normalise_text
+
+_BRACKETS = re.compile(r"\[([^\]]*)\]")
+# A "sans" or "avec" clause runs to the next comma or the next modifier.
+_SANS = re.compile(r"\bsans\b(.*?)(?=,|\bavec\b|\bsans\b|\bpar\b|\bsous\b|$)")
+_AVEC = re.compile(r"\bavec\b(.*?)(?=,|\bavec\b|\bsans\b|\bpar\b|$)")
+_HEAD_END = re.compile(r",|\b(avec|sans|par|pour|chez|sous|au cours)\b")
+_COUNT = re.compile(r"\b(?:d une?|de (\d+)(?: a (\d+))?)\s+([a-z]+)")
+_OR_MORE = re.compile(r"^.{0,40}?\bou plus\b")
+_SIZE_BOUND = re.compile(r"\bde (moins|plus) de (\d+(?:[.,]\d+)?) ?(mm|cm)(?![2²])")
+_SIZE_RANGE = re.compile(r"\bde (\d+(?:[.,]\d+)?) ?(mm|cm) a (\d+(?:[.,]\d+)?) ?(mm|cm)(?![2²])")
+# Phrases that bound an act (size, age) rather than name it: read apart, never words a letter must state.
+_BOUNDS = re.compile(
+    r"\bde (?:moins |plus )?de \d+(?:[.,]\d+)? ?(?:mm|cm)2?(?: a \d+(?:[.,]\d+)? ?(?:mm|cm)2?)?"
+    r"|\bde \d+(?:[.,]\d+)? ?(?:mm|cm)2? a \d+(?:[.,]\d+)? ?(?:mm|cm)2?"
+    r"|\bde (?:grand axe|diametre)\b|\b(?:avant|apres) l age de \d+ (?:ans|mois)\b"
+)
+# Alternatives: "unilatérale ou bilatérale", "du membre supérieur ou du cou", ", par coelioscopie ou par
+# laparotomie avec préparation par coelioscopie": a letter states one of them, so their words are optional.
+_ALTERNATIVE = re.compile(r"(\b[a-z]+(?: [a-z]+)?) ou (?:(?:par|du|de la|de l|des|d|le|la|les) )?([a-z]+(?: [a-z]+)?)")
+_APPROACH_ALTERNATIVES = re.compile(r",? par ([^,]* ou [^,]*)$")
+# Words of the labels' own grammar that never make a letter say more about an act.
+_GRAMMAR = frozenset({"san", "plus", "moin", "deux", "troi", "quatr", "cinq", "lor", "autr"})
+
+
+@dataclass(frozen=True, slots=True)
+class LabelFeatures:
+    positive: frozenset[str]  # stems a letter states for this act
+    optional: frozenset[str]  # bracketed synonyms: they count only when the letter writes them
+    choices: tuple[frozenset[str], ...]  # "A ou B": a letter states one of them
+    negative: frozenset[str]  # stems of "sans" clauses: the act is without them
+    head: frozenset[str]  # what the act is, before its first comma or modifier
+    includes: frozenset[str]  # stems of its "avec" clauses (other acts it includes)
+    first: str  # the action stem ("cholecystectom", "pos", "dilat")
+    laterality: str | None  # "uni", "bi", or None when the label does not restrict it
+    counts: tuple[tuple[str, int, float], ...]  # (counted noun stem, at least, at most)
+    sizes_mm: tuple[tuple[float, float], ...]  # lesion sizes the label covers
+    parity: str | None  # "primi" or "multi"
+    approaches: frozenset[str]  # approaches named by the label (coelioscopie, laparotomie …)
+    ages: tuple[int, int] | None  # age bounds in years written in the label
+
+
+def _content(stems: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(s for s in stems if s.isalpha() and len(s) >= 2 and s not in _GRAMMAR)
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+def _mm(value: str, unit: str) -> float:
+    return _number(value) * (10.0 if unit == "cm" else 1.0)
+
+
+def _counts(folded: str, counted: frozenset[str]) -> tuple[tuple[str, int, float], ...]:
+    found: list[tuple[str, int, float]] = []
+    for match in _COUNT.finditer(folded):
+        stems = wording_stems(match.group(3))
+        if not stems or stems[0] not in counted:
+            continue
+        low = int(match.group(1) or 1)
+        high: float = int(match.group(2)) if match.group(2) else low
+        if _OR_MORE.match(folded[match.end() :]):
+            high = math.inf
+        found.append((stems[0], low, high))
+    return tuple(found)
+
+
+def _sizes(folded: str) -> tuple[tuple[float, float], ...]:
+    sizes = [(_mm(m.group(1), m.group(2)), _mm(m.group(3), m.group(4))) for m in _SIZE_RANGE.finditer(folded)]
+    for match in _SIZE_BOUND.finditer(folded):
+        value = _mm(match.group(2), match.group(3))
+        sizes.append((0.0, value) if match.group(1) == "moins" else (value, math.inf))
+    return tuple(sizes)
+
+
+def _ages(label: str, data: ActData) -> tuple[int, int] | None:
+    low, high = 0, 130
+    found = False
+    lowered = label.lower()
+    for rule in data.ages:
+        match = rule.pattern.search(lowered)
+        if match is None:
+            continue
+        found = True
+        number = int(match.group(1)) if match.groups() and match.group(1) and match.group(1).isdigit() else 0
+        if rule.kind == "below_years":
+            high = min(high, number - 1)
+        elif rule.kind == "from_years":
+            low = max(low, number)
+        elif rule.kind == "below_months":
+            high = min(high, (number - 1) // 12)
+        elif rule.kind == "from_months":
+            low = max(low, number // 12)
+        elif rule.kind == "newborn":
+            high = 0
+        elif rule.kind == "infant":
+            high = min(high, 2)
+    return (low, high) if found and low <= high else None
+
+
+def read_label(label: str, data: ActData, counted: frozenset[str]) -> LabelFeatures:
+    optional = _content(tuple(s for part in _BRACKETS.findall(label) for s in wording_stems(part)))
+    plain = _BRACKETS.sub(" ", label)
+    folded = normalise_text(plain.replace("'", " "))
+    negative = _content(tuple(s for part in _SANS.findall(folded) for s in wording_stems(part)))
+    includes = _content(tuple(s for part in _AVEC.findall(folded) for s in wording_stems(part)))
+    positive_text = _BOUNDS.sub(" ", _SANS.sub(" ", folded))
+    choices: list[frozenset[str]] = []
+    for match in _ALTERNATIVE.finditer(positive_text):
+        choices.append(_content(wording_stems(match.group(1))[-1:] + wording_stems(match.group(2))[:1]))
+    approach = _APPROACH_ALTERNATIVES.search(positive_text)
+    if approach:
+        choices.append(_content(wording_stems(approach.group(1))))
+    choices = [c for c in choices if len(c) > 1]
+    in_choices = frozenset().union(*choices) if choices else frozenset()
+    positive = _content(wording_stems(positive_text)) - optional - in_choices
+    head_stems = wording_stems(_HEAD_END.split(folded, maxsplit=1)[0])
+    laterality = None
+    if "bilateral" in folded and "unilateral" not in folded:
+        laterality = "bi"
+    elif "unilateral" in folded and "bilateral" not in folded:
+        laterality = "uni"
+    parity = "primi" if "primipare" in folded else "multi" if "multipare" in folded else None
+    # "Séance de destruction …", "Séance d'épuration …": the act is the word after "séance".
+    all_stems = [s for s in wording_stems(folded) if s != "seanc"]
+    return LabelFeatures(
+        positive=positive,
+        optional=optional,
+        choices=tuple(dict.fromkeys(choices)),
+        negative=negative - positive - in_choices,
+        head=_content(head_stems),
+        includes=includes,
+        first=all_stems[0] if all_stems else "",
+        laterality=laterality,
+        counts=_counts(folded, counted),
+        sizes_mm=_sizes(folded),
+        parity=parity,
+        approaches=frozenset(data.approaches[s] for s in positive | in_choices if s in data.approaches),
+        ages=_ages(label, data),
+    )

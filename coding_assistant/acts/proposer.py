@@ -1,0 +1,240 @@
+"""Stay → ranked CCAM act proposals: mentions from every document, grouped into acts, ranked, selected only
+on affirmed evidence, with the anaesthesia (activity 4) line when the report says general or locoregional
+anaesthesia, and the PMSI checks of each line."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from coding_assistant.acts.anaesthesia import Anaesthesia, find_anaesthesia
+from coding_assistant.acts.catalogue import ActCatalogue, default_catalogue
+from coding_assistant.acts.checks import check_act, check_delivery_acts, default_phase
+from coding_assistant.acts.grouping import ActGroup, Mention, group_mentions
+from coding_assistant.acts.reading import DocumentReader, DocumentReading
+from coding_assistant.acts.realisation import already_past, qualify_anchors
+from coding_assistant.rules.warning import RuleWarning
+from coding_assistant.schema import ActProposal, Evidence, Stay
+
+NOT_DONE = {
+    "negated": "acte nié ou non réalisé : non retenu",
+    "future": "acte prévu ou envisagé, non réalisé pendant le séjour : non retenu",
+}
+STEP = "geste décrit dans le déroulé opératoire, hors du champ « Intervention » : à confirmer"
+INCLUDED = "inclus dans {code} (libellé CCAM « avec … ») : non retenu"
+LOW_SCORE = "libellé CCAM peu justifié par le texte : à confirmer"
+
+
+@dataclass
+class ActSettings:
+    select_score: float = 0.5  # the best act of a group is selected from this score up
+    max_acts: int = 12  # act lines per stay
+    max_alternatives: int = 2  # runner-up acts listed (unselected) after each act
+    alternative_share: float = 0.6  # … when they score at least this share of the act's score
+    max_evidence: int = 10
+    probable_is_hypothetical: bool = True
+
+
+@dataclass
+class _Line:
+    code: str
+    score: float
+    selected: bool
+    group: ActGroup
+    rank: int  # 0: an act, 1: an alternative, 2: an unselected act, 3: negated or planned
+    day: date | None
+    warnings: list[str] = field(default_factory=list)
+    anaesthesia: list[Anaesthesia] = field(default_factory=list)
+
+
+class ActProposer:
+    def __init__(self, catalogue: ActCatalogue | None = None, settings: ActSettings | None = None) -> None:
+        self.catalogue = catalogue or default_catalogue()
+        self.settings = settings or ActSettings()
+        self.reader = DocumentReader(self.catalogue, self.catalogue.data)
+
+    def propose(
+        self, stay: Stay, dp: str | None = None, dr: str | None = None, das: Sequence[str] = ()
+    ) -> tuple[list[ActProposal], list[str]]:
+        """The stay's act lines, best first, and the warnings that concern the stay rather than one act."""
+        readings = self._readings(stay)
+        mentions = [Mention(reading, anchor) for reading in readings for anchor in reading.anchors]
+        if not mentions:
+            return [], []
+        parity = next((r.parity for r in readings if r.parity), None)
+        groups = group_mentions(mentions, self.catalogue, stay.sex, stay.age, parity)
+        lines = self._lines(groups)
+        if not lines:
+            return [], []
+        self._add_anaesthesia(lines, readings)
+        stay_warnings = self._check(lines, stay, dp, dr, das)
+        return self._proposals(lines), stay_warnings
+
+    def _readings(self, stay: Stay) -> list[DocumentReading]:
+        readings = []
+        for document in stay.documents:
+            reading = self.reader.read(document.doc_id, document.type, document.text, stay.admission_date)
+            qualify_anchors(
+                reading,
+                self.catalogue.data,
+                stay.admission_date,
+                stay.discharge_date,
+                self.settings.probable_is_hypothetical,
+            )
+            readings.append(reading)
+        already_past([anchor for reading in readings for anchor in reading.anchors])
+        for reading in readings:
+            for anchor in reading.anchors:
+                if anchor.status in ("negated", "future"):
+                    reading.retract(anchor)
+        return readings
+
+    def _lines(self, groups: list[ActGroup]) -> list[_Line]:
+        settings = self.settings
+        lines: list[_Line] = []
+        for group in groups:
+            if not group.ranking:
+                continue
+            top_score, top_code = group.ranking[0]
+            if group.status != "current":
+                lines.append(_Line(top_code, top_score, False, group, 3, group.date, [NOT_DONE[group.status]]))
+                continue
+            selected = group.selectable and top_score >= settings.select_score
+            notes = [] if selected else [STEP if not group.selectable else LOW_SCORE]
+            lines.append(_Line(top_code, top_score, selected, group, 0 if selected else 2, group.date, notes))
+            for value, code in group.ranking[1 : 1 + settings.max_alternatives]:
+                if value >= settings.alternative_share * top_score and value > 0:
+                    lines.append(_Line(code, value, False, group, 1 if selected else 2, group.date))
+        self._drop_included(lines)
+        lines.sort(key=lambda line: (line.rank, -line.score))
+        kept: dict[str, _Line] = {}
+        for line in lines:
+            if line.code not in kept:
+                kept[line.code] = line
+        return list(kept.values())[: settings.max_acts]
+
+    def _drop_included(self, lines: list[_Line]) -> None:
+        """A selected act that another selected act includes is not coded: one whose label says so ("… avec
+        artériographie coronaire"), or a diagnostic act (CCAM action letter Q) on the organ of a therapeutic act
+        the same day (the gastroscopy of an endoscopic haemostasis, the cholangiography of a stone extraction:
+        CCAM general rules, a diagnostic act is included in the therapeutic act it leads to)."""
+        chosen = [line for line in lines if line.selected]
+        for line in chosen:
+            head = self.catalogue.by_code[line.code].features.head
+            for other in chosen:
+                includes = self.catalogue.by_code[other.code].features.includes
+                same_access = _diagnostic_within(line.code, other.code, line.day, other.day)
+                if other is not line and other.selected and ((head and head <= includes) or same_access):
+                    line.selected, line.rank = False, 2
+                    line.warnings.append(INCLUDED.format(code=other.code))
+                    break
+
+    def _add_anaesthesia(self, lines: list[_Line], readings: list[DocumentReading]) -> None:
+        by_id = {reading.doc_id: reading for reading in readings}
+        found: dict[str, list[Anaesthesia]] = {}  # read only in the documents of selected acts
+        for line in lines:
+            act = self.catalogue.acts.get(line.code)
+            if not line.selected or act is None or "4" not in act.activity_phases:
+                continue
+            for mention in line.group.mentions:
+                anchor = mention.anchor
+                if anchor.status != "current":
+                    continue
+                reading = by_id[anchor.doc_id]
+                if anchor.doc_id not in found:
+                    found[anchor.doc_id] = find_anaesthesia(reading, self.catalogue.data)
+                for item in found[anchor.doc_id]:
+                    if (item.sentence == anchor.sentence or reading.operative) and item not in line.anaesthesia:
+                        line.anaesthesia.append(item)
+
+    def _check(self, lines: list[_Line], stay: Stay, dp: str | None, dr: str | None, das: Sequence[str]) -> list[str]:
+        for line in lines:
+            activities = [1, 4] if line.anaesthesia else [1]
+            for activity in activities:
+                warnings = check_act(
+                    line.code,
+                    activity,
+                    default_phase(line.code, activity, self.catalogue),
+                    line.day,
+                    self.catalogue,
+                    sex=stay.sex,
+                    age=stay.age,
+                    admission=stay.admission_date,
+                    discharge=stay.discharge_date,
+                )
+                line.warnings.extend(w for w in map(warning_text, warnings) if w not in line.warnings)
+        selected = [line.code for line in lines if line.selected]
+        stay_warnings: list[str] = []
+        for warning in check_delivery_acts(dp, dr, das, selected):
+            text = warning_text(warning)
+            target = next((line for line in lines if line.selected and line.code == warning.code), None)
+            if target is None and warning.code is None:
+                target = next((line for line in lines if line.selected and line.code in warning.message), None)
+            if target is not None:
+                target.warnings.append(text)
+            else:
+                stay_warnings.append(text)
+        return stay_warnings
+
+    def _proposals(self, lines: list[_Line]) -> list[ActProposal]:
+        proposals: list[ActProposal] = []
+        for line in lines:
+            entry = self.catalogue.by_code[line.code]
+            evidence = [_evidence(m) for m in sorted(line.group.mentions, key=_evidence_order)]
+            common = {"code": line.code, "label": entry.label, "date": line.day, "score": line.score}
+            proposals.append(
+                ActProposal(
+                    **common,
+                    activity=1,
+                    phase=default_phase(line.code, 1, self.catalogue),
+                    selected=line.selected,
+                    evidence=evidence[: self.settings.max_evidence],
+                    warnings=[w for w in line.warnings if "activité 4" not in w],
+                )
+            )
+            if line.anaesthesia:
+                proposals.append(
+                    ActProposal(
+                        **common,
+                        activity=4,
+                        phase=default_phase(line.code, 4, self.catalogue),
+                        selected=line.selected,
+                        evidence=[
+                            Evidence(doc_id=a.doc_id, start=a.start, end=a.end, text=a.text) for a in line.anaesthesia
+                        ],
+                        warnings=[w for w in line.warnings if "activité 1" not in w],
+                    )
+                )
+        return proposals
+
+
+def _diagnostic_within(code: str, other: str, day: date | None, other_day: date | None) -> bool:
+    """A diagnostic act (CCAM action letter Q) on the organ of a therapeutic act (the first 2 letters), by the
+    same access (the 4th letter) or on the same written day."""
+    if code[2] != "Q" or other[2] == "Q" or code[:2] != other[:2]:
+        return False
+    return code[3] == other[3] or (day is not None and day == other_day)
+
+
+def _evidence_order(mention: Mention) -> tuple[int, int]:
+    return (0 if mention.anchor.status == "current" else 1, mention.anchor.start)
+
+
+def _evidence(mention: Mention) -> Evidence:
+    anchor = mention.anchor
+    return Evidence(
+        doc_id=anchor.doc_id,
+        start=anchor.start,
+        end=anchor.end,
+        text=anchor.text,
+        negated=anchor.negated or anchor.status == "negated",
+        hypothetical=anchor.hypothetical or anchor.status == "future",
+        family=anchor.family,
+    )
+
+
+def warning_text(warning: RuleWarning) -> str:
+    """The same "[rule · FG n] message" form as the diagnoses' warnings."""
+    tag = f"[{warning.rule}{f' · FG {warning.fg_error}' if warning.fg_error else ''}]"
+    return f"{tag} {warning.message}"

@@ -1,0 +1,129 @@
+"""How well a CCAM act fits what the letter says: the most specific act the text justifies.
+
+The score of an act is mostly the share of its label the text states (IDF-weighted label words found in the
+sentence, less in the sentence before, less again elsewhere in the document), plus a little of the share of
+the sentence its label explains (so a combined act, "dilatation … avec artériographie coronaire", beats its
+parts when the letter names both). Then what labels write as conditions: approach (coelioscopie /
+laparotomie), side (unilatérale / bilatérale), counts ("de 2 vaisseaux", "de 1 à 3 tumeurs"), sizes ("de
+plus de 1 cm"), parity (primipare / multipare), "sans …" clauses, and the patient's sex and age.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from coding_assistant.acts.catalogue import ActCatalogue, ActEntry
+from coding_assistant.acts.labels import LabelFeatures
+from coding_assistant.acts.reading import TextFeatures
+
+# How much a label word counts where the text writes it: in the act's sentence, the sentence before, elsewhere
+# in an operative report (one procedure: its indication and steps describe the act), elsewhere in a letter.
+SENTENCE, PREVIOUS, REPORT, DOCUMENT = 1.0, 0.6, 0.5, 0.3
+_LABEL_SHARE, _SENTENCE_SHARE = 0.8, 0.2
+# Adjustments, in score points: a stated condition that the label contradicts costs more than a match gains.
+_CONFLICT = {
+    "option": 0.2,
+    "approach": 0.2,
+    "side": 0.15,
+    "count": 0.2,
+    "size": 0.15,
+    "parity": 0.25,
+    "age": 0.3,
+    "sex": 0.4,
+}
+_AGREE = 0.05
+_UNNAMED = 0.3
+_PREFERRED = 0.02
+
+
+@dataclass(slots=True)
+class Context:
+    """What the text around one act says: stems with how near they are, and the conditions it states."""
+
+    near: dict[str, float] = field(default_factory=dict)
+    negated: set[str] = field(default_factory=set)
+    sentence: set[str] = field(default_factory=set)
+    features: TextFeatures = field(default_factory=TextFeatures)
+    parity: str | None = None
+    sex: str | None = None
+    age: int | None = None
+
+    def add(self, stems: set[str], weight: float) -> None:
+        for stem in stems:
+            if self.near.get(stem, 0.0) < weight:
+                self.near[stem] = weight
+
+
+def score(entry: ActEntry, context: Context, catalogue: ActCatalogue) -> float:
+    label = entry.features
+    weights = catalogue.weights
+    found = sum(weights[s] * context.near.get(s, 0.0) for s in label.positive)
+    total = entry.weight
+    for stem in label.optional:
+        seen = context.near.get(stem, 0.0)
+        if seen >= PREVIOUS:
+            found += weights[stem] * seen
+            total += weights[stem]
+    for choice in label.choices:  # total already counts the weightiest word of each choice
+        found += max(weights[s] * context.near.get(s, 0.0) for s in choice)
+    label_share = found / total if total else 0.0
+    sentence_weight = sum(weights.get(s, 0.0) for s in context.sentence)
+    explained = sum(weights.get(s, 0.0) for s in context.sentence if _names(label, s))
+    sentence_share = explained / sentence_weight if sentence_weight else 0.0
+    value = _LABEL_SHARE * label_share + _SENTENCE_SHARE * sentence_share
+    # "sans pose d'endoprothèse" when the sentence says a stent was placed; "avec pose de prothèse" when it
+    # says "pas de prothèse".
+    contradicted = sum(weights.get(s, 0.0) * context.near.get(s, 0.0) for s in label.negative)
+    contradicted += sum(weights[s] for s in label.positive if s in context.negated and s not in context.near)
+    value -= min(0.3, 0.5 * contradicted / total) if total else 0.0
+    if label.negative and label.negative <= context.negated:
+        value += _AGREE
+    if context.near.get(label.first, 0.0) < REPORT:
+        value -= _UNNAMED  # the act itself ("Dilatation …") is not written: at most a modifier of it is
+    value += _conditions(entry, context, catalogue)
+    if entry.code in catalogue.data.preferred:
+        value += _PREFERRED
+    return max(0.0, min(1.0, value))
+
+
+def _names(label: LabelFeatures, stem: str) -> bool:
+    return stem in label.positive or stem in label.optional or any(stem in choice for choice in label.choices)
+
+
+def _conditions(entry: ActEntry, context: Context, catalogue: ActCatalogue) -> float:
+    label, text = entry.features, context.features
+    value = 0.0
+    if label.approaches and text.approaches:
+        value += _AGREE if label.approaches & text.approaches else -_CONFLICT["approach"]
+    if label.laterality and text.laterality:
+        value += _AGREE if label.laterality == text.laterality else -_CONFLICT["side"]
+    for noun in {noun for noun, _, _ in label.counts}:
+        stated = text.counts.get(noun)
+        if stated is not None:
+            fits = any(low <= stated <= high for n, low, high in label.counts if n == noun)
+            value += _AGREE if fits else -_CONFLICT["count"]
+    if label.sizes_mm and text.size_mm is not None:
+        fits = any(low <= text.size_mm < high for low, high in label.sizes_mm)
+        value += _AGREE if fits else -_CONFLICT["size"]
+    if label.parity and context.parity:
+        value += _AGREE if label.parity == context.parity else -_CONFLICT["parity"]
+    if label.ages and context.age is not None and not label.ages[0] <= context.age <= label.ages[1]:
+        value -= _CONFLICT["age"]
+    words = label.positive | label.optional | frozenset().union(*label.choices)
+    for options in catalogue.data.exclusive:
+        stated = [o for o in options if all(context.near.get(s, 0.0) >= REPORT for s in o)]
+        if len(stated) == 1:
+            named = [o for o in options if o <= words]
+            if named and stated[0] not in named:
+                value -= _CONFLICT["option"]
+    act = catalogue.acts.get(entry.code)
+    if act is not None and act.sex and context.sex and act.sex != context.sex:
+        value -= _CONFLICT["sex"]
+    return value
+
+
+def ranked(candidates: set[int], context: Context, catalogue: ActCatalogue) -> list[tuple[float, str]]:
+    """(score, code) of the candidates, best first (ties: the shorter label, then the code)."""
+    scored = [(score(catalogue.entries[i], context, catalogue), catalogue.entries[i]) for i in candidates]
+    scored.sort(key=lambda item: (-item[0], len(item[1].features.positive), item[1].code))
+    return [(round(value, 4), entry.code) for value, entry in scored]

@@ -1,0 +1,389 @@
+"""One document read for acts: its sentences as stems (CCAM label words, with the lexicon's translations of
+how surgeons write), the act mentions ("anchors") with their offsets, and what the text says around them.
+
+An anchor is a word that names an act (the first word of a CCAM label: "cholécystectomie", "ponction",
+"pose"…) or a lexicon wording that does ("coronarographie", "PTH", "pose d'une chambre implantable").
+Operative reports name their act in a field ("Intervention :", "Geste :"); when a document has such a field,
+the steps of the procedure paragraph only add context to it (they are never acts on their own).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from coding_assistant.acts.catalogue import ActCatalogue
+from coding_assistant.acts.data import ActData
+from coding_assistant.acts.dates import WrittenDate, find_dates
+from coding_assistant.matching import MentionDictionary
+from coding_assistant.matching.dictionary import Pattern
+from coding_assistant.matching.matcher import Token, tokenize
+from coding_assistant.text.normalize import normalise_text
+from coding_assistant.text.sections import Section, section_at, split_sections
+from coding_assistant.text.sentences import sentence_bounds
+
+# "Intervention :", "Geste réalisé :", "Intervention (23/09) :", "Intervention le 17/02 :".
+_FIELD = re.compile(
+    r"(?im)^[ \t\-•*]*(?:intervention|geste|acte|proc[ée]dure|op[ée]ration)s?(?: r[ée]alis[ée]e?s?)?"
+    r"(?:[ \t]+(?:le|du)[ \t]+[\d/]+)?[ \t]*(?:\([^)\n]*\))?[ \t]*:[ \t]*(.*)$"
+)
+_OPERATIVE = re.compile(
+    r"compte[- ]rendu (?:op[ée]ratoire|d'endoscopie|de coronarographie|d'intervention)|\bCRO\b", re.IGNORECASE
+)
+_LOCAL_NEGATION = re.compile(r"\b(?:pas d[e'’]|pas de la|sans|ni d[e'’]|aucune?|absence d[e'’])\s*", re.IGNORECASE)
+_SCOPE_END = re.compile(r"[,;:()\n.]|\bmais\b")
+# "Ventriculographie non réalisée": a negation written after what it negates, back to the clause start.
+_POSTPOSED_NEGATION = re.compile(r"\bnon (?:r[ée]alis|fait|effectu|pos|pratiqu)[ée]*e?s?\b", re.IGNORECASE)
+_CLAUSE_START = re.compile(r"[,;:()\n.][^,;:()\n.]*$")
+_NUMBER_WORDS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6}
+# A number and the two words after it: "2 stents", "3 polypes", "1 stent actif", "deux volumineux polypes".
+_COUNT = re.compile(r"(?<![\d,.])(\d+|un|une|deux|trois|quatre|cinq|six)\s+([a-zéèêàç]+)(?:\s+([a-zéèêàç]+))?", re.I)
+# "la tumeur", "un polype": one, when no number is written.
+_SINGULAR = re.compile(r"\b(?:la|le|l'|une?|d'une?)\s*([a-zéèêàç]+[^sx\W])\b", re.IGNORECASE)
+_SIZE = re.compile(r"(?<![\d,.])(\d+(?:[.,]\d+)?)\s?(mm|cm)\b(?!\s?[²2])", re.IGNORECASE)
+_PARITY_MULTI = re.compile(
+    r"\bmultipare\b|\bG\d+ ?P[1-9]\b|\b(?:ATCD|antécédent) (?:d[e']\s?)?(?:\d+ )?(?:AVB|accouchement|césarienne)", re.I
+)
+_PARITY_PRIMI = re.compile(r"\bprimipare\b|\bnullipare\b|\bG1 ?P[01]\b|\bprimigeste\b", re.IGNORECASE)
+# Section kinds (text.sections) read as for the diagnoses (pipeline/evidence.py, not imported: the pipeline
+# imports this package): drug and allergy lists never name an act; the antecedents name past ones.
+IGNORED_SECTIONS = frozenset({"traitement_entree", "traitement_sortie", "allergies"})
+PAST_SECTIONS = frozenset({"antecedents", "antecedents_familiaux"})
+_HEADER_LENGTH = 80
+_CONCLUSION = re.compile(r"(conclusions?|au total|synthese)\b")
+_HEAD = 300  # characters where an operative report writes its date
+# Department lines at the top of a letter ("Service de néphrologie et transplantation").
+_DEPARTMENT = re.compile(
+    r"(?:[^\n]*\n){0,2}?[ \t]*"
+    r"(?:service|unit[ée]|p[ôo]le|d[ée]partement|h[ôo]pital|centre hospitalier|clinique)\b[^\n:]*\n",
+    re.IGNORECASE,
+)
+_TITLE_LINES = 3  # the title of an operative report names its act ("COMPTE RENDU DE CORONAROGRAPHIE …")
+
+
+@dataclass(slots=True)
+class Anchor:
+    """A mention of an act in one document."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    keys: tuple[str, ...]  # action stems that find the candidate acts
+    stems: frozenset[str]  # what the mention itself says (its stems, or its wording's label words)
+    sentence: int
+    selectable: bool
+    section: str
+    date: date | None = None
+    status: str = "current"  # "current", "negated", "future" or "history"
+    negated: bool = False
+    hypothetical: bool = False
+    family: bool = False
+    cues: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class TextFeatures:
+    """What the words around an act say beyond its label words."""
+
+    laterality: str | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    size_mm: float | None = None
+    approaches: frozenset[str] = frozenset()
+
+
+@dataclass(slots=True)
+class DocumentReading:
+    doc_id: str
+    text: str
+    operative: bool
+    sentences: list[tuple[int, int]]
+    stems: list[set[str]]  # per sentence: affirmed stems, with the lexicon's label words
+    negated: list[set[str]]  # per sentence: stems under a local negation ("pas de prothèse")
+    doc_stems: set[str]
+    anchors: list[Anchor]
+    dates: list[WrittenDate]
+    document_date: date | None
+    parity: str | None
+    field_lines: list[tuple[int, int]]  # field label lines ("Intervention (23/09) :")
+    sections: list[Section]
+
+    def retract(self, anchor: Anchor) -> None:
+        """A negated or planned act says nothing of what was done: its words leave the affirmed context
+        ("Ventriculographie non réalisée" is no reason to prefer a label "avec ventriculographie")."""
+        others = set().union(
+            *(a.stems for a in self.anchors if a.sentence == anchor.sentence and a.status == "current")
+        )
+        gone = anchor.stems - others
+        self.stems[anchor.sentence] -= gone
+        self.negated[anchor.sentence] |= gone
+        self.doc_stems = set().union(*self.stems)
+
+    def sentence_of(self, offset: int) -> int:
+        return max(bisect.bisect_right([s for s, _ in self.sentences], offset) - 1, 0)
+
+    def features(self, sentence: int) -> TextFeatures:
+        """Side, counts and size in the sentence and the one before it; approaches of the sentence."""
+        start = self.sentences[max(sentence - 1, 0)][0]
+        end = self.sentences[sentence][1]
+        return read_features(self.text[self.sentences[sentence][0] : end], self.text[start:end], self.stems[sentence])
+
+
+def read_features(sentence: str, near: str, stems: set[str]) -> TextFeatures:
+    features = TextFeatures()
+    if "bilateral" in stems:
+        features.laterality = "bi"
+    elif "droit" in stems or "gauch" in stems or "unilateral" in stems:
+        features.laterality = "uni"
+    for match in _COUNT.finditer(sentence):
+        number = match.group(1).lower()
+        value = int(number) if number.isdigit() else _NUMBER_WORDS[number]
+        for noun in match.groups()[1:]:
+            if noun:
+                features.counts.setdefault(noun.lower(), value)
+    for match in _SINGULAR.finditer(sentence):
+        features.counts.setdefault(match.group(1).lower(), 1)
+    size = _SIZE.search(near)
+    if size:
+        features.size_mm = float(size.group(1).replace(",", ".")) * (10.0 if size.group(2).lower() == "cm" else 1.0)
+    return features
+
+
+class DocumentReader:
+    """Reads documents for acts with one catalogue and one lexicon (built once, shared by every stay)."""
+
+    def __init__(self, catalogue: ActCatalogue, data: ActData) -> None:
+        self.catalogue = catalogue
+        self.data = data
+        patterns = [
+            Pattern(wording.stems, (str(i),), "act", wording.capitals) for i, wording in enumerate(data.wordings)
+        ]
+        self.dictionary = MentionDictionary(patterns)
+
+    def read(self, doc_id: str, doc_type: str, text: str, admission: date | None) -> DocumentReading:
+        tokens = tokenize(text)
+        hits = self._wording_hits(text, tokens)
+        header = self._header_end(text, tokens, hits)
+        covered: set[int] = set()
+        found: list[tuple[int, int, tuple[str, ...], tuple[str, ...]]] = []  # start, end, keys, stems
+        for first, count, index in hits:
+            wording = self.data.wordings[index]
+            if tokens[first].start < header:
+                continue
+            covered.update(range(first, first + count))
+            keys = tuple(s for s in wording.label_stems if s in self.catalogue.actions)[:1]
+            if wording.anchor and keys:
+                found.append((tokens[first].start, tokens[first + count - 1].end, keys, wording.label_stems))
+        for index, token in enumerate(tokens):
+            candidate = token.start >= header and index not in covered and token.stem in self.catalogue.actions
+            if candidate and self._names_act(text, token):
+                found.append((token.start, token.end, (token.stem,), (token.stem,)))
+        parity = "multi" if _PARITY_MULTI.search(text) else "primi" if _PARITY_PRIMI.search(text) else None
+        if not found:  # most documents of a stay name no act: nothing else of them is needed
+            return DocumentReading(
+                doc_id, text, False, [(0, len(text))], [set()], [set()], set(), [], [], None, parity, [], []
+            )
+        sentences = sentence_bounds(text) or [(0, len(text))]
+        starts = [s for s, _ in sentences]
+        stems: list[set[str]] = [set() for _ in sentences]
+        negated: list[set[str]] = [set() for _ in sentences]
+        negated_tokens = _inside_spans(tokens, _negation_spans(text))
+        for first, _, index in hits:
+            if tokens[first].start < header:
+                continue
+            wording = self.data.wordings[index]
+            sentence = max(bisect.bisect_right(starts, tokens[first].start) - 1, 0)
+            target = negated[sentence] if first in negated_tokens else stems[sentence]
+            target.update(wording.label_stems)
+            negated[sentence].update(wording.without)
+        for index, token in enumerate(tokens):
+            if token.start < header or index in covered:
+                continue  # a wording's words mean its label words ("extra-articulaire" is not "articulaire")
+            sentence = max(bisect.bisect_right(starts, token.start) - 1, 0)
+            target = negated[sentence] if index in negated_tokens else stems[sentence]
+            target.add(token.stem)
+        anchors = [
+            Anchor(doc_id, start, end, text[start:end], keys, frozenset(words), sentence, True, "other")
+            for start, end, keys, words in found
+            for sentence in [max(bisect.bisect_right(starts, start) - 1, 0)]
+        ]
+        for sentence_stems, negated_stems in zip(stems, negated, strict=True):
+            negated_stems -= sentence_stems
+        sections = split_sections(text)
+        concluding: set[int] = set()
+        for anchor in anchors:
+            section = section_at(sections, anchor.start)
+            anchor.section = section.kind if section else "other"
+            # A report's own conclusion ("Conclusion :", "Au total"), not any "Diagnostic :" title.
+            if section is not None and _CONCLUSION.match(normalise_text(section.title)):
+                concluding.add(anchor.start)
+        anchors = [a for a in anchors if a.section not in IGNORED_SECTIONS]
+        anchors.sort(key=lambda a: a.start)
+        fields = _fields(text)
+        operative = doc_type.upper().startswith("CRO") or bool(_OPERATIVE.search(text[:300])) or bool(fields)
+        title = _title_span(text, operative)
+        named_in_title = any(title[0][0] <= a.start < title[0][1] for a in anchors) if title else False
+        if fields or named_in_title:
+            # The report names its act in a field or in its title: the procedure paragraph only describes it.
+            allowed = [span for _, span in fields] + title
+            for anchor in anchors:
+                in_conclusion = anchor.start in concluding
+                anchor.selectable = in_conclusion or any(s <= anchor.start < e for s, e in allowed)
+        dates = _dates_near(text, anchors, sentences, fields, admission)
+        head = [d for d in dates if d.start < _HEAD and d.day is not None]
+        return DocumentReading(
+            doc_id=doc_id,
+            text=text,
+            operative=operative,
+            sentences=sentences,
+            stems=stems,
+            negated=negated,
+            doc_stems=set().union(*stems),
+            anchors=anchors,
+            dates=dates,
+            document_date=head[0].day if operative and head else None,
+            parity=parity,
+            field_lines=[label for label, _ in fields],
+            sections=sections,
+        )
+
+    def _wording_hits(self, text: str, tokens: list[Token]) -> list[tuple[int, int, int]]:
+        """(first token, token count, wording index) of the lexicon wordings, longest first, left to right:
+        the matcher's scan (matching/matcher.py) without its typo and coordination passes, which a few hundred
+        act wordings do not need."""
+        hits: list[tuple[int, int, int]] = []
+        by_pair, single = self.dictionary.by_pair, self.dictionary.single
+        i = 0
+        while i < len(tokens):
+            pair = (tokens[i].stem, tokens[i + 1].stem) if i + 1 < len(tokens) else None
+            matched = 0
+            for pattern in [*by_pair.get(pair, ()), *single.get(tokens[i].stem, ())]:
+                n = len(pattern.stems)
+                if i + n > len(tokens) or any(tokens[i + k].stem != pattern.stems[k] for k in range(2, n)):
+                    continue
+                if not all(_joined(text, tokens[i + k - 1], tokens[i + k]) for k in range(1, n)):
+                    continue
+                if pattern.capitals and not all(_in_capitals(text, tokens[i + k]) for k in range(n)):
+                    continue
+                hits.append((i, n, int(pattern.codes[0])))
+                matched = n
+                break
+            i += matched or 1
+        return hits
+
+    def _header_end(self, text: str, tokens: list[Token], hits: list[tuple[int, int, int]]) -> int:
+        named = _DEPARTMENT.match(text)
+        if named:
+            return named.end()
+        return self._first_line_header(text, tokens, hits)
+
+    def _first_line_header(self, text: str, tokens: list[Token], hits: list[tuple[int, int, int]]) -> int:
+        """The end of a first line that names the department ("Néphrologie - Transplantation rénale",
+        "Chirurgie de la main et du membre supérieur"): its words say nothing of the acts. A first line that
+        names an act is a title ("CRO - Césarienne - 14/04/2025", "COMPTE RENDU D'ENDOSCOPIE DIGESTIVE")."""
+        end = text.find("\n")
+        if not 0 < end <= _HEADER_LENGTH or ":" in text[:end]:
+            return 0
+        covered = set()
+        for first, count, index in hits:
+            if tokens[first].start < end and self.data.wordings[index].anchor:
+                return 0
+            covered.update(range(first, first + count))
+        for index, token in enumerate(tokens):
+            if token.start >= end:
+                break
+            if index not in covered and token.stem in self.catalogue.actions and self._names_act(text, token):
+                return 0
+        return end
+
+    def _names_act(self, text: str, token: Token) -> bool:
+        """A CCAM action word that letters use for acts: a procedure noun ("-ectomie", "-scopie" …) or a word of
+        `act_words.csv`. Other label starts ("Occlusion", "Transfert", "Repose", "Court-circuit") are findings or
+        everyday words in a letter."""
+        if token.stem in self.data.act_words:
+            return True
+        word = normalise_text(text[token.start : token.end])
+        return word.endswith(self.data.act_suffixes)
+
+
+def _negation_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for match in _LOCAL_NEGATION.finditer(text):
+        end = _SCOPE_END.search(text, match.end())
+        spans.append((match.end(), end.start() if end else len(text)))
+    for match in _POSTPOSED_NEGATION.finditer(text):
+        before = text[max(0, match.start() - 120) : match.start()]
+        start = _CLAUSE_START.search(before)
+        spans.append((match.start() - len(before) + (start.start() + 1 if start else 0), match.start()))
+    return spans
+
+
+def _inside_spans(tokens: list[Token], spans: list[tuple[int, int]]) -> set[int]:
+    """Indices of the tokens that start inside one of `spans`."""
+    starts = [token.start for token in tokens]
+    inside: set[int] = set()
+    for start, end in spans:
+        inside.update(range(bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)))
+    return inside
+
+
+# As the matcher: two words of a wording are never further apart than this, nor across a line or sentence end.
+_MAX_GAP = 25
+_BREAK = re.compile(r"[.\n;:!?]")
+
+
+def _joined(text: str, previous: Token, following: Token) -> bool:
+    gap = text[previous.end : following.start]
+    return len(gap) <= _MAX_GAP and not _BREAK.search(gap)
+
+
+def _in_capitals(text: str, token: Token) -> bool:
+    raw = text[token.start : token.end]
+    return not any(ch.isalpha() for ch in raw) or raw.isupper()
+
+
+def _fields(text: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """(label line, content) of each act field; a field whose content is on the next line takes that line."""
+    found = []
+    for match in _FIELD.finditer(text):
+        label = (match.start(), match.end())
+        if match.group(1).strip():
+            found.append((label, (match.start(1), match.end(1))))
+            continue
+        rest = text[match.end() :]
+        stripped = rest.lstrip("\n \t")
+        start = match.end() + len(rest) - len(stripped)
+        line_end = text.find("\n", start)
+        found.append((label, (start, len(text) if line_end < 0 else line_end)))
+    return found
+
+
+def _title_span(text: str, operative: bool) -> list[tuple[int, int]]:
+    if not operative:
+        return []
+    end = 0
+    for _ in range(_TITLE_LINES):
+        next_end = text.find("\n", end + 1)
+        if next_end < 0:
+            return [(0, len(text))]
+        end = next_end
+    return [(0, end)]
+
+
+def _dates_near(
+    text: str,
+    anchors: list[Anchor],
+    sentences: list[tuple[int, int]],
+    fields: list[tuple[tuple[int, int], tuple[int, int]]],
+    admission: date | None,
+) -> list[WrittenDate]:
+    """The dates of the sentences that hold act mentions, of the act fields and of the document's head."""
+    spans = sorted({sentences[a.sentence] for a in anchors} | {label for label, _ in fields} | {(0, _HEAD)})
+    found: dict[int, WrittenDate] = {}
+    for start, end in spans:
+        for written in find_dates(text[start:end], admission):
+            shifted = replace(written, start=written.start + start, end=written.end + start)
+            found.setdefault(shifted.start, shifted)
+    return [found[start] for start in sorted(found)]
