@@ -17,6 +17,12 @@ from coding_assistant.errors import CodingAssistantError
 from coding_assistant.evaluation.command import evaluate_command
 from coding_assistant.export_command import export_command
 from coding_assistant.groupage.command import group_command
+from coding_assistant.learning.command import activate_command as models_activate_command
+from coding_assistant.learning.command import list_command as models_list_command
+from coding_assistant.learning.command import models_app
+from coding_assistant.learning.command import recalibrate_command as models_recalibrate_command
+from coding_assistant.learning.command import register_command as models_register_command
+from coding_assistant.learning.command import rollback_command as models_rollback_command
 from coding_assistant.pipeline.command import predict_command
 from coding_assistant.synth.command import synth_command
 from coding_assistant.ui_command import ui_command
@@ -53,6 +59,10 @@ def _reporting_errors(command: Callable[..., None]) -> Callable[..., None]:
             command(*args, **kwargs)
         except CodingAssistantError as exc:
             fail(str(exc))
+        except OSError as exc:
+            # A full disk, a read-only folder, a file gone: the file and the system's reason, not a traceback.
+            where = f"{exc.filename}: " if exc.filename else ""
+            fail(f"{where}{exc.strerror or type(exc).__name__}")
 
     return wrapper
 
@@ -70,6 +80,12 @@ users_app.command("deactivate")(_reporting_errors(deactivate_command))
 app.add_typer(users_app, name="users")
 app.command("batch")(_reporting_errors(batch_command))
 app.command("group")(_reporting_errors(group_command))
+models_app.command("list")(_reporting_errors(models_list_command))
+models_app.command("register")(_reporting_errors(models_register_command))
+models_app.command("activate")(_reporting_errors(models_activate_command))
+models_app.command("rollback")(_reporting_errors(models_rollback_command))
+models_app.command("recalibrate")(_reporting_errors(models_recalibrate_command))
+app.add_typer(models_app, name="models")
 
 
 def _index(ccam: bool):

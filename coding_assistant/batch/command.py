@@ -85,6 +85,7 @@ def batch_command(
     from coding_assistant.classifier import read_bundle
     from coding_assistant.config import get_settings
     from coding_assistant.pipeline import default_model_dir
+    from coding_assistant.pipeline.fusion import Fusion
     from coding_assistant.schema import ModelInfo
     from coding_assistant.store import Store
 
@@ -106,8 +107,9 @@ def batch_command(
         encoding=encoding,
     )
     items = open_source(spec)  # a missing file or option fails here, before the lock is taken
-    model_dir = model or default_model_dir()
+    model_dir = model or _active_model(db) or default_model_dir()
     bundle = read_bundle(model_dir)  # a bad model folder is one clear error, before any stay is touched
+    Fusion.load(model_dir)  # so is a fusion.json that does not fit this version
     model_info = ModelInfo(name=bundle.name, version=bundle.version)
     coding_engine = _engine(engine, model_dir, jobs, spark_master)
     store = Store.open(db, get_settings().data_dir)
@@ -119,16 +121,27 @@ def batch_command(
     finally:
         coding_engine.close()
         store.close()
+    typer.echo(result.summary(), err=True)  # first: the run is recorded in the store whatever the report does
     if report is not None:
-        from coding_assistant.formats.atomic import atomic_text_file
+        from coding_assistant.formats.atomic import atomic_write_text
 
-        with atomic_text_file(report) as handle:
-            json.dump(result.as_dict(), handle, ensure_ascii=False, indent=2)
-    typer.echo(result.summary(), err=True)
-    if report is not None:
+        atomic_write_text(report, json.dumps(result.as_dict(), ensure_ascii=False, indent=2))  # OutputError: exit 2
         typer.echo(f"  report → {report}", err=True)
     if result.failed:
         raise typer.Exit(code=1)
+
+
+def _active_model(db: str | None) -> Path | None:
+    """The registry's active model (`coding-assistant models activate`), when the site activated one."""
+    from coding_assistant.config import get_settings
+    from coding_assistant.learning.registry import active_model_folder
+    from coding_assistant.store import Store
+
+    store = Store.open(db, get_settings().data_dir)
+    try:
+        return active_model_folder(store)
+    finally:
+        store.close()
 
 
 def _engine(name: EngineName, model_dir: Path, jobs: int, spark_master: str | None):  # -> CodingEngine

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -10,6 +12,31 @@ from typing import Annotated
 import typer
 
 from coding_assistant.errors import CodingAssistantError
+from coding_assistant.schema import Stay
+
+
+def check_writable_folder(folder: Path) -> None:
+    """Create the output folder and write (then remove) a probe file in it: a read-only or full file system is
+    one clear error before the training, not a traceback after it."""
+    from coding_assistant.formats.atomic import atomic_write_text, output_error
+
+    probe = folder / ".write-check"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(probe, "ok\n")
+        probe.unlink()
+    except OSError as exc:
+        raise output_error(folder, exc) from None
+
+
+@dataclass(frozen=True)
+class GpuOptions:
+    """The transformer backend's device options (the TF-IDF backend ignores them)."""
+
+    device: str = "auto"
+    accumulation: int = 1
+    checkpoints: str | None = None
+    epochs: int | None = None
 
 
 class Backend(StrEnum):
@@ -18,7 +45,6 @@ class Backend(StrEnum):
 
 
 def train_command(
-    input: Annotated[Path, typer.Option("--input", help="coded stays: JSONL, a folder of JSONL, or an RSS file")],
     output: Annotated[Path, typer.Option("--output", help="model folder to write (e.g. models/site-2026)")],
     backend: Annotated[Backend, typer.Option("--backend", help="tfidf (fast, CPU) or transformer")] = Backend.tfidf,
     documents: Annotated[
@@ -34,12 +60,72 @@ def train_command(
     ] = None,
     name: Annotated[str | None, typer.Option("--name", help="model name in the card (default: folder name)")] = None,
     jobs: Annotated[int, typer.Option("--jobs", min=1, help="parallel workers")] = 2,
+    input: Annotated[
+        Path | None, typer.Option("--input", help="coded stays: JSONL, a folder of JSONL, or an RSS file")
+    ] = None,
+    from_store: Annotated[
+        bool, typer.Option("--from-store", help="also train on the store's validated and exported stays")
+    ] = False,
+    db: Annotated[str | None, typer.Option("--db", help="store URL (default: the data directory's SQLite)")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="store stays discharged on or after this date (YYYY-MM-DD)")
+    ] = None,
+    synthetic: Annotated[
+        int, typer.Option("--synthetic", min=0, help="add N synthetic stays (each weighs as one site stay)")
+    ] = 0,
+    register: Annotated[bool, typer.Option("--register", help="register the model in the store's registry")] = False,
+    device: Annotated[str, typer.Option("--device", help="transformer: auto, cpu or cuda")] = "auto",
+    accumulation: Annotated[
+        int, typer.Option("--accumulation", min=1, help="transformer: mini-batches per optimiser step")
+    ] = 1,
+    checkpoints: Annotated[
+        Path | None, typer.Option("--checkpoints", help="transformer: resumable checkpoints folder")
+    ] = None,
+    epochs: Annotated[int | None, typer.Option("--epochs", min=1, help="transformer: passes over the stays")] = None,
 ) -> None:
     """Train a classifier, calibrate it, tune per-code thresholds on a validation split, export it to ONNX
     and write the model folder with its card (held-out figures, data summary, versions)."""
+    from coding_assistant.learning.command import open_store_for, parse_day
+    from coding_assistant.learning.from_store import gather_training_data, record_training_data
     from coding_assistant.stay_sources import read_coded_stays
 
-    stays = read_coded_stays(input, documents, join_on)
+    if input is None and not from_store and not synthetic:
+        raise CodingAssistantError("give --input FILE, --from-store or --synthetic N (or several)")
+    check_writable_folder(output)  # before minutes of training, not after
+    store = open_store_for(db) if from_store or register else None
+    try:
+        data = gather_training_data(
+            read_coded_stays(input, documents, join_on) if input is not None else None,
+            store if from_store else None,
+            parse_day(since, "--since") if since else None,
+            synthetic,
+        )
+        gpu = GpuOptions(device, accumulation, str(checkpoints) if checkpoints else None, epochs)
+        _train(data.stays, output, backend, base_model, min_count, dev, name, jobs, gpu)
+        record_training_data(output, data)
+        if store is not None and register:
+            from coding_assistant.learning.registry import register_model
+
+            registered = register_model(store, output)
+            typer.echo(f"registered {registered.name} {registered.version} (not active: `models activate`)")
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _train(
+    stays: Sequence[Stay],
+    output: Path,
+    backend: Backend,
+    base_model: Path | None,
+    min_count: int,
+    dev: Path | None,
+    name: str | None,
+    jobs: int,
+    gpu: GpuOptions,
+) -> None:
+    from coding_assistant.stay_sources import read_coded_stays
+
     dev_stays = read_coded_stays(dev) if dev else None
     model_name = name or output.name
     from coding_assistant.classifier.bundle import read_bundle
@@ -58,9 +144,15 @@ def train_command(
             raise CodingAssistantError(
                 f"the transformer backend needs the 'transformer' extra (pip install '.[transformer]'): {exc}"
             ) from exc
-        bundle = train_transformer(
-            stays, output, model_name, base_model, TransformerSettings(min_count=min_count), dev_stays
+        settings = TransformerSettings(
+            min_count=min_count,
+            device=gpu.device,
+            accumulation=gpu.accumulation,
+            checkpoint_dir=gpu.checkpoints,
         )
+        if gpu.epochs is not None:
+            settings.epochs = gpu.epochs
+        bundle = train_transformer(stays, output, model_name, base_model, settings, dev_stays)
     from coding_assistant.classifier.train import split_of
     from coding_assistant.pipeline.training import fit_model_fusion
 

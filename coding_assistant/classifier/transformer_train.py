@@ -10,7 +10,10 @@ card. What differs:
   label; the loss is binary cross-entropy on the pooled letter logits;
 - the graph exported (transformer_export) is encoder + head on chunks; pooling and calibration run in the
   predictor (transformer_predictor), after Platt parameters are fitted on pooled validation logits.
-Training runs on CPU and is deterministic for a seed (on a given machine and thread count).
+Training runs on the CPU or a CUDA GPU (`device`), with mixed precision on the GPU, gradient accumulation
+(a large effective batch on a small card) and checkpoints it resumes from after a crash or a kill
+(learning/checkpoints.py). On the CPU it is deterministic for a seed (on a given machine and thread count),
+resumed or not. The exported ONNX graph is float32 and runs on the CPU whatever trained it.
 """
 
 from __future__ import annotations
@@ -67,6 +70,11 @@ class TransformerSettings:
     seed: int = 13
     threads: int | None = None  # torch CPU threads (None: torch's default)
     opset: int = 17
+    device: str = "auto"  # "auto" (CUDA when there is one), "cpu" or "cuda"
+    mixed_precision: bool = True  # on CUDA only: bfloat16 where the card has it, else float16 with loss scaling
+    accumulation: int = 1  # mini-batches whose gradients add up before one optimiser step
+    checkpoint_dir: str | None = None  # folder of resumable checkpoints (None: none); a str: the card is JSON
+    checkpoint_every: int = 200  # optimiser steps between checkpoints (and one at each epoch's end)
 
 
 class ChunkClassifier(torch.nn.Module):
@@ -109,6 +117,7 @@ class FittedTransformer:
     epoch_losses: list[float]
     seconds: float
     settings: TransformerSettings = field(default_factory=TransformerSettings)
+    run: dict[str, Any] = field(default_factory=dict)  # device, precision, throughput: for the card
 
     def chunks(self, texts: Sequence[str]) -> list[list[list[int]]]:
         return chunk_texts(self.tokenizer, texts, self.chunking)
@@ -244,35 +253,70 @@ def _train_epochs(
     y: np.ndarray,
     chunking: Chunking,
     settings: TransformerSettings,
+    fingerprint: str = "",
+    run: dict[str, Any] | None = None,
 ) -> list[float]:
-    """Mini-batches of letters (all their chunks); BCE on the pooled letter logits. Mean loss per epoch."""
-    rng = np.random.default_rng(settings.seed)
+    """Mini-batches of letters (all their chunks); BCE on the pooled letter logits. Mean loss per epoch.
+
+    `accumulation` mini-batches make one optimiser step; with a checkpoint folder, training resumes at the
+    mini-batch after the last checkpoint written for the same `fingerprint` (same data, labels and settings)."""
+    from coding_assistant.learning.checkpoints import Checkpointer
+    from coding_assistant.learning.device import Precision, resolve_device
+
+    device = resolve_device(settings.device)
+    precision = Precision.for_device(device, settings.mixed_precision)
+    model.to(device)
+    accumulation = max(1, settings.accumulation)
     batches_per_epoch = math.ceil(len(chunks) / settings.batch_size)
-    optimiser, scheduler = _optimiser(model, settings, batches_per_epoch * settings.epochs)
+    steps_per_epoch = math.ceil(batches_per_epoch / accumulation)
+    optimiser, scheduler = _optimiser(model, settings, steps_per_epoch * settings.epochs)
     loss_function = torch.nn.BCEWithLogitsLoss()
     targets = torch.from_numpy(y.astype(np.float32))
-    losses = []
-    for epoch in range(settings.epochs):
+    folder = Path(settings.checkpoint_dir) if settings.checkpoint_dir else None
+    checkpoints = Checkpointer(folder, fingerprint, settings.checkpoint_every)
+    state = checkpoints.resume(model, optimiser, scheduler, precision.scaler)
+    losses = list(state.losses)
+    started, letters_seen = time.perf_counter(), 0
+    for epoch in range(state.epoch, settings.epochs):
         model.train()
-        order = rng.permutation(len(chunks))
-        total = 0.0
-        for start in range(0, len(order), settings.batch_size):
-            letters = order[start : start + settings.batch_size]
+        # One generator per epoch, from the seed: a resumed run draws the same order as an uninterrupted one.
+        order = np.random.default_rng([settings.seed, epoch]).permutation(len(chunks))
+        first = state.batch if epoch == state.epoch else 0
+        total = state.total if epoch == state.epoch else 0.0
+        for batch in range(first, batches_per_epoch):
+            letters = order[batch * settings.batch_size : (batch + 1) * settings.batch_size]
             flat = [chunk for i in letters for chunk in chunks[i]]
             ids, mask = pad_chunks(flat, chunking.pad_id)
-            chunk_logits = model(torch.from_numpy(ids), torch.from_numpy(mask))
-            letter_logits = pool_chunk_logits(chunk_logits, [len(chunks[i]) for i in letters], chunking.pooling)
-            loss = loss_function(letter_logits, targets[letters])
-            optimiser.zero_grad()
-            loss.backward()
-            # Clipping keeps the first steps of a randomly initialised head from wrecking the encoder.
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimiser.step()
-            scheduler.step()
+            with precision.autocast():
+                chunk_logits = model(torch.from_numpy(ids).to(device), torch.from_numpy(mask).to(device))
+                letter_logits = pool_chunk_logits(chunk_logits, [len(chunks[i]) for i in letters], chunking.pooling)
+            # The loss in float32 whatever the forward pass ran in: BCE on half-precision logits loses the tail.
+            loss = loss_function(letter_logits.float(), targets[letters].to(device))
+            precision.backward(loss / accumulation)
             total += float(loss.detach()) * len(letters)
+            letters_seen += len(letters)
+            last_of_step = (batch + 1) % accumulation == 0 or batch + 1 == batches_per_epoch
+            if last_of_step:
+                # Clipping keeps the first steps of a randomly initialised head from wrecking the encoder.
+                precision.step(optimiser, model.parameters(), max_norm=1.0)
+                optimiser.zero_grad()
+                scheduler.step()
+                checkpoints.after_step(epoch, batch + 1, total, losses, model, optimiser, scheduler, precision.scaler)
         losses.append(total / len(chunks))
+        checkpoints.save(epoch + 1, 0, 0.0, losses, model, optimiser, scheduler, precision.scaler)
         logger.info("epoch %d/%d: training loss %.4f", epoch + 1, settings.epochs, losses[-1])
+    seconds = time.perf_counter() - started
+    if run is not None:
+        run.update(
+            device=str(device),
+            device_name=torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu",
+            precision=precision.name,
+            accumulation=accumulation,
+            resumed_at=None if state.epoch == state.batch == 0 else {"epoch": state.epoch, "batch": state.batch},
+            training_stays_per_s=round(letters_seen / seconds, 2) if seconds > 0 else None,
+        )
     model.eval()
+    model.to("cpu")  # scoring, calibration and the ONNX export run on the CPU, in float32
     return losses
 
 
@@ -316,7 +360,11 @@ def _fine_tune(
     with torch.no_grad():
         model.head.bias.copy_(_base_rate_bias(y_train))
     train_chunks = chunk_texts(tokenizer, [s.text for s in parts["train"]], chunking)
-    losses = _train_epochs(model, train_chunks, y_train, chunking, settings)
+    from coding_assistant.learning.checkpoints import fingerprint_of
+
+    fingerprint = fingerprint_of([s.stay_id for s in parts["train"]], labels.labels, base, settings)
+    run: dict[str, Any] = {}
+    losses = _train_epochs(model, train_chunks, y_train, chunking, settings, fingerprint, run)
     return FittedTransformer(
         model=model,
         tokenizer=tokenizer,
@@ -330,6 +378,7 @@ def _fine_tune(
         epoch_losses=losses,
         seconds=0.0,
         settings=settings,
+        run=run,
     )
 
 
@@ -346,4 +395,16 @@ def train_transformer(
     from coding_assistant.classifier.transformer_export import export_transformer
 
     fitted = fit_transformer(stays, base_model, settings or TransformerSettings())
-    return export_transformer(fitted, output, name, dev_stays)
+    bundle = export_transformer(fitted, output, name, dev_stays)
+    return _with_training_run(bundle, fitted.run)
+
+
+def _with_training_run(bundle: ModelBundle, run: dict[str, Any]) -> ModelBundle:
+    """The card also says where and how fast the model trained: GPU figures must name the card that gave them."""
+    import json
+
+    from coding_assistant.classifier.bundle import CARD_FILE, read_bundle, write_text_atomic
+
+    card = {**bundle.card, "training_run": run}
+    write_text_atomic(bundle.path / CARD_FILE, json.dumps(card, indent=2, ensure_ascii=False))
+    return read_bundle(bundle.path)

@@ -240,9 +240,71 @@ class SignInFailureRow(Base):
     client: Mapped[str] = mapped_column(String(64), index=True)  # the browser's IP address, or "local"
 
 
+
+class UiSessionRow(Base):
+    """A signed-in session of the review UI, so that a page reload does not sign the coder out
+    (store/ui_sessions.py). The browser holds a random token in an HttpOnly cookie; only its SHA-256 is kept
+    here. `stay_id`: the stay the session has open now, which tells colleagues who is working on it."""
+
+    __tablename__ = "ui_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(HASH, unique=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    stamp: Mapped[str] = mapped_column(String(64))  # the password's stamp at sign-in (a new password ends it)
+    client: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime] = mapped_column(index=True)
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[str | None] = mapped_column(String(32))
+    stay_id: Mapped[str | None] = mapped_column(ID, index=True)
+    stay_since: Mapped[datetime | None]
+
+
+class UiDraftRow(Base):
+    """A coder's unsaved coding of a stay (codes kept, their role, codes added), kept until they validate or
+    drop it, so that a reload or a closed tab loses nothing. Codes only, never text."""
+
+    __tablename__ = "ui_drafts"
+    __table_args__ = (UniqueConstraint("stay_pk", "username"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stay_pk: Mapped[int] = mapped_column(ForeignKey("stays.id", ondelete="CASCADE"))
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    stay_version: Mapped[int]  # the stay's version the draft was made on
+    choices: Mapped[dict[str, Any]]
+    added: Mapped[list[Any]]
+    updated_at: Mapped[datetime]
+
 def _refuse_audit_change(mapper: Mapper[Any], connection: Any, target: AuditRow) -> None:
     raise PermissionError("audit_log is append-only: its rows are never updated or deleted")
 
 
 event.listen(AuditRow, "before_update", _refuse_audit_change)
 event.listen(AuditRow, "before_delete", _refuse_audit_change)
+
+
+class ModelRegistryRow(Base):
+    """A trained model folder registered for this site (coding_assistant/learning/registry.py).
+
+    At most one row is active: the model the batch codes with when it is given no --model. `figures` holds the
+    held-out figures of its card; `site_figures` its figures on the site's last validated stays it never saw,
+    measured when it was registered; `recalibration` the per-site thresholds learned from coders' decisions."""
+
+    __tablename__ = "model_registry"
+    __table_args__ = (UniqueConstraint("name", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(128), index=True)
+    version: Mapped[str] = mapped_column(String(64))
+    backend: Mapped[str] = mapped_column(String(32))
+    path: Mapped[str] = mapped_column(Text)
+    trained_at: Mapped[datetime | None]
+    registered_at: Mapped[datetime]
+    registered_by: Mapped[str] = mapped_column(String(64))
+    training_data: Mapped[dict[str, Any]]
+    figures: Mapped[dict[str, Any]]
+    site_figures: Mapped[dict[str, Any] | None]
+    recalibration: Mapped[dict[str, Any] | None]
+    active: Mapped[bool] = mapped_column(index=True)
+    activated_at: Mapped[datetime | None]
