@@ -144,9 +144,9 @@ def cached_catalogue(directory: Path, cache_dir: Path) -> ActCatalogue:
     catalogue = build_catalogue(directory)
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("wb", dir=cache_dir, delete=False, suffix=".tmp") as handle:
-            pickle.dump(catalogue, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(handle.name, path)  # atomic: a concurrent reader sees the old file or the new one
+        with tempfile.NamedTemporaryFile("wb", dir=cache_dir, delete=False, suffix=".tmp") as temporary:
+            pickle.dump(catalogue, temporary, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary.name, path)  # atomic: a concurrent reader sees the old file or the new one
     except OSError as exc:
         logger.warning("cannot write acts cache %s (%s); continuing without it", path, exc)
     return catalogue

@@ -182,10 +182,12 @@ class ActProposer:
         for line in lines:
             entry = self.catalogue.by_code[line.code]
             evidence = [_evidence(m) for m in sorted(line.group.mentions, key=_evidence_order)]
-            common = {"code": line.code, "label": entry.label, "date": line.day, "score": line.score}
             proposals.append(
                 ActProposal(
-                    **common,
+                    code=line.code,
+                    label=entry.label,
+                    date=line.day,
+                    score=line.score,
                     activity=1,
                     phase=default_phase(line.code, 1, self.catalogue),
                     selected=line.selected,
@@ -196,7 +198,10 @@ class ActProposer:
             if line.anaesthesia:
                 proposals.append(
                     ActProposal(
-                        **common,
+                        code=line.code,
+                        label=entry.label,
+                        date=line.day,
+                        score=line.score,
                         activity=4,
                         phase=default_phase(line.code, 4, self.catalogue),
                         selected=line.selected,

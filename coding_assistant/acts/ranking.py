@@ -111,10 +111,10 @@ def _conditions(entry: ActEntry, context: Context, catalogue: ActCatalogue) -> f
         value -= _CONFLICT["age"]
     words = label.positive | label.optional | frozenset().union(*label.choices)
     for options in catalogue.data.exclusive:
-        stated = [o for o in options if all(context.near.get(s, 0.0) >= REPORT for s in o)]
-        if len(stated) == 1:
+        stated_options = [o for o in options if all(context.near.get(s, 0.0) >= REPORT for s in o)]
+        if len(stated_options) == 1:
             named = [o for o in options if o <= words]
-            if named and stated[0] not in named:
+            if named and stated_options[0] not in named:
                 value -= _CONFLICT["option"]
     act = catalogue.acts.get(entry.code)
     if act is not None and act.sex and context.sex and act.sex != context.sex:

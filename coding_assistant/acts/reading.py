@@ -259,7 +259,8 @@ class DocumentReader:
         while i < len(tokens):
             pair = (tokens[i].stem, tokens[i + 1].stem) if i + 1 < len(tokens) else None
             matched = 0
-            for pattern in [*by_pair.get(pair, ()), *single.get(tokens[i].stem, ())]:
+            pair_patterns = by_pair.get(pair, ()) if pair is not None else ()
+            for pattern in [*pair_patterns, *single.get(tokens[i].stem, ())]:
                 n = len(pattern.stems)
                 if i + n > len(tokens) or any(tokens[i + k].stem != pattern.stems[k] for k in range(2, n)):
                     continue
@@ -286,7 +287,7 @@ class DocumentReader:
         end = text.find("\n")
         if not 0 < end <= _HEADER_LENGTH or ":" in text[:end]:
             return 0
-        covered = set()
+        covered: set[int] = set()
         for first, count, index in hits:
             if tokens[first].start < end and self.data.wordings[index].anchor:
                 return 0

@@ -7,8 +7,6 @@ training stack.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -99,16 +97,13 @@ def read_bundle(path: Path) -> ModelBundle:
     return ModelBundle(path=path, labels=labels, levels=levels, thresholds=thresholds, card=card)
 
 
-def _replace(temporary: str, path: Path) -> None:
-    # Temporary files are private (0600); a model folder is read by other accounts (batch, UI).
-    os.chmod(temporary, 0o644)
-    os.replace(temporary, path)
-
-
 def write_text_atomic(path: Path, text: str) -> None:
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as handle:
-        handle.write(text)
-    _replace(handle.name, path)
+    # The package's one atomic writer: no temporary file left behind, OutputError when it cannot be written;
+    # files get the umask's permissions (a model folder is read by other accounts: batch, UI). Imported here:
+    # reading a bundle (prediction) stays light.
+    from coding_assistant.formats.atomic import atomic_write_text
+
+    atomic_write_text(path, text)
 
 
 def write_bundle(
@@ -122,9 +117,9 @@ def write_bundle(
     """Write a bundle into `path` (created if needed); every file is replaced atomically, card last."""
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("wb", dir=path, delete=False, suffix=".tmp") as handle:
-        handle.write(model_bytes)
-    _replace(handle.name, path / MODEL_FILE)
+    from coding_assistant.formats.atomic import atomic_write_bytes
+
+    atomic_write_bytes(path / MODEL_FILE, model_bytes)
     write_text_atomic(
         path / LABELS_FILE,
         json.dumps([{"label": label, "level": level} for label, level in zip(labels, levels, strict=True)]),

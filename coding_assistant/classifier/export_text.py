@@ -74,9 +74,10 @@ def char_features(graph: GraphBuilder, features: TextFeatures) -> str:
     position = {character: code for code, character in enumerate(alphabet)}
 
     def code_of(gram: str) -> int:
-        return sum(position[c] * base ** (len(gram) - 1 - k) for k, c in enumerate(gram)) + offsets[len(gram)]
+        code: int = sum(position[c] * base ** (len(gram) - 1 - k) for k, c in enumerate(gram)) + offsets[len(gram)]
+        return code
 
-    grams = sorted(vocabulary, key=vocabulary.get)
+    grams = sorted(vocabulary, key=vocabulary.__getitem__)
     tokens = graph.node(
         "Tokenizer",
         [CHARS_INPUT],

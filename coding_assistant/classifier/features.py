@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 from scipy import sparse
@@ -47,11 +48,11 @@ class TextFeatures:
 
     @property
     def word_vocabulary(self) -> dict[str, int]:
-        return self.word_counter.vocabulary  # fixed at construction: term -> column
+        return cast(dict[str, int], self.word_counter.vocabulary)  # fixed at construction: term -> column
 
     @property
     def char_vocabulary(self) -> dict[str, int]:
-        return self.char_counter.vocabulary_
+        return cast(dict[str, int], self.char_counter.vocabulary_)
 
     @property
     def n_features(self) -> int:

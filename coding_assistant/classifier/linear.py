@@ -38,10 +38,12 @@ class SparseLinear:
         )
 
     def decision(self, x: sparse.csr_matrix) -> np.ndarray:
-        return (x @ self.as_matrix()).toarray() + self.bias
+        decision: np.ndarray = (x @ self.as_matrix()).toarray() + self.bias
+        return decision
 
     def scores(self, x: sparse.csr_matrix) -> np.ndarray:
-        return expit(self.decision(x))
+        scores: np.ndarray = expit(self.decision(x))
+        return scores
 
 
 @dataclass

@@ -19,11 +19,12 @@ class GraphBuilder:
         return name
 
     def node(self, op: str, inputs: list[str], output: str, domain: str = "", **attributes: object) -> str:
-        self.nodes.append(helper.make_node(op, inputs, [output], domain=domain, **attributes))
+        # onnx's stub types **kwargs like its named parameters (str | None); they are node attributes of any type.
+        self.nodes.append(helper.make_node(op, inputs, [output], domain=domain, **attributes))  # type: ignore[arg-type]
         return output
 
     def nodes_with_outputs(self, op: str, inputs: list[str], outputs: list[str], **attributes: object) -> list[str]:
-        self.nodes.append(helper.make_node(op, inputs, outputs, **attributes))
+        self.nodes.append(helper.make_node(op, inputs, outputs, **attributes))  # type: ignore[arg-type]
         return outputs
 
 

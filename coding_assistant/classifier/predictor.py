@@ -92,7 +92,8 @@ class OnnxTfidfPredictor:
             feeds = {TEXT_INPUT: np.array(normal, dtype=object).reshape(-1, 1)}
         else:
             feeds = graph_feeds(normal, self.window)
-        return self.session.run([OUTPUT], feeds)[0]
+        scores: np.ndarray = self.session.run([OUTPUT], feeds)[0]
+        return scores
 
     def predict_scores(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:

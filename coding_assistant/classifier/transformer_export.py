@@ -63,7 +63,7 @@ def export_chunk_classifier(
         torch.onnx.export(
             model,
             example,
-            buffer,
+            buffer,  # type: ignore[arg-type]  # the TorchScript exporter (dynamo=False) writes to file objects
             dynamo=False,
             input_names=list(INPUTS),
             output_names=[OUTPUT],

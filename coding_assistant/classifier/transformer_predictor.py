@@ -53,7 +53,9 @@ def read_calibration(bundle: ModelBundle) -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
-def calibration_document(labels: list[str], levels: list[str], a: np.ndarray, b: np.ndarray) -> dict[str, list]:
+def calibration_document(
+    labels: list[str], levels: list[str], a: np.ndarray, b: np.ndarray
+) -> dict[str, list[str] | list[float]]:
     """What read_calibration reads back."""
     return {"labels": labels, "levels": levels, "a": [float(v) for v in a], "b": [float(v) for v in b]}
 

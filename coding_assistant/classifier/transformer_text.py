@@ -125,11 +125,14 @@ def pool_logits(chunk_logits: np.ndarray, counts: Sequence[int], pooling: str) -
     if pooling == "max":
         return np.maximum.reduceat(chunk_logits, offsets, axis=0)
     if pooling == "mean":
-        return np.add.reduceat(chunk_logits, offsets, axis=0) / np.asarray(counts, dtype=chunk_logits.dtype)[:, None]
+        sums = np.add.reduceat(chunk_logits, offsets, axis=0)
+        means: np.ndarray = sums / np.asarray(counts, dtype=chunk_logits.dtype)[:, None]
+        return means
     raise ValueError(f"pooling {pooling!r} is not one of {POOLINGS}")
 
 
 def platt_probabilities(logits: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """sigmoid(a·z + b) per label, computed without overflow for large |z|."""
     z = a * logits + b
-    return np.exp(-np.logaddexp(0.0, -z))
+    probabilities: np.ndarray = np.exp(-np.logaddexp(0.0, -z))
+    return probabilities

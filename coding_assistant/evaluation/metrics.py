@@ -136,14 +136,14 @@ def join(gold: Sequence[Stay], predictions: Sequence[StayProposals]) -> list[Sta
         if stay.codes is None:
             # A stay without codes cannot be scored; counting it as "nothing to find" would inflate precision.
             raise EvaluationError(f"stay {stay.stay_id}: no gold codes (the 'codes' field is missing)")
-        prediction = by_id.get(stay.stay_id)
+        stay_prediction = by_id.get(stay.stay_id)
         pairs.append(
             StayPair(
                 stay_id=stay.stay_id,
                 gold_dp=stay.codes.dp,
                 gold=tuple(stay.codes.all_codes()),
-                proposals=tuple(prediction.proposals) if prediction else (),
-                has_prediction=prediction is not None,
+                proposals=tuple(stay_prediction.proposals) if stay_prediction else (),
+                has_prediction=stay_prediction is not None,
             )
         )
     unknown = [stay_id for stay_id in by_id if stay_id not in seen]

@@ -7,7 +7,6 @@ escaped.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
 from html import escape
 from pathlib import Path
@@ -128,11 +127,11 @@ def detail_section(result: EvaluationResult) -> str:
         selected_rows,
     )
     ranking_rows = []
-    for level, scores in result.ranking.items():
-        for k in sorted(scores.recall_at):
+    for level, ranking_scores in result.ranking.items():
+        for k in sorted(ranking_scores.recall_at):
             ranking_rows.append(
-                [f"{_LEVEL_NAMES[level]}, {k} premières", fr_number(scores.recall_at[k]),
-                 fr_number(scores.precision_at[k])]
+                [f"{_LEVEL_NAMES[level]}, {k} premières", fr_number(ranking_scores.recall_at[k]),
+                 fr_number(ranking_scores.precision_at[k])]
             )
     ranking = _table(["Propositions lues", "Rappel", "Précision"], ranking_rows)
     return (
@@ -325,15 +324,8 @@ def render_report(result: EvaluationResult, title: str = "Évaluation du codage"
 def write_report(result: EvaluationResult, path: Path, title: str = "Évaluation du codage") -> Path:
     """Write the report to `path` atomically (a temporary file in the same folder, then a rename), so a
     reader never opens a half-written report; returns the path."""
+    from coding_assistant.formats.atomic import atomic_write_text
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    document = render_report(result, title)
-    # Same folder as the target so that os.replace is a rename on one file system.
-    temporary = path.with_name(f".{path.name}.tmp")
-    try:
-        temporary.write_text(document, encoding="utf-8")
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    atomic_write_text(path, render_report(result, title))  # OutputError when it cannot be written
     return path

@@ -129,7 +129,7 @@ class EvaluationResult:
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready nested dict: lists instead of tuples, string keys (k = 5 is written "5"), so that
         `json.loads(json.dumps(result.as_dict())) == result.as_dict()`."""
-        return _jsonable(asdict(self))
+        return {key: _jsonable(item) for key, item in asdict(self).items()}
 
     def headline(self) -> dict[str, float]:
         """The few figures a DIM looks at first, flat."""

@@ -121,7 +121,9 @@ class GhmTree:
         if genre not in ("test", "critere"):
             self.coverage.unsupported.append(node_id)
             return Node(node_id, genre, genre, otherwise=otherwise, supported=False)
-        key = node.get("symbole") if genre == "test" else node.get("variable")
+        # Every test box of the ATIH tree names its symbol (critere: its variable); one without goes the
+        # unsupported way, like an unknown symbol.
+        key: str = node.get("symbole", "") if genre == "test" else node.get("variable", "")
         kind = f"{genre}:{key}"
         counter = self.coverage.test_symbols if genre == "test" else self.coverage.critere_variables
         counter[key] += 1

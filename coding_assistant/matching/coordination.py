@@ -67,9 +67,13 @@ MAX_CONJUNCTS = 8  # conjuncts read in one list
 
 
 class _Token(Protocol):
-    stem: str
-    start: int
-    end: int
+    # Read-only: the matcher's tokens are frozen dataclasses.
+    @property
+    def stem(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
 
 
 # A wording found in the text: index of its first token, how many tokens, the wording.
@@ -77,11 +81,11 @@ Match = tuple[int, int, Pattern]
 
 
 class Conjunct(NamedTuple):
-    """A conjunct read as a wording: tokens first..first+count-1, and the token span of the whole
+    """A conjunct read as a wording: tokens first..first+length-1, and the token span of the whole
     coordinated phrase, from the wording written out to this conjunct (what the qualifiers read)."""
 
     first: int
-    count: int
+    length: int  # not `count`, which would shadow tuple.count
     pattern: Pattern
     phrase_first: int
     phrase_last: int
@@ -178,7 +182,10 @@ def _conjunct_fits(
 
 
 def _wording(dictionary: MentionDictionary, stems: tuple[str, ...]) -> Pattern | None:
-    candidates = dictionary.single.get(stems[0], ()) if len(stems) == 1 else dictionary.by_pair.get(stems[:2], ())
+    if len(stems) == 1:
+        candidates = dictionary.single.get(stems[0], [])
+    else:
+        candidates = dictionary.by_pair.get((stems[0], stems[1]), [])
     for pattern in candidates:
         if pattern.stems == stems:
             return pattern

@@ -243,12 +243,12 @@ def build_dictionary(
             if normalise_text(entry.term) not in not_only_diagnoses:
                 add(entry.term, entry.codes, "lexicon", capitals=is_acronym(entry.term))
             add(entry.expansion, entry.codes, "lexicon")
-    for entry in terminology:
-        if entry.deleted:
+    for code_entry in terminology:
+        if code_entry.deleted:
             continue
-        for text in {entry.label, short_label(entry.label)}:
+        for text in {code_entry.label, short_label(code_entry.label)}:
             if text and not _RESIDUAL.match(normalise_text(text)):
-                add(text, [entry.code], "label")
+                add(text, [code_entry.code], "label")
     taken = set(table) | {wording_stems(term) for term in not_only_diagnoses}
     table.update(_wording_patterns(usable_wordings(wordings, terminology), taken))
     return MentionDictionary(

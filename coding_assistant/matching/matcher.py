@@ -91,7 +91,8 @@ def find_mentions(text: str, dictionary: MentionDictionary, coordination: bool =
     while i < len(tokens):
         matched = 0
         pair = (tokens[i].stem, tokens[i + 1].stem) if i + 1 < len(tokens) else None
-        for pattern in [*dictionary.by_pair.get(pair, ()), *dictionary.single.get(tokens[i].stem, ())]:
+        by_pair = dictionary.by_pair.get(pair, ()) if pair is not None else ()
+        for pattern in [*by_pair, *dictionary.single.get(tokens[i].stem, ())]:
             n = len(pattern.stems)
             if i + n > len(tokens):
                 continue
@@ -126,7 +127,7 @@ def _coordinated(
     seen = {(m.start, m.end, m.codes) for m in mentions}
     extra: list[Mention] = []
     for conjunct in coordinated_matches(text, tokens, matches, dictionary):
-        first, last = conjunct.first, conjunct.first + conjunct.count - 1
+        first, last = conjunct.first, conjunct.first + conjunct.length - 1
         pattern = conjunct.pattern
         if pattern.capitals and not all(_in_capitals(text, tokens[k]) for k in range(first, last + 1)):
             continue

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, cast
 
 import numpy as np
 
@@ -166,7 +167,8 @@ class CodingPipeline:
                     code=d.code,
                     label=self.terminology.label(d.code),
                     score=round(min(1.0, max(0.0, d.candidate.score)), 4),
-                    role=d.role if d.selected else None,
+                    # assign_roles gives a selected code one of these three roles (Decided.role is typed str).
+                    role=cast(Literal["DP", "DR", "DAS"] | None, d.role) if d.selected else None,
                     selected=d.selected,
                     evidence=[_evidence(m) for m in d.candidate.mentions[: self.settings.max_evidence]],
                     warnings=_proposal_warnings(d) + rule_warnings.get(d.code, []),

@@ -100,7 +100,7 @@ def check_positions(coding: StayCoding, terminology: Terminology, skip: set[tupl
             )
             continue
         if entry.mco_type not in ALLOWED_TYPES[Position(position)]:
-            fg = FG_TYPE_ERRORS.get((position, entry.mco_type))
+            type_fg = FG_TYPE_ERRORS.get((position, entry.mco_type))
             meaning = TYPE_MEANINGS_FR.get(entry.mco_type, "type inconnu")
             hint = " : choisir un code plus précis" if entry.mco_type == 3 else ""
             warnings.append(
@@ -108,8 +108,8 @@ def check_positions(coding: StayCoding, terminology: Terminology, skip: set[tupl
                     "type-position",
                     code,
                     f"{code} interdit en {position} (type MCO {entry.mco_type}, {meaning}){hint} "
-                    f"{rule_tag('type-position', fg)}",
-                    fg,
+                    f"{rule_tag('type-position', type_fg)}",
+                    type_fg,
                 )
             )
     return warnings

@@ -41,15 +41,15 @@ def check_sex_age(coding: StayCoding, rules: RulesData) -> list[RuleWarning]:
         for age in rules.age:
             if code in age.codes and not age.min_age <= coding.age <= age.max_age and ("age", code) not in seen:
                 seen.add(("age", code))
-                fg = age.fg_by_position.get(position) or None
+                age_fg = age.fg_by_position.get(position) or None
                 bounds = "moins d'un an" if age.max_age == 0 else f"{age.min_age} à {age.max_age} ans"
                 warnings.append(
                     RuleWarning(
                         "age",
                         code,
                         f"{code} en {position} pour un âge de {coding.age} an(s) : âge attendu {bounds} "
-                        f"{rule_tag('age', fg)}",
-                        fg,
+                        f"{rule_tag('age', age_fg)}",
+                        age_fg,
                         age.severity,
                     )
                 )

@@ -106,8 +106,11 @@ class CodeCatalogue:
 
     def age_allowed(self, code: str, age: int) -> bool:
         if code in self._compiled["newborn_only"]:
-            return age <= self.rules["newborn_max_age"]
+            newborn_max_age: int = self.rules["newborn_max_age"]
+            return age <= newborn_max_age
         if code in self._compiled["childbearing_only"]:
+            low: int
+            high: int
             low, high = self.rules["childbearing_age"]
             return low <= age <= high
         label = self.label(code).lower()

@@ -114,7 +114,7 @@ class HospitalComposer(LetterComposer):
         adult = plan.patient.age >= 16
         s: dict[str, list[str]] = {key: [] for key in SECTION_KEYS}
         s["motif"] = [style.say(sc["motifs"], v).rstrip(".")]
-        atcd = self._antecedents(style)
+        atcd = self._antecedent_lines(style)
         s["mode_de_vie"] = self._lifestyle(style) if adult else []
         s["traitement_entree"] = self._entry_drugs(style)
         s["histoire"] = self._history(style)
@@ -208,7 +208,7 @@ class HospitalComposer(LetterComposer):
         year = self.plan.patient.admission.year - self.rng.randint(1, 20)
         return style.say(self.house["atcd"]["chronic"], {**values, "year": year})
 
-    def _antecedents(self, style: Style) -> dict[str, list[str]]:
+    def _antecedent_lines(self, style: Style) -> dict[str, list[str]]:
         rng, plan, atcd_data = self.rng, self.plan, self.house["atcd"]
         p = plan.patient
         med: list[str] = []

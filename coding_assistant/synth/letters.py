@@ -171,7 +171,7 @@ class LetterComposer:
             s["histoire"].insert(0, style.say(frames["story"]["dp_intro"], v))
         s["histoire"].append(style.say(frames["story"]["admission_route"], v))
         for m in plan.mentions:
-            if m.place == "external" and m.text not in " ".join(s["histoire"]):
+            if m.place == "external" and m.text is not None and m.text not in " ".join(s["histoire"]):
                 s["histoire"].append(style.say(frames["story"]["cause"], {**v, "cause": m.text}))
         # Examen clinique.
         vitals = "vitals" if plan.patient.age >= 16 else "vitals_child"

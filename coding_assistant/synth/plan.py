@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from coding_assistant.synth.distractors import Distractor
 from coding_assistant.synth.measurements import Measured
@@ -13,7 +13,7 @@ from coding_assistant.synth.measurements import Measured
 
 @dataclass
 class Patient:
-    sex: str
+    sex: Literal["M", "F"]
     age: int
     admission: date
     discharge: date

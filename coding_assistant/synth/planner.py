@@ -15,7 +15,7 @@ import random
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from coding_assistant.synth import measurements as measure
 from coding_assistant.synth.catalogue import CodeCatalogue, matches_any
@@ -104,7 +104,7 @@ class StayPlanner:
     # --- patient -------------------------------------------------------------------------------
     def _patient(self, scenario: dict[str, Any]) -> Patient:
         rng, style = self.rng, self.data.style
-        sex = scenario.get("sex") or ("M" if rng.random() < scenario.get("male_share", 0.5) else "F")
+        sex: Literal["M", "F"] = scenario.get("sex") or ("M" if rng.random() < scenario.get("male_share", 0.5) else "F")
         low, high = scenario["age"]
         age = rng.randint(low, high)
         los_low, los_high = scenario["los"]
@@ -636,7 +636,7 @@ class StayPlanner:
             for site in spec["sites"]
             if not primary.code.startswith(tuple(site["not_with"])) and self._fits(site["code"], "DAS")
         ]
-        chosen = []
+        chosen: list[dict[str, Any]] = []
         while pool and len(chosen) < count:
             site = _weighted(rng, pool, lambda s: s["w"])
             pool.remove(site)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import re
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -14,7 +15,7 @@ from coding_assistant.synth.typos import misspell
 from coding_assistant.synth.wording import capitalise, elide, fill, french_number, guess_feminine, indefinite
 
 
-def french_date(day: Any) -> str:
+def french_date(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
@@ -34,7 +35,7 @@ class Style:
         self.telegraphic = rng.random() < 0.4
         self.abbreviate = self.telegraphic or rng.random() < 0.2
         self.typo_rate = rng.choice([0.0, 0.0, 0.03, 0.08])
-        self.title_format = rng.choice(data.style["title_formats"])
+        self.title_format: str = rng.choice(data.style["title_formats"])
         self.order = rng.choice(data.style["section_orders"])
         self._abbrev = data.style["abbreviations"]
         self._abbrev_re = _abbreviation_pattern(tuple(self._abbrev))
@@ -81,7 +82,8 @@ def biology_line(style: Style, plan: StayPlan, panel: str, abnormal: dict[str, l
     rng = style.rng
     items = biology_items(style, plan, panel, abnormal)
     separator = ", " if style.telegraphic or rng.random() < 0.5 else " ; "
-    return rng.choice(style.data.frames["paraclinical"]["bio_intro"]) + separator.join(items) + "."
+    intro: str = rng.choice(style.data.frames["paraclinical"]["bio_intro"])
+    return intro + separator.join(items) + "."
 
 
 def biology_items(style: Style, plan: StayPlan, panel: str, abnormal: dict[str, list[float]]) -> list[str]:

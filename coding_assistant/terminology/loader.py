@@ -166,7 +166,8 @@ def _read_cache(path: Path) -> object | None:
     gc.disable()
     try:
         with path.open("rb") as handle:
-            return pickle.load(handle)
+            cached: object = pickle.load(handle)
+            return cached
     except FileNotFoundError:
         return None
     except Exception as exc:  # a corrupt or foreign cache is rebuilt, never fatal
@@ -230,7 +231,7 @@ def load_ccam_index(
     if use_cache:
         cached = _read_cache(path)
         if isinstance(cached, tuple) and len(cached) == 2:
-            return cached  # type: ignore[return-value]
+            return cached
     acts = read_ccam(directory)
     result = (acts, build_ccam_index(acts, read_lexicon(settings.lexicon_path)))
     if use_cache:

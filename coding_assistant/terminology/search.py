@@ -153,7 +153,8 @@ class SearchIndex:
         self.approximate_vocabulary = sorted(
             {s for stems_, weight in zip(wording_stems, wording_weight, strict=True) if weight == 1.0 for s in stems_}
         )
-        self.by_length = {}  # stems grouped by length, for edit-distance look-ups in a narrow band
+        # Stems grouped by length, for edit-distance look-ups in a narrow band.
+        self.by_length: dict[int, list[str]] = {}
         for s in self.approximate_vocabulary:
             self.by_length.setdefault(len(s), []).append(s)
 

@@ -14,6 +14,7 @@ keyword through the value and its unit, and always holds the value as written.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -188,10 +189,18 @@ def _find_delays(text: str) -> Iterator[Measurement]:
 
 
 def _computed_imc(text: str, found: list[Measurement]) -> Iterator[Measurement]:
-    """IMC = poids / taille², for a weight and a height written close together with no IMC beside them."""
+    """IMC = poids / taille², for a weight and a height written close together with no IMC beside them.
+
+    `found` is in text order: the heights near a weight, and an explicit IMC near the pair, are looked up by
+    bisection in a window around it, so that a chart with a weight and a height every day stays linear
+    (comparing every weight with every height took 93 s for 24,000 of each).
+    """
+    window = P.WEIGHT_HEIGHT_WINDOW
     weights = [m for m in found if m.kind == "poids"]
-    heights = [m for m in found if m.kind == "taille"]
-    explicit = [m for m in found if m.kind == "imc"]
+    heights = sorted((m for m in found if m.kind == "taille"), key=lambda m: m.start)
+    explicit = sorted(m.start for m in found if m.kind == "imc")
+    height_starts = [h.start for h in heights]
+    longest = max((h.end - h.start for h in heights), default=0)
     used: set[int] = set()
     for weight in weights:
 
@@ -200,13 +209,18 @@ def _computed_imc(text: str, found: list[Measurement]) -> Iterator[Measurement]:
             after = height.start >= weight.end
             return (height.start - weight.end if after else weight.start - height.end), 0 if after else 1
 
-        near = [h for h in heights if id(h) not in used and gap(h)[0] <= P.WEIGHT_HEIGHT_WINDOW]
+        # Every height within the window starts in this range (a height before the weight ends at most
+        # `window` characters before it, and is at most `longest` long).
+        first = bisect_left(height_starts, weight.start - window - longest)
+        last = bisect_right(height_starts, weight.end + window)
+        near = [h for h in heights[first:last] if id(h) not in used and gap(h)[0] <= window]
         if not near:
             continue
         height = min(near, key=gap)
         used.add(id(height))
         start, end = min(weight.start, height.start), max(weight.end, height.end)
-        if any(start - P.WEIGHT_HEIGHT_WINDOW <= m.start <= end + P.WEIGHT_HEIGHT_WINDOW for m in explicit):
+        nearest = bisect_left(explicit, start - window)
+        if nearest < len(explicit) and explicit[nearest] <= end + window:
             continue
         imc = weight.value / (height.value / 100) ** 2
         spec = P.KINDS["imc"]

@@ -99,7 +99,7 @@ def stem(word: str) -> str:
     """French Snowball stem of a normalised word; digits and short words are kept as they are."""
     if len(word) <= 3 or not word.isalpha():
         return word
-    return _stemmer.stemWord(word)
+    return str(_stemmer.stemWord(word))
 
 
 def stems(text: str) -> list[str]:

@@ -266,9 +266,9 @@ def split_sections(text: str) -> list[Section]:
 
     sections: list[Section] = []
     bounds = [start for start, *_ in opened[1:]] + [len(text)]
-    for (start, kind, title, body_start), end in zip(opened, bounds, strict=True):
+    for (start, kind, heading, body_start), end in zip(opened, bounds, strict=True):
         if end > start:
-            sections.append(Section(kind, title, start, end, min(max(body_start, start), end)))
+            sections.append(Section(kind, heading, start, end, min(max(body_start, start), end)))
     # Text before the first title joins nothing: keep it as "other"; merge touching equal continuations.
     return _merge(sections)
 
