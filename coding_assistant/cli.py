@@ -63,6 +63,13 @@ def _reporting_errors(command: Callable[..., None]) -> Callable[..., None]:
             # A full disk, a read-only folder, a file gone: the file and the system's reason, not a traceback.
             where = f"{exc.filename}: " if exc.filename else ""
             fail(f"{where}{exc.strerror or type(exc).__name__}")
+        except Exception as exc:
+            if not type(exc).__module__.startswith("sqlalchemy."):
+                raise
+            # A database error the store did not word itself: class and names only, never the statement's values.
+            from coding_assistant.store.db_errors import describe_database_error
+
+            fail(f"the database refused the request ({describe_database_error(exc)[0]})")
 
     return wrapper
 

@@ -15,3 +15,15 @@ class TerminologyFileError(CodingAssistantError):
 
 class QueryError(CodingAssistantError, ValueError):
     """A search query that cannot be answered (empty, too long)."""
+
+
+def unexpected_error(exc: BaseException) -> str:
+    """An unexpected exception as a log line may show it: its type and where it was raised, not its message
+    (which may quote the text being processed: a letter, a name)."""
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return type(exc).__name__
+    last = frames[-1]
+    return f"{type(exc).__name__} at {last.filename.rsplit('/', 1)[-1]}:{last.lineno} ({last.name})"

@@ -25,9 +25,9 @@ from coding_assistant.formats import (
     format_rum_line,
     parse_rum_line,
     stay_to_record,
-    write_codes_csv,
 )
-from coding_assistant.formats import write_rss as write_rss_file
+from coding_assistant.formats.atomic import atomic_group
+from coding_assistant.formats.writer import write_codes_csv_to, write_rss_to
 from coding_assistant.schema import Codes, Stay
 from coding_assistant.store import Store, WorklistFilter, WorklistRow
 
@@ -151,32 +151,39 @@ def export_validated(
 ) -> ExportResult:
     """Write the selected stays to `rss_path` (and `csv_path`), mark them exported and audit the export.
 
-    Nothing is written when no stay can be; the files appear whole or not at all (atomic writes).
+    All or nothing: both files are written to temporary files and renamed only once both are complete, and
+    the stays are marked exported (one transaction, with its audit entry) only after that. A file that
+    cannot be written leaves the targets as they were and the stays validated; if marking fails after the
+    renames, the files are removed again so that nothing says "exported" twice or not at all. Nothing is
+    written when no stay can be.
     """
     finess = check_finess(finess)
     if rss_format not in ("022", "023"):
         raise ExportError(f"RSS format {rss_format!r} refused: use 023 (2026) or 022 (2024-2025)")
+    if csv_path is not None and Path(csv_path).resolve() == Path(rss_path).resolve():
+        raise ExportError(f"{rss_path}: the RSS and the CSV cannot be the same file")
     stays = stays_to_export(store, selection)
-    ready, skipped = writable_records(
-        stays, finess, rss_format, store.source_rums(stay.stay_id for stay in stays)
-    )
+    ready, skipped = writable_records(stays, finess, rss_format, store.source_rums(stay.stay_id for stay in stays))
     if not ready:
         return ExportResult(written=[], skipped=skipped)
-    write_rss_file([record for _, record in ready], rss_path, format=rss_format)
-    if csv_path is not None:
-        write_codes_csv([stay for stay, _ in ready], csv_path)
     written = [stay.stay_id for stay, _ in ready]
-    marked = store.mark_exported(written, actor)
-    store.append_audit(
-        actor,
-        EXPORT_AUDIT_ACTION,
-        details={
-            "rss": Path(rss_path).name,
-            "csv": Path(csv_path).name if csv_path else None,
-            "format": rss_format,
-            "stays": len(written),
-            "marked_exported": marked,
-            "skipped": len(skipped),
-        },
-    )
+    details = {
+        "rss": Path(rss_path).name,
+        "csv": Path(csv_path).name if csv_path else None,
+        "format": rss_format,
+        "stays": len(written),
+        "skipped": len(skipped),
+    }
+    with atomic_group() as files:
+        write_rss_to(files.open_text(rss_path, "latin-1"), [record for _, record in ready], rss_format)
+        if csv_path is not None:
+            write_codes_csv_to(files.open_text(csv_path, "utf-8"), [stay for stay, _ in ready])
+    try:
+        marked = store.mark_exported(written, actor, audit=(EXPORT_AUDIT_ACTION, details))
+    except BaseException:
+        # The files say "exported", the store does not: take them back, so that the next export writes them.
+        for path in (rss_path, csv_path):
+            if path is not None and Path(path).is_file():
+                Path(path).unlink(missing_ok=True)
+        raise
     return ExportResult(written=written, skipped=skipped, marked=marked, rss_path=Path(rss_path), csv_path=csv_path)

@@ -34,7 +34,11 @@ def export_command(
         datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="discharged on or before this day")
     ] = None,
 ) -> None:
-    """Write validated stays (codes of their latest decision) as RSS and CSV, then mark them exported."""
+    """Write validated stays (codes of their latest decision) as RSS and CSV, then mark them exported.
+
+    All or nothing: the files appear together, and only then are the stays marked exported. Exit status 1
+    when no stay was written (none validated, or none writable), 2 when the export could not be made.
+    """
     from coding_assistant.export import ExportSelection, export_validated
 
     selection = ExportSelection(
@@ -50,7 +54,9 @@ def export_command(
     for skipped in result.skipped:
         typer.echo(f"skipped: {skipped.reason}", err=True)
     if not result.written:
-        typer.echo("no stay to export: nothing written")
-        return
+        # Exit 1: a nightly export that wrote nothing must not look like one that did (cron, scripts).
+        why = f"{len(result.skipped)} could not be written (above)" if result.skipped else "none is validated"
+        typer.echo(f"error: no stay exported, {why}; {rss} not written", err=True)
+        raise typer.Exit(code=1)
     files = f"{rss}" + (f" and {csv}" if csv else "")
     typer.echo(f"{len(result.written)} stays written to {files}; {result.marked} marked exported")

@@ -314,6 +314,12 @@ def write_jsonl(path: Path, records: Iterable[BaseModel]) -> int:
     count = 0
     with atomic_text_file(path, newline="\n") as handle:
         for record in records:
-            handle.write(record.model_dump_json(exclude_none=False) + "\n")
+            try:
+                line = record.model_dump_json(exclude_none=False)
+            except ValueError:  # PydanticSerializationError: a string holding a lone surrogate is not text
+                raise CodingAssistantError(
+                    f"{path}: record {count + 1} cannot be written: a string in it is not Unicode text"
+                ) from None
+            handle.write(line + "\n")
             count += 1
     return count

@@ -268,10 +268,7 @@ def test_parquet_and_sql_sources_read_the_same_table(tmp_path) -> None:
             "INSERT INTO letters VALUES (?, ?, ?, ?, ?, ?)",
             [(r[0], r[1], r[2], r[3], r[4], r[5].isoformat()) for r in zip(*rows.values(), strict=True)],
         )
-    sql = [
-        i.stay
-        for i in items_of(f"sqlite:///{database}", query="SELECT * FROM letters ORDER BY stay_id, doc_id")
-    ]
+    sql = [i.stay for i in items_of(f"sqlite:///{database}", query="SELECT * FROM letters ORDER BY stay_id, doc_id")]
     assert [s.model_dump() for s in sql] == [s.model_dump() for s in parquet]
     with pytest.raises(CodingAssistantError, match="needs --query"):
         items_of(f"sqlite:///{database}")

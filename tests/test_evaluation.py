@@ -39,12 +39,14 @@ def stay(stay_id: str, dp: str | None, dr: str | None = None, das: tuple[str, ..
 
 
 def evidence(negated: bool = False, hypothetical: bool = False, family: bool = False) -> Evidence:
-    return Evidence(doc_id="d", start=0, end=4, text="mention", negated=negated, hypothetical=hypothetical,
-                    family=family)
+    return Evidence(
+        doc_id="d", start=0, end=4, text="mention", negated=negated, hypothetical=hypothetical, family=family
+    )
 
 
-def proposal(code: str, score: float, role: str | None = None, selected: bool = False,
-             evidence_items: tuple[Evidence, ...] = ()) -> Proposal:
+def proposal(
+    code: str, score: float, role: str | None = None, selected: bool = False, evidence_items: tuple[Evidence, ...] = ()
+) -> Proposal:
     return Proposal(code=code, score=score, role=role, selected=selected, evidence=list(evidence_items))
 
 
@@ -119,8 +121,11 @@ def test_dp_accuracy(result):
 def test_dp_is_the_best_ranked_selected_dp():
     gold = [stay("S", "I10")]
     # An unselected DP proposal does not count; of two selected DPs the best-ranked one does.
-    preds = [prediction("S", proposal("I10", 0.9, "DP", False), proposal("J441", 0.8, "DP", True),
-                        proposal("I10", 0.7, "DP", True))]
+    preds = [
+        prediction(
+            "S", proposal("I10", 0.9, "DP", False), proposal("J441", 0.8, "DP", True), proposal("I10", 0.7, "DP", True)
+        )
+    ]
     assert evaluate(gold, preds).dp_accuracy["exact"] == 0.0
     # A selected code without the DP role is no DP: the stay has a missing DP, counted wrong.
     no_dp = [prediction("S", proposal("I10", 0.9, "DAS", True))]
@@ -207,8 +212,16 @@ def test_calibration_on_worked_example(result):
 
 def test_ece_on_hand_built_bins():
     gold = [stay("S", "A01", das=("A02", "A03"))]
-    preds = [prediction("S", proposal("Z99", 0.1), proposal("A01", 0.15), proposal("A02", 0.9),
-                        proposal("A03", 0.95), proposal("Z98", 1.0))]
+    preds = [
+        prediction(
+            "S",
+            proposal("Z99", 0.1),
+            proposal("A01", 0.15),
+            proposal("A02", 0.9),
+            proposal("A03", 0.95),
+            proposal("Z98", 1.0),
+        )
+    ]
     cal = evaluate(gold, preds).calibration
     # bin [0.1, 0.2): scores .1, .15 -> mean .125, 1 of 2 in gold -> |.5 − .125| · 2/5 = .15
     # bin [0.9, 1.0]: scores .9, .95, 1.0 -> mean .95, 2 of 3 in gold -> |2/3 − .95| · 3/5 = .17
@@ -312,8 +325,9 @@ def test_malformed_prediction_lines_name_the_line(tmp_path):
     path = _write_lines(tmp_path / "preds.jsonl", [good, "{not json"])
     with pytest.raises(InputFileError, match=r"preds\.jsonl:2: not valid JSON"):
         read_predictions(path)
-    bad_score = json.dumps({"stay_id": "S2", "model": {"name": "m", "version": "1"},
-                            "proposals": [{"code": "I10", "score": 1.5}]})
+    bad_score = json.dumps(
+        {"stay_id": "S2", "model": {"name": "m", "version": "1"}, "proposals": [{"code": "I10", "score": 1.5}]}
+    )
     path = _write_lines(tmp_path / "preds.jsonl", [good, "", bad_score])
     with pytest.raises(InputFileError, match=r"preds\.jsonl:3 \(stay S2\): proposals\.0\.score"):
         read_predictions(path)

@@ -132,7 +132,7 @@ def test_export_command(store: Store, tmp_path: Path) -> None:
     assert store.audit_for_stay("S1")[-1].actor.startswith("cli:")
 
     again = runner.invoke(app, args)
-    assert again.exit_code == 0 and "nothing written" in again.stdout
+    assert again.exit_code == 1 and "no stay exported, none is validated" in again.stderr
 
 
 def test_export_command_refuses_without_finess(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -93,8 +93,7 @@ def test_clinical_wordings_category_top5(index):
     # letters from outside the repository.
     rows = _rows("search_clinical_wordings.csv")
     hits = sum(
-        _hit_rank(codes(index, row["wording"], 5), row["expected"].split(), category=True) is not None
-        for row in rows
+        _hit_rank(codes(index, row["wording"], 5), row["expected"].split(), category=True) is not None for row in rows
     )
     assert hits / len(rows) >= 0.75
 

@@ -80,9 +80,7 @@ def _settings(tmp_path: Path, **kwargs) -> Settings:
 
 
 def test_configured_atih_source_is_searchable_and_cached(tmp_path):
-    settings = _settings(
-        tmp_path, terminology_source="atih", terminology_path=write_atih(tmp_path, ATIH_LINES)
-    )
+    settings = _settings(tmp_path, terminology_source="atih", terminology_path=write_atih(tmp_path, ATIH_LINES))
     first = loader.load(settings)
     assert len(first.terminology) == 4
     assert first.index.search("idm")[0].code == "I219"
@@ -94,9 +92,7 @@ def test_configured_atih_source_is_searchable_and_cached(tmp_path):
 
 
 def test_corrupt_cache_is_rebuilt(tmp_path):
-    settings = _settings(
-        tmp_path, terminology_source="atih", terminology_path=write_atih(tmp_path, ATIH_LINES)
-    )
+    settings = _settings(tmp_path, terminology_source="atih", terminology_path=write_atih(tmp_path, ATIH_LINES))
     loader.load(settings)
     (cache_file,) = (tmp_path / "cache").glob("cim10-*.pickle")
     cache_file.write_bytes(b"not a pickle")
@@ -125,8 +121,6 @@ def test_lexicon_errors_name_the_line(tmp_path):
     path.write_text("term,expansion,codes,kind\nHTA,hypertension,I10,bogus\n")
     with pytest.raises(TerminologyFileError, match=r"lex.csv:2: kind 'bogus'"):
         read_lexicon(path)
-    path.write_bytes(
-        "term,expansion,codes,kind\nHTA,hypertension art\xe9rielle,I10,acronym\n".encode("latin-1")
-    )
+    path.write_bytes("term,expansion,codes,kind\nHTA,hypertension art\xe9rielle,I10,acronym\n".encode("latin-1"))
     with pytest.raises(TerminologyFileError, match="not UTF-8"):
         read_lexicon(path)

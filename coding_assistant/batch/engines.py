@@ -21,8 +21,9 @@ from itertools import islice
 from pathlib import Path
 from typing import Protocol
 
-from coding_assistant.errors import CodingAssistantError
+from coding_assistant.errors import CodingAssistantError, unexpected_error
 from coding_assistant.schema import Stay, StayProposals
+from coding_assistant.stay_limits import StayLimits, check_stay_size, time_budget
 
 logger = logging.getLogger(__name__)
 
@@ -48,22 +49,31 @@ class CodingEngine(Protocol):
     def close(self) -> None: ...
 
 
-def code_stays(pipeline: object, stays: Sequence[Stay]) -> list[CodingResult]:
-    """Code stays one by one with a loaded pipeline; an exception in one stay becomes that stay's error."""
+def code_stays(pipeline: object, stays: Sequence[Stay], limits: StayLimits | None = None) -> list[CodingResult]:
+    """Code stays one by one with a loaded pipeline; an exception in one stay becomes that stay's error.
+
+    Each stay is checked against the size limits and coded within the per-stay time budget (`limits`, from
+    the settings by default): a stay too large or too slow fails alone, with its id and the reason.
+    """
+    limits = limits or StayLimits.from_settings()
     out: list[CodingResult] = []
     for stay in stays:
         try:
-            proposals = pipeline.propose(stay.model_copy(update={"codes": None}))  # type: ignore[attr-defined]
+            check_stay_size(stay, limits)
+            with time_budget(stay.stay_id, limits.time_budget_s):
+                proposals = pipeline.propose(stay.model_copy(update={"codes": None}))  # type: ignore[attr-defined]
             out.append(CodingResult(stay.stay_id, proposals=proposals))
         except CodingAssistantError as exc:
             out.append(CodingResult(stay.stay_id, error=str(exc)))
         except Exception as exc:  # one stay's unexpected failure must not lose the others
-            logger.exception("stay %s failed", stay.stay_id)
+            # Type and code location only: an exception's message may quote the letter it choked on.
+            logger.error("stay %s failed: %s", stay.stay_id, unexpected_error(exc))
             out.append(CodingResult(stay.stay_id, error=f"{type(exc).__name__} while coding this stay"))
     return out
 
 
 _worker_pipeline: object | None = None
+_worker_limits: StayLimits | None = None
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 PARENT_CHECK_S = 1.0
 
@@ -92,16 +102,17 @@ def _die_with_parent(parent_pid: int) -> None:
     threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
 
 
-def _init_worker(model_dir: Path | None, parent_pid: int) -> None:
-    global _worker_pipeline
+def _init_worker(model_dir: Path | None, parent_pid: int, limits: StayLimits | None = None) -> None:
+    global _worker_pipeline, _worker_limits
     _die_with_parent(parent_pid)
+    _worker_limits = limits
     from coding_assistant.pipeline import CodingPipeline
 
     _worker_pipeline = CodingPipeline.load(model_dir)
 
 
 def _code_chunk(stays: Sequence[Stay]) -> list[CodingResult]:
-    return code_stays(_worker_pipeline, stays)
+    return code_stays(_worker_pipeline, stays, _worker_limits)
 
 
 def _chunks(stays: Iterable[Stay], size: int) -> Iterator[list[Stay]]:
@@ -115,9 +126,12 @@ class LocalEngine:
 
     name = "local"
 
-    def __init__(self, model_dir: Path | None, jobs: int = 1, pipeline: object | None = None) -> None:
+    def __init__(
+        self, model_dir: Path | None, jobs: int = 1, pipeline: object | None = None, limits: StayLimits | None = None
+    ) -> None:
         self.model_dir = model_dir
         self.jobs = jobs
+        self.limits = limits  # size limits and time budget; None: from the settings
         self._pipeline = pipeline  # tests pass a ready pipeline to skip loading a model
         self._executor: ProcessPoolExecutor | None = None
 
@@ -128,7 +142,7 @@ class LocalEngine:
 
                 self._pipeline = CodingPipeline.load(self.model_dir)
             for chunk in _chunks(stays, CHUNK):
-                yield from code_stays(self._pipeline, chunk)
+                yield from code_stays(self._pipeline, chunk, self.limits)
             return
         if self._executor is None:
             # "spawn": a worker inherits none of the batch's descriptors (above all the batch lock's file or
@@ -137,7 +151,7 @@ class LocalEngine:
                 max_workers=self.jobs,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_init_worker,
-                initargs=(self.model_dir, os.getpid()),
+                initargs=(self.model_dir, os.getpid(), self.limits),
             )
         # map() keeps at most the submitted chunks in flight; results come back in input order.
         for results in self._executor.map(_code_chunk, _chunks(stays, CHUNK)):

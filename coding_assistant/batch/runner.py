@@ -22,6 +22,7 @@ from coding_assistant.batch.sources import SourceItem
 from coding_assistant.errors import CodingAssistantError
 from coding_assistant.pipeline.roles import DP_BELOW_THRESHOLD_NOTE
 from coding_assistant.schema import ModelInfo, Stay, StayProposals
+from coding_assistant.stay_limits import StayLimits, StayTooLargeError, check_stay_size
 from coding_assistant.store import BatchCounts, BatchLockedError, Store, StoreError
 from coding_assistant.store.hashing import stay_content_hash
 from coding_assistant.store.proposals import proposed_dp
@@ -93,8 +94,10 @@ class BatchRunner:
         since: date | None = None,
         progress: Progress | None = None,
         heartbeat_every_s: float = HEARTBEAT_EVERY_S,
+        limits: StayLimits | None = None,
     ) -> None:
         self.store = store
+        self.limits = limits or StayLimits.from_settings()
         self.engine = engine
         self.model = model
         self.since = since
@@ -137,6 +140,11 @@ class BatchRunner:
                 self._fail(report, item.stay_id, item.location, item.error or "unreadable record")
                 continue
             stay = item.stay
+            try:
+                check_stay_size(stay, self.limits)  # refused before it reaches the store, let alone the coding
+            except StayTooLargeError as exc:
+                self._fail(report, stay.stay_id, item.location, str(exc))
+                continue
             if self.since is not None and (stay.discharge_date is None or stay.discharge_date < self.since):
                 report.out_of_range += 1
                 continue

@@ -310,7 +310,7 @@ def _sql_rows(url: str, query: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
     from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
     try:
-        engine = create_engine(url)
+        engine = create_engine(url, hide_parameters=True)
     except (ArgumentError, ImportError, SQLAlchemyError) as exc:
         raise CodingAssistantError(f"{_hide_password(url)}: not a usable database URL ({exc})") from exc
     try:
@@ -322,8 +322,11 @@ def _sql_rows(url: str, query: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
             for number, row in enumerate(result, start=1):
                 yield f"query row {number}", dict(zip(columns, row, strict=True))
     except SQLAlchemyError as exc:
-        reason = str(exc.orig) if getattr(exc, "orig", None) is not None else type(exc).__name__
-        raise CodingAssistantError(f"{_hide_password(url)}: the query failed ({reason})") from exc
+        # Class, SQLSTATE and names only: a warehouse's message may quote a row (PostgreSQL's DETAIL lines).
+        from coding_assistant.store.db_errors import describe_database_error
+
+        reason, _ = describe_database_error(exc)
+        raise CodingAssistantError(f"{_hide_password(url)}: the query failed ({reason})") from None
     finally:
         engine.dispose()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -38,6 +39,15 @@ class RssReadResult(NamedTuple):
     errors: list[RssFormatError]
 
 
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+
+
+def without_values(message: str) -> str:
+    """A message with the values it quotes left out: an RSS line holds a patient's dates and codes, and
+    errors name the place and the reason only."""
+    return _QUOTED.sub("(value not shown)", message)
+
+
 def _positions(field: Field, offset: int = 0) -> str:
     start = offset + field.start
     return f"position {start}" if field.length == 1 else f"positions {start}-{start + field.length - 1}"
@@ -61,7 +71,7 @@ class _Line:
         if not value:
             return None
         if not value.isdigit():
-            raise self.fail(f"{field.name} ({_positions(field, offset)}) is not a number: {value!r}")
+            raise self.fail(f"{field.name} ({_positions(field, offset)}) is not a number")
         return int(value)
 
     def required_date(self, field: Field) -> date:
@@ -76,17 +86,17 @@ class _Line:
             return None
         # ATIH dates are JJMMAAAA.
         if len(value) != 8 or not value.isdigit():
-            raise self.fail(f"{field.name} ({_positions(field, offset)}) is not a JJMMAAAA date: {value!r}")
+            raise self.fail(f"{field.name} ({_positions(field, offset)}) is not a JJMMAAAA date")
         try:
             return date(int(value[4:]), int(value[2:4]), int(value[:2]))
         except ValueError:
-            raise self.fail(f"{field.name} ({_positions(field, offset)}) is not a valid date: {value!r}") from None
+            raise self.fail(f"{field.name} ({_positions(field, offset)}) is not a valid date") from None
 
     def code(self, raw: str, what: str) -> str:
         try:
             return normalise_code(raw)
         except CodeValidationError as exc:
-            raise self.fail(f"{what}: {exc}") from None
+            raise self.fail(f"{what}: {without_values(str(exc))}") from None
 
 
 def _detect_layout(line: _Line) -> RumLayout:
@@ -109,7 +119,7 @@ def _counts(line: _Line, layout: RumLayout) -> tuple[int, int, int]:
         field = layout.field(name)
         value = line.raw(field)
         if not value.isdigit():
-            raise line.fail(f"{name} ({_positions(field)}) is not a number: {value!r}")
+            raise line.fail(f"{name} ({_positions(field)}) is not a number")
         values.append(int(value))
     das, dad, acts = values
     expected = layout.line_length(das, dad, acts)
@@ -151,7 +161,8 @@ def _acts(line: _Line, layout: RumLayout, start: int, count: int) -> list[RumAct
                 try:
                     values["code"] = normalise_ccam(line.raw(field, offset))
                 except CodeValidationError as exc:
-                    raise line.fail(f"act {index + 1} of {count} ({_positions(field, offset)}): {exc}") from None
+                    where = f"act {index + 1} of {count} ({_positions(field, offset)})"
+                    raise line.fail(f"{where}: {without_values(str(exc))}") from None
             else:
                 values[field.name] = line.raw(field, offset)
         acts.append(RumAct(**values))  # type: ignore[arg-type]
@@ -172,14 +183,14 @@ def parse_rum_line(text: str, where: str = "") -> RumRecord:
 
     sex_raw = line.raw(f("sex"))
     if sex_raw not in SEX_CODES:
-        raise line.fail(f"sex ({_positions(f('sex'))}) must be 1 (male), 2 (female) or 3, not {sex_raw!r}")
+        raise line.fail(f"sex ({_positions(f('sex'))}) must be 1 (male), 2 (female) or 3")
     birth_date = line.required_date(f("birth_date"))
     entry_date = line.required_date(f("entry_date"))
     exit_date = line.required_date(f("exit_date"))
     if exit_date < entry_date:
-        raise line.fail(f"exit date {exit_date:%d/%m/%Y} is before entry date {entry_date:%d/%m/%Y}")
+        raise line.fail("exit date is before entry date")
     if birth_date > entry_date:
-        raise line.fail(f"birth date {birth_date:%d/%m/%Y} is after entry date {entry_date:%d/%m/%Y}")
+        raise line.fail("birth date is after entry date")
 
     dp_raw, dr_raw = line.raw(f("dp")), line.raw(f("dr"))
     start = layout.fixed_length  # 0-based start of the DA zones
@@ -220,7 +231,7 @@ def parse_rum_line(text: str, where: str = "") -> RumRecord:
         if value:  # blank fields are written back blank
             record.extra[field.name] = value
     if record.age_at_entry > MAX_AGE:
-        raise line.fail(f"birth date {birth_date:%d/%m/%Y} gives an age of {record.age_at_entry} at entry")
+        raise line.fail(f"birth date gives an age over {MAX_AGE} at entry")
     return record
 
 

@@ -7,7 +7,7 @@ import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TextIO
 
 from coding_assistant.errors import CodeValidationError
 from coding_assistant.formats.atomic import atomic_text_file
@@ -42,15 +42,17 @@ def _render(field: Field, value: object, where: str, on_overflow: Overflow, offs
     text = value.strftime("%d%m%Y") if isinstance(value, date) else str(value)  # ATIH dates: JJMMAAAA
     if field.kind == "number":
         if not text.isdigit():
-            raise RssWriteError(f"{where}: {field.name} ({positions}) must be a number, not {text!r}")
+            raise RssWriteError(f"{where}: {field.name} ({positions}) must be a number")
         if len(text) > field.length:
-            raise RssWriteError(f"{where}: {field.name} = {text} does not fit {field.length} digits ({positions})")
+            raise RssWriteError(
+                f"{where}: {field.name} has {len(text)} digits, the field holds {field.length} ({positions})"
+            )
         return text.rjust(field.length, "0")
     if len(text) > field.length:
         if on_overflow == "truncate" and field.kind == "text" and field.name not in NEVER_TRUNCATED:
             return text[: field.length]
         raise RssWriteError(
-            f"{where}: {field.name} {text!r} is {len(text)} characters, the field holds {field.length} ({positions})"
+            f"{where}: {field.name} is {len(text)} characters, the field holds {field.length} ({positions})"
         )
     return text.ljust(field.length)
 
@@ -200,18 +202,34 @@ def write_rss(
       Numbers, dates, codes and identifiers (FINESS, RSS, administrative and RUM numbers) are never cut.
     """
     load_layout(format)  # refuses an unknown format before anything is written
-    count = 0
     with atomic_text_file(Path(path), encoding=encoding, newline="") as handle:
-        for item in items:
-            record = _as_record(item, originals, finess)
-            line = format_rum_line(record, format, on_overflow)
-            try:
-                line.encode(encoding)
-            except UnicodeEncodeError as exc:
-                bad = exc.object[exc.start : exc.end]
-                raise RssWriteError(f"RUM {record.stay_id}: {bad!r} cannot be written in {encoding}") from exc
-            handle.write(line + newline)
-            count += 1
+        return write_rss_to(handle, items, format, finess, originals, encoding, newline, on_overflow)
+
+
+def write_rss_to(
+    handle: TextIO,
+    items: Iterable[RumRecord | Stay],
+    format: str = LATEST_VERSION,
+    finess: str | None = None,
+    originals: Originals | None = None,
+    encoding: str = "latin-1",
+    newline: str = "\n",
+    on_overflow: Overflow = "error",
+) -> int:
+    """`write_rss` into an open handle (opened in `encoding`), for a caller that writes several files as one."""
+    load_layout(format)
+    count = 0
+    for item in items:
+        record = _as_record(item, originals, finess)
+        line = format_rum_line(record, format, on_overflow)
+        try:
+            line.encode(encoding)
+        except UnicodeEncodeError as exc:
+            raise RssWriteError(
+                f"RUM {record.stay_id}: a character at column {exc.start + 1} cannot be written in {encoding}"
+            ) from None
+        handle.write(line + newline)
+        count += 1
     return count
 
 
@@ -252,11 +270,16 @@ def write_codes_csv(items: Iterable[RumRecord | Stay], path: Path | str, origina
     """Write one CSV row per stay or RUM (UTF-8, comma, header `CODES_CSV_COLUMNS`; DAS joined by a space,
     dates ISO), atomically; returns the number of rows. For stays, `rss` and `rum` come from `originals`
     (blank without; several RUM numbers are joined by a space for a stay grouped per RSS)."""
-    count = 0
     with atomic_text_file(Path(path), encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=CODES_CSV_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        for item in items:
-            writer.writerow(_codes_row(item, originals))
-            count += 1
+        return write_codes_csv_to(handle, items, originals)
+
+
+def write_codes_csv_to(handle: TextIO, items: Iterable[RumRecord | Stay], originals: Originals | None = None) -> int:
+    """`write_codes_csv` into an open handle (UTF-8, newline="")."""
+    count = 0
+    writer = csv.DictWriter(handle, fieldnames=CODES_CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for item in items:
+        writer.writerow(_codes_row(item, originals))
+        count += 1
     return count

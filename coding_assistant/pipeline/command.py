@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -14,8 +12,9 @@ from typing import Annotated
 
 import typer
 
-from coding_assistant.errors import CodingAssistantError
+from coding_assistant.errors import CodingAssistantError, unexpected_error
 from coding_assistant.schema import InputFileError, Stay, jsonl_lines, parse_jsonl_line
+from coding_assistant.stay_limits import StayLimits, check_stay_size, time_budget
 
 logger = logging.getLogger(__name__)
 CHUNK = 16  # lines per task sent to a worker process
@@ -31,16 +30,25 @@ def _init_worker(model: Path | None) -> None:
 
 
 def code_lines(pipeline: object, lines: Sequence[tuple[str, str]]) -> list[tuple[str | None, str | None]]:
-    """(where, JSON line) → (proposals JSON, None) or (None, error message), in order."""
+    """(where, JSON line) → (proposals JSON, None) or (None, error message), in order. A stay over the size
+    limits or the time budget (stay_limits.py) fails alone."""
+    limits = StayLimits.from_settings()
     out: list[tuple[str | None, str | None]] = []
     for where, line in lines:
         try:
             stay = parse_jsonl_line(line, Stay, where).model_copy(update={"codes": None})
-            out.append((pipeline.propose(stay).model_dump_json(), None))  # type: ignore[attr-defined]
+            try:
+                check_stay_size(stay, limits)
+                with time_budget(stay.stay_id, limits.time_budget_s):
+                    proposals = pipeline.propose(stay)  # type: ignore[attr-defined]
+            except CodingAssistantError as exc:
+                raise CodingAssistantError(f"{where}: {exc}") from None
+            out.append((proposals.model_dump_json(), None))
         except CodingAssistantError as exc:
             out.append((None, str(exc)))
         except Exception as exc:  # one stay's unexpected failure must not lose the others
-            logger.exception("stay at %s failed", where)
+            # Type and code location only: an exception's message may quote the letter it choked on.
+            logger.error("stay at %s failed: %s", where, unexpected_error(exc))
             out.append((None, f"{where}: {type(exc).__name__} while coding this stay"))
     return out
 
@@ -82,9 +90,12 @@ def predict_command(
     lines = jsonl_lines(input)  # a file that cannot be opened raises here
     unreadable: list[str] = []
     from coding_assistant.classifier import read_bundle
+    from coding_assistant.formats.atomic import atomic_text_file
     from coding_assistant.pipeline import CodingPipeline, default_model_dir
+    from coding_assistant.pipeline.fusion import Fusion
 
     read_bundle(model or default_model_dir())  # a bad model folder is one clear error, before any worker starts
+    Fusion.load(model or default_model_dir())  # so is a fusion.json that does not fit this version
     if jobs == 1:
         pipeline = CodingPipeline.load(model)
         results = (code_lines(pipeline, chunk) for chunk in _chunks(lines, unreadable))
@@ -94,9 +105,10 @@ def predict_command(
         results = executor.map(_code_chunk, _chunks(lines, unreadable))
     failed = written = 0
     seen: Counter[str] = Counter()
-    output.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=output.parent, delete=False, suffix=".tmp") as out:
+        # Atomic: the output appears whole once every stay is written; on any failure (a full disk, a
+        # read-only folder, an interrupt) the temporary file is removed and a previous output stays as it was.
+        with atomic_text_file(output) as out:
             for chunk in results:
                 for error in unreadable:  # lines of this chunk's stretch that were not UTF-8
                     failed += 1
@@ -113,10 +125,9 @@ def predict_command(
             for error in unreadable:
                 failed += 1
                 typer.echo(f"error: {error}", err=True)
-        os.replace(out.name, output)
     finally:
         if executor is not None:
-            executor.shutdown()
+            executor.shutdown(cancel_futures=True)
     repeated = sorted(stay_id for stay_id, n in seen.items() if n > 1)
     if repeated:
         typer.echo(

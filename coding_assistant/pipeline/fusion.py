@@ -163,26 +163,50 @@ class Fusion:
             "dp_weights": None if self.dp_weights is None else [round(float(w), 6) for w in self.dp_weights],
             "dp_bias": round(self.dp_bias, 6),
         }
-        (Path(folder) / FUSION_FILE).write_text(json.dumps(payload, indent=1), encoding="utf-8")
+        from coding_assistant.formats.atomic import atomic_write_text
+
+        atomic_write_text(Path(folder) / FUSION_FILE, json.dumps(payload, indent=1))
 
     @classmethod
     def load(cls, folder: Path) -> Fusion | None:
+        """The fitted fusion of a model folder; None when the folder has no fusion.json (the caller warns).
+
+        A fusion.json that does not fit this version's features is refused (ModelBundleError) rather than
+        skipped: the fixed fallback selects other codes (13 instead of 7 on one stay), and a night coded that
+        way without a word is worse than a run that stops and says to retrain the model.
+        """
+        from coding_assistant.classifier.bundle import ModelBundleError
+
         path = Path(folder) / FUSION_FILE
         if not path.is_file():
             return None
-        payload = json.loads(path.read_text(encoding="utf-8"))
+        retrain = "retrain the model (coding-assistant train) or remove the file to use the fixed fallback"
+        try:
+            payload = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise ModelBundleError(f"{path}: cannot be read ({type(exc).__name__}); {retrain}") from None
+        if not isinstance(payload, dict):
+            raise ModelBundleError(f"{path}: not a fusion model (a JSON object is expected); {retrain}")
         if payload.get("features") != list(FEATURES):
-            return None  # fitted for another feature set: use the fallback rather than misread weights
-        dp_weights = None
-        if payload.get("dp_features") == list(DP_FEATURES) and payload.get("dp_weights"):
-            dp_weights = np.array(payload["dp_weights"], dtype=np.float64)
-        return cls(
-            np.array(payload["weights"], dtype=np.float64),
-            float(payload["bias"]),
-            float(payload["threshold"]),
-            dp_weights,
-            float(payload.get("dp_bias", 0.0)),
-        )
+            raise ModelBundleError(f"{path}: fitted for another feature set than this version's; {retrain}")
+        has_dp = payload.get("dp_weights") is not None
+        if has_dp and payload.get("dp_features") != list(DP_FEATURES):
+            raise ModelBundleError(f"{path}: its DP model was fitted for other features than this version's; {retrain}")
+        try:
+            weights = np.array(payload["weights"], dtype=np.float64)
+            dp_weights = np.array(payload["dp_weights"], dtype=np.float64) if has_dp else None
+            fusion = cls(
+                weights,
+                float(payload["bias"]),
+                float(payload["threshold"]),
+                dp_weights,
+                float(payload.get("dp_bias", 0.0)),
+            )
+        except (KeyError, TypeError, ValueError):
+            raise ModelBundleError(f"{path}: incomplete or malformed weights; {retrain}") from None
+        if weights.shape != (len(FEATURES),) or (dp_weights is not None and dp_weights.shape != (len(DP_FEATURES),)):
+            raise ModelBundleError(f"{path}: one weight per feature is expected; {retrain}")
+        return fusion
 
 
 def noisy_or(candidate: Candidate) -> float:

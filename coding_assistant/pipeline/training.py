@@ -108,9 +108,9 @@ def fit_model_fusion(
         "metrics": metrics,
         "metrics_note": "whole pipeline: classifier + terminology matching + fusion + specificity + PMSI rules",
     }
-    tmp = card_path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(card, indent=2, ensure_ascii=False), encoding="utf-8")
-    tmp.replace(card_path)
+    from coding_assistant.formats.atomic import atomic_write_text
+
+    atomic_write_text(card_path, json.dumps(card, indent=2, ensure_ascii=False))
     logger.info("fusion fitted on %d candidates, threshold %.2f", len(samples), fusion.threshold)
     return fusion
 

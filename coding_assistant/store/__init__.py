@@ -13,6 +13,7 @@ from coding_assistant.store.engine import create_engine_for, default_database_ur
 from coding_assistant.store.errors import (
     BatchLockedError,
     ConcurrentEditError,
+    ExportedStayError,
     StoreError,
     UnknownStayError,
     UserError,
@@ -39,6 +40,7 @@ __all__ = [
     "BatchRun",
     "ConcurrentEditError",
     "Decision",
+    "ExportedStayError",
     "StayRecord",
     "Store",
     "StoreError",

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, select
+from sqlalchemy.orm import Mapper, Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from coding_assistant.schema import Codes
 from coding_assistant.store.audit import append_audit
-from coding_assistant.store.errors import ConcurrentEditError, StoreError, UserError
+from coding_assistant.store.errors import ConcurrentEditError, ExportedStayError, StoreError, UserError
 from coding_assistant.store.models import DecisionRow, StayRow, UserRow
 from coding_assistant.store.stays import require_stay
 from coding_assistant.store.users import require_user
@@ -25,11 +26,32 @@ from coding_assistant.store.views import Decision
 log = logging.getLogger(__name__)
 
 
+def _refuse_decision_change(mapper: Mapper[Any], connection: Any, target: DecisionRow) -> None:
+    # A new save is a new row; the database refuses changes too (migration 0005), this says it before the SQL.
+    raise PermissionError("decisions are append-only: a decision is never updated or deleted")
+
+
+event.listen(DecisionRow, "before_update", _refuse_decision_change)
+event.listen(DecisionRow, "before_delete", _refuse_decision_change)
+
+
+# The audit's name for the move of an exported stay back to "validated" (the stay's status column says
+# "validated"; the worklist shows it as modified after export, since it was exported before).
+MODIFIED_AFTER_EXPORT = "modified_after_export"
+
+
 def save_decision(
-    session: Session, stay_id: str, username: str, codes: Codes, expected_version: int, now: datetime
+    session: Session,
+    stay_id: str,
+    username: str,
+    codes: Codes,
+    expected_version: int,
+    now: datetime,
+    after_export: bool = False,
 ) -> Decision:
     """Write the decision, bump the stay's version, mark it validated and audit it; raise ConcurrentEditError
-    when the stay is no longer at `expected_version`. The caller commits."""
+    when the stay is no longer at `expected_version`, ExportedStayError when it was exported and the change
+    is not declared as one after export. The caller commits."""
     user = require_user(session, username)
     if not user.active:
         raise UserError(f"user {username}: deactivated, cannot save a decision")
@@ -39,6 +61,8 @@ def save_decision(
     stay = require_stay(session, stay_id)
     if stay.version != expected_version:
         raise _conflict(stay, expected_version)
+    if stay.status == "exported" and not after_export:
+        raise ExportedStayError(stay_id)
 
     previous_status = stay.status
     run = stay.proposal_run
@@ -77,7 +101,11 @@ def save_decision(
             "added": sorted(chosen - proposed),
         }
     append_audit(session, username, "decision_saved", stay, details, now)
-    if previous_status != "validated":
+    if previous_status == "exported":
+        # Explicit: the RSS sent holds the old coding; the stay is validated again and waits for a new export.
+        change = {"from": "exported", "to": MODIFIED_AFTER_EXPORT}
+        append_audit(session, username, "status_changed", stay, change, now)
+    elif previous_status != "validated":
         append_audit(session, username, "status_changed", stay, {"from": previous_status, "to": "validated"}, now)
     session.flush()
     log.info("stay %s: decision saved (version %d)", stay_id, stay.version)

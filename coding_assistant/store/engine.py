@@ -25,7 +25,9 @@ def create_engine_for(
     if url is None:
         Path(data_dir).mkdir(parents=True, exist_ok=True)
         url = default_database_url(data_dir)
-    engine = create_engine(url, echo=echo)
+    # hide_parameters: a statement's values (a letter, a password hash) never reach an error message or a log
+    # line, even when SQLAlchemy's own logging is switched on.
+    engine = create_engine(url, echo=echo, hide_parameters=True)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine, busy_timeout_s)
     return engine

@@ -45,5 +45,14 @@ class ConcurrentEditError(StoreError):
         self.changed_at = changed_at
 
 
+class ExportedStayError(StoreError):
+    """A new coding of a stay already exported, not marked as a change after export: the RSS sent holds the old
+    coding, so the change must be explicit (the stay then has to be exported again)."""
+
+    def __init__(self, stay_id: str) -> None:
+        super().__init__(f"stay {stay_id}: already exported; save with after_export=True to change its coding")
+        self.stay_id = stay_id
+
+
 class BatchLockedError(StoreError):
     """Another batch run holds the lock (or this run lost it to a take-over)."""

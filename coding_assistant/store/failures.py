@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from coding_assistant.store.limits import failure_fields
 from coding_assistant.store.models import BatchFailureRow
 from coding_assistant.store.views import BatchFailure
 
@@ -16,6 +17,7 @@ MAX_ERROR_LENGTH = 2000  # an error message, not a document: cut anything longer
 def record_failure(
     session: Session, run_id: str, stay_id: str | None, location: str, error: str, now: datetime
 ) -> None:
+    stay_id, location, error = failure_fields(stay_id, location, error)
     session.add(
         BatchFailureRow(run_id=run_id, stay_id=stay_id, location=location, error=error[:MAX_ERROR_LENGTH], at=now)
     )

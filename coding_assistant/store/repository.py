@@ -12,10 +12,13 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from coding_assistant.schema import Codes, Stay, StayProposals
-from coding_assistant.store import audit, decisions, failures, locking, proposals, stays, users
+from coding_assistant.store import audit as _audit
+from coding_assistant.store import decisions, failures, locking, proposals, stays, users
 from coding_assistant.store.columns import utc_now
+from coding_assistant.store.db_errors import describe_database_error, guarded
 from coding_assistant.store.engine import create_engine_for, session_factory
 from coding_assistant.store.errors import BatchLockedError, StoreError
+from coding_assistant.store.limits import check_proposals, check_stay, check_user_names
 from coding_assistant.store.migrate import upgrade_database
 from coding_assistant.store.process_lock import ProcessLock, lock_for
 from coding_assistant.store.views import (
@@ -46,7 +49,11 @@ def _shown(url: str | None) -> str:
 
 
 class Store:
-    """Typed facade over the store's modules; `clock` is injectable so that tests can age a lock."""
+    """Typed facade over the store's modules; `clock` is injectable so that tests can age a lock.
+
+    Every public method is `guarded`: a database error leaves it as StoreDatabaseError naming the operation,
+    the stay and the reason, never the statement's values (store/db_errors.py).
+    """
 
     def __init__(self, engine: Engine, *, clock: Callable[[], datetime] = utc_now) -> None:
         self.engine = engine
@@ -76,8 +83,9 @@ class Store:
                     pass
         except SQLAlchemyError as exc:
             engine.dispose()
-            reason = getattr(exc, "orig", None) or type(exc).__name__
-            raise StoreError(f"{_shown(url or str(engine.url))}: the database cannot be opened ({reason})") from exc
+            reason, _ = describe_database_error(exc)
+            shown = _shown(url or engine.url.render_as_string(hide_password=True))
+            raise StoreError(f"{shown}: the database cannot be opened ({reason})") from None
         except BaseException:  # the migration lock not obtained in time, an interrupt…
             engine.dispose()
             raise
@@ -91,68 +99,95 @@ class Store:
         self.engine.dispose()
 
     # Stays ------------------------------------------------------------------------------------------------
+    @guarded
     def upsert_stay(
         self, stay: Stay, actor: str = SYSTEM_ACTOR, source_rum: str | None = None, run_id: str | None = None
     ) -> tuple[StayRecord, bool]:
         """Store the stay; `run_id`: the batch run writing it, refused (BatchLockedError) once it lost its lock."""
+        check_stay(stay, source_rum)  # before the database: one clear error naming the stay and the field
         with self.sessions() as session:
             locking.fence(session, run_id)
             row, changed = stays.upsert_stay(session, stay, actor, self._clock(), source_rum)
             session.commit()
             return stays.record_of(row), changed
 
+    @guarded
     def get_stay(self, stay_id: str) -> StayRecord | None:
         with self.sessions() as session:
             row = stays.find_stay(session, stay_id)
             return stays.record_of(row) if row else None
 
+    @guarded
     def load_stay(self, stay_id: str) -> Stay:
         with self.sessions() as session:
             return stays.load_stay(session, stay_id)
 
+    @guarded
     def needs_coding(self, stay_id: str, model_version: str) -> bool:
         with self.sessions() as session:
             return stays.needs_coding(session, stay_id, model_version)
 
+    @guarded
     def coding_states(self, stay_ids: Iterable[str]) -> dict[str, CodingState]:
         """The stored state of these stays (absent ones are missing from the result), for change detection."""
         with self.sessions() as session:
             return stays.coding_states(session, stay_ids)
 
+    @guarded
     def source_rums(self, stay_ids: Iterable[str]) -> dict[str, str]:
         """The RUM lines these stays were read from (stays read from JSONL, CSV… have none)."""
         with self.sessions() as session:
             return stays.source_rums(session, stay_ids)
 
-    def mark_exported(self, stay_ids: Iterable[str], actor: str) -> int:
+    @guarded
+    def mark_exported(
+        self, stay_ids: Iterable[str], actor: str, audit: tuple[str, dict[str, Any]] | None = None
+    ) -> int:
+        """Validated stays become exported; `audit` (action, details): the export's own entry, written in the
+        same transaction with the count of stays marked, so that the log never tells of half an export."""
         with self.sessions() as session:
-            count = stays.mark_exported(session, stay_ids, actor, self._clock())
+            now = self._clock()
+            count = stays.mark_exported(session, stay_ids, actor, now)
+            if audit is not None:
+                action, details = audit
+                _audit.append_audit(session, actor, action, None, {**details, "marked_exported": count}, now)
             session.commit()
             return count
 
     # Proposals and decisions ------------------------------------------------------------------------------
+    @guarded
     def save_proposals(
         self, stay_id: str, stay_proposals: StayProposals, run_id: str | None, actor: str = SYSTEM_ACTOR
     ) -> None:
+        check_proposals(stay_id, stay_proposals)
         with self.sessions() as session:
             locking.fence(session, run_id)  # a batch run that lost its lock writes nothing more
             proposals.save_proposals(session, stay_id, stay_proposals, run_id, actor, self._clock())
             session.commit()
 
+    @guarded
     def load_proposals(self, stay_id: str) -> StayProposals | None:
         with self.sessions() as session:
             return proposals.load_proposals(session, stay_id)
 
-    def save_decision(self, stay_id: str, user: str, codes: Codes, expected_version: int) -> Decision:
+    @guarded
+    def save_decision(
+        self, stay_id: str, user: str, codes: Codes, expected_version: int, after_export: bool = False
+    ) -> Decision:
+        """`after_export`: the coder knows the stay was exported and changes it all the same (audited)."""
         with self.sessions() as session:
-            decision = decisions.save_decision(session, stay_id, user, codes, expected_version, self._clock())
+            decision = decisions.save_decision(
+                session, stay_id, user, codes, expected_version, self._clock(), after_export
+            )
             session.commit()
             return decision
 
+    @guarded
     def latest_decision(self, stay_id: str) -> Decision | None:
         with self.sessions() as session:
             return decisions.latest_decision(session, stay_id)
 
+    @guarded
     def worklist(
         self,
         filters: WorklistFilter | None = None,
@@ -164,33 +199,40 @@ class Store:
             return _worklist(session, filters, sort, limit, offset)
 
     # Users ------------------------------------------------------------------------------------------------
+    @guarded
     def add_user(
         self, username: str, password: str, role: str, display_name: str | None = None, actor: str = "admin"
     ) -> User:
+        check_user_names(username, display_name)
         with self.sessions() as session:
             user = users.add_user(session, username, password, role, display_name, actor, self._clock())
             session.commit()
             return user
 
+    @guarded
     def list_users(self) -> list[User]:
         with self.sessions() as session:
             return users.list_users(session)
 
+    @guarded
     def authenticate(self, username: str, password: str) -> User | None:
         with self.sessions() as session:
             return users.authenticate(session, username, password)
 
+    @guarded
     def set_password(self, username: str, password: str, actor: str = "admin") -> None:
         with self.sessions() as session:
             users.set_password(session, username, password, actor, self._clock())
             session.commit()
 
+    @guarded
     def deactivate(self, username: str, actor: str = "admin") -> None:
         with self.sessions() as session:
             users.deactivate(session, username, actor, self._clock())
             session.commit()
 
     # Batch runs -------------------------------------------------------------------------------------------
+    @guarded
     def start_batch_run(
         self,
         engine: str,
@@ -217,6 +259,7 @@ class Store:
             self._batch_locks[run.id] = lock
         return run
 
+    @guarded
     def heartbeat(self, run_id: str) -> None:
         """Record that the run is alive; BatchLockedError when it no longer holds its lock."""
         lock = self._batch_locks.get(run_id)
@@ -226,6 +269,7 @@ class Store:
             locking.heartbeat(session, run_id, self._clock())
             session.commit()
 
+    @guarded
     def finish_batch_run(
         self, run_id: str, counts: BatchCounts, report: dict[str, Any] | None = None, status: str = "succeeded"
     ) -> BatchRun:
@@ -240,30 +284,35 @@ class Store:
             if lock is not None:
                 lock.release()
 
+    @guarded
     def get_batch_run(self, run_id: str) -> BatchRun | None:
         with self.sessions() as session:
             return locking.get_batch_run(session, run_id)
 
+    @guarded
     def record_batch_failure(self, run_id: str, stay_id: str | None, location: str, error: str) -> None:
         with self.sessions() as session:
             locking.fence(session, run_id)
             failures.record_failure(session, run_id, stay_id, location, error, self._clock())
             session.commit()
 
+    @guarded
     def batch_failures(self, run_id: str) -> list[BatchFailure]:
         with self.sessions() as session:
             return failures.failures_of_run(session, run_id)
 
     # Audit ------------------------------------------------------------------------------------------------
+    @guarded
     def append_audit(
         self, user: str, action: str, stay_id: str | None = None, details: dict[str, Any] | None = None
     ) -> None:
         """The only way to write the audit log from outside the store; entries are never edited or removed."""
         with self.sessions() as session:
             stay = stays.require_stay(session, stay_id) if stay_id is not None else None
-            audit.append_audit(session, user, action, stay, details, self._clock())
+            _audit.append_audit(session, user, action, stay, details, self._clock())
             session.commit()
 
+    @guarded
     def audit_for_stay(self, stay_id: str) -> list[AuditEntry]:
         with self.sessions() as session:
-            return audit.audit_for_stay(session, stay_id)
+            return _audit.audit_for_stay(session, stay_id)

@@ -54,6 +54,12 @@ class WorklistRow:
     length_of_stay: int | None
     dp_code: str | None
     dp_score: float | None
+    sex: str | None = None
+    age: int | None = None
+    # PMSI rule warnings stored with the proposals (on the pre-selected codes and the stay's own).
+    warning_count: int = 0
+    # Exported at least once: a validated stay that was exported before is "modified after export".
+    exported_before: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,13 +7,18 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from sqlalchemy import Select, case, select
+from sqlalchemy import ColumnElement, Select, String, and_, case, cast, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from coding_assistant.store.models import ProposalRunRow, StayRow
+from coding_assistant.store.models import AuditRow, ProposalRow, ProposalRunRow, StayRow
 from coding_assistant.store.views import WorklistRow
 
-WorklistSort = Literal["dp_score", "oldest"]
+WorklistSort = Literal["to_check", "dp_score", "oldest"]
+# A proposed DP scored under this was not pre-selected with confidence by the pipeline (its selection
+# threshold): the coder should look at the DP first.
+DP_THRESHOLD = 0.5
+# Not a stored status: a validated stay that had been exported before (it must be exported again).
+MODIFIED_AFTER_EXPORT = "modified_after_export"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,14 +40,32 @@ def worklist(
     limit: int = 200,
     offset: int = 0,
 ) -> list[WorklistRow]:
-    """Stays to review. `dp_score`: least confident DP first; `oldest`: earliest admission first."""
+    """Stays to review. `to_check`: the stays that most need a look first (no DP, a DP under the threshold,
+    warnings), then the least confident DP; `dp_score`: least confident DP first; `oldest`: earliest admission
+    first."""
+    warnings = _warning_count()
     query = _filtered(
-        select(StayRow, ProposalRunRow.dp_code, ProposalRunRow.dp_score, ProposalRunRow.id.label("run_pk")).outerjoin(
-            ProposalRunRow, ProposalRunRow.stay_pk == StayRow.id
-        ),
+        select(
+            StayRow,
+            ProposalRunRow.dp_code,
+            ProposalRunRow.dp_score,
+            warnings.label("warning_count"),
+            _exported_before().label("exported_before"),
+        ).outerjoin(ProposalRunRow, ProposalRunRow.stay_pk == StayRow.id),
         filters or WorklistFilter(),
     )
-    if sort == "dp_score":
+    if sort == "to_check":
+        priority = case(
+            (ProposalRunRow.id.is_(None), 4),
+            (ProposalRunRow.dp_score.is_(None), 0),
+            (ProposalRunRow.dp_score < DP_THRESHOLD, 1),
+            (warnings > 0, 2),
+            else_=3,
+        )
+        query = query.order_by(
+            priority, warnings.desc(), ProposalRunRow.dp_score, StayRow.admission_date, StayRow.stay_id
+        )
+    elif sort == "dp_score":
         # Proposals without any DP first (the hardest stays), then the lowest DP score, then stays not yet
         # proposed (nothing to review). Spelt with CASE because NULLS FIRST/LAST is not portable.
         group = case((ProposalRunRow.id.is_(None), 2), (ProposalRunRow.dp_score.is_(None), 0), else_=1)
@@ -51,15 +74,43 @@ def worklist(
         undated_last = case((StayRow.admission_date.is_(None), 1), else_=0)
         query = query.order_by(undated_last, StayRow.admission_date, StayRow.stay_id)
     else:
-        raise ValueError(f"unknown worklist sort {sort!r}; use dp_score or oldest")
+        raise ValueError(f"unknown worklist sort {sort!r}; use to_check, dp_score or oldest")
     rows = session.execute(query.limit(limit).offset(offset)).all()
-    return [_row_of(stay, dp_code, dp_score) for stay, dp_code, dp_score, _ in rows]
+    return [
+        _row_of(stay, dp_code, dp_score, int(count or 0), bool(exported))
+        for stay, dp_code, dp_score, count, exported in rows
+    ]
+
+
+def _warning_count() -> Any:
+    """The stay's own warnings plus the pre-selected proposals that carry a PMSI rule warning (the pipeline
+    writes those as "[rule · FG n] …", so their JSON text holds `"[`): counted in SQL so that the worklist
+    can sort on it."""
+    flagged = (
+        select(func.count(ProposalRow.id))
+        .where(
+            ProposalRow.proposal_run_id == ProposalRunRow.id,
+            ProposalRow.selected.is_(True),
+            cast(ProposalRow.warnings, String).like('%"[%'),
+        )
+        .scalar_subquery()
+    )
+    return func.coalesce(func.json_array_length(ProposalRunRow.warnings), 0) + func.coalesce(flagged, 0)
+
+
+def _exported_before() -> Any:
+    return exists().where(AuditRow.stay_pk == StayRow.id, AuditRow.action == "stay_exported")
 
 
 def _filtered(query: Select[Any], f: WorklistFilter) -> Select[Any]:
     if f.status is not None:
         statuses = [f.status] if isinstance(f.status, str) else list(f.status)
-        query = query.where(StayRow.status.in_(statuses))
+        stored = [status for status in statuses if status != MODIFIED_AFTER_EXPORT]
+        condition: ColumnElement[bool] = StayRow.status.in_(stored)
+        if MODIFIED_AFTER_EXPORT in statuses:
+            # "validated" already covers them (the export picks them up again); alone, it narrows to them.
+            condition = or_(condition, and_(StayRow.status == "validated", _exported_before()))
+        query = query.where(condition)
     if f.unit is not None:
         query = query.where(StayRow.unit == f.unit)
     if f.discharged_from is not None:
@@ -72,7 +123,9 @@ def _filtered(query: Select[Any], f: WorklistFilter) -> Select[Any]:
     return query
 
 
-def _row_of(stay: StayRow, dp_code: str | None, dp_score: float | None) -> WorklistRow:
+def _row_of(
+    stay: StayRow, dp_code: str | None, dp_score: float | None, warning_count: int = 0, exported_before: bool = False
+) -> WorklistRow:
     length = (stay.discharge_date - stay.admission_date).days if stay.admission_date and stay.discharge_date else None
     return WorklistRow(
         stay_id=stay.stay_id,
@@ -84,4 +137,8 @@ def _row_of(stay: StayRow, dp_code: str | None, dp_score: float | None) -> Workl
         length_of_stay=length,
         dp_code=dp_code,
         dp_score=dp_score,
+        sex=stay.sex,
+        age=stay.age,
+        warning_count=warning_count,
+        exported_before=exported_before,
     )
