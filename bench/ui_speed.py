@@ -17,7 +17,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,12 +115,14 @@ def stay_page_times(runs: int) -> dict[str, list[float]]:
     timed_run(app)
     app.button(key="wl_open").click()
     opening = [timed_run(app)]  # read from the store, highlight, first render
-    boxes = [c for c in app.checkbox if ":keep:" in c.key]
-    assert len(boxes) == PROPOSALS, f"{len(boxes)} proposals on the page"
+    # Every code, kept or candidate, has its "DP" button: one per proposal.
+    codes = [b.key.split(":")[2] for b in app.button if b.key.startswith("BENCH-1:role:") and b.key.endswith(":DP")]
+    assert len(codes) == PROPOSALS, f"{len(codes)} proposals on the page"
     toggles, reruns, searches = [], [], []
     for i in range(runs):
-        box = next(c for c in app.checkbox if c.key == boxes[i % len(boxes)].key)
-        box.set_value(not box.value)
+        code = codes[i % len(codes)]
+        kept = any(b.key == f"BENCH-1:drop:{code}" for b in app.button)
+        app.button(key=f"BENCH-1:drop:{code}" if kept else f"BENCH-1:role:{code}:DAS").click()
         toggles.append(timed_run(app))
         reruns.append(timed_run(app))
     for query in ("insuffisance cardiaque", "bpco", "I50", "diabete type 2", "pneumopathie"):
@@ -131,6 +133,38 @@ def stay_page_times(runs: int) -> dict[str, list[float]]:
         app.session_state["open_stays"] = {}
         opening.append(timed_run(app))
     return {"sign_in": signing_in, "open": opening, "toggle": toggles, "rerun": reruns, "search_run": searches}
+
+
+def grouping_latencies(runs: int) -> list[float]:
+    """The grouping preview of a coding not seen yet: GHM, severity, tariff, CMA levels, and the tariff gain of
+    each of 20 candidates (two groupings each). Cold per coding: a coder's click makes a new coding."""
+    sys.path.insert(0, str(ROOT / "ui"))
+    from coding_review.grouping import gain_if_coded, preview, stay_facts
+
+    from coding_assistant.groupage import default_grouper
+    from coding_assistant.schema import Codes, Stay
+
+    default_grouper()  # read once per process, at the first sign-in
+    candidates = ["E440", "J189", "I269", "N179", "D649", "E870", "E119", "I480", "J960", "N390"] * 2
+    das_choices = ["I10", "E1198", "N184", "E785", "I251", "Z921", "F329", "K219", "M199", "E669"]
+    latencies = []
+    for i in range(runs):
+        # A new length of stay each time: a coding the cache has not seen.
+        stay = Stay(
+            stay_id="G",
+            sex="F",
+            age=78,
+            admission_date=date(2025, 1, 1),
+            discharge_date=date(2025, 1, 3) + timedelta(i),
+        )
+        facts = stay_facts(stay, Codes(dp="I5002", das=[das_choices[i % 10], das_choices[(i * 3 + 1) % 10]]))
+        assert facts is not None
+        start = time.perf_counter()
+        preview(facts)
+        for code in candidates:
+            gain_if_coded(facts, code)
+        latencies.append((time.perf_counter() - start) * 1000)
+    return latencies
 
 
 def search_latencies() -> list[float]:
@@ -156,7 +190,7 @@ def search_latencies() -> list[float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=30, help="checkbox toggles measured on the stay page")
+    parser.add_argument("--runs", type=int, default=30, help="role or drop clicks measured on the stay page")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
@@ -164,6 +198,7 @@ def main() -> None:
         os.environ["CODING_ASSISTANT_DB_URL"] = url
         times = stay_page_times(args.runs)
     latencies = search_latencies()
+    grouping = grouping_latencies(max(50, args.runs))
 
     def row(name: str, values: list[float], unit: float = 1000.0) -> str:
         scaled = [v * unit for v in values]
@@ -178,10 +213,11 @@ def main() -> None:
     print(row("sign in, first worklist of the process (loads terminology and rule lists)", times["sign_in"]))
     print(row("first stay opened by the process", times["open"][:1]))
     print(row("open the stay (store read, highlighting, render)", times["open"][1:]))
-    print(row("tick a proposal (rerun with the change)", times["toggle"]))
+    print(row("click a role or drop button (rerun with the change)", times["toggle"]))
     print(row("plain rerun", times["rerun"]))
     print(row("type a search query (whole page rerun)", times["search_run"]))
     print(row("code search alone (`SearchIndex.search`, 8 results)", latencies, unit=1.0))
+    print(row("grouping preview of a new coding, with the gain of 20 candidates", grouping, unit=1.0))
 
 
 if __name__ == "__main__":

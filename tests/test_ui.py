@@ -179,16 +179,40 @@ def open_stay(at: AppTest, stay_id: str) -> AppTest:
     at.selectbox(key="wl_open_choice").set_value(stay_id)
     at.button(key="wl_open").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert shown(at.title[0].value) == f"Séjour {stay_id}"
+    assert shown(at.subheader[0].value) == f"Séjour {stay_id}"
     return at
 
 
-def keep_box(at: AppTest, stay_id: str, code: str):
-    return next(c for c in at.checkbox if c.key and c.key.startswith(f"{stay_id}:") and c.key.endswith(f":keep:{code}"))
+_KEPT = re.compile(r'data-kept="([^"]+)"[^>]*><span[^>]*>(DP|DR|DAS)</span>')
 
 
-def role_radio(at: AppTest, stay_id: str, code: str):
-    return next(r for r in at.radio if r.key and r.key.startswith(f"{stay_id}:") and r.key.endswith(f":role:{code}"))
+def kept(at: AppTest) -> dict[str, str]:
+    """The current coding as the panel shows it: code -> role."""
+    return {code: role for h in at.html for code, role in _KEPT.findall(h.value)}
+
+
+def candidates(at: AppTest) -> list[str]:
+    return [code for h in at.html for code in re.findall(r'data-candidate="([^"]+)"', h.value)]
+
+
+def set_role(at: AppTest, stay_id: str, code: str, role: str) -> AppTest:
+    """One click on a code's role button (a kept code's or a candidate's)."""
+    at.button(key=f"{stay_id}:role:{code}:{role}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def drop(at: AppTest, stay_id: str, code: str) -> AppTest:
+    at.button(key=f"{stay_id}:drop:{code}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def add_code(at: AppTest, stay_id: str, query: str, code: str, role: str = "DAS") -> AppTest:
+    at.text_input(key=f"{stay_id}:code_search").input(query).run()
+    at.button(key=f"{stay_id}:add:{code}:{role}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
 
 
 def texts(elements) -> list[str]:
@@ -516,16 +540,16 @@ def test_data_from_the_store_is_shown_as_text_not_markdown(store: Store) -> None
     assert not at.exception, [e.value for e in at.exception]
     # Someone else validates meanwhile: the warning names them.
     store.save_decision(seed.stay.stay_id, "alice", Codes(dp="I10"), store.get_stay(seed.stay.stay_id).version)
-    keep_box(at, seed.stay.stay_id, "I10").uncheck().run()
+    drop(at, seed.stay.stay_id, "I10")
     sources = markdown_sources(at)
     assert_shown_as_text(
         sources,
         [
             f"Séjour {seed.stay.stay_id}",
             f"UM {IMAGE}",
-            "modèle **site** [2025](https://evil.example/v)",
-            f"{LINK} · EVIL-CRH",
-            "# Titre usurpé · EVIL-CRO **urgent**",
+            "modèle **site** version [2025](https://evil.example/v)",  # on the history tab
+            f"{LINK} 1",
+            "# Titre usurpé 2",
             "[Support informatique](https://evil.example/aide)",
         ],
     )
@@ -536,7 +560,7 @@ def test_data_from_the_store_is_shown_as_text_not_markdown(store: Store) -> None
     reader = sign_in("bruno")
     reader.session_state["open_stay_id"] = seed.stay.stay_id
     reader.switch_page("views/stay.py").run()
-    assert_shown_as_text(markdown_sources(reader), [f"Dernière validation : {EVIL_USER}"])
+    assert_shown_as_text(markdown_sources(reader), [f"validé par {EVIL_USER}"])
 
     # Other pages: the worklist, the dashboard and the accounts page show these values in tables only.
     for username, page in (
@@ -590,13 +614,13 @@ def test_worklist_sorts_filters_and_searches(store: Store) -> None:
     assert worklist_ids(at) == ["HTML-03"]
 
     at.text_input(key="wl_search").input("").run()
-    at.multiselect(key="wl_status").set_value(["to_code"]).run()
+    at.button_group(key="wl_status").set_value(["to_code"]).run()
     assert worklist_ids(at) == [s.stay.stay_id for s in unproposed]
 
 
 def test_worklist_date_filter_is_on_discharge(store: Store) -> None:
     at = sign_in("alice")
-    at.date_input(key="wl_from").set_value(date(2025, 3, 1)).run()
+    at.text_input(key="wl_from").input("01/03/2025").run()
     expected = {s.stay.stay_id for s in seed_stays() if s.stay.discharge_date >= date(2025, 3, 1)}
     assert set(worklist_ids(at)) == expected
 
@@ -616,10 +640,9 @@ def test_stay_view_shows_evidence_qualifiers_and_measurements(store: Store) -> N
     measurements = at.dataframe[0].value
     assert {"FEVG", "Kaliémie"} <= set(measurements["Mesure"])
     assert "30 %" in set(measurements["Valeur"])
-    # Pre-selected proposals start kept, in their role; the others start dropped.
-    assert keep_box(at, "CARDIO-01", "I5002").value and role_radio(at, "CARDIO-01", "I5002").value == "DP"
-    assert keep_box(at, "CARDIO-01", "I10").value and role_radio(at, "CARDIO-01", "I10").value == "DAS"
-    assert not keep_box(at, "CARDIO-01", "I269").value
+    # Pre-selected proposals start kept, in their role; the others are the candidates, best score first.
+    assert kept(at) == {"I5002": "DP", "I10": "DAS"}
+    assert candidates(at) == ["I269", "J189", "E1198"]
     assert any("Propositions calculées" in str(v) for v in at.dataframe[-1].value["Action"])
 
 
@@ -634,16 +657,12 @@ def test_document_html_is_escaped_in_the_page(store: Store) -> None:
 # Accept, reject, add, validate ------------------------------------------------------------------------------
 def test_accept_reject_add_and_validate(store: Store) -> None:
     at = open_stay(sign_in("alice"), "CARDIO-01")
-    keep_box(at, "CARDIO-01", "I10").uncheck().run()  # reject a pre-selected code
-    keep_box(at, "CARDIO-01", "J189").check().run()  # accept a proposal the product had not ticked
-    role_radio(at, "CARDIO-01", "J189").set_value("DAS").run()
-    at.text_input(key="CARDIO-01:code_search").input("insuffisance renale chronique stade 4").run()
-    at.button(key="CARDIO-01:add:N184").click().run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert keep_box(at, "CARDIO-01", "N184").value
+    drop(at, "CARDIO-01", "I10")  # reject a pre-selected code
+    assert "I10" not in kept(at) and "I10" in candidates(at)
+    set_role(at, "CARDIO-01", "J189", "DAS")  # accept a proposal the product had not ticked, in one click
+    add_code(at, "CARDIO-01", "insuffisance renale chronique stade 4", "N184")
+    assert kept(at) == {"I5002": "DP", "J189": "DAS", "N184": "DAS"}
     assert at.text_input(key="CARDIO-01:code_search").value == ""
-    summary = " ".join(texts(at.markdown))
-    assert "**DP** : **I5002**" in summary and "N184" in summary
 
     at.button(key="CARDIO-01:validate").click().run()
     assert not at.exception, [e.value for e in at.exception]
@@ -659,34 +678,60 @@ def test_accept_reject_add_and_validate(store: Store) -> None:
     assert "Codage validé" in set(at.dataframe[-1].value["Action"])  # the history follows
 
 
-def test_rule_warnings_follow_the_coders_choice(store: Store) -> None:
-    at = open_stay(sign_in("alice"), "CARDIO-01")
-    assert not at.error and any("Aucune alerte" in message for message in texts(at.success))
-    keep_box(at, "CARDIO-01", "I5002").uncheck().run()
-    at.text_input(key="CARDIO-01:code_search").input("Z511").run()
-    at.button(key="CARDIO-01:add:Z511").click().run()
-    role_radio(at, "CARDIO-01", "Z511").set_value("DP").run()
+def test_rule_warnings_follow_the_coders_choice_in_french(store: Store) -> None:
     from coding_review.resources import terminology
+    from coding_review.rule_text import warning_text
 
-    expected = check_coding("Z511", None, ["I10"], "F", 78, terminology().terminology)
+    at = open_stay(sign_in("alice"), "CARDIO-01")
+    assert not at.error and any('data-checks="ok"' in h.value for h in at.html)
+    add_code(at, "CARDIO-01", "Z511", "Z511", role="DP")  # straight in as DP: I5002 becomes a DAS
+    assert kept(at) == {"Z511": "DP", "I5002": "DAS", "I10": "DAS"}
+    expected = check_coding("Z511", None, ["I5002", "I10"], "F", 78, terminology().terminology)
     assert expected, "the chosen coding must break a rule for this test to mean anything"
     messages = [shown(message) for message in texts(at.error) + texts(at.warning)]
     for warning in expected:
-        assert any(warning.message in message for message in messages)
+        assert any(warning_text(warning) in message for message in messages)
+    assert not any('data-checks="ok"' in h.value for h in at.html)  # never beside a warning
+    for message in messages:
+        assert "« " not in message or "règle «" not in message  # no rule identifier
+        assert message.count("FG ") <= 1
     # A rule error asks for an explicit confirmation before the save.
-    assert at.button(key="CARDIO-01:validate").disabled
-    at.checkbox(key=next(c.key for c in at.checkbox if c.key.endswith(":force"))).check().run()
+    if any(w.severity == "error" for w in expected):
+        assert at.button(key="CARDIO-01:validate").disabled
+        at.checkbox(key=next(c.key for c in at.checkbox if c.key.endswith(":force"))).check().run()
     assert not at.button(key="CARDIO-01:validate").disabled
 
 
-def test_two_dps_block_validation(store: Store) -> None:
+def test_rule_tags_are_french_labels_and_the_fg_number_is_said_once() -> None:
+    from coding_review.rule_text import stored_warning_text, warning_text
+
+    from coding_assistant.rules import RuleWarning
+
+    warning = RuleWarning(
+        "sex", "N40", "N40 en DP ne convient qu'aux hommes ; patient(e) de sexe F (règle « sex », FG 92)", "92"
+    )
+    assert (
+        warning_text(warning)
+        == "N40 en DP ne convient qu'aux hommes ; patient(e) de sexe F — sexe incompatible (FG 92)"
+    )
+    stored = "[external-cause-alone] V01 sans lésion (règle « external-cause-alone »)"
+    assert stored_warning_text(stored) == "V01 sans lésion — cause externe seule"
+
+
+def test_dp_change_in_one_click_demotes_the_old_dp(store: Store) -> None:
     at = open_stay(sign_in("alice"), "CARDIO-01")
-    role_radio(at, "CARDIO-01", "I10").set_value("DP").run()
-    assert any("Un seul DP" in message for message in texts(at.warning))
-    assert at.button(key="CARDIO-01:validate").disabled
-    keep_box(at, "CARDIO-01", "I5002").uncheck()
-    keep_box(at, "CARDIO-01", "I10").uncheck().run()
+    set_role(at, "CARDIO-01", "I10", "DP")  # one click
+    assert kept(at) == {"I10": "DP", "I5002": "DAS"}
+    assert not any("Un seul DP" in message for message in texts(at.warning))
+    assert not at.button(key="CARDIO-01:validate").disabled
+    set_role(at, "CARDIO-01", "J189", "DP")  # a candidate straight to DP: the DP becomes a DAS
+    assert kept(at) == {"J189": "DP", "I10": "DAS", "I5002": "DAS"}
+    drop(at, "CARDIO-01", "J189")  # a dropped code loses its role
+    assert kept(at) == {"I10": "DAS", "I5002": "DAS"}
     assert any("Aucun diagnostic principal" in message for message in texts(at.warning))
+    assert at.button(key="CARDIO-01:validate").disabled and at.button(key="CARDIO-01:validate_next").disabled
+    set_role(at, "CARDIO-01", "J189", "DAS")
+    assert kept(at)["J189"] == "DAS"  # back as a DAS, not as the DP it was
 
 
 def test_second_save_is_refused_and_the_choices_stay(store: Store) -> None:
@@ -696,22 +741,23 @@ def test_second_save_is_refused_and_the_choices_stay(store: Store) -> None:
     alice.button(key="CARDIO-01:validate").click().run()
     assert store.latest_decision("CARDIO-01").username == "alice"
 
-    keep_box(bruno, "CARDIO-01", "I10").uncheck().run()
+    drop(bruno, "CARDIO-01", "I10")
+    bruno.run()  # the page reruns (the drop reran the panel alone)
     # Bruno is told as soon as his page reruns, before he even tries to save.
     assert any("modifié par alice" in message for message in texts(bruno.warning))
-    assert not keep_box(bruno, "CARDIO-01", "I10").value  # and his tick was not undone by a silent reload
+    assert "I10" not in kept(bruno)  # and his choice was not undone by a silent reload
     bruno.button(key="CARDIO-01:validate").click().run()
     assert not bruno.exception
     refusal = " ".join(texts(bruno.error))
     assert "Enregistrement refusé" in refusal and "alice" in refusal
     assert store.latest_decision("CARDIO-01").username == "alice"  # nothing overwritten
-    assert not keep_box(bruno, "CARDIO-01", "I10").value  # bruno's choice is still on screen
+    assert "I10" not in kept(bruno)  # bruno's choice is still on screen
     assert any("I5002 (DP)" in shown(text) for text in texts(bruno.markdown))
 
     bruno.button(key="CARDIO-01:conflict_reload").click().run()
-    assert keep_box(bruno, "CARDIO-01", "I10").value  # the reloaded stay shows alice's coding
+    assert "I10" in kept(bruno)  # the reloaded stay shows alice's coding
     bruno.button(key="CARDIO-01:reapply").click().run()
-    assert not keep_box(bruno, "CARDIO-01", "I10").value
+    assert "I10" not in kept(bruno)
     bruno.button(key="CARDIO-01:validate").click().run()
     assert any("Codage validé" in message for message in texts(bruno.success))
     decision = store.latest_decision("CARDIO-01")
@@ -724,10 +770,10 @@ def test_reopening_a_stay_reads_it_again(store: Store) -> None:
     alice = open_stay(sign_in("alice"), "CARDIO-01")
     store.save_decision("CARDIO-01", "bruno", Codes(dp="I5002", das=["J189"]), store.get_stay("CARDIO-01").version)
     alice.button(key="stay_back").click().run()
-    alice.multiselect(key="wl_status").set_value(["proposed", "validated"]).run()
+    alice.button_group(key="wl_status").set_value(["proposed", "validated"]).run()
     open_stay(alice, "CARDIO-01")
     assert any("**Validé**" in text for text in texts(alice.markdown))
-    assert keep_box(alice, "CARDIO-01", "J189").value and not keep_box(alice, "CARDIO-01", "I10").value
+    assert kept(alice) == {"I5002": "DP", "J189": "DAS"}
     assert not any("modifié par" in message for message in texts(alice.warning))
 
 

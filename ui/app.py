@@ -16,23 +16,31 @@ if _HERE not in sys.path:
     sys.path.insert(0, _HERE)
 
 import streamlit as st  # noqa: E402
-from coding_review import alerts  # noqa: E402
+from coding_review import alerts, page_script, styles  # noqa: E402
 from coding_review.auth import current_user, sign_out  # noqa: E402
 from coding_review.errors import FRIENDLY_MESSAGE, log_unexpected  # noqa: E402
 from coding_review.labels import USER_ROLE_LABELS  # noqa: E402
 from coding_review.markdown_text import md  # noqa: E402
+from coding_review.sign_in_view import render as sign_in_page  # noqa: E402
 
 EXPORT_ROLES = ("dim_physician", "admin")
+# The signed-in pages' addresses. Signed out, each of them shows the sign-in form (instead of Streamlit's
+# English "Page not found"): a reload or a link (`/sejour?stay=…`) signs in first, then lands where it pointed.
+SIGNED_IN_PATHS = ("liste", "sejour", "tableau-de-bord", "export", "comptes")
+STAY_PATH = "sejour"
 
 # An emoji, not a ":material/…:" icon: Streamlit fetches the favicon of a Material icon from fonts.gstatic.com,
 # and a hospital workstation's browser must not call anywhere but this server.
 st.set_page_config(page_title="Codage PMSI — revue", page_icon="🩺", layout="wide")
 
+styles.apply()
 user = current_user()
 if user is None:
-    page = st.navigation(
-        [st.Page("views/sign_in.py", title="Connexion", icon=":material/login:", default=True)], position="hidden"
-    )
+    sign_in_pages = [st.Page("views/sign_in.py", title="Connexion", icon=":material/login:", default=True)]
+    sign_in_pages += [
+        st.Page(sign_in_page, title="Connexion", icon=":material/login:", url_path=path) for path in SIGNED_IN_PATHS
+    ]
+    page = st.navigation(sign_in_pages, position="hidden")
 else:
     pages = [
         st.Page(
@@ -52,6 +60,8 @@ else:
             st.rerun()
     page = st.navigation(pages)
 try:
+    if user is not None and page.url_path != STAY_PATH:
+        page_script.draw()  # the stay page draws it in its coding panel, with the draft's state
     page.run()
 except Exception as error:  # st.stop / st.rerun are not Exceptions: they pass through
     log_unexpected(error, f"page {page.title}")

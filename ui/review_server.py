@@ -1,7 +1,8 @@
 """The review server: `coding-assistant ui` runs `streamlit run ui/review_server.py …`, which serves the app
 (app.py) through this `st.App`, with the HTTP guard in front of Streamlit's routes (security headers, exports
-downloadable only right after a signed-in user's click: coding_review/http_guard.py) and a French message in
-place of any error's details.
+downloadable only right after a signed-in user's click: coding_review/http_guard.py), two routes of its own
+(the page script and the session cookie: coding_review/session_cookie.py) and a French message in place of any
+error's details.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import streamlit as st  # noqa: E402
 from coding_review import alerts  # noqa: E402
 from coding_review.errors import FRIENDLY_MESSAGE, DropExceptionMessages  # noqa: E402
 from coding_review.http_guard import HttpGuard, content_security_policy, media_prefix  # noqa: E402
+from coding_review.session_cookie import make_routes  # noqa: E402
 from starlette.middleware import Middleware  # noqa: E402
 from streamlit import config, runtime  # noqa: E402
 from streamlit.runtime.media_file_storage import MediaFileKind  # noqa: E402
@@ -51,6 +53,9 @@ def friendly_error(error: Exception) -> bool:
 
 app = st.App(
     _HERE / "app.py",
+    # The page script (keyboard shortcut, warning before leaving unsaved changes) and the session cookie's
+    # handoff, served by this server itself (coding_review/session_cookie.py).
+    routes=make_routes(config.get_option("server.baseUrlPath")),
     middleware=[
         Middleware(
             HttpGuard,  # type: ignore[arg-type]

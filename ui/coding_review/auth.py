@@ -7,6 +7,10 @@ reached signed out, and each call checks the session again:
 
 Sign-in goes through the store's lockout (store/users.py): refused attempts are counted per account and per
 client address in the store, so a reload or a new browser session does not reset them.
+
+A session is also a row of the store (store/ui_sessions.py) named by a random token the browser keeps in an
+HttpOnly cookie (session_cookie.py): a page reload, which starts a new Streamlit session, resumes it, with the
+same timeouts and the same account checks, instead of signing the coder out.
 """
 
 from __future__ import annotations
@@ -17,13 +21,15 @@ from datetime import UTC, datetime, timedelta
 
 import streamlit as st
 
-from coding_assistant.store import User
+from coding_assistant.store import User, ui_sessions
 from coding_assistant.store import users as accounts
 from coding_assistant.ui_settings import UiSettings, get_ui_settings
 from coding_review import alerts
 from coding_review.downloads import client_name
 from coding_review.labels import format_datetime
+from coding_review.page_script import HANDOFF_KEY
 from coding_review.resources import store
+from coding_review.session_cookie import COOKIE_NAME, HANDOFFS
 
 USER_KEY = "signed_in_user"
 NOTICE_KEY = "sign_in_notice"
@@ -31,6 +37,9 @@ FAILURES_KEY = "sign_in_failures"
 # Each failed attempt in a browser session also waits a little longer before answering, on top of the lockout.
 FAILURE_DELAY_S, MAX_FAILURE_DELAY_S = 0.3, 3.0
 REFUSED = "Identifiant ou mot de passe incorrect, ou compte désactivé."
+# The store's copy of "last seen" moves at most this often (a write per click would be wasted): the idle
+# timeout of a resumed session may come up to this much early.
+TOUCH_EVERY = timedelta(seconds=60)
 
 
 @dataclass
@@ -43,6 +52,8 @@ class SignedIn:
     signed_in_at: datetime
     last_seen: datetime
     ended: bool = False
+    token_hash: str | None = None  # the store's session row (None: not kept, e.g. the store refused it)
+    touched: datetime | None = None  # when the row's last_seen_at was last written
 
 
 def now() -> datetime:
@@ -90,7 +101,9 @@ def sign_in(username: str, password: str) -> str | None:
         st.session_state.pop(FAILURES_KEY, None)
         st.session_state.pop(NOTICE_KEY, None)
         moment = now()
-        st.session_state[USER_KEY] = SignedIn(result.account.user, result.account.stamp, moment, moment)
+        signed = SignedIn(result.account.user, result.account.stamp, moment, moment, touched=moment)
+        signed.token_hash = _keep_session(signed)
+        st.session_state[USER_KEY] = signed
         return None
     failures = st.session_state.get(FAILURES_KEY, 0) + 1
     st.session_state[FAILURES_KEY] = failures
@@ -106,6 +119,100 @@ def sign_in(username: str, password: str) -> str | None:
             f"{_retry_time(result.retry_at)}."
         )
     return REFUSED
+
+
+def _keep_session(signed: SignedIn) -> str:
+    """Write the session to the store and hand its token to the browser's cookie (through the page script)."""
+    config, client = settings(), client_address()
+    with store().sessions() as session:
+        token, digest = ui_sessions.start_session(
+            session, signed.user.username, signed.stamp, client, signed.signed_in_at
+        )
+        session.commit()
+    max_age = int(config.session_max.total_seconds())
+    st.session_state[HANDOFF_KEY] = HANDOFFS.offer(token, client, max_age)
+    return digest
+
+
+def browser_token() -> str | None:
+    """The session token the browser sent with this connection (tests replace this function)."""
+    try:
+        token = st.context.cookies.get(COOKIE_NAME)
+    except Exception:  # no browser connection (a bare script run)
+        return None
+    return token if isinstance(token, str) and 0 < len(token) <= 128 else None
+
+
+def _resume() -> SignedIn | None:
+    """The session the browser's cookie names, when it is still live: a page reload does not sign out."""
+    token = browser_token()
+    if token is None:
+        return None
+    digest = ui_sessions.token_hash(token)
+    config, moment = settings(), now()
+    with store().sessions() as session:
+        kept = ui_sessions.find_session(session, digest)
+    if kept is None:
+        return None
+    signed = SignedIn(
+        User(kept.username, kept.username, "", True, kept.created_at),
+        kept.stamp,
+        kept.created_at,
+        kept.last_seen_at,
+        token_hash=digest,
+        touched=kept.last_seen_at,
+    )
+    with store().sessions() as session:
+        account = accounts.current_account(session, kept.username)
+    if account is not None:
+        signed.user = account.user
+    problem = _session_problem(signed, moment, config)
+    if problem is not None:
+        _end_session(signed, problem, config)
+        return None
+    signed.last_seen = moment
+    store().append_audit(signed.user.username, "session_resumed", details={"client": client_address()})
+    return signed
+
+
+def _touch(signed: SignedIn, moment: datetime) -> None:
+    if signed.token_hash is None or (signed.touched is not None and moment - signed.touched < TOUCH_EVERY):
+        return
+    signed.touched = moment
+    with store().sessions() as session:
+        ui_sessions.touch(session, signed.token_hash, moment)
+        session.commit()
+
+
+def _end_stored(signed: SignedIn, reason: str) -> None:
+    if signed.token_hash is None:
+        return
+    with store().sessions() as session:
+        ui_sessions.end_session(session, signed.token_hash, reason, now())
+        session.commit()
+
+
+def set_open_stay(stay_id: str | None) -> None:
+    """Tell colleagues which stay this session has open now (None: none)."""
+    signed: SignedIn | None = st.session_state.get(USER_KEY)
+    if signed is None or signed.token_hash is None:
+        return
+    moment = now()
+    with store().sessions() as session:
+        ui_sessions.set_open_stay(session, signed.token_hash, stay_id, moment)
+        session.commit()
+    signed.touched = moment
+
+
+def signed_username() -> str | None:
+    """The signed-in user's name as the session holds it (no store check: for bookkeeping, not for access)."""
+    signed: SignedIn | None = st.session_state.get(USER_KEY)
+    return signed.user.username if signed else None
+
+
+def own_session() -> str | None:
+    signed: SignedIn | None = st.session_state.get(USER_KEY)
+    return signed.token_hash if signed else None
 
 
 def _session_problem(signed: SignedIn, moment: datetime, config: UiSettings) -> str | None:
@@ -140,6 +247,7 @@ def _notice(reason: str, config: UiSettings) -> str:
 
 def _end_session(signed: SignedIn, reason: str, config: UiSettings) -> None:
     signed.ended = True
+    _end_stored(signed, reason)
     store().append_audit(signed.user.username, "session_ended", details={"reason": reason})
     # Everything the session held (open stays, drafts) belonged to that user.
     st.session_state.clear()
@@ -150,13 +258,20 @@ def signed_in() -> SignedIn | None:
     """The session's sign-in, checked now (timeouts, the account in the store); None when signed out."""
     signed: SignedIn | None = st.session_state.get(USER_KEY)
     if signed is None:
-        return None
+        if NOTICE_KEY in st.session_state:
+            return None  # the session has just ended: do not resume it from the cookie
+        signed = _resume()
+        if signed is None:
+            return None
+        st.session_state[USER_KEY] = signed
+        return signed
     config, moment = settings(), now()
     problem = _session_problem(signed, moment, config)
     if problem is not None:
         _end_session(signed, problem, config)
         return None
     signed.last_seen = moment
+    _touch(signed, moment)
     return signed
 
 
@@ -194,6 +309,7 @@ def sign_out() -> None:
     signed: SignedIn | None = st.session_state.get(USER_KEY)
     if signed is not None:
         signed.ended = True
+        _end_stored(signed, "signed_out")
         store().append_audit(signed.user.username, "user_signed_out")
     st.session_state.clear()
 

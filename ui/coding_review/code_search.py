@@ -1,57 +1,42 @@
-"""Adding a code the product did not propose: search-as-you-type over the CIM-10 FR index.
-
-The search lives in a fragment: each pause in typing reruns this box alone (a query takes a few milliseconds),
-not the whole stay page.
+"""Adding a code the product did not propose: search-as-you-type over the CIM-10 FR index, right under the
+current coding. Each result adds its code in one click, as DAS or straight as DP (the DP it replaces becomes a
+DAS). Drawn inside the coding panel's fragment: a pause in typing reruns the panel, not the documents.
 """
 
 from __future__ import annotations
 
 import html
 import inspect
+from collections.abc import Callable
 
 import streamlit as st
 
 from coding_assistant.errors import QueryError
-from coding_review.auth import require_user_in_fragment
+from coding_review.draft import Role
 from coding_review.markdown_text import md
 from coding_review.resources import terminology
-from coding_review.session_stays import open_stay_data, renew_widgets
 
 RESULTS = 8
 # `live` (commit while typing) arrived in recent Streamlit versions; older ones search on Enter.
 _LIVE = {"live": True} if "live" in inspect.signature(st.text_input).parameters else {}
+BOX_KEY = "code_search_box"  # the page script finds the box by this (Alt+A)
 
 
-def _search_key(stay_id: str) -> str:
+def search_key(stay_id: str) -> str:
     return f"{stay_id}:code_search"
 
 
-def _added_key(stay_id: str) -> str:
-    return f"{stay_id}:code_added"
-
-
-def _add(stay_id: str, code: str, label: str) -> None:
-    # A callback: it may clear the search box, which the script cannot do once the box is drawn.
-    opened = open_stay_data(stay_id)
-    opened.draft.add(code, label)
-    renew_widgets(opened)  # a code listed already may have been ticked by this
-    st.session_state[_search_key(stay_id)] = ""
-    st.session_state[_added_key(stay_id)] = code
-
-
-@st.fragment
-def code_search(stay_id: str) -> None:
-    require_user_in_fragment()  # each pause in typing reruns this fragment alone: check the session here too
-    if st.session_state.pop(_added_key(stay_id), None):
-        # The new code must appear in the list above, which is outside this fragment.
-        st.rerun(scope="app")
-    query = st.text_input(
-        "Ajouter un code",
-        key=_search_key(stay_id),
-        placeholder="libellé, abréviation ou début de code (ex. « bpco exacerbée », « I50 »)",
-        **_LIVE,
-    )
-    if not query.strip():
+def code_search(stay_id: str, add: Callable[[str, str, str, Role], None]) -> None:
+    """`add(stay_id, code, label, role)`: the panel's callback, which also clears the box."""
+    with st.container(key=BOX_KEY):
+        query = st.text_input(
+            "Ajouter un code (Alt+A)",
+            key=search_key(stay_id),
+            placeholder="Ajouter un code (Alt+A) : libellé, abréviation ou début de code (« bpco exacerbée », « I50 »)",
+            label_visibility="collapsed",  # the placeholder says it; the label stays for screen readers
+            **_LIVE,
+        )
+    if not query or not query.strip():
         return
     try:
         results = terminology().index.search(query, RESULTS)
@@ -61,14 +46,18 @@ def code_search(stay_id: str) -> None:
     if not results:
         st.caption("Aucun code trouvé.")
         return
-    for result in results:
-        text, action = st.columns([3, 1.3], vertical_alignment="center")
-        mark = "" if result.codable else " <i>(catégorie non codable : choisir un code plus précis)</i>"
-        text.html(f"<b>{html.escape(result.code)}</b> {html.escape(result.label)}{mark}")
-        action.button(
-            "Ajouter",
-            key=f"{stay_id}:add:{result.code}",
-            disabled=not result.codable,
-            on_click=_add,
-            args=(stay_id, result.code, result.label),
-        )
+    with st.container(key="search_results"):
+        for result in results:
+            text, as_das, as_dp = st.columns([6, 1.1, 1.1], vertical_alignment="center", gap="small")
+            mark = "" if result.codable else " <i>(catégorie non codable : choisir un code plus précis)</i>"
+            text.html(f"<b>{html.escape(result.code)}</b> {html.escape(result.label)}{mark}")
+            for column, role in ((as_das, "DAS"), (as_dp, "DP")):
+                column.button(
+                    role,
+                    key=f"{stay_id}:add:{result.code}:{role}",
+                    help=f"Ajouter ce code en {role}",
+                    disabled=not result.codable,
+                    on_click=add,
+                    args=(stay_id, result.code, result.label, role),
+                    width="stretch",
+                )

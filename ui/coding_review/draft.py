@@ -50,26 +50,79 @@ class Draft:
     # widgets (`add` of a listed code, `reapply`), so that the widgets start again from the draft.
     generation: int = 0
     unsaved: bool = field(default=False)
+    # The coding as saved (or as proposed, before any save): the draft is unsaved when it differs from it.
+    baseline: Codes | None = None
 
     def line(self, code: str) -> Line | None:
         return next((line for line in self.lines if line.code == code), None)
+
+    def _changed(self) -> None:
+        self.unsaved = True if self.baseline is None else self.codes() != self.baseline
 
     def choose(self, code: str, kept: bool, role: Role) -> None:
         choice = Choice(kept, role)
         if self.choices.get(code) != choice:
             self.choices[code] = choice
-            self.unsaved = True
+            self._changed()
 
-    def add(self, code: str, label: str) -> bool:
-        """Add a code the coder found (kept, as a DAS); False when it is listed already (then it is kept)."""
-        if self.line(code) is not None:
-            current = self.choices[code]
-            self.choose(code, True, current.role)
-            return False
-        self.lines.append(Line(code, label, None, None, False, added=True))
-        self.choices[code] = Choice(True, DEFAULT_ROLE)
-        self.unsaved = True
-        return True
+    def set_role(self, code: str, role: Role) -> None:
+        """Keep `code` in `role`, in one move. A stay has one DP and at most one DR: the code that held the role
+        becomes a DAS (still kept), so that the coding is never left with two DPs or none in between."""
+        if role in ("DP", "DR"):
+            for other in self.kept(role):
+                if other != code:
+                    self.choices[other] = Choice(True, "DAS")
+        self.choices[code] = Choice(True, role)
+        self._changed()
+
+    def drop(self, code: str) -> None:
+        """Leave `code` out of the coding; it loses its role (kept again later, it comes back as a DAS)."""
+        if code in self.choices:
+            self.choices[code] = Choice(False, DEFAULT_ROLE)
+            self._changed()
+
+    def add(self, code: str, label: str, role: Role = DEFAULT_ROLE) -> bool:
+        """Add a code the coder found, kept in `role`; False when it was listed already (then it is kept)."""
+        listed = self.line(code) is not None
+        if not listed:
+            self.lines.append(Line(code, label, None, None, False, added=True))
+            self.choices[code] = Choice(False, DEFAULT_ROLE)
+        self.set_role(code, role)
+        return not listed
+
+    def current(self) -> list[tuple[Role, Line]]:
+        """The kept codes with their role, DP first, then DR, then the DAS in the lines' order."""
+        kept = [(self.choices[line.code].role, line) for line in self.lines if self.choices[line.code].kept]
+        order = {"DP": 0, "DR": 1, "DAS": 2}
+        return sorted(kept, key=lambda pair: order[pair[0]])
+
+    def candidates(self) -> list[Line]:
+        """The codes not kept: proposals best score first, then codes added and dropped again."""
+        left = [line for line in self.lines if not self.choices[line.code].kept]
+        return sorted(left, key=lambda line: -(line.score if line.score is not None else -1.0))
+
+    def stored(self) -> tuple[dict[str, dict[str, object]], list[dict[str, str]]]:
+        """The draft as the store keeps it: each code's choice, and the codes added by the coder."""
+        choices: dict[str, dict[str, object]] = {
+            code: {"kept": choice.kept, "role": choice.role} for code, choice in self.choices.items()
+        }
+        added = [{"code": line.code, "label": line.label} for line in self.lines if line.added]
+        return choices, added
+
+    def restore(self, choices: dict[str, dict[str, object]], added: Sequence[dict[str, str]]) -> None:
+        """Put back a stored draft's choices (codes it added come back; codes unknown to it are dropped)."""
+        for item in added:
+            code = str(item.get("code", ""))
+            if code and self.line(code) is None:
+                self.lines.append(Line(code, str(item.get("label", "")), None, None, False, added=True))
+        for line in self.lines:
+            stored = choices.get(line.code)
+            role = stored.get("role") if stored else None
+            if stored is None or role not in ("DP", "DR", "DAS"):
+                self.choices[line.code] = Choice(False, self.choices.get(line.code, Choice(False, "DAS")).role)
+            else:
+                self.choices[line.code] = Choice(bool(stored.get("kept")), role)
+        self._changed()
 
     def kept(self, role: Role | None = None) -> list[str]:
         return [
@@ -96,7 +149,7 @@ class Draft:
         return problems
 
     def saved(self, version: int) -> None:
-        self.version, self.unsaved = version, False
+        self.version, self.unsaved, self.baseline = version, False, self.codes()
 
     def reapply(self, choices: dict[str, Choice], lines: Sequence[Line]) -> None:
         """Make the coding equal to an earlier draft's (after a reload): its added codes come back, its choices
@@ -107,7 +160,7 @@ class Draft:
         for line in self.lines:
             previous = choices.get(line.code)
             self.choices[line.code] = previous if previous is not None else Choice(False, self.choices[line.code].role)
-        self.unsaved = True
+        self._changed()
 
 
 def draft_from(
@@ -149,7 +202,9 @@ def draft_from(
             line.code: Choice(line.code in decided, decided.get(line.code, line.proposed_role or DEFAULT_ROLE))
             for line in lines
         }
-    return Draft(stay_id, version, model_version, lines, choices, generation)
+    draft = Draft(stay_id, version, model_version, lines, choices, generation)
+    draft.baseline = draft.codes()
+    return draft
 
 
 def is_rule_warning(note: str) -> bool:

@@ -11,11 +11,12 @@ to that browser's address for a few seconds (downloads.py, enforced by the serve
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -27,11 +28,14 @@ from coding_assistant.export import ExportResult, ExportSelection, export_valida
 from coding_assistant.export_command import FINESS_ENV
 from coding_review import alerts
 from coding_review.auth import SignedIn, client_address, require_user, signed_in, still_valid
+from coding_review.dates_fr import PLACEHOLDER, parse_date
 from coding_review.downloads import GRANTS
+from coding_review.export_checks import finess_problem, french_reason
 from coding_review.labels import format_date, status_label
 from coding_review.markdown_text import md
 from coding_review.resources import store
 
+log = logging.getLogger("coding_review")
 EXPORT_ROLES = ("dim_physician", "admin")
 RESULT_KEY = "export_result"
 
@@ -55,14 +59,22 @@ def export_folder(username: str) -> Path:
     return get_settings().data_dir / "exports" / f"{stamp}-{safe_user}"
 
 
+def _date(text: str | None) -> date | None:
+    try:
+        return parse_date(text)
+    except ValueError:
+        alerts.warning(f"« {md(text)} » n'est pas une date (attendu : {PLACEHOLDER}) ; filtre ignoré.")
+        return None
+
+
 def _selection() -> tuple[ExportSelection, str, str]:
     first = st.columns([1, 1, 1])
     finess = first[0].text_input("FINESS de l'établissement", value=os.environ.get(FINESS_ENV, ""), key="exp_finess")
     rss_format = first[1].selectbox("Format RSS", ["023", "022"], key="exp_format", help="023 : 2026 ; 022 : 2024-2025")
     unit = first[2].text_input("Unité médicale (vide : toutes)", key="exp_unit")
     second = st.columns([1, 1, 1])
-    discharged_from = second[0].date_input("Sortie à partir du", value=None, format="DD/MM/YYYY", key="exp_from")
-    discharged_to = second[1].date_input("Sortie jusqu'au", value=None, format="DD/MM/YYYY", key="exp_to")
+    discharged_from = _date(second[0].text_input("Sortie à partir du", key="exp_from", placeholder=PLACEHOLDER))
+    discharged_to = _date(second[1].text_input("Sortie jusqu'au", key="exp_to", placeholder=PLACEHOLDER))
     include_exported = second[2].checkbox("Inclure les séjours déjà exportés", key="exp_again")
     selection = ExportSelection(
         include_exported=include_exported,
@@ -131,7 +143,12 @@ def _show(files: ExportFiles, session: SignedIn) -> None:
     if result.skipped:
         alerts.warning(f"{len(result.skipped)} séjour(s) non exporté(s) ; ils restent validés :")
         st.dataframe(
-            pd.DataFrame({"Séjour": [s.stay_id for s in result.skipped], "Raison": [s.reason for s in result.skipped]}),
+            pd.DataFrame(
+                {
+                    "Séjour": [s.stay_id for s in result.skipped],
+                    "Raison": [french_reason(s.reason) for s in result.skipped],
+                }
+            ),
             hide_index=True,
             width="stretch",
         )
@@ -159,11 +176,17 @@ def render() -> None:
             height=min(400, 40 + 35 * len(stays)),
         )
     if st.button("Générer l'export", type="primary", disabled=not stays, key="exp_run"):
+        refusal = finess_problem((finess or "").strip().upper())
+        if refusal is not None:  # said in French here, before the export's own (technical) check
+            st.session_state.pop(RESULT_KEY, None)
+            alerts.error(md(refusal))
+            return
         try:
             st.session_state[RESULT_KEY] = _run_export(selection, finess, rss_format, user.username)
         except CodingAssistantError as exc:
             st.session_state.pop(RESULT_KEY, None)
-            alerts.error(f"Export impossible : {md(exc)}")
+            log.warning("export refused: %s", type(exc).__name__)
+            alerts.error("Export impossible : vérifiez le FINESS et le format choisis, puis recommencez.")
     files = st.session_state.get(RESULT_KEY)
     session = signed_in()
     if files is not None and session is not None:

@@ -10,6 +10,7 @@ STATUS_LABELS = {
     "to_code": "À coder",
     "proposed": "Proposé",
     "validated": "Validé",
+    "modified_after_export": "Modifié après export",
     "exported": "Exporté",
 }
 USER_ROLE_LABELS = {
@@ -35,6 +36,7 @@ ACTION_LABELS = {
     "user_signed_out": "Déconnexion",
     "sign_in_refused": "Connexion refusée",
     "session_ended": "Session fermée (délai ou compte modifié)",
+    "session_resumed": "Session reprise après rechargement de la page",
 }
 MEASUREMENT_LABELS = {
     "fevg": "FEVG",
@@ -61,6 +63,24 @@ QUALIFIER_LABELS = {
 QUALIFIER_TAGS = {"negated": "nié", "hypothetical": "hypothèse", "family": "familial"}
 
 _ZONE = local_zone()
+
+
+def status_of_row(status: str, exported_before: bool) -> str:
+    """The status a coder sees: a validated stay that had been exported is "modifié après export"."""
+    return "modified_after_export" if status == "validated" and exported_before else status
+
+
+def sex_age(sex: str | None, age: int | None) -> str:
+    parts = [{"M": "H", "F": "F"}.get(sex or "", ""), f"{age} ans" if age is not None else ""]
+    return " ".join(part for part in parts if part) or "—"
+
+
+def format_euros(value: float, signed: bool = False) -> str:
+    """French money: "5 592,19 €"; `signed`: "+2 409 €" (whole euros, for a difference)."""
+    if signed:
+        text = f"{abs(value):,.0f}".replace(",", "\u202f")
+        return f"{'+' if value >= 0 else '−'}{text} €"
+    return f"{value:,.2f}".replace(",", "\u202f").replace(".", ",") + " €"
 
 
 def status_label(status: str) -> str:

@@ -8,6 +8,7 @@ import streamlit as st
 
 from coding_assistant.cli_store import DB_URL_ENV
 from coding_assistant.config import get_settings
+from coding_assistant.groupage import default_grouper
 from coding_assistant.rules import check_coding
 from coding_assistant.store import Store
 from coding_assistant.terminology.loader import LoadedTerminology, default_terminology
@@ -35,4 +36,6 @@ def terminology() -> LoadedTerminology:
     # (about a second on a busy machine): do it here, with the terminology the worklist needs anyway, so that
     # the first stay a coder opens does not pay for it.
     check_coding("I10", None, [], None, None, loaded.terminology)
+    # The grouping preview's tables (half a second): read now too, for the same reason.
+    default_grouper()
     return loaded

@@ -8,6 +8,8 @@ from typing import Literal
 import streamlit as st
 
 from coding_assistant.store import ConcurrentEditError
+from coding_review import draft_store
+from coding_review.auth import signed_username
 from coding_review.draft import Choice, Line
 from coding_review.labels import format_datetime
 from coding_review.resources import store, terminology
@@ -39,12 +41,30 @@ def _pending() -> dict[str, PendingChoices]:
 
 
 def open_stay_data(stay_id: str) -> OpenStay:
-    """The open stay, read from the store the first time; later reruns reuse it (and the coder's draft)."""
+    """The open stay, read from the store the first time; later reruns reuse it (and the coder's draft). A
+    draft the coder left unsaved (a reload, a closed tab) comes back with it."""
     opened = _open_stays().get(stay_id)
     if opened is None:
         opened = load_open_stay(store(), stay_id, terminology().terminology.label, _next_generation())
+        _restore_draft(opened)
         _open_stays()[stay_id] = opened
     return opened
+
+
+def _restore_draft(opened: OpenStay) -> None:
+    username = signed_username()
+    if username is None:
+        return
+    restored_at, aside = draft_store.restore(store(), username, opened.draft)
+    opened.draft_restored_at = restored_at
+    if aside is not None:
+        choices, lines, saved_at = aside
+        _pending()[opened.record.stay_id] = PendingChoices(
+            f"Votre brouillon du {format_datetime(saved_at)} a été fait sur une version antérieure du séjour.",
+            choices,
+            lines,
+            reloaded=True,
+        )
 
 
 def renew_widgets(opened: OpenStay) -> None:

@@ -38,4 +38,4 @@ def render() -> None:
                 alerts.error(refusal)
         else:
             st.rerun()
-    st.caption("Les comptes sont créés par un administrateur : `coding-assistant users add IDENTIFIANT --role coder`.")
+    st.caption("Pas encore de compte ? Demandez-le à l'administrateur de l'application au DIM.")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from coding_assistant.schema import Stay, StayProposals
 from coding_assistant.store import AuditEntry, Decision, StayRecord, Store, UnknownStayError
@@ -36,6 +37,13 @@ class OpenStay:
     document_html: list[str]
     measurements: list[MeasurementRow]
     draft: Draft
+    source_rum: str | None = None  # the RUM line the stay was read from, which the export writes back
+    draft_restored_at: datetime | None = None  # a stored draft was put back (shown once)
+
+    @property
+    def exported_at(self) -> datetime | None:
+        """When the stay was last exported (from its history), None if never."""
+        return next((e.at for e in reversed(self.history) if e.action == "stay_exported"), None)
 
 
 def _value(measurement: Measurement) -> str:
@@ -95,6 +103,7 @@ def load_open_stay(store: Store, stay_id: str, label_of: Callable[[str], str], g
         document_html=documents,
         measurements=measurement_rows(stay),
         draft=draft,
+        source_rum=store.source_rums([stay_id]).get(stay_id),
     )
 
 

@@ -1,34 +1,51 @@
-"""Worklist: the stays to review, filtered and sorted in the store (least confident DP first by default)."""
+"""Worklist: the stays to review, filtered and sorted in the store, the ones that most need a look first.
+
+Each row says why a stay needs attention: the proposed DP and its confidence (red when low), whether that DP is
+under the selection threshold, the number of PMSI warnings, the patient's sex and age, who has it open now,
+and whether you left a draft on it. The filters live in the session and in the URL (worklist_state.py): they
+are the same after opening a stay, coming back, or reloading the page.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 import streamlit as st
 
-from coding_assistant.store import WorklistFilter, WorklistRow, WorklistSort
+from coding_assistant.store import WorklistRow, WorklistSort, ui_drafts, ui_sessions
 from coding_assistant.store.dashboard import units
+from coding_assistant.store.worklist import DP_THRESHOLD
 from coding_review import alerts
-from coding_review.auth import require_user
-from coding_review.labels import STATUS_LABELS, format_date, status_label
-from coding_review.navigation import open_stay
+from coding_review.auth import now, own_session, require_user, signed_username
+from coding_review.dates_fr import PLACEHOLDER, parse_date, show_date
+from coding_review.labels import STATUS_LABELS, sex_age, status_label, status_of_row
+from coding_review.markdown_text import md
+from coding_review.navigation import (
+    EDITING_WINDOW,
+    STAY_PARAM,
+    WORKLIST_FLASH,
+    announce_presence,
+    forget_sequence,
+    keep_worklist_state,
+    open_stay,
+    worklist_state,
+)
 from coding_review.resources import database_url, store, terminology
+from coding_review.session_stays import take_flash
+from coding_review.worklist_state import WorklistState
 
 PAGE_SIZE = 100
 SORTS: dict[WorklistSort, str] = {
+    "to_check": "À vérifier d'abord",
     "dp_score": "Confiance du DP la plus basse d'abord",
     "oldest": "Plus anciens d'abord",
 }
-DEFAULT_STATUSES = ["to_code", "proposed"]
 ALL_UNITS = "Toutes"
-
-
-@dataclass(frozen=True, slots=True)
-class WorklistQuery:
-    filters: WorklistFilter
-    sort: WorklistSort
-    page: int
+# Confidence colours, low is red: the stays to look at stand out.
+LOW, HIGH = DP_THRESHOLD, 0.8
+COLOURS = {"low": "background-color:#f8d0d0", "middle": "background-color:#ffe7b8", "high": "background-color:#d6efd6"}
+WIDGET_KEYS = ("wl_status", "wl_unit", "wl_search", "wl_from", "wl_to", "wl_sort", "wl_page")
 
 
 @st.cache_data(ttl=300, show_spinner=False)
@@ -38,50 +55,137 @@ def _units(url: str | None) -> list[str]:
         return units(session)
 
 
-def _query() -> WorklistQuery:
-    first = st.columns([2.4, 1.2, 1.6])
-    statuses = first[0].multiselect(
-        "Statut", list(STATUS_LABELS), default=DEFAULT_STATUSES, format_func=status_label, key="wl_status"
+def _initial_widgets(state: WorklistState, unit_options: list[str]) -> None:
+    """Widgets start from the kept state (after a page switch their own state is gone)."""
+    initial = {
+        "wl_status": list(state.statuses),
+        "wl_unit": state.unit if state.unit in unit_options else ALL_UNITS,
+        "wl_search": state.search,
+        "wl_from": show_date(state.discharged_from),
+        "wl_to": show_date(state.discharged_to),
+        "wl_sort": state.sort,
+        "wl_page": state.page,
+    }
+    for key, value in initial.items():
+        if key not in st.session_state:
+            st.session_state[key] = value
+
+
+def _date(text: str, label: str) -> date | None:
+    try:
+        return parse_date(text)
+    except ValueError:
+        alerts.warning(f"{label} : « {md(text)} » n'est pas une date (attendu : {PLACEHOLDER}) ; filtre ignoré.")
+        return None
+
+
+def _query() -> WorklistState:
+    state = worklist_state()
+    for problem in state.problems:
+        alerts.warning(md(problem))
+    unit_options = [ALL_UNITS, *_units(database_url())]
+    _initial_widgets(state, unit_options)
+    first = st.columns([2.6, 1, 1.4])
+    statuses = first[0].pills(
+        "Statut", list(STATUS_LABELS), selection_mode="multi", format_func=status_label, key="wl_status"
     )
-    unit = first[1].selectbox("Unité médicale", [ALL_UNITS, *_units(database_url())], key="wl_unit")
+    unit = first[1].selectbox("Unité médicale", unit_options, key="wl_unit")
     search = first[2].text_input("N° de séjour", key="wl_search", placeholder="tout ou partie du numéro")
-    second = st.columns([1, 1, 1.6, 1])
-    discharged_from = second[0].date_input("Sortie à partir du", value=None, format="DD/MM/YYYY", key="wl_from")
-    discharged_to = second[1].date_input("Sortie jusqu'au", value=None, format="DD/MM/YYYY", key="wl_to")
-    sort = second[2].radio("Tri", list(SORTS), format_func=SORTS.__getitem__, key="wl_sort", horizontal=False)
-    page = second[3].number_input("Page", min_value=1, value=1, step=1, key="wl_page")
-    filters = WorklistFilter(
-        status=statuses or None,
+    second = st.columns([1, 1, 2.6, 0.8])
+    discharged_from = second[0].text_input("Sortie à partir du", key="wl_from", placeholder=PLACEHOLDER)
+    discharged_to = second[1].text_input("Sortie jusqu'au", key="wl_to", placeholder=PLACEHOLDER)
+    sort = second[2].radio("Tri", list(SORTS), format_func=SORTS.__getitem__, key="wl_sort", horizontal=True)
+    page = second[3].number_input("Page", min_value=1, step=1, key="wl_page")
+    chosen = WorklistState(
+        statuses=tuple(statuses or ()),
         unit=None if unit == ALL_UNITS else unit,
-        discharged_from=discharged_from,
-        discharged_to=discharged_to,
-        search=search.strip() or None,
+        search=search or "",
+        discharged_from=_date(discharged_from or "", "Sortie à partir du"),
+        discharged_to=_date(discharged_to or "", "Sortie jusqu'au"),
+        sort=sort,
+        page=int(page),
     )
-    return WorklistQuery(filters, sort, int(page))
+    keep_worklist_state(chosen)
+    if dict(st.query_params) != chosen.params():
+        st.query_params.from_dict(chosen.params())
+    return chosen
+
+
+def _confidence_colour(score: object) -> str:
+    if not isinstance(score, float) or pd.isna(score):
+        return ""
+    return COLOURS["low"] if score < LOW else COLOURS["middle"] if score < HIGH else COLOURS["high"]
+
+
+def _attention(rows: list[WorklistRow]) -> tuple[dict[str, str], set[str]]:
+    """Who else has each stay open now, and which stays you left a draft on."""
+    ids = [r.stay_id for r in rows]
+    with store().sessions() as session:
+        editing = ui_sessions.editors(session, ids, now(), EDITING_WINDOW, own_session())
+        username = signed_username()
+        drafted = ui_drafts.drafted_stays(session, username, ids) if username else set()
+    names = {stay_id: ", ".join(e.display_name for e in found) for stay_id, found in editing.items()}
+    return names, drafted
 
 
 def _table(rows: list[WorklistRow]) -> pd.DataFrame:
     label = terminology().terminology.label
+    editing, drafted = _attention(rows)
     return pd.DataFrame(
         {
             "Séjour": [r.stay_id for r in rows],
-            "Statut": [status_label(r.status) for r in rows],
+            "Statut": [status_label(status_of_row(r.status, r.exported_before)) for r in rows],
             "UM": [r.unit or "" for r in rows],
-            "Entrée": [format_date(r.admission_date) for r in rows],
-            "Sortie": [format_date(r.discharge_date) for r in rows],
+            "Patient": [sex_age(r.sex, r.age) for r in rows],
+            "Entrée": [r.admission_date for r in rows],
+            "Sortie": [r.discharge_date for r in rows],
             "Durée (j)": [r.length_of_stay for r in rows],
-            "DP proposé": [r.dp_code or "" for r in rows],
-            "Libellé du DP": [label(r.dp_code) if r.dp_code else "" for r in rows],
+            "DP proposé": [f"{r.dp_code} {label(r.dp_code)}" if r.dp_code else "" for r in rows],
             "Confiance DP": [r.dp_score for r in rows],
+            "Seuil DP": ["sous le seuil" if r.dp_score is not None and r.dp_score < DP_THRESHOLD else "" for r in rows],
+            "Alertes": [r.warning_count for r in rows],
+            "En cours": [_in_progress(editing.get(r.stay_id, ""), r.stay_id in drafted) for r in rows],
         }
     )
 
 
+def _in_progress(editors: str, drafted: bool) -> str:
+    """Who else has the stay open, and whether you left a draft on it."""
+    return " · ".join(part for part in (editors, "votre brouillon" if drafted else "") if part)
+
+
+# Widths in pixels: the whole table fits beside the sidebar at 1440 px.
+COLUMNS = {
+    "Séjour": st.column_config.TextColumn("Séjour", width=92),
+    "Statut": st.column_config.TextColumn("Statut", width=82),
+    "UM": st.column_config.TextColumn("UM", width=56),
+    "Patient": st.column_config.TextColumn("Patient", width=66, help="Sexe et âge"),
+    "Entrée": st.column_config.DateColumn("Entrée", format="DD/MM/YYYY", width=84),
+    "Sortie": st.column_config.DateColumn("Sortie", format="DD/MM/YYYY", width=84),
+    "Durée (j)": st.column_config.NumberColumn("Durée", format="%d j", width=52, help="Durée du séjour"),
+    "DP proposé": st.column_config.TextColumn("DP proposé", width=170),
+    "Confiance DP": st.column_config.NumberColumn("Confiance", format="percent", width=72, help="Confiance du DP"),
+    "Seuil DP": st.column_config.TextColumn("Seuil DP", width=90, help="DP proposé sous le seuil de sélection"),
+    "Alertes": st.column_config.NumberColumn("Alertes", format="%d", width=56, help="Alertes des règles PMSI"),
+    "En cours": st.column_config.TextColumn(
+        "En cours", width=110, help="Collègue qui a ce séjour ouvert ; brouillon que vous n'avez pas validé"
+    ),
+}
+
+
 def render() -> None:
     require_user()
+    linked = st.query_params.get(STAY_PARAM)
+    if linked:  # a link to a stay (`/?stay=<id>`), sent by a DIM physician: open it
+        open_stay(linked)
+    announce_presence(None)
     st.title("Liste de travail")
+    message = take_flash(WORKLIST_FLASH)
+    if message:
+        alerts.success(md(message.text))
     query = _query()
-    rows = store().worklist(query.filters, query.sort, limit=PAGE_SIZE + 1, offset=(query.page - 1) * PAGE_SIZE)
+    forget_sequence()  # "suivant" walks the list as it is now
+    rows = store().worklist(query.filters(), query.sort, limit=PAGE_SIZE + 1, offset=(query.page - 1) * PAGE_SIZE)
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     if not rows:
@@ -92,19 +196,15 @@ def render() -> None:
     # The table's key changes after each opening, so that coming back does not find the old selection and
     # open the same stay again.
     generation = st.session_state.get("wl_generation", 0)
+    table = _table(rows)
     event = st.dataframe(
-        _table(rows),
+        table.style.map(_confidence_colour, subset=["Confiance DP"]),
         hide_index=True,
         width="stretch",
         on_select="rerun",
         selection_mode="single-row",
         key=f"wl_table_{generation}",
-        column_config={
-            "Confiance DP": st.column_config.ProgressColumn(
-                "Confiance DP", min_value=0.0, max_value=1.0, format="percent"
-            ),
-            "Durée (j)": st.column_config.NumberColumn("Durée (j)", format="%d"),
-        },
+        column_config=COLUMNS,
     )
     selected = list(getattr(getattr(event, "selection", None), "rows", []) or [])
     chooser, button = st.columns([3, 1], vertical_alignment="bottom")
@@ -115,6 +215,8 @@ def render() -> None:
         _open(rows[selected[0]].stay_id)
 
 
-def _open(stay_id: str) -> None:
+def _open(stay_id: str | None) -> None:
+    if stay_id is None:
+        return
     st.session_state["wl_generation"] = st.session_state.get("wl_generation", 0) + 1
     open_stay(stay_id)
