@@ -16,6 +16,9 @@ from coding_assistant.matching.dictionary import wording_stems
 
 # Two groups become one act when an act that names both fits their joint sentences at least this well.
 MERGE_SCORE = 0.55
+# Mentions of each group read to decide a merge: a letter that repeats an act a thousand times (a daily chart)
+# must not make every decision read all of them.
+MERGE_CONTEXT_MENTIONS = 8
 
 
 @dataclass(slots=True)
@@ -48,9 +51,12 @@ def build_context(
     context = Context(parity=parity, sex=sex, age=age)
     features = TextFeatures()
     approaches: set[str] = set()
+    documents_read: set[int] = set()
     for mention in mentions:
         reading, index = mention.reading, mention.anchor.sentence
-        context.add(reading.doc_stems, REPORT if reading.operative else DOCUMENT)
+        if id(reading) not in documents_read:  # a document's words count once, however many mentions it holds
+            documents_read.add(id(reading))
+            context.add(reading.doc_stems, REPORT if reading.operative else DOCUMENT)
         if index > 0:
             context.add(reading.stems[index - 1], PREVIOUS)
         context.add(reading.stems[index], SENTENCE)
@@ -101,30 +107,29 @@ def group_mentions(
 def _merge(
     groups: list[ActGroup], catalogue: ActCatalogue, sex: str | None, age: int | None, parity: str | None
 ) -> list[ActGroup]:
-    merged = True
-    while merged:
-        merged = False
-        for i in range(len(groups)):
-            for j in range(i + 1, len(groups)):
-                if _same_act(groups[i], groups[j], catalogue, sex, age, parity):
-                    first, second = groups[i], groups[j]
-                    groups[i] = ActGroup(
-                        first.mentions + second.mentions,
-                        first.keys | second.keys,
-                        first.candidates | second.candidates,
-                        "current",
-                    )
-                    del groups[j]
-                    merged = True
-                    break
-            if merged:
-                break
-    return groups
+    """Each group joins the first earlier act it is the same act as, in text order; only acts sharing a
+    candidate are compared (an index by candidate), so a long letter costs in proportion to its mentions."""
+    merged: list[ActGroup] = []
+    by_candidate: dict[int, set[int]] = {}
+    for group in groups:
+        nearby = sorted({position for index in group.candidates for position in by_candidate.get(index, ())})
+        target = next((p for p in nearby if _same_act(merged[p], group, catalogue, sex, age, parity)), None)
+        if target is None:
+            merged.append(group)
+            target = len(merged) - 1
+        else:
+            first = merged[target]
+            merged[target] = ActGroup(
+                first.mentions + group.mentions, first.keys | group.keys, first.candidates | group.candidates, "current"
+            )
+        for index in merged[target].candidates:
+            by_candidate.setdefault(index, set()).add(target)
+    return merged
 
 
 def _own_stems(group: ActGroup) -> set[str]:
     stems: set[str] = set()
-    for mention in group.mentions:
+    for mention in group.mentions[:MERGE_CONTEXT_MENTIONS]:
         stems |= mention.reading.stems[mention.anchor.sentence]
     return stems - group.keys
 
@@ -150,5 +155,6 @@ def _same_act(
             both.append(index)
     if not both:
         return False
-    context = build_context(first.mentions + second.mentions, sex, age, parity, catalogue)
+    sample = first.mentions[:MERGE_CONTEXT_MENTIONS] + second.mentions[:MERGE_CONTEXT_MENTIONS]
+    context = build_context(sample, sex, age, parity, catalogue)
     return max(score(catalogue.entries[i], context, catalogue) for i in both) >= MERGE_SCORE
