@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +44,7 @@ def _configure_sqlite(engine: Engine, busy_timeout_s: float) -> None:
             # First: the PRAGMAs below may wait for another process that is creating or migrating the file.
             cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
             # WAL: coders keep reading while the batch writes. A no-op ("memory") for in-memory databases.
-            cursor.execute("PRAGMA journal_mode=WAL")
+            _set_wal(cursor, busy_timeout_s)
             # In WAL mode NORMAL is still crash-safe for the database; it only may lose the last commits on
             # power loss, which the next batch redoes.
             cursor.execute("PRAGMA synchronous=NORMAL")
@@ -50,6 +52,24 @@ def _configure_sqlite(engine: Engine, busy_timeout_s: float) -> None:
             cursor.execute("PRAGMA foreign_keys=ON")
         finally:
             cursor.close()
+
+
+def _set_wal(cursor: Any, busy_timeout_s: float) -> None:
+    """Switch the file to WAL, waiting for other processes that open the same new file at that moment.
+
+    SQLite answers "database is locked" at once, without its busy handler, to a process that asks for WAL
+    while another one is switching or creating the file: several processes opening a new store together
+    (two nightly jobs, the UI) retry here instead of failing.
+    """
+    deadline = time.monotonic() + busy_timeout_s
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -19,6 +19,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, event
+from sqlalchemy.exc import OperationalError
 
 from coding_assistant.store.process_lock import holding, lock_for
 
@@ -53,8 +54,11 @@ def current_revision(engine: Engine) -> str | None:
 
 def upgrade_database(engine: Engine, revision: str = "head") -> None:
     """Bring the database to `revision` (the newest by default); a no-op when it is there already."""
-    if revision == "head" and current_revision(engine) == head_revision():
-        return  # the common case: no lock, no write
+    try:
+        if revision == "head" and current_revision(engine) == head_revision():
+            return  # the common case: no lock, no write
+    except OperationalError:
+        pass  # another process is creating or migrating the file: wait for its migration lock below
     with (
         holding(lock_for(engine, "migrate"), MIGRATION_WAIT_S),
         engine.connect() as connection,
