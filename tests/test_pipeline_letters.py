@@ -186,7 +186,7 @@ def test_a_diagnosis_that_opens_the_conclusion_is_the_dp_rather_than_a_symptom()
 @pytest.mark.parametrize(
     "sentence",
     [
-        "Chimiothérapie néoadjuvante programmée.",
+        "Chimiothérapie néoadjuvante à programmer.",
         "Radiothérapie prévue en mai.",
         "Pose de PAC en vue d'une chimiothérapie.",
     ],

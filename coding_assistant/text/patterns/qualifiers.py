@@ -88,11 +88,8 @@ ADD_HYPOTHESIS_PRECEDING: tuple[str, ...] = (
     "programmation d'un",
 )
 ADD_HYPOTHESIS_FOLLOWING: tuple[str, ...] = (
-    # "Chimiothérapie néoadjuvante programmée", "radiothérapie prévue": planned, not given during the stay.
-    "programmé",
-    "programmée",
-    "programmés",
-    "programmées",
+    # "Radiothérapie prévue", "chimiothérapie à programmer": planned, not given during the stay. Not
+    # "programmé(e)": letters also write "prothèse totale programmée" for a scheduled stay's own surgery.
     "prévu",
     "prévue",
     "prévus",
