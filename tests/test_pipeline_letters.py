@@ -183,20 +183,6 @@ def test_a_diagnosis_that_opens_the_conclusion_is_the_dp_rather_than_a_symptom()
     assert _diagnosis_over_symptom(symptom, pool, parkinson) is symptom
 
 
-@pytest.mark.parametrize(
-    "sentence",
-    [
-        "Chimiothérapie néoadjuvante à programmer.",
-        "Radiothérapie prévue en mai.",
-        "Pose de PAC en vue d'une chimiothérapie.",
-    ],
-)
-def test_a_planned_treatment_is_not_one_given_during_the_stay(sentence):
-    evidence = gather_evidence(stay(f"Conclusion : cancer du sein.\n{sentence}\n"), default_mention_dictionary())
-    sessions = [m for m in evidence.mentions if m.codes and m.codes[0].startswith("Z51")]
-    assert sessions and all(m.hypothetical for m in sessions)
-
-
 def test_a_session_named_first_in_the_motif_is_the_dp_and_its_tumour_the_dr(text_pipeline):
     text = (
         "Motif d'admission : séance de chimiothérapie pour adénocarcinome du côlon.\n"

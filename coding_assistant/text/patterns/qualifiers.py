@@ -80,23 +80,8 @@ ADD_HYPOTHESIS_PRECEDING: tuple[str, ...] = (
     "hypothèse d'",
     "diagnostic différentiel",
     "doute sur",
-    # A treatment still to come is not one given during the stay ("en vue d'une chimiothérapie").
-    "en vue d'une",
-    "en vue d'un",
-    "en vue de",
-    "programmation d'une",
-    "programmation d'un",
 )
 ADD_HYPOTHESIS_FOLLOWING: tuple[str, ...] = (
-    # "Radiothérapie prévue", "chimiothérapie à programmer": planned, not given during the stay. Not
-    # "programmé(e)": letters also write "prothèse totale programmée" for a scheduled stay's own surgery.
-    "prévu",
-    "prévue",
-    "prévus",
-    "prévues",
-    "à programmer",
-    "à prévoir",
-    "à venir",
     "à éliminer",
     "à écarter",
     "à confirmer",
