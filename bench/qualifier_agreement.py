@@ -98,7 +98,7 @@ class Comparison:
 
 def compare(stays: Iterable[Stay]) -> Comparison:
     from coding_assistant.matching import find_mentions
-    from coding_assistant.terminology.loader import default_mention_dictionary
+    from coding_assistant.matching.loading import default_mention_dictionary
 
     dictionary = default_mention_dictionary()
     tallies = {flag: Tally() for flag in FLAGS}

@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -33,6 +33,9 @@ from coding_assistant.users_command import (
     set_password_command,
     users_app,
 )
+
+if TYPE_CHECKING:
+    from coding_assistant.terminology.search import SearchIndex
 
 app = typer.Typer(
     help="Proposes CIM-10 FR codes for PMSI hospital stays and helps DIM coders review them.",
@@ -95,7 +98,7 @@ models_app.command("recalibrate")(_reporting_errors(models_recalibrate_command))
 app.add_typer(models_app, name="models")
 
 
-def _index(ccam: bool):
+def _index(ccam: bool) -> SearchIndex:
     from coding_assistant.terminology.loader import default_terminology, load_ccam_index
 
     if ccam:

@@ -37,7 +37,7 @@ def read_password(from_stdin: bool) -> str:
         if not password:
             raise CodingAssistantError("no password on stdin")
         return password
-    password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
     try:
         password.encode("utf-8")
     except UnicodeEncodeError:  # a terminal whose encoding is not the locale's

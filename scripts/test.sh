@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Quickstart, tests: set up with the dev extras, lint, then run the whole test suite — on SQLite always,
+# Quickstart, tests: set up with the dev extras, lint, type-check, check the layers, then run the whole test suite — on SQLite always,
 # and on PostgreSQL too (installed from Debian packages and started locally when it can be).
 # CODING_ASSISTANT_TEST_PG=URL uses an existing server instead; CODING_ASSISTANT_TEST_PG=none skips it.
 # The Spark tests need Java 17+ and the UI's end-to-end test Debian's chromium: both are installed from the
@@ -8,6 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh dev,transformer,spark
 .venv/bin/ruff check .
+.venv/bin/mypy                 # strict on coding_assistant/ (pyproject.toml [tool.mypy])
+.venv/bin/lint-imports         # the layers (pyproject.toml [tool.importlinter])
 for tool in java chromium; do
     if ! bash "scripts/${tool}_for_tests.sh" >/dev/null; then
         if [ "${CI:-}" = "true" ]; then

@@ -317,8 +317,8 @@ def test_act_metrics():
 
 
 def test_the_pipeline_writes_acts_behind_a_setting(terminology):
+    from coding_assistant.matching.loading import default_mention_dictionary
     from coding_assistant.pipeline import CodingPipeline, PipelineSettings
-    from coding_assistant.terminology.loader import default_mention_dictionary
 
     stay = _stay("Conclusion : cholécystite aiguë lithiasique, cholécystectomie coelioscopique le 12/03/2025.")
     with_acts = CodingPipeline(None, terminology, default_mention_dictionary()).propose(stay)

@@ -13,10 +13,10 @@ from coding_assistant.batch.engines import LocalEngine
 from coding_assistant.batch.runner import DP_BELOW_THRESHOLD, BatchRunner
 from coding_assistant.batch.sources import SourceSpec, guess_format, open_source
 from coding_assistant.errors import CodingAssistantError
+from coding_assistant.matching.loading import default_mention_dictionary
 from coding_assistant.pipeline import CodingPipeline
 from coding_assistant.schema import Codes, Document, ModelInfo, Proposal, Stay, StayProposals, write_jsonl
 from coding_assistant.store import BatchCounts, BatchLockedError, Store
-from coding_assistant.terminology.loader import default_mention_dictionary
 
 RSS = Path(__file__).parent / "data" / "rss"
 

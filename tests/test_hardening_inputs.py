@@ -20,6 +20,7 @@ from coding_assistant.batch.engines import LocalEngine
 from coding_assistant.batch.runner import BatchRunner
 from coding_assistant.batch.sources import SourceSpec, guess_format, open_source
 from coding_assistant.cli import app
+from coding_assistant.matching.loading import default_mention_dictionary
 from coding_assistant.pipeline import CodingPipeline
 from coding_assistant.schema import (
     Codes,
@@ -33,7 +34,6 @@ from coding_assistant.schema import (
 )
 from coding_assistant.stay_sources import read_coded_stays
 from coding_assistant.store import Store
-from coding_assistant.terminology.loader import default_mention_dictionary
 
 RSS = Path(__file__).parent / "data" / "rss"
 LETTER = "Insuffisance cardiaque globale décompensée. Pas de diabète. Hypertension artérielle traitée."

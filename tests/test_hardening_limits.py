@@ -29,13 +29,13 @@ from coding_assistant.batch.runner import BatchRunner
 from coding_assistant.batch.sources import SourceItem
 from coding_assistant.classifier.bundle import ModelBundleError
 from coding_assistant.cli import app
+from coding_assistant.matching.loading import default_mention_dictionary
 from coding_assistant.pipeline import CodingPipeline
 from coding_assistant.pipeline.fusion import FEATURES, FUSION_FILE, Fusion
 from coding_assistant.schema import Codes, Document, Stay, StayProposals, write_jsonl
 from coding_assistant.stay_limits import StayLimits
 from coding_assistant.store import Store
 from coding_assistant.store.models import DecisionRow
-from coding_assistant.terminology.loader import default_mention_dictionary
 from coding_assistant.text.measurements import find_measurements
 
 PG_URL = os.environ.get("CODING_ASSISTANT_TEST_PG")

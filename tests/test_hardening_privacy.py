@@ -28,12 +28,12 @@ from coding_assistant.batch.sources import SourceItem
 from coding_assistant.cli import app
 from coding_assistant.errors import CodingAssistantError
 from coding_assistant.formats import RssFormatError, parse_rum_line
+from coding_assistant.matching.loading import default_mention_dictionary
 from coding_assistant.pipeline import CodingPipeline
 from coding_assistant.schema import Codes, Document, Stay
 from coding_assistant.store import Store, StoreError
 from coding_assistant.store import limits as store_limits
 from coding_assistant.store.db_errors import StoreDatabaseError, database_errors
-from coding_assistant.terminology.loader import default_mention_dictionary
 
 PG_URL = os.environ.get("CODING_ASSISTANT_TEST_PG")
 BACKENDS = [

@@ -30,13 +30,13 @@ from sqlalchemy.engine import make_url
 from coding_assistant.batch.engines import LocalEngine
 from coding_assistant.batch.runner import BatchRunner
 from coding_assistant.batch.sources import SourceItem
+from coding_assistant.matching.loading import default_mention_dictionary
 from coding_assistant.pipeline import CodingPipeline
 from coding_assistant.schema import write_jsonl
 from coding_assistant.store import BatchCounts, BatchLockedError, Store, current_revision, head_revision, locking
 from coding_assistant.store.migrate import alembic_config
 from coding_assistant.store.models import Base
 from coding_assistant.synth import generate_stays
-from coding_assistant.terminology.loader import default_mention_dictionary
 
 PG_URL = os.environ.get("CODING_ASSISTANT_TEST_PG")
 BACKENDS = [

@@ -245,9 +245,8 @@ def tiny_settings(**changes: object):
 def test_transformer_resumes_from_its_checkpoint_to_the_same_model(tiny_encoder, tmp_path, monkeypatch):
     import numpy as np
 
-    from coding_assistant.classifier import load_predictor
+    from coding_assistant.classifier import checkpoints, load_predictor
     from coding_assistant.classifier.transformer_train import train_transformer
-    from coding_assistant.learning import checkpoints
 
     corpus = list(generate_stays(90, seed=9))
     whole = train_transformer(corpus, tmp_path / "whole", "whole", tiny_encoder, tiny_settings())
@@ -282,8 +281,8 @@ def test_device_choice_and_precision_on_a_machine_without_gpu(monkeypatch):
     pytest.importorskip("torch")
     import torch
 
+    from coding_assistant.classifier.device import Precision, resolve_device
     from coding_assistant.errors import CodingAssistantError
-    from coding_assistant.learning.device import Precision, resolve_device
 
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     assert resolve_device("auto").type == "cpu"

@@ -2,7 +2,7 @@ import pytest
 
 from coding_assistant.matching import find_mentions, tokenize
 from coding_assistant.matching.dictionary import is_acronym, short_label
-from coding_assistant.terminology.loader import default_mention_dictionary
+from coding_assistant.matching.loading import default_mention_dictionary
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import pytest
 
 from coding_assistant.matching import find_mentions
 from coding_assistant.matching.dictionary import MentionDictionary, Pattern, wording_stems
-from coding_assistant.terminology.loader import default_mention_dictionary
+from coding_assistant.matching.loading import default_mention_dictionary
 from coding_assistant.text.qualifiers import qualify_mentions
 
 DEV = Path(__file__).parent / "data" / "dev"

@@ -9,11 +9,11 @@ import sys
 import numpy as np
 import pytest
 
+from coding_assistant.matching.loading import default_mention_dictionary
 from coding_assistant.pipeline import CodingPipeline
 from coding_assistant.pipeline.candidates import Candidate
 from coding_assistant.pipeline.fusion import Fusion, features, fit_fusion
 from coding_assistant.schema import Document, Stay, StayProposals
-from coding_assistant.terminology.loader import default_mention_dictionary
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from coding_assistant.matching.loading import default_mention_dictionary
 from coding_assistant.pipeline import CodingPipeline
 from coding_assistant.pipeline.candidates import MIN_CANDIDATES, Candidate, build_candidates
 from coding_assistant.pipeline.evidence import gather_evidence
@@ -11,7 +12,6 @@ from coding_assistant.pipeline.fusion import features
 from coding_assistant.pipeline.training import sentence_dropout
 from coding_assistant.rules.persistent import is_persistent, read_persistent_ranges
 from coding_assistant.schema import Document, Stay
-from coding_assistant.terminology.loader import default_mention_dictionary
 
 
 @pytest.fixture(scope="module")

@@ -19,11 +19,12 @@ from pathlib import Path
 import pytest
 
 from coding_assistant.batch.engines import LocalEngine
+from coding_assistant.matching.loading import default_mention_dictionary
 from coding_assistant.pipeline import CodingPipeline
 from coding_assistant.schema import Stay, StayProposals
 from coding_assistant.synth import generate_synthetic
 from coding_assistant.synth.generator import build_context
-from coding_assistant.terminology.loader import default_mention_dictionary, default_terminology
+from coding_assistant.terminology.loader import default_terminology
 
 
 def _why_spark_cannot_run() -> str | None:

@@ -90,7 +90,7 @@ def test_other_sources_stay_selectable():
 
 
 def test_terminology_version_in_each_stays_proposals(terminology):
-    from coding_assistant.terminology.loader import default_mention_dictionary
+    from coding_assistant.matching.loading import default_mention_dictionary
 
     stay = Stay(
         stay_id="T1",

@@ -218,8 +218,8 @@ def test_vendored_cue_vocabulary_is_edsnlps() -> None:
 
 def test_engines_agree_on_synthetic_letters(engine: str) -> None:
     from coding_assistant.matching import find_mentions
+    from coding_assistant.matching.loading import default_mention_dictionary
     from coding_assistant.synth import generate_stays
-    from coding_assistant.terminology.loader import default_mention_dictionary
 
     if engine != "rules":
         pytest.skip("one comparison is enough")

@@ -8,9 +8,9 @@ from coding_assistant.config import BUNDLED_WORDINGS, Settings
 from coding_assistant.errors import TerminologyFileError
 from coding_assistant.matching import find_mentions
 from coding_assistant.matching.dictionary import build_dictionary, wording_stems
+from coding_assistant.matching.loading import default_mention_dictionary, load_mention_dictionary
 from coding_assistant.terminology import loader
 from coding_assistant.terminology.index_entries import index_entry_forms, plain_forms, sub_term_count
-from coding_assistant.terminology.loader import default_mention_dictionary
 from coding_assistant.terminology.wordings import Wording, read_wordings
 from coding_assistant.text.normalize import normalise_text
 
@@ -133,7 +133,7 @@ def test_site_wordings_feed_search_and_mentions_and_the_cache_keys(tmp_path):
     )
     loaded = loader.load(settings)
     assert loaded.index.search("tétanie normocalcémique")[0].code == "R298"
-    dictionary = loader.load_mention_dictionary(settings, loaded=loaded)
+    dictionary = load_mention_dictionary(settings, loaded=loaded)
     [mention] = find_mentions("Crise de tétanie normocalcémique ce matin.", dictionary)
     assert mention.codes == ("R298",) and mention.source == "wording"
     # A changed wordings file is a new cache entry, not a stale hit.

@@ -7,12 +7,15 @@ import logging
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from coding_assistant.errors import CodingAssistantError
 from coding_assistant.text_encoding import checked_encoding
+
+if TYPE_CHECKING:
+    from coding_assistant.batch.engines import CodingEngine
 
 logger = logging.getLogger("coding_assistant.batch")
 
@@ -103,7 +106,7 @@ def batch_command(
         format=format or guess_format(source),  # type: ignore[arg-type]  # checked just above
         query=query,
         documents=documents,
-        join_on=join_on.value,  # type: ignore[arg-type]
+        join_on=join_on.value,
         encoding=encoding,
     )
     items = open_source(spec)  # a missing file or option fails here, before the lock is taken
@@ -144,7 +147,7 @@ def _active_model(db: str | None) -> Path | None:
         store.close()
 
 
-def _engine(name: EngineName, model_dir: Path, jobs: int, spark_master: str | None):  # -> CodingEngine
+def _engine(name: EngineName, model_dir: Path, jobs: int, spark_master: str | None) -> CodingEngine:
     if name is EngineName.spark:
         try:
             from coding_assistant.batch.spark_engine import SparkEngine

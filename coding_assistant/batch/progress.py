@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from typing import Protocol
+from typing import Any, Protocol
 
 logger = logging.getLogger("coding_assistant.batch")
 
@@ -79,7 +79,7 @@ class BarProgress:
             TimeRemainingColumn(),
             transient=False,
         )
-        self._task = None
+        self._task: Any = None  # rich's TaskID once started
         self._started = 0.0
         self._done = self._failed = 0
 
@@ -92,7 +92,7 @@ class BarProgress:
         self._done += coded + failed
         self._failed += failed
         rate = self._done / max(time.monotonic() - self._started, 1e-9)
-        self._bar.update(self._task, advance=coded + failed, rate=f"{rate:.1f}", failed=self._failed)  # type: ignore[arg-type]
+        self._bar.update(self._task, advance=coded + failed, rate=f"{rate:.1f}", failed=self._failed)
 
     def stop(self) -> None:
         self._bar.stop()

@@ -356,8 +356,8 @@ def _rss_items(
     result = read_rss(path, on_error="collect")
     for error in result.errors:
         yield SourceItem(error.where or str(path), error=error.reason)
-    for error in folder.errors:  # lines of documents.jsonl that name no number: no stay to fail
-        yield SourceItem(error.where, error=error.reason)
+    for folder_error in folder.errors:  # lines of documents.jsonl that name no number: no stay to fail
+        yield SourceItem(folder_error.where, error=folder_error.reason)
     # One stay per RUM, in the records' order.
     for record in result.records:
         where = f"{record.source or path} (stay {record.stay_id})"

@@ -142,6 +142,7 @@ def run_job(
     coded_seconds = time.perf_counter() - started
     written = session.read.parquet(output_path)
     counts = written.agg(F.count("*").alias("stays"), F.count("error").alias("errors")).first()
+    assert counts is not None, "an aggregate always has one row"
     return {
         "input": input_path,
         "output": output_path,

@@ -12,7 +12,7 @@ card. What differs:
   predictor (transformer_predictor), after Platt parameters are fitted on pooled validation logits.
 Training runs on the CPU or a CUDA GPU (`device`), with mixed precision on the GPU, gradient accumulation
 (a large effective batch on a small card) and checkpoints it resumes from after a crash or a kill
-(learning/checkpoints.py). On the CPU it is deterministic for a seed (on a given machine and thread count),
+(classifier/checkpoints.py). On the CPU it is deterministic for a seed (on a given machine and thread count),
 resumed or not. The exported ONNX graph is float32 and runs on the CPU whatever trained it.
 """
 
@@ -80,22 +80,23 @@ class TransformerSettings:
 class ChunkClassifier(torch.nn.Module):
     """Encoder + masked mean of token states + linear head: one logit per label for each chunk."""
 
-    def __init__(self, encoder: torch.nn.Module, n_labels: int, dropout: float) -> None:
+    def __init__(self, encoder: Any, n_labels: int, dropout: float) -> None:  # a transformers model (untyped)
         super().__init__()
         self.encoder = encoder
         self.dropout = torch.nn.Dropout(dropout)
         self.head = torch.nn.Linear(int(encoder.config.hidden_size), n_labels)
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-        states = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        states: torch.Tensor = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
         weights = attention_mask.unsqueeze(-1).to(states.dtype)
         pooled = (states * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1.0)
-        return self.head(self.dropout(pooled))
+        logits: torch.Tensor = self.head(self.dropout(pooled))
+        return logits
 
 
 def pool_chunk_logits(chunk_logits: torch.Tensor, counts: Sequence[int], pooling: str) -> torch.Tensor:
     """(letters, labels) from (chunks, labels), in torch (training loss and reference scores)."""
-    parts = chunk_logits.split(list(counts))
+    parts = torch.split(chunk_logits, list(counts))
     if pooling == "max":
         return torch.stack([part.max(dim=0).values for part in parts])
     return torch.stack([part.mean(dim=0) for part in parts])
@@ -260,8 +261,8 @@ def _train_epochs(
 
     `accumulation` mini-batches make one optimiser step; with a checkpoint folder, training resumes at the
     mini-batch after the last checkpoint written for the same `fingerprint` (same data, labels and settings)."""
-    from coding_assistant.learning.checkpoints import Checkpointer
-    from coding_assistant.learning.device import Precision, resolve_device
+    from coding_assistant.classifier.checkpoints import Checkpointer
+    from coding_assistant.classifier.device import Precision, resolve_device
 
     device = resolve_device(settings.device)
     precision = Precision.for_device(device, settings.mixed_precision)
@@ -360,7 +361,7 @@ def _fine_tune(
     with torch.no_grad():
         model.head.bias.copy_(_base_rate_bias(y_train))
     train_chunks = chunk_texts(tokenizer, [s.text for s in parts["train"]], chunking)
-    from coding_assistant.learning.checkpoints import fingerprint_of
+    from coding_assistant.classifier.checkpoints import fingerprint_of
 
     fingerprint = fingerprint_of([s.stay_id for s in parts["train"]], labels.labels, base, settings)
     run: dict[str, Any] = {}

@@ -64,7 +64,8 @@ def list_command(db: DbOption = None, as_json: Annotated[bool, typer.Option("--j
 def _as_dict(model: object) -> dict[str, object]:
     from dataclasses import asdict
 
-    return asdict(model)  # type: ignore[call-overload]
+    values: dict[str, object] = asdict(model)  # type: ignore[call-overload]
+    return values
 
 
 def register_command(

@@ -98,7 +98,9 @@ def predict_command(
     Fusion.load(model or default_model_dir())  # so is a fusion.json that does not fit this version
     if jobs == 1:
         pipeline = CodingPipeline.load(model)
-        results = (code_lines(pipeline, chunk) for chunk in _chunks(lines, unreadable))
+        results: Iterator[list[tuple[str | None, str | None]]] = (
+            code_lines(pipeline, chunk) for chunk in _chunks(lines, unreadable)
+        )
         executor = None
     else:
         executor = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(model,))
@@ -110,18 +112,18 @@ def predict_command(
         # read-only folder, an interrupt) the temporary file is removed and a previous output stays as it was.
         with atomic_text_file(output) as out:
             for chunk in results:
-                for error in unreadable:  # lines of this chunk's stretch that were not UTF-8
+                for not_utf8 in unreadable:  # lines of this chunk's stretch that were not UTF-8
                     failed += 1
-                    typer.echo(f"error: {error}", err=True)
+                    typer.echo(f"error: {not_utf8}", err=True)
                 unreadable.clear()
                 for proposals, error in chunk:
-                    if error is not None:
+                    if error is not None or proposals is None:
                         failed += 1
                         typer.echo(f"error: {error}", err=True)
                     else:
                         out.write(f"{proposals}\n")
                         written += 1
-                        seen[json.loads(proposals)["stay_id"]] += 1
+                        seen[str(json.loads(proposals)["stay_id"])] += 1
             for error in unreadable:
                 failed += 1
                 typer.echo(f"error: {error}", err=True)

@@ -66,7 +66,8 @@ class CodingPipeline:
     @classmethod
     def load(cls, model_dir: Path | None = None, settings: PipelineSettings | None = None) -> CodingPipeline:
         """The pipeline on the default (or given) model and the configured terminology."""
-        from coding_assistant.terminology.loader import default_mention_dictionary, default_terminology
+        from coding_assistant.matching.loading import default_mention_dictionary
+        from coding_assistant.terminology.loader import default_terminology
 
         folder = model_dir or default_model_dir()
         settings = settings or PipelineSettings(

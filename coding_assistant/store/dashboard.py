@@ -129,7 +129,7 @@ def status_counts(session: Session) -> dict[str, int]:
 def units(session: Session) -> list[str]:
     """The medical units (UM) that have stays, for the worklist's filter."""
     rows = session.execute(select(StayRow.unit).distinct().where(StayRow.unit.is_not(None)).order_by(StayRow.unit))
-    return [unit for (unit,) in rows]
+    return [unit for (unit,) in rows if unit is not None]
 
 
 def recent_batch_runs(session: Session, limit: int = 30) -> list[BatchRun]:

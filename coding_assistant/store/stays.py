@@ -66,7 +66,8 @@ def upsert_stay(
     if row is None:
         row = StayRow(stay_id=stay.stay_id, status="to_code", created_at=now)
         session.add(row)
-        action, details = "stay_imported", {"documents": len(stay.documents)}
+        details: dict[str, object] = {"documents": len(stay.documents)}
+        action = "stay_imported"
     else:
         action = "stay_changed"
         details = {"documents": len(stay.documents), "previous_status": row.status}
@@ -143,7 +144,7 @@ def source_rums(session: Session, stay_ids: Iterable[str]) -> dict[str, str]:
                 StayRow.stay_id.in_(ids[start : start + IN_LIST_SIZE]), StayRow.source_rum.is_not(None)
             )
         )
-        found.update({stay_id: line for stay_id, line in rows})
+        found.update({stay_id: line for stay_id, line in rows if line is not None})
     return found
 
 

@@ -21,7 +21,6 @@ from pathlib import Path
 from coding_assistant import __version__
 from coding_assistant.config import BUNDLED_CIM10, Settings, get_settings
 from coding_assistant.errors import TerminologyFileError
-from coding_assistant.matching.dictionary import MentionDictionary, build_dictionary
 from coding_assistant.terminology.ccam import CcamAct, ccam_prefix, read_ccam
 from coding_assistant.terminology.lexicon import LexiconEntry, read_lexicon
 from coding_assistant.terminology.model import CodeEntry, Terminology
@@ -147,9 +146,7 @@ def build_cim10_index(
 
 def build_ccam_index(acts: dict[str, CcamAct], lexicon: list[LexiconEntry]) -> SearchIndex:
     indexed = [
-        IndexedCode(
-            code=act.code, label=act.label, codable=not act.end_date, wordings=[act.label, act.short_label]
-        )
+        IndexedCode(code=act.code, label=act.label, codable=not act.end_date, wordings=[act.label, act.short_label])
         for act in acts.values()
     ]
     return SearchIndex(indexed, expansions_from_lexicon(lexicon), code_prefix=ccam_prefix)
@@ -206,9 +203,7 @@ def load(settings: Settings | None = None, use_cache: bool = True) -> LoadedTerm
     entries, version = _read_entries(settings)
     terminology = Terminology(entries, source=settings.terminology_source, version=version)
     known = {entry.code for entry in terminology}
-    lexicon = read_lexicon(
-        settings.lexicon_path, known_codes=known if settings.terminology_source != "claml" else None
-    )
+    lexicon = read_lexicon(settings.lexicon_path, known_codes=known if settings.terminology_source != "claml" else None)
     wordings = read_all(settings.wordings_files(), terminology)
     loaded = LoadedTerminology(terminology, lexicon, build_cim10_index(terminology, lexicon, wordings))
     if use_cache:
@@ -216,9 +211,7 @@ def load(settings: Settings | None = None, use_cache: bool = True) -> LoadedTerm
     return loaded
 
 
-def load_ccam_index(
-    settings: Settings | None = None, use_cache: bool = True
-) -> tuple[dict[str, CcamAct], SearchIndex]:
+def load_ccam_index(settings: Settings | None = None, use_cache: bool = True) -> tuple[dict[str, CcamAct], SearchIndex]:
     settings = settings or get_settings()
     directory = Path(settings.ccam_dir)
     key = _digest(
@@ -237,35 +230,6 @@ def load_ccam_index(
     if use_cache:
         _write_cache(path, result)
     return result
-
-
-def load_mention_dictionary(
-    settings: Settings | None = None, use_cache: bool = True, loaded: LoadedTerminology | None = None
-) -> MentionDictionary:
-    """The matcher's dictionary (labels and lexicon as stem sequences), cached like the terminology."""
-    settings = settings or get_settings()
-    key = _digest(
-        f"{CACHE_FORMAT}|{__version__}|{settings.terminology_source}|{settings.terminology_year}".encode(),
-        _source_bytes(settings),
-        _read_bytes(settings.lexicon_path),
-        _wordings_bytes(settings),
-    )
-    path = _cache_path(settings, "mentions", key)
-    if use_cache:
-        cached = _read_cache(path)
-        if isinstance(cached, MentionDictionary):
-            return cached
-    loaded = loaded or load(settings, use_cache)
-    wordings = read_all(settings.wordings_files(), loaded.terminology)
-    dictionary = build_dictionary(loaded.terminology, loaded.lexicon, wordings)
-    if use_cache:
-        _write_cache(path, dictionary)
-    return dictionary
-
-
-@lru_cache(maxsize=1)
-def default_mention_dictionary() -> MentionDictionary:
-    return load_mention_dictionary(get_settings(), loaded=default_terminology())
 
 
 @lru_cache(maxsize=1)
