@@ -215,3 +215,25 @@ def test_the_most_precise_wording_names_the_code():
     evidence = gather_evidence(stay(text), default_mention_dictionary())
     candidate = build_candidates(None, [], [], None, evidence.mentions)["J44"]
     assert candidate.mentioned_codes()[0] == "J441"
+
+
+def test_a_site_threshold_per_category_is_read_with_the_fusion(tmp_path):
+    import json
+
+    import numpy as np
+
+    from coding_assistant.classifier.bundle import ModelBundleError
+    from coding_assistant.pipeline.fusion import FEATURES, FUSION_FILE, SITE_THRESHOLDS_FILE, Fusion, score_candidates
+
+    fusion = Fusion(weights=np.zeros(len(FEATURES)), bias=0.0, threshold=0.5)
+    fusion.save(tmp_path)
+    assert Fusion.load(tmp_path).category_thresholds == {}  # type: ignore[union-attr]
+    (tmp_path / SITE_THRESHOLDS_FILE).write_text(json.dumps({"category_thresholds": {"I10": 0.8}}), encoding="utf-8")
+    loaded = Fusion.load(tmp_path)
+    assert loaded is not None and (tmp_path / FUSION_FILE).is_file()
+    hta, other = Candidate("I10"), Candidate("E11")
+    score_candidates([hta, other], loaded)
+    assert (hta.select_threshold, other.select_threshold) == (0.8, 0.5)
+    (tmp_path / SITE_THRESHOLDS_FILE).write_text('{"category_thresholds": [1]}', encoding="utf-8")
+    with pytest.raises(ModelBundleError, match=SITE_THRESHOLDS_FILE):
+        Fusion.load(tmp_path)

@@ -22,12 +22,12 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from coding_assistant.pipeline.fusion import SITE_THRESHOLDS_FILE
 from coding_assistant.store import Store
 from coding_assistant.store.models import DecisionRow, ProposalRow, ProposalRunRow, StayRow
 
 logger = logging.getLogger(__name__)
 
-SITE_THRESHOLDS_FILE = "site_thresholds.json"
 HELD_OUT_SHARE = 0.3
 MIN_DECISIONS = 5
 
@@ -155,8 +155,9 @@ def recalibrate(stays: Sequence[StayDecisions], min_decisions: int = MIN_DECISIO
 
 
 def write_recalibration(folder: Path, record: dict[str, Any], apply_fusion: bool) -> None:
-    """site_thresholds.json in the model folder; `apply_fusion`: the fusion's one threshold becomes the learned
-    default (the pipeline reads it at once; the previous value stays in the record to undo it)."""
+    """site_thresholds.json in the model folder (the pipeline reads its per-category thresholds at load);
+    `apply_fusion`: the fusion's one threshold becomes the learned default too (the previous value stays in the
+    record to undo it)."""
     from coding_assistant.classifier.bundle import write_text_atomic
     from coding_assistant.pipeline.fusion import FUSION_FILE
 

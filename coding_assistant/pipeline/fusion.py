@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +20,8 @@ import numpy as np
 from coding_assistant.pipeline.candidates import Candidate
 
 FUSION_FILE = "fusion.json"
+# Per-site selection thresholds learned from the coders' decisions (`coding-assistant models recalibrate`).
+SITE_THRESHOLDS_FILE = "site_thresholds.json"
 FEATURES = (
     "model_logit",
     "model_above_threshold",
@@ -142,6 +144,11 @@ class Fusion:
     threshold: float
     dp_weights: np.ndarray | None = None
     dp_bias: float = 0.0
+    # Category → the site's own selection threshold, where its coders' decisions set one.
+    category_thresholds: dict[str, float] = field(default_factory=dict)
+
+    def threshold_for(self, category: str) -> float:
+        return self.category_thresholds.get(category, self.threshold)
 
     def probability(self, candidate: Candidate) -> float:
         return _sigmoid(float(features(candidate) @ self.weights + self.bias))
@@ -206,6 +213,7 @@ class Fusion:
             raise ModelBundleError(f"{path}: incomplete or malformed weights; {retrain}") from None
         if weights.shape != (len(FEATURES),) or (dp_weights is not None and dp_weights.shape != (len(DP_FEATURES),)):
             raise ModelBundleError(f"{path}: one weight per feature is expected; {retrain}")
+        fusion.category_thresholds = _site_thresholds(Path(folder) / SITE_THRESHOLDS_FILE)
         return fusion
 
 
@@ -268,12 +276,30 @@ def fit_fusion(samples: Sequence[tuple[Candidate, bool]]) -> Fusion:
     return fusion
 
 
+def _site_thresholds(path: Path) -> dict[str, float]:
+    """The recalibrated thresholds of a model folder ({} without the file); a bad file is refused."""
+    from coding_assistant.classifier.bundle import ModelBundleError
+
+    if not path.is_file():
+        return {}
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+        thresholds = payload.get("category_thresholds", {}) if isinstance(payload, dict) else None
+        if not isinstance(thresholds, dict):
+            raise ValueError("category_thresholds is not an object")
+        return {str(category): float(value) for category, value in thresholds.items()}
+    except (OSError, UnicodeDecodeError, ValueError, TypeError) as exc:
+        raise ModelBundleError(
+            f"{path}: cannot be read ({type(exc).__name__}); run `coding-assistant models recalibrate` again"
+        ) from None
+
+
 def score_candidates(candidates: Sequence[Candidate], fusion: Fusion | None) -> None:
     """Set each candidate's fused probability and the threshold it must reach to be selected."""
     for candidate in candidates:
         if fusion is not None:
             candidate.score = fusion.probability(candidate)
-            candidate.select_threshold = fusion.threshold
+            candidate.select_threshold = fusion.threshold_for(candidate.category)
         else:
             candidate.score = noisy_or(candidate)
             supported = bool(candidate.affirmed) or candidate.model_score >= candidate.threshold
