@@ -88,17 +88,24 @@ class RulesData:
         return tuple(CodeRange.parse(a, b) for a, b in self.settings["obstetrics"]["delivery_diagnoses"])
 
 
-def _rows(path: Path, delimiter: str = ",") -> list[dict[str, str]]:
+def read_rows(path: Path, delimiter: str = ",") -> list[dict[str, str]]:
+    """The rows of a rule list (header first), values stripped; an unreadable file is one clear error."""
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            return [
-                {k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle, delimiter=delimiter)
-            ]
+        with Path(path).open(encoding="utf-8", newline="") as handle:
+            rows = []
+            for line, row in enumerate(csv.DictReader(handle, delimiter=delimiter), start=2):
+                if None in row:  # more fields than the header names: a comma left unquoted
+                    raise TerminologyFileError(f"{path}:{line}: more fields than the header names")
+                rows.append({k: (v or "").strip() for k, v in row.items()})
+            return rows
     except OSError as exc:
         raise TerminologyFileError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise TerminologyFileError(f"{path}: cannot be read ({type(exc).__name__})") from exc
 
 
-def _range(path: Path, line: int, start: str, end: str) -> CodeRange:
+def parse_range(path: Path, line: int, start: str, end: str) -> CodeRange:
+    """A code range of a rule list's row; a bad one is an error naming the file and line."""
     try:
         return CodeRange.parse(start, end)
     except ValueError as exc:
@@ -114,26 +121,28 @@ def _severity(path: Path, line: int, value: str) -> Severity:
 def load_rules_data(directory: Path | str = DEFAULT_RULES_DIR) -> RulesData:
     """Read the rule lists of `directory`; TerminologyFileError names the file and line of a bad row."""
     root = Path(directory)
-    fg = {r["code_erreur"]: r["libelle"] for r in _rows(root / "fg_mco_codes_retour_erreurs.csv", ";")}
-    pairs = tuple((r["code_dague"], r["code_asterisque"]) for r in _rows(root / "dague_asterisque_derive_libelles.csv"))
+    fg = {r["code_erreur"]: r["libelle"] for r in read_rows(root / "fg_mco_codes_retour_erreurs.csv", ";")}
+    pairs = tuple(
+        (r["code_dague"], r["code_asterisque"]) for r in read_rows(root / "dague_asterisque_derive_libelles.csv")
+    )
 
     path = root / "sex_codes.csv"
     sex = []
-    for line, r in enumerate(_rows(path), start=2):
+    for line, r in enumerate(read_rows(path), start=2):
         if r["sex"] not in ("M", "F"):
             raise TerminologyFileError(f"{path}:{line}: sex must be M or F, not {r['sex']!r}")
-        sex.append(SexConstraint(_range(path, line, r["code_from"], r["code_to"]), r["sex"], r["basis"]))
+        sex.append(SexConstraint(parse_range(path, line, r["code_from"], r["code_to"]), r["sex"], r["basis"]))
 
     path = root / "age_constraints.csv"
     age = []
-    for line, r in enumerate(_rows(path), start=2):
+    for line, r in enumerate(read_rows(path), start=2):
         try:
             low, high = int(r["min_age"]), int(r["max_age"])
         except ValueError as exc:
             raise TerminologyFileError(f"{path}:{line}: min_age and max_age must be whole years") from exc
         age.append(
             AgeConstraint(
-                _range(path, line, r["code_from"], r["code_to"]),
+                parse_range(path, line, r["code_from"], r["code_to"]),
                 r["sex"] or None,
                 low,
                 high,
@@ -145,29 +154,29 @@ def load_rules_data(directory: Path | str = DEFAULT_RULES_DIR) -> RulesData:
 
     path = root / "forbidden_dp.csv"
     forbidden = tuple(
-        ForbiddenDp(_range(path, line, r["code_from"], r["code_to"]), r["rule"], r["reason"])
-        for line, r in enumerate(_rows(path), start=2)
+        ForbiddenDp(parse_range(path, line, r["code_from"], r["code_to"]), r["rule"], r["reason"])
+        for line, r in enumerate(read_rows(path), start=2)
     )
     path = root / "external_causes.csv"
     external = tuple(
         ExternalCauseCompanion(
-            _range(path, line, r["cause_from"], r["cause_to"]),
-            _range(path, line, r["companion_from"], r["companion_to"]),
+            parse_range(path, line, r["cause_from"], r["cause_to"]),
+            parse_range(path, line, r["companion_from"], r["companion_to"]),
             r["basis"],
         )
-        for line, r in enumerate(_rows(path), start=2)
+        for line, r in enumerate(read_rows(path), start=2)
     )
     path = root / "dr_requirements.csv"
     conventions = tuple(
         DrConvention(
-            _range(path, line, r["dp_from"], r["dp_to"]),
-            _range(path, line, r["dr_from"], r["dr_to"]),
+            parse_range(path, line, r["dp_from"], r["dp_to"]),
+            parse_range(path, line, r["dr_from"], r["dr_to"]),
             r["description"],
             r["basis"],
         )
-        for line, r in enumerate(_rows(path), start=2)
+        for line, r in enumerate(read_rows(path), start=2)
     )
-    acts = frozenset(r["code"].upper() for r in _rows(root / "delivery_acts.csv"))
+    acts = frozenset(r["code"].upper() for r in read_rows(root / "delivery_acts.csv"))
     try:
         settings = tomllib.loads((root / "settings.toml").read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:

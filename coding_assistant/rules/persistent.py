@@ -10,12 +10,11 @@ Which categories are so is data (`terminologies/rules/persistent_conditions.csv`
 
 from __future__ import annotations
 
-import csv
 from functools import lru_cache
 from pathlib import Path
 
 from coding_assistant.errors import TerminologyFileError
-from coding_assistant.rules.data import DEFAULT_RULES_DIR
+from coding_assistant.rules.data import DEFAULT_RULES_DIR, parse_range, read_rows
 from coding_assistant.rules.ranges import CodeRange
 
 PERSISTENT_FILE = "persistent_conditions.csv"
@@ -24,19 +23,11 @@ KINDS = frozenset({"status", "chronic"})
 
 def read_persistent_ranges(path: Path) -> tuple[tuple[CodeRange, str], ...]:
     """(range, kind) rows of the file; a bad row is an error naming its line."""
-    try:
-        with Path(path).open(encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise TerminologyFileError(f"{path}: cannot be read ({type(exc).__name__})") from exc
     ranges = []
-    for line, row in enumerate(rows, start=2):
+    for line, row in enumerate(read_rows(path), start=2):
         if row.get("kind") not in KINDS:
             raise TerminologyFileError(f"{path}:{line}: kind must be one of {sorted(KINDS)}")
-        try:
-            ranges.append((CodeRange.parse(row.get("code_from") or "", row.get("code_to")), row["kind"]))
-        except ValueError as exc:
-            raise TerminologyFileError(f"{path}:{line}: {exc}") from exc
+        ranges.append((parse_range(path, line, row.get("code_from", ""), row.get("code_to", "")), row["kind"]))
     return tuple(ranges)
 
 

@@ -10,12 +10,11 @@ the CIM-10 FR 2025 labels of Z85 and Z92.
 
 from __future__ import annotations
 
-import csv
 from functools import lru_cache
 from pathlib import Path
 
 from coding_assistant.errors import TerminologyFileError
-from coding_assistant.rules.data import DEFAULT_RULES_DIR
+from coding_assistant.rules.data import DEFAULT_RULES_DIR, parse_range, read_rows
 from coding_assistant.rules.ranges import CodeRange
 
 PERSONAL_HISTORY_FILE = "personal_history.csv"
@@ -23,20 +22,12 @@ PERSONAL_HISTORY_FILE = "personal_history.csv"
 
 def read_personal_history(path: Path) -> tuple[tuple[CodeRange, str], ...]:
     """(tumour range, history code) rows; a bad row is an error naming its line."""
-    try:
-        with Path(path).open(encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise TerminologyFileError(f"{path}: cannot be read ({type(exc).__name__})") from exc
     table = []
-    for line, row in enumerate(rows, start=2):
-        history = (row.get("history_code") or "").strip().upper()
+    for line, row in enumerate(read_rows(path), start=2):
+        history = row.get("history_code", "").upper()
         if not history.startswith("Z"):
             raise TerminologyFileError(f"{path}:{line}: history_code must be a Z code")
-        try:
-            table.append((CodeRange.parse(row.get("code_from") or "", row.get("code_to")), history))
-        except ValueError as exc:
-            raise TerminologyFileError(f"{path}:{line}: {exc}") from exc
+        table.append((parse_range(path, line, row.get("code_from", ""), row.get("code_to", "")), history))
     return tuple(table)
 
 

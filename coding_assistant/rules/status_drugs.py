@@ -9,14 +9,13 @@ personnels de traitement médical). Brand and international names are data
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from coding_assistant.errors import TerminologyFileError
-from coding_assistant.rules.data import DEFAULT_RULES_DIR
+from coding_assistant.rules.data import DEFAULT_RULES_DIR, read_rows
 from coding_assistant.text.normalize import strip_accents
 
 STATUS_DRUGS_FILE = "status_drugs.csv"
@@ -39,14 +38,10 @@ def _name_pattern(name: str) -> str:
 
 def read_status_drugs(path: Path) -> re.Pattern[str]:
     """One regex whose named groups give each drug's code; a bad row is an error naming its line."""
-    try:
-        with Path(path).open(encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise TerminologyFileError(f"{path}: cannot be read ({type(exc).__name__})") from exc
+    rows = read_rows(path)
     alternatives: dict[str, list[str]] = {}
     for line, row in enumerate(rows, start=2):
-        name, code = (row.get("name") or "").strip(), (row.get("code") or "").strip().upper()
+        name, code = row.get("name", ""), row.get("code", "").upper()
         if not name or not re.fullmatch(r"Z\d{2,5}", code):
             raise TerminologyFileError(f"{path}:{line}: a drug name and a Z code are needed")
         alternatives.setdefault(code, []).append(_name_pattern(name))
