@@ -15,15 +15,15 @@ from coding_assistant.matching.dictionary import MentionDictionary, build_dictio
 from coding_assistant.terminology.loader import (
     CACHE_FORMAT,
     LoadedTerminology,
-    _cache_path,
-    _digest,
-    _read_bytes,
-    _read_cache,
-    _source_bytes,
-    _wordings_bytes,
-    _write_cache,
+    cache_path,
+    content_digest,
     default_terminology,
     load,
+    read_cache,
+    read_input_bytes,
+    source_bytes,
+    wordings_bytes,
+    write_cache,
 )
 from coding_assistant.terminology.wordings import read_all
 
@@ -33,22 +33,22 @@ def load_mention_dictionary(
 ) -> MentionDictionary:
     """The matcher's dictionary (labels and lexicon as stem sequences), cached like the terminology."""
     settings = settings or get_settings()
-    key = _digest(
+    key = content_digest(
         f"{CACHE_FORMAT}|{__version__}|{settings.terminology_source}|{settings.terminology_year}".encode(),
-        _source_bytes(settings),
-        _read_bytes(settings.lexicon_path),
-        _wordings_bytes(settings),
+        source_bytes(settings),
+        read_input_bytes(settings.lexicon_path),
+        wordings_bytes(settings),
     )
-    path = _cache_path(settings, "mentions", key)
+    path = cache_path(settings, "mentions", key)
     if use_cache:
-        cached = _read_cache(path)
+        cached = read_cache(path)
         if isinstance(cached, MentionDictionary):
             return cached
     loaded = loaded or load(settings, use_cache)
     wordings = read_all(settings.wordings_files(), loaded.terminology)
     dictionary = build_dictionary(loaded.terminology, loaded.lexicon, wordings)
     if use_cache:
-        _write_cache(path, dictionary)
+        write_cache(path, dictionary)
     return dictionary
 
 

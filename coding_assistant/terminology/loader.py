@@ -50,14 +50,14 @@ class LoadedTerminology:
     index: SearchIndex
 
 
-def _digest(*parts: bytes) -> str:
+def content_digest(*parts: bytes) -> str:
     digest = hashlib.sha256()
     for part in parts:
         digest.update(hashlib.sha256(part).digest())
     return digest.hexdigest()[:20]
 
 
-def _read_bytes(path: Path) -> bytes:
+def read_input_bytes(path: Path) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as exc:
@@ -71,7 +71,7 @@ def _table_path(settings: Settings) -> Path | None:
     return settings.terminology_path
 
 
-def _source_bytes(settings: Settings) -> bytes:
+def source_bytes(settings: Settings) -> bytes:
     if settings.terminology_source == "edsnlp":
         return edsnlp_table_bytes()
     path = _table_path(settings)
@@ -79,7 +79,7 @@ def _source_bytes(settings: Settings) -> bytes:
         raise TerminologyFileError(
             f"terminology source {settings.terminology_source!r} needs CODING_ASSISTANT_TERMINOLOGY_PATH"
         )
-    return _read_bytes(path)
+    return read_input_bytes(path)
 
 
 def _read_entries(settings: Settings) -> tuple[list[CodeEntry], str]:
@@ -99,10 +99,11 @@ def _read_entries(settings: Settings) -> tuple[list[CodeEntry], str]:
     return entries, f"{version} {year}" if year else version
 
 
-def _wordings_bytes(settings: Settings) -> bytes:
+def wordings_bytes(settings: Settings) -> bytes:
     """Every wordings file's name and content, for the cache keys."""
     return b"".join(
-        str(path).encode() + b"\0" + hashlib.sha256(_read_bytes(path)).digest() for path in settings.wordings_files()
+        str(path).encode() + b"\0" + hashlib.sha256(read_input_bytes(path)).digest()
+        for path in settings.wordings_files()
     )
 
 
@@ -152,11 +153,11 @@ def build_ccam_index(acts: dict[str, CcamAct], lexicon: list[LexiconEntry]) -> S
     return SearchIndex(indexed, expansions_from_lexicon(lexicon), code_prefix=ccam_prefix)
 
 
-def _cache_path(settings: Settings, kind: str, key: str) -> Path:
+def cache_path(settings: Settings, kind: str, key: str) -> Path:
     return Path(settings.cache_dir) / f"{kind}-{key}.pickle"
 
 
-def _read_cache(path: Path) -> object | None:
+def read_cache(path: Path) -> object | None:
     # Unpickling allocates ~10^6 objects: the cyclic GC would walk the growing heap again and again
     # (seconds, not milliseconds, in a process that already holds a large heap).
     gc_was_enabled = gc.isenabled()
@@ -175,7 +176,7 @@ def _read_cache(path: Path) -> object | None:
             gc.enable()
 
 
-def _write_cache(path: Path, value: object) -> None:
+def write_cache(path: Path, value: object) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False, suffix=".tmp") as handle:
@@ -188,16 +189,16 @@ def _write_cache(path: Path, value: object) -> None:
 def load(settings: Settings | None = None, use_cache: bool = True) -> LoadedTerminology:
     """The CIM-10 FR terminology, the lexicon and the search index for these settings."""
     settings = settings or get_settings()
-    lexicon_bytes = _read_bytes(settings.lexicon_path)
-    key = _digest(
+    lexicon_bytes = read_input_bytes(settings.lexicon_path)
+    key = content_digest(
         f"{CACHE_FORMAT}|{__version__}|{settings.terminology_source}|{settings.terminology_year}".encode(),
-        _source_bytes(settings),
+        source_bytes(settings),
         lexicon_bytes,
-        _wordings_bytes(settings),
+        wordings_bytes(settings),
     )
-    path = _cache_path(settings, "cim10", key)
+    path = cache_path(settings, "cim10", key)
     if use_cache:
-        cached = _read_cache(path)
+        cached = read_cache(path)
         if isinstance(cached, LoadedTerminology):
             return cached
     entries, version = _read_entries(settings)
@@ -207,28 +208,28 @@ def load(settings: Settings | None = None, use_cache: bool = True) -> LoadedTerm
     wordings = read_all(settings.wordings_files(), terminology)
     loaded = LoadedTerminology(terminology, lexicon, build_cim10_index(terminology, lexicon, wordings))
     if use_cache:
-        _write_cache(path, loaded)
+        write_cache(path, loaded)
     return loaded
 
 
 def load_ccam_index(settings: Settings | None = None, use_cache: bool = True) -> tuple[dict[str, CcamAct], SearchIndex]:
     settings = settings or get_settings()
     directory = Path(settings.ccam_dir)
-    key = _digest(
+    key = content_digest(
         f"{CACHE_FORMAT}|{__version__}".encode(),
-        _read_bytes(directory / "ccam_actes.csv"),
-        _read_bytes(directory / "ccam_code_activite_phase_dernier_tarif.csv"),
-        _read_bytes(settings.lexicon_path),
+        read_input_bytes(directory / "ccam_actes.csv"),
+        read_input_bytes(directory / "ccam_code_activite_phase_dernier_tarif.csv"),
+        read_input_bytes(settings.lexicon_path),
     )
-    path = _cache_path(settings, "ccam", key)
+    path = cache_path(settings, "ccam", key)
     if use_cache:
-        cached = _read_cache(path)
+        cached = read_cache(path)
         if isinstance(cached, tuple) and len(cached) == 2:
             return cached
     acts = read_ccam(directory)
     result = (acts, build_ccam_index(acts, read_lexicon(settings.lexicon_path)))
     if use_cache:
-        _write_cache(path, result)
+        write_cache(path, result)
     return result
 
 
