@@ -220,8 +220,8 @@ def test_sign_in_open_accept_validate_in_chromium(served_store: tuple[str, Store
             sync_api.expect(page.locator('[data-qualifier="negated"]').first).to_contain_text("embolie pulmonaire")
 
             # Accept J189, which the product had not pre-selected (one click, as a DAS), then validate.
-            page.locator(".st-key-line-J189").get_by_role("button", name="DAS").click()
-            sync_api.expect(page.locator('[data-kept="J189"]')).to_be_visible()
+            page.locator(".st-key-candidate-J189").get_by_role("button", name="DAS").click()
+            sync_api.expect(page.locator('[data-kept="J189"]')).to_have_count(1)  # once the rerun has ended
             keyed(page, "CARDIO-01:validate").get_by_role("button").click()
             sync_api.expect(page.get_by_text("Codage validé et enregistré")).to_be_visible()
             page.screenshot(path=str(tmp_path / "stay_validated.png"), full_page=True)
@@ -364,15 +364,18 @@ def test_dp_change_in_one_click(served_store: tuple[str, Store]) -> None:
         try:
             browser.sign_in(url, "bruno")
             open_linked_stay(browser, url, "DP-1")
-            keyed(page, "line-I10").get_by_role("button", name="DP", exact=True).click()  # the one click
-            sync_api.expect(page.locator('[data-kept="I10"]')).to_contain_text("DP")
-            sync_api.expect(page.locator('[data-kept="I5002"]')).to_contain_text("DAS")  # the old DP, demoted
+            keyed(page, "kept-DAS-I10").get_by_role("button", name="DP", exact=True).click()  # the one click
+            # Streamlit keeps the previous render's row on the page until its rerun ends: wait for one row each.
+            for code, role in (("I10", "DP"), ("I5002", "DAS")):  # the new DP, and the old one demoted to DAS
+                row = page.locator(f'[data-kept="{code}"]')
+                sync_api.expect(row).to_have_count(1)
+                sync_api.expect(row).to_contain_text(role)
             sync_api.expect(page.get_by_text("Aucune alerte")).to_be_visible()
             # Alt+A goes to the code search; a result goes in as DAS in one click.
             page.keyboard.press("Alt+A")
             page.keyboard.type("N184")
             keyed(page, "search_results").get_by_role("button", name="DAS").first.click()
-            sync_api.expect(page.locator('[data-kept="N184"]')).to_be_visible()
+            sync_api.expect(page.locator('[data-kept="N184"]')).to_have_count(1)  # once the rerun has ended
             keyed(page, "DP-1:validate").get_by_role("button").click()
             sync_api.expect(page.get_by_text("Codage validé et enregistré")).to_be_visible()
             browser.assert_stayed_home()
@@ -390,7 +393,7 @@ def test_a_reload_mid_edit_keeps_the_session_and_the_draft(served_store: tuple[s
         try:
             browser.sign_in(url, "alice")
             open_linked_stay(browser, url, "RL-1")
-            keyed(page, "line-I10").get_by_role("button", name="✕").click()
+            keyed(page, "kept-DAS-I10").get_by_role("button", name="✕").click()
             sync_api.expect(page.locator('[data-candidate="I10"]')).to_be_visible()
             wait_for_unsaved(page, True)
             page.on("dialog", lambda dialog: dialog.accept())  # "leave the page?": yes
@@ -414,7 +417,7 @@ def test_the_unsaved_changes_warning(served_store: tuple[str, Store]) -> None:
         try:
             browser.sign_in(url, "claire")
             open_linked_stay(browser, url, "LV-1")
-            keyed(page, "line-I10").get_by_role("button", name="✕").click()
+            keyed(page, "kept-DAS-I10").get_by_role("button", name="✕").click()
             wait_for_unsaved(page, True)
             keyed(page, "stay_back").get_by_role("button").click()  # in the app: asked first
             sync_api.expect(page.get_by_text("Ce séjour a des modifications non validées")).to_be_visible()

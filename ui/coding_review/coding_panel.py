@@ -162,7 +162,9 @@ def _current(opened: OpenStay, facts: StayFacts | None) -> None:
     if not current:
         st.caption("Aucun code retenu : ajoutez le DP par la recherche ou parmi les propositions ci-dessous.")
     for role, line in current:
-        with st.container(key=f"line-{line.code}"):
+        # The key names the role too: a code that changes role (or is kept from the candidates) becomes a new
+        # element, so that Streamlit does not leave its previous row on screen beside the new one.
+        with st.container(key=f"kept-{role}-{line.code}"):
             text = _role_buttons(stay_id, line, role)
             text.html(
                 kept_row(role, line, opened.colours.get(line.code), cma.get(line.code) if role == "DAS" else None)
@@ -226,7 +228,7 @@ def _checks_and_validation(opened: OpenStay, user: User) -> None:
 
 
 def _candidate(stay_id: str, line: Line, colour: str | None, gain: float | None) -> None:
-    with st.container(key=f"line-{line.code}"):
+    with st.container(key=f"candidate-{line.code}"):
         text, as_das, as_dp = st.columns([6, 0.9, 0.8], vertical_alignment="center", gap="small")
         text.html(candidate_row(line, colour, gain))
         for column, role in ((as_das, "DAS"), (as_dp, "DP")):
