@@ -180,38 +180,30 @@ class ActProposer:
     def _proposals(self, lines: list[_Line]) -> list[ActProposal]:
         proposals: list[ActProposal] = []
         for line in lines:
-            entry = self.catalogue.by_code[line.code]
             evidence = [_evidence(m) for m in sorted(line.group.mentions, key=_evidence_order)]
-            proposals.append(
-                ActProposal(
-                    code=line.code,
-                    label=entry.label,
-                    date=line.day,
-                    score=line.score,
-                    activity=1,
-                    phase=default_phase(line.code, 1, self.catalogue),
-                    selected=line.selected,
-                    evidence=evidence[: self.settings.max_evidence],
-                    warnings=[w for w in line.warnings if "activité 4" not in w],
-                )
-            )
+            proposals.append(self._act_line(line, 1, evidence[: self.settings.max_evidence]))
             if line.anaesthesia:
-                proposals.append(
-                    ActProposal(
-                        code=line.code,
-                        label=entry.label,
-                        date=line.day,
-                        score=line.score,
-                        activity=4,
-                        phase=default_phase(line.code, 4, self.catalogue),
-                        selected=line.selected,
-                        evidence=[
-                            Evidence(doc_id=a.doc_id, start=a.start, end=a.end, text=a.text) for a in line.anaesthesia
-                        ],
-                        warnings=[w for w in line.warnings if "activité 1" not in w],
-                    )
-                )
+                anaesthesia = [
+                    Evidence(doc_id=a.doc_id, start=a.start, end=a.end, text=a.text) for a in line.anaesthesia
+                ]
+                proposals.append(self._act_line(line, 4, anaesthesia))
         return proposals
+
+    def _act_line(self, line: _Line, activity: int, evidence: list[Evidence]) -> ActProposal:
+        """One CCAM line of the act: activity 1 (the act) or 4 (its anaesthesia), each with the other's
+        warnings left out."""
+        other = "activité 4" if activity == 1 else "activité 1"
+        return ActProposal(
+            code=line.code,
+            label=self.catalogue.by_code[line.code].label,
+            date=line.day,
+            score=line.score,
+            activity=activity,
+            phase=default_phase(line.code, activity, self.catalogue),
+            selected=line.selected,
+            evidence=evidence,
+            warnings=[w for w in line.warnings if other not in w],
+        )
 
 
 def _diagnostic_within(code: str, other: str, day: date | None, other_day: date | None) -> bool:
