@@ -187,13 +187,13 @@ def walk(url: str, chromium: str) -> list[tuple[str, Tally]]:
                 walker.key("Alt+A")
                 walker.type("bpco exacerbée")
                 walker.click(keyed(page, f"{stay_id}:add:J441:DP").get_by_role("button"))
-                sync_api.expect(page.locator('[data-kept="J441"]')).to_contain_text("DP")
+                sync_api.expect(page.locator('[data-kept="J441"][data-role="DP"]')).to_have_count(1)
                 walker.click(keyed(page, f"{stay_id}:drop:{proposed_dp}").get_by_role("button"))
                 sync_api.expect(page.locator(f'[data-candidate="{proposed_dp}"]')).to_be_attached()
             elif n == 2:  # the DP among the other candidates
                 code = candidate(page, stay_id, 1)
                 walker.click(keyed(page, f"{stay_id}:role:{code}:DP").get_by_role("button"))
-                sync_api.expect(page.locator(f'[data-kept="{code}"]')).to_contain_text("DP")
+                sync_api.expect(page.locator(f'[data-kept="{code}"][data-role="DP"]')).to_have_count(1)
                 walker.click(keyed(page, f"{stay_id}:drop:{proposed_dp}").get_by_role("button"))
                 sync_api.expect(page.locator(f'[data-candidate="{proposed_dp}"]')).to_be_attached()
             elif n == 3:  # a DAS by search

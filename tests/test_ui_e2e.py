@@ -365,11 +365,12 @@ def test_dp_change_in_one_click(served_store: tuple[str, Store]) -> None:
             browser.sign_in(url, "bruno")
             open_linked_stay(browser, url, "DP-1")
             keyed(page, "kept-DAS-I10").get_by_role("button", name="DP", exact=True).click()  # the one click
-            # Streamlit keeps the previous render's row on the page until its rerun ends: wait for one row each.
+            # Streamlit keeps the previous render's row on the page until its rerun ends: wait for the new
+            # rows first, then for the stale ones to leave (a count taken before the rerun starts proves nothing).
             for code, role in (("I10", "DP"), ("I5002", "DAS")):  # the new DP, and the old one demoted to DAS
-                row = page.locator(f'[data-kept="{code}"]')
-                sync_api.expect(row).to_have_count(1)
-                sync_api.expect(row).to_contain_text(role)
+                sync_api.expect(page.locator(f'[data-kept="{code}"][data-role="{role}"]')).to_have_count(1)
+            for code in ("I10", "I5002"):
+                sync_api.expect(page.locator(f'[data-kept="{code}"]')).to_have_count(1)
             sync_api.expect(page.get_by_text("Aucune alerte")).to_be_visible()
             # Alt+A goes to the code search; a result goes in as DAS in one click.
             page.keyboard.press("Alt+A")

@@ -54,7 +54,7 @@ def kept_row(role: str, line: Line, colour: str | None, cma: tuple[int, bool] | 
     chip = _chip(colour) if colour else ""
     notes = "".join(f'<div style="color:#8a4b00;font-size:0.8rem">{html.escape(n)}</div>' for n in line.notes)
     return (
-        f'<div data-kept="{html.escape(line.code)}" style="line-height:1.35">{badge}{chip}'
+        f'<div data-kept="{html.escape(line.code)}" data-role="{role}" style="line-height:1.35">{badge}{chip}'
         f"<b>{html.escape(line.code)}</b> {html.escape(line.label)}{cma_badge(cma)}{notes}</div>"
     )
 
