@@ -218,9 +218,9 @@ def main() -> None:
     args = parser.parse_args()
     from test_ui_e2e import free_port, wait_until_healthy
 
-    from coding_assistant.cli_store import DB_URL_ENV
+    from coding_assistant.cli.ui import UI_SERVER, streamlit_command
+    from coding_assistant.config import DB_URL_ENV
     from coding_assistant.store import Store
-    from coding_assistant.ui_command import UI_SERVER, streamlit_command
 
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -12,7 +13,20 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from coding_assistant.errors import CodingAssistantError
 
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
-BUNDLED_TERMINOLOGIES = REPOSITORY_ROOT / "terminologies"
+
+
+def bundled_folder(name: str) -> Path:
+    """A folder the product ships (`terminologies`, `ui`): inside the installed package, where the wheel puts it
+    (coding_assistant/bundled/NAME, pyproject.toml's package-dir), else the checkout's NAME/ at the repository root,
+    where it lives in the sources and where an editable install reads it."""
+    installed = resources.files("coding_assistant") / "bundled" / name
+    # A Path only: the data are read with open() and handed to Streamlit as files, which a zipped install cannot do.
+    if isinstance(installed, Path) and installed.is_dir():
+        return installed
+    return REPOSITORY_ROOT / name
+
+
+BUNDLED_TERMINOLOGIES = bundled_folder("terminologies")
 BUNDLED_CIM10 = BUNDLED_TERMINOLOGIES / "cim10" / "cim10_fr_2025.csv"
 BUNDLED_WORDINGS = BUNDLED_TERMINOLOGIES / "wordings" / "hector_2019.csv"
 
@@ -22,10 +36,17 @@ def _default_cache_dir() -> Path:
     return Path(base) / "coding-assistant"
 
 
+ENV_PREFIX = "CODING_ASSISTANT_"
+# Named here because they cross process boundaries: the `ui` command hands the store's URL to the Streamlit
+# server in DB_URL_ENV, and the `--db` / `--finess` options show these names in their help.
+DB_URL_ENV = f"{ENV_PREFIX}DB_URL"
+FINESS_ENV = f"{ENV_PREFIX}FINESS"
+
+
 class Settings(BaseSettings):
     """Where things are and which terminology to use. Every field can be set as CODING_ASSISTANT_<NAME>."""
 
-    model_config = SettingsConfigDict(env_prefix="CODING_ASSISTANT_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
 
     data_dir: Path = Field(default=Path("data"), description="SQLite store, models and run reports")
     cache_dir: Path = Field(default_factory=_default_cache_dir, description="compact terminology caches")
@@ -68,6 +89,17 @@ class Settings(BaseSettings):
     stay_time_budget_s: float = Field(
         default=120.0, ge=0, description="batch: a stay whose coding takes longer fails alone; 0 = no budget"
     )
+    db_url: str | None = Field(
+        default=None,
+        description="the store's SQLAlchemy URL for ui, users, export (default: the SQLite file in data_dir)",
+    )
+    finess: str = Field(default="", description="the FINESS `export` writes when --finess is not given")
+
+    @field_validator("db_url")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        # An empty variable means "not set", as the command line's --db option reads it.
+        return value or None
 
     @field_validator("wordings_paths", mode="before")
     @classmethod

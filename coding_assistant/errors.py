@@ -27,3 +27,14 @@ def unexpected_error(exc: BaseException) -> str:
         return type(exc).__name__
     last = frames[-1]
     return f"{type(exc).__name__} at {last.filename.rsplit('/', 1)[-1]}:{last.lineno} ({last.name})"
+
+
+def unreadable_reason(exc: OSError) -> str:
+    """Why a file could not be opened, in the words every message uses: "cannot be read (No such file …)".
+    The operating system's reason names the fault, never the file's content."""
+    return f"cannot be read ({exc.strerror or exc})"
+
+
+def unreadable(path: object, exc: OSError) -> str:
+    """ "<file>: cannot be read (<reason>)": the one message for a file that could not be opened."""
+    return f"{path}: {unreadable_reason(exc)}"

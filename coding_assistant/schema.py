@@ -12,7 +12,7 @@ from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from coding_assistant.errors import CodingAssistantError
+from coding_assistant.errors import CodingAssistantError, unreadable_reason
 from coding_assistant.terminology.ccam import normalise_ccam
 from coding_assistant.terminology.codes import normalise_code
 
@@ -127,6 +127,82 @@ class Evidence(BaseModel):
     negated: bool = False
     hypothetical: bool = False
     family: bool = False
+    # The words that qualified the mention ("pas de", "suspicion de", "sa mère"), so that a coder sees why.
+    cues: list[str] = Field(default_factory=list)
+
+
+NoteKind = Literal["check", "note"]
+NoteSeverity = Literal["error", "warning", "info"]
+# A note written by an older version as one line: "[rule · FG n] message (règle « rule », FG n)" for a PMSI
+# check, the bare message for the product's own notes. Read once, when such a record is loaded.
+_LEGACY_CHECK = re.compile(r"^\[(?P<rule>[^\]·]+?)(?:\s*·\s*FG\s*(?P<fg>[^\]]+))?\]\s*(?P<message>.*)$", re.DOTALL)
+_LEGACY_TAG = re.compile(r"\s*\(règle « [^»]* »(?:, FG [^)]*)?\)\s*$")
+
+
+class Note(BaseModel):
+    """One remark on a proposal or on a stay, typed from the pipeline to the batch, the store and the UI.
+
+    `kind` "check": a PMSI rule the coding breaks (`rule` is the check's stable identifier, `fg_error` the
+    ATIH fonction groupage return code that reports the same fault, `severity` "error" when the FG or the ATIH
+    rules refuse the coding, "warning" when a coder should look again); "note": the product's own remark on
+    its proposal (`rule` names it: "model-only", "dp-below-threshold"…). `message` is one French line for a
+    coder, without identifiers; `code` the code it concerns, when one.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    rule: str
+    message: str
+    kind: NoteKind = "note"
+    severity: NoteSeverity = "info"
+    fg_error: str | None = None
+    code: str | None = None
+
+    @property
+    def is_check(self) -> bool:
+        return self.kind == "check"
+
+    def __str__(self) -> str:
+        """One line for a terminal or a CSV cell: the message, then the rule and the FG code."""
+        if not self.is_check:
+            return self.message
+        return f"{self.message} (règle « {self.rule} »{f', FG {self.fg_error}' if self.fg_error else ''})"
+
+    @classmethod
+    def from_legacy(cls, line: str) -> Note:
+        """A note stored as one line by an older version (see `_LEGACY_CHECK`)."""
+        match = _LEGACY_CHECK.match(line)
+        if match is None:
+            return cls(rule="note", message=line)
+        message = _LEGACY_TAG.sub("", match.group("message")).strip()
+        fg = match.group("fg")
+        return cls(
+            rule=match.group("rule").strip(),
+            message=message,
+            kind="check",
+            severity="error" if fg else "warning",
+            fg_error=fg.strip() if fg else None,
+        )
+
+
+def _notes(value: object) -> object:
+    """Lists of notes accept the one-line form older versions wrote (JSONL files, stored records)."""
+    if isinstance(value, list):
+        return [Note.from_legacy(item) if isinstance(item, str) else item for item in value]
+    return value
+
+
+class Measurement(BaseModel):
+    """A value read in a document (a creatinine, a BMI, a delay), where it was read."""
+
+    doc_id: str
+    kind: str
+    value: float
+    unit: str = ""
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+    computed: bool = False  # an IMC calculated from a weight and a height
 
 
 class Proposal(BaseModel):
@@ -136,12 +212,14 @@ class Proposal(BaseModel):
     role: Literal["DP", "DR", "DAS"] | None = None
     selected: bool = False
     evidence: list[Evidence] = Field(default_factory=list)
-    warnings: list[str] = Field(default_factory=list)
+    warnings: list[Note] = Field(default_factory=list)
 
     @field_validator("code", mode="before")
     @classmethod
     def _normalise(cls, value: object) -> object:
         return normalise_code(str(value))
+
+    _legacy_notes = field_validator("warnings", mode="before")(_notes)
 
 
 _Day = date  # the field below is named "date"
@@ -159,12 +237,14 @@ class ActProposal(BaseModel):
     score: float = Field(ge=0.0, le=1.0)
     selected: bool = False
     evidence: list[Evidence] = Field(default_factory=list)
-    warnings: list[str] = Field(default_factory=list)
+    warnings: list[Note] = Field(default_factory=list)
 
     @field_validator("code", mode="before")
     @classmethod
     def _normalise(cls, value: object) -> object:
         return normalise_ccam(str(value))
+
+    _legacy_notes = field_validator("warnings", mode="before")(_notes)
 
 
 class ModelInfo(BaseModel):
@@ -179,9 +259,13 @@ class StayProposals(BaseModel):
     model: ModelInfo
     proposals: list[Proposal] = Field(default_factory=list)
     acts: list[ActProposal] = Field(default_factory=list)
-    warnings: list[str] = Field(default_factory=list)
+    warnings: list[Note] = Field(default_factory=list)
     # The CIM-10 FR table the codes were checked against ("CIM-10 FR 2025 (ATIH)"); None from older runs.
     terminology: str | None = None
+    # The values read in the documents; None from older runs (the review UI then reads them itself).
+    measurements: list[Measurement] | None = None
+
+    _legacy_notes = field_validator("warnings", mode="before")(_notes)
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -267,7 +351,7 @@ def jsonl_lines(path: Path, encoding: str = "utf-8") -> Iterator[tuple[str, str 
     try:
         handle = Path(path).open("rb")  # noqa: SIM115 - opened apart to name open errors
     except OSError as exc:
-        raise InputFileError(str(path), f"cannot be read ({exc.strerror or exc})") from exc
+        raise InputFileError(str(path), unreadable_reason(exc)) from exc
     with handle:
         for number, raw in enumerate(handle, start=1):
             if number == 1:

@@ -8,8 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh dev,transformer,spark
 .venv/bin/ruff check .
+.venv/bin/ruff format --check .
 .venv/bin/mypy                 # strict on coding_assistant/ (pyproject.toml [tool.mypy])
-.venv/bin/lint-imports         # the layers (pyproject.toml [tool.importlinter])
+PYTHONPATH=ui .venv/bin/lint-imports  # the layers (pyproject.toml [tool.importlinter]); ui/ holds coding_review
 for tool in java chromium; do
     if ! bash "scripts/${tool}_for_tests.sh" >/dev/null; then
         if [ "${CI:-}" = "true" ]; then

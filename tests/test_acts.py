@@ -10,7 +10,7 @@ import pytest
 from coding_assistant.acts import ActProposer, check_act, check_delivery_acts, default_catalogue, default_proposer
 from coding_assistant.acts.dates import find_dates
 from coding_assistant.evaluation.metrics import act_scores
-from coding_assistant.schema import ActProposal, Codes, Document, Evidence, ModelInfo, Stay, StayProposals
+from coding_assistant.schema import ActProposal, Codes, Document, Evidence, ModelInfo, Note, Stay, StayProposals
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +118,7 @@ def test_a_negated_act_is_listed_with_its_reason(proposer):
     assert [a.code for a in acts if a.selected] == ["DDQH009"]  # not "avec dilatation intraluminale"
     negated = [a for a in acts if any(e.negated for e in a.evidence)]
     assert negated and not any(a.selected for a in negated)
-    assert any("non retenu" in w for a in negated for w in a.warnings)
+    assert any(w.rule == "act-not-done" for a in negated for w in a.warnings)
 
 
 def test_a_negated_modifier_does_not_choose_the_label(proposer):
@@ -246,13 +246,13 @@ def test_delivery_acts_with_delivery_diagnoses_reuse_the_rule():
 def test_proposed_acts_carry_their_warnings(proposer):
     stay = _stay("Intervention : prostatectomie totale robot-assistée.", sex="F")
     acts, _ = proposer.propose(stay)
-    assert any("FG 148" in w for w in acts[0].warnings)
+    assert any(w.fg_error == "148" and w.is_check for w in acts[0].warnings)
 
 
 def test_delivery_warning_for_the_stay_comes_back_with_the_acts(proposer):
     stay = _stay("Intervention : cholécystectomie par cœlioscopie.", sex="F", age=30)
     _, warnings = proposer.propose(stay, dp="O800", das=["Z370"])
-    assert any("FG 205" in w for w in warnings)
+    assert any(w.fg_error == "205" and w.rule == "obstetric-without-delivery-act" for w in warnings)
 
 
 # ------------------------------------------------------------------------------------------- schema
@@ -268,7 +268,7 @@ def test_proposals_round_trip_with_acts():
         score=0.9,
         selected=True,
         evidence=[Evidence(doc_id="D0", start=0, end=16, text="cholécystectomie")],
-        warnings=["[act-sex · FG 148] …"],
+        warnings=[Note(rule="act-sex", message="…", kind="check", fg_error="148")],
     )
     proposals = StayProposals(stay_id="S1", model=ModelInfo(name="m", version="1"), acts=[act])
     back = StayProposals.model_validate_json(proposals.model_dump_json())

@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 
 from coding_assistant.batch.engines import LocalEngine
-from coding_assistant.batch.runner import DP_BELOW_THRESHOLD, BatchRunner
+from coding_assistant.batch.runner import BatchRunner
 from coding_assistant.batch.sources import SourceSpec, guess_format, open_source
 from coding_assistant.errors import CodingAssistantError
 from coding_assistant.matching.loading import default_mention_dictionary
 from coding_assistant.pipeline import CodingPipeline
-from coding_assistant.schema import Codes, Document, ModelInfo, Proposal, Stay, StayProposals, write_jsonl
+from coding_assistant.pipeline.notes import DP_BELOW_THRESHOLD_NOTE
+from coding_assistant.schema import Codes, Document, ModelInfo, Note, Proposal, Stay, StayProposals, write_jsonl
 from coding_assistant.store import BatchCounts, BatchLockedError, Store
 
 RSS = Path(__file__).parent / "data" / "rss"
@@ -175,10 +176,7 @@ def test_report_counts_and_dp_share(store, pipeline) -> None:
     confident = [
         s
         for s in ("R1", "R2")
-        if any(
-            p.role == "DP" and not any(w.startswith(DP_BELOW_THRESHOLD) for w in p.warnings)
-            for p in store.load_proposals(s).proposals
-        )
+        if any(p.role == "DP" and DP_BELOW_THRESHOLD_NOTE not in p.warnings for p in store.load_proposals(s).proposals)
     ]
     assert "R1" in confident  # the letter names its heart failure in the motif and the conclusion
     assert payload["dp_above_threshold"] == len(confident)
@@ -190,12 +188,13 @@ def test_report_counts_and_dp_share(store, pipeline) -> None:
 def test_dp_above_threshold_reads_the_pipeline_flag() -> None:
     from coding_assistant.batch.runner import dp_above_threshold
 
-    def proposals(*warnings: str) -> StayProposals:
+    def proposals(*warnings: Note) -> StayProposals:
         dp = Proposal(code="I509", score=0.3, role="DP", selected=True, warnings=list(warnings))
         return StayProposals(stay_id="W", model=ModelInfo(name="m", version="1"), proposals=[dp])
 
     assert dp_above_threshold(proposals())
-    assert not dp_above_threshold(proposals(f"{DP_BELOW_THRESHOLD} de confiance : à vérifier"))
+    assert not dp_above_threshold(proposals(DP_BELOW_THRESHOLD_NOTE))
+    assert dp_above_threshold(proposals(Note(rule="model-only", message="DP proposé sous le seuil")))  # by id
     assert not dp_above_threshold(StayProposals(stay_id="W", model=ModelInfo(name="m", version="1")))
 
 

@@ -9,6 +9,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from coding_assistant.cli.evaluate import evaluate_command
 from coding_assistant.errors import CodingAssistantError
 from coding_assistant.evaluation import (
     EvaluationError,
@@ -18,7 +19,6 @@ from coding_assistant.evaluation import (
     render_report,
     write_report,
 )
-from coding_assistant.evaluation.command import evaluate_command
 from coding_assistant.evaluation.metrics import bin_index, hits_at_k, join, ranking_scores
 from coding_assistant.schema import (
     Codes,

@@ -39,7 +39,7 @@ def cut(line: str, start: int, end: int) -> str:
 
 
 def hand_fixed_part(version: str, counts: str, dp: str) -> str:
-    """The fixed part up to position 177 (common to 022 and 023), assembled field by field from the primer."""
+    """The fixed part up to position 177 (common to 022 and 023), assembled field by field from the ATIH RUM format."""
     fixed = (
         "750000001"  # 1-9 FINESS
         + version  # 10-12
@@ -90,7 +90,7 @@ HAND_022 = (
 # --- layouts ---------------------------------------------------------------------------------------------
 
 
-def test_layouts_have_the_primer_positions():
+def test_layouts_have_the_atih_positions():
     expected = {
         "finess": (1, 9), "version": (10, 12), "rss_number": (13, 32), "admin_number": (33, 52),
         "rum_number": (53, 62), "birth_date": (63, 70), "sex": (71, 71), "unit": (72, 75),
@@ -238,7 +238,7 @@ def test_unreadable_file():
 # --- writing ---------------------------------------------------------------------------------------------
 
 
-def test_writer_puts_fields_at_the_primer_positions():
+def test_writer_puts_fields_at_the_atih_positions():
     record = parse_rum_line(HAND_023)
     line = format_rum_line(record)
     assert line == HAND_023.replace("j189 ", "J189 ").replace("e43 ", "E43 ")  # codes written ATIH-style

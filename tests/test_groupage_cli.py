@@ -9,8 +9,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from coding_assistant.cli.group import group_command
 from coding_assistant.groupage import StayFacts, code_worth, coded_das_worth, default_grouper
-from coding_assistant.groupage.command import group_command
 from coding_assistant.groupage.reading import InputError, read_stays
 
 runner = CliRunner()

@@ -22,6 +22,7 @@ from coding_assistant.schema import (
     Evidence,
     InputFileError,
     ModelInfo,
+    Note,
     Proposal,
     Stay,
     StayProposals,
@@ -244,6 +245,16 @@ EVIDENCE = st.builds(
     negated=st.booleans(),
     hypothetical=st.booleans(),
     family=st.booleans(),
+    cues=st.lists(ANY_TEXT, max_size=2),
+)
+NOTES = st.builds(
+    Note,
+    rule=ANY_TEXT,
+    message=ANY_TEXT,
+    kind=st.sampled_from(["check", "note"]),
+    severity=st.sampled_from(["error", "warning", "info"]),
+    fg_error=st.none() | ANY_TEXT,
+    code=st.none() | ANY_TEXT,
 )
 PROPOSALS = st.builds(
     StayProposals,
@@ -256,12 +267,12 @@ PROPOSALS = st.builds(
             label=ANY_TEXT,
             score=st.floats(0, 1),
             evidence=st.lists(EVIDENCE, max_size=3),
-            warnings=st.lists(ANY_TEXT, max_size=2),
+            warnings=st.lists(NOTES, max_size=2),
             role=st.sampled_from([None, "DP", "DR", "DAS"]),
         ),
         max_size=4,
     ),
-    warnings=st.lists(ANY_TEXT, max_size=3),
+    warnings=st.lists(NOTES, max_size=3),
 )
 
 

@@ -20,6 +20,7 @@ from coding_assistant.batch.engines import LocalEngine
 from coding_assistant.batch.runner import BatchRunner
 from coding_assistant.batch.sources import SourceSpec, guess_format, open_source
 from coding_assistant.cli import app
+from coding_assistant.cli.stay_sources import read_coded_stays
 from coding_assistant.matching.loading import default_mention_dictionary
 from coding_assistant.pipeline import CodingPipeline
 from coding_assistant.schema import (
@@ -32,7 +33,6 @@ from coding_assistant.schema import (
     read_stays,
     write_jsonl,
 )
-from coding_assistant.stay_sources import read_coded_stays
 from coding_assistant.store import Store
 
 RSS = Path(__file__).parent / "data" / "rss"
@@ -219,7 +219,7 @@ def test_training_stays_skip_bad_lines_with_a_warning(tmp_path: Path, caplog) ->
     folder = tmp_path / "history"
     folder.mkdir()
     mixed_jsonl(folder / "a.jsonl")
-    with caplog.at_level(logging.WARNING, logger="coding_assistant.stay_sources"):
+    with caplog.at_level(logging.WARNING, logger="coding_assistant.cli.stay_sources"):
         stays = read_coded_stays(folder)
     assert [s.stay_id for s in stays] == ["S1", "S2"]
     assert len(caplog.records) == 5 and all(":" in r.getMessage() for r in caplog.records)

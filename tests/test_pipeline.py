@@ -55,7 +55,8 @@ def test_negated_hypothetical_and_family_mentions_are_never_selected(text_pipeli
     embolism = [p for p in result.proposals if p.code.startswith("I26")]
     assert not any(p.selected for p in embolism)
     for proposal in embolism:
-        assert any("non retenu" in w for w in proposal.warnings)
+        assert any(w.rule == "excluded-mentions" and "non retenu" in w.message for w in proposal.warnings)
+        assert all(e.cues for e in proposal.evidence if e.negated or e.hypothetical or e.family)  # why, said
 
 
 def test_specificity_from_measurements(text_pipeline):
@@ -84,16 +85,26 @@ def test_rule_warnings_name_the_rule(text_pipeline):
     # An obstetric diagnosis for a man: the sex rule fires on the selected code.
     result = text_pipeline.propose(stay("Conclusion : Pré-éclampsie sévère.\n", sex="M", age=40))
     warnings = [w for p in result.proposals if p.selected for w in p.warnings] + result.warnings
-    assert any("[sex" in w for w in warnings)
+    sex = [w for w in warnings if w.rule == "sex"]
+    assert sex and sex[0].is_check and sex[0].severity == "error" and sex[0].fg_error
 
 
 def test_output_is_the_proposals_contract(text_pipeline):
     result = text_pipeline.propose(stay("Conclusion : Pyélonéphrite aiguë.\n"))
     payload = json.loads(result.model_dump_json())
-    assert set(payload) == {"stay_id", "model", "proposals", "acts", "warnings", "terminology"}
+    assert set(payload) == {"stay_id", "model", "proposals", "acts", "warnings", "terminology", "measurements"}
     proposal = payload["proposals"][0]
     assert set(proposal) == {"code", "label", "score", "role", "selected", "evidence", "warnings"}
-    assert set(proposal["evidence"][0]) == {"doc_id", "start", "end", "text", "negated", "hypothetical", "family"}
+    assert set(proposal["evidence"][0]) == {
+        "doc_id",
+        "start",
+        "end",
+        "text",
+        "negated",
+        "hypothetical",
+        "family",
+        "cues",
+    }
     assert sum(p["role"] == "DP" for p in payload["proposals"]) == 1
 
 

@@ -12,6 +12,7 @@ from coding_assistant.errors import TerminologyFileError
 from coding_assistant.rules import allowed_roles, check_coding, default_rules_data, dr_for_dp, load_rules_data
 from coding_assistant.rules.dagger import dagger_index, pairs_from_labels
 from coding_assistant.rules.ranges import CodeRange
+from coding_assistant.text.measurements import find_measurements
 
 RULES_DIR = BUNDLED_TERMINOLOGIES / "rules"
 
@@ -91,7 +92,8 @@ def test_unknown_code(terminology):
 def test_type_position(terminology, dp, dr, das, code, fg):
     found = rules_of(check(terminology, dp, dr, das), "type-position")
     assert [(w.code, w.fg_error) for w in found] == [(code, fg)]
-    assert code in found[0].message and "type-position" in found[0].message
+    assert code in found[0].message and "type-position" not in found[0].message  # the id is apart
+    assert str(found[0]).endswith(f"(règle « type-position », FG {fg})")  # and said on a terminal
 
 
 def test_type_position_allows_type_1_and_2_in_das(terminology):
@@ -116,7 +118,7 @@ def test_living_code_is_not_deleted(terminology):
     assert rules_of(check(terminology, "A970"), "deleted-code") == []
 
 
-# --- sequelae and delivery modes as DP (primer rule 4) ---
+# --- sequelae and delivery modes as DP (guide méthodologique MCO 2025: coding of sequelae and of deliveries) ---
 def test_sequelae_dp(terminology):
     found = rules_of(check(terminology, "I693", sex="M", age=70), "sequelae-dp")
     assert [w.code for w in found] == ["I693"]
@@ -142,7 +144,7 @@ def test_normal_delivery_dp_is_fine(terminology):
     assert check(terminology, "O800", das=["Z370"], acts=["JQGD010"], sex="F", age=30) == []
 
 
-# --- DR (primer rule 6) ---
+# --- DR (guide méthodologique MCO 2025, chapitre IV) ---
 def test_chemotherapy_needs_a_tumour_dr(terminology):
     missing = check(terminology, "Z511", das=["C509"])
     assert [(w.rule, w.fg_error) for w in missing] == [("dr-required", "187")]
@@ -196,7 +198,7 @@ def test_allowed_roles(terminology, code, roles):
     assert allowed_roles(code, terminology) == roles
 
 
-# --- external causes (primer rule 3) ---
+# --- external causes (CIM-10 FR à usage PMSI, chapter XX: type 2) ---
 def test_external_cause_needs_an_injury(terminology):
     alone = rules_of(check(terminology, "I10", das=["W1800"]), "external-cause-alone")
     assert [w.code for w in alone] == ["W1800"]
@@ -208,7 +210,7 @@ def test_adverse_drug_effect_qualifies_any_chapter(terminology):
     assert rules_of(check(terminology, "D611", das=["Y433", "W1800"]), "external-cause-alone")[0].code == "W1800"
 
 
-# --- dagger / asterisk (primer rule 9) ---
+# --- dagger / asterisk (CIM-10 FR à usage PMSI convention) ---
 def test_asterisk_alone_is_an_error(terminology):
     found = rules_of(check(terminology, "G01"), "asterisk-without-dagger")
     assert [(w.code, w.severity) for w in found] == [("G01", "error")]
@@ -240,7 +242,7 @@ def test_pairs_are_read_from_labels(terminology):
     assert len(shipped) >= 45 and shipped <= pairs | shipped
 
 
-# --- sex and age (primer rule 7) ---
+# --- sex and age (FG return codes 86/92/98 and 130-135) ---
 @pytest.mark.parametrize(
     ("dp", "das", "sex", "code", "fg"),
     [
@@ -304,7 +306,7 @@ def test_bad_data_file_names_file_and_line(tmp_path):
         load_rules_data(tmp_path)
 
 
-# --- obstetrics: delivery diagnosis <-> delivery act (primer rule 8) --------------------------------------------------
+# --- obstetrics: delivery diagnosis <-> delivery act (FG return codes 205/206) ----------------------------------------
 def test_delivery_diagnosis_without_act(terminology):
     found = rules_of(check(terminology, "O800", das=["Z370"], acts=["ZCQK002"]), "obstetric-without-delivery-act")
     assert [(w.fg_error, w.severity) for w in found] == [("205", "warning")]
@@ -333,7 +335,7 @@ def test_duplicate_code(terminology):
     assert [(w.code, w.severity) for w in found] == [("I10", "warning")]
 
 
-def test_every_cited_fg_number_exists_and_messages_name_rule_and_code(terminology):
+def test_every_cited_fg_number_exists_and_messages_name_the_code_not_the_rule(terminology):
     fg = default_rules_data().fg_errors
     stays = [
         ("I50", "I10", ["W19", "G01", "E6600"], "M", 70, ["JQGA002"]),
@@ -345,7 +347,7 @@ def test_every_cited_fg_number_exists_and_messages_name_rule_and_code(terminolog
         for warning in check_coding(dp, dr, das, sex, age, terminology, acts):
             seen += 1
             assert warning.fg_error is None or warning.fg_error in fg, warning
-            assert warning.rule in warning.message
+            assert "règle «" not in warning.message  # the rule travels as its own field
             assert warning.code is None or warning.code in warning.message
             assert "\n" not in warning.message
             assert warning.severity in ("error", "warning")
@@ -377,3 +379,37 @@ def test_rules_never_read_shared():
     package = Path(__file__).resolve().parent.parent / "coding_assistant" / "rules"
     for source in package.rglob("*.py"):
         assert "shared/data" not in source.read_text(encoding="utf-8"), source
+
+
+# --- a code that the letter's measured value contradicts ---
+
+
+@pytest.mark.parametrize(
+    ("text", "coded", "expected"),
+    [
+        ("Natrémie à 126 mmol/L le 3/02.", "E8710", "E8718"),  # "< 120" in the wording, 126 measured
+        ("Natrémie à 112 mmol/L.", "E8718", "E8710"),  # and the other way round
+        ("Kaliémie 5,2 mmol/L.", "E8750", "E8758"),
+        ("Poids 120 kg. IMC à 42 kg/m².", "E6604", "E6606"),  # the band, the cause (E66.0) kept
+        ("DFG 25 mL/min/1,73 m².", "N183", "N184"),
+    ],
+)
+def test_a_value_that_contradicts_the_codes_wording_is_flagged(terminology, text, coded, expected):
+    measurements = find_measurements(text)
+    warnings = check_coding("I10", None, [coded], "F", 60, terminology, measurements=measurements, text=text)
+    found = rules_of(warnings, "measurement-code")
+    assert [w.code for w in found] == [coded] and found[0].severity == "warning"
+    assert f"{expected} attendu" in found[0].message
+
+
+@pytest.mark.parametrize(
+    ("text", "coded"),
+    [
+        ("Natrémie à 112 mmol/L.", "E8710"),  # the value agrees
+        ("Hyponatrémie sévère.", "E8710"),  # no value in the letter: the coder may know more
+        ("IRC stade 3 connue. DFG 25 mL/min ce jour (insuffisance rénale aiguë).", "N183"),  # a written stage wins
+    ],
+)
+def test_no_flag_when_the_value_agrees_or_is_absent(terminology, text, coded):
+    warnings = check_coding("I10", None, [coded], "F", 60, terminology, measurements=find_measurements(text), text=text)
+    assert rules_of(warnings, "measurement-code") == []

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
+from coding_assistant.cli.stay_sources import read_coded_stays
 from coding_assistant.errors import CodingAssistantError
-from coding_assistant.stay_sources import read_coded_stays
 
 DATA = Path(__file__).parent / "data"
 

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
+from coding_assistant.cli.synth import synth_command
 from coding_assistant.schema import read_stays
 from coding_assistant.synth import generate_stays, generate_synthetic
 from coding_assistant.synth.catalogue import CodeCatalogue
-from coding_assistant.synth.command import synth_command
 from coding_assistant.synth.data import load_data
 from coding_assistant.synth.generator import build_context
 from coding_assistant.synth.typos import misspell_word

@@ -16,9 +16,9 @@ import pytest
 from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
-from coding_assistant.cli_store import DB_URL_ENV
+from coding_assistant.config import DB_URL_ENV
 from coding_assistant.rules import check_coding
-from coding_assistant.schema import Codes, Document, Evidence, ModelInfo, Proposal, Stay, StayProposals
+from coding_assistant.schema import Codes, Document, Evidence, ModelInfo, Note, Proposal, Stay, StayProposals
 from coding_assistant.store import Store
 
 UI_DIR = Path(__file__).resolve().parents[1] / "ui"
@@ -80,7 +80,7 @@ def cardio_stay() -> SeedStay:
             code="I269",
             score=0.31,
             evidence=[evidence(crh, "embolie pulmonaire", negated=True)],
-            warnings=["mentions seulement niée : non retenu"],
+            warnings=[Note(rule="excluded-mentions", message="mentions seulement niée : non retenu")],
         ),
         Proposal(code="J189", score=0.28, evidence=[evidence(crh, "pneumopathie", hypothetical=True)]),
         Proposal(code="E1198", score=0.2, evidence=[evidence(crh, "diabétique", family=True)]),
@@ -635,7 +635,7 @@ def test_stay_view_shows_evidence_qualifiers_and_measurements(store: Store) -> N
     assert "mention niée" in document and "nié</sup>" in document
     assert 'data-qualifier="hypothetical"' in document and 'data-qualifier="family"' in document
     # One colour per code: the I5002 chip in the legend has the colour of its spans.
-    colours = code_colours(p.code for p in cardio_stay().proposals)
+    colours = code_colours(p.code for p in cardio_stay().proposals if p.evidence)
     assert f"background:{colours['I5002']}" in document
     measurements = at.dataframe[0].value
     assert {"FEVG", "Kaliémie"} <= set(measurements["Mesure"])
@@ -644,6 +644,20 @@ def test_stay_view_shows_evidence_qualifiers_and_measurements(store: Store) -> N
     assert kept(at) == {"I5002": "DP", "I10": "DAS"}
     assert candidates(at) == ["I269", "J189", "E1198"]
     assert any("Propositions calculées" in str(v) for v in at.dataframe[-1].value["Action"])
+
+
+def test_every_code_with_mentions_has_its_own_colour_and_a_link_to_them() -> None:
+    from coding_review.coding_rows import candidate_row, kept_row
+    from coding_review.draft import Line
+
+    colours = code_colours(f"C{i:02d}" for i in range(40))  # a long stay: more codes than the palette
+    assert len(set(colours.values())) == 40
+    found = Evidence(doc_id="D", start=0, end=5, text="Motif")
+    with_mentions = Line("I10", "Hypertension", 0.8, "DAS", True, (found,))
+    without = Line("E119", "Diabète", 0.2, None, False)
+    assert 'data-locate="I10"' in kept_row("DAS", with_mentions, colours["C00"], None)
+    assert 'data-locate="I10"' in candidate_row(with_mentions, colours["C00"], None)
+    assert "data-locate" not in candidate_row(without, None, None)  # nothing to show: not a link
 
 
 def test_document_html_is_escaped_in_the_page(store: Store) -> None:
@@ -702,20 +716,29 @@ def test_rule_warnings_follow_the_coders_choice_in_french(store: Store) -> None:
     assert not at.button(key="CARDIO-01:validate").disabled
 
 
+def test_a_code_the_letters_value_contradicts_is_flagged_on_the_coders_choice(store: Store) -> None:
+    at = open_stay(sign_in("alice"), "CARDIO-01")  # its letter: "Kaliémie 4,1 mmol/l"
+    assert not any("valeur mesurée" in shown(m) for m in texts(at.warning))
+    add_code(at, "CARDIO-01", "E8750", "E8750")  # « hyperkaliémie supérieure à 6,5 mmol/l »
+    flagged = [shown(m) for m in texts(at.warning) if "valeur mesurée" in shown(m)]
+    assert len(flagged) == 1 and "E8758 attendu" in flagged[0] and "4,1 mmol/L" in flagged[0]
+
+
 def test_rule_tags_are_french_labels_and_the_fg_number_is_said_once() -> None:
-    from coding_review.rule_text import stored_warning_text, warning_text
+    from coding_review.rule_text import warning_text
 
     from coding_assistant.rules import RuleWarning
 
-    warning = RuleWarning(
-        "sex", "N40", "N40 en DP ne convient qu'aux hommes ; patient(e) de sexe F (règle « sex », FG 92)", "92"
-    )
+    warning = RuleWarning("sex", "N40", "N40 en DP ne convient qu'aux hommes ; patient(e) de sexe F", "92")
+    assert str(warning).endswith("(règle « sex », FG 92)")  # a terminal names the rule
     assert (
         warning_text(warning)
         == "N40 en DP ne convient qu'aux hommes ; patient(e) de sexe F — sexe incompatible (FG 92)"
     )
-    stored = "[external-cause-alone] V01 sans lésion (règle « external-cause-alone »)"
-    assert stored_warning_text(stored) == "V01 sans lésion — cause externe seule"
+    # A note a proposal carries, and one written by an older version as one line, read the same.
+    stored = Note.from_legacy("[external-cause-alone] v01 sans lésion (règle « external-cause-alone »)")
+    assert (stored.rule, stored.kind, stored.fg_error) == ("external-cause-alone", "check", None)
+    assert warning_text(stored) == "V01 sans lésion — cause externe seule"
 
 
 def test_dp_change_in_one_click_demotes_the_old_dp(store: Store) -> None:
@@ -945,7 +968,7 @@ def free_port() -> int:
 @pytest.fixture
 def started(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
     """What `ui` would have become: its exec is replaced by a record of the command and environment."""
-    from coding_assistant import ui_command
+    from coding_assistant.cli import ui as ui_command
 
     record: dict[str, object] = {}
 
@@ -967,7 +990,7 @@ def run_ui(*args: str):
 def test_ui_command_serves_the_app_headless_without_telemetry_nor_error_details(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, started: dict[str, object]
 ) -> None:
-    from coding_assistant.ui_command import UI_SERVER
+    from coding_assistant.cli.ui import UI_SERVER
 
     monkeypatch.setenv("CODING_ASSISTANT_DATA_DIR", str(tmp_path))
     monkeypatch.delenv(DB_URL_ENV, raising=False)

@@ -27,10 +27,10 @@ from urllib.parse import urlsplit
 import pytest
 from test_ui import PASSWORD, SeedStay, hostile_stay, seed_stays, seed_store
 
-from coding_assistant.cli_store import DB_URL_ENV
+from coding_assistant.cli.ui import UI_SERVER, streamlit_command
+from coding_assistant.config import DB_URL_ENV
 from coding_assistant.schema import Codes, Document, Evidence, Proposal, Stay
 from coding_assistant.store import Store
-from coding_assistant.ui_command import UI_SERVER, streamlit_command
 
 UI_DIR = Path(__file__).resolve().parents[1] / "ui"
 if str(UI_DIR) not in sys.path:
@@ -218,6 +218,11 @@ def test_sign_in_open_accept_validate_in_chromium(served_store: tuple[str, Store
             # The document is shown with its evidence highlighted, the negated mention marked.
             sync_api.expect(page.locator('[data-code="I5002"]').first).to_be_visible()
             sync_api.expect(page.locator('[data-qualifier="negated"]').first).to_contain_text("embolie pulmonaire")
+            # A click on a kept code shows its mentions: scrolled into view, blinking.
+            page.locator('[data-kept="I10"] [data-locate="I10"]').click()
+            blinking = page.locator('[data-code="I10"].revue-blink').first
+            sync_api.expect(blinking).to_be_visible()
+            sync_api.expect(blinking).to_be_in_viewport()
 
             # Accept J189, which the product had not pre-selected (one click, as a DAS), then validate.
             page.locator(".st-key-candidate-J189").get_by_role("button", name="DAS").click()

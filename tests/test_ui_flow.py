@@ -29,8 +29,8 @@ from test_ui import (
     texts,
 )
 
-from coding_assistant.cli_store import DB_URL_ENV
-from coding_assistant.schema import Codes, Document, Proposal, Stay, StayProposals
+from coding_assistant.config import DB_URL_ENV
+from coding_assistant.schema import Codes, Document, Note, Proposal, Stay, StayProposals
 from coding_assistant.store import Store, ui_drafts
 
 UI_DIR = Path(__file__).resolve().parents[1] / "ui"
@@ -191,7 +191,15 @@ def test_worklist_attention_signals(store: Store) -> None:
         StayProposals(
             stay_id="HTML-03",
             model=MODEL,
-            proposals=[Proposal(code="I10", score=0.77, role="DP", selected=True, warnings=["[sex · FG 92] x"])],
+            proposals=[
+                Proposal(
+                    code="I10",
+                    score=0.77,
+                    role="DP",
+                    selected=True,
+                    warnings=[Note(rule="sex", message="x", kind="check", fg_error="92")],
+                )
+            ],
         ),
         None,
     )

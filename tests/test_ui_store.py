@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from coding_assistant.schema import Codes, Document, ModelInfo, Proposal, Stay, StayProposals
+from coding_assistant.schema import Codes, Document, ModelInfo, Note, Proposal, Stay, StayProposals
 from coding_assistant.store import ExportedStayError, Store, WorklistFilter, ui_drafts, ui_sessions
 from coding_assistant.store.models import UiSessionRow
 
@@ -91,15 +91,20 @@ def test_drafts_are_per_stay_and_user_and_go_with_their_stay(store: Store) -> No
 
 
 def test_worklist_says_which_stays_need_attention_and_sorts_them_first(store: Store) -> None:
-    rule = "[sex · FG 92] N40 en DP ne convient qu'aux hommes (règle « sex », FG 92)"
+    rule = Note(rule="sex", message="N40 en DP ne convient qu'aux hommes", kind="check", fg_error="92", code="N40")
+    own_note = Note(rule="model-only", message="modèle seul")  # the product's own note: not a PMSI check
     _propose(store, _stay("SURE", date(2025, 1, 1)), [Proposal(code="I10", score=0.95, role="DP", selected=True)])
     _propose(
         store,
         _stay("WARNED", date(2025, 1, 2), sex="F"),
         [Proposal(code="N40", score=0.9, role="DP", selected=True, warnings=[rule])],
-        warnings=["[external-cause-alone] V01 seule"],
+        warnings=[Note(rule="external-cause-alone", message="V01 seule", kind="check", severity="warning")],
     )
-    _propose(store, _stay("DOUBT", date(2025, 1, 3)), [Proposal(code="J189", score=0.3, role="DP", selected=True)])
+    _propose(
+        store,
+        _stay("DOUBT", date(2025, 1, 3)),
+        [Proposal(code="J189", score=0.3, role="DP", selected=True, warnings=[own_note])],
+    )
     _propose(store, _stay("NODP", date(2025, 1, 4)), [Proposal(code="I10", score=0.2)])
     store.upsert_stay(_stay("NEW", date(2024, 12, 1)))
     rows = store.worklist(sort="to_check")

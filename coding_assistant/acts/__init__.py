@@ -15,7 +15,7 @@ from functools import lru_cache
 from coding_assistant.acts.catalogue import ActCatalogue, build_catalogue, default_catalogue
 from coding_assistant.acts.checks import check_act, check_delivery_acts
 from coding_assistant.acts.proposer import ActProposer, ActSettings
-from coding_assistant.schema import ActProposal, Stay
+from coding_assistant.schema import ActProposal, Note, Stay
 
 
 @lru_cache(maxsize=1)
@@ -31,7 +31,7 @@ def _lenient_proposer() -> ActProposer:
 
 def propose_acts(
     stay: Stay, diagnoses: Mapping[str, Sequence[str]], probable_is_hypothetical: bool = True
-) -> tuple[list[ActProposal], list[str]]:
+) -> tuple[list[ActProposal], list[Note]]:
     """The stay's act lines and stay warnings with the default proposer; `diagnoses` maps "DP", "DR" and
     "DAS" to the chosen codes (for the delivery check)."""
     proposer = default_proposer() if probable_is_hypothetical else _lenient_proposer()

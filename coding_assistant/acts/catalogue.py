@@ -10,9 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
-import os
 import pickle
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,7 +19,8 @@ from pathlib import Path
 from coding_assistant import __version__
 from coding_assistant.acts.data import DATA_DIR, ActData, default_act_data
 from coding_assistant.acts.labels import LabelFeatures, read_label
-from coding_assistant.errors import TerminologyFileError
+from coding_assistant.errors import TerminologyFileError, unreadable
+from coding_assistant.formats.atomic import OutputError, atomic_binary_file
 from coding_assistant.terminology.ccam import CcamAct, read_ccam
 from coding_assistant.text.normalize import normalise_text
 
@@ -130,7 +129,7 @@ def cached_catalogue(directory: Path, cache_dir: Path) -> ActCatalogue:
         try:
             digest.update(hashlib.sha256(path.read_bytes()).digest())
         except OSError as exc:
-            raise TerminologyFileError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+            raise TerminologyFileError(unreadable(path, exc)) from exc
     path = cache_dir / f"acts-{digest.hexdigest()[:20]}.pickle"
     try:
         with path.open("rb") as handle:
@@ -144,10 +143,10 @@ def cached_catalogue(directory: Path, cache_dir: Path) -> ActCatalogue:
     catalogue = build_catalogue(directory)
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("wb", dir=cache_dir, delete=False, suffix=".tmp") as temporary:
-            pickle.dump(catalogue, temporary, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary.name, path)  # atomic: a concurrent reader sees the old file or the new one
-    except OSError as exc:
+        # Atomic: a concurrent reader sees the old file or the new one; a failed write leaves no temporary file.
+        with atomic_binary_file(path) as handle:
+            pickle.dump(catalogue, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    except (OSError, OutputError) as exc:
         logger.warning("cannot write acts cache %s (%s); continuing without it", path, exc)
     return catalogue
 

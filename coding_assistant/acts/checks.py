@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from coding_assistant.acts.catalogue import ActCatalogue
-from coding_assistant.rules.coding import normalise_coding, rule_tag
+from coding_assistant.rules.coding import normalise_coding
 from coding_assistant.rules.data import RulesData, default_rules_data
 from coding_assistant.rules.obstetrics import check_delivery
 from coding_assistant.rules.warning import RuleWarning
@@ -88,7 +88,7 @@ def check_act(
 def check_delivery_acts(
     dp: str | None, dr: str | None, das: Sequence[str], acts: Sequence[str], rules: RulesData | None = None
 ) -> list[RuleWarning]:
-    """Delivery diagnoses and delivery acts together (primer rule 8), on the acts given (none: not checked)."""
+    """Delivery diagnoses and delivery acts together (FG returns 205/206), on the acts given (none: not checked)."""
     coding, _ = normalise_coding(dp, dr, das, None, None, acts)
     return check_delivery(coding, rules or default_rules_data())
 
@@ -101,4 +101,4 @@ def default_phase(code: str, activity: int, catalogue: ActCatalogue) -> int:
 
 
 def _warning(rule: str, code: str, text: str, fg: str | None, severity: str = "error") -> RuleWarning:
-    return RuleWarning(rule, code, f"{text} {rule_tag(rule, fg)}", fg, "warning" if severity == "warning" else "error")
+    return RuleWarning(rule, code, f"{text}", fg, "warning" if severity == "warning" else "error")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from coding_assistant.errors import TerminologyFileError
+from coding_assistant.errors import TerminologyFileError, unreadable
 from coding_assistant.matching.dictionary import is_acronym, wording_stems
 from coding_assistant.text.normalize import normalise_text
 
@@ -75,7 +75,7 @@ def _rows(path: Path) -> list[dict[str, str]]:
         with path.open(encoding="utf-8", newline="") as handle:
             rows = list(csv.DictReader(handle))
     except OSError as exc:
-        raise TerminologyFileError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+        raise TerminologyFileError(unreadable(path, exc)) from exc
     for line, row in enumerate(rows, start=2):
         if None in row or None in row.values():
             raise TerminologyFileError(f"{path}:{line}: wrong number of fields (quote a value that holds a comma)")

@@ -14,16 +14,20 @@ from coding_assistant.acts.checks import check_act, check_delivery_acts, default
 from coding_assistant.acts.grouping import ActGroup, Mention, group_mentions
 from coding_assistant.acts.reading import DocumentReader, DocumentReading
 from coding_assistant.acts.realisation import already_past, qualify_anchors
-from coding_assistant.rules.warning import RuleWarning
-from coding_assistant.schema import ActProposal, Evidence, Stay
+from coding_assistant.schema import ActProposal, Evidence, Note, Stay
 
 NOT_DONE = {
-    "negated": "acte nié ou non réalisé : non retenu",
-    "future": "acte prévu ou envisagé, non réalisé pendant le séjour : non retenu",
+    "negated": Note(rule="act-not-done", message="acte nié ou non réalisé : non retenu"),
+    "future": Note(rule="act-planned", message="acte prévu ou envisagé, non réalisé pendant le séjour : non retenu"),
 }
-STEP = "geste décrit dans le déroulé opératoire, hors du champ « Intervention » : à confirmer"
-INCLUDED = "inclus dans {code} (libellé CCAM « avec … ») : non retenu"
-LOW_SCORE = "libellé CCAM peu justifié par le texte : à confirmer"
+STEP = Note(
+    rule="act-step", message="geste décrit dans le déroulé opératoire, hors du champ « Intervention » : à confirmer"
+)
+LOW_SCORE = Note(rule="act-low-score", message="libellé CCAM peu justifié par le texte : à confirmer")
+
+
+def included_note(code: str) -> Note:
+    return Note(rule="act-included", message=f"inclus dans {code} (libellé CCAM « avec … ») : non retenu", code=code)
 
 
 @dataclass
@@ -44,8 +48,10 @@ class _Line:
     group: ActGroup
     rank: int  # 0: an act, 1: an alternative, 2: an unselected act, 3: negated or planned
     day: date | None
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Note] = field(default_factory=list)  # the act's, shown on each of its lines
     anaesthesia: list[Anaesthesia] = field(default_factory=list)
+    # The checks of one activity's line (1: the act, 4: its anaesthesia), shown on that line only.
+    activity_warnings: dict[int, list[Note]] = field(default_factory=dict)
 
 
 class ActProposer:
@@ -56,7 +62,7 @@ class ActProposer:
 
     def propose(
         self, stay: Stay, dp: str | None = None, dr: str | None = None, das: Sequence[str] = ()
-    ) -> tuple[list[ActProposal], list[str]]:
+    ) -> tuple[list[ActProposal], list[Note]]:
         """The stay's act lines, best first, and the warnings that concern the stay rather than one act."""
         readings = self._readings(stay)
         mentions = [Mention(reading, anchor) for reading in readings for anchor in reading.anchors]
@@ -127,7 +133,7 @@ class ActProposer:
                 same_access = _diagnostic_within(line.code, other.code, line.day, other.day)
                 if other is not line and other.selected and ((head and head <= includes) or same_access):
                     line.selected, line.rank = False, 2
-                    line.warnings.append(INCLUDED.format(code=other.code))
+                    line.warnings.append(included_note(other.code))
                     break
 
     def _add_anaesthesia(self, lines: list[_Line], readings: list[DocumentReading]) -> None:
@@ -148,7 +154,7 @@ class ActProposer:
                     if (item.sentence == anchor.sentence or reading.operative) and item not in line.anaesthesia:
                         line.anaesthesia.append(item)
 
-    def _check(self, lines: list[_Line], stay: Stay, dp: str | None, dr: str | None, das: Sequence[str]) -> list[str]:
+    def _check(self, lines: list[_Line], stay: Stay, dp: str | None, dr: str | None, das: Sequence[str]) -> list[Note]:
         for line in lines:
             activities = [1, 4] if line.anaesthesia else [1]
             for activity in activities:
@@ -163,18 +169,16 @@ class ActProposer:
                     admission=stay.admission_date,
                     discharge=stay.discharge_date,
                 )
-                line.warnings.extend(w for w in map(warning_text, warnings) if w not in line.warnings)
+                found = line.activity_warnings.setdefault(activity, [])
+                found.extend(note for note in (w.note() for w in warnings) if note not in found)
         selected = [line.code for line in lines if line.selected]
-        stay_warnings: list[str] = []
+        stay_warnings: list[Note] = []
         for warning in check_delivery_acts(dp, dr, das, selected):
-            text = warning_text(warning)
             target = next((line for line in lines if line.selected and line.code == warning.code), None)
-            if target is None and warning.code is None:
-                target = next((line for line in lines if line.selected and line.code in warning.message), None)
             if target is not None:
-                target.warnings.append(text)
+                target.warnings.append(warning.note())
             else:
-                stay_warnings.append(text)
+                stay_warnings.append(warning.note())
         return stay_warnings
 
     def _proposals(self, lines: list[_Line]) -> list[ActProposal]:
@@ -190,9 +194,8 @@ class ActProposer:
         return proposals
 
     def _act_line(self, line: _Line, activity: int, evidence: list[Evidence]) -> ActProposal:
-        """One CCAM line of the act: activity 1 (the act) or 4 (its anaesthesia), each with the other's
-        warnings left out."""
-        other = "activité 4" if activity == 1 else "activité 1"
+        """One CCAM line of the act: activity 1 (the act) or 4 (its anaesthesia), each with the act's warnings
+        and its own activity's checks."""
         return ActProposal(
             code=line.code,
             label=self.catalogue.by_code[line.code].label,
@@ -202,7 +205,7 @@ class ActProposer:
             phase=default_phase(line.code, activity, self.catalogue),
             selected=line.selected,
             evidence=evidence,
-            warnings=[w for w in line.warnings if other not in w],
+            warnings=[*line.warnings, *line.activity_warnings.get(activity, [])],
         )
 
 
@@ -229,9 +232,3 @@ def _evidence(mention: Mention) -> Evidence:
         hypothetical=anchor.hypothetical or anchor.status == "future",
         family=anchor.family,
     )
-
-
-def warning_text(warning: RuleWarning) -> str:
-    """The same "[rule · FG n] message" form as the diagnoses' warnings."""
-    tag = f"[{warning.rule}{f' · FG {warning.fg_error}' if warning.fg_error else ''}]"
-    return f"{tag} {warning.message}"

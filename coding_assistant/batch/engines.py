@@ -1,7 +1,7 @@
 """Coding engines: stays in, proposals (or one error per stay) out. The runner does not care where they run.
 
 Every engine builds the same `CodingPipeline` from the same model folder, so that the local and the Spark
-engine give identical proposals for the same stay.
+engine give identical proposals for the same stay. The local engine also codes `predict`'s files.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Protocol
 
 from coding_assistant.errors import CodingAssistantError, unexpected_error
-from coding_assistant.schema import Stay, StayProposals
+from coding_assistant.schema import ModelInfo, Stay, StayProposals
 from coding_assistant.stay_limits import StayLimits, check_stay_size, time_budget
 
 logger = logging.getLogger(__name__)
@@ -39,6 +39,12 @@ class CodingResult:
     error: str | None = None
 
 
+class Proposer(Protocol):
+    """What an engine codes with: a `CodingPipeline`, or a stand-in with the same `propose` (tests)."""
+
+    def propose(self, stay: Stay) -> StayProposals: ...
+
+
 class CodingEngine(Protocol):
     name: str
 
@@ -49,7 +55,18 @@ class CodingEngine(Protocol):
     def close(self) -> None: ...
 
 
-def code_stays(pipeline: object, stays: Sequence[Stay], limits: StayLimits | None = None) -> list[CodingResult]:
+def check_model(model_dir: Path) -> ModelInfo:
+    """The name and version of the model folder every engine will load; a bad folder (or a fusion.json that
+    does not fit this version) is one clear error here, before any stay is read or any worker starts."""
+    from coding_assistant.classifier import read_bundle
+    from coding_assistant.pipeline.fusion import Fusion
+
+    bundle = read_bundle(model_dir)
+    Fusion.load(model_dir)
+    return ModelInfo(name=bundle.name, version=bundle.version)
+
+
+def code_stays(pipeline: Proposer, stays: Sequence[Stay], limits: StayLimits | None = None) -> list[CodingResult]:
     """Code stays one by one with a loaded pipeline; an exception in one stay becomes that stay's error.
 
     Each stay is checked against the size limits and coded within the per-stay time budget (`limits`, from
@@ -61,7 +78,7 @@ def code_stays(pipeline: object, stays: Sequence[Stay], limits: StayLimits | Non
         try:
             check_stay_size(stay, limits)
             with time_budget(stay.stay_id, limits.time_budget_s):
-                proposals = pipeline.propose(stay.model_copy(update={"codes": None}))  # type: ignore[attr-defined]
+                proposals = pipeline.propose(stay.model_copy(update={"codes": None}))
             out.append(CodingResult(stay.stay_id, proposals=proposals))
         except CodingAssistantError as exc:
             out.append(CodingResult(stay.stay_id, error=str(exc)))
@@ -72,7 +89,7 @@ def code_stays(pipeline: object, stays: Sequence[Stay], limits: StayLimits | Non
     return out
 
 
-_worker_pipeline: object | None = None
+_worker_pipeline: Proposer | None = None
 _worker_limits: StayLimits | None = None
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 PARENT_CHECK_S = 1.0
@@ -112,6 +129,7 @@ def _init_worker(model_dir: Path | None, parent_pid: int, limits: StayLimits | N
 
 
 def _code_chunk(stays: Sequence[Stay]) -> list[CodingResult]:
+    assert _worker_pipeline is not None, "the worker's initializer loads the pipeline"
     return code_stays(_worker_pipeline, stays, _worker_limits)
 
 
@@ -127,7 +145,11 @@ class LocalEngine:
     name = "local"
 
     def __init__(
-        self, model_dir: Path | None, jobs: int = 1, pipeline: object | None = None, limits: StayLimits | None = None
+        self,
+        model_dir: Path | None,
+        jobs: int = 1,
+        pipeline: Proposer | None = None,
+        limits: StayLimits | None = None,
     ) -> None:
         self.model_dir = model_dir
         self.jobs = jobs

@@ -20,7 +20,7 @@ from coding_assistant.batch.engines import CodingEngine, CodingResult
 from coding_assistant.batch.progress import LogProgress, Progress
 from coding_assistant.batch.sources import SourceItem
 from coding_assistant.errors import CodingAssistantError
-from coding_assistant.pipeline.roles import DP_BELOW_THRESHOLD_NOTE
+from coding_assistant.pipeline.notes import DP_BELOW_THRESHOLD_NOTE
 from coding_assistant.schema import ModelInfo, Stay, StayProposals
 from coding_assistant.stay_limits import StayLimits, StayTooLargeError, check_stay_size
 from coding_assistant.store import BatchCounts, BatchLockedError, Store, StoreError
@@ -29,8 +29,6 @@ from coding_assistant.store.proposals import proposed_dp
 
 logger = logging.getLogger("coding_assistant.batch")
 
-# The pipeline flags a DP chosen under the selection threshold (every stay gets a DP).
-DP_BELOW_THRESHOLD = DP_BELOW_THRESHOLD_NOTE
 HEARTBEAT_EVERY_S = 30.0
 REPORT_FAILURES = 200  # failures listed in the report; all of them are in the store's batch_failures table
 
@@ -264,7 +262,8 @@ class BatchRunner:
 
 def dp_above_threshold(proposals: StayProposals) -> bool:
     dp = proposed_dp(proposals)
-    return dp is not None and not any(w.startswith(DP_BELOW_THRESHOLD) for w in dp.warnings)
+    # The pipeline flags a DP chosen under the selection threshold (every stay gets a DP).
+    return dp is not None and not any(w.rule == DP_BELOW_THRESHOLD_NOTE.rule for w in dp.warnings)
 
 
 def _reason(exc: Exception) -> str:

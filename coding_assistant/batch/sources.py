@@ -30,7 +30,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from coding_assistant.errors import CodingAssistantError
+from coding_assistant.errors import CodingAssistantError, unreadable
 from coding_assistant.schema import Document, InputFileError, Stay, describe_validation_error, iter_jsonl_records
 from coding_assistant.text_encoding import decode_line, decode_text, encoding_name
 
@@ -219,7 +219,7 @@ def _csv_rows(path: Path, encoding: str | None) -> Iterator[tuple[str, Mapping[s
     try:
         handle = path.open("rb")
     except OSError as exc:
-        raise CodingAssistantError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+        raise CodingAssistantError(unreadable(path, exc)) from exc
     # A whole letter sits in one cell: lift the csv module's 128 kB field limit.
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     undecodable: dict[int, str] = {}  # line number -> why it could not be decoded
@@ -293,7 +293,7 @@ def read_query_file(path: Path, encoding: str | None) -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise CodingAssistantError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+        raise CodingAssistantError(unreadable(path, exc)) from exc
     try:
         query = decode_text(data, encoding).strip()
     except UnicodeDecodeError as exc:

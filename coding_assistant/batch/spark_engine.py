@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from coding_assistant.batch.engines import CodingResult, code_stays
+from coding_assistant.batch.engines import CodingResult, Proposer, code_stays
 from coding_assistant.errors import CodingAssistantError
 from coding_assistant.schema import Stay, StayProposals
 
@@ -135,10 +135,10 @@ class PipelineSpec:
     loaded pipeline. `key` names the pipeline a worker keeps; a new key (another engine) makes it reload."""
 
     model_dir: str | None = None
-    factory: Callable[[], object] | None = None
+    factory: Callable[[], Proposer] | None = None
     key: str = field(default_factory=lambda: uuid.uuid4().hex)
 
-    def load(self) -> object:
+    def load(self) -> Proposer:
         if self.factory is not None:
             return self.factory()
         from coding_assistant.pipeline import CodingPipeline
@@ -161,7 +161,7 @@ def _executor_path(model_dir: str) -> Path:
     return shipped if shipped.exists() else path
 
 
-def spec_for(model_dir: Path | str | None, factory: Callable[[], object] | None = None) -> PipelineSpec:
+def spec_for(model_dir: Path | str | None, factory: Callable[[], Proposer] | None = None) -> PipelineSpec:
     """The spec of a model folder. A folder that exists here is made absolute (local mode, shared filesystems);
     one that does not is kept as written, e.g. `./model` unpacked by `--archives` in each executor's folder."""
     if factory is not None:
@@ -172,11 +172,11 @@ def spec_for(model_dir: Path | str | None, factory: Callable[[], object] | None 
     return PipelineSpec(model_dir=str(path.resolve() if path.exists() else path))
 
 
-_worker_pipeline: tuple[str, object] | None = None  # (spec key, pipeline) of this Python worker process
+_worker_pipeline: tuple[str, Proposer] | None = None  # (spec key, pipeline) of this Python worker process
 _worker_loads = 0  # pipelines this process has loaded, logged: more than one per engine means no reuse
 
 
-def worker_pipeline(spec: PipelineSpec) -> object:
+def worker_pipeline(spec: PipelineSpec) -> Proposer:
     """This worker process's pipeline for `spec`, loaded on first use and kept for the next tasks."""
     global _worker_pipeline, _worker_loads
     if _worker_pipeline is None or _worker_pipeline[0] != spec.key:
@@ -285,7 +285,7 @@ class SparkEngine:
         model_dir: Path | str | None,
         master: str | SparkSession = "local[2]",
         partitions: int | None = None,
-        pipeline_factory: Callable[[], object] | None = None,
+        pipeline_factory: Callable[[], Proposer] | None = None,
         config: Mapping[str, str] | None = None,
         chunk_stays: int = CHUNK_STAYS,
         chunk_bytes: int = CHUNK_BYTES,

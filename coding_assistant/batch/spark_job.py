@@ -39,6 +39,8 @@ from coding_assistant.errors import CodingAssistantError
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from pyspark.sql import Column, DataFrame, SparkSession
 
+    from coding_assistant.batch.engines import Proposer
+
 logger = logging.getLogger("coding_assistant.batch.spark_job")
 
 STAY_FIELDS = ("sex", "age", "admission_date", "discharge_date", "unit")
@@ -129,7 +131,7 @@ def run_job(
     model_dir: str | None,
     partitions: int | None = None,
     mode: str = "errorifexists",
-    pipeline_factory: Callable[[], object] | None = None,
+    pipeline_factory: Callable[[], Proposer] | None = None,
 ) -> dict[str, object]:
     """Read, code, write; returns the summary (counts and seconds). `pipeline_factory` as in SparkEngine."""
     from pyspark.sql import functions as F

@@ -13,13 +13,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import torch
+
+from coding_assistant.formats.atomic import atomic_binary_file
 
 logger = logging.getLogger(__name__)
 
@@ -128,6 +129,5 @@ class Checkpointer:
             "scaler": scaler.state_dict() if scaler is not None else None,
             "rng": torch.get_rng_state(),
         }
-        temporary = path.with_suffix(".tmp")
-        torch.save(payload, temporary)
-        os.replace(temporary, path)
+        with atomic_binary_file(path) as handle:  # a run killed mid-save keeps the previous checkpoint whole
+            torch.save(payload, handle)

@@ -6,12 +6,13 @@ serves to measure the classifier on its own (model cards, benchmarks).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
 
 from coding_assistant.classifier.labels import CODE, DP_CATEGORY
-from coding_assistant.schema import ModelInfo, Proposal, StayProposals
+from coding_assistant.schema import ModelInfo, Proposal, Stay, StayProposals
 
 MAX_PROPOSALS = 30
 
@@ -50,3 +51,21 @@ def model_only_proposals(
         ]
         out.append(StayProposals(stay_id=stay_id, model=model, proposals=proposals))
     return out
+
+
+def model_only_predict_fn(model: Path) -> Callable[[Sequence[Stay]], list[StayProposals]]:
+    """The classifier of a model folder alone, as a function of stays (`evaluate --classifier-only`): codes
+    above their threshold, the DP by the DP-category head."""
+    from coding_assistant.classifier.predictor import load_predictor
+
+    predictor = load_predictor(model)
+    bundle = predictor.bundle
+    info = ModelInfo(name=bundle.name, version=bundle.version)
+
+    def predict(stays: Sequence[Stay]) -> list[StayProposals]:
+        scores = predictor.predict_scores([stay.text for stay in stays])
+        return model_only_proposals(
+            [s.stay_id for s in stays], scores, bundle.labels, bundle.levels, bundle.thresholds, info
+        )
+
+    return predict

@@ -9,14 +9,15 @@ Usage::
     print(result.dp_accuracy["exact"], result.selected["exact"].micro.f1)
     write_report(result, Path("report.html"))
 
-The CLI sub-command lives in `coding_assistant.evaluation.command` (imported by the CLI only, to keep typer
-out of library use).
+The `coding-assistant evaluate` command lives in `coding_assistant.cli.evaluate`: typer stays out of
+library use.
 """
 
 from coding_assistant.evaluation.metrics import EvaluationError, PredictFn, evaluate, evaluate_model
 from coding_assistant.evaluation.reading import read_predictions
 from coding_assistant.evaluation.report import render_report, write_report
 from coding_assistant.evaluation.result import EvaluationResult
+from coding_assistant.evaluation.summary import summary_table
 
 __all__ = [
     "EvaluationError",
@@ -26,5 +27,6 @@ __all__ = [
     "evaluate_model",
     "read_predictions",
     "render_report",
+    "summary_table",
     "write_report",
 ]

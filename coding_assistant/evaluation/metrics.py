@@ -162,8 +162,7 @@ def dp_accuracy(pairs: Sequence[StayPair], level: str) -> float:
     correct = sum(
         1
         for pair in judged
-        if pair.predicted_dp is not None
-        and truncate(pair.predicted_dp, level) == truncate(pair.gold_dp or "", level)
+        if pair.predicted_dp is not None and truncate(pair.predicted_dp, level) == truncate(pair.gold_dp or "", level)
     )
     return ratio(correct, len(judged))
 

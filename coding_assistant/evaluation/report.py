@@ -81,23 +81,45 @@ def _card(name: str, value: str, why: str) -> str:
 def headline_section(result: EvaluationResult) -> str:
     micro = result.selected["exact"].micro
     cards = [
-        _card("DP exact", fr_number(result.dp_accuracy["exact"]),
-              "part des séjours où le diagnostic principal proposé est exactement celui codé"),
-        _card("DP, même catégorie", fr_number(result.dp_accuracy["3char"]),
-              "part des séjours où le DP proposé a les 3 mêmes premiers caractères (ex. I50) que le DP codé"),
-        _card("Précision", fr_number(micro.precision),
-              "part des codes pré-cochés par l'outil qui figurent dans le codage de référence"),
-        _card("Rappel", fr_number(micro.recall),
-              "part des codes du codage de référence (DP, DR, DAS) que l'outil a pré-cochés"),
-        _card("F1", fr_number(micro.f1),
-              "résumé de la précision et du rappel (moyenne harmonique) : 1 = codage identique"),
-        _card("Rappel dans les 10 premières", fr_number(result.ranking["exact"].recall_at[10]),
-              "part des codes de référence présents parmi les 10 premières propositions, cochées ou non"),
-        _card("Erreur de calibration (ECE)", fr_number(result.calibration.ece),
-              "écart moyen entre le score affiché et la fréquence réelle de codes justes ; 0 = scores fiables"),
-        _card("Erreurs de négation", f"{fr_int(result.negation.count)} ({fr_number(result.negation.rate)})",
-              "codes pré-cochés dont toutes les mentions sont niées, hypothétiques ou familiales "
-              "(entre parenthèses : part des codes pré-cochés)"),
+        _card(
+            "DP exact",
+            fr_number(result.dp_accuracy["exact"]),
+            "part des séjours où le diagnostic principal proposé est exactement celui codé",
+        ),
+        _card(
+            "DP, même catégorie",
+            fr_number(result.dp_accuracy["3char"]),
+            "part des séjours où le DP proposé a les 3 mêmes premiers caractères (ex. I50) que le DP codé",
+        ),
+        _card(
+            "Précision",
+            fr_number(micro.precision),
+            "part des codes pré-cochés par l'outil qui figurent dans le codage de référence",
+        ),
+        _card(
+            "Rappel",
+            fr_number(micro.recall),
+            "part des codes du codage de référence (DP, DR, DAS) que l'outil a pré-cochés",
+        ),
+        _card(
+            "F1", fr_number(micro.f1), "résumé de la précision et du rappel (moyenne harmonique) : 1 = codage identique"
+        ),
+        _card(
+            "Rappel dans les 10 premières",
+            fr_number(result.ranking["exact"].recall_at[10]),
+            "part des codes de référence présents parmi les 10 premières propositions, cochées ou non",
+        ),
+        _card(
+            "Erreur de calibration (ECE)",
+            fr_number(result.calibration.ece),
+            "écart moyen entre le score affiché et la fréquence réelle de codes justes ; 0 = scores fiables",
+        ),
+        _card(
+            "Erreurs de négation",
+            f"{fr_int(result.negation.count)} ({fr_number(result.negation.rate)})",
+            "codes pré-cochés dont toutes les mentions sont niées, hypothétiques ou familiales "
+            "(entre parenthèses : part des codes pré-cochés)",
+        ),
     ]
     return '<h2>Chiffres clés</h2><div class="cards">' + "".join(cards) + "</div>"
 
@@ -130,8 +152,11 @@ def detail_section(result: EvaluationResult) -> str:
     for level, ranking_scores in result.ranking.items():
         for k in sorted(ranking_scores.recall_at):
             ranking_rows.append(
-                [f"{_LEVEL_NAMES[level]}, {k} premières", fr_number(ranking_scores.recall_at[k]),
-                 fr_number(ranking_scores.precision_at[k])]
+                [
+                    f"{_LEVEL_NAMES[level]}, {k} premières",
+                    fr_number(ranking_scores.recall_at[k]),
+                    fr_number(ranking_scores.precision_at[k]),
+                ]
             )
     ranking = _table(["Propositions lues", "Rappel", "Précision"], ranking_rows)
     return (
@@ -142,8 +167,7 @@ def detail_section(result: EvaluationResult) -> str:
         + "<h2>Liste ordonnée des propositions</h2>"
         '<p class="note">Pour un codeur qui lit les k premières propositions : rappel = part des codes de '
         "référence qu'il y trouve ; précision = part de ces k lignes qui sont justes (divisé par k même si "
-        "l'outil a proposé moins de k codes).</p>"
-        + ranking
+        "l'outil a proposé moins de k codes).</p>" + ranking
     )
 
 
@@ -172,7 +196,7 @@ def chapter_bar_chart(chapters: Sequence[ChapterScores]) -> str:
             f"{chapter.support} codes de référence, {chapter.predicted} pré-cochés"
         )
         parts.append(
-            f'<g><title>{escape(tooltip)}</title>'
+            f"<g><title>{escape(tooltip)}</title>"
             f'<text x="{label_width - 8}" y="{y + 15}" font-size="12" text-anchor="end">{escape(label)}</text>'
             f'<rect x="{label_width}" y="{y + 3}" width="{chapter.f1 * bar_width:.1f}" height="{row - 8}" '
             f'fill="#3e7cb1" rx="2"/>'
@@ -188,19 +212,21 @@ def chapter_section(chapters: Sequence[ChapterScores]) -> str:
     if not chapters:
         return head + "<p>Aucun code de référence ni code pré-coché.</p>"
     rows = [
-        [f"{c.chapter} – {c.title}", fr_int(c.support), fr_int(c.predicted), fr_int(c.true_positives),
-         fr_number(c.precision), fr_number(c.recall), fr_number(c.f1)]
+        [
+            f"{c.chapter} – {c.title}",
+            fr_int(c.support),
+            fr_int(c.predicted),
+            fr_int(c.true_positives),
+            fr_number(c.precision),
+            fr_number(c.recall),
+            fr_number(c.f1),
+        ]
         for c in chapters
     ]
-    table = _table(
-        ["Chapitre", "Codes de référence", "Codes pré-cochés", "Justes", "Précision", "Rappel", "F1"], rows
-    )
+    table = _table(["Chapitre", "Codes de référence", "Codes pré-cochés", "Justes", "Précision", "Rappel", "F1"], rows)
     return (
-        head
-        + '<p class="note">F1 des codes pré-cochés, code exact ; n = nombre de codes de référence du '
-        "chapitre (un chapitre peu représenté donne un chiffre fragile).</p>"
-        + chapter_bar_chart(chapters)
-        + table
+        head + '<p class="note">F1 des codes pré-cochés, code exact ; n = nombre de codes de référence du '
+        "chapitre (un chapitre peu représenté donne un chiffre fragile).</p>" + chapter_bar_chart(chapters) + table
     )
 
 
@@ -236,7 +262,7 @@ def reliability_diagram(calibration: Calibration) -> str:
             f"score moyen {fr_number(b.mean_score)}, justes {fr_number(b.observed_rate)}"
         )
         parts.append(
-            f'<g><title>{escape(tooltip)}</title>'
+            f"<g><title>{escape(tooltip)}</title>"
             f'<rect x="{x(b.lower) + 1:.1f}" y="{y(b.observed_rate):.1f}" width="{bar_width:.1f}" '
             f'height="{b.observed_rate * size:.1f}" fill="#3e7cb1" fill-opacity="0.75"/>'
             # The dot sits at the bin's mean score: on the diagonal when the scores are right.
@@ -259,13 +285,16 @@ def calibration_section(calibration: Calibration) -> str:
     if not calibration.proposals:
         return head + "<p>Aucune proposition : rien à calibrer.</p>"
     rows = [
-        [f"{fr_number(b.lower, 1)} – {fr_number(b.upper, 1)}", fr_int(b.count), fr_number(b.mean_score),
-         fr_number(b.observed_rate)]
+        [
+            f"{fr_number(b.lower, 1)} – {fr_number(b.upper, 1)}",
+            fr_int(b.count),
+            fr_number(b.mean_score),
+            fr_number(b.observed_rate),
+        ]
         for b in calibration.bins
     ]
     return (
-        head
-        + '<p class="note">Chaque barre regroupe les propositions d\'une tranche de score ; sa hauteur est la '
+        head + '<p class="note">Chaque barre regroupe les propositions d\'une tranche de score ; sa hauteur est la '
         "part de ces propositions présentes dans le codage de référence ; le point marque leur score moyen. "
         f"Des scores fiables suivent la diagonale pointillée. ECE = {escape(fr_number(calibration.ece))} sur "
         f"{escape(fr_int(calibration.proposals))} propositions.</p>"
@@ -289,10 +318,9 @@ def negation_section(negation: NegationErrors) -> str:
         )
         rows.append([item.stay_id, item.code, fr_number(item.score), evidence])
     cut = len(negation.items) - MAX_NEGATION_ROWS
-    more = f"<p class=\"note\">… et {fr_int(cut)} autres (voir la sortie JSON).</p>" if cut > 0 else ""
+    more = f'<p class="note">… et {fr_int(cut)} autres (voir la sortie JSON).</p>' if cut > 0 else ""
     return (
-        head
-        + f"<p>{escape(fr_int(negation.count))} codes pré-cochés (part : {escape(fr_number(negation.rate))}) "
+        head + f"<p>{escape(fr_int(negation.count))} codes pré-cochés (part : {escape(fr_number(negation.rate))}) "
         "ne reposent que sur des mentions niées (« pas de »), hypothétiques (« suspicion de ») ou "
         "concernant un proche : ils ne devraient pas être codés comme affections du patient.</p>"
         + _table(["Séjour", "Code", "Score", "Mentions"], rows, numeric_from=2)

@@ -145,3 +145,22 @@ def atomic_write_text(path: Path | str, text: str, encoding: str = "utf-8") -> N
 def atomic_write_bytes(path: Path | str, data: bytes) -> None:
     with atomic_group() as group:
         group.open_bytes(path).write(data)
+
+
+@contextmanager
+def atomic_binary_file(path: Path | str) -> Iterator[BinaryIO]:
+    """Like `atomic_text_file`, for a writer that takes a binary handle (pickle, torch.save)."""
+    with atomic_group() as group:
+        yield group.open_bytes(path)
+
+
+def check_writable_folder(folder: Path) -> None:
+    """Create the output folder and write (then remove) a probe file in it: a read-only or full file system is
+    one clear error before a long job (a training), not a traceback after it."""
+    probe = folder / ".write-check"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(probe, "ok\n")
+        probe.unlink()
+    except OSError as exc:
+        raise output_error(folder, exc) from None

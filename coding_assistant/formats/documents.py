@@ -34,6 +34,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
+from coding_assistant.errors import unreadable_reason
 from coding_assistant.schema import Document, InputFileError, jsonl_lines, parse_jsonl_line
 from coding_assistant.text_encoding import decode_text, encoding_name
 
@@ -113,7 +114,7 @@ def _read_text(path: Path, encoding: str | None) -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise InputFileError(str(path), f"cannot be read ({exc.strerror or exc})") from exc
+        raise InputFileError(str(path), unreadable_reason(exc)) from exc
     # A letter never holds a NUL byte; a PDF, a Word file or a UTF-16 export renamed .txt does.
     if b"\x00" in data:
         raise InputFileError(str(path), "not a text file (NUL bytes: binary, or UTF-16)")

@@ -1,6 +1,6 @@
 """Positions of the RUM fields (RSS non groupé) for each supported format, read from `layouts/`.
 
-Format 022 is the 2024-2025 RUM, format 023 the 2026 one (primer, "File formats"). One line holds the fixed
+Format 022 is the 2024-2025 RUM, format 023 the 2026 one (ATIH RSS/RUM format descriptions). One line holds the fixed
 part, then `das_count` DA zones and `dad_count` DAD zones of 8 characters, then `act_count` act zones.
 """
 
@@ -26,15 +26,15 @@ from coding_assistant.formats.field_names import (
 ATIH_023_FILE = "rum_rss_non_groupe_023_layout_2026.csv"
 PMEASYR_FILE = "pmeasyr_mco_rum_formats_2024_2026.csv"
 
-# Format version -> pmeasyr year (`an`) of its grouped layout (primer: 022 is 2024-2025, 023 is 2026).
+# Format version -> pmeasyr year (`an`) of its grouped layout (ATIH MCO formats: 022 is 2024-2025, 023 is 2026).
 PMEASYR_YEAR: dict[str, str] = {"022": "24", "023": "26"}
 SUPPORTED_VERSIONS: tuple[str, ...] = tuple(PMEASYR_YEAR)
 LATEST_VERSION = "023"
 
-# The grouped RSS puts 15 characters before the RUM (primer; ATIH "RSS groupé 123" table, positions 1-15).
+# The grouped RSS puts 15 characters before the RUM (ATIH "RSS groupé 123" format, positions 1-15).
 GROUPED_PREFIX = 15
 DIAGNOSIS_WIDTH = 8  # one DA or DAD zone (ATIH 2026: "8*nDA")
-ACT_WIDTH_022 = 29  # primer, "File formats"
+ACT_WIDTH_022 = 29  # ATIH RUM format 022: act zones of 29 characters
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal, NamedTuple, overload
 
-from coding_assistant.errors import CodeValidationError
+from coding_assistant.errors import CodeValidationError, unreadable_reason
 from coding_assistant.formats.errors import RssFormatError
 from coding_assistant.formats.layout import DIAGNOSIS_WIDTH, SUPPORTED_VERSIONS, Field, RumLayout, load_layout
 from coding_assistant.formats.record import RumAct, RumRecord
@@ -240,7 +240,7 @@ def _iter_lines(path: Path, encoding: str) -> Iterator[tuple[str, str]]:
     try:
         handle = Path(path).open(encoding=encoding, newline="")  # noqa: SIM115 - opened apart to name open errors
     except OSError as exc:
-        raise RssFormatError(str(path), f"cannot be read ({exc.strerror or exc})") from exc
+        raise RssFormatError(str(path), unreadable_reason(exc)) from exc
     with handle:
         number = 0
         try:

@@ -20,7 +20,7 @@ from typing import Any, TextIO
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from coding_assistant.errors import CodingAssistantError
+from coding_assistant.errors import CodingAssistantError, unreadable
 from coding_assistant.groupage.model import Act, StayFacts
 from coding_assistant.schema import Stay
 from coding_assistant.terminology.ccam import normalise_ccam
@@ -127,7 +127,7 @@ def read_jsonl(path: Path) -> Iterator[StayFacts | InputError]:
     try:
         handle = path.open(encoding="utf-8")
     except OSError as exc:
-        raise CodingAssistantError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+        raise CodingAssistantError(unreadable(path, exc)) from exc
     return _jsonl_items(handle, path)
 
 
@@ -197,7 +197,7 @@ def sniff_format(path: Path) -> str:
         with path.open("rb") as handle:
             head = handle.read(4096).lstrip()
     except OSError as exc:
-        raise CodingAssistantError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+        raise CodingAssistantError(unreadable(path, exc)) from exc
     return "jsonl" if head.startswith(b"{") else "rss"
 
 

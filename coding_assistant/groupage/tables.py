@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from coding_assistant.errors import CodingAssistantError
+from coding_assistant.errors import CodingAssistantError, unreadable
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "data"
 SITE_DIR_ENV = "CODING_ASSISTANT_GROUPAGE_DIR"
@@ -81,7 +81,7 @@ def read_json(table: TableFile) -> Any:
         with table.path.open(encoding="utf-8") as handle:
             return json.load(handle)
     except OSError as exc:
-        raise GroupingTableError(f"{table.path}: cannot be read ({exc.strerror or exc})") from exc
+        raise GroupingTableError(unreadable(table.path, exc)) from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise GroupingTableError(f"{table.path}: not a UTF-8 JSON file ({exc})") from exc
 
@@ -96,7 +96,7 @@ def read_csv(table: TableFile, required: tuple[str, ...]) -> list[dict[str, str]
                 raise GroupingTableError(f"{table.path}: missing column(s) {', '.join(missing)}")
             return list(reader)
     except OSError as exc:
-        raise GroupingTableError(f"{table.path}: cannot be read ({exc.strerror or exc})") from exc
+        raise GroupingTableError(unreadable(table.path, exc)) from exc
     except UnicodeDecodeError as exc:
         raise GroupingTableError(f"{table.path}: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
 

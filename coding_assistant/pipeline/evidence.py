@@ -61,19 +61,24 @@ class QualifiedMention:
 @dataclass
 class StayEvidence:
     mentions: list[QualifiedMention]
-    measurements: list[Measurement]
+    measurements_by_doc: dict[str, list[Measurement]]
     sections: dict[str, list[Section]]
+
+    @property
+    def measurements(self) -> list[Measurement]:
+        """Every document's measurements, in document order (the rules read values, not where they were)."""
+        return [m for found in self.measurements_by_doc.values() for m in found]
 
 
 def gather_evidence(stay: Stay, dictionary: MentionDictionary, probable_is_hypothetical: bool = True) -> StayEvidence:
     mentions: list[QualifiedMention] = []
-    measurements: list[Measurement] = []
+    measurements: dict[str, list[Measurement]] = {}
     sections_by_doc: dict[str, list[Section]] = {}
     for document in stay.documents:
         text = document.text
         sections = split_sections(text)
         sections_by_doc[document.doc_id] = sections
-        measurements.extend(find_measurements(text))
+        measurements.setdefault(document.doc_id, []).extend(find_measurements(text))
         found = [m for m in find_mentions(text, dictionary) if _is_content(sections, m.start, m.end)]
         # Drugs are read where they are listed (the treatment sections the matcher's mentions skip).
         drugs = [

@@ -17,19 +17,20 @@ from coding_assistant.matching import MentionDictionary
 from coding_assistant.pipeline.candidates import Candidate, build_candidates
 from coding_assistant.pipeline.evidence import QualifiedMention, StayEvidence, gather_evidence
 from coding_assistant.pipeline.fusion import FUSION_FILE, Fusion, score_candidates
+from coding_assistant.pipeline.notes import MODEL_ONLY_NOTE, excluded_mentions_note
 from coding_assistant.pipeline.roles import Decided, assign_roles
 from coding_assistant.rules import check_coding
-from coding_assistant.schema import Evidence, ModelInfo, Proposal, Stay, StayProposals
+from coding_assistant.schema import Evidence, Measurement, ModelInfo, Note, Proposal, Stay, StayProposals
 from coding_assistant.terminology.model import Terminology
 from coding_assistant.terminology.search import SearchIndex
 
-MODEL_ONLY = "modèle seul : aucune mention de ce code dans les documents"
 ROLE_ORDER = {"DP": 0, "DR": 1, "DAS": 2}
 
 
 @dataclass
 class PipelineSettings:
-    probable_is_hypothetical: bool = True  # a DIM may code "probable" at discharge: a setting (primer rule 11)
+    # A DIM may code "probable" at discharge: a setting (guide méthodologique MCO, chapitre IV).
+    probable_is_hypothetical: bool = True
     max_unselected: int = 20  # unselected candidates listed after the selected ones
     max_evidence: int = 10  # mentions shown per proposal
     batch_size: int = 64  # stays per classifier call
@@ -131,16 +132,18 @@ class CodingPipeline:
             stay.sex,
             stay.age,
             self.terminology,
+            measurements=evidence.measurements,
+            text=stay.text,
         )
-        by_code: dict[str, list[str]] = {}
-        stay_warnings: list[str] = []
+        by_code: dict[str, list[Note]] = {}
+        stay_warnings: list[Note] = []
         selected_codes = {d.code for d in decided if d.selected}
         for warning in rule_warnings:
-            text = _warning_text(warning)
+            note = warning.note()
             if warning.code in selected_codes:
-                by_code.setdefault(warning.code, []).append(text)
+                by_code.setdefault(warning.code, []).append(note)
             else:
-                stay_warnings.append(text)
+                stay_warnings.append(note)
         proposals = self._proposals(decided, by_code)
         acts = propose_acts(stay, chosen, self.settings.probable_is_hypothetical) if self.settings.acts else ([], [])
         return StayProposals(
@@ -150,9 +153,23 @@ class CodingPipeline:
             acts=acts[0],
             warnings=stay_warnings + acts[1],
             terminology=self.terminology.version,
+            measurements=[
+                Measurement(
+                    doc_id=doc_id,
+                    kind=m.kind,
+                    value=m.value,
+                    unit=m.unit,
+                    start=m.start,
+                    end=m.end,
+                    text=m.text,
+                    computed=m.computed,
+                )
+                for doc_id, found in evidence.measurements_by_doc.items()
+                for m in found
+            ],
         )
 
-    def _proposals(self, decided: list[Decided], rule_warnings: dict[str, list[str]]) -> list[Proposal]:
+    def _proposals(self, decided: list[Decided], rule_warnings: dict[str, list[Note]]) -> list[Proposal]:
         selected = sorted(
             (d for d in decided if d.selected), key=lambda d: (ROLE_ORDER.get(d.role or "DAS", 3), -d.candidate.score)
         )
@@ -187,29 +204,21 @@ def _evidence(mention: QualifiedMention) -> Evidence:
         negated=mention.negated,
         hypothetical=mention.hypothetical,
         family=mention.family,
+        cues=list(mention.cues),
     )
 
 
-def _proposal_warnings(decided: Decided) -> list[str]:
+def _proposal_warnings(decided: Decided) -> list[Note]:
     candidate: Candidate = decided.candidate
     warnings = list(decided.notes)
     if candidate.only_excluded:
-        kinds = sorted(
-            {
-                kind
-                for m in candidate.mentions
-                for kind, flag in (("niée", m.negated), ("hypothétique", m.hypothetical), ("familiale", m.family))
-                if flag
-            }
-        )
-        warnings.append(f"mentions seulement {' / '.join(kinds)} : non retenu")
+        kinds = {
+            kind
+            for m in candidate.mentions
+            for kind, flag in (("niée", m.negated), ("hypothétique", m.hypothetical), ("familiale", m.family))
+            if flag
+        }
+        warnings.append(excluded_mentions_note(kinds))
     elif decided.selected and not candidate.affirmed:
-        warnings.append(MODEL_ONLY)
+        warnings.append(MODEL_ONLY_NOTE)
     return warnings
-
-
-def _warning_text(warning: object) -> str:
-    rule = getattr(warning, "rule", "")
-    fg = getattr(warning, "fg_error", None)
-    tag = f"[{rule}{f' · FG {fg}' if fg else ''}]"
-    return f"{tag} {warning}"

@@ -21,8 +21,10 @@ from dataclasses import dataclass, field
 
 from coding_assistant.pipeline.candidates import Candidate
 from coding_assistant.pipeline.fusion import Fusion, first_mentioned
+from coding_assistant.pipeline.notes import DAS_TYPE_REFUSED_NOTE, DP_BELOW_THRESHOLD_NOTE
 from coding_assistant.rules import allowed_roles, dr_for_dp, refine_code
 from coding_assistant.rules.persistent import persistence_kind
+from coding_assistant.schema import Note
 from coding_assistant.terminology.model import Terminology
 from coding_assistant.terminology.search import SearchIndex
 from coding_assistant.text.measurements import Measurement
@@ -33,8 +35,6 @@ MAX_CONTEXT = 480
 SIBLING_MARGIN = 0.05
 # Below this fused probability a candidate is only listed: its code is not refined from the text.
 REFINE_FLOOR = 0.1
-# Read back by the batch report (share of DPs above their threshold): one constant, not two copies of a text.
-DP_BELOW_THRESHOLD_NOTE = "DP proposé sous le seuil de confiance : à vérifier"
 
 # Weight of the DP head and of where the condition is named, in the DP choice.
 DP_HEAD_FLOOR = 0.15
@@ -51,7 +51,7 @@ class Decided:
     reason: str = ""
     selected: bool = False
     role: str | None = None
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
     refined: bool = False  # `code` comes from `specific_code` (text and measurements read), not `rough_code`
 
 
@@ -224,26 +224,14 @@ def assign_roles(
             # Every stay has a DP, even when none reaches the selection threshold: say so.
             dp.notes.append(DP_BELOW_THRESHOLD_NOTE)
         dp.role, dp.selected = "DP", True
-        requirement = dr_for_dp(dp.code)
-        if requirement is not None:
-            fitting = [
-                d
-                for d in decided
-                if d is not dp
-                and not d.candidate.only_excluded
-                and requirement.accepts(d.code)
-                and "DR" in roles[id(d)]
-            ]
-            dr = max(fitting, key=lambda d: d.candidate.score, default=None)
-            if dr is not None:
-                dr.role, dr.selected = "DR", True
+        _choose_dr(dp, decided, terminology)
     for d in decided:
         if d.selected and d.role is None:
             if "DAS" in roles[id(d)]:
                 d.role = "DAS"
             else:
                 d.selected = False
-                d.notes.append("type ATIH incompatible avec un DAS : non retenu")
+                d.notes.append(DAS_TYPE_REFUSED_NOTE)
     if index is not None and documents:
         # Reading the context for a more specific sibling costs a search: only for what is pre-ticked.
         for d in decided:
@@ -253,4 +241,27 @@ def assign_roles(
             entry = terminology.get(code)
             if code != d.code and entry is not None and entry.codable and d.role in allowed_roles(code, terminology):
                 d.code, d.reason = code, reason
+        if dp is not None and not any(d.role == "DR" for d in decided):
+            # The context may have made a code fit the DR the DP needs ("IRC" read as N18.9, then N18.5 from
+            # "dialysé" beside Z49.1): look again, on the codes as they are now.
+            _choose_dr(dp, decided, terminology)
     return decided
+
+
+def _choose_dr(dp: Decided, decided: Sequence[Decided], terminology: Terminology) -> None:
+    """The DR the DP needs (Z51.1 → the tumour, Z49.1 → N18.5: ATIH guide méthodologique MCO, chapitre IV),
+    the best-scored candidate that fits, when the DP needs one."""
+    requirement = dr_for_dp(dp.code)
+    if requirement is None:
+        return
+    fitting = [
+        d
+        for d in decided
+        if d is not dp
+        and not d.candidate.only_excluded
+        and requirement.accepts(d.code)
+        and "DR" in allowed_roles(d.code, terminology)
+    ]
+    dr = max(fitting, key=lambda d: d.candidate.score, default=None)
+    if dr is not None:
+        dr.role, dr.selected = "DR", True

@@ -49,7 +49,7 @@ def _normalise(raw: str | None, position: str, warnings: list[RuleWarning]) -> s
             RuleWarning(
                 "malformed-code",
                 str(raw),
-                f"{raw!s} en {position} n'a pas le format d'un code CIM-10 ({exc}) (règle « malformed-code », FG {fg})",
+                f"{raw!s} en {position} n'a pas le format d'un code CIM-10 ({exc})",
                 fg,
             )
         )
@@ -87,8 +87,3 @@ def normalise_coding(
         ),
         warnings,
     )
-
-
-def rule_tag(rule: str, fg: str | None) -> str:
-    """The end of every message: the rule id and, when there is one, the FG return code."""
-    return f"(règle « {rule} », FG {fg})" if fg else f"(règle « {rule} »)"

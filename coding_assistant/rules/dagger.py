@@ -1,4 +1,5 @@
-"""Primer rule 9: an asterisk (manifestation) code is never coded alone; its dagger (aetiology) must be present.
+"""The dagger/asterisk convention of the CIM-10 FR à usage PMSI: an asterisk (manifestation) code is never coded
+alone; its dagger (aetiology) must be present.
 
 Two sources of asterisk codes, both partial (the ClaML `usage` attribute gives the full list):
 - pairs (dagger, asterisk): the shipped `dague_asterisque_derive_libelles.csv` (49 pairs read from labels) plus
@@ -18,7 +19,7 @@ import weakref
 from collections import defaultdict
 from dataclasses import dataclass
 
-from coding_assistant.rules.coding import StayCoding, rule_tag
+from coding_assistant.rules.coding import StayCoding
 from coding_assistant.rules.data import RulesData
 from coding_assistant.rules.ranges import CodeRange
 from coding_assistant.rules.warning import RuleWarning
@@ -106,7 +107,7 @@ def check_dagger_asterisk(coding: StayCoding, terminology: Terminology, rules: R
                     "asterisk-without-dagger",
                     code,
                     f"{code} est un code astérisque (manifestation) codé sans son étiologie : coder aussi le code "
-                    f"dague{hint} {rule_tag('asterisk-without-dagger', None)}",
+                    f"dague{hint}",
                     None,
                 )
             )
@@ -116,7 +117,7 @@ def check_dagger_asterisk(coding: StayCoding, terminology: Terminology, rules: R
                     "asterisk-without-dagger",
                     code,
                     f"{code} est un code astérisque : aucune de ses étiologies connues ({examples}, liste partielle) "
-                    f"n'est codée, vérifier le code dague {rule_tag('asterisk-without-dagger', None)}",
+                    f"n'est codée, vérifier le code dague",
                     None,
                     "warning",
                 )

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from coding_assistant.config import BUNDLED_TERMINOLOGIES
-from coding_assistant.errors import TerminologyFileError
+from coding_assistant.errors import TerminologyFileError, unreadable
 from coding_assistant.rules.ranges import CodeRange
 from coding_assistant.rules.warning import Severity
 
@@ -99,7 +99,7 @@ def read_rows(path: Path, delimiter: str = ",") -> list[dict[str, str]]:
                 rows.append({k: (v or "").strip() for k, v in row.items()})
             return rows
     except OSError as exc:
-        raise TerminologyFileError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+        raise TerminologyFileError(unreadable(path, exc)) from exc
     except (UnicodeDecodeError, csv.Error) as exc:
         raise TerminologyFileError(f"{path}: cannot be read ({type(exc).__name__})") from exc
 

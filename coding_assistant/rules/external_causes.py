@@ -1,4 +1,5 @@
-"""Primer rule 3: an external cause (chapter XX, V01-Y98) qualifies a diagnosis, never stands alone.
+"""An external cause (chapter XX, V01-Y98: type 2 in the CIM-10 FR à usage PMSI) qualifies a diagnosis, never
+stands alone.
 
 Accidents, assaults and self-harm (V01-Y36) accompany an injury or poisoning of chapter XIX (S00-T98). Adverse
 drug effects and complications of care (Y40-Y84), sequelae of external causes (Y85-Y89) and supplementary
@@ -9,7 +10,7 @@ nor DR) is checked by `positions`.
 
 from __future__ import annotations
 
-from coding_assistant.rules.coding import StayCoding, rule_tag
+from coding_assistant.rules.coding import StayCoding
 from coding_assistant.rules.data import RulesData
 from coding_assistant.rules.ranges import EXTERNAL_CAUSES
 from coding_assistant.rules.warning import RuleWarning
@@ -36,7 +37,7 @@ def check_external_causes(coding: StayCoding, rules: RulesData) -> list[RuleWarn
             RuleWarning(
                 "external-cause-alone",
                 code,
-                f"cause externe {code} sans {needed} {rule_tag('external-cause-alone', None)}",
+                f"cause externe {code} sans {needed}",
                 None,
                 "warning",
             )

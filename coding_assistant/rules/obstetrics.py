@@ -1,4 +1,4 @@
-"""Primer rule 8: a delivery diagnosis (O80-O84, Z37) goes with a delivery act, and a delivery act with one.
+"""A delivery diagnosis (O80-O84, Z37) goes with a delivery act, and a delivery act with one.
 
 Only checked when the stay's acts are given (an empty list means "acts unknown"). Delivery acts: the CCAM
 JQGA (caesarean) and JQGD (vaginal delivery) acts listed in `delivery_acts.csv` (JQGA001, an ectopic
@@ -8,7 +8,7 @@ extractions JQGD006/009/011 are complementary gestures of a delivery act). FG 20
 
 from __future__ import annotations
 
-from coding_assistant.rules.coding import StayCoding, rule_tag
+from coding_assistant.rules.coding import StayCoding
 from coding_assistant.rules.data import RulesData
 from coding_assistant.rules.ranges import in_any
 from coding_assistant.rules.warning import RuleWarning
@@ -30,7 +30,7 @@ def check_delivery(coding: StayCoding, rules: RulesData) -> list[RuleWarning]:
                 "obstetric-without-delivery-act",
                 diagnoses[0],
                 f"diagnostic d'accouchement {', '.join(diagnoses)} sans acte d'accouchement CCAM (JQGA/JQGD) ; "
-                f"sauf accouchement hors établissement {rule_tag('obstetric-without-delivery-act', fg)}",
+                f"sauf accouchement hors établissement",
                 fg,
                 "warning",
             )
@@ -40,9 +40,8 @@ def check_delivery(coding: StayCoding, rules: RulesData) -> list[RuleWarning]:
         return [
             RuleWarning(
                 "delivery-act-without-obstetric",
-                None,
-                f"acte d'accouchement {', '.join(acts)} sans diagnostic d'accouchement (O80-O84, Z37) "
-                f"{rule_tag('delivery-act-without-obstetric', fg)}",
+                acts[0],  # the act the review shows it on
+                f"acte d'accouchement {', '.join(acts)} sans diagnostic d'accouchement (O80-O84, Z37)",
                 fg,
             )
         ]

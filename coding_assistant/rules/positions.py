@@ -1,4 +1,4 @@
-"""Rule 1 and 5 of the primer: each code's ATIH type must allow its position; deleted or unknown codes are refused.
+"""Each code's ATIH type (CIM-10 FR à usage PMSI) must allow its position; deleted or unknown codes are refused.
 
 Type MCO (ATIH): DP ∈ {0}, DR ∈ {0, 4}, DAS ∈ {0, 1, 2, 4}; chapter XX (V01-Y98) is never DP nor DR whatever
 its type says. FG return codes: 113-119 (position), 67/68, 94/95, 70/71 (never existed / no longer exists), 40
@@ -7,7 +7,7 @@ its type says. FG return codes: 113-119 (position), 67/68, 94/95, 70/71 (never e
 
 from __future__ import annotations
 
-from coding_assistant.rules.coding import StayCoding, rule_tag
+from coding_assistant.rules.coding import StayCoding
 from coding_assistant.rules.ranges import EXTERNAL_CAUSES
 from coding_assistant.rules.warning import RuleWarning
 from coding_assistant.terminology.model import ALLOWED_TYPES, Position, Terminology
@@ -47,10 +47,7 @@ def type_allows(terminology: Terminology, code: str, position: str) -> bool:
 def check_dp_present(coding: StayCoding) -> list[RuleWarning]:
     if coding.dp:
         return []
-    tag = rule_tag("dp-missing", FG_DP_MISSING)
-    return [
-        RuleWarning("dp-missing", None, f"aucun diagnostic principal : un RUM a exactement un DP {tag}", FG_DP_MISSING)
-    ]
+    return [RuleWarning("dp-missing", None, "aucun diagnostic principal : un RUM a exactement un DP", FG_DP_MISSING)]
 
 
 def check_positions(coding: StayCoding, terminology: Terminology, skip: set[tuple[str, str]]) -> list[RuleWarning]:
@@ -66,8 +63,7 @@ def check_positions(coding: StayCoding, terminology: Terminology, skip: set[tupl
                 RuleWarning(
                     "unknown-code",
                     code,
-                    f"{code} en {position} n'existe pas dans la CIM-10 FR chargée ({terminology.version}) "
-                    f"{rule_tag('unknown-code', fg)}",
+                    f"{code} en {position} n'existe pas dans la CIM-10 FR chargée ({terminology.version})",
                     fg,
                 )
             )
@@ -79,8 +75,7 @@ def check_positions(coding: StayCoding, terminology: Terminology, skip: set[tupl
                 RuleWarning(
                     "deleted-code",
                     code,
-                    f"{code} en {position} a été supprimé de la CIM-10 FR{year} : choisir le code qui le remplace "
-                    f"{rule_tag('deleted-code', fg)}",
+                    f"{code} en {position} a été supprimé de la CIM-10 FR{year} : choisir le code qui le remplace",
                     fg,
                 )
             )
@@ -94,7 +89,7 @@ def check_positions(coding: StayCoding, terminology: Terminology, skip: set[tupl
                     "type-position",
                     code,
                     f"{code} est une cause externe (V01-Y98) : jamais en {position}, seulement en DAS à côté de la "
-                    f"lésion {rule_tag('type-position', fg)}",
+                    f"lésion",
                     fg,
                 )
             )
@@ -107,8 +102,7 @@ def check_positions(coding: StayCoding, terminology: Terminology, skip: set[tupl
                 RuleWarning(
                     "type-position",
                     code,
-                    f"{code} interdit en {position} (type MCO {entry.mco_type}, {meaning}){hint} "
-                    f"{rule_tag('type-position', type_fg)}",
+                    f"{code} interdit en {position} (type MCO {entry.mco_type}, {meaning}){hint}",
                     type_fg,
                 )
             )

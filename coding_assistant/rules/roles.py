@@ -1,10 +1,11 @@
-"""Which role (DP, DR, DAS) a code may take, and which DR a DP needs (primer rules 1, 3, 4 and 6).
+"""Which role (DP, DR, DAS) a code may take, and which DR a DP needs (ATIH types of the CIM-10 FR
+à usage PMSI; guide méthodologique MCO 2025, chapitre IV).
 
 - DP: ATIH type 0, not an external cause, not a sequela ("Séquelles de…", B90-B94, I69, T90-T98 …) and not a
   delivery mode O81-O84 (`forbidden_dp.csv`).
 - DR: type 0 or 4, not an external cause; a DR only qualifies a DP coded with a Z code or a symptom (R), and
   some DPs need one: Z51.1 chemotherapy -> the tumour (C00-D48), Z49.1/Z49.2 dialysis -> N18.5
-  (`dr_requirements.csv`; primer rule 6, "to confirm against the Guide méthodologique MCO").
+  (`dr_requirements.csv`; to confirm against the guide méthodologique MCO 2025, chapitre IV, diagnostic relié).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from coding_assistant.rules.coding import StayCoding, rule_tag
+from coding_assistant.rules.coding import StayCoding
 from coding_assistant.rules.data import ForbiddenDp, RulesData, default_rules_data
 from coding_assistant.rules.positions import FG_TYPE_ERRORS, type_allows
 from coding_assistant.rules.ranges import CodeRange
@@ -103,7 +104,7 @@ def allowed_roles(code: str, terminology: Terminology, rules: RulesData | None =
 
 
 def check_forbidden_dp(coding: StayCoding, terminology: Terminology, rules: RulesData) -> list[RuleWarning]:
-    """Sequelae and delivery modes as DP (primer rule 4)."""
+    """Sequelae and delivery modes as DP (guide méthodologique MCO 2025: coding of sequelae and of deliveries)."""
     if not coding.dp or terminology.get(coding.dp) is None:
         return []
     forbidden = forbidden_as_dp(coding.dp, terminology, rules)
@@ -118,14 +119,14 @@ def check_forbidden_dp(coding: StayCoding, terminology: Terminology, rules: Rule
         RuleWarning(
             forbidden.rule,
             coding.dp,
-            f"{coding.dp} interdit en DP : {forbidden.reason} {rule_tag(forbidden.rule, fg)}",
+            f"{coding.dp} interdit en DP : {forbidden.reason}",
             fg,
         )
     ]
 
 
 def check_dr(coding: StayCoding, rules: RulesData) -> list[RuleWarning]:
-    """Rule 6: a DR only with a Z/symptom DP; Z51.1 and Z49.1/Z49.2 need theirs."""
+    """The DR: only with a Z/symptom DP; Z51.1 and Z49.1/Z49.2 need theirs (guide méthodologique MCO, chapitre IV)."""
     warnings: list[RuleWarning] = []
     requirement = dr_for_dp(coding.dp, rules) if coding.dp else None
     if requirement is not None:
@@ -134,8 +135,7 @@ def check_dr(coding: StayCoding, rules: RulesData) -> list[RuleWarning]:
                 RuleWarning(
                     "dr-required",
                     coding.dp,
-                    f"DP {coding.dp} sans DR : le DR attendu est {requirement.description} "
-                    f"{rule_tag('dr-required', FG_DR_REQUIRED)}",
+                    f"DP {coding.dp} sans DR : le DR attendu est {requirement.description}",
                     FG_DR_REQUIRED,
                 )
             )
@@ -144,8 +144,7 @@ def check_dr(coding: StayCoding, rules: RulesData) -> list[RuleWarning]:
                 RuleWarning(
                     "dr-required",
                     coding.dr,
-                    f"DR {coding.dr} inattendu avec le DP {coding.dp} : le DR attendu est {requirement.description} "
-                    f"{rule_tag('dr-required', None)}",
+                    f"DR {coding.dr} inattendu avec le DP {coding.dp} : le DR attendu est {requirement.description}",
                     None,
                 )
             )
@@ -161,7 +160,5 @@ def check_dr(coding: StayCoding, rules: RulesData) -> list[RuleWarning]:
         )
     else:
         return warnings
-    warnings.append(
-        RuleWarning("dr-forbidden", coding.dr, f"{message} {rule_tag('dr-forbidden', None)}", None, "warning")
-    )
+    warnings.append(RuleWarning("dr-forbidden", coding.dr, f"{message}", None, "warning"))
     return warnings

@@ -1,4 +1,4 @@
-"""Primer rule 7: sex and age consistency (FG 86/98/92 for sex; 130-135 for O/Z37 and P/Z38 codes and age).
+"""Sex and age consistency (FG return codes 86/98/92 for sex; 130-135 for O/Z37 and P/Z38 codes and age).
 
 No public ATIH list of sex- or age-restricted codes exists: `sex_codes.csv` is derived from the chapters and
 blocks of CIM-10 (organes génitaux de l'homme / de la femme, chapter XV) and from labels that name a sex-specific
@@ -8,7 +8,7 @@ organ or state (prostate, testicule, verge, scrotum; utérus, ovaire, vulve, vag
 
 from __future__ import annotations
 
-from coding_assistant.rules.coding import StayCoding, rule_tag
+from coding_assistant.rules.coding import StayCoding
 from coding_assistant.rules.data import RulesData
 from coding_assistant.rules.warning import RuleWarning
 
@@ -31,7 +31,7 @@ def check_sex_age(coding: StayCoding, rules: RulesData) -> list[RuleWarning]:
                             "sex",
                             code,
                             f"{code} en {position} ne convient qu'à {_SEX_WORDS[constraint.sex]} ({constraint.basis}) "
-                            f"; patient(e) de sexe {coding.sex} {rule_tag('sex', fg)}",
+                            f"; patient(e) de sexe {coding.sex}",
                             fg,
                         )
                     )
@@ -47,8 +47,7 @@ def check_sex_age(coding: StayCoding, rules: RulesData) -> list[RuleWarning]:
                     RuleWarning(
                         "age",
                         code,
-                        f"{code} en {position} pour un âge de {coding.age} an(s) : âge attendu {bounds} "
-                        f"{rule_tag('age', age_fg)}",
+                        f"{code} en {position} pour un âge de {coding.age} an(s) : âge attendu {bounds}",
                         age_fg,
                         age.severity,
                     )

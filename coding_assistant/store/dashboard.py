@@ -136,3 +136,23 @@ def recent_batch_runs(session: Session, limit: int = 30) -> list[BatchRun]:
     """The latest batch runs, newest first."""
     rows = session.execute(select(BatchRunRow).order_by(BatchRunRow.started_at.desc()).limit(limit)).scalars()
     return [run_of(row) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class DashboardFigures:
+    """Everything the dashboard shows for one period."""
+
+    acceptance: AcceptanceSummary
+    validated_per_day: list[tuple[date, int]]
+    status_counts: dict[str, int]
+    batch_runs: list[BatchRun]
+
+
+def dashboard_figures(session: Session, since: datetime | None = None) -> DashboardFigures:
+    """The dashboard's figures over the decisions from `since` on (None: all), read in one transaction."""
+    return DashboardFigures(
+        acceptance(session, since),
+        validated_per_day(session, since),
+        status_counts(session),
+        recent_batch_runs(session),
+    )

@@ -109,7 +109,8 @@ class ProposalRunRow(Base):
     model_name: Mapped[str] = mapped_column(String(128))
     model_version: Mapped[str] = mapped_column(String(64))
     input_hash: Mapped[str] = mapped_column(HASH)  # the stay's content_hash when these proposals were made
-    warnings: Mapped[list[Any]]
+    warnings: Mapped[list[Any]]  # schema.Note objects, dumped without their empty fields
+    measurements: Mapped[list[Any] | None]  # schema.Measurement objects; NULL from runs before they were kept
     # The proposed DP, copied out of the proposals so that the worklist can sort on it without a subquery.
     dp_code: Mapped[str | None] = mapped_column(CODE)
     dp_score: Mapped[float | None] = mapped_column(Float)
@@ -240,7 +241,6 @@ class SignInFailureRow(Base):
     client: Mapped[str] = mapped_column(String(64), index=True)  # the browser's IP address, or "local"
 
 
-
 class UiSessionRow(Base):
     """A signed-in session of the review UI, so that a page reload does not sign the coder out
     (store/ui_sessions.py). The browser holds a random token in an HttpOnly cookie; only its SHA-256 is kept
@@ -275,6 +275,7 @@ class UiDraftRow(Base):
     choices: Mapped[dict[str, Any]]
     added: Mapped[list[Any]]
     updated_at: Mapped[datetime]
+
 
 def _refuse_audit_change(mapper: Mapper[Any], connection: Any, target: AuditRow) -> None:
     raise PermissionError("audit_log is append-only: its rows are never updated or deleted")

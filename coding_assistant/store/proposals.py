@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from coding_assistant.schema import Evidence, ModelInfo, Proposal, StayProposals
+from coding_assistant.schema import Evidence, Measurement, ModelInfo, Note, Proposal, StayProposals
 from coding_assistant.store.audit import append_audit
 from coding_assistant.store.columns import CLOSED_STATUSES
 from coding_assistant.store.errors import StoreError
@@ -41,7 +41,10 @@ def save_proposals(
         model_name=proposals.model.name,
         model_version=proposals.model.version,
         input_hash=stay.content_hash,
-        warnings=list(proposals.warnings),
+        warnings=_dumped(proposals.warnings),
+        measurements=(
+            None if proposals.measurements is None else [m.model_dump(mode="json") for m in proposals.measurements]
+        ),
         dp_code=dp.code if dp else None,
         dp_score=dp.score if dp else None,
         created_at=now,
@@ -79,8 +82,13 @@ def _proposal_row(rank: int, proposal: Proposal) -> ProposalRow:
         role=proposal.role,
         selected=proposal.selected,
         evidence=[e.model_dump(mode="json") for e in proposal.evidence],
-        warnings=list(proposal.warnings),
+        warnings=_dumped(proposal.warnings),
     )
+
+
+def _dumped(notes: list[Note]) -> list[dict[str, object]]:
+    """Empty fields left out; the worklist counts the PMSI checks in SQL by their `"check"` kind."""
+    return [note.model_dump(exclude_none=True) for note in notes]
 
 
 def load_proposals(session: Session, stay_id: str) -> StayProposals | None:
@@ -99,9 +107,10 @@ def load_proposals(session: Session, stay_id: str) -> StayProposals | None:
                 role=p.role,  # type: ignore[arg-type]  # checked by a constraint
                 selected=p.selected,
                 evidence=[Evidence.model_validate(e) for e in p.evidence],
-                warnings=list(p.warnings),
+                warnings=list(p.warnings),  # validated into notes (and older one-line notes read)
             )
             for p in run.proposals
         ],
         warnings=list(run.warnings),
+        measurements=None if run.measurements is None else [Measurement.model_validate(m) for m in run.measurements],
     )

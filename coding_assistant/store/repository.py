@@ -13,14 +13,19 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from coding_assistant.schema import Codes, Stay, StayProposals
 from coding_assistant.store import audit as _audit
-from coding_assistant.store import decisions, failures, locking, proposals, stays, users
+from coding_assistant.store import dashboard as _dashboard
+from coding_assistant.store import decisions, failures, locking, proposals, stays, ui_drafts, ui_sessions, users
 from coding_assistant.store.columns import utc_now
+from coding_assistant.store.dashboard import DashboardFigures
 from coding_assistant.store.db_errors import describe_database_error, guarded
 from coding_assistant.store.engine import create_engine_for, session_factory
 from coding_assistant.store.errors import BatchLockedError, StoreError
 from coding_assistant.store.limits import check_proposals, check_stay, check_user_names
 from coding_assistant.store.migrate import upgrade_database
 from coding_assistant.store.process_lock import ProcessLock, lock_for
+from coding_assistant.store.ui_drafts import StoredDraft
+from coding_assistant.store.ui_sessions import Editor, UiSession
+from coding_assistant.store.users import Account, SignInLimits, SignInResult
 from coding_assistant.store.views import (
     AuditEntry,
     BatchCounts,
@@ -198,6 +203,87 @@ class Store:
         with self.sessions() as session:
             return _worklist(session, filters, sort, limit, offset)
 
+    @guarded
+    def units(self) -> list[str]:
+        """The medical units that have stays (the worklist's filter)."""
+        with self.sessions() as session:
+            return _dashboard.units(session)
+
+    @guarded
+    def dashboard_figures(self, since: datetime | None = None) -> DashboardFigures:
+        """Acceptance, pace, statuses and batch runs over the decisions from `since` on (None: all)."""
+        with self.sessions() as session:
+            return _dashboard.dashboard_figures(session, since)
+
+    # Review UI: sessions and drafts ------------------------------------------------------------------------
+    # The UI passes its own clock (`now`) where its tests move time; a draft is stamped by the store's clock.
+    @guarded
+    def start_ui_session(self, username: str, stamp: str, client: str, now: datetime) -> tuple[str, str]:
+        """A new signed-in session: (token for the browser's cookie, its hash for the app)."""
+        with self.sessions() as session:
+            token_and_hash = ui_sessions.start_session(session, username, stamp, client, now)
+            session.commit()
+            return token_and_hash
+
+    @guarded
+    def find_ui_session(self, token: str) -> UiSession | None:
+        """The live session the browser's token names (the store keeps only the token's hash)."""
+        with self.sessions() as session:
+            return ui_sessions.find_session(session, ui_sessions.token_hash(token))
+
+    @guarded
+    def touch_ui_session(self, token_hash: str, now: datetime) -> None:
+        with self.sessions() as session:
+            ui_sessions.touch(session, token_hash, now)
+            session.commit()
+
+    @guarded
+    def set_open_stay(self, token_hash: str, stay_id: str | None, now: datetime) -> None:
+        """Which stay the session has open now (None: none), for colleagues' worklist and stay page."""
+        with self.sessions() as session:
+            ui_sessions.set_open_stay(session, token_hash, stay_id, now)
+            session.commit()
+
+    @guarded
+    def end_ui_session(self, token_hash: str, reason: str, now: datetime) -> None:
+        with self.sessions() as session:
+            ui_sessions.end_session(session, token_hash, reason, now)
+            session.commit()
+
+    @guarded
+    def editors(
+        self, stay_ids: Iterable[str], now: datetime, active_within: timedelta, except_session: str | None = None
+    ) -> dict[str, list[Editor]]:
+        """Per stay, who else has it open now (sessions active within `active_within`, but `except_session`)."""
+        with self.sessions() as session:
+            return ui_sessions.editors(session, stay_ids, now, active_within, except_session)
+
+    @guarded
+    def save_draft(
+        self, stay_id: str, username: str, stay_version: int, choices: dict[str, Any], added: list[Any]
+    ) -> None:
+        """Keep a coder's unsaved choices on a stay (one draft per stay and coder, replaced at each change)."""
+        with self.sessions() as session:
+            ui_drafts.save_draft(session, stay_id, username, stay_version, choices, added, self._clock())
+            session.commit()
+
+    @guarded
+    def load_draft(self, stay_id: str, username: str) -> StoredDraft | None:
+        with self.sessions() as session:
+            return ui_drafts.load_draft(session, stay_id, username)
+
+    @guarded
+    def delete_draft(self, stay_id: str, username: str) -> None:
+        with self.sessions() as session:
+            ui_drafts.delete_draft(session, stay_id, username)
+            session.commit()
+
+    @guarded
+    def drafted_stays(self, username: str, stay_ids: list[str]) -> set[str]:
+        """Which of these stays `username` has a draft on (for the worklist)."""
+        with self.sessions() as session:
+            return ui_drafts.drafted_stays(session, username, stay_ids)
+
     # Users ------------------------------------------------------------------------------------------------
     @guarded
     def add_user(
@@ -218,6 +304,20 @@ class Store:
     def authenticate(self, username: str, password: str) -> User | None:
         with self.sessions() as session:
             return users.authenticate(session, username, password)
+
+    @guarded
+    def sign_in(self, username: str, password: str, client: str, now: datetime, limits: SignInLimits) -> SignInResult:
+        """Check the credentials under the lockout limits; each refusal is counted and audited (store/users.py)."""
+        with self.sessions() as session:
+            result = users.sign_in(session, username, password, client, now, limits)
+            session.commit()
+            return result
+
+    @guarded
+    def current_account(self, username: str) -> Account | None:
+        """The account as it is now (role, password stamp); None when gone or deactivated."""
+        with self.sessions() as session:
+            return users.current_account(session, username)
 
     @guarded
     def set_password(self, username: str, password: str, actor: str = "admin") -> None:

@@ -83,15 +83,15 @@ def worklist(
 
 
 def _warning_count() -> Any:
-    """The stay's own warnings plus the pre-selected proposals that carry a PMSI rule warning (the pipeline
-    writes those as "[rule · FG n] …", so their JSON text holds `"[`): counted in SQL so that the worklist
-    can sort on it."""
+    """The stay's own warnings plus the pre-selected proposals that carry a PMSI rule warning (a note of kind
+    "check": the only JSON string that is exactly `"check"`, a quote inside a message being escaped), counted
+    in SQL so that the worklist can sort on it."""
     flagged = (
         select(func.count(ProposalRow.id))
         .where(
             ProposalRow.proposal_run_id == ProposalRunRow.id,
             ProposalRow.selected.is_(True),
-            cast(ProposalRow.warnings, String).like('%"[%'),
+            cast(ProposalRow.warnings, String).like('%"check"%'),
         )
         .scalar_subquery()
     )

@@ -1,4 +1,5 @@
-"""Which CIM-10 FR codes a synthetic stay may carry, and where (primer rules 1, 3, 4, 7, 9).
+"""Which CIM-10 FR codes a synthetic stay may carry, and where (ATIH types and dagger/asterisk
+convention of the CIM-10 FR à usage PMSI, guide méthodologique MCO 2025, FG sex and age checks).
 
 Families of codes ("I30-I52", "C34", "Q") are expanded once against the terminology into lists of codable
 codes, so that scenarios can draw a long tail of diagnoses whose surface form is their ATIH label.

@@ -1,5 +1,6 @@
 """Mentions that must not be coded: negated, ruled out or hypothetical, family history, resolved past
-history and normal findings (primer rule 11). Each is kept with its kind so that tests can measure them."""
+history and normal findings (guide méthodologique MCO 2025, chapitre IV: only the patient's current, established
+conditions are coded). Each is kept with its kind so that tests can measure them."""
 
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
 """Choose what a stay contains: scenario, patient, DP (and DR for sessions), DAS, treatments, distractors.
 
-Gold codes obey the primer's rules by construction: every code is checked against the ATIH type of its
-position and the patient's sex and age before it is kept, external causes come only with an injury or a
-poisoning, and a DR exists only for session DPs (Z51.1, Z51.0x, Z49.1, Z51.30).
+Gold codes obey the ATIH coding rules by construction (CIM-10 FR à usage PMSI, guide méthodologique MCO 2025,
+FG sex and age checks): every code is checked against the ATIH type of its position and the patient's sex and
+age before it is kept, external causes come only with an injury or a poisoning, and a DR exists only for
+session DPs (Z51.1, Z51.0x, Z49.1, Z51.30).
 
 Stays written in the hospital house style (`house=True`) also carry the status and history items of
 `status.json` (devices, grafts, stomas, dialysis, dependence, living alone, cured cancers...) with the codes

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coding_assistant.errors import CodeValidationError, TerminologyFileError
+from coding_assistant.errors import CodeValidationError, TerminologyFileError, unreadable
 
 _CCAM_RE = re.compile(r"^[A-Z]{4}[0-9]{3}$")
 _CCAM_PREFIX_RE = re.compile(r"^\s*([A-Za-z]{4}\s*[0-9]{0,3})\s*$")
@@ -36,9 +36,7 @@ class CcamAct:
 def normalise_ccam(raw: str) -> str:
     code = re.sub(r"\s", "", str(raw or "")).upper()
     if not _CCAM_RE.match(code):
-        raise CodeValidationError(
-            f"malformed CCAM code {raw!r}: expected 4 letters and 3 digits (e.g. JAFA019)"
-        )
+        raise CodeValidationError(f"malformed CCAM code {raw!r}: expected 4 letters and 3 digits (e.g. JAFA019)")
     return code
 
 
@@ -52,7 +50,7 @@ def _open_csv(path: Path) -> list[dict[str, str]]:
         with path.open(encoding="utf-8", newline="") as handle:
             return list(csv.DictReader(handle))
     except OSError as exc:
-        raise TerminologyFileError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+        raise TerminologyFileError(unreadable(path, exc)) from exc
     except UnicodeDecodeError as exc:
         raise TerminologyFileError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
 
@@ -78,8 +76,6 @@ def read_ccam(directory: Path) -> dict[str, CcamAct]:
     for line, row in enumerate(_open_csv(pairs_path), start=2):
         act = acts.get((row.get("code") or "").strip())
         if act is None:
-            raise TerminologyFileError(
-                f"{pairs_path}:{line}: act {row.get('code')!r} is not in {acts_path.name}"
-            )
+            raise TerminologyFileError(f"{pairs_path}:{line}: act {row.get('code')!r} is not in {acts_path.name}")
         act.activity_phases.setdefault(row["activite"].strip(), set()).add(row["phase"].strip())
     return acts

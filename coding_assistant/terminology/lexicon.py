@@ -10,7 +10,7 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from coding_assistant.errors import TerminologyFileError
+from coding_assistant.errors import TerminologyFileError, unreadable
 from coding_assistant.terminology.codes import normalise_code
 
 KINDS = frozenset({"abbreviation", "acronym", "synonym", "lay", "misspelling"})
@@ -30,7 +30,7 @@ def read_lexicon(path: Path, known_codes: set[str] | None = None) -> list[Lexico
     try:
         handle = Path(path).open(encoding="utf-8", newline="")  # noqa: SIM115 - opened apart to name open errors
     except OSError as exc:
-        raise TerminologyFileError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+        raise TerminologyFileError(unreadable(path, exc)) from exc
     entries: list[LexiconEntry] = []
     with handle:
         try:
@@ -43,9 +43,7 @@ def read_lexicon(path: Path, known_codes: set[str] | None = None) -> list[Lexico
                 if not any(cell.strip() for cell in row):
                     continue
                 if len(row) != len(HEADER):
-                    raise TerminologyFileError(
-                        f"{path}:{line}: expected {len(HEADER)} fields, got {len(row)}"
-                    )
+                    raise TerminologyFileError(f"{path}:{line}: expected {len(HEADER)} fields, got {len(row)}")
                 term, expansion, codes_field, kind = (cell.strip() for cell in row)
                 if not term or not expansion:
                     raise TerminologyFileError(f"{path}:{line}: term and expansion must not be empty")
@@ -58,9 +56,7 @@ def read_lexicon(path: Path, known_codes: set[str] | None = None) -> list[Lexico
                     except ValueError as exc:
                         raise TerminologyFileError(f"{path}:{line}: {exc}") from exc
                     if known_codes is not None and code not in known_codes:
-                        raise TerminologyFileError(
-                            f"{path}:{line}: code {code} is not in the CIM-10 FR table"
-                        )
+                        raise TerminologyFileError(f"{path}:{line}: code {code} is not in the CIM-10 FR table")
                     codes.append(code)
                 entries.append(LexiconEntry(term, expansion, tuple(codes), kind))
         except UnicodeDecodeError as exc:

@@ -10,9 +10,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
-import os
 import pickle
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,7 +18,8 @@ from pathlib import Path
 
 from coding_assistant import __version__
 from coding_assistant.config import BUNDLED_CIM10, Settings, get_settings
-from coding_assistant.errors import TerminologyFileError
+from coding_assistant.errors import TerminologyFileError, unreadable
+from coding_assistant.formats.atomic import OutputError, atomic_binary_file
 from coding_assistant.terminology.ccam import CcamAct, ccam_prefix, read_ccam
 from coding_assistant.terminology.lexicon import LexiconEntry, read_lexicon
 from coding_assistant.terminology.model import CodeEntry, Terminology
@@ -40,7 +39,7 @@ from coding_assistant.text.normalize import normalise_text
 logger = logging.getLogger(__name__)
 
 # Bump when the pickled structures change shape, or what they hold for the same input files.
-CACHE_FORMAT = 12
+CACHE_FORMAT = 13
 
 
 @dataclass
@@ -61,7 +60,7 @@ def read_input_bytes(path: Path) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as exc:
-        raise TerminologyFileError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+        raise TerminologyFileError(unreadable(path, exc)) from exc
 
 
 def _table_path(settings: Settings) -> Path | None:
@@ -179,10 +178,10 @@ def read_cache(path: Path) -> object | None:
 def write_cache(path: Path, value: object) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False, suffix=".tmp") as handle:
+        # Atomic: a concurrent reader sees the old file or the new one; a failed write leaves no temporary file.
+        with atomic_binary_file(path) as handle:
             pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(handle.name, path)  # atomic: a concurrent reader sees the old file or the new one
-    except OSError as exc:
+    except (OSError, OutputError) as exc:
         logger.warning("cannot write terminology cache %s (%s); continuing without it", path, exc)
 
 

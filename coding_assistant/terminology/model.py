@@ -21,7 +21,7 @@ class Position(StrEnum):
     DAS = "DAS"
 
 
-# ATIH "type MCO" (see the primer): which positions each type allows.
+# ATIH "type MCO" of each code (CIM-10 FR à usage PMSI): which positions each type allows.
 #   0 no restriction; 1 not DP/DR; 2 external cause, not DP/DR; 3 never codable; 4 not DP.
 ALLOWED_TYPES: dict[Position, frozenset[int]] = {
     Position.DP: frozenset({0}),
@@ -122,9 +122,7 @@ class Terminology:
         code = normalise_code(raw)
         entry = self._entries.get(code)
         if entry is None:
-            raise CodeValidationError(
-                f"unknown code {raw!r}: not in CIM-10 FR ({self.source} {self.version})"
-            )
+            raise CodeValidationError(f"unknown code {raw!r}: not in CIM-10 FR ({self.source} {self.version})")
         return entry
 
     def label(self, code: str) -> str:
@@ -166,7 +164,7 @@ class Terminology:
 
     def codable_descendants(self, code: str) -> list[str]:
         """Codes a coder may actually use for a category: the code itself if codable, else its codable
-        descendants (rule 2 of the primer: a category with subdivisions is never codable)."""
+        descendants (CIM-10 FR à usage PMSI: a category with subdivisions is type 3, never codable)."""
         entry = self.get(code)
         if entry is None:
             return []

@@ -13,6 +13,12 @@ How a query is answered:
    matrix makes this a few vector operations per stem.
 5. A matched category passes its score to its codable descendants (a category is never codable), and
    the best candidates are re-ranked with a rapidfuzz similarity on the whole wording.
+6. Category evidence (CIM-10: the 3-character category): every wording of a category votes for it through
+   its words, a naive Bayes over the index's stems ("jéjunum" and "traumatisme" each point to the
+   categories whose wordings use them, even when no single wording holds both), and the candidates of a
+   likely category gain part of what their score lacks (an exact match keeps its lead). Then each further
+   code of a category already listed loses a share, so a handful of subcodes of one category does not crowd
+   the other categories out of the first results.
 """
 
 from __future__ import annotations
@@ -41,6 +47,10 @@ MIN_SCORE = 0.2
 PREFIX_SIMILARITY = 0.9
 SHARED_PREFIX_SIMILARITY = 0.8
 FUZZY_SIMILARITY_SCALE = 0.95
+# A word found nowhere, not even approximately, that ends with a known word is read as a compound of it
+# ("paramyotonie" → "myotonie", "périorchite" → "orchite"): the known tail, at least this long, matches.
+COMPOUND_SIMILARITY = 0.7
+MIN_COMPOUND_TAIL = 5
 # Numbers (values, stages without their word) and qualifiers that every specialty uses (side, severity,
 # course: QUALIFIER_STEMS) weigh less than the words that name the disease: "escarre sacrée stade 4" is
 # about the escarre.
@@ -58,6 +68,17 @@ BETA = 2.0
 # What a secondary wording (a clinician's, unreviewed here) keeps of its score: an exact match on it ranks
 # below an exact match on a label or the lexicon, above a partial one.
 SECONDARY_SHARE = 0.95
+# Category evidence: the share of what a code's score lacks to 1 that its category's naive Bayes posterior
+# (relative to the best category's) fills, and the add-alpha smoothing of the categories' word counts.
+CATEGORY_EVIDENCE_SHARE = 0.3
+CATEGORY_SMOOTHING = 0.1
+# What the n-th further code of a category already listed keeps of its score (CATEGORY_REPEAT_SHARE ** n).
+CATEGORY_REPEAT_SHARE = 0.9
+
+
+def _with_gain(score: float, gain: float) -> float:
+    """A score raised by a share `gain` of what it lacks to 1 (increasing in the score: bounds stay bounds)."""
+    return score + gain * max(0.0, 1.0 - score)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,8 +119,14 @@ class SearchIndex:
         codes: Sequence[IndexedCode],
         expansions: dict[str, list[str]],
         code_prefix: Callable[[str], str | None] = cim10_prefix,
+        category_chars: int | None = None,
     ) -> None:
+        """`category_chars`: how many leading characters name a code's category (default: 3 for CIM-10
+        codes, 0 otherwise, which turns the category evidence and the crowding penalty off)."""
         self.code_prefix = code_prefix
+        if category_chars is None:
+            category_chars = 3 if code_prefix is cim10_prefix else 0
+        self.category_chars = category_chars
         self.codes = [c.code for c in codes]
         self.labels = [c.label for c in codes]
         self.codable = np.array([c.codable for c in codes], dtype=bool)
@@ -158,8 +185,29 @@ class SearchIndex:
         for s in self.approximate_vocabulary:
             self.by_length.setdefault(len(s), []).append(s)
 
+        self._build_category_evidence(matrix)
+
         self.expansions = {key: list(dict.fromkeys(values)) for key, values in expansions.items()}
         self.max_expansion_words = max((len(k.split()) for k in self.expansions), default=0)
+
+    def _build_category_evidence(self, matrix: sparse.csc_matrix) -> None:
+        """The naive Bayes word model of each category, kept sparse: log P(stem | category) is the category's
+        base (a stem none of its wordings uses, add-alpha smoothed) plus, for the stems it uses, a gain."""
+        keys = [code[: self.category_chars] for code in self.codes] if self.category_chars else self.codes
+        category_id = {key: i for i, key in enumerate(sorted(set(keys)))}
+        self.code_category = np.array([category_id[key] for key in keys], dtype=np.int32)
+        wording_category = self.code_category[self.wording_code]
+        membership = sparse.csr_matrix(
+            (np.ones(len(wording_category), dtype=np.float32), (wording_category, np.arange(len(wording_category)))),
+            shape=(len(category_id), matrix.shape[0]),
+        )
+        counts = sparse.csc_matrix(membership @ matrix)  # category x stem: wordings of the category with the stem
+        totals = np.asarray(counts.sum(axis=1)).ravel()
+        self.category_base = np.log(CATEGORY_SMOOTHING / (totals + CATEGORY_SMOOTHING * matrix.shape[1])).astype(
+            np.float32
+        )
+        counts.data = np.log1p(counts.data / CATEGORY_SMOOTHING).astype(np.float32)
+        self.category_gain = counts
 
     # --- public API -----------------------------------------------------------------------------
     def search(self, query: str, limit: int = 10) -> list[SearchResult]:
@@ -321,11 +369,25 @@ class SearchIndex:
                 j = self.stem_id[candidate]
                 if similarity > matches.get(j, 0.0):
                     matches[j] = similarity
+        if not matches and fuzzy and query_stem.isalpha():
+            tail = self._known_tail(query_stem)
+            if tail is not None:
+                return np.array([self.stem_id[tail]]), np.array([COMPOUND_SIMILARITY], dtype=np.float32)
         if not matches:
             return np.array([], dtype=np.int64), np.array([], dtype=np.float32)
         ids = np.fromiter(matches.keys(), dtype=np.int64, count=len(matches))
         sims = np.fromiter(matches.values(), dtype=np.float32, count=len(matches))
         return ids, sims
+
+    def _known_tail(self, query_stem: str) -> str | None:
+        """The longest label or lexicon stem that ends the query stem after a prefix of 3 letters or more."""
+        vocabulary = self.approximate_vocabulary
+        for length in range(len(query_stem) - 3, MIN_COMPOUND_TAIL - 1, -1):
+            tail = query_stem[-length:]
+            position = bisect.bisect_left(vocabulary, tail)
+            if position < len(vocabulary) and vocabulary[position] == tail:
+                return tail
+        return None
 
     def _stems_with_prefix(self, prefix: str) -> list[str]:
         """Stems that start with a prefix (itself excluded), shortest first, at most a few dozen; only those
@@ -348,12 +410,13 @@ class SearchIndex:
             return QUALIFIER_WEIGHT * idf
         return idf
 
-    def _stem_coverage(self, query_stem: str) -> tuple[float, np.ndarray | None]:
-        """A query stem's weight and, per wording, the weighted similarity of its best-matching stem."""
+    def _stem_coverage(self, query_stem: str) -> tuple[float, np.ndarray | None, int]:
+        """A query stem's weight, per wording the weighted similarity of its best-matching stem, and the
+        vocabulary id of its best match (-1: none)."""
         ids, sims = self._stem_matches(query_stem)
         if len(ids) == 0:
             unknown_weight = float(self.idf.max()) if len(self.idf) else 1.0
-            return self._query_weight(query_stem, unknown_weight), None
+            return self._query_weight(query_stem, unknown_weight), None, -1
         # A stem found only approximately counts for less of the query, and so penalises less the
         # wordings that miss it.
         best = int(np.argmax(sims))
@@ -363,9 +426,9 @@ class SearchIndex:
         for j, similarity in zip(ids, sims, strict=True):
             rows = indices[indptr[j] : indptr[j + 1]]
             cover[rows] = np.maximum(cover[rows], similarity)
-        return weight, weight * cover
+        return weight, weight * cover, int(ids[best])
 
-    def _score_variant(self, variant: str, coverage: dict[str, tuple[float, np.ndarray | None]]) -> np.ndarray:
+    def _score_variant(self, variant: str, coverage: dict[str, tuple[float, np.ndarray | None, int]]) -> np.ndarray:
         """Score of every wording for one normalised query variant (F-beta of the two coverages).
 
         `coverage` memoises each stem's coverage across the variants of one query.
@@ -376,7 +439,7 @@ class SearchIndex:
         for query_stem in query_stems:
             if query_stem not in coverage:
                 coverage[query_stem] = self._stem_coverage(query_stem)
-            weight, weighted_cover = coverage[query_stem]
+            weight, weighted_cover, _ = coverage[query_stem]
             query_mass += weight
             if weighted_cover is not None:
                 matched_mass += weighted_cover
@@ -390,16 +453,41 @@ class SearchIndex:
             f_beta = np.where(denominator > 0, (1 + beta2) * precision * recall / denominator, 0.0)
         return (f_beta * self.wording_weight).astype(np.float32)
 
+    def _category_evidence(
+        self, variant: str, coverage: dict[str, tuple[float, np.ndarray | None, int]]
+    ) -> np.ndarray | None:
+        """Per category, the naive Bayes log-likelihood of a scored variant's stems, averaged with the query
+        weights (a stem found nowhere says nothing; a qualifier says little); None when no stem is found."""
+        gain = self.category_gain
+        evidence = np.zeros(len(self.category_base), dtype=np.float32)
+        total = 0.0
+        for query_stem in dict.fromkeys(stem(w) for w in variant.split() if w not in STOPWORDS):
+            weight, _, best = coverage[query_stem]
+            if best < 0 or weight <= 0:
+                continue
+            start, stop = gain.indptr[best], gain.indptr[best + 1]
+            evidence[gain.indices[start:stop]] += weight * gain.data[start:stop]
+            total += weight
+        if total <= 0:
+            return None
+        result: np.ndarray = self.category_base + evidence / total
+        return result
+
     def _search_text(self, query: str, limit: int) -> list[SearchResult]:
         variants = self.variants(query)
         wording_scores = np.zeros(len(self.wording_text), dtype=np.float32)
         best_variant = np.zeros(len(self.wording_text), dtype=np.int16)
-        coverage: dict[str, tuple[float, np.ndarray | None]] = {}
+        coverage: dict[str, tuple[float, np.ndarray | None, int]] = {}
+        evidence: np.ndarray | None = None
         for k, variant in enumerate(variants):
             scores = self._score_variant(variant, coverage)
             better = scores > wording_scores
             wording_scores[better] = scores[better]
             best_variant[better] = k
+            if self.category_chars:
+                found = self._category_evidence(variant, coverage)
+                if found is not None:
+                    evidence = found if evidence is None else np.maximum(evidence, found)
         code_scores = np.maximum.reduceat(wording_scores, self.code_starts[self.has_wording])
         scores = np.zeros(len(self.codes), dtype=np.float32)
         scores[self.has_wording] = code_scores
@@ -416,18 +504,48 @@ class SearchIndex:
             for child in self.codable_descendants[i]:
                 own = float(scores[child])
                 candidates[child] = max(candidates.get(child, 0.0), max(own, inherited) + 0.01 * own)
-        # Re-ranking moves a score by at most RERANK_SHARE: skip candidates that cannot reach the top `limit`.
+        # Category evidence fills part of what the wordings leave (1 - score): it decides among partial
+        # matches and never outweighs an exact one. `gain` holds CATEGORY_EVIDENCE_SHARE x the category's
+        # posterior relative to the best category.
+        gain: dict[int, float] = dict.fromkeys(candidates, 0.0)
+        if evidence is not None:
+            posterior = np.exp(evidence - evidence.max())
+            gain = {i: CATEGORY_EVIDENCE_SHARE * float(posterior[self.code_category[i]]) for i in candidates}
+        # Re-ranking moves a score by at most RERANK_SHARE: skip candidates that cannot reach the `limit`-th
+        # of the best codes of distinct categories (those are not lowered by the crowding penalty).
         if len(candidates) > limit:
-            kth = sorted(candidates.values(), reverse=True)[limit - 1]
-            floor = (1 - RERANK_SHARE) * kth * NON_CODABLE_SHARE
-            candidates = {i: v for i, v in candidates.items() if (1 - RERANK_SHARE) * v + RERANK_SHARE >= floor}
+            leaders: dict[int, float] = {}
+            for i, v in candidates.items():
+                key = int(self.code_category[i]) if self.category_chars else i
+                low = _with_gain((1 - RERANK_SHARE) * v * NON_CODABLE_SHARE, gain[i])
+                leaders[key] = max(leaders.get(key, 0.0), low)
+            floor = sorted(leaders.values(), reverse=True)[limit - 1] if len(leaders) >= limit else 0.0
+            candidates = {
+                i: v
+                for i, v in candidates.items()
+                if _with_gain((1 - RERANK_SHARE) * v + RERANK_SHARE, gain[i]) >= floor
+            }
         reranked = self._rerank(candidates, variants, wording_scores, best_variant)
+        reranked = {i: _with_gain(score, gain[i]) for i, score in reranked.items()}
         ranked = sorted(reranked.items(), key=lambda item: (-item[1], self.codes[item[0]]))
+        if self.category_chars:
+            ranked = self._spread_categories(ranked)
         return [
             SearchResult(self.codes[i], self.labels[i], min(1.0, score), bool(self.codable[i]))
             for i, score in ranked[:limit]
             if score > 0
         ]
+
+    def _spread_categories(self, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """Each further code of a category already listed keeps CATEGORY_REPEAT_SHARE ** n of its score."""
+        repeats: dict[int, int] = {}
+        spread: list[tuple[int, float]] = []
+        for i, score in ranked:
+            category = int(self.code_category[i])
+            seen = repeats.get(category, 0)
+            repeats[category] = seen + 1
+            spread.append((i, score * CATEGORY_REPEAT_SHARE**seen))
+        return sorted(spread, key=lambda item: (-item[1], self.codes[item[0]]))
 
     def _walk_codable_descendants(self, i: int) -> list[int]:
         result: list[int] = []

@@ -11,12 +11,12 @@ import io
 import re
 from pathlib import Path
 
-from coding_assistant.errors import TerminologyFileError
+from coding_assistant.errors import TerminologyFileError, unreadable
 from coding_assistant.terminology.codes import normalise_code
 from coding_assistant.terminology.model import CodeEntry, parse_deleted
 
 EDSNLP_TABLE = ("edsnlp", "resources/cim10.csv.gz")
-# The edsnlp copy is the ATIH LIBCIM10MULTI of about the 2022 kit (see the primer).
+# The edsnlp copy is the ATIH LIBCIM10MULTI of about the 2022 kit (the ATIH file's code, type and label columns).
 EDSNLP_TABLE_VERSION = "ATIH LIBCIM10MULTI (edsnlp copy, ~2022)"
 
 
@@ -34,7 +34,7 @@ def edsnlp_table_bytes() -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise TerminologyFileError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+        raise TerminologyFileError(unreadable(path, exc)) from exc
 
 
 def _entry(code: str, mco_type: str, short: str, long: str, where: str) -> CodeEntry:
@@ -97,7 +97,7 @@ def read_atih_csv(path: Path) -> list[CodeEntry]:
     try:
         text = Path(path).read_bytes().decode("utf-8-sig")
     except OSError as exc:
-        raise TerminologyFileError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+        raise TerminologyFileError(unreadable(path, exc)) from exc
     except UnicodeDecodeError as exc:
         raise TerminologyFileError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
     reader = csv.DictReader(io.StringIO(text, newline=""))
@@ -125,9 +125,7 @@ def read_atih_csv(path: Path) -> list[CodeEntry]:
 
 def _decode_atih(raw: bytes, path: Path) -> str:
     if b"\x00" in raw[:4096]:
-        raise TerminologyFileError(
-            f"{path}: contains NUL bytes (UTF-16 or binary?); expected ISO-8859-1 text"
-        )
+        raise TerminologyFileError(f"{path}: contains NUL bytes (UTF-16 or binary?); expected ISO-8859-1 text")
     # The ATIH ships ISO-8859-1; a DIM may have re-saved it as UTF-8: accept both, refuse neither.
     try:
         return raw.decode("utf-8")
@@ -140,7 +138,7 @@ def read_atih_txt(path: Path) -> list[CodeEntry]:
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
-        raise TerminologyFileError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+        raise TerminologyFileError(unreadable(path, exc)) from exc
     text = _decode_atih(raw, path)
     entries: list[CodeEntry] = []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -198,9 +196,7 @@ def read_claml(path: Path) -> list[CodeEntry]:
         else:
             mco_type = 0
         deleted, year, label = parse_deleted(cls.label)
-        inclusions = [
-            _plain(rubric.get("html", "")) for rubric in cls.rubrics if rubric.get("kind") == "inclusion"
-        ]
+        inclusions = [_plain(rubric.get("html", "")) for rubric in cls.rubrics if rubric.get("kind") == "inclusion"]
         entries.append(
             CodeEntry(
                 code=code,

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from coding_assistant.errors import CodeValidationError, TerminologyFileError
+from coding_assistant.errors import CodeValidationError, TerminologyFileError, unreadable
 from coding_assistant.terminology.codes import normalise_code
 from coding_assistant.terminology.index_entries import index_entry_forms, plain_forms, sub_term_count
 from coding_assistant.terminology.model import Terminology
@@ -72,7 +72,7 @@ def read_wordings(path: Path) -> list[Wording]:
     try:
         handle = path.open(encoding="utf-8-sig", newline="")  # opened apart from `with` to name open errors
     except OSError as exc:
-        raise TerminologyFileError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+        raise TerminologyFileError(unreadable(path, exc)) from exc
     wordings: list[Wording] = []
     with handle:
         reader = csv.reader(handle)

@@ -56,8 +56,9 @@ def qualify_mentions(
     """One `Qualifiers` per (start, end) span of `text`, in the order given.
 
     `sections`: those of split_sections(text), when the caller already has them.
-    `probable_is_hypothetical`: "probable pneumopathie" is hypothetical (the default, primer rule 11); a DIM
-    that codes "probable" diagnoses at discharge sets it to False.
+    `probable_is_hypothetical`: "probable pneumopathie" is hypothetical (the default: a suspected diagnosis is not
+    coded as the disease, guide méthodologique MCO 2025, chapitre IV); a DIM that codes "probable" diagnoses at
+    discharge sets it to False.
     `engine`: "rules" or "edsnlp"; by default the configured one.
     """
     results = [Qualifiers(start, end) for start, end in spans]

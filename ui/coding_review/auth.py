@@ -21,8 +21,8 @@ from datetime import UTC, datetime, timedelta
 
 import streamlit as st
 
-from coding_assistant.store import User, ui_sessions
-from coding_assistant.store import users as accounts
+from coding_assistant.store import User
+from coding_assistant.store.users import SignInLimits, SignInResult
 from coding_assistant.ui_settings import UiSettings, get_ui_settings
 from coding_review import alerts
 from coding_review.downloads import client_name
@@ -76,8 +76,8 @@ def settings() -> UiSettings:
     return get_ui_settings()
 
 
-def _limits(config: UiSettings) -> accounts.SignInLimits:
-    return accounts.SignInLimits(
+def _limits(config: UiSettings) -> SignInLimits:
+    return SignInLimits(
         window=config.lockout_window,
         per_account=config.lockout_account_failures,
         per_client=config.lockout_client_failures,
@@ -92,11 +92,9 @@ def _retry_time(retry_at: datetime | None) -> str:
 def sign_in(username: str, password: str) -> str | None:
     """None when signed in; otherwise the French message to show (after a delay that grows with each failure)."""
     if username.strip() and password:
-        with store().sessions() as session:
-            result = accounts.sign_in(session, username, password, client_address(), now(), _limits(settings()))
-            session.commit()
+        result = store().sign_in(username, password, client_address(), now(), _limits(settings()))
     else:
-        result = accounts.SignInResult("refused")
+        result = SignInResult("refused")
     if result.account is not None:
         st.session_state.pop(FAILURES_KEY, None)
         st.session_state.pop(NOTICE_KEY, None)
@@ -124,11 +122,7 @@ def sign_in(username: str, password: str) -> str | None:
 def _keep_session(signed: SignedIn) -> str:
     """Write the session to the store and hand its token to the browser's cookie (through the page script)."""
     config, client = settings(), client_address()
-    with store().sessions() as session:
-        token, digest = ui_sessions.start_session(
-            session, signed.user.username, signed.stamp, client, signed.signed_in_at
-        )
-        session.commit()
+    token, digest = store().start_ui_session(signed.user.username, signed.stamp, client, signed.signed_in_at)
     max_age = int(config.session_max.total_seconds())
     st.session_state[HANDOFF_KEY] = HANDOFFS.offer(token, client, max_age)
     return digest
@@ -148,10 +142,8 @@ def _resume() -> SignedIn | None:
     token = browser_token()
     if token is None:
         return None
-    digest = ui_sessions.token_hash(token)
     config, moment = settings(), now()
-    with store().sessions() as session:
-        kept = ui_sessions.find_session(session, digest)
+    kept = store().find_ui_session(token)
     if kept is None:
         return None
     signed = SignedIn(
@@ -159,11 +151,10 @@ def _resume() -> SignedIn | None:
         kept.stamp,
         kept.created_at,
         kept.last_seen_at,
-        token_hash=digest,
+        token_hash=kept.token_hash,
         touched=kept.last_seen_at,
     )
-    with store().sessions() as session:
-        account = accounts.current_account(session, kept.username)
+    account = store().current_account(kept.username)
     if account is not None:
         signed.user = account.user
     problem = _session_problem(signed, moment, config)
@@ -179,17 +170,13 @@ def _touch(signed: SignedIn, moment: datetime) -> None:
     if signed.token_hash is None or (signed.touched is not None and moment - signed.touched < TOUCH_EVERY):
         return
     signed.touched = moment
-    with store().sessions() as session:
-        ui_sessions.touch(session, signed.token_hash, moment)
-        session.commit()
+    store().touch_ui_session(signed.token_hash, moment)
 
 
 def _end_stored(signed: SignedIn, reason: str) -> None:
     if signed.token_hash is None:
         return
-    with store().sessions() as session:
-        ui_sessions.end_session(session, signed.token_hash, reason, now())
-        session.commit()
+    store().end_ui_session(signed.token_hash, reason, now())
 
 
 def set_open_stay(stay_id: str | None) -> None:
@@ -198,9 +185,7 @@ def set_open_stay(stay_id: str | None) -> None:
     if signed is None or signed.token_hash is None:
         return
     moment = now()
-    with store().sessions() as session:
-        ui_sessions.set_open_stay(session, signed.token_hash, stay_id, moment)
-        session.commit()
+    store().set_open_stay(signed.token_hash, stay_id, moment)
     signed.touched = moment
 
 
@@ -223,8 +208,7 @@ def _session_problem(signed: SignedIn, moment: datetime, config: UiSettings) -> 
         return "idle"
     if moment - signed.signed_in_at > config.session_max:
         return "expired"
-    with store().sessions() as session:
-        account = accounts.current_account(session, signed.user.username)
+    account = store().current_account(signed.user.username)
     if account is None:
         return "deactivated"
     if account.user.role != signed.user.role:
@@ -294,8 +278,7 @@ def keep_session_after_own_password_change() -> None:
     signed: SignedIn | None = st.session_state.get(USER_KEY)
     if signed is None:
         return
-    with store().sessions() as session:
-        account = accounts.current_account(session, signed.user.username)
+    account = store().current_account(signed.user.username)
     if account is not None:
         signed.stamp = account.stamp
 

@@ -178,7 +178,17 @@ def acts_slot(opened: OpenStay) -> None:
 
 def _rule_warnings(opened: OpenStay) -> list[RuleWarning]:
     codes = opened.draft.codes()
-    return check_coding(codes.dp, codes.dr, codes.das, opened.stay.sex, opened.stay.age, terminology().terminology)
+    stay = opened.stay
+    return check_coding(
+        codes.dp,
+        codes.dr,
+        codes.das,
+        stay.sex,
+        stay.age,
+        terminology().terminology,
+        measurements=opened.values,
+        text=stay.text,
+    )
 
 
 def _checks_and_validation(opened: OpenStay, user: User) -> None:

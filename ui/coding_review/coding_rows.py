@@ -16,6 +16,15 @@ def _chip(colour: str) -> str:
     return f'<span style="background:{colour};border-radius:3px;padding:0 6px;margin-right:5px"></span>'
 
 
+def _code(line: Line) -> str:
+    """The code in bold; with mentions in the documents, a click on it shows them (the page script's
+    `data-locate`)."""
+    code = html.escape(line.code)
+    if not line.evidence:
+        return f"<b>{code}</b>"
+    return f'<b data-locate="{code}" title="Voir les mentions dans les documents">{code}</b>'
+
+
 def mentions(line: Line) -> str:
     """ "3 mentions (dont 1 nié)", or why there is none."""
     if not line.evidence:
@@ -55,7 +64,7 @@ def kept_row(role: str, line: Line, colour: str | None, cma: tuple[int, bool] | 
     notes = "".join(f'<div style="color:#8a4b00;font-size:0.8rem">{html.escape(n)}</div>' for n in line.notes)
     return (
         f'<div data-kept="{html.escape(line.code)}" data-role="{role}" style="line-height:1.35">{badge}{chip}'
-        f"<b>{html.escape(line.code)}</b> {html.escape(line.label)}{cma_badge(cma)}{notes}</div>"
+        f"{_code(line)} {html.escape(line.label)}{cma_badge(cma)}{notes}</div>"
     )
 
 
@@ -75,7 +84,7 @@ def candidate_row(line: Line, colour: str | None, gain_eur: float | None) -> str
     label = html.escape(line.label)
     return (
         f'<div data-candidate="{html.escape(line.code)}" style="display:flex;gap:4px;line-height:1.3"{title}>'
-        f'<span style="white-space:nowrap">{chip}<b>{html.escape(line.code)}</b></span>'
+        f'<span style="white-space:nowrap">{chip}{_code(line)}</span>'
         f'<span title="{label}" style="flex:1 1 auto;min-width:0;overflow:hidden;text-overflow:ellipsis;'
         f'white-space:nowrap">{label}</span>'
         f'<span style="white-space:nowrap;color:#555;font-size:0.85rem">{score} · {html.escape(mentions(line))}'

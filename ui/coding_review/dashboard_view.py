@@ -10,13 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from coding_assistant.store import BatchRun
-from coding_assistant.store.dashboard import (
-    AcceptanceSummary,
-    acceptance,
-    recent_batch_runs,
-    status_counts,
-    validated_per_day,
-)
+from coding_assistant.store.dashboard import AcceptanceSummary, DashboardFigures
 from coding_review.auth import require_user
 from coding_review.labels import STATUS_LABELS, format_datetime
 from coding_review.resources import database_url, store, terminology
@@ -27,18 +21,10 @@ TOP = 15
 
 
 @st.cache_data(ttl=60, show_spinner=False)
-def _figures(
-    url: str | None, days: int | None
-) -> tuple[AcceptanceSummary, list[tuple[date, int]], dict[str, int], list[BatchRun]]:
+def _figures(url: str | None, days: int | None) -> DashboardFigures:
     # Cached a minute per store and period: the dashboard reads every decision of the period.
     since = datetime.now(UTC) - timedelta(days=days) if days else None
-    with store().sessions() as session:
-        return (
-            acceptance(session, since),
-            validated_per_day(session, since),
-            status_counts(session),
-            recent_batch_runs(session),
-        )
+    return store().dashboard_figures(since)
 
 
 def _percent(value: float | None) -> str:
@@ -94,7 +80,13 @@ def render() -> None:
     require_user()
     st.title("Tableau de bord")
     period = st.selectbox("Période", list(PERIODS), key="dash_period")
-    summary, per_day, statuses, runs = _figures(database_url(), PERIODS[period])
+    figures = _figures(database_url(), PERIODS[period])
+    summary, per_day, statuses, runs = (
+        figures.acceptance,
+        figures.validated_per_day,
+        figures.status_counts,
+        figures.batch_runs,
+    )
 
     metrics = st.columns(4)
     metrics[0].metric(

@@ -180,7 +180,9 @@ def draft_from(
             p.role,
             p.selected,
             tuple(p.evidence),
-            tuple(note for note in p.warnings if not is_rule_warning(note)),
+            # The PMSI checks were computed on the product's own choice: the UI runs them again on the coder's,
+            # so only the product's notes on its proposal are shown with it.
+            tuple(note.message for note in p.warnings if not note.is_check),
         )
         for p in proposals
     ]
@@ -205,9 +207,3 @@ def draft_from(
     draft = Draft(stay_id, version, model_version, lines, choices, generation)
     draft.baseline = draft.codes()
     return draft
-
-
-def is_rule_warning(note: str) -> bool:
-    """The pipeline writes its PMSI rule warnings as "[rule · FG n] message". They were computed on the product's
-    own choice; the UI recomputes them on the coder's, so the stale ones are not shown with the proposals."""
-    return note.startswith("[")

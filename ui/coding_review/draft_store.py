@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from coding_assistant.store import Store, ui_drafts
-from coding_assistant.store.columns import utc_now
+from coding_assistant.store import Store
 from coding_review.draft import Choice, Draft, Line
 
 DraftAside = tuple[dict[str, Choice], tuple[Line, ...], datetime]
@@ -18,26 +17,21 @@ DraftAside = tuple[dict[str, Choice], tuple[Line, ...], datetime]
 
 def persist(store: Store, username: str, draft: Draft) -> None:
     """Keep the draft while it differs from the saved coding; forget it once it no longer does."""
-    with store.sessions() as session:
-        if draft.unsaved:
-            choices, added = draft.stored()
-            ui_drafts.save_draft(session, draft.stay_id, username, draft.version, choices, added, utc_now())
-        else:
-            ui_drafts.delete_draft(session, draft.stay_id, username)
-        session.commit()
+    if draft.unsaved:
+        choices, added = draft.stored()
+        store.save_draft(draft.stay_id, username, draft.version, choices, added)
+    else:
+        store.delete_draft(draft.stay_id, username)
 
 
 def forget(store: Store, username: str, stay_id: str) -> None:
-    with store.sessions() as session:
-        ui_drafts.delete_draft(session, stay_id, username)
-        session.commit()
+    store.delete_draft(stay_id, username)
 
 
 def restore(store: Store, username: str, draft: Draft) -> tuple[datetime | None, DraftAside | None]:
     """Apply the stored draft to a freshly read `draft`. Returns (when it was saved, None) when applied, or
     (None, the choices kept aside) when the stay changed since the draft was made; (None, None) without one."""
-    with store.sessions() as session:
-        stored = ui_drafts.load_draft(session, draft.stay_id, username)
+    stored = store.load_draft(draft.stay_id, username)
     if stored is None:
         return None, None
     if stored.stay_version == draft.version:

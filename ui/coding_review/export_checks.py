@@ -8,13 +8,11 @@ here, on the stay, when there is still time to have the unit or the FINESS fixed
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Mapping
 
+from coding_assistant.config import get_settings
 from coding_assistant.errors import CodingAssistantError
 from coding_assistant.export import FINESS_PATTERN, writable_records
-from coding_assistant.export_command import FINESS_ENV
 from coding_assistant.schema import Codes, Stay
 
 UNIT_MAX = 4  # the RUM's "unité médicale" field (positions 72-75)
@@ -60,8 +58,9 @@ def french_reason(reason: str) -> str:
     return "le RUM de ce séjour ne peut pas être écrit au format RSS"
 
 
-def configured_finess(environ: Mapping[str, str] | None = None) -> str:
-    return (environ if environ is not None else os.environ).get(FINESS_ENV, "").strip().upper()
+def configured_finess() -> str:
+    """The site's FINESS (the `finess` setting, CODING_ASSISTANT_FINESS), as the export would check it."""
+    return get_settings().finess.strip().upper()
 
 
 def finess_problem(finess: str) -> str | None:

@@ -12,7 +12,6 @@ to that browser's address for a few seconds (downloads.py, enforced by the serve
 from __future__ import annotations
 
 import logging
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,7 +24,6 @@ import streamlit as st
 from coding_assistant.config import get_settings
 from coding_assistant.errors import CodingAssistantError
 from coding_assistant.export import ExportResult, ExportSelection, export_validated, selected_rows
-from coding_assistant.export_command import FINESS_ENV
 from coding_review import alerts
 from coding_review.auth import SignedIn, client_address, require_user, signed_in, still_valid
 from coding_review.dates_fr import PLACEHOLDER, parse_date
@@ -69,7 +67,7 @@ def _date(text: str | None) -> date | None:
 
 def _selection() -> tuple[ExportSelection, str, str]:
     first = st.columns([1, 1, 1])
-    finess = first[0].text_input("FINESS de l'établissement", value=os.environ.get(FINESS_ENV, ""), key="exp_finess")
+    finess = first[0].text_input("FINESS de l'établissement", value=get_settings().finess, key="exp_finess")
     rss_format = first[1].selectbox("Format RSS", ["023", "022"], key="exp_format", help="023 : 2026 ; 022 : 2024-2025")
     unit = first[2].text_input("Unité médicale (vide : toutes)", key="exp_unit")
     second = st.columns([1, 1, 1])

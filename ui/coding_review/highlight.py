@@ -16,7 +16,7 @@ from itertools import pairwise
 from coding_assistant.schema import Evidence, Proposal
 from coding_review.labels import QUALIFIER_LABELS, QUALIFIER_TAGS
 
-# Light colours that keep black text readable and stay apart from one another; reused after twelve codes.
+# Light colours that keep black text readable and stay apart from one another (then `_colour`).
 PALETTE = (
     "#ffe08a", "#a8e6cf", "#ffb3b3", "#b3d9ff", "#e0c3fc", "#ffd1a6",
     "#c8e6a0", "#f7b2e0", "#9ee6e6", "#d9d9a3", "#c7c7ff", "#f2c6a0",
@@ -40,11 +40,22 @@ class Span:
     colour: str
     qualifier: str | None
     rank: int
+    cues: tuple[str, ...] = ()  # the words that qualified the mention ("pas de"), said in the tooltip
+
+
+def _colour(i: int) -> str:
+    """The palette first; past it, hues a golden angle apart (light, so black text stays readable): every code
+    of a stay gets its own colour, however many there are."""
+    if i < len(PALETTE):
+        return PALETTE[i]
+    hue = (i - len(PALETTE)) * 137.508 % 360
+    return f"hsl({hue:.0f}, 70%, 80%)"
 
 
 def code_colours(codes: Iterable[str]) -> dict[str, str]:
-    """A colour per code, in the given order (the proposals' order, so colours stay put between reruns)."""
-    return {code: PALETTE[i % len(PALETTE)] for i, code in enumerate(dict.fromkeys(codes))}
+    """A colour per code, in the given order (the proposals' order, so colours stay put between reruns). Only
+    codes with mentions need one: the colour ties a code to its highlighted words."""
+    return {code: _colour(i) for i, code in enumerate(dict.fromkeys(codes))}
 
 
 def qualifier_of(evidence: Evidence) -> str | None:
@@ -66,13 +77,23 @@ def document_spans(doc_id: str, text_length: int, proposals: Sequence[Proposal],
             if evidence.doc_id != doc_id or not 0 <= evidence.start < evidence.end <= text_length:
                 continue
             spans.append(
-                Span(evidence.start, evidence.end, proposal.code, proposal.label, colour, qualifier_of(evidence), rank)
+                Span(
+                    evidence.start,
+                    evidence.end,
+                    proposal.code,
+                    proposal.label,
+                    colour,
+                    qualifier_of(evidence),
+                    rank,
+                    tuple(evidence.cues),
+                )
             )
     return spans
 
 
 def _describe(span: Span) -> str:
-    reason = f" — {QUALIFIER_LABELS[span.qualifier]} : non codée" if span.qualifier else ""
+    cues = f" (« {' », « '.join(span.cues)} »)" if span.qualifier and span.cues else ""
+    reason = f" — {QUALIFIER_LABELS[span.qualifier]}{cues} : non codée" if span.qualifier else ""
     return f"{span.code} {span.label}{reason}"
 
 

@@ -54,7 +54,7 @@ MEASUREMENT_LABELS = {
     "delai_prise_en_charge": "Délai de prise en charge",
 }
 # Why a mention does not count as a current condition (PMSI: negated, hypothetical and family mentions are not
-# coded; see the primer's rule 11).
+# coded; guide méthodologique MCO 2025, chapitre IV).
 QUALIFIER_LABELS = {
     "negated": "mention niée",
     "hypothetical": "mention hypothétique",

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
-
 import streamlit as st
 
-from coding_assistant.cli_store import DB_URL_ENV
 from coding_assistant.config import get_settings
 from coding_assistant.groupage import default_grouper
 from coding_assistant.rules import check_coding
@@ -15,8 +12,9 @@ from coding_assistant.terminology.loader import LoadedTerminology, default_termi
 
 
 def database_url() -> str | None:
-    """The store the `ui` command was started on; None: the SQLite file in the data directory."""
-    return os.environ.get(DB_URL_ENV) or None
+    """The store the `ui` command was started on (the `db_url` setting); None: the SQLite file in the data
+    directory."""
+    return get_settings().db_url
 
 
 @st.cache_resource(show_spinner=False)

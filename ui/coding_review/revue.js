@@ -4,7 +4,9 @@
  * It is loaded by the small frame the app draws on each page (page_script.py), which passes the page's state
  * up to the page: whether the open stay has unsaved changes, and a one-time code to exchange for the session
  * cookie right after sign-in. The frame then injects this same file into the page once, where it installs the
- * keyboard shortcut of the code search (Alt+A) and the warning before leaving a stay with unsaved changes.
+ * keyboard shortcut of the code search (Alt+A), the warning before leaving a stay with unsaved changes, and
+ * the link from a code to its mentions: a click on a code marked `data-locate` opens the document tab that
+ * holds its first mention, scrolls it into view and makes every mention of the code blink.
  * The other shortcuts (validate, next, previous) are Streamlit's own, on the buttons.
  */
 (function () {
@@ -55,6 +57,51 @@
           box.select();
         }
       }
+    },
+    true
+  );
+
+  function shown(element) {
+    return element.offsetParent !== null;
+  }
+
+  function blink(elements) {
+    elements.forEach(function (element) {
+      element.classList.remove("revue-blink");
+      void element.offsetWidth; // restart the animation on a second click
+      element.classList.add("revue-blink");
+    });
+    window.setTimeout(function () {
+      elements.forEach(function (element) {
+        element.classList.remove("revue-blink");
+      });
+    }, 2400);
+  }
+
+  document.addEventListener(
+    "click",
+    function (event) {
+      var source = event.target && event.target.closest ? event.target.closest("[data-locate]") : null;
+      if (!source) {
+        return;
+      }
+      var code = source.dataset.locate;
+      var mentions = Array.prototype.filter.call(document.querySelectorAll("[data-code]"), function (element) {
+        return element.dataset.code === code;
+      });
+      if (!mentions.length) {
+        return;
+      }
+      var first = mentions.filter(shown)[0] || mentions[0];
+      var panel = shown(first) ? null : first.closest('[role="tabpanel"]');
+      var tab = panel && panel.id ? document.querySelector('[role="tab"][aria-controls="' + panel.id + '"]') : null;
+      if (tab) {
+        tab.click(); // the mention is in another document's tab
+      }
+      window.setTimeout(function () {
+        first.scrollIntoView({ block: "center", behavior: "smooth" });
+        blink(mentions.filter(shown));
+      }, tab ? 80 : 0);
     },
     true
   );

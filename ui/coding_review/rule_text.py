@@ -1,14 +1,14 @@
 """PMSI rule warnings as a coder reads them: the rule named in French, the FG return code said once.
 
-The rule checker ends each message with its tag, "(règle « sex », FG 92)": an identifier meant for the
-metrics, not for a coder. Here the tag is cut off and replaced by the rule's French name and the FG number.
+A warning carries its rule's identifier and its FG return code apart from its message (`schema.Note`,
+`rules.RuleWarning`): the identifier is meant for the metrics, not for a coder, so it is shown here by the
+rule's French name.
 """
 
 from __future__ import annotations
 
-import re
-
 from coding_assistant.rules import RuleWarning
+from coding_assistant.schema import Note
 
 RULE_LABELS = {
     "age": "âge incompatible",
@@ -26,9 +26,8 @@ RULE_LABELS = {
     "type-position": "code non autorisé à cette position",
     "unknown-code": "code inconnu",
     "external-cause-alone": "cause externe seule",
+    "measurement-code": "code contredit par une valeur mesurée",
 }
-_TAG = re.compile(r"\s*\(règle « ([^»]*) »(?:, FG ([^)]*))?\)\s*$")
-_PIPELINE_TAG = re.compile(r"^\[([^\]·]*?)(?:\s*·\s*FG\s*([^\]]*))?\]\s*")
 
 
 def rule_label(rule: str) -> str:
@@ -43,18 +42,6 @@ def _suffix(rule: str, fg: str | None) -> str:
     return f" — {rule_label(rule)}" + (f" (FG {fg})" if fg else "")
 
 
-def warning_text(warning: RuleWarning) -> str:
-    """The message without its tag, then the rule's French name and the FG number once."""
-    message = _TAG.sub("", warning.message).strip()
-    return _sentence(message) + _suffix(warning.rule, warning.fg_error)
-
-
-def stored_warning_text(note: str) -> str:
-    """A warning the pipeline stored as "[rule · FG n] message (règle « rule », FG n)", in the same words."""
-    match = _PIPELINE_TAG.match(note)
-    rule, fg = (match.group(1).strip(), match.group(2)) if match else ("", None)
-    message = _TAG.sub("", _PIPELINE_TAG.sub("", note)).strip()
-    tag = _TAG.search(note)
-    if tag and not rule:
-        rule, fg = tag.group(1), tag.group(2)
-    return _sentence(message) + (_suffix(rule, fg.strip() if fg else None) if rule else "")
+def warning_text(warning: RuleWarning | Note) -> str:
+    """The message, then the rule's French name and the FG number once."""
+    return _sentence(warning.message.strip()) + _suffix(warning.rule, warning.fg_error)

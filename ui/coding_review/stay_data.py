@@ -7,7 +7,7 @@ page many times, the documents do not change in between.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from coding_assistant.schema import Stay, StayProposals
@@ -37,6 +37,8 @@ class OpenStay:
     document_html: list[str]
     measurements: list[MeasurementRow]
     draft: Draft
+    # The same values as the PMSI checks read them (a code a value contradicts: E87.10 beside natrémie 126).
+    values: list[Measurement] = field(default_factory=list)
     source_rum: str | None = None  # the RUM line the stay was read from, which the export writes back
     draft_restored_at: datetime | None = None  # a stored draft was put back (shown once)
 
@@ -46,24 +48,33 @@ class OpenStay:
         return next((e.at for e in reversed(self.history) if e.action == "stay_exported"), None)
 
 
-def _value(measurement: Measurement) -> str:
-    value = f"{measurement.value:g} {measurement.unit}".strip()
-    return f"{value} (calculé)" if measurement.computed else value
+def _value(value: float, unit: str, computed: bool) -> str:
+    shown = f"{value:g} {unit}".strip()
+    return f"{shown} (calculé)" if computed else shown
 
 
-def measurement_rows(stay: Stay) -> list[MeasurementRow]:
-    rows = []
-    for document in stay.documents:
-        for measurement in find_measurements(document.text):
-            rows.append(
-                MeasurementRow(
-                    document=f"{document.type} {document.doc_id}",
-                    kind=MEASUREMENT_LABELS.get(measurement.kind, measurement.kind),
-                    value=_value(measurement),
-                    excerpt=measurement.text,
-                )
-            )
-    return rows
+def read_values(stay: Stay, proposals: StayProposals | None) -> list[tuple[str, Measurement]]:
+    """The values the pipeline read, kept with the proposals, by document; a run from before they were kept
+    has none (None), and the documents are then read here."""
+    if proposals is not None and proposals.measurements is not None:
+        return [
+            (m.doc_id, Measurement(m.kind, m.value, m.unit, m.start, m.end, m.text, m.computed))
+            for m in proposals.measurements
+        ]
+    return [(document.doc_id, m) for document in stay.documents for m in find_measurements(document.text)]
+
+
+def measurement_rows(stay: Stay, values: list[tuple[str, Measurement]]) -> list[MeasurementRow]:
+    kinds = {document.doc_id: f"{document.type} {document.doc_id}" for document in stay.documents}
+    return [
+        MeasurementRow(
+            document=kinds.get(doc_id, doc_id),
+            kind=MEASUREMENT_LABELS.get(m.kind, m.kind),
+            value=_value(m.value, m.unit, m.computed),
+            excerpt=m.text,
+        )
+        for doc_id, m in values
+    ]
 
 
 def load_open_stay(store: Store, stay_id: str, label_of: Callable[[str], str], generation: int = 0) -> OpenStay:
@@ -79,11 +90,12 @@ def load_open_stay(store: Store, stay_id: str, label_of: Callable[[str], str], g
         labelled = [p if p.label else p.model_copy(update={"label": label_of(p.code)}) for p in proposals.proposals]
         proposals = proposals.model_copy(update={"proposals": labelled})
     listed = proposals.proposals if proposals else []
-    colours = code_colours(p.code for p in listed)
+    colours = code_colours(p.code for p in listed if p.evidence)  # a colour ties a code to its mentions
     documents = [
         highlighted_html(document.text, document_spans(document.doc_id, len(document.text), listed, colours))
         for document in stay.documents
     ]
+    values = read_values(stay, proposals)
     draft = draft_from(
         stay_id,
         record.version,
@@ -101,7 +113,8 @@ def load_open_stay(store: Store, stay_id: str, label_of: Callable[[str], str], g
         history=store.audit_for_stay(stay_id),
         colours=colours,
         document_html=documents,
-        measurements=measurement_rows(stay),
+        measurements=measurement_rows(stay, values),
+        values=[m for _, m in values],
         draft=draft,
         source_rum=store.source_rums([stay_id]).get(stay_id),
     )

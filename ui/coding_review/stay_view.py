@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from coding_assistant.store import AuditEntry, UnknownStayError, ui_sessions
+from coding_assistant.store import AuditEntry, UnknownStayError
 from coding_review import alerts
 from coding_review.auth import now, own_session, require_user
 from coding_review.coding_panel import coding_panel
@@ -59,8 +59,7 @@ def _header(opened: OpenStay) -> None:
 
 
 def _colleagues(stay_id: str) -> None:
-    with store().sessions() as session:
-        found = ui_sessions.editors(session, [stay_id], now(), EDITING_WINDOW, own_session()).get(stay_id, [])
+    found = store().editors([stay_id], now(), EDITING_WINDOW, own_session()).get(stay_id, [])
     if found:
         names = ", ".join(
             f"{md(e.display_name)}" + (f" (depuis {format_datetime(e.since)[-5:]})" if e.since else "") for e in found

@@ -5,6 +5,8 @@
 - Tables have no toolbar (its search, download and full-screen buttons speak English and export patient data
   as CSV with one click).
 - The page script's frame takes no room.
+- A code with mentions can be clicked (`data-locate`): the page script brings its mentions into view and
+  makes them blink (`revue-blink`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ CSS = """
 [data-testid="stElementToolbar"] { display: none; }
 [data-testid="stMainBlockContainer"] { padding: 2.5rem 2rem 2rem 2rem; }
 .st-key-revue_frame { display: none; }
+[data-locate] { cursor: pointer; text-decoration: underline dotted; }
+@keyframes revue-blink { 0%, 100% { outline: 3px solid transparent; } 50% { outline: 3px solid #c62828; } }
+.revue-blink { animation: revue-blink 0.5s ease-in-out 4; border-radius: 2px; }
 </style>
 """
 

@@ -13,8 +13,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from coding_assistant.store import WorklistRow, WorklistSort, ui_drafts, ui_sessions
-from coding_assistant.store.dashboard import units
+from coding_assistant.store import WorklistRow, WorklistSort
 from coding_assistant.store.worklist import DP_THRESHOLD
 from coding_review import alerts
 from coding_review.auth import now, own_session, require_user, signed_username
@@ -51,8 +50,7 @@ WIDGET_KEYS = ("wl_status", "wl_unit", "wl_search", "wl_from", "wl_to", "wl_sort
 @st.cache_data(ttl=300, show_spinner=False)
 def _units(url: str | None) -> list[str]:
     # `url` keys the cache: two stores served by one process do not share their lists.
-    with store().sessions() as session:
-        return units(session)
+    return store().units()
 
 
 def _initial_widgets(state: WorklistState, unit_options: list[str]) -> None:
@@ -120,10 +118,9 @@ def _confidence_colour(score: object) -> str:
 def _attention(rows: list[WorklistRow]) -> tuple[dict[str, str], set[str]]:
     """Who else has each stay open now, and which stays you left a draft on."""
     ids = [r.stay_id for r in rows]
-    with store().sessions() as session:
-        editing = ui_sessions.editors(session, ids, now(), EDITING_WINDOW, own_session())
-        username = signed_username()
-        drafted = ui_drafts.drafted_stays(session, username, ids) if username else set()
+    editing = store().editors(ids, now(), EDITING_WINDOW, own_session())
+    username = signed_username()
+    drafted = store().drafted_stays(username, ids) if username else set()
     names = {stay_id: ", ".join(e.display_name for e in found) for stay_id, found in editing.items()}
     return names, drafted
 

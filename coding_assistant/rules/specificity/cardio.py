@@ -2,7 +2,8 @@
 
 CIM-10 FR labels (ATIH table):
 - I50.0x congestive / I50.1x left ventricular failure: 5th character 0 FEVG ≥ 50, 1 FEVG < 50 and ≥ 40,
-  2 FEVG < 40, 9 FEVG non précisée. OAP (oedème aigu du poumon) is a left ventricular failure (primer).
+  2 FEVG < 40, 9 FEVG non précisée. OAP (oedème aigu du poumon) is a left ventricular failure (CIM-10 FR: an
+  inclusion term of I50.1).
 - I21.0 anterior, I21.1 inferior, I21.2 other sites, I21.3 site not stated, I21.4 sub-endocardial (NSTEMI),
   I21.9 unspecified; 4-character codes are type 3 ("prise en charge non précisée"). 5th character 0 "prise en
   charge initiale", 8 "autres prises en charge"; 6th character 0 under x0: "infarctus de 24 heures ou moins".

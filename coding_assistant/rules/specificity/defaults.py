@@ -1,4 +1,5 @@
-"""The codable code to propose for a category when the text justifies no particular child (primer rule 2).
+"""The codable code to propose for a category when the text justifies no particular child (a category with
+subdivisions is type 3 in the CIM-10 FR à usage PMSI, never codable).
 
 Order of preference among the children (deleted and type-3 codes never proposed; a non-codable child is
 followed down):

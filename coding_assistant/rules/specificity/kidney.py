@@ -2,9 +2,9 @@
 
 CIM-10 FR labels: N18.1 to N18.5 "Maladie rénale chronique, stade 1 … 5", N18.9 sans précision (N18.0 and N18.8
 are deleted). KDIGO: stage 1 DFG ≥ 90 with kidney damage, 2: 60-89, 3: 30-59, 4: 15-29, 5: < 15 or dialysis
-(primer rule 6: dialysis -> N18.5). A DFG ≥ 90 alone does not prove stage 1 (the kidney damage marker is not
-read): N18.9 unless the text writes "stade 1". A written stage wins over the DFG (an acute, transient drop of the
-DFG does not restage a CKD).
+(guide méthodologique MCO 2025, chapitre IV: a dialysis session has N18.5 as DR). A DFG ≥ 90 alone does not
+prove stage 1 (the kidney damage marker is not read): N18.9 unless the text writes "stade 1". A written stage
+wins over the DFG (an acute, transient drop of the DFG does not restage a CKD).
 """
 
 from __future__ import annotations

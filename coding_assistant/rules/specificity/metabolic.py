@@ -4,8 +4,8 @@ insulin treatment.
 CIM-10 FR labels (ATIH table):
 - E66.0/.1/.2/.8/.9 then 5th character: 3 surpoids (not under E66.2), 4 IMC ≥ 30 and < 35 (or child obesity),
   5 ≥ 35 and < 40, 6 ≥ 40 and < 50, 7 ≥ 50, 9 IMC non précisé. E66x0-E66x2 are deleted (SU17) bands.
-  Without a stated cause the category is E66.9 (primer). The child band (x4 "ou obésité … de l'enfant") needs
-  the age, which is not given here: bands are read as adult ones.
+  Without a stated cause the category is E66.9 (CIM-10 FR: "Obésité, sans précision"). The child band (x4 "ou
+  obésité … de l'enfant") needs the age, which is not given here: bands are read as adult ones.
 - E87.50 hyperkaliémie > 6,5 mmol/L, E87.58 autres et sans précision; E87.10 hyponatrémie < 120 mmol/L,
   E87.18 autres et sans précision.
 - E11.x0 insulinotraité, E11.x8 non insulinotraité ou sans précision; x: 0 coma, 1 acidocétose, 2 rénales,

@@ -1,5 +1,5 @@
 """`refine_code`: from a category or a less specific code to the most specific codable CIM-10 FR code that the
-text justifies (primer rule 2 and the FR extensions of "Codes").
+text justifies (CIM-10 FR à usage PMSI: type 3 categories are never codable; its FR extensions).
 
 >>> from coding_assistant.terminology.loader import default_terminology
 >>> from coding_assistant.text.measurements import find_measurements

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from coding_assistant.errors import TerminologyFileError
+from coding_assistant.errors import TerminologyFileError, unreadable
 from coding_assistant.rules.data import DEFAULT_RULES_DIR
 from coding_assistant.text.normalize import strip_accents
 
@@ -54,7 +54,7 @@ def load_word_lists(directory: Path | str = DEFAULT_RULES_DIR) -> WordLists:
         with (root / "insulin_drugs.csv").open(encoding="utf-8", newline="") as handle:
             names = [fold(row["name"]) for row in csv.DictReader(handle) if row["name"].strip()]
     except OSError as exc:
-        raise TerminologyFileError(f"{exc.filename}: cannot be read ({exc.strerror})") from exc
+        raise TerminologyFileError(unreadable(exc.filename, exc)) from exc
     alternatives = "|".join(re.escape(name).replace(r"\-", "[ -]?") for name in sorted(names, key=len, reverse=True))
     return WordLists(patterns, re.compile(rf"\b(?:{alternatives})\b"))
 

@@ -22,5 +22,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("stays") as batch:
-        batch.drop_column("source_rum")
+    # ALTER TABLE … DROP COLUMN (SQLite ≥ 3.35), not a batch copy: on SQLite, dropping the old copy of a
+    # parent table would delete its children's rows through their ON DELETE CASCADE.
+    op.drop_column("stays", "source_rum")

@@ -1,21 +1,20 @@
-"""The `coding-assistant evaluate` sub-command (registered by the CLI module)."""
+"""`coding-assistant evaluate`: score proposals (a file, or a model run on the stays) against coded stays."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from coding_assistant.cli.stay_sources import read_coded_stays, read_jsonl_stays
 from coding_assistant.errors import CodingAssistantError
 from coding_assistant.evaluation.metrics import EvaluationError, PredictFn, evaluate, evaluate_model
 from coding_assistant.evaluation.reading import read_predictions
 from coding_assistant.evaluation.report import write_report
-from coding_assistant.evaluation.result import EvaluationResult
-from coding_assistant.schema import InputFileError, Stay, StayProposals
-from coding_assistant.stay_sources import read_coded_stays, read_jsonl_stays
+from coding_assistant.evaluation.summary import summary_table
+from coding_assistant.schema import InputFileError
 
 
 def evaluate_command(
@@ -47,8 +46,7 @@ def evaluate_command(
     skipped = _Skipped()
     gold = read_jsonl_stays(input, skipped) if input.is_file() else read_coded_stays(input, on_error=skipped)
     if model is not None:
-        predict_fn = _model_only_predict_fn(model) if classifier_only else _pipeline_predict_fn(model)
-        result = evaluate_model(gold, predict_fn)
+        result = evaluate_model(gold, _predict_fn(model, classifier_only))
     else:
         assert predictions is not None
         gold_failures = skipped.count
@@ -79,6 +77,17 @@ def evaluate_command(
         raise typer.Exit(code=1)
 
 
+def _predict_fn(model: Path, classifier_only: bool) -> PredictFn:
+    """The whole proposal pipeline of the model folder, or its classifier alone."""
+    if classifier_only:
+        from coding_assistant.classifier.proposals import model_only_predict_fn
+
+        return model_only_predict_fn(model)
+    from coding_assistant.pipeline import CodingPipeline
+
+    return CodingPipeline.load(model).propose_many
+
+
 class _Skipped:
     """Names each unreadable line on stderr (place and reason only) and remembers the stays it named."""
 
@@ -91,71 +100,3 @@ class _Skipped:
         if isinstance(error, InputFileError) and error.stay_id:
             self.stay_ids.add(error.stay_id)
         typer.echo(f"error: {error}", err=True)
-
-
-def _pipeline_predict_fn(model: Path) -> PredictFn:
-    from coding_assistant.pipeline import CodingPipeline
-
-    pipeline = CodingPipeline.load(model)
-    return pipeline.propose_many
-
-
-def _model_only_predict_fn(model: Path) -> PredictFn:
-    """The classifier alone: codes above their threshold, the DP by the DP-category head."""
-    from coding_assistant.classifier import load_predictor
-    from coding_assistant.classifier.proposals import model_only_proposals
-    from coding_assistant.schema import ModelInfo
-
-    predictor = load_predictor(model)
-    bundle = predictor.bundle
-    info = ModelInfo(name=bundle.name, version=bundle.version)
-
-    def predict(stays: Sequence[Stay]) -> list[StayProposals]:
-        scores = predictor.predict_scores([stay.text for stay in stays])
-        return model_only_proposals(
-            [s.stay_id for s in stays], scores, bundle.labels, bundle.levels, bundle.thresholds, info
-        )
-
-    return predict
-
-
-def _f(value: float) -> str:
-    return f"{value:.3f}"
-
-
-def summary_table(result: EvaluationResult) -> str:
-    """A compact plain-text summary for the terminal."""
-    c = result.counts
-    lines = [
-        f"stays {c.stays} (with prediction {c.stays_with_prediction}, without selected DP "
-        f"{c.stays_without_predicted_dp}) · gold codes {c.gold_codes} · selected {c.selected_codes} "
-        f"· proposals {c.proposals}",
-        "",
-        f"{'level':<8}{'DP acc':>8}{'micro P':>9}{'micro R':>9}{'micro F1':>10}"
-        f"{'macro P':>9}{'macro R':>9}{'macro F1':>10}",
-    ]
-    for level, scores in result.selected.items():
-        lines.append(
-            f"{level:<8}{_f(result.dp_accuracy[level]):>8}{_f(scores.micro.precision):>9}"
-            f"{_f(scores.micro.recall):>9}{_f(scores.micro.f1):>10}{_f(scores.macro.precision):>9}"
-            f"{_f(scores.macro.recall):>9}{_f(scores.macro.f1):>10}"
-        )
-    lines.append("")
-    for level, ranking in result.ranking.items():
-        cells = "  ".join(
-            f"R@{k} {_f(ranking.recall_at[k])} P@{k} {_f(ranking.precision_at[k])}" for k in sorted(ranking.recall_at)
-        )
-        lines.append(f"{level:<8}{cells}")
-    lines += [
-        "",
-        f"negation errors {result.negation.count} (rate {_f(result.negation.rate)} of selected codes)",
-        f"ECE {_f(result.calibration.ece)} over {result.calibration.proposals} proposals",
-        "",
-        f"{'chapter':<8}{'support':>8}{'P':>7}{'R':>7}{'F1':>7}",
-    ]
-    for chapter in result.chapters:
-        lines.append(
-            f"{chapter.chapter:<8}{chapter.support:>8}{_f(chapter.precision):>7}{_f(chapter.recall):>7}"
-            f"{_f(chapter.f1):>7}"
-        )
-    return "\n".join(lines)

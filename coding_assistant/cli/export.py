@@ -8,10 +8,9 @@ from typing import Annotated
 
 import typer
 
-from coding_assistant.cli_store import DbOption, cli_actor, open_store
+from coding_assistant.cli.store_option import DbOption, cli_actor, open_store
+from coding_assistant.config import FINESS_ENV
 from coding_assistant.formats import LATEST_VERSION
-
-FINESS_ENV = "CODING_ASSISTANT_FINESS"
 
 
 def export_command(

@@ -3,45 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from coding_assistant.errors import CodingAssistantError
-from coding_assistant.schema import Stay
-
-
-def check_writable_folder(folder: Path) -> None:
-    """Create the output folder and write (then remove) a probe file in it: a read-only or full file system is
-    one clear error before the training, not a traceback after it."""
-    from coding_assistant.formats.atomic import atomic_write_text, output_error
-
-    probe = folder / ".write-check"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(probe, "ok\n")
-        probe.unlink()
-    except OSError as exc:
-        raise output_error(folder, exc) from None
-
-
-@dataclass(frozen=True)
-class GpuOptions:
-    """The transformer backend's device options (the TF-IDF backend ignores them)."""
-
-    device: str = "auto"
-    accumulation: int = 1
-    checkpoints: str | None = None
-    epochs: int | None = None
-
-
-class Backend(StrEnum):
-    tfidf = "tfidf"
-    transformer = "transformer"
+from coding_assistant.pipeline.model_training import Backend
 
 
 def train_command(
@@ -85,9 +53,11 @@ def train_command(
 ) -> None:
     """Train a classifier, calibrate it, tune per-code thresholds on a validation split, export it to ONNX
     and write the model folder with its card (held-out figures, data summary, versions)."""
-    from coding_assistant.learning.command import open_store_for, parse_day
+    from coding_assistant.cli.models import open_store_for, parse_day
+    from coding_assistant.cli.stay_sources import read_coded_stays
+    from coding_assistant.formats.atomic import check_writable_folder
     from coding_assistant.learning.from_store import gather_training_data, record_training_data
-    from coding_assistant.stay_sources import read_coded_stays
+    from coding_assistant.pipeline.model_training import GpuOptions, train_model
 
     if input is None and not from_store and not synthetic:
         raise CodingAssistantError("give --input FILE, --from-store or --synthetic N (or several)")
@@ -100,8 +70,20 @@ def train_command(
             parse_day(since, "--since") if since else None,
             synthetic,
         )
-        gpu = GpuOptions(device, accumulation, str(checkpoints) if checkpoints else None, epochs)
-        _train(data.stays, output, backend, base_model, min_count, dev, name, jobs, gpu)
+        trained = train_model(
+            data.stays,
+            output,
+            backend,
+            base_model=base_model,
+            min_count=min_count,
+            dev_stays=read_coded_stays(dev) if dev else None,
+            name=name,
+            jobs=jobs,
+            gpu=GpuOptions(device, accumulation, str(checkpoints) if checkpoints else None, epochs),
+        )
+        typer.echo(f"model {trained.bundle.name} {trained.bundle.version} written to {output}")
+        card = trained.card
+        typer.echo(json.dumps({"classifier": card["metrics"], "pipeline": card["pipeline"]["metrics"]}, indent=2))
         record_training_data(output, data)
         if store is not None and register:
             from coding_assistant.learning.registry import register_model
@@ -111,55 +93,3 @@ def train_command(
     finally:
         if store is not None:
             store.close()
-
-
-def _train(
-    stays: Sequence[Stay],
-    output: Path,
-    backend: Backend,
-    base_model: Path | None,
-    min_count: int,
-    dev: Path | None,
-    name: str | None,
-    jobs: int,
-    gpu: GpuOptions,
-) -> None:
-    from coding_assistant.stay_sources import read_coded_stays
-
-    dev_stays = read_coded_stays(dev) if dev else None
-    model_name = name or output.name
-    from coding_assistant.classifier.bundle import read_bundle
-    from coding_assistant.classifier.train import TrainSettings
-
-    if backend is Backend.tfidf:
-        from coding_assistant.classifier.train import train_tfidf
-
-        bundle = train_tfidf(stays, output, model_name, TrainSettings(min_count=min_count, n_jobs=jobs), dev_stays)
-    else:
-        if base_model is None:
-            raise CodingAssistantError("--backend transformer needs --base-model PATH (a local encoder folder)")
-        try:
-            from coding_assistant.classifier.transformer_train import TransformerSettings, train_transformer
-        except ImportError as exc:
-            raise CodingAssistantError(
-                f"the transformer backend needs the 'transformer' extra (pip install '.[transformer]'): {exc}"
-            ) from exc
-        settings = TransformerSettings(
-            min_count=min_count,
-            device=gpu.device,
-            accumulation=gpu.accumulation,
-            checkpoint_dir=gpu.checkpoints,
-        )
-        if gpu.epochs is not None:
-            settings.epochs = gpu.epochs
-        bundle = train_transformer(stays, output, model_name, base_model, settings, dev_stays)
-    from coding_assistant.classifier.train import split_of
-    from coding_assistant.pipeline.training import fit_model_fusion
-
-    split = TrainSettings()
-    validation = [s for s in stays if split_of(s.stay_id, split) == "validation" and s.codes and s.documents]
-    test = [s for s in stays if split_of(s.stay_id, split) == "test" and s.codes and s.documents]
-    fit_model_fusion(output, validation, test, dev_stays)
-    card = read_bundle(output).card
-    typer.echo(f"model {bundle.name} {bundle.version} written to {output}")
-    typer.echo(json.dumps({"classifier": card["metrics"], "pipeline": card["pipeline"]["metrics"]}, indent=2))

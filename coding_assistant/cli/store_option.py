@@ -9,14 +9,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from coding_assistant.config import get_settings
+from coding_assistant.config import DB_URL_ENV, get_settings
 
 if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) is imported only by the commands that open it
     from coding_assistant.store import Store
 
-# The review UI reads the database URL from this variable too (the `ui` command passes it to Streamlit).
-DB_URL_ENV = "CODING_ASSISTANT_DB_URL"
-
+# The same variable as the `db_url` setting, which the review UI reads (the `ui` command passes it to Streamlit).
 DbOption = Annotated[
     str | None,
     typer.Option(

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from coding_assistant.cli_store import DbOption, cli_actor, open_store
+from coding_assistant.cli.store_option import DbOption, cli_actor, open_store
 from coding_assistant.errors import CodingAssistantError
 
 # Spelled out for the help text so that `--help` does not import the store; _check_role checks the real list.

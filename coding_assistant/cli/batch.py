@@ -5,29 +5,13 @@ from __future__ import annotations
 import json
 import logging
 from datetime import date, datetime
-from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
+from coding_assistant.batch.job import EngineName, JoinOn
 from coding_assistant.errors import CodingAssistantError
-from coding_assistant.text_encoding import checked_encoding
-
-if TYPE_CHECKING:
-    from coding_assistant.batch.engines import CodingEngine
-
-logger = logging.getLogger("coding_assistant.batch")
-
-
-class EngineName(StrEnum):
-    local = "local"
-    spark = "spark"
-
-
-class JoinOn(StrEnum):
-    rss = "rss"
-    admin = "admin"
 
 
 def batch_command(
@@ -83,47 +67,25 @@ def batch_command(
     refused while one holds the lock, and one bad stay is recorded with its error without stopping the others.
     Exit status: 0, or 1 when some stays failed (listed in the report and the store), 2 when nothing ran.
     """
-    from coding_assistant.batch.runner import BatchRunner
-    from coding_assistant.batch.sources import SOURCE_FORMATS, SourceSpec, guess_format, open_source, read_query_file
-    from coding_assistant.classifier import read_bundle
-    from coding_assistant.config import get_settings
+    from coding_assistant.batch.job import SourceOptions, run_batch, source_spec
+    from coding_assistant.batch.sources import open_source
     from coding_assistant.pipeline import default_model_dir
-    from coding_assistant.pipeline.fusion import Fusion
-    from coding_assistant.schema import ModelInfo
-    from coding_assistant.store import Store
 
     _configure_logging()
     since_date = _parse_date(since) if since else None
-    if format is not None and format not in SOURCE_FORMATS:
-        raise CodingAssistantError(f"--format must be one of {', '.join(SOURCE_FORMATS)}, not {format!r}")
-    encoding = checked_encoding(encoding)
-    if query is not None and query_file is not None:
-        raise CodingAssistantError("give --query or --query-file, not both")
-    if query_file is not None:
-        query = read_query_file(query_file, encoding)
-    spec = SourceSpec(
-        location=source,
-        format=format or guess_format(source),  # type: ignore[arg-type]  # checked just above
-        query=query,
-        documents=documents,
-        join_on=join_on.value,
-        encoding=encoding,
-    )
+    spec = source_spec(SourceOptions(source, format, query, query_file, documents, join_on, encoding))
     items = open_source(spec)  # a missing file or option fails here, before the lock is taken
     model_dir = model or _active_model(db) or default_model_dir()
-    bundle = read_bundle(model_dir)  # a bad model folder is one clear error, before any stay is touched
-    Fusion.load(model_dir)  # so is a fusion.json that does not fit this version
-    model_info = ModelInfo(name=bundle.name, version=bundle.version)
-    coding_engine = _engine(engine, model_dir, jobs, spark_master)
-    store = Store.open(db, get_settings().data_dir)
-    try:
-        from coding_assistant.batch.progress import progress_for_stream
-
-        runner = BatchRunner(store, coding_engine, model_info, since=since_date, progress=progress_for_stream())
-        result = runner.run(items, spec.describe())
-    finally:
-        coding_engine.close()
-        store.close()
+    result = run_batch(
+        items,
+        spec.describe(),
+        model_dir,
+        db,
+        engine=engine,
+        jobs=jobs,
+        spark_master=spark_master,
+        since=since_date,
+    )
     typer.echo(result.summary(), err=True)  # first: the run is recorded in the store whatever the report does
     if report is not None:
         from coding_assistant.formats.atomic import atomic_write_text
@@ -145,20 +107,6 @@ def _active_model(db: str | None) -> Path | None:
         return active_model_folder(store)
     finally:
         store.close()
-
-
-def _engine(name: EngineName, model_dir: Path, jobs: int, spark_master: str | None) -> CodingEngine:
-    if name is EngineName.spark:
-        try:
-            from coding_assistant.batch.spark_engine import SparkEngine
-        except ImportError as exc:
-            raise CodingAssistantError(
-                "the spark engine needs the `spark` extra: pip install 'coding-assistant[spark]'"
-            ) from exc
-        return SparkEngine(model_dir, master=spark_master or "local[2]")
-    from coding_assistant.batch.engines import LocalEngine
-
-    return LocalEngine(model_dir, jobs=jobs)
 
 
 def _parse_date(value: str) -> date:

@@ -21,13 +21,14 @@ from typing import Annotated
 
 import typer
 
-from coding_assistant.cli_store import DB_URL_ENV, DbOption, open_store, resolved_database_url
-from coding_assistant.config import REPOSITORY_ROOT
+from coding_assistant.cli.store_option import DbOption, open_store, resolved_database_url
+from coding_assistant.config import DB_URL_ENV, bundled_folder
 from coding_assistant.errors import CodingAssistantError
 from coding_assistant.ui_settings import get_ui_settings
 
-UI_APP = REPOSITORY_ROOT / "ui" / "app.py"
-UI_SERVER = REPOSITORY_ROOT / "ui" / "review_server.py"
+# The repository's ui/, or its copy inside the installed package (config.bundled_folder).
+UI_APP = bundled_folder("ui") / "app.py"
+UI_SERVER = bundled_folder("ui") / "review_server.py"
 DEFAULT_ADDRESS = "0.0.0.0"  # Streamlit's default: every interface
 
 
@@ -98,7 +99,7 @@ def ui_command(
 ) -> None:
     """Start the review interface (worklist, stay view, dashboard, export) in the browser."""
     if not UI_SERVER.is_file() or not UI_APP.is_file():
-        raise CodingAssistantError(f"{UI_APP.parent}: the review app is missing (run from a repository checkout)")
+        raise CodingAssistantError(f"{UI_APP.parent}: the review app is missing from this installation")
     get_ui_settings()  # a bad CODING_ASSISTANT_UI_* value fails here, not on a coder's first page
     url = resolved_database_url(db)
     try:

@@ -1,0 +1,17 @@
+"""The pipeline's own notes on its proposals, each with a stable identifier: the batch report counts them, the
+review UI shows them, and nothing reads their French wording back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from coding_assistant.schema import Note
+
+DP_BELOW_THRESHOLD_NOTE = Note(rule="dp-below-threshold", message="DP proposé sous le seuil de confiance : à vérifier")
+DAS_TYPE_REFUSED_NOTE = Note(rule="das-type-refused", message="type ATIH incompatible avec un DAS : non retenu")
+MODEL_ONLY_NOTE = Note(rule="model-only", message="modèle seul : aucune mention de ce code dans les documents")
+
+
+def excluded_mentions_note(kinds: Iterable[str]) -> Note:
+    """A candidate read only in negated, hypothetical or family mentions ("niée", "hypothétique"…)."""
+    return Note(rule="excluded-mentions", message=f"mentions seulement {' / '.join(sorted(kinds))} : non retenu")

@@ -1,0 +1,417 @@
+"""pipeline/roles.py on hand-built candidates: which code each candidate gets, what is selected, DP / DR / DAS.
+
+No model and no letters: a small CIM-10 FR table is built here, so that each code's ATIH type is set by the
+test; the rule lists (persistent conditions, forbidden DPs, DR conventions) are the shipped ones.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from typing import cast
+
+import numpy as np
+import pytest
+
+from coding_assistant.pipeline.candidates import Candidate
+from coding_assistant.pipeline.evidence import QualifiedMention
+from coding_assistant.pipeline.fusion import DP_FEATURES, FEATURES, Fusion
+from coding_assistant.pipeline.notes import DAS_TYPE_REFUSED_NOTE, DP_BELOW_THRESHOLD_NOTE
+from coding_assistant.pipeline.roles import (
+    Decided,
+    assign_roles,
+    heuristic_dp_strength,
+    is_selectable,
+    mention_context,
+)
+from coding_assistant.terminology.model import CodeEntry, Terminology
+from coding_assistant.terminology.search import SearchIndex
+
+# (code, label, ATIH type MCO); a code with children is a category (type 3).
+TABLE = [
+    ("C18", "Tumeur maligne du côlon", 3),
+    ("C189", "Tumeur maligne du côlon, sans précision", 0),
+    ("C20", "Tumeur maligne du rectum", 0),
+    ("B91", "Séquelles de poliomyélite", 0),
+    ("B962", "Escherichia coli, cause de maladies classées dans d'autres chapitres", 4),
+    ("G20", "Maladie de Parkinson", 0),
+    ("G632", "Polynévrite diabétique", 1),
+    ("I10", "Hypertension essentielle (primitive)", 0),
+    ("I48", "Fibrillation et flutter auriculaires", 3),
+    ("I480", "Fibrillation auriculaire paroxystique", 0),
+    ("I482", "Fibrillation auriculaire permanente", 0),
+    ("I489", "Fibrillation auriculaire et flutter auriculaire, sans précision", 0),
+    ("J13", "Pneumopathie due à Streptococcus pneumoniae", 0),
+    ("J18", "Pneumopathie à micro-organisme non précisé", 3),  # a category with nothing codable below
+    ("N18", "Maladie rénale chronique", 3),
+    ("N185", "Maladie rénale chronique, stade 5", 0),
+    ("N189", "Maladie rénale chronique, sans précision", 0),
+    ("O82", "Accouchement unique par césarienne", 0),
+    ("R51", "Céphalée", 0),
+    ("U900", "Code d'essai d'un type MCO inconnu", 7),
+    ("W19", "Chute, sans précision", 2),
+    ("Z491", "Dialyse extracorporelle", 0),
+    ("Z511", "Séance de chimiothérapie pour tumeur", 0),
+    ("Z950", "Présence d'un stimulateur cardiaque", 0),
+]
+DELETED = CodeEntry("E6600", "Obésité due à un excès calorique", mco_type=3, deleted=True, deleted_year="11")
+
+_ranks = itertools.count()
+
+
+def make_table(**types: int) -> Terminology:
+    """The table above, with the ATIH type of some codes changed (`N185=1`)."""
+    entries = [CodeEntry(code, label, mco_type=types.get(code, kind)) for code, label, kind in TABLE]
+    deleted = CodeEntry(DELETED.code, DELETED.label, mco_type=3, deleted=True, deleted_year=DELETED.deleted_year)
+    return Terminology([*entries, deleted], "test", "2025")
+
+
+@pytest.fixture(scope="module")
+def table() -> Terminology:
+    return make_table()
+
+
+def mention(
+    code: str,
+    section: str = "histoire",
+    *,
+    negated: bool = False,
+    hypothetical: bool = False,
+    family: bool = False,
+    history: bool = False,
+    rank: int | None = None,
+    doc_id: str = "crh",
+    start: int = 0,
+    text: str = "",
+) -> QualifiedMention:
+    wording = text or code
+    return QualifiedMention(
+        doc_id=doc_id,
+        codes=(code,),
+        start=start,
+        end=start + len(wording),
+        text=wording,
+        section=section,
+        negated=negated,
+        hypothetical=hypothetical,
+        family=family,
+        history=history,
+        cues=(),
+        source="lexicon",
+        rank=next(_ranks) if rank is None else rank,
+    )
+
+
+def candidate(code: str, score: float, *sections: str, dp: float = 0.3, **qualifiers: bool) -> Candidate:
+    """A candidate of `code`'s category with one mention of `code` per section (none: the classifier only)."""
+    return Candidate(
+        code[:3],
+        model_score=score,
+        dp_score=dp,
+        score=score,
+        mentions=[mention(code, section, **qualifiers) for section in sections],
+    )
+
+
+def decide(
+    table: Terminology,
+    candidates: Sequence[Candidate],
+    fusion: Fusion | None = None,
+    index: SearchIndex | None = None,
+    documents: dict[str, str] | None = None,
+) -> dict[str, Decided]:
+    """assign_roles, keyed by category."""
+    decided = assign_roles(candidates, "", [], table, fusion, index, documents)
+    return {d.candidate.category: d for d in decided}
+
+
+def roles(decided: dict[str, Decided]) -> dict[str, str | None]:
+    return {category: d.role for category, d in decided.items()}
+
+
+# --- the DP: the strongest diagnosis allowed as DP ---------------------------------------------------------------
+def test_the_dp_is_the_strongest_selected_diagnosis_and_the_others_are_das(table):
+    pneumonia, hypertension = candidate("J13", 0.9, "histoire", dp=0.6), candidate("I10", 0.7, "histoire", dp=0.1)
+    assert roles(decide(table, [hypertension, pneumonia])) == {"J13": "DP", "I10": "DAS"}
+    # The same two with the DP head the other way round.
+    pneumonia, hypertension = candidate("J13", 0.9, "histoire", dp=0.1), candidate("I10", 0.7, "histoire", dp=0.6)
+    assert roles(decide(table, [pneumonia, hypertension])) == {"J13": "DAS", "I10": "DP"}
+
+
+def test_a_mention_in_the_conclusion_counts_more_than_in_the_motif_and_the_motif_more_than_the_body(table):
+    def dp_of(first: str, second: str) -> str:
+        decided = decide(table, [candidate("J13", 0.8, first), candidate("G20", 0.8, second)])
+        return next(category for category, role in roles(decided).items() if role == "DP")
+
+    assert dp_of("histoire", "conclusion") == "G20"
+    assert dp_of("conclusion", "histoire") == "J13"
+    assert dp_of("histoire", "motif") == "G20"
+    assert dp_of("conclusion", "motif") == "J13"
+
+
+def test_a_symptom_weighs_half_in_the_dp_choice(table):
+    headache, parkinson = candidate("R51", 0.9, "histoire"), candidate("G20", 0.6, "histoire")
+    assert heuristic_dp_strength(Decided(headache, "R51")) == pytest.approx(0.9 * 0.45 * 0.5)
+    # 0.9 x 0.45 / 2 < 0.6 x 0.45: the diagnosis, though less likely, is the DP.
+    assert roles(decide(table, [headache, parkinson])) == {"R51": "DAS", "G20": "DP"}
+    # A symptom much likelier than any diagnosis is still the DP.
+    headache, parkinson = candidate("R51", 0.9, "histoire"), candidate("G20", 0.51, "histoire", dp=0.0)
+    assert roles(decide(table, [headache, parkinson])) == {"R51": "DP", "G20": "DAS"}
+
+
+def test_an_unselected_candidate_weighs_half_in_the_dp_choice(table):
+    weak = candidate("J13", 0.45, "histoire", dp=0.5)  # below the selection threshold (0.5)
+    strong = candidate("I10", 0.5, "histoire", dp=0.2)
+    assert not is_selectable(weak) and is_selectable(strong)
+    # 0.45 x 0.65 / 2 < 0.5 x 0.35
+    assert roles(decide(table, [weak, strong])) == {"J13": None, "I10": "DP"}
+    weak.select_threshold = 0.4
+    assert roles(decide(table, [weak, strong])) == {"J13": "DP", "I10": "DAS"}
+
+
+def test_a_learned_dp_model_decides_instead_of_the_heuristic(table):
+    # Only "first named in the conclusion" weighs: the weaker candidate that opens the conclusion is the DP.
+    weights = np.zeros(len(DP_FEATURES))
+    weights[DP_FEATURES.index("first_in_conclusion")] = 4.0
+    fusion = Fusion(np.zeros(len(FEATURES)), 0.0, 0.5, dp_weights=weights, dp_bias=-2.0)
+    strong = candidate("J13", 0.95, "histoire", dp=0.9)
+    opener = Candidate("I10", score=0.6, mentions=[mention("I10", "conclusion", rank=0)])
+    assert roles(decide(table, [strong, opener], fusion=fusion)) == {"J13": "DAS", "I10": "DP"}
+    # A fusion without a DP model leaves the choice to the heuristic.
+    without = Fusion(np.zeros(len(FEATURES)), 0.0, 0.5)
+    assert roles(decide(table, [strong, opener], fusion=without)) == {"J13": "DP", "I10": "DAS"}
+
+
+# --- what did not motivate the stay is the DP only when nothing else can be --------------------------------------
+@pytest.mark.parametrize("past", [{"section": "antecedents"}, {"history": True}])
+def test_a_condition_named_only_as_an_antecedent_is_not_the_dp_unless_nothing_else(table, past):
+    old = Candidate("J13", score=0.95, dp_score=0.9, mentions=[mention("J13", **past)])
+    current = candidate("G20", 0.6, "histoire", dp=0.1)
+    assert roles(decide(table, [old, current])) == {"J13": "DAS", "G20": "DP"}
+    # Named once during the stay as well: no longer antecedent-only.
+    old.mentions.append(mention("J13", "histoire"))
+    assert roles(decide(table, [old, current])) == {"J13": "DP", "G20": "DAS"}
+    old.mentions.pop()
+    assert roles(decide(table, [old])) == {"J13": "DP"}
+
+
+def test_a_status_code_is_not_the_dp_unless_nothing_else(table):
+    pacemaker = candidate("Z950", 0.95, "histoire", dp=0.9)
+    pneumonia = candidate("J13", 0.6, "histoire", dp=0.1)
+    assert roles(decide(table, [pacemaker, pneumonia])) == {"Z95": "DAS", "J13": "DP"}
+    assert roles(decide(table, [pacemaker])) == {"Z95": "DP"}
+
+
+# --- a diagnosis over its symptom; a session over its condition --------------------------------------------------
+def test_a_diagnosis_that_opens_the_conclusion_is_the_dp_rather_than_a_symptom(table):
+    # By strength the symptom wins (0.95 x 0.95 / 2 against 0.6 x 0.15 x 1.3).
+    headache = candidate("R51", 0.95, "histoire", dp=0.8)
+    parkinson = candidate("G20", 0.6, "conclusion", dp=0.0)
+    assert roles(decide(table, [headache, parkinson])) == {"R51": "DAS", "G20": "DP"}
+    # A diagnosis the pipeline does not select does not replace the symptom.
+    parkinson.score = 0.45
+    assert roles(decide(table, [headache, parkinson])) == {"R51": "DP", "G20": None}
+
+
+def test_the_symptom_stays_the_dp_when_the_conclusion_opens_on_it(table):
+    headache = Candidate("R51", score=0.95, dp_score=0.8, mentions=[mention("R51", "conclusion", rank=0)])
+    parkinson = Candidate("G20", score=0.6, mentions=[mention("G20", "conclusion", rank=1)])
+    assert roles(decide(table, [headache, parkinson])) == {"R51": "DP", "G20": "DAS"}
+
+
+def test_without_a_conclusion_the_diagnosis_that_opens_the_motif_is_preferred_over_a_symptom(table):
+    headache = candidate("R51", 0.95, "histoire", dp=0.8)
+    parkinson = candidate("G20", 0.6, "motif", dp=0.0)
+    assert roles(decide(table, [headache, parkinson])) == {"R51": "DAS", "G20": "DP"}
+
+
+def test_a_session_that_opens_the_motif_is_the_dp_and_its_tumour_the_dr(table):
+    chemotherapy = Candidate("Z51", score=0.7, mentions=[mention("Z511", "motif", rank=0)])
+    tumour = Candidate("C18", score=0.95, dp_score=0.9, mentions=[mention("C189", "conclusion", rank=1)])
+    decided = decide(table, [tumour, chemotherapy])
+    assert roles(decided) == {"Z51": "DP", "C18": "DR"}
+    assert decided["Z51"].code == "Z511" and decided["C18"].code == "C189"
+    # The motif opens on the tumour: the tumour is the DP (it needs no DR) and the session a DAS.
+    chemotherapy.mentions = [mention("Z511", "motif", rank=2)]
+    tumour.mentions.append(mention("C189", "motif", rank=0))
+    assert roles(decide(table, [tumour, chemotherapy])) == {"Z51": "DAS", "C18": "DP"}
+
+
+def test_a_session_the_pipeline_does_not_select_is_not_made_the_dp_by_the_motif(table):
+    chemotherapy = Candidate("Z51", score=0.3, mentions=[mention("Z511", "motif", rank=0)])
+    tumour = Candidate("C18", score=0.95, dp_score=0.9, mentions=[mention("C189", "conclusion", rank=1)])
+    assert roles(decide(table, [tumour, chemotherapy])) == {"Z51": None, "C18": "DP"}
+
+
+# --- DR ----------------------------------------------------------------------------------------------------------
+def test_a_dialysis_dp_takes_the_stage_5_kidney_disease_as_dr(table):
+    dialysis = candidate("Z491", 0.9, "motif", dp=0.9)
+    kidney = candidate("N185", 0.8, "histoire", dp=0.1)
+    hypertension = candidate("I10", 0.9, "histoire", dp=0.1)
+    assert roles(decide(table, [dialysis, kidney, hypertension])) == {"Z49": "DP", "N18": "DR", "I10": "DAS"}
+
+
+def test_the_dr_is_the_likeliest_candidate_that_fits(table):
+    chemotherapy = candidate("Z511", 0.9, "motif", dp=0.9)
+    colon, rectum = candidate("C189", 0.6, "histoire", dp=0.0), candidate("C20", 0.8, "histoire", dp=0.0)
+    assert roles(decide(table, [chemotherapy, colon, rectum])) == {"Z51": "DP", "C18": "DAS", "C20": "DR"}
+
+
+def test_a_dp_that_needs_no_dr_gets_none(table):
+    pneumonia = candidate("J13", 0.9, "conclusion", dp=0.9)
+    kidney, tumour = candidate("N185", 0.8, "histoire"), candidate("C189", 0.8, "histoire")
+    assert roles(decide(table, [pneumonia, kidney, tumour])) == {"J13": "DP", "N18": "DAS", "C18": "DAS"}
+
+
+def test_the_dr_a_dp_needs_is_taken_below_the_selection_threshold_but_never_from_excluded_mentions(table):
+    chemotherapy = candidate("Z511", 0.9, "motif", dp=0.9)
+    tumour = candidate("C189", 0.2, "histoire")
+    decided = decide(table, [chemotherapy, tumour])
+    assert roles(decided) == {"Z51": "DP", "C18": "DR"} and decided["C18"].selected
+    ruled_out = candidate("C189", 0.9, "conclusion", negated=True)
+    decided = decide(table, [chemotherapy, ruled_out])
+    assert roles(decided) == {"Z51": "DP", "C18": None} and not decided["C18"].selected
+
+
+# --- a DP below the threshold ------------------------------------------------------------------------------------
+def test_a_dp_below_the_selection_threshold_is_still_proposed_with_a_note(table):
+    pneumonia, hypertension = candidate("J13", 0.4, "conclusion"), candidate("I10", 0.3, "histoire")
+    decided = decide(table, [pneumonia, hypertension])
+    assert roles(decided) == {"J13": "DP", "I10": None}
+    assert decided["J13"].selected and decided["J13"].notes == [DP_BELOW_THRESHOLD_NOTE]
+    assert not decided["I10"].selected and decided["I10"].notes == []
+    pneumonia.score = 0.6
+    assert decide(table, [pneumonia, hypertension])["J13"].notes == []
+
+
+# --- what the ATIH type and the DP exclusions allow --------------------------------------------------------------
+@pytest.mark.parametrize(
+    "code",
+    [
+        "B962",  # type 4: not DP
+        "G632",  # type 1: not DP nor DR
+        "W19",  # type 2, external cause: not DP nor DR
+        "B91",  # a sequela (forbidden_dp.csv and its "Séquelles de" label)
+        "O82",  # a delivery mode (O81-O84)
+    ],
+)
+def test_a_code_not_allowed_as_dp_is_a_das_however_likely(table, code):
+    forbidden = candidate(code, 0.99, "conclusion", dp=0.99)
+    pneumonia = candidate("J13", 0.6, "histoire", dp=0.1)
+    assert roles(decide(table, [forbidden, pneumonia])) == {code[:3]: "DAS", "J13": "DP"}
+
+
+def test_a_code_not_allowed_as_dr_is_not_the_dr(table):
+    dialysis = candidate("Z491", 0.9, "motif", dp=0.9)
+    kidney = candidate("N185", 0.8, "histoire")
+    assert roles(decide(table, [dialysis, kidney]))["N18"] == "DR"
+    # The same code with type 1 (not DP nor DR): a DAS, and the DP goes without its DR.
+    assert roles(decide(make_table(N185=1), [dialysis, kidney])) == {"Z49": "DP", "N18": "DAS"}
+
+
+def test_a_code_whose_atih_type_allows_no_das_is_not_kept(table):
+    unknown_type = candidate("U900", 0.9, "histoire")
+    pneumonia = candidate("J13", 0.8, "conclusion")
+    decided = decide(table, [unknown_type, pneumonia])
+    assert roles(decided) == {"U90": None, "J13": "DP"}
+    assert not decided["U90"].selected
+    assert decided["U90"].notes == [DAS_TYPE_REFUSED_NOTE]
+    assert decide(table, [candidate("G632", 0.9, "histoire"), pneumonia])["G63"].role == "DAS"
+
+
+def test_codes_that_cannot_be_coded_are_left_out(table):
+    no_codable_child = candidate("J18", 0.9, "conclusion")
+    unknown = candidate("Q99", 0.9, "conclusion")
+    deleted = candidate("E6600", 0.9, "conclusion")
+    pneumonia = candidate("J13", 0.6, "histoire")
+    assert roles(decide(table, [no_codable_child, unknown, deleted, pneumonia])) == {"J13": "DP"}
+
+
+# --- negated, hypothetical and family mentions -------------------------------------------------------------------
+@pytest.mark.parametrize("qualifier", ["negated", "hypothetical", "family"])
+def test_a_candidate_with_only_excluded_mentions_is_never_selected(table, qualifier):
+    excluded = candidate("C189", 0.99, "conclusion", dp=0.99, **{qualifier: True})
+    pneumonia = candidate("J13", 0.6, "histoire", dp=0.1)
+    assert excluded.only_excluded and not is_selectable(excluded)
+    decided = decide(table, [excluded, pneumonia])
+    assert roles(decided) == {"C18": None, "J13": "DP"} and not decided["C18"].selected
+    # Nothing else: no DP at all rather than an excluded one.
+    assert roles(decide(table, [excluded])) == {"C18": None}
+    # One affirmed mention beside the excluded one: selected.
+    excluded.mentions.append(mention("C189", "histoire"))
+    assert decide(table, [excluded, pneumonia])["C18"].role == "DP"
+
+
+# --- the code of each candidate ----------------------------------------------------------------------------------
+def test_the_classifier_child_is_taken_when_confident_and_the_default_otherwise(table):
+    af = Candidate("I48", score=0.8, model_code="I480", model_code_score=0.5, mentions=[mention("I48", "histoire")])
+    assert decide(table, [af])["I48"].code == "I480"
+    af.model_code_score = 0.2  # not confident: the category's "sans précision" code
+    decided = decide(table, [af])["I48"]
+    assert decided.code == "I489" and decided.refined
+
+
+def test_the_code_named_by_the_letter_comes_before_the_classifier_code(table):
+    af = Candidate("I48", score=0.8, model_code="I480", model_code_score=0.9, mentions=[mention("I482", "histoire")])
+    assert decide(table, [af])["I48"].code == "I482"
+
+
+def test_a_weak_candidate_is_listed_unrefined(table):
+    af = Candidate("I48", score=0.05, mentions=[mention("I48", "histoire")])
+    pneumonia = candidate("J13", 0.8, "conclusion")
+    decided = decide(table, [af, pneumonia])["I48"]
+    # Not refined from the text: the first codable code of the category, not its "sans précision" default.
+    assert (decided.code, decided.refined, decided.selected) == ("I480", False, False)
+
+
+# --- the context read for a more specific sibling ----------------------------------------------------------------
+class StubIndex:
+    """Scores the given codes on a text: a fixed score per code, 0 for the others."""
+
+    def __init__(self, scores: dict[str, float]) -> None:
+        self.scores = scores
+        self.queries: list[str] = []
+
+    def scores_for(self, query: str, codes: Sequence[str]) -> dict[str, float]:
+        self.queries.append(query)
+        return {code: self.scores.get(code, 0.0) for code in codes}
+
+
+LETTER = "Antécédents : HTA. Conclusion : FA permanente mal tolérée. Retour à domicile."
+
+
+def af_candidate(score: float) -> Candidate:
+    start = LETTER.index("FA")
+    return Candidate("I48", score=score, mentions=[mention("I48", "conclusion", start=start, text="FA")])
+
+
+def test_mention_context_is_the_sentence_naming_the_condition():
+    assert mention_context({"crh": LETTER}, af_candidate(0.8)).strip() == "Conclusion : FA permanente mal tolérée"
+
+
+def test_a_selected_vague_code_takes_the_sibling_its_sentence_names(table):
+    index = StubIndex({"I482": 0.9, "I489": 0.2})
+    decided = decide(table, [af_candidate(0.8)], index=cast(SearchIndex, index), documents={"crh": LETTER})
+    assert decided["I48"].code == "I482" and index.queries
+    # Below the margin over the code already chosen: kept.
+    close = StubIndex({"I482": 0.04})
+    decided = decide(table, [af_candidate(0.8)], index=cast(SearchIndex, close), documents={"crh": LETTER})
+    assert decided["I48"].code == "I489"
+
+
+def test_an_unselected_candidate_is_not_read_again(table):
+    index = StubIndex({"I482": 0.9})
+    pneumonia = candidate("J13", 0.9, "conclusion", dp=0.9)
+    decided = decide(table, [af_candidate(0.3), pneumonia], index=cast(SearchIndex, index), documents={"crh": LETTER})
+    assert decided["I48"].code == "I489" and not index.queries
+
+
+def test_a_code_the_context_reading_makes_fit_the_dr_is_the_dr(table):
+    letter = "Motif : séance d'hémodialyse. Antécédents : IRC terminale. Retour à domicile."
+    dialysis = Candidate("Z49", score=0.9, dp_score=0.9, mentions=[mention("Z491", "motif", rank=0)])
+    start = letter.index("IRC")
+    kidney = Candidate("N18", score=0.8, mentions=[mention("N189", "histoire", start=start, text="IRC")])
+    index = StubIndex({"N185": 0.9})
+    decided = decide(table, [dialysis, kidney], index=cast(SearchIndex, index), documents={"crh": letter})
+    assert decided["N18"].code == "N185"  # the context reading did take the stage 5 ...
+    assert roles(decided) == {"Z49": "DP", "N18": "DR"}  # ... and the DR is looked for again on it
