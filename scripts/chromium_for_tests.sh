@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Debian's Chromium for the review UI's end-to-end test (tests/test_ui_e2e.py drives /usr/bin/chromium through
+# Debian's Chromium for the review UI's end-to-end test (tests/ui/test_ui_e2e.py drives /usr/bin/chromium through
 # Playwright; Playwright's own browser downloads are never used). Installs the `chromium` package when
 # /usr/bin/chromium is missing, as root or through sudo, and prints the browser's path as the last line of
 # stdout. Everything else goes to stderr, so:
 #
-#   bash scripts/chromium_for_tests.sh && .venv/bin/python -m pytest tests/test_ui_e2e.py
+#   bash scripts/chromium_for_tests.sh && .venv/bin/python -m pytest tests/ui/test_ui_e2e.py
 #
 # Idempotent: when the browser is there already it only prints its path.
 set -euo pipefail

@@ -3,7 +3,7 @@
 # apt-get when `java` is missing or older than 17, as root or through sudo. Idempotent: does nothing when a
 # suitable java is on the PATH. Quiet: one line on stderr unless something fails.
 #
-#   bash scripts/java_for_tests.sh && .venv/bin/python -m pytest tests/test_spark.py
+#   bash scripts/java_for_tests.sh && .venv/bin/python -m pytest tests/batch/test_spark.py
 set -euo pipefail
 
 say() { echo "java_for_tests: $*" >&2; }

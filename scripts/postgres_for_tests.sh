@@ -4,7 +4,7 @@
 # and prints their SQLAlchemy URL as the last line of stdout. Everything else goes to stderr, so:
 #
 #   export CODING_ASSISTANT_TEST_PG="$(bash scripts/postgres_for_tests.sh | tail -n 1)"
-#   .venv/bin/python -m pytest tests/test_store.py
+#   .venv/bin/python -m pytest tests/store/test_store.py
 #
 # Idempotent: rerunning it reuses the running cluster, the user (its password is reset to the one printed)
 # and the database. Settings: CA_PG_PORT (5432), CA_PG_USER (coding_assistant), CA_PG_PASSWORD (random hex),

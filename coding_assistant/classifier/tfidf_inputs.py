@@ -30,7 +30,7 @@ CHARS_INPUT = "chars"
 # long letters (0.25 vs 2.3 ms for 12,000 characters, one core): the accent folding runs on the distinct
 # non-ASCII characters only, and case folding and punctuation go through one bytes.translate. Kept here,
 # apart from the text package, because a trained model depends on this exact form: changing it needs a
-# new bundle format (tests/test_classifier.py holds it to a plain regex version).
+# new bundle format (tests/classifier/test_classifier.py holds it to a plain regex version).
 # "ST+" / "K+" and a trailing "-" carry meaning in their sign: spelt out. Each pattern starts with its
 # literal sign so that the regex engine jumps from sign to sign.
 _SIGN_PLUS = re.compile(r"\+(?<=[0-9A-Za-z]\+)")

@@ -1,7 +1,7 @@
 """The last character of the GHM: severity level 1–4, or the root's short-stay and fixed letters.
 
 Rules of the Manuel des GHM, volume 1, on the severity levels (niveaux de sévérité) and the short-stay GHMs,
-each tested in tests/test_groupage_severity.py on a worked example:
+each tested in tests/groupage/test_groupage_severity.py on a worked example:
 
 - `short_stay_letter`: a root that has an ambulatory GHM (J) takes it for a stay of 0 nights; a root that has a
   very-short-stay GHM (T) takes it for a stay of less than 2 nights. These come before any severity.

@@ -2,7 +2,7 @@
 
     python -m coding_assistant.text.patterns.export_edsnlp_cues > coding_assistant/text/patterns/edsnlp_cues.py
 
-Run it again when the edsnlp version changes; `tests/test_text_qualifiers.py` checks that the written
+Run it again when the edsnlp version changes; `tests/text/test_text_qualifiers.py` checks that the written
 vocabulary still equals the installed edsnlp's. Needs edsnlp and pandas (its verb table is read with them);
 the product itself only imports the written module.
 

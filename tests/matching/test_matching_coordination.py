@@ -10,7 +10,7 @@ from coding_assistant.matching.dictionary import MentionDictionary, Pattern, wor
 from coding_assistant.matching.loading import default_mention_dictionary
 from coding_assistant.text.qualifiers import qualify_mentions
 
-DEV = Path(__file__).parent / "data" / "dev"
+DEV = Path(__file__).parents[1] / "data" / "dev"
 
 
 @pytest.fixture(scope="module")

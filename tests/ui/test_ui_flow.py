@@ -33,7 +33,7 @@ from coding_assistant.config import DB_URL_ENV
 from coding_assistant.schema import Codes, Document, Note, Proposal, Stay, StayProposals
 from coding_assistant.store import Store, ui_drafts
 
-UI_DIR = Path(__file__).resolve().parents[1] / "ui"
+UI_DIR = Path(__file__).resolve().parents[2] / "ui"
 if str(UI_DIR) not in sys.path:
     sys.path.insert(0, str(UI_DIR))
 

@@ -27,7 +27,7 @@ from coding_assistant.formats import (
 )
 from coding_assistant.schema import Codes, InputFileError, Stay
 
-DATA = Path(__file__).parent / "data" / "rss"
+DATA = Path(__file__).parents[1] / "data" / "rss"
 MIXED = DATA / "rss_mixed.txt"  # 1001 (022, 2 acts), 1002 (023, 2 RUMs), 1003 (023, sex 3, dialysis)
 MALFORMED = DATA / "rss_malformed.txt"  # lines 2, 5 and 6 are bad, line 3 blank; CRLF line ends
 DOCUMENTS = DATA / "documents"

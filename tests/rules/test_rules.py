@@ -376,7 +376,7 @@ def test_data_files_are_documented():
 
 
 def test_rules_never_read_shared():
-    package = Path(__file__).resolve().parent.parent / "coding_assistant" / "rules"
+    package = Path(__file__).resolve().parents[2] / "coding_assistant" / "rules"
     for source in package.rglob("*.py"):
         assert "shared/data" not in source.read_text(encoding="utf-8"), source
 

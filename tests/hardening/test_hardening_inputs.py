@@ -35,7 +35,7 @@ from coding_assistant.schema import (
 )
 from coding_assistant.store import Store
 
-RSS = Path(__file__).parent / "data" / "rss"
+RSS = Path(__file__).parents[1] / "data" / "rss"
 LETTER = "Insuffisance cardiaque globale décompensée. Pas de diabète. Hypertension artérielle traitée."
 SECRET = "Mme Duchemin"  # stands for patient text: it must never reach an error or a log line
 runner = CliRunner()

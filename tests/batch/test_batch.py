@@ -19,7 +19,7 @@ from coding_assistant.pipeline.notes import DP_BELOW_THRESHOLD_NOTE
 from coding_assistant.schema import Codes, Document, ModelInfo, Note, Proposal, Stay, StayProposals, write_jsonl
 from coding_assistant.store import BatchCounts, BatchLockedError, Store
 
-RSS = Path(__file__).parent / "data" / "rss"
+RSS = Path(__file__).parents[1] / "data" / "rss"
 
 LETTER = (
     "Motif : décompensation cardiaque. Insuffisance cardiaque globale avec FEVG à 35 %. "

@@ -197,7 +197,7 @@ def test_users_list_prints_one_line_per_account(store_url: str, tmp_path: Path) 
 
 
 def test_rss_reading_errors_show_no_date_nor_code() -> None:
-    from tests.test_formats import HAND_023, replace_at
+    from tests.formats.test_formats import HAND_023, replace_at
 
     birth = replace_at(HAND_023, 63, "29022030")  # not a date at all (2030 is not a leap year)
     after = replace_at(HAND_023, 63, "01012026")  # born after the stay began

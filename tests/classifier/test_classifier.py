@@ -27,7 +27,7 @@ from coding_assistant.classifier.train import TrainSettings, export_tfidf, fit_t
 from coding_assistant.schema import read_stays
 from coding_assistant.synth import generate_stays
 
-DEV = Path(__file__).parent / "data" / "dev"
+DEV = Path(__file__).parents[1] / "data" / "dev"
 # A small character window, so that the 200 parity texts include many that the window cuts.
 SETTINGS = TrainSettings(
     min_count=4,

@@ -21,7 +21,7 @@ from coding_assistant.rules import check_coding
 from coding_assistant.schema import Codes, Document, Evidence, ModelInfo, Note, Proposal, Stay, StayProposals
 from coding_assistant.store import Store
 
-UI_DIR = Path(__file__).resolve().parents[1] / "ui"
+UI_DIR = Path(__file__).resolve().parents[2] / "ui"
 UI_APP = UI_DIR / "app.py"
 if str(UI_DIR) not in sys.path:
     sys.path.insert(0, str(UI_DIR))

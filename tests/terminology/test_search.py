@@ -5,7 +5,7 @@ import pytest
 
 from coding_assistant.errors import QueryError
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 
 
 def codes(index, query, limit=10):

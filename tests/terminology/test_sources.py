@@ -8,7 +8,7 @@ from coding_assistant.terminology import loader
 from coding_assistant.terminology.lexicon import read_lexicon
 from coding_assistant.terminology.sources import read_atih_txt, read_claml
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 
 ATIH_LINES = [
     "I21   |3|NNNN|3|INFARCTUS AIGU DU MYOCARDE|Infarctus aigu du myocarde",

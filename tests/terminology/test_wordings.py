@@ -14,7 +14,7 @@ from coding_assistant.terminology.index_entries import index_entry_forms, plain_
 from coding_assistant.terminology.wordings import Wording, read_wordings
 from coding_assistant.text.normalize import normalise_text
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 HELD_OUT = ROOT / "tests" / "data" / "search_hector_heldout.csv"
 
 

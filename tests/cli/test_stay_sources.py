@@ -5,7 +5,7 @@ import pytest
 from coding_assistant.cli.stay_sources import read_coded_stays
 from coding_assistant.errors import CodingAssistantError
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 
 
 def test_rss_joined_with_documents_gives_coded_stays_with_texts():

@@ -15,7 +15,7 @@ from coding_assistant.synth.generator import build_context, compose_stay
 from coding_assistant.synth.wording import template_fields
 from coding_assistant.text.sections import split_sections
 
-ATIH_2025 = Path(__file__).resolve().parents[1] / "terminologies" / "cim10" / "cim10_fr_2025.csv"
+ATIH_2025 = Path(__file__).resolve().parents[2] / "terminologies" / "cim10" / "cim10_fr_2025.csv"
 ALLOWED_TYPES = {"DP": {"0"}, "DR": {"0", "4"}, "DAS": {"0", "1", "2", "4"}}
 N_PLANS = 1000
 

@@ -1,7 +1,7 @@
 """End to end in a real browser: the `ui` command's Streamlit server on a temporary SQLite store, driven by
 Playwright through Debian's Chromium (never a browser downloaded by Playwright).
 
-    bash scripts/chromium_for_tests.sh && .venv/bin/python -m pytest tests/test_ui_e2e.py
+    bash scripts/chromium_for_tests.sh && .venv/bin/python -m pytest tests/ui/test_ui_e2e.py
 
 Every request the browser makes is recorded: all must go to the server (127.0.0.1), none to a font, icon or
 image host outside; and the page must not break its own Content-Security-Policy.
@@ -32,7 +32,7 @@ from coding_assistant.config import DB_URL_ENV
 from coding_assistant.schema import Codes, Document, Evidence, Proposal, Stay
 from coding_assistant.store import Store
 
-UI_DIR = Path(__file__).resolve().parents[1] / "ui"
+UI_DIR = Path(__file__).resolve().parents[2] / "ui"
 if str(UI_DIR) not in sys.path:
     sys.path.insert(0, str(UI_DIR))
 

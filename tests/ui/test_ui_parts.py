@@ -13,7 +13,7 @@ from test_ui import cardio_stay
 
 from coding_assistant.schema import Codes, Stay
 
-UI_DIR = Path(__file__).resolve().parents[1] / "ui"
+UI_DIR = Path(__file__).resolve().parents[2] / "ui"
 if str(UI_DIR) not in sys.path:
     sys.path.insert(0, str(UI_DIR))
 

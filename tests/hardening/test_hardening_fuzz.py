@@ -31,7 +31,7 @@ from coding_assistant.schema import (
     read_stays,
     write_jsonl,
 )
-from tests.test_formats import HAND_023
+from tests.formats.test_formats import HAND_023
 
 T = TypeVar("T")
 
