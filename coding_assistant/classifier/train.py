@@ -166,7 +166,7 @@ def classifier_card(
 ) -> dict[str, Any]:
     """The card fields every backend shares: identity, training data summary, and the classifier's figures
     on the held-out split (and the dev set) as "model only" proposals."""
-    from coding_assistant.terminology.loader import default_terminology
+    from coding_assistant.terminology.loader import terminology_version
 
     created = datetime.now(UTC)
     model_version = f"{created:%Y%m%d%H%M%S}-{hashlib.sha256(model_bytes).hexdigest()[:8]}"
@@ -200,7 +200,7 @@ def classifier_card(
         },
         "metrics": metrics,
         "metrics_note": "classifier alone (model-only proposals: codes above their threshold, DP by the DP head)",
-        "terminology": default_terminology().terminology.version,
+        "terminology": terminology_version(),
     }
 
 

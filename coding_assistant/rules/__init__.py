@@ -11,7 +11,7 @@ The lists behind them live in `terminologies/rules/` (see its README).
 
 from coding_assistant.rules.check import check_coding
 from coding_assistant.rules.data import RulesData, default_rules_data, load_rules_data
-from coding_assistant.rules.roles import DrRequirement, allowed_roles, dr_for_dp
+from coding_assistant.rules.role_checks import DrRequirement, allowed_roles, dr_for_dp
 from coding_assistant.rules.specificity import Refinement, insulin_treated_from_text, refine_code
 from coding_assistant.rules.warning import RuleWarning, Severity
 

@@ -17,7 +17,7 @@ from coding_assistant.rules.external_causes import check_external_causes
 from coding_assistant.rules.measured import check_measured_codes
 from coding_assistant.rules.obstetrics import check_delivery
 from coding_assistant.rules.positions import check_dp_present, check_positions
-from coding_assistant.rules.roles import check_dr, check_forbidden_dp
+from coding_assistant.rules.role_checks import check_dr, check_forbidden_dp
 from coding_assistant.rules.sex_age import check_sex_age
 from coding_assistant.rules.warning import RuleWarning
 from coding_assistant.terminology.model import Terminology

@@ -81,6 +81,22 @@ def source_bytes(settings: Settings) -> bytes:
     return read_input_bytes(path)
 
 
+def terminology_version(settings: Settings | None = None) -> str:
+    """The version the configured table is shown under ("CIM-10 FR 2025 (ATIH)"), without reading it: a
+    model card names its table without loading and indexing 42,000 codes."""
+    settings = settings or get_settings()
+    year = settings.terminology_year
+    if settings.terminology_source == "edsnlp":
+        return f"{EDSNLP_TABLE_VERSION} {year}" if year else EDSNLP_TABLE_VERSION
+    path = _table_path(settings)
+    assert path is not None
+    if settings.terminology_source == "atih_csv":
+        return atih_csv_version(path, year)
+    kind = "LIBCIM10MULTI" if settings.terminology_source == "atih" else "ClaML"
+    version = f"ATIH {kind} ({path.name})"
+    return f"{version} {year}" if year else version
+
+
 def _read_entries(settings: Settings) -> tuple[list[CodeEntry], str]:
     """The table's entries and its version as shown in model cards and proposals."""
     year = settings.terminology_year
@@ -90,12 +106,12 @@ def _read_entries(settings: Settings) -> tuple[list[CodeEntry], str]:
     path = _table_path(settings)
     assert path is not None
     if settings.terminology_source == "atih_csv":
-        return read_atih_csv(path), atih_csv_version(path, year)
-    if settings.terminology_source == "atih":
-        entries, version = read_atih_txt(path), f"ATIH LIBCIM10MULTI ({path.name})"
+        entries = read_atih_csv(path)
+    elif settings.terminology_source == "atih":
+        entries = read_atih_txt(path)
     else:
-        entries, version = read_claml(path), f"ATIH ClaML ({path.name})"
-    return entries, f"{version} {year}" if year else version
+        entries = read_claml(path)
+    return entries, terminology_version(settings)
 
 
 def wordings_bytes(settings: Settings) -> bytes:

@@ -157,3 +157,9 @@ def test_validate_names_the_reason(terminology):
     with pytest.raises(CodeValidationError, match="malformed"):
         terminology.validate("12345")
     assert terminology.validate("j44.1").code == "J441"
+
+
+def test_the_tables_version_is_known_without_reading_it() -> None:
+    from coding_assistant.terminology.loader import default_terminology, terminology_version
+
+    assert terminology_version() == default_terminology().terminology.version == "CIM-10 FR 2025 (ATIH)"

@@ -11,7 +11,7 @@ CIM-10 FR labels (ATIH table):
 
 from __future__ import annotations
 
-from coding_assistant.rules.specificity.model import Context, Proposal, fr_number, quoted, sentence
+from coding_assistant.rules.specificity.model import Context, Suggestion, fr_number, quoted, sentence
 from coding_assistant.text.measurements import decisive
 
 FAMILY_HF = "heart_failure"
@@ -42,7 +42,7 @@ def _fevg(ctx: Context) -> tuple[str, str] | None:
     return None
 
 
-def refine_heart_failure(code: str, ctx: Context) -> Proposal | None:
+def refine_heart_failure(code: str, ctx: Context) -> Suggestion | None:
     fevg = _fevg(ctx)
     if code[:4] in ("I500", "I501"):
         branch, why = code[:4], ""
@@ -59,7 +59,7 @@ def refine_heart_failure(code: str, ctx: Context) -> Proposal | None:
             return None
     digit, band = fevg or ("9", "FEVG non retrouvée dans le texte")
     reason = f"{why} ; {band}" if why else band
-    return Proposal(branch + digit, sentence(reason))
+    return Suggestion(branch + digit, sentence(reason))
 
 
 _SITES = (  # order matters: an "antéro-latéral" infarct is anterior, an "inféro-latéral" one inferior
@@ -72,7 +72,7 @@ _SITES = (  # order matters: an "antéro-latéral" infarct is anterior, an "inf�
 _LATE = (">", ">=", "≥", "plus de")
 
 
-def refine_infarction(code: str, ctx: Context) -> Proposal | None:
+def refine_infarction(code: str, ctx: Context) -> Suggestion | None:
     parts: list[str] = []
     if len(code) >= 4 and code[3] not in "39":
         site = code[:4]
@@ -113,4 +113,4 @@ def refine_infarction(code: str, ctx: Context) -> Proposal | None:
         else:
             parts.append(f"délai {shown} : plus de 24 h")
     reason = ", ".join(parts)
-    return Proposal(target, sentence(reason))
+    return Suggestion(target, sentence(reason))

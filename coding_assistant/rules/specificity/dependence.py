@@ -12,7 +12,7 @@ stay ("cure de sevrage", "sevrage programmé") reads as current use; "sevré(e)"
 
 from __future__ import annotations
 
-from coding_assistant.rules.specificity.model import Context, Proposal, quoted
+from coding_assistant.rules.specificity.model import Context, Suggestion, quoted
 
 # Order of precedence when several statuses are written: treatment facts first, then use, then abstinence.
 STATUSES = (
@@ -41,7 +41,7 @@ def is_dependence(code: str) -> bool:
     return len(code) >= 4 and code.startswith("F1") and code[3] == "2"
 
 
-def refine_dependence(code: str, ctx: Context) -> Proposal | None:
+def refine_dependence(code: str, ctx: Context) -> Suggestion | None:
     anchor = f"anchor_{code[:3]}" if ctx.words.pattern("dependence", f"anchor_{code[:3]}") else None
     parts: list[str] = []
     target = code[:5]
@@ -53,7 +53,7 @@ def refine_dependence(code: str, ctx: Context) -> Proposal | None:
                 parts.append(f"{quoted(found)} : {meaning}")
                 break
         else:
-            return Proposal(code[:4], f"Aucun élément sur l'usage actuel ou l'abstinence : {code[:4]} conservé")
+            return Suggestion(code[:4], f"Aucun élément sur l'usage actuel ou l'abstinence : {code[:4]} conservé")
     for key, digit, meaning in SIXTH.get(target[4], ()):
         guard = key != "no_physical_symptoms"
         found = ctx.evidence("dependence", key, anchor=anchor, guard=guard)
@@ -61,4 +61,4 @@ def refine_dependence(code: str, ctx: Context) -> Proposal | None:
             target += digit
             parts.append(f"{quoted(found)} : {meaning}")
             break
-    return Proposal(target, "; ".join(parts) if parts else f"{target} conservé : rien de plus précis dans le texte")
+    return Suggestion(target, "; ".join(parts) if parts else f"{target} conservé : rien de plus précis dans le texte")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from coding_assistant.rules.specificity.model import Context, Proposal, fr_number, quoted
+from coding_assistant.rules.specificity.model import Context, Suggestion, fr_number, quoted
 from coding_assistant.text.measurements import decisive
 
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5"}
@@ -45,15 +45,15 @@ def written_stage(text: str) -> tuple[str, str] | None:
     return None
 
 
-def refine_ckd(code: str, ctx: Context) -> Proposal | None:
+def refine_ckd(code: str, ctx: Context) -> Suggestion | None:
     dialysis = ctx.evidence("kidney", "dialysis")
     if dialysis:
-        return Proposal("N185", f"Patient dialysé ({quoted(dialysis)}) : stade 5")
+        return Suggestion("N185", f"Patient dialysé ({quoted(dialysis)}) : stade 5")
     stage = written_stage(ctx.text)
     if stage is not None:
-        return Proposal("N18" + stage[0], f"Stade écrit {quoted(stage[1])}")
+        return Suggestion("N18" + stage[0], f"Stade écrit {quoted(stage[1])}")
     dfg = decisive(list(ctx.measurements), "dfg")
     if dfg is None:
-        return Proposal("N189", "Ni stade, ni DFG, ni dialyse dans le texte")
+        return Suggestion("N189", "Ni stade, ni DFG, ni dialyse dans le texte")
     digit, reason = stage_band(dfg.value)
-    return Proposal("N18" + (digit or "9"), reason)
+    return Suggestion("N18" + (digit or "9"), reason)

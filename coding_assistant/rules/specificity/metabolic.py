@@ -15,7 +15,7 @@ CIM-10 FR labels (ATIH table):
 
 from __future__ import annotations
 
-from coding_assistant.rules.specificity.model import Context, Proposal, fr_number, quoted, sentence
+from coding_assistant.rules.specificity.model import Context, Suggestion, fr_number, quoted, sentence
 from coding_assistant.rules.specificity.words import insulin_evidence, insulin_treated_from_text
 from coding_assistant.text.measurements import decisive, of_kind
 
@@ -39,7 +39,7 @@ def imc_band(value: float) -> tuple[str, str] | None:
     return None
 
 
-def refine_obesity(code: str, ctx: Context) -> Proposal | None:
+def refine_obesity(code: str, ctx: Context) -> Suggestion | None:
     parts: list[str] = []
     if len(code) >= 4:
         branch = code[:4]
@@ -71,31 +71,31 @@ def refine_obesity(code: str, ctx: Context) -> Proposal | None:
             parts.append(band[1] + computed)
         else:
             parts.append(f"{band[1]}{computed} : pas de code {branch}{band[0]}, IMC non précisé retenu")
-    return Proposal(branch + digit, sentence(", ".join(parts)))
+    return Suggestion(branch + digit, sentence(", ".join(parts)))
 
 
-def refine_hyperkalaemia(code: str, ctx: Context) -> Proposal | None:
+def refine_hyperkalaemia(code: str, ctx: Context) -> Suggestion | None:
     value = decisive(list(ctx.measurements), "kaliemie")
     if value is None:
-        return Proposal("E8758", "Kaliémie non retrouvée dans le texte")
+        return Suggestion("E8758", "Kaliémie non retrouvée dans le texte")
     shown = f"Kaliémie {fr_number(value.value)} mmol/L"
     if value.value > KALIEMIE_LIMIT:
-        return Proposal("E8750", f"{shown} > 6,5 mmol/L")
-    return Proposal("E8758", f"{shown} ≤ 6,5 mmol/L")
+        return Suggestion("E8750", f"{shown} > 6,5 mmol/L")
+    return Suggestion("E8758", f"{shown} ≤ 6,5 mmol/L")
 
 
-def refine_hyponatraemia(code: str, ctx: Context) -> Proposal | None:
+def refine_hyponatraemia(code: str, ctx: Context) -> Suggestion | None:
     values = of_kind(ctx.measurements, "natremie")
     if not values:
-        return Proposal("E8718", "Natrémie non retrouvée dans le texte")
+        return Suggestion("E8718", "Natrémie non retrouvée dans le texte")
     lowest = min(values, key=lambda m: m.value)  # hyponatraemia: the lowest value decides
     shown = f"Natrémie {fr_number(lowest.value)} mmol/L"
     if lowest.value < NATREMIE_LIMIT:
-        return Proposal("E8710", f"{shown} < 120 mmol/L")
-    return Proposal("E8718", f"{shown} ≥ 120 mmol/L")
+        return Suggestion("E8710", f"{shown} < 120 mmol/L")
+    return Suggestion("E8718", f"{shown} ≥ 120 mmol/L")
 
 
-def refine_type2_diabetes(code: str, ctx: Context) -> Proposal | None:
+def refine_type2_diabetes(code: str, ctx: Context) -> Suggestion | None:
     parts: list[str] = []
     if len(code) >= 4:
         axis = code[:4]
@@ -122,4 +122,4 @@ def refine_type2_diabetes(code: str, ctx: Context) -> Proposal | None:
             parts.append("aucun traitement par insuline mentionné")
     else:
         parts.append("insulinotraité (indiqué)" if treated else "non insulinotraité (indiqué)")
-    return Proposal(axis + ("0" if treated else "8"), sentence(", ".join(parts)))
+    return Suggestion(axis + ("0" if treated else "8"), sentence(", ".join(parts)))

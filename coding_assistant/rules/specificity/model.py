@@ -24,7 +24,7 @@ class Refinement:
 
 
 @dataclass(frozen=True, slots=True)
-class Proposal:
+class Suggestion:
     """A family refiner's answer: a code (checked afterwards) and the evidence behind it."""
 
     code: str

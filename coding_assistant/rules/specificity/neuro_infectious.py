@@ -8,10 +8,10 @@ autres formes virus non identifié (U07.13, type 1, is an examination code, neve
 
 from __future__ import annotations
 
-from coding_assistant.rules.specificity.model import Context, Proposal, quoted
+from coding_assistant.rules.specificity.model import Context, Suggestion, quoted
 
 
-def refine_aphasia(code: str, ctx: Context) -> Proposal | None:
+def refine_aphasia(code: str, ctx: Context) -> Suggestion | None:
     for key, target, meaning in (
         ("persistent", "R4700", "aphasie persistant au-delà de 24 heures"),
         ("transient", "R4701", "aphasie régressive dans les 24 heures"),
@@ -19,18 +19,18 @@ def refine_aphasia(code: str, ctx: Context) -> Proposal | None:
     ):
         found = ctx.evidence("aphasia", key)
         if found:
-            return Proposal(target, f"{quoted(found)} : {meaning}")
-    return Proposal("R4702", "Durée de l'aphasie non précisée dans le texte")
+            return Suggestion(target, f"{quoted(found)} : {meaning}")
+    return Suggestion("R4702", "Durée de l'aphasie non précisée dans le texte")
 
 
-def refine_covid(code: str, ctx: Context) -> Proposal | None:
+def refine_covid(code: str, ctx: Context) -> Suggestion | None:
     respiratory = ctx.evidence("covid", "respiratory")
     identified = ctx.evidence("covid", "identified")
     not_identified = ctx.evidence("covid", "not_identified", guard=False)
     if not respiratory and not identified:
         carrier = ctx.evidence("covid", "carrier")
         if carrier:
-            return Proposal("U0712", f"{quoted(carrier)} : porteur asymptomatique")
+            return Suggestion("U0712", f"{quoted(carrier)} : porteur asymptomatique")
     parts = [f"forme respiratoire ({quoted(respiratory)})" if respiratory else "pas d'atteinte respiratoire mentionnée"]
     if identified:
         parts.append(f"virus identifié ({quoted(identified)})")
@@ -40,4 +40,4 @@ def refine_covid(code: str, ctx: Context) -> Proposal | None:
         parts.append("identification du virus non mentionnée : non identifié par défaut")
     digit = ("0" if identified else "1") if respiratory else ("4" if identified else "5")
     reason = ", ".join(parts)
-    return Proposal("U071" + digit, reason[:1].upper() + reason[1:])
+    return Suggestion("U071" + digit, reason[:1].upper() + reason[1:])

@@ -31,14 +31,14 @@ from coding_assistant.rules.specificity.metabolic import (
     refine_obesity,
     refine_type2_diabetes,
 )
-from coding_assistant.rules.specificity.model import Context, Proposal, Refinement
+from coding_assistant.rules.specificity.model import Context, Refinement, Suggestion
 from coding_assistant.rules.specificity.neuro_infectious import refine_aphasia, refine_covid
 from coding_assistant.rules.specificity.words import WordLists, default_word_lists, fold
 from coding_assistant.terminology.codes import normalise_code
 from coding_assistant.terminology.model import Terminology
 from coding_assistant.text.measurements import Measurement
 
-Refiner = Callable[[str, Context], Proposal | None]
+Refiner = Callable[[str, Context], Suggestion | None]
 
 # Which refiner handles a code: (test on the ATIH code, refiner). The first match wins.
 REFINERS: tuple[tuple[Callable[[str], bool], Refiner], ...] = (
