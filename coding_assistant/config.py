@@ -71,6 +71,10 @@ class Settings(BaseSettings):
     propose_acts: bool = Field(
         default=True, description="propose CCAM acts from the documents (operative reports, letters)"
     )
+    grouping_preview: bool = Field(
+        default=True,
+        description="group the proposed coding (aperçu de groupage) and find the best revaluation, with the proposals",
+    )
     probable_is_hypothetical: bool = Field(
         default=True, description="'probable X' is not coded; a DIM that codes probable diagnoses sets False"
     )

@@ -247,6 +247,18 @@ class ActProposal(BaseModel):
     _legacy_notes = field_validator("warnings", mode="before")(_notes)
 
 
+class GroupingSummary(BaseModel):
+    """The grouping preview of the proposed coding (aperçu de groupage: Manuel des GHM 2026 trees, lists 2024/
+    2021, public tariffs 2025; not the ATIH grouping function), and the most a code the letters support but the
+    proposals did not select would add to the tariff as a DAS."""
+
+    ghm: str | None = None
+    severity: str | None = None
+    tariff_eur: float | None = None
+    revaluation_eur: float | None = None  # None: no candidate with affirmed mentions raises the tariff
+    revaluation_code: str | None = None
+
+
 class ModelInfo(BaseModel):
     name: str
     version: str
@@ -264,6 +276,7 @@ class StayProposals(BaseModel):
     terminology: str | None = None
     # The values read in the documents; None from older runs (the review UI then reads them itself).
     measurements: list[Measurement] | None = None
+    grouping: GroupingSummary | None = None  # None: not grouped (older runs, or the preview turned off)
 
     _legacy_notes = field_validator("warnings", mode="before")(_notes)
 

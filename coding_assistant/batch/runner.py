@@ -51,6 +51,10 @@ class BatchReport:
     duplicates: int = 0  # a stay id seen again in the same source: the last record wins
     dp_above_threshold: int = 0
     dp_above_threshold_share: float | None = None  # among the stays coded by this run
+    # The grouping preview's revaluations (a counting CMA the letters support, left out of the proposals):
+    # how many stays, and what they would add to the preview's tariffs together.
+    revaluation_stays: int = 0
+    revaluation_eur: float = 0.0
     stays_per_second: float | None = None  # coded stays per second of coding
     coding_seconds: float = 0.0
     failures: list[dict[str, str | None]] = field(default_factory=list)
@@ -73,6 +77,11 @@ class BatchReport:
         if self.duplicates:
             lines.append(f"  duplicates  {self.duplicates}  (same stay id again in the source; last kept)")
         lines.append(f"  DP above its threshold: {share}")
+        if self.revaluation_stays:
+            lines.append(
+                f"  revaluation possible: {self.revaluation_stays} stays, +{self.revaluation_eur:,.0f} EUR "
+                "(grouping preview: a supported CMA not selected)"
+            )
         lines.append(f"  {self.seconds:.1f} s")
         lines.extend(f"  ✗ {f['location']}: {f['error']}" for f in self.failures[:20])
         if self.failed > 20:
@@ -223,6 +232,10 @@ class BatchRunner:
         report.coded += 1
         if dp_above_threshold(result.proposals):
             report.dp_above_threshold += 1
+        grouping = result.proposals.grouping
+        if grouping is not None and grouping.revaluation_eur:
+            report.revaluation_stays += 1
+            report.revaluation_eur = round(report.revaluation_eur + grouping.revaluation_eur, 2)
         return True
 
     # Bookkeeping --------------------------------------------------------------------------------------------

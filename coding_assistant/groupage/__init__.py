@@ -7,6 +7,7 @@ ATIH grouping function: every result says so in its `preview` field.
 
 from coding_assistant.groupage.grouper import Grouper, default_grouper, group_stay
 from coding_assistant.groupage.model import Act, CmaVerdict, GroupingResult, Price, StayFacts
+from coding_assistant.groupage.proposals import facts_for, selected_acts, summarise_grouping
 from coding_assistant.groupage.worth import CodeWorth, code_worth, coded_das_worth
 
 __all__ = [
@@ -20,5 +21,8 @@ __all__ = [
     "code_worth",
     "coded_das_worth",
     "default_grouper",
+    "facts_for",
     "group_stay",
+    "selected_acts",
+    "summarise_grouping",
 ]

@@ -13,6 +13,8 @@ import numpy as np
 from coding_assistant.acts import propose_acts
 from coding_assistant.classifier import Predictor, load_predictor
 from coding_assistant.config import get_settings
+from coding_assistant.groupage import summarise_grouping
+from coding_assistant.groupage.tables import GroupingTableError
 from coding_assistant.matching import MentionDictionary
 from coding_assistant.pipeline.candidates import Candidate, build_candidates
 from coding_assistant.pipeline.evidence import QualifiedMention, StayEvidence, gather_evidence
@@ -20,7 +22,16 @@ from coding_assistant.pipeline.fusion import FUSION_FILE, Fusion, score_candidat
 from coding_assistant.pipeline.notes import MODEL_ONLY_NOTE, excluded_mentions_note
 from coding_assistant.pipeline.roles import Decided, assign_roles
 from coding_assistant.rules import check_coding
-from coding_assistant.schema import Evidence, Measurement, ModelInfo, Note, Proposal, Stay, StayProposals
+from coding_assistant.schema import (
+    Evidence,
+    GroupingSummary,
+    Measurement,
+    ModelInfo,
+    Note,
+    Proposal,
+    Stay,
+    StayProposals,
+)
 from coding_assistant.terminology.model import Terminology
 from coding_assistant.terminology.search import SearchIndex
 
@@ -35,6 +46,7 @@ class PipelineSettings:
     max_evidence: int = 10  # mentions shown per proposal
     batch_size: int = 64  # stays per classifier call
     acts: bool = True  # CCAM acts from the documents (coding_assistant.acts); CODING_ASSISTANT_PROPOSE_ACTS
+    grouping: bool = True  # the grouping preview and revaluation; CODING_ASSISTANT_GROUPING_PREVIEW
 
 
 def default_model_dir() -> Path:
@@ -59,6 +71,7 @@ class CodingPipeline:
         self.dictionary = dictionary
         self.settings = settings or PipelineSettings()
         self.fusion = fusion
+        self._grouping_failed = False
         if predictor is not None:
             self.model = ModelInfo(name=predictor.bundle.name, version=predictor.bundle.version)
         else:
@@ -71,8 +84,11 @@ class CodingPipeline:
         from coding_assistant.terminology.loader import default_terminology
 
         folder = model_dir or default_model_dir()
+        configured = get_settings()
         settings = settings or PipelineSettings(
-            probable_is_hypothetical=get_settings().probable_is_hypothetical, acts=get_settings().propose_acts
+            probable_is_hypothetical=configured.probable_is_hypothetical,
+            acts=configured.propose_acts,
+            grouping=configured.grouping_preview,
         )
         predictor = load_predictor(folder)
         fusion = Fusion.load(folder)  # ModelBundleError when its fusion.json does not fit this version
@@ -146,7 +162,7 @@ class CodingPipeline:
                 stay_warnings.append(note)
         proposals = self._proposals(decided, by_code)
         acts = propose_acts(stay, chosen, self.settings.probable_is_hypothetical) if self.settings.acts else ([], [])
-        return StayProposals(
+        proposed = StayProposals(
             stay_id=stay.stay_id,
             model=self.model,
             proposals=proposals,
@@ -168,6 +184,20 @@ class CodingPipeline:
                 for m in found
             ],
         )
+        if self.settings.grouping:
+            proposed.grouping = self._grouping(stay, proposed)
+        return proposed
+
+    def _grouping(self, stay: Stay, proposed: StayProposals) -> GroupingSummary | None:
+        """The preview is an aid: tables that cannot be read leave the proposals without it, said once."""
+        if self._grouping_failed:
+            return None
+        try:
+            return summarise_grouping(stay, proposed)
+        except GroupingTableError as exc:
+            self._grouping_failed = True
+            logging.getLogger(__name__).warning("grouping preview off: %s", exc)
+            return None
 
     def _proposals(self, decided: list[Decided], rule_warnings: dict[str, list[Note]]) -> list[Proposal]:
         selected = sorted(

@@ -115,6 +115,13 @@ class ProposalRunRow(Base):
     dp_code: Mapped[str | None] = mapped_column(CODE)
     dp_score: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime]
+    # The grouping preview of the proposed coding (schema.GroupingSummary), copied out so that the worklist
+    # shows the GHM and filters "revalorisation possible" in SQL; NULL from runs without it.
+    ghm: Mapped[str | None] = mapped_column(String(6))
+    severity: Mapped[str | None] = mapped_column(String(1))
+    tariff_eur: Mapped[float | None] = mapped_column(Float)
+    revaluation_eur: Mapped[float | None] = mapped_column(Float, index=True)
+    revaluation_code: Mapped[str | None] = mapped_column(CODE)
 
     stay: Mapped[StayRow] = relationship(back_populates="proposal_run")
     proposals: Mapped[list[ProposalRow]] = relationship(

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from coding_assistant.schema import Evidence, Measurement, ModelInfo, Note, Proposal, StayProposals
+from coding_assistant.schema import Evidence, GroupingSummary, Measurement, ModelInfo, Note, Proposal, StayProposals
 from coding_assistant.store.audit import append_audit
 from coding_assistant.store.columns import CLOSED_STATUSES
 from coding_assistant.store.errors import StoreError
@@ -36,6 +36,7 @@ def save_proposals(
         # The old run must be gone before the new one takes its unique stay_pk.
         session.flush()
     dp = proposed_dp(proposals)
+    grouping = proposals.grouping or GroupingSummary()
     stay.proposal_run = ProposalRunRow(
         run_id=run_id,
         model_name=proposals.model.name,
@@ -48,6 +49,11 @@ def save_proposals(
         dp_code=dp.code if dp else None,
         dp_score=dp.score if dp else None,
         created_at=now,
+        ghm=grouping.ghm,
+        severity=grouping.severity,
+        tariff_eur=grouping.tariff_eur,
+        revaluation_eur=grouping.revaluation_eur,
+        revaluation_code=grouping.revaluation_code,
         proposals=[_proposal_row(rank, p) for rank, p in enumerate(proposals.proposals)],
     )
     previous_status = stay.status
@@ -113,4 +119,13 @@ def load_proposals(session: Session, stay_id: str) -> StayProposals | None:
         ],
         warnings=list(run.warnings),
         measurements=None if run.measurements is None else [Measurement.model_validate(m) for m in run.measurements],
+        grouping=None
+        if run.ghm is None
+        else GroupingSummary(
+            ghm=run.ghm,
+            severity=run.severity,
+            tariff_eur=run.tariff_eur,
+            revaluation_eur=run.revaluation_eur,
+            revaluation_code=run.revaluation_code,
+        ),
     )

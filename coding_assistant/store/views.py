@@ -60,6 +60,11 @@ class WorklistRow:
     warning_count: int = 0
     # Exported at least once: a validated stay that was exported before is "modified after export".
     exported_before: bool = False
+    # The grouping preview of the proposed coding and the revaluation the batch found (None: not grouped).
+    ghm: str | None = None
+    tariff_eur: float | None = None
+    revaluation_eur: float | None = None
+    revaluation_code: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,9 @@ class WorklistFilter:
     discharged_from: date | None = None
     discharged_to: date | None = None
     search: str | None = None  # part of a stay id, any case
+    # Only the stays whose letters support a counting CMA the proposals left out (the batch's grouping
+    # preview found a revaluation): "revalorisation possible".
+    revaluation: bool = False
 
 
 def worklist(
@@ -51,6 +54,10 @@ def worklist(
             ProposalRunRow.dp_score,
             warnings.label("warning_count"),
             _exported_before().label("exported_before"),
+            ProposalRunRow.ghm,
+            ProposalRunRow.tariff_eur,
+            ProposalRunRow.revaluation_eur,
+            ProposalRunRow.revaluation_code,
         ).outerjoin(ProposalRunRow, ProposalRunRow.stay_pk == StayRow.id),
         filters or WorklistFilter(),
     )
@@ -77,9 +84,17 @@ def worklist(
         raise ValueError(f"unknown worklist sort {sort!r}; use to_check, dp_score or oldest")
     rows = session.execute(query.limit(limit).offset(offset)).all()
     return [
-        _row_of(stay, dp_code, dp_score, int(count or 0), bool(exported))
-        for stay, dp_code, dp_score, count, exported in rows
+        _row_of(stay, dp_code, dp_score, int(count or 0), bool(exported), Grouped(ghm, tariff, gain, gain_code))
+        for stay, dp_code, dp_score, count, exported, ghm, tariff, gain, gain_code in rows
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class Grouped:
+    ghm: str | None = None
+    tariff_eur: float | None = None
+    revaluation_eur: float | None = None
+    revaluation_code: str | None = None
 
 
 def _warning_count() -> Any:
@@ -120,12 +135,20 @@ def _filtered(query: Select[Any], f: WorklistFilter) -> Select[Any]:
     if f.search:
         pattern = f.search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(StayRow.stay_id.ilike(f"%{pattern}%", escape="\\"))
+    if f.revaluation:
+        query = query.where(ProposalRunRow.revaluation_eur > 0)
     return query
 
 
 def _row_of(
-    stay: StayRow, dp_code: str | None, dp_score: float | None, warning_count: int = 0, exported_before: bool = False
+    stay: StayRow,
+    dp_code: str | None,
+    dp_score: float | None,
+    warning_count: int = 0,
+    exported_before: bool = False,
+    grouped: Grouped | None = None,
 ) -> WorklistRow:
+    grouped = grouped or Grouped()
     length = (stay.discharge_date - stay.admission_date).days if stay.admission_date and stay.discharge_date else None
     return WorklistRow(
         stay_id=stay.stay_id,
@@ -141,4 +164,8 @@ def _row_of(
         age=stay.age,
         warning_count=warning_count,
         exported_before=exported_before,
+        ghm=grouped.ghm,
+        tariff_eur=grouped.tariff_eur,
+        revaluation_eur=grouped.revaluation_eur,
+        revaluation_code=grouped.revaluation_code,
     )

@@ -321,3 +321,34 @@ def test_stays_read_from_an_rss_export_as_their_own_rum_with_the_validated_codes
     # A rerun over the same RSS does not recode the validated stay and keeps its RUM.
     again = run(store, pipeline, items_of(RSS / "rss_mixed.txt", documents=RSS / "documents"))
     assert again.coded == 0 and store.get_stay(stay_id).status == "exported"
+
+
+class LeavesOut:
+    """A pipeline that leaves some codes unselected (as a model may), its grouping preview made again."""
+
+    def __init__(self, pipeline: CodingPipeline, codes: set[str]) -> None:
+        self.inner, self.codes, self.model = pipeline, codes, pipeline.model
+
+    def propose(self, stay: Stay):
+        from coding_assistant.groupage import summarise_grouping
+
+        proposed = self.inner.propose(stay)
+        kept = [
+            p.model_copy(update={"selected": False, "role": None}) if p.code in self.codes else p
+            for p in proposed.proposals
+        ]
+        proposed = proposed.model_copy(update={"proposals": kept})
+        return proposed.model_copy(update={"grouping": summarise_grouping(stay, proposed)})
+
+
+def test_the_report_counts_the_possible_revaluations_and_the_worklist_lists_them(store, pipeline) -> None:
+    from coding_assistant.store import WorklistFilter
+
+    denutrition = "Motif : pneumopathie. Dénutrition protéino-énergétique sévère. Conclusion : pneumopathie."
+    stays = [make_stay("R1", text=denutrition), make_stay("R2")]
+    report = run(store, LeavesOut(pipeline, {"E46"}), stays)
+    assert report.coded == 2 and report.revaluation_stays == 1 and report.revaluation_eur > 0
+    assert "revaluation possible: 1 stays" in report.summary()
+    assert [r.stay_id for r in store.worklist(WorklistFilter(revaluation=True))] == ["R1"]
+    row = next(r for r in store.worklist() if r.stay_id == "R1")
+    assert row.revaluation_code == "E46" and row.ghm is not None

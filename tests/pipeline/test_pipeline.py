@@ -92,7 +92,16 @@ def test_rule_warnings_name_the_rule(text_pipeline):
 def test_output_is_the_proposals_contract(text_pipeline):
     result = text_pipeline.propose(stay("Conclusion : Pyélonéphrite aiguë.\n"))
     payload = json.loads(result.model_dump_json())
-    assert set(payload) == {"stay_id", "model", "proposals", "acts", "warnings", "terminology", "measurements"}
+    assert set(payload) == {
+        "stay_id",
+        "model",
+        "proposals",
+        "acts",
+        "warnings",
+        "terminology",
+        "measurements",
+        "grouping",
+    }
     proposal = payload["proposals"][0]
     assert set(proposal) == {"code", "label", "score", "role", "selected", "evidence", "warnings"}
     assert set(proposal["evidence"][0]) == {

@@ -30,7 +30,7 @@ from test_ui import (
 )
 
 from coding_assistant.config import DB_URL_ENV
-from coding_assistant.schema import Codes, Document, Note, Proposal, Stay, StayProposals
+from coding_assistant.schema import Codes, Document, GroupingSummary, Note, Proposal, Stay, StayProposals
 from coding_assistant.store import Store, ui_drafts
 
 UI_DIR = Path(__file__).resolve().parents[2] / "ui"
@@ -200,6 +200,7 @@ def test_worklist_attention_signals(store: Store) -> None:
                     warnings=[Note(rule="sex", message="x", kind="check", fg_error="92")],
                 )
             ],
+            grouping=GroupingSummary(ghm="05M091", tariff_eur=2600.0, revaluation_eur=1234.4, revaluation_code="E440"),
         ),
         None,
     )
@@ -213,6 +214,11 @@ def test_worklist_attention_signals(store: Store) -> None:
     assert table.loc["CARDIO-01", "Patient"] == "F 78 ans"
     assert table.loc["CARDIO-01", "En cours"] == "Bruno"
     assert list(table.index)[:2] == ["PNEUMO-02", "HTML-03"]  # below the threshold, then warned
+    assert table.loc["HTML-03", "GHM"] == "05M091" and table.loc["CARDIO-01", "GHM"] == ""
+    assert table.loc["HTML-03", "Revalorisation"] == "+1\u202f234 € (E440)"
+    at.checkbox(key="wl_revaluation").check().run()  # « revalorisation possible »: that stay alone
+    assert list(at.dataframe[0].value["Séjour"]) == ["HTML-03"] and at.query_params["revalorisation"] == "1"
+    at.checkbox(key="wl_revaluation").uncheck().run()
     entries = list(table["Entrée"])
     assert all(isinstance(value, date) for value in entries)  # dates sort as dates, shown dd/mm/yyyy
     assert _confidence_colour(0.3) == COLOURS["low"] and _confidence_colour(0.95) == COLOURS["high"]

@@ -67,6 +67,7 @@ def test_worklist_state_round_trips_through_the_url() -> None:
         unit="CARD",
         search="12",
         discharged_from=date(2025, 3, 1),
+        revaluation=True,
         sort="oldest",
         page=2,
     )
@@ -76,10 +77,11 @@ def test_worklist_state_round_trips_through_the_url() -> None:
         "um": "CARD",
         "recherche": "12",
         "du": "2025-03-01",
+        "revalorisation": "1",
         "tri": "anciens",
         "page": "2",
     }
-    assert from_params(params) == state
+    assert from_params(params) == state and state.filters().revaluation
     assert WorklistState().params() == {}  # the default list has a plain URL
     odd = from_params({"du": "hier", "statut": "to_code,<script>", "page": "x"})
     assert odd.statuses == ("to_code",) and odd.discharged_from is None and odd.page == 1 and odd.problems

@@ -129,3 +129,33 @@ def test_an_exported_stay_changes_only_explicitly_and_is_then_modified_after_exp
     assert row.stay_id == "S1" and row.exported_before
     assert [r.stay_id for r in store.worklist(WorklistFilter(status="validated"))] == ["S1"]
     assert store.worklist(WorklistFilter(status="exported")) == []
+
+
+def test_the_worklist_shows_the_grouping_preview_and_filters_the_possible_revaluations(store: Store) -> None:
+    from coding_assistant.schema import GroupingSummary
+
+    dp = [Proposal(code="J189", score=0.9, role="DP", selected=True)]
+    for stay_id, grouping in (
+        (
+            "GAIN",
+            GroupingSummary(
+                ghm="04M051", severity="1", tariff_eur=2282.61, revaluation_eur=3001.36, revaluation_code="E440"
+            ),
+        ),
+        ("NONE", GroupingSummary(ghm="04M051", severity="1", tariff_eur=2282.61)),
+        ("OLD", None),  # proposals from a run without the preview
+    ):
+        store.upsert_stay(_stay(stay_id, date(2025, 1, 1)))
+        store.save_proposals(
+            stay_id, StayProposals(stay_id=stay_id, model=MODEL, proposals=dp, grouping=grouping), None
+        )
+    rows = {r.stay_id: r for r in store.worklist()}
+    assert (rows["GAIN"].ghm, rows["GAIN"].revaluation_eur, rows["GAIN"].revaluation_code) == (
+        "04M051",
+        3001.36,
+        "E440",
+    )
+    assert rows["NONE"].revaluation_eur is None and rows["OLD"].ghm is None
+    assert [r.stay_id for r in store.worklist(WorklistFilter(revaluation=True))] == ["GAIN"]
+    loaded = store.load_proposals("GAIN")
+    assert loaded is not None and loaded.grouping is not None and loaded.grouping.revaluation_code == "E440"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from coding_assistant.groupage import CodeWorth, GroupingResult, StayFacts, code_worth, group_stay
+from coding_assistant.groupage import CodeWorth, GroupingResult, StayFacts, code_worth, facts_for, group_stay
 from coding_assistant.schema import Codes, Stay
 
 CACHE_SIZE = 4096
@@ -47,20 +47,7 @@ class Preview:
 
 def stay_facts(stay: Stay, codes: Codes) -> StayFacts | None:
     """The facts the trees read, for this coding; None without a DP (nothing to group)."""
-    if codes.dp is None:
-        return None
-    nights = 0
-    if stay.admission_date and stay.discharge_date:
-        nights = max(0, (stay.discharge_date - stay.admission_date).days)
-    return StayFacts(
-        stay_id=stay.stay_id,
-        dp=codes.dp,
-        dr=codes.dr,
-        das=tuple(codes.das),
-        length_of_stay=nights,
-        age=stay.age,
-        sex=stay.sex,
-    )
+    return facts_for(stay, codes.dp, codes.dr, codes.das)
 
 
 @lru_cache(maxsize=CACHE_SIZE)

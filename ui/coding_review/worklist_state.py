@@ -16,7 +16,7 @@ DEFAULT_STATUSES: tuple[str, ...] = ("to_code", "proposed")
 DEFAULT_SORT: WorklistSort = "to_check"
 # The sort's name in a URL, in French like the rest of what a coder may see.
 SORT_PARAMS: dict[str, WorklistSort] = {"a_verifier": "to_check", "confiance": "dp_score", "anciens": "oldest"}
-PARAMS = ("statut", "um", "recherche", "du", "au", "tri", "page")
+PARAMS = ("statut", "um", "recherche", "du", "au", "revalorisation", "tri", "page")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +26,7 @@ class WorklistState:
     search: str = ""
     discharged_from: date | None = None
     discharged_to: date | None = None
+    revaluation: bool = False  # only the stays where the batch found a possible revaluation
     sort: WorklistSort = DEFAULT_SORT
     page: int = 1
     problems: tuple[str, ...] = field(default=(), compare=False)  # unreadable values given, in French
@@ -37,6 +38,7 @@ class WorklistState:
             discharged_from=self.discharged_from,
             discharged_to=self.discharged_to,
             search=self.search.strip() or None,
+            revaluation=self.revaluation,
         )
 
     def params(self) -> dict[str, str]:
@@ -52,6 +54,8 @@ class WorklistState:
             out["du"] = self.discharged_from.isoformat()
         if self.discharged_to:
             out["au"] = self.discharged_to.isoformat()
+        if self.revaluation:
+            out["revalorisation"] = "1"
         if self.sort != DEFAULT_SORT:
             out["tri"] = next(name for name, sort in SORT_PARAMS.items() if sort == self.sort)
         if self.page != 1:
@@ -86,6 +90,7 @@ def from_params(params: Mapping[str, str]) -> WorklistState:
         search=params.get("recherche", ""),
         discharged_from=dates["du"],
         discharged_to=dates["au"],
+        revaluation=params.get("revalorisation", "") in ("1", "oui"),
         sort=SORT_PARAMS.get(params.get("tri", ""), DEFAULT_SORT),
         page=page,
         problems=tuple(problems),

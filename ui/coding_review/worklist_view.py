@@ -2,8 +2,10 @@
 
 Each row says why a stay needs attention: the proposed DP and its confidence (red when low), whether that DP is
 under the selection threshold, the number of PMSI warnings, the patient's sex and age, who has it open now,
-and whether you left a draft on it. The filters live in the session and in the URL (worklist_state.py): they
-are the same after opening a stay, coming back, or reloading the page.
+whether you left a draft on it, the GHM of the proposed coding (grouping preview) and the revaluation the
+letters support (a counting CMA left out: « revalorisation possible », also a filter). The filters live in the
+session and in the URL (worklist_state.py): they are the same after opening a stay, coming back, or reloading
+the page.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from coding_assistant.store.worklist import DP_THRESHOLD
 from coding_review import alerts
 from coding_review.auth import now, own_session, require_user, signed_username
 from coding_review.dates_fr import PLACEHOLDER, parse_date, show_date
-from coding_review.labels import STATUS_LABELS, sex_age, status_label, status_of_row
+from coding_review.labels import STATUS_LABELS, format_euros, sex_age, status_label, status_of_row
 from coding_review.markdown_text import md
 from coding_review.navigation import (
     EDITING_WINDOW,
@@ -44,7 +46,7 @@ ALL_UNITS = "Toutes"
 # Confidence colours, low is red: the stays to look at stand out.
 LOW, HIGH = DP_THRESHOLD, 0.8
 COLOURS = {"low": "background-color:#f8d0d0", "middle": "background-color:#ffe7b8", "high": "background-color:#d6efd6"}
-WIDGET_KEYS = ("wl_status", "wl_unit", "wl_search", "wl_from", "wl_to", "wl_sort", "wl_page")
+WIDGET_KEYS = ("wl_status", "wl_unit", "wl_search", "wl_from", "wl_to", "wl_revaluation", "wl_sort", "wl_page")
 
 
 @st.cache_data(ttl=300, show_spinner=False)
@@ -61,6 +63,7 @@ def _initial_widgets(state: WorklistState, unit_options: list[str]) -> None:
         "wl_search": state.search,
         "wl_from": show_date(state.discharged_from),
         "wl_to": show_date(state.discharged_to),
+        "wl_revaluation": state.revaluation,
         "wl_sort": state.sort,
         "wl_page": state.page,
     }
@@ -89,17 +92,23 @@ def _query() -> WorklistState:
     )
     unit = first[1].selectbox("Unité médicale", unit_options, key="wl_unit")
     search = first[2].text_input("N° de séjour", key="wl_search", placeholder="tout ou partie du numéro")
-    second = st.columns([1, 1, 2.6, 0.8])
+    second = st.columns([1, 1, 1, 2.6, 0.8], vertical_alignment="bottom")
     discharged_from = second[0].text_input("Sortie à partir du", key="wl_from", placeholder=PLACEHOLDER)
     discharged_to = second[1].text_input("Sortie jusqu'au", key="wl_to", placeholder=PLACEHOLDER)
-    sort = second[2].radio("Tri", list(SORTS), format_func=SORTS.__getitem__, key="wl_sort", horizontal=True)
-    page = second[3].number_input("Page", min_value=1, step=1, key="wl_page")
+    revaluation = second[2].checkbox(
+        "Revalorisation possible",
+        key="wl_revaluation",
+        help="Séjours dont les courriers appuient une CMA non retenue dans les propositions (aperçu de groupage)",
+    )
+    sort = second[3].radio("Tri", list(SORTS), format_func=SORTS.__getitem__, key="wl_sort", horizontal=True)
+    page = second[4].number_input("Page", min_value=1, step=1, key="wl_page")
     chosen = WorklistState(
         statuses=tuple(statuses or ()),
         unit=None if unit == ALL_UNITS else unit,
         search=search or "",
         discharged_from=_date(discharged_from or "", "Sortie à partir du"),
         discharged_to=_date(discharged_to or "", "Sortie jusqu'au"),
+        revaluation=bool(revaluation),
         sort=sort,
         page=int(page),
     )
@@ -141,9 +150,18 @@ def _table(rows: list[WorklistRow]) -> pd.DataFrame:
             "Confiance DP": [r.dp_score for r in rows],
             "Seuil DP": ["sous le seuil" if r.dp_score is not None and r.dp_score < DP_THRESHOLD else "" for r in rows],
             "Alertes": [r.warning_count for r in rows],
+            "GHM": [r.ghm or "" for r in rows],
+            "Revalorisation": [_revaluation(r) for r in rows],
             "En cours": [_in_progress(editing.get(r.stay_id, ""), r.stay_id in drafted) for r in rows],
         }
     )
+
+
+def _revaluation(row: WorklistRow) -> str:
+    """ "+1 234 € (E440)": what the best supported CMA left out would add to the preview's tariff."""
+    if not row.revaluation_eur or not row.revaluation_code:
+        return ""
+    return f"{format_euros(row.revaluation_eur, signed=True)} ({row.revaluation_code})"
 
 
 def _in_progress(editors: str, drafted: bool) -> str:
@@ -160,10 +178,16 @@ COLUMNS = {
     "Entrée": st.column_config.DateColumn("Entrée", format="DD/MM/YYYY", width=84),
     "Sortie": st.column_config.DateColumn("Sortie", format="DD/MM/YYYY", width=84),
     "Durée (j)": st.column_config.NumberColumn("Durée", format="%d j", width=52, help="Durée du séjour"),
-    "DP proposé": st.column_config.TextColumn("DP proposé", width=170),
+    "DP proposé": st.column_config.TextColumn("DP proposé", width=150),
     "Confiance DP": st.column_config.NumberColumn("Confiance", format="percent", width=72, help="Confiance du DP"),
     "Seuil DP": st.column_config.TextColumn("Seuil DP", width=90, help="DP proposé sous le seuil de sélection"),
     "Alertes": st.column_config.NumberColumn("Alertes", format="%d", width=56, help="Alertes des règles PMSI"),
+    "GHM": st.column_config.TextColumn("GHM", width=62, help="GHM du codage proposé (aperçu de groupage)"),
+    "Revalorisation": st.column_config.TextColumn(
+        "Revalorisation",
+        width=120,
+        help="Ce qu'ajouterait au tarif (aperçu) la CMA appuyée par les courriers mais non retenue",
+    ),
     "En cours": st.column_config.TextColumn(
         "En cours", width=110, help="Collègue qui a ce séjour ouvert ; brouillon que vous n'avez pas validé"
     ),
