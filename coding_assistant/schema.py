@@ -5,14 +5,22 @@ from __future__ import annotations
 import codecs
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from coding_assistant.errors import CodingAssistantError, unreadable_reason
+from coding_assistant.rum_admin import (
+    MAX_BIRTH_WEIGHT_G,
+    MAX_GESTATIONAL_AGE_WEEKS,
+    MAX_SESSIONS,
+    admin_code_problem,
+    normalise_admin_code,
+)
 from coding_assistant.terminology.ccam import normalise_ccam
 from coding_assistant.terminology.codes import normalise_code
 
@@ -29,12 +37,26 @@ class InputFileError(CodingAssistantError):
         self.stay_id = stay_id
 
 
+# Characters a name printed on a line must not hold: controls (newline, carriage return, escape), format
+# characters (right-to-left override) and line or paragraph separators. An id holding one could forge a line in
+# a report, a log or a CSV cell.
+_UNPRINTABLE = frozenset({"Cc", "Cf", "Zl", "Zp"})
+
+
+def _printable_name(value: object) -> object:
+    if isinstance(value, str) and any(unicodedata.category(ch) in _UNPRINTABLE for ch in value):
+        raise ValueError("holds a control or invisible character (newline, tab, escape…)")
+    return value
+
+
 class Document(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     doc_id: str = Field(min_length=1)
     type: str = "CRH"
     text: str
+
+    _printable = field_validator("doc_id", "type", mode="before")(_printable_name)
 
 
 class Codes(BaseModel):
@@ -92,6 +114,17 @@ class Stay(BaseModel):
     unit: str | None = None
     documents: list[Document] = Field(default_factory=list)
     codes: Codes | None = None
+    # The RUM's administrative fields (ATIH RUM format 023: positions 86, 87, 96, 97, 103-106, 107-108,
+    # 117-118; value sets in `rum_admin`), optional: what the grouping preview and the review UI read.
+    entry_mode: str | None = None  # mode d'entrée: 0, 6, 7, 8, N, O
+    entry_origin: str | None = None  # provenance: 1, R, 2, 3, 4, 6, 7
+    exit_mode: str | None = None  # mode de sortie: 0, 6, 7, 8, 9
+    exit_destination: str | None = None  # destination: 1, 2, 3, 4, 6, 7
+    birth_weight: int | None = Field(default=None, ge=0, le=MAX_BIRTH_WEIGHT_G)  # grams, newborns
+    gestational_age: int | None = Field(default=None, ge=0, le=MAX_GESTATIONAL_AGE_WEEKS)  # weeks (SA)
+    sessions: int | None = Field(default=None, ge=0, le=MAX_SESSIONS)  # number of séances
+
+    _printable = field_validator("stay_id", "unit", mode="before")(_printable_name)
 
     @field_validator("sex", mode="before")
     @classmethod
@@ -101,6 +134,17 @@ class Stay(BaseModel):
         if value is None or value == "":
             return None
         return mapping.get(str(value).strip().upper(), value)
+
+    @field_validator("entry_mode", "entry_origin", "exit_mode", "exit_destination", mode="before")
+    @classmethod
+    def _admin_code(cls, value: object, info: ValidationInfo) -> object:
+        if value is not None and not isinstance(value, str | int):
+            raise ValueError("must be a one-character code")
+        code = normalise_admin_code(value)
+        problem = admin_code_problem(str(info.field_name), code) if code is not None else None
+        if problem:
+            raise ValueError(problem)
+        return code
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Stay:

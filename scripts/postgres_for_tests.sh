@@ -95,10 +95,11 @@ done
 psql_admin() { as_postgres "$BIN/psql" -v ON_ERROR_STOP=1 -q -X -p "$PORT" -d postgres "$@"; }
 
 if [[ "$(psql_admin -tAc "SELECT 1 FROM pg_roles WHERE rolname = '$DB_USER'")" == 1 ]]; then
-    psql_admin -c "ALTER ROLE $DB_USER WITH LOGIN PASSWORD '$DB_PASSWORD'" >&2
+    psql_admin -c "ALTER ROLE $DB_USER WITH LOGIN CREATEROLE PASSWORD '$DB_PASSWORD'" >&2
 else
     say "creating user $DB_USER"
-    psql_admin -c "CREATE ROLE $DB_USER WITH LOGIN PASSWORD '$DB_PASSWORD'" >&2
+    # CREATEROLE: a test creates the restricted everyday role of the README ("Store") and runs the product as it.
+    psql_admin -c "CREATE ROLE $DB_USER WITH LOGIN CREATEROLE PASSWORD '$DB_PASSWORD'" >&2
 fi
 if [[ "$(psql_admin -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'")" != 1 ]]; then
     say "creating database $DB_NAME"

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from coding_assistant.schema import InputFileError, Stay, read_stays, write_jsonl
+from coding_assistant.schema import InputFileError, Stay, iter_jsonl_records, read_stays, write_jsonl
 
 DEV = Path(__file__).parent / "data" / "dev"
 
@@ -67,3 +67,22 @@ def test_dev_set_is_valid_and_large_enough(terminology):
             assert terminology.allowed(stay.codes.dr, "DR"), stay.stay_id
         for code in stay.codes.das:
             assert terminology.allowed(code, "DAS"), (stay.stay_id, code)
+
+
+def test_ids_and_units_that_could_forge_a_line_are_refused_without_being_quoted(tmp_path: Path) -> None:
+    path = tmp_path / "stays.jsonl"
+    records = [
+        {"stay_id": "B11\nforged line"},
+        {"stay_id": "S2", "unit": "CARD\u202eevil"},  # right-to-left override
+        {"stay_id": "S3", "documents": [{"doc_id": "d\r1", "text": "x"}]},
+        {"stay_id": "S4 ok", "unit": "CARD 2", "documents": [{"doc_id": "d 1", "type": "CRH", "text": "a\tb\nc"}]},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    read = list(iter_jsonl_records(path, Stay))
+    stays = [record for _, record in read if isinstance(record, Stay)]
+    errors = [record for _, record in read if isinstance(record, InputFileError)]
+    assert [s.stay_id for s in stays] == ["S4 ok"]  # a letter's own tabs and newlines are text, not names
+    assert [e.where for e in errors] == [f"{path}:1", f"{path}:2", f"{path}:3"]
+    assert all(
+        "control or invisible character" in str(e) and "forged" not in str(e) and "evil" not in str(e) for e in errors
+    )

@@ -83,7 +83,7 @@ class BatchReport:
                 "(grouping preview: a supported CMA not selected)"
             )
         lines.append(f"  {self.seconds:.1f} s")
-        lines.extend(f"  ✗ {f['location']}: {f['error']}" for f in self.failures[:20])
+        lines.extend(f"  ✗ {_place(f)}: {f['error']}" for f in self.failures[:20])
         if self.failed > 20:
             lines.append(f"  … {self.failed - 20} more failures in the report and the store")
         return "\n".join(lines)
@@ -112,6 +112,7 @@ class BatchRunner:
         self.heartbeat_every_s = heartbeat_every_s
         self._last_heartbeat = 0.0
         self.report: BatchReport | None = None
+        self._places: dict[str, str] = {}
 
     def run(self, items: Iterable[SourceItem], source: str) -> BatchReport:
         started = time.monotonic()
@@ -141,6 +142,7 @@ class BatchRunner:
     def _import(self, items: Iterable[SourceItem], report: BatchReport) -> list[Stay]:
         latest: dict[str, Stay] = {}
         rum_lines: dict[str, str] = {}
+        places = self._places  # the record each kept stay came from ("file:line"), to name it in a failure
         for item in items:
             report.read += 1
             if item.stay is None:
@@ -157,8 +159,15 @@ class BatchRunner:
                 continue
             if stay.stay_id in latest:
                 report.duplicates += 1
+                logger.warning(
+                    "batch: %s read again at %s (first at %s): the last record is kept",
+                    shown_stay(stay.stay_id),
+                    item.location,
+                    places[stay.stay_id],
+                )
                 del latest[stay.stay_id]  # re-inserted below: keeps the order of last appearance
             latest[stay.stay_id] = stay
+            places[stay.stay_id] = item.location
             if item.source_rum is not None:
                 rum_lines[stay.stay_id] = item.source_rum
             self._beat()
@@ -175,7 +184,7 @@ class BatchRunner:
                     except BatchLockedError:
                         raise
                     except (StoreError, CodingAssistantError, ValueError) as exc:
-                        self._fail(report, stay_id, stay_id, f"RUM line not stored ({_reason(exc)})")
+                        self._fail(report, stay_id, places[stay_id], f"RUM line not stored ({_reason(exc)})")
                 continue
             if state is None or state.content_hash != content_hash or stay_id in rum_lines:
                 try:
@@ -183,7 +192,7 @@ class BatchRunner:
                 except BatchLockedError:
                     raise
                 except (StoreError, CodingAssistantError, ValueError) as exc:
-                    self._fail(report, stay_id, stay_id, f"cannot be stored ({_reason(exc)})")
+                    self._fail(report, stay_id, places[stay_id], f"cannot be stored ({_reason(exc)})")
                     continue
             to_code.append(stay)
             self._beat()
@@ -219,15 +228,16 @@ class BatchRunner:
             report.dp_above_threshold_share = round(report.dp_above_threshold / report.coded, 4)
 
     def _save(self, result: CodingResult, report: BatchReport) -> bool:
+        place = self._places.get(result.stay_id, result.stay_id)
         if result.proposals is None:
-            self._fail(report, result.stay_id, result.stay_id, result.error or "coding failed")
+            self._fail(report, result.stay_id, place, result.error or "coding failed")
             return False
         try:
             self.store.save_proposals(result.stay_id, result.proposals, report.run_id)
         except BatchLockedError:
             raise  # another run took the lock over: this one writes nothing more
         except (StoreError, CodingAssistantError, ValueError) as exc:
-            self._fail(report, result.stay_id, result.stay_id, f"proposals not saved ({_reason(exc)})")
+            self._fail(report, result.stay_id, place, f"proposals not saved ({_reason(exc)})")
             return False
         report.coded += 1
         if dp_above_threshold(result.proposals):
@@ -245,7 +255,7 @@ class BatchRunner:
         if len(report.failures) < REPORT_FAILURES:
             report.failures.append({"stay_id": stay_id, "location": location, "error": error})
         self.store.record_batch_failure(report.run_id, stay_id, location, error)
-        logger.warning("batch: %s failed", stay_id or location)
+        logger.warning("batch: %s failed", shown_stay(stay_id) if stay_id else location)
 
     def _beat(self) -> None:
         now = time.monotonic()
@@ -271,6 +281,21 @@ class BatchRunner:
             report.failed,
             report.seconds,
         )
+
+
+SHOWN_ID_CHARS = 64
+
+
+def _place(failure: dict[str, str | None]) -> str:
+    location, stay_id = failure["location"] or "", failure["stay_id"]
+    return shown_stay(location) if location == stay_id else location
+
+
+def shown_stay(stay_id: str) -> str:
+    """A stay id as a log line or a summary shows it: a hostile or broken source's 300-character id is cut."""
+    if len(stay_id) <= SHOWN_ID_CHARS:
+        return stay_id
+    return f"{stay_id[:SHOWN_ID_CHARS]}… ({len(stay_id)} characters)"
 
 
 def dp_above_threshold(proposals: StayProposals) -> bool:

@@ -35,7 +35,8 @@ def export_command(
 ) -> None:
     """Write validated stays (codes of their latest decision) as RSS and CSV, then mark them exported.
 
-    All or nothing: the files appear together, and only then are the stays marked exported. Exit status 1
+    All or nothing: the files appear together with the stays marked exported; an export killed midway is
+    finished (or undone) by the next export to the same --rss, which then writes nothing else. Exit status 1
     when no stay was written (none validated, or none writable), 2 when the export could not be made.
     """
     from coding_assistant.export import ExportSelection, export_validated
@@ -50,6 +51,14 @@ def export_command(
         result = export_validated(
             store, cli_actor(), rss, csv, finess=finess, rss_format=rss_format, selection=selection
         )
+    if result.completed_interrupted:
+        # The rerun after a kill: the files of the killed export are now in place, and nothing else is written.
+        files = ", ".join(str(path) for path in (result.rss_path, result.csv_path) if path is not None)
+        typer.echo(
+            f"an interrupted export was completed: {len(result.written)} stays exported earlier are now in {files}; "
+            "run the export again for the stays validated since"
+        )
+        return
     for skipped in result.skipped:
         typer.echo(f"skipped: {skipped.reason}", err=True)
     if not result.written:

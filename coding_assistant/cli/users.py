@@ -75,7 +75,14 @@ def list_users_command(db: DbOption = None) -> None:
         typer.echo("no user yet: coding-assistant users add USERNAME --role coder")
     for user in users:
         state = "active" if user.active else "deactivated"
-        typer.echo(f"{user.username:<20} {user.role:<14} {state:<12} {user.display_name}")
+        typer.echo(f"{one_line(user.username):<20} {user.role:<14} {state:<12} {one_line(user.display_name)}")
+
+
+def one_line(name: str) -> str:
+    """A name as it can be printed on one line of a listing: `users add` refuses control characters, but an
+    account made by an older version may hold a newline (a forged line), an escape sequence (a rewritten
+    terminal) or an invisible override; each such character is shown as its Python escape instead."""
+    return "".join(char if char.isprintable() else char.encode("unicode_escape").decode("ascii") for char in name)
 
 
 def set_password_command(

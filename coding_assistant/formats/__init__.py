@@ -17,7 +17,15 @@ Layouts: `layouts/README.md`. Positions in comments and messages are 1-based, as
 
 from coding_assistant.formats.documents import DocumentFolder, DocumentLine, guess_doc_type
 from coding_assistant.formats.errors import RssFormatError, RssLayoutError, RssWriteError
-from coding_assistant.formats.join import group_by_rss, originals_by_stay, rss_codes, rss_to_stays, stay_of_rum
+from coding_assistant.formats.join import (
+    AdminFields,
+    admin_fields,
+    group_by_rss,
+    originals_by_stay,
+    rss_codes,
+    rss_to_stays,
+    stay_of_rum,
+)
 from coding_assistant.formats.layout import LATEST_VERSION, SUPPORTED_VERSIONS, Field, RumLayout, load_layout
 from coding_assistant.formats.reader import RssReadResult, parse_rum_line, read_rss
 from coding_assistant.formats.record import RumAct, RumRecord
@@ -33,6 +41,7 @@ __all__ = [
     "CODES_CSV_COLUMNS",
     "LATEST_VERSION",
     "SUPPORTED_VERSIONS",
+    "AdminFields",
     "DocumentFolder",
     "DocumentLine",
     "Field",
@@ -43,6 +52,7 @@ __all__ = [
     "RumAct",
     "RumLayout",
     "RumRecord",
+    "admin_fields",
     "format_rum_line",
     "group_by_rss",
     "guess_doc_type",

@@ -13,7 +13,7 @@ import contextlib
 import errno
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,9 +42,13 @@ class AtomicGroup:
     written and synced, they are renamed one after the other (each rename is atomic; the group's renames are
     not one step, but a rename within a folder hardly fails once the data is on disk)."""
 
-    def __init__(self) -> None:
+    def __init__(self, before_rename: Callable[[list[tuple[Path, Path]]], None] | None = None) -> None:
         self._targets: list[_Target] = []
         self._current: Path | None = None  # the file being opened or finished, to name it in an error
+        # Called with (temporary, target) pairs once every file is complete on disk and before any rename: the
+        # export records there what it is about to rename and commits the store, so that a kill at any point
+        # can be finished or undone (see export.py); an error there discards the files like any other.
+        self._before_rename = before_rename
 
     def open_text(self, path: Path | str, encoding: str = "utf-8", newline: str = "") -> TextIO:
         return cast(TextIO, self._open(Path(path), "x", encoding, newline))
@@ -84,6 +88,9 @@ class AtomicGroup:
             self._current = target.path
             _sync(target.handle)
             target.handle.close()
+        self._current = None
+        if self._before_rename is not None:
+            self._before_rename([(t.temporary, t.path) for t in self._targets if t.temporary is not None])
         for target in self._targets:
             self._current = target.path
             if target.temporary is not None:
@@ -116,9 +123,11 @@ def _sync(handle: IO[str] | IO[bytes]) -> None:
 
 
 @contextmanager
-def atomic_group() -> Iterator[AtomicGroup]:
+def atomic_group(
+    before_rename: Callable[[list[tuple[Path, Path]]], None] | None = None,
+) -> Iterator[AtomicGroup]:
     """`with atomic_group() as files:` then `files.open_text(path)` for each file; see AtomicGroup."""
-    group = AtomicGroup()
+    group = AtomicGroup(before_rename)
     try:
         yield group
         group.finish()

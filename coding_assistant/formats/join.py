@@ -10,7 +10,9 @@ from its letters. Its codes are an approximation of what the ATIH grouping funct
 - the main RUM is the longest one (ties: the first in the file); its DP and DR are the stay's DP and DR;
 - the DAS are, in file order, the DP and DR of the other RUMs and the DAS of every RUM, without repeats
   (the FG counts the other RUMs' DPs as associated diagnoses) *(to confirm against the Guide méthodologique)*;
-- admission = first entry, discharge = last exit, unit = the main RUM's, age at the first entry.
+- admission = first entry, discharge = last exit, unit = the main RUM's, age at the first entry;
+- entry mode and provenance of the first RUM, exit mode and destination of the last, the first birth weight
+  and gestational age given, the sessions of all RUMs (`admin_fields`).
 Such stays cannot be written back to RUMs (`write_rss` refuses them).
 """
 
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypedDict
 
 from coding_assistant.formats.documents import DocumentFolder
 from coding_assistant.formats.record import RumRecord
@@ -76,6 +78,36 @@ def _number(record: RumRecord, join_on: JoinOn) -> str:
     return record.rss_number if join_on == "rss" else record.admin_number
 
 
+class AdminFields(TypedDict):
+    """The RUM's administrative fields, named as in `Stay`."""
+
+    entry_mode: str | None
+    entry_origin: str | None
+    exit_mode: str | None
+    exit_destination: str | None
+    birth_weight: int | None
+    gestational_age: int | None
+    sessions: int | None
+
+
+def admin_fields(rums: Sequence[RumRecord]) -> AdminFields:
+    """The administrative fields of a stay made of these RUMs, as `Stay` names them: entry mode and
+    provenance of the first RUM (by entry date), exit mode and destination of the last (by exit date), the
+    first birth weight and gestational age given, the sessions of all. Blank fields, and the zeros a RUM
+    writes in a number field it leaves empty (ATIH: "Droite/Zéro"), are None."""
+    first = min(rums, key=lambda r: r.entry_date)
+    last = max(reversed(rums), key=lambda r: r.exit_date)  # the last of equal exit dates
+    return AdminFields(
+        entry_mode=first.entry_mode or None,
+        entry_origin=first.entry_origin or None,
+        exit_mode=last.exit_mode or None,
+        exit_destination=last.exit_destination or None,
+        birth_weight=next((r.birth_weight for r in rums if r.birth_weight), None),
+        gestational_age=next((r.gestational_age for r in rums if r.gestational_age), None),
+        sessions=sum(r.sessions or 0 for r in rums) or None,
+    )
+
+
 def _stay_of_rum(record: RumRecord, documents: list[Document]) -> Stay:
     return Stay(
         stay_id=record.stay_id,
@@ -86,6 +118,7 @@ def _stay_of_rum(record: RumRecord, documents: list[Document]) -> Stay:
         unit=record.unit or None,
         documents=documents,
         codes=Codes(dp=record.dp, dr=record.dr, das=list(record.das)),
+        **admin_fields([record]),
     )
 
 
@@ -100,6 +133,7 @@ def _stay_of_rss(rums: Sequence[RumRecord], documents: list[Document]) -> Stay:
         unit=main_rum(rums).unit or None,
         documents=documents,
         codes=rss_codes(rums),
+        **admin_fields(rums),
     )
 
 

@@ -12,6 +12,7 @@ from coding_assistant.errors import CodeValidationError, unreadable_reason
 from coding_assistant.formats.errors import RssFormatError
 from coding_assistant.formats.layout import DIAGNOSIS_WIDTH, SUPPORTED_VERSIONS, Field, RumLayout, load_layout
 from coding_assistant.formats.record import RumAct, RumRecord
+from coding_assistant.rum_admin import ADMIN_CODE_FIELDS, admin_code_problem
 from coding_assistant.terminology.ccam import normalise_ccam
 from coding_assistant.terminology.codes import normalise_code
 
@@ -184,6 +185,13 @@ def parse_rum_line(text: str, where: str = "") -> RumRecord:
     sex_raw = line.raw(f("sex"))
     if sex_raw not in SEX_CODES:
         raise line.fail(f"sex ({_positions(f('sex'))}) must be 1 (male), 2 (female) or 3")
+    # Modes and provenance / destination: the lists of the ATIH RUM format (positions 86, 87, 96, 97 in
+    # 022 and 023); a blank one is left to the ATIH checks, as it is written back blank.
+    for name in ADMIN_CODE_FIELDS:
+        value = line.raw(f(name))
+        problem = admin_code_problem(name, value) if value else None
+        if problem:
+            raise line.fail(f"{name} ({_positions(f(name))}) is {problem}")
     birth_date = line.required_date(f("birth_date"))
     entry_date = line.required_date(f("entry_date"))
     exit_date = line.required_date(f("exit_date"))

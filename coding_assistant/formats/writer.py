@@ -14,7 +14,7 @@ from coding_assistant.formats.atomic import atomic_text_file
 from coding_assistant.formats.errors import RssWriteError
 from coding_assistant.formats.field_names import NEVER_TRUNCATED
 from coding_assistant.formats.layout import DIAGNOSIS_WIDTH, LATEST_VERSION, Field, load_layout
-from coding_assistant.formats.record import RumRecord
+from coding_assistant.formats.record import RumAct, RumRecord
 from coding_assistant.schema import Stay
 from coding_assistant.terminology.ccam import normalise_ccam
 from coding_assistant.terminology.codes import normalise_code
@@ -126,13 +126,47 @@ def _single_original(stay_id: str, originals: Originals | None) -> RumRecord | N
     )
 
 
-def stay_to_record(stay: Stay, original: RumRecord | None = None, finess: str | None = None) -> RumRecord:
+def _act_zones(
+    stay_id: str, acts: Sequence[RumAct], original: RumRecord | None, first: date | None, last: date | None
+) -> list[RumAct]:
+    """The act zones of a coder's validated acts. An act the source RUM had (same code, activity and phase)
+    keeps its other sub-fields (PMSI extension, modifiers, count…); a date outside the stay is refused
+    (fonction groupage error 102: act date incompatible with the stay's dates), so the stay is not sent."""
+    kept = list(original.acts) if original is not None else []
+    zones = []
+    for act in acts:
+        if act.date is not None and first is not None and last is not None and not first <= act.date <= last:
+            raise RssWriteError(
+                f"stay {stay_id}: act {act.code} dated {act.date.isoformat()}, outside the stay "
+                f"({first.isoformat()} to {last.isoformat()})"
+            )
+        same = next(
+            (z for z in kept if (z.code, z.activity, z.phase) == (act.code, act.activity, act.phase)),
+            None,
+        )
+        if same is not None:
+            kept.remove(same)  # one source zone per validated act line
+            zones.append(dataclasses.replace(same, date=act.date))
+        else:
+            zones.append(dataclasses.replace(act))
+    return zones
+
+
+def stay_to_record(
+    stay: Stay,
+    original: RumRecord | None = None,
+    finess: str | None = None,
+    acts: Sequence[RumAct] | None = None,
+) -> RumRecord:
     """The RUM to write for a validated stay: its original RUM with the stay's codes (DP, DR, DAS) in place.
 
+    `acts`: the coder's validated act lines, which replace the act zones (None: the original's acts stay as
+    they are; without an original, none is written).
+
     Without an original (a stay from JSONL), the RUM is built from the stay: RSS and administrative numbers
-    are the stay_id, RUM number 1, entry and exit mode 8 (domicile), a birth date that gives the stay's age
-    at entry (not the real one), no acts, no postcode. Such a file suits tests and grouping trials, not an
-    ePMSI submission.
+    are the stay_id, RUM number 1, the stay's modes and other RUM fields (modes else 8, domicile), a birth
+    date that gives the stay's age at entry (not the real one), no postcode. Such a file suits tests and
+    grouping trials, not an ePMSI submission.
     """
     if stay.codes is None:
         raise RssWriteError(f"stay {stay.stay_id}: no codes to write")
@@ -145,7 +179,11 @@ def stay_to_record(stay: Stay, original: RumRecord | None = None, finess: str | 
             das=list(codes.das),
             finess=finess or original.finess,
             dad=list(original.dad),
-            acts=list(original.acts),
+            acts=(
+                list(original.acts)
+                if acts is None
+                else _act_zones(stay.stay_id, acts, original, original.entry_date, original.exit_date)
+            ),
             extra=dict(original.extra),
         )
     admission, discharge, age = stay.admission_date, stay.discharge_date, stay.age
@@ -166,12 +204,18 @@ def stay_to_record(stay: Stay, original: RumRecord | None = None, finess: str | 
         sex=stay.sex,
         unit=stay.unit or "",
         entry_date=admission,
-        entry_mode=DEFAULT_ENTRY_MODE,
+        entry_mode=stay.entry_mode or DEFAULT_ENTRY_MODE,
+        entry_origin=stay.entry_origin or "",
         exit_date=discharge,
-        exit_mode=DEFAULT_EXIT_MODE,
+        exit_mode=stay.exit_mode or DEFAULT_EXIT_MODE,
+        exit_destination=stay.exit_destination or "",
+        birth_weight=stay.birth_weight,
+        gestational_age=stay.gestational_age,
+        sessions=stay.sessions,
         dp=codes.dp,
         dr=codes.dr,
         das=list(codes.das),
+        acts=[] if acts is None else _act_zones(stay.stay_id, acts, None, admission, discharge),
     )
 
 

@@ -34,7 +34,19 @@ def facts_for(
         acts=tuple(acts),
         length_of_stay=nights,
         age=stay.age,
+        # Entry mode N (naissance, ATIH RUM format): the RUM starts at birth, so the age in days at entry is 0
+        # and the trees can orient the newborn (CMD 15) by its birth weight and gestational age.
+        age_days=0 if stay.entry_mode == "N" else None,
         sex=stay.sex,
+        # The RUM's administrative fields, when the stay has them (read from an RSS, or given in JSONL):
+        # a death (exit mode 9), a transfer or a newborn's weight change the GHM or its severity.
+        entry_mode=stay.entry_mode,
+        entry_origin=stay.entry_origin,
+        exit_mode=stay.exit_mode,
+        exit_destination=stay.exit_destination,
+        birth_weight=stay.birth_weight or None,
+        gestational_age=stay.gestational_age or None,
+        sessions=stay.sessions or 0,
     )
 
 

@@ -20,11 +20,13 @@ from coding_assistant.store.errors import (
 )
 from coding_assistant.store.migrate import current_revision, head_revision, upgrade_database
 from coding_assistant.store.repository import Store
+from coding_assistant.store.review import MAX_NOTE_CHARS, MAX_REASON_CHARS, ReviewInputError
 from coding_assistant.store.views import (
     AuditEntry,
     BatchCounts,
     BatchFailure,
     BatchRun,
+    DecidedAct,
     Decision,
     StayRecord,
     User,
@@ -33,14 +35,18 @@ from coding_assistant.store.views import (
 from coding_assistant.store.worklist import WorklistFilter, WorklistSort
 
 __all__ = [
+    "MAX_NOTE_CHARS",
+    "MAX_REASON_CHARS",
     "AuditEntry",
     "BatchCounts",
     "BatchFailure",
     "BatchLockedError",
     "BatchRun",
     "ConcurrentEditError",
+    "DecidedAct",
     "Decision",
     "ExportedStayError",
+    "ReviewInputError",
     "StayRecord",
     "Store",
     "StoreError",

@@ -36,3 +36,9 @@ def audit_for_stay(session: Session, stay_id: str) -> list[AuditEntry]:
         AuditEntry(at=row.at, actor=row.actor, action=row.action, stay_id=sid, details=dict(row.details))
         for row, sid in rows
     ]
+
+
+def details_of_action(session: Session, action: str) -> list[dict[str, Any]]:
+    """The details of every entry of one action, oldest first (an interrupted export looks for its token)."""
+    rows = session.execute(select(AuditRow.details).where(AuditRow.action == action).order_by(AuditRow.id)).scalars()
+    return [dict(details) for details in rows]

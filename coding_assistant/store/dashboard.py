@@ -57,6 +57,15 @@ class AcceptanceSummary:
     rejected: int
     added: int
     per_code: list[CodeAcceptance] = field(default_factory=list)  # most proposed first
+    # Latest decisions taken on proposals that named a DP (decisions saved before this was recorded do not
+    # count), and among them those whose validated DP is the proposed one.
+    dp_compared: int = 0
+    dp_agreed: int = 0
+
+    @property
+    def dp_agreement(self) -> float | None:
+        """Share of validated stays whose DP is the one the product proposed; None before any."""
+        return self.dp_agreed / self.dp_compared if self.dp_compared else None
 
     @property
     def rate(self) -> float | None:
@@ -90,6 +99,7 @@ def acceptance(session: Session, since: datetime | None = None) -> AcceptanceSum
         accepted.update(details.get("accepted") or [])
         rejected.update(details.get("rejected") or [])
         added.update(details.get("added") or [])
+    with_dp = [details for details in latest.values() if details.get("proposed_dp")]
     codes = set(accepted) | set(rejected) | set(added)
     per_code = [CodeAcceptance(code, accepted[code], rejected[code], added[code]) for code in codes]
     per_code.sort(key=lambda c: (-c.proposed, -c.added, c.code))
@@ -99,6 +109,8 @@ def acceptance(session: Session, since: datetime | None = None) -> AcceptanceSum
         rejected=sum(rejected.values()),
         added=sum(added.values()),
         per_code=per_code,
+        dp_compared=len(with_dp),
+        dp_agreed=sum(details.get("dp") == details["proposed_dp"] for details in with_dp),
     )
 
 
@@ -123,7 +135,11 @@ def validated_per_day(
 def status_counts(session: Session) -> dict[str, int]:
     """Number of stays in each status (statuses without any stay are absent)."""
     rows = session.execute(select(StayRow.status, func.count()).group_by(StayRow.status))
-    return {status: count for status, count in rows}
+    counts = {status: count for status, count in rows}
+    flagged = session.execute(select(func.count()).where(StayRow.review_reason.is_not(None))).scalar_one()
+    if flagged:
+        counts["to_review"] = flagged  # a flag across statuses, counted beside them
+    return counts
 
 
 def units(session: Session) -> list[str]:

@@ -8,6 +8,8 @@ the version moved meanwhile, and the message says who saved first, so that nobod
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -21,9 +23,10 @@ from coding_assistant.store.errors import ConcurrentEditError, ExportedStayError
 from coding_assistant.store.models import DecisionRow, StayRow, UserRow
 from coding_assistant.store.stays import require_stay
 from coding_assistant.store.users import require_user
-from coding_assistant.store.views import Decision
+from coding_assistant.store.views import DecidedAct, Decision
 
 log = logging.getLogger(__name__)
+_CCAM = re.compile(r"^[A-Z]{4}[0-9]{3}$")
 
 
 def _refuse_decision_change(mapper: Mapper[Any], connection: Any, target: DecisionRow) -> None:
@@ -48,16 +51,22 @@ def save_decision(
     expected_version: int,
     now: datetime,
     after_export: bool = False,
+    acts: Sequence[DecidedAct] | None = None,
 ) -> Decision:
     """Write the decision, bump the stay's version, mark it validated and audit it; raise ConcurrentEditError
     when the stay is no longer at `expected_version`, ExportedStayError when it was exported and the change
-    is not declared as one after export. The caller commits."""
+    is not declared as one after export. `acts`: the validated CCAM act lines (None: not reviewed, the
+    source RUM's acts stand). The caller commits."""
     user = require_user(session, username)
     if not user.active:
         raise UserError(f"user {username}: deactivated, cannot save a decision")
     if codes.dp is None:
         # PMSI: a RUM cannot be sent without a principal diagnosis.
         raise StoreError(f"stay {stay_id}: a decision needs a DP")
+    for act in acts or ():
+        # The RUM's act zone: a 7-character CCAM code, activity 1-5 and phase 0-9 (ATIH RUM format).
+        if not (_CCAM.match(act.code) and 1 <= act.activity <= 5 and 0 <= act.phase <= 9):
+            raise StoreError(f"stay {stay_id}: act {act.code!r} activity {act.activity} phase {act.phase} refused")
     stay = require_stay(session, stay_id)
     if stay.version != expected_version:
         raise _conflict(stay, expected_version)
@@ -67,6 +76,8 @@ def save_decision(
     previous_status = stay.status
     run = stay.proposal_run
     stay.status, stay.updated_at, stay.updated_by = "validated", now, username
+    flagged = stay.review_reason is not None
+    stay.review_reason = stay.review_by = stay.review_at = None  # validated: no longer « à revoir »
     try:
         # The mapper's version check: UPDATE ... WHERE version = <read>. Zero rows means another session
         # saved between our read and this write.
@@ -87,20 +98,35 @@ def save_decision(
         model_version=run.model_version if run else None,
         stay_version=stay.version,
         decided_at=now,
+        acts=None if acts is None else [act.as_json() for act in acts],
     )
     session.add(decision)
-    details = {"dp": codes.dp, "dr": codes.dr, "das": list(codes.das), "version": stay.version}
+    details: dict[str, Any] = {"dp": codes.dp, "dr": codes.dr, "das": list(codes.das), "version": stay.version}
+    if acts is not None:
+        details["acts"] = [act.as_json() for act in acts]
     if run is not None:
         # What the coder did with the product's pre-ticked codes: the raw material of the next model's training.
         proposed = {p.code for p in run.proposals if p.selected}
         chosen = set(codes.all_codes())
         details |= {
             "model_version": run.model_version,
+            "proposed_dp": run.dp_code,  # the DP the product proposed (the dashboard's DP agreement)
             "accepted": sorted(proposed & chosen),
             "rejected": sorted(proposed - chosen),
             "added": sorted(chosen - proposed),
         }
+        if acts is not None and run.acts is not None:
+            # The same for the acts, by CCAM code: what the act proposals got right and missed.
+            proposed_acts = {str(a.get("code")) for a in run.acts if isinstance(a, dict) and a.get("selected")}
+            chosen_acts = {act.code for act in acts}
+            details |= {
+                "acts_accepted": sorted(proposed_acts & chosen_acts),
+                "acts_rejected": sorted(proposed_acts - chosen_acts),
+                "acts_added": sorted(chosen_acts - proposed_acts),
+            }
     append_audit(session, username, "decision_saved", stay, details, now)
+    if flagged:
+        append_audit(session, username, "review_cleared", stay, {"by": "validation"}, now)
     if previous_status == "exported":
         # Explicit: the RSS sent holds the old coding; the stay is validated again and waits for a new export.
         change = {"from": "exported", "to": MODIFIED_AFTER_EXPORT}
@@ -138,4 +164,5 @@ def _decision_of(row: DecisionRow, stay_id: str, user: UserRow) -> Decision:
         model_version=row.model_version,
         stay_version=row.stay_version,
         decided_at=row.decided_at,
+        acts=None if row.acts is None else [DecidedAct.from_json(raw) for raw in row.acts],
     )

@@ -17,7 +17,10 @@ def stay_content_hash(stay: Stay) -> str:
 
     Sex, age, dates and unit are included because the PMSI rules check codes against them (sex/age
     compatibility, length of stay): a corrected age must send the stay back to coding just as a new letter does.
-    The gold `codes` are left out: they are not an input of the prediction.
+    The gold `codes` are left out: they are not an input of the prediction. So are the RUM's administrative
+    fields (modes, provenance, destination, birth weight, sessions): no coding rule reads them, only the grouping
+    preview, which the review UI works out again from the stored RUM line; a corrected mode must not send every
+    stay back to coding.
     """
     return _sha256(
         {

@@ -74,6 +74,12 @@ class StayRow(Base):
     # The RUM line (RSS non groupé) the stay was read from, if any: an export writes it back with the
     # validated codes, keeping the acts, modes and dates that the letters do not carry.
     source_rum: Mapped[str | None] = mapped_column(Text)
+    # A coder's note on the stay, and the « à revoir » flag with its reason, who set it and when (store/review.py;
+    # not a status: the stay keeps its own, and a validation clears the flag).
+    note: Mapped[str | None] = mapped_column(Text)
+    review_reason: Mapped[str | None] = mapped_column(Text)
+    review_by: Mapped[str | None] = mapped_column(String(64))
+    review_at: Mapped[datetime | None]
 
     documents: Mapped[list[DocumentRow]] = relationship(
         back_populates="stay", cascade="all, delete-orphan", order_by="DocumentRow.position"
@@ -122,6 +128,8 @@ class ProposalRunRow(Base):
     tariff_eur: Mapped[float | None] = mapped_column(Float)
     revaluation_eur: Mapped[float | None] = mapped_column(Float, index=True)
     revaluation_code: Mapped[str | None] = mapped_column(CODE)
+    # The proposed CCAM act lines (schema.ActProposal objects); NULL from runs made before acts were kept.
+    acts: Mapped[list[Any] | None]
 
     stay: Mapped[StayRow] = relationship(back_populates="proposal_run")
     proposals: Mapped[list[ProposalRow]] = relationship(
@@ -177,6 +185,9 @@ class DecisionRow(Base):
     model_version: Mapped[str | None] = mapped_column(String(64))  # version of the proposals the coder saw
     stay_version: Mapped[int]  # the stay's version this decision created
     decided_at: Mapped[datetime]
+    # The validated CCAM acts, [{"code", "activity", "phase", "date"}]; NULL: acts not reviewed (an export
+    # then keeps the source RUM's acts), [] : reviewed, none done.
+    acts: Mapped[list[Any] | None]
 
 
 class AuditRow(Base):
@@ -282,6 +293,8 @@ class UiDraftRow(Base):
     choices: Mapped[dict[str, Any]]
     added: Mapped[list[Any]]
     updated_at: Mapped[datetime]
+    # The draft's act lines ({"key", "code", "label", "kept", "activity", "phase", "date"}); NULL: no act change.
+    acts: Mapped[list[Any] | None]
 
 
 def _refuse_audit_change(mapper: Mapper[Any], connection: Any, target: AuditRow) -> None:

@@ -7,7 +7,16 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from coding_assistant.schema import Evidence, GroupingSummary, Measurement, ModelInfo, Note, Proposal, StayProposals
+from coding_assistant.schema import (
+    ActProposal,
+    Evidence,
+    GroupingSummary,
+    Measurement,
+    ModelInfo,
+    Note,
+    Proposal,
+    StayProposals,
+)
 from coding_assistant.store.audit import append_audit
 from coding_assistant.store.columns import CLOSED_STATUSES
 from coding_assistant.store.errors import StoreError
@@ -55,6 +64,7 @@ def save_proposals(
         revaluation_eur=grouping.revaluation_eur,
         revaluation_code=grouping.revaluation_code,
         proposals=[_proposal_row(rank, p) for rank, p in enumerate(proposals.proposals)],
+        acts=[act.model_dump(mode="json", exclude_none=True) for act in proposals.acts],
     )
     previous_status = stay.status
     if stay.status not in CLOSED_STATUSES:
@@ -117,6 +127,7 @@ def load_proposals(session: Session, stay_id: str) -> StayProposals | None:
             )
             for p in run.proposals
         ],
+        acts=[ActProposal.model_validate(act) for act in run.acts or []],
         warnings=list(run.warnings),
         measurements=None if run.measurements is None else [Measurement.model_validate(m) for m in run.measurements],
         grouping=None

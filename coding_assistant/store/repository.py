@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,7 +14,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from coding_assistant.schema import Codes, Stay, StayProposals
 from coding_assistant.store import audit as _audit
 from coding_assistant.store import dashboard as _dashboard
-from coding_assistant.store import decisions, failures, locking, proposals, stays, ui_drafts, ui_sessions, users
+from coding_assistant.store import (
+    decisions,
+    failures,
+    locking,
+    proposals,
+    review,
+    stays,
+    ui_drafts,
+    ui_sessions,
+    users,
+)
 from coding_assistant.store.columns import utc_now
 from coding_assistant.store.dashboard import DashboardFigures
 from coding_assistant.store.db_errors import describe_database_error, guarded
@@ -32,6 +42,7 @@ from coding_assistant.store.views import (
     BatchFailure,
     BatchRun,
     CodingState,
+    DecidedAct,
     Decision,
     StayRecord,
     User,
@@ -177,15 +188,42 @@ class Store:
 
     @guarded
     def save_decision(
-        self, stay_id: str, user: str, codes: Codes, expected_version: int, after_export: bool = False
+        self,
+        stay_id: str,
+        user: str,
+        codes: Codes,
+        expected_version: int,
+        after_export: bool = False,
+        acts: Sequence[DecidedAct] | None = None,
     ) -> Decision:
-        """`after_export`: the coder knows the stay was exported and changes it all the same (audited)."""
+        """`after_export`: the coder knows the stay was exported and changes it all the same (audited);
+        `acts`: the validated CCAM act lines, None when the acts were not reviewed."""
         with self.sessions() as session:
             decision = decisions.save_decision(
-                session, stay_id, user, codes, expected_version, self._clock(), after_export
+                session, stay_id, user, codes, expected_version, self._clock(), after_export, acts
             )
             session.commit()
             return decision
+
+    @guarded
+    def save_note(self, stay_id: str, note: str, actor: str) -> None:
+        """Replace the stay's note (empty: none); the stay's version does not change (store/review.py)."""
+        with self.sessions() as session:
+            review.save_note(session, stay_id, note, actor, self._clock())
+            session.commit()
+
+    @guarded
+    def flag_for_review(self, stay_id: str, reason: str, actor: str) -> None:
+        """Flag the stay « à revoir » with a reason; a validation clears it."""
+        with self.sessions() as session:
+            review.flag_for_review(session, stay_id, reason, actor, self._clock())
+            session.commit()
+
+    @guarded
+    def clear_review(self, stay_id: str, actor: str) -> None:
+        with self.sessions() as session:
+            review.clear_review(session, stay_id, actor, self._clock())
+            session.commit()
 
     @guarded
     def latest_decision(self, stay_id: str) -> Decision | None:
@@ -260,11 +298,18 @@ class Store:
 
     @guarded
     def save_draft(
-        self, stay_id: str, username: str, stay_version: int, choices: dict[str, Any], added: list[Any]
+        self,
+        stay_id: str,
+        username: str,
+        stay_version: int,
+        choices: dict[str, Any],
+        added: list[Any],
+        acts: list[Any] | None = None,
     ) -> None:
-        """Keep a coder's unsaved choices on a stay (one draft per stay and coder, replaced at each change)."""
+        """Keep a coder's unsaved choices on a stay (one draft per stay and coder, replaced at each change);
+        `acts`: its act lines, None when the coder changed no act."""
         with self.sessions() as session:
-            ui_drafts.save_draft(session, stay_id, username, stay_version, choices, added, self._clock())
+            ui_drafts.save_draft(session, stay_id, username, stay_version, choices, added, self._clock(), acts)
             session.commit()
 
     @guarded
@@ -416,3 +461,9 @@ class Store:
     def audit_for_stay(self, stay_id: str) -> list[AuditEntry]:
         with self.sessions() as session:
             return _audit.audit_for_stay(session, stay_id)
+
+    @guarded
+    def audit_details(self, action: str) -> list[dict[str, Any]]:
+        """The details of every audit entry of one action, oldest first."""
+        with self.sessions() as session:
+            return _audit.details_of_action(session, action)

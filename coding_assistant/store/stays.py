@@ -9,12 +9,15 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from coding_assistant.errors import CodingAssistantError
+from coding_assistant.formats.join import AdminFields, admin_fields
+from coding_assistant.formats.reader import parse_rum_line
 from coding_assistant.schema import Document, Stay
 from coding_assistant.store.audit import append_audit
 from coding_assistant.store.errors import UnknownStayError
 from coding_assistant.store.hashing import document_hash, stay_content_hash
 from coding_assistant.store.models import DocumentRow, ProposalRunRow, StayRow
-from coding_assistant.store.views import CodingState, StayRecord
+from coding_assistant.store.views import CodingState, ReviewFlag, StayRecord
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +44,8 @@ def record_of(row: StayRow) -> StayRecord:
         discharge_date=row.discharge_date,
         updated_at=row.updated_at,
         updated_by=row.updated_by,
+        note=row.note,
+        review=ReviewFlag(row.review_reason, row.review_by, row.review_at) if row.review_reason else None,
     )
 
 
@@ -148,10 +153,24 @@ def source_rums(session: Session, stay_ids: Iterable[str]) -> dict[str, str]:
     return found
 
 
+def stored_admin_fields(stay_id: str, source_rum: str | None) -> AdminFields | None:
+    """The RUM's administrative fields (modes, provenance, destination, birth weight…) read back from the
+    stored RUM line: the tables keep no column of their own for them, the line holds them all. None for a
+    stay without a line (read from JSONL), or whose line this version cannot read (logged, without content)."""
+    if not source_rum:
+        return None
+    try:
+        return admin_fields([parse_rum_line(source_rum)])
+    except CodingAssistantError:
+        log.warning("stay %s: its stored RUM line cannot be read; administrative fields left out", stay_id)
+        return None
+
+
 def load_stay(session: Session, stay_id: str) -> Stay:
-    """The stay with its documents, as the pipeline and the review UI read it."""
+    """The stay with its documents, as the pipeline and the review UI read it; the administrative fields come
+    from the stored RUM line, when the stay was read from an RSS."""
     row = require_stay(session, stay_id)
-    return Stay(
+    stay = Stay(
         stay_id=row.stay_id,
         sex=row.sex,  # type: ignore[arg-type]  # validated on the way in
         age=row.age,
@@ -160,6 +179,8 @@ def load_stay(session: Session, stay_id: str) -> Stay:
         unit=row.unit,
         documents=[Document(doc_id=d.doc_id, type=d.type, text=d.text) for d in row.documents],
     )
+    fields = stored_admin_fields(row.stay_id, row.source_rum)
+    return stay if fields is None else stay.model_copy(update=fields)
 
 
 def mark_exported(session: Session, stay_ids: Iterable[str], actor: str, now: datetime) -> int:

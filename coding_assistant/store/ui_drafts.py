@@ -28,6 +28,8 @@ class StoredDraft:
     # [{"code": ..., "label": ...}] codes the coder added by search
     added: list[Any]
     updated_at: datetime
+    # The draft's act lines (see UiDraftRow.acts); None: the coder changed no act.
+    acts: list[Any] | None = None
 
 
 def _row(session: Session, stay_id: str, username: str) -> UiDraftRow | None:
@@ -47,6 +49,7 @@ def save_draft(
     choices: dict[str, Any],
     added: list[Any],
     now: datetime,
+    acts: list[Any] | None = None,
 ) -> None:
     row = _row(session, stay_id, username)
     if row is None:
@@ -54,6 +57,7 @@ def save_draft(
         row = UiDraftRow(stay_pk=stay.id, username=username)
         session.add(row)
     row.stay_version, row.choices, row.added, row.updated_at = stay_version, choices, added, now
+    row.acts = acts
     session.flush()
 
 
@@ -61,7 +65,8 @@ def load_draft(session: Session, stay_id: str, username: str) -> StoredDraft | N
     row = _row(session, stay_id, username)
     if row is None:
         return None
-    return StoredDraft(stay_id, username, row.stay_version, dict(row.choices), list(row.added), row.updated_at)
+    acts = None if row.acts is None else list(row.acts)
+    return StoredDraft(stay_id, username, row.stay_version, dict(row.choices), list(row.added), row.updated_at, acts)
 
 
 def delete_draft(session: Session, stay_id: str, username: str) -> None:

@@ -22,6 +22,17 @@ class StayRecord:
     discharge_date: date | None
     updated_at: datetime
     updated_by: str | None
+    note: str | None = None
+    review: ReviewFlag | None = None  # flagged « à revoir »
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewFlag:
+    """Why a coder flagged the stay « à revoir », who and when."""
+
+    reason: str
+    by: str | None
+    at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +76,39 @@ class WorklistRow:
     tariff_eur: float | None = None
     revaluation_eur: float | None = None
     revaluation_code: str | None = None
+    review_reason: str | None = None  # flagged « à revoir », with this reason
+
+
+_Day = date  # the field below is named "date"
+
+
+@dataclass(frozen=True, slots=True)
+class DecidedAct:
+    """One CCAM act line of a validated coding, as the RUM's act zone carries it: code, activity (1 = the act,
+    4 = its anaesthesia), phase and date of realisation (ATIH RUM format, act zone)."""
+
+    code: str
+    activity: int = 1
+    phase: int = 0
+    date: _Day | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "activity": self.activity,
+            "phase": self.phase,
+            "date": self.date.isoformat() if self.date else None,
+        }
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> DecidedAct:
+        day = raw.get("date")
+        return cls(
+            code=str(raw["code"]),
+            activity=int(raw.get("activity", 1)),
+            phase=int(raw.get("phase", 0)),
+            date=date.fromisoformat(day) if day else None,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +121,9 @@ class Decision:
     model_version: str | None
     stay_version: int
     decided_at: datetime
+    # The acts validated with the coding; None: the acts were not reviewed (decisions from before acts were
+    # kept, or a coding without any act shown): an export then keeps the source RUM's acts as they are.
+    acts: list[DecidedAct] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,8 @@ WorklistSort = Literal["to_check", "dp_score", "oldest"]
 DP_THRESHOLD = 0.5
 # Not a stored status: a validated stay that had been exported before (it must be exported again).
 MODIFIED_AFTER_EXPORT = "modified_after_export"
+# Not a stored status either: a stay a coder flagged « à revoir » (store/review.py), whatever its status.
+TO_REVIEW = "to_review"
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,11 +122,13 @@ def _exported_before() -> Any:
 def _filtered(query: Select[Any], f: WorklistFilter) -> Select[Any]:
     if f.status is not None:
         statuses = [f.status] if isinstance(f.status, str) else list(f.status)
-        stored = [status for status in statuses if status != MODIFIED_AFTER_EXPORT]
+        stored = [status for status in statuses if status not in (MODIFIED_AFTER_EXPORT, TO_REVIEW)]
         condition: ColumnElement[bool] = StayRow.status.in_(stored)
         if MODIFIED_AFTER_EXPORT in statuses:
             # "validated" already covers them (the export picks them up again); alone, it narrows to them.
             condition = or_(condition, and_(StayRow.status == "validated", _exported_before()))
+        if TO_REVIEW in statuses:
+            condition = or_(condition, StayRow.review_reason.is_not(None))
         query = query.where(condition)
     if f.unit is not None:
         query = query.where(StayRow.unit == f.unit)
@@ -168,4 +172,5 @@ def _row_of(
         tariff_eur=grouped.tariff_eur,
         revaluation_eur=grouped.revaluation_eur,
         revaluation_code=grouped.revaluation_code,
+        review_reason=stay.review_reason,
     )

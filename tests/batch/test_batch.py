@@ -125,9 +125,9 @@ def test_one_bad_stay_is_recorded_and_never_stops_the_others(store, pipeline) ->
     ]
     report = run(store, FailingOn(pipeline, {"BAD"}), items)
     assert (report.coded, report.failed, report.read) == (2, 2, 4)
-    assert {f["location"] for f in report.failures} == {"f.jsonl:2", "BAD"}
+    assert {f["location"] for f in report.failures} == {"f.jsonl:2", "f.jsonl:3"}  # the record, by its place
     failures = store.batch_failures(report.run_id)
-    assert [(f.stay_id, f.location) for f in failures] == [(None, "f.jsonl:2"), ("BAD", "BAD")]
+    assert [(f.stay_id, f.location) for f in failures] == [(None, "f.jsonl:2"), ("BAD", "f.jsonl:3")]
     assert "RuntimeError" in failures[1].error and "boom" not in failures[1].error  # no raw exception text
     assert store.load_proposals("OK2") is not None and store.load_proposals("BAD") is None
     # The failed stay is retried by the next run; the others are not recoded.

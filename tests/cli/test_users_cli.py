@@ -3,6 +3,7 @@ only from a hidden prompt (typed twice) or stdin, never from the arguments."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -80,6 +81,28 @@ def test_list_passwd_and_deactivate(url: str) -> None:
     assert "deactivated" in users(url, "list").stdout.splitlines()[0]
     unknown = users(url, "passwd", "nobody", "--password-stdin", stdin=new_password)
     assert unknown.exit_code == 2 and "unknown" in unknown.output
+
+
+def test_names_with_control_characters_are_refused_and_listed_escaped(url: str, tmp_path: Path) -> None:
+    forged = "alice\nroot                 admin          active       Root"
+    refused = users(url, "add", forged, "--role", "coder", "--password-stdin", stdin=PASSWORD)
+    assert refused.exit_code == 2 and "control or invisible character" in refused.output
+    named = users(url, "add", "bob", "--role", "coder", "--name", "Bob\x1b[2J", "--password-stdin", stdin=PASSWORD)
+    assert named.exit_code == 2 and "control or invisible character" in named.output
+
+    # An account made by an older version, which checked nothing: written into the store directly.
+    assert users(url, "add", "alice", "--role", "coder", "--password-stdin", stdin=PASSWORD).exit_code == 0
+    with sqlite3.connect(tmp_path / "users.sqlite3") as connection:
+        connection.execute(
+            "UPDATE users SET username = ?, display_name = ? WHERE username = 'alice'",
+            (forged, "Alice\r\x1b[31mDIM\u202e\u2028"),
+        )
+    listing = users(url, "list")
+    assert listing.exit_code == 0
+    assert listing.stdout.splitlines() == [
+        "alice\\nroot                 admin          active       Root coder          active       "
+        "Alice\\r\\x1b[31mDIM\\u202e\\u2028"
+    ]
 
 
 def test_actions_are_attributed_to_the_command_line(url: str) -> None:

@@ -131,7 +131,9 @@ def test_a_batch_codes_the_stays_that_fit_and_names_the_others(store: Store, pip
     assert store.get_stay("GOOD").status == "proposed"  # type: ignore[union-attr]
     recorded = store.batch_failures(report.run_id)
     assert len(recorded) == len(MISFITS)
-    assert next(f for f in recorded if f.location == TOO_LONG_ID).stay_id is None  # too long to be a stay id column
+    assert {f.location for f in recorded} == {f"in.jsonl:{n}" for n in range(1, len(MISFITS) + 1)}  # by place
+    too_long = list(MISFITS).index("id over 128") + 1
+    assert next(f for f in recorded if f.location == f"in.jsonl:{too_long}").stay_id is None  # too long a stay id
     everything = json.dumps(report.as_dict()) + report.summary() + repr(recorded)
     assert MARKER not in everything and "\\u0000" not in everything
 

@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 from coding_assistant.config import DB_URL_ENV
 from coding_assistant.rules import check_coding
 from coding_assistant.schema import Codes, Document, Evidence, ModelInfo, Note, Proposal, Stay, StayProposals
-from coding_assistant.store import Store
+from coding_assistant.store import Store, WorklistFilter
 
 UI_DIR = Path(__file__).resolve().parents[2] / "ui"
 UI_APP = UI_DIR / "app.py"
@@ -829,8 +829,36 @@ def test_dashboard_shows_acceptance(store: Store) -> None:
     assert not at.exception, [e.value for e in at.exception]
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Taux d'acceptation"] == "50 %"  # I5002 kept, I10 dropped
+    assert metrics["DP confirmé"] == "100 %"  # the proposed DP was kept
     per_code = at.dataframe[0].value.set_index("Code")
     assert per_code.loc["I10", "Rejeté"] == 1 and per_code.loc["N184", "Ajouté"] == 1
+    assert any("Aucun modèle dans le registre" in str(c.value) for c in at.caption)
+    # With a model active in the site's registry: the model and its acceptance since it became active.
+    from coding_assistant.store.models import ModelRegistryRow
+
+    activated = datetime.now(UTC) - timedelta(days=1)
+    with store.sessions() as session:
+        session.add(
+            ModelRegistryRow(
+                name="site",
+                version="20261205",
+                backend="tfidf",
+                path="/models/site",
+                trained_at=activated,
+                registered_at=activated,
+                registered_by="admin",
+                training_data={},
+                figures={},
+                active=True,
+                activated_at=activated,
+            )
+        )
+        session.commit()
+    at.switch_page("views/dashboard.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("site 20261205" in str(m.value).replace("\\", "") for m in at.markdown)
+    since = {m.label: m.value for m in at.metric}
+    assert since["Acceptation depuis"] == "50 %" and since["Séjours validés depuis"] == "1"
 
 
 def test_accounts_page_creates_and_deactivates(store: Store) -> None:
@@ -1052,3 +1080,25 @@ def test_ui_refuses_a_bad_session_setting(
     result = run_ui("--port", str(free_port()))
     assert result.exit_code == 2 and "CODING_ASSISTANT_UI_IDLE_TIMEOUT_MINUTES" in result.output
     assert not started
+
+
+def test_a_stay_flagged_a_revoir_with_its_reason_and_a_note_then_listed_and_cleared_by_validation(store: Store) -> None:
+    at = open_stay(sign_in("alice"), "CARDIO-01")
+    # A form sends what was typed with its button (the typing alone does not run the page).
+    at.text_area(key="CARDIO-01:note").input("Voir avec le Dr B.")
+    at.button(key="CARDIO-01:save_note").click().run()
+    at.text_input(key="CARDIO-01:review_reason").input("attente du CR anapath")
+    at.button(key="CARDIO-01:flag_review").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("À revoir : attente du CR anapath" in shown(m) for m in texts(at.warning))
+    record = store.get_stay("CARDIO-01")
+    assert record is not None and record.note == "Voir avec le Dr B." and record.review is not None
+    # The worklist's « À revoir » status lists it, whatever its own status.
+    worklist = sign_in("bruno")
+    flagged = store.worklist(WorklistFilter(status=["to_review"]))
+    assert [r.stay_id for r in flagged] == ["CARDIO-01"]
+    table = worklist.dataframe[0].value.set_index("Séjour")
+    assert table.loc["CARDIO-01", "Statut"].endswith("· à revoir")
+    # A validation clears the flag.
+    at.button(key="CARDIO-01:validate").click().run()
+    assert store.get_stay("CARDIO-01").review is None  # type: ignore[union-attr]

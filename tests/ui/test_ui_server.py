@@ -27,7 +27,12 @@ if str(UI_DIR) not in sys.path:
     sys.path.insert(0, str(UI_DIR))
 
 from coding_review.downloads import DownloadGrants  # noqa: E402
-from coding_review.http_guard import HttpGuard, content_security_policy, inline_script_hashes  # noqa: E402
+from coding_review.http_guard import (  # noqa: E402
+    HttpGuard,
+    content_security_policy,
+    inline_script_hashes,
+    refused_route,
+)
 
 START_TIMEOUT_S = 90  # Streamlit's start on a busy two-core machine
 
@@ -89,6 +94,15 @@ def test_a_download_is_served_only_to_the_clicking_address_just_after_the_click(
     assert client.get("/media/abc.txt").status_code == 404
     assert client.get("/media/picture.png").status_code == 200  # not a download: not this guard's business
     assert client.get("/static/media/font.woff2").headers.get("cache-control") != "no-store"  # not media either
+
+
+@pytest.mark.parametrize("media", ["/media/", "/dim/media/"])
+def test_internal_routes_that_reveal_the_server_are_refused(media: str) -> None:
+    base = media.removesuffix("media/")
+    for path in ("_stcore/metrics", "_stcore/agent/openapi.json", "_stcore/agent/mcp"):
+        assert refused_route(base + path, media), path
+    for path in ("_stcore/health", "_stcore/host-config", "", "media/abc.txt", "_stcore/stream"):
+        assert not refused_route(base + path, media), path
 
 
 def test_the_csp_allows_exactly_streamlits_inline_script() -> None:
@@ -157,6 +171,30 @@ def test_the_served_app_cannot_be_framed_and_has_no_unguarded_download(ui_server
     with pytest.raises(urllib.error.HTTPError) as missing:
         urllib.request.urlopen(f"{url}/media/0123456789abcdef.txt", timeout=10)
     assert missing.value.code == 404
+
+
+def status_and_body(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=20) as answer:
+            return answer.status, answer.read()
+    except urllib.error.HTTPError as refused:
+        return refused.code, refused.read()
+
+
+def test_a_signed_out_client_reaches_no_internal_route_but_the_health_check(ui_server) -> None:
+    url, _ = ui_server
+    # Health stays open for the reverse proxy's probe, and says nothing but "ok".
+    assert status_and_body(f"{url}/_stcore/health") == (200, b"ok")
+    # The metrics (sessions, memory) and the agent API's description: refused, whoever asks.
+    for path in ("/_stcore/metrics", "/_stcore/agent/openapi.json", "/_stcore/agent/mcp"):
+        assert status_and_body(f"{url}{path}")[0] == 404, path
+    # What the page needs before sign-in: Streamlit's own settings, nothing of the store or the host.
+    status, body = status_and_body(f"{url}/_stcore/host-config")
+    assert status == 200 and b"sqlite" not in body.lower() and str(Path.home()).encode() not in body
+    # Any other internal path is the page itself (no listing, no error text).
+    for path in ("/_stcore/script-health-check", "/_stcore/upload_file/a/b", "/_stcore/nowhere"):
+        status, body = status_and_body(f"{url}{path}")
+        assert status in (200, 404) and b"Traceback" not in body and b"sqlite" not in body.lower(), path
 
 
 def test_killing_the_ui_command_stops_the_server(ui_server) -> None:

@@ -3,9 +3,11 @@
 1. the grouping preview of the coder's current coding (grouping_view.py);
 2. the current coding — DP, DR, DAS — each code with one-click role buttons (a new DP or DR sends the one it
    replaces to DAS) and a button to drop it;
-3. the code search, which adds a code as DAS or straight as DP;
-4. the checks on that coding (blocking problems, PMSI rules, export checks) and the validation buttons;
-5. the other candidates, one dense line each (code, label, score, mentions, what coding it would add to the
+3. the CCAM acts, one line each: kept acts with their date and activity, other proposed acts kept in one
+   click, and a CCAM search that adds one (acts_panel.py);
+4. the code search, which adds a code as DAS or straight as DP;
+5. the checks on that coding (blocking problems, PMSI rules, acts, export checks) and the validation buttons;
+6. the other candidates, one dense line each (code, label, score, mentions, what coding it would add to the
    tariff), the low-score tail folded.
 
 A fragment: a click reruns this panel, not the documents. Every click goes through a callback that changes the
@@ -21,7 +23,7 @@ from streamlit.delta_generator import DeltaGenerator
 from coding_assistant.groupage import StayFacts
 from coding_assistant.rules import RuleWarning, check_coding
 from coding_assistant.store import User
-from coding_review import alerts, draft_store, page_script
+from coding_review import acts_panel, alerts, draft_store, page_script
 from coding_review.auth import require_user_in_fragment, signed_username
 from coding_review.code_search import code_search, search_key
 from coding_review.coding_rows import candidate_row, kept_row
@@ -116,6 +118,8 @@ def _pending_notice(opened: OpenStay) -> None:
         return
     if left.button("Réappliquer mes choix", key=f"{stay_id}:reapply", type="primary"):
         opened.draft.reapply(pending.choices, pending.lines)
+        if pending.act_choices is not None:
+            opened.draft.reapply_acts(pending.act_lines, pending.act_choices)
         renew_widgets(opened)
         drop_pending(stay_id)
         _persist(stay_id)
@@ -171,14 +175,10 @@ def _current(opened: OpenStay, facts: StayFacts | None) -> None:
             )
 
 
-def acts_slot(opened: OpenStay) -> None:
-    """Where the stay's CCAM acts will be shown and chosen, between the diagnoses and the code search; the
-    proposals already carry them (`opened.proposals.acts`). Left empty on purpose for now."""
-
-
 def _rule_warnings(opened: OpenStay) -> list[RuleWarning]:
     codes = opened.draft.codes()
     stay = opened.stay
+    acts = opened.draft.decided_acts()
     return check_coding(
         codes.dp,
         codes.dr,
@@ -186,6 +186,8 @@ def _rule_warnings(opened: OpenStay) -> list[RuleWarning]:
         stay.sex,
         stay.age,
         terminology().terminology,
+        # The delivery checks (FG 205/206) read the acts: only once they were reviewed, else none is known.
+        [act.code for act in acts] if acts is not None else (),
         measurements=opened.values,
         text=stay.text,
     )
@@ -198,13 +200,16 @@ def _checks_and_validation(opened: OpenStay, user: User) -> None:
     if draft.codes().dp is None:  # said once, by the draft's own check
         warnings = [w for w in warnings if w.rule != "dp-missing"]
     exports = export_problems(opened.stay, draft.codes(), opened.source_rum, configured_finess())
+    act_warnings = acts_panel.act_warnings(opened)
     for problem in problems:
         alerts.warning(md(problem))
     for warning in warnings:
         (alerts.error if warning.severity == "error" else alerts.warning)(md(warning_text(warning)))
+    for text in act_warnings:  # never blocking: the coder knows what was done; the FG number says the stake
+        alerts.warning(text)
     for problem in exports:
         alerts.error(md(problem))
-    if not (problems or warnings or exports):
+    if not (problems or warnings or act_warnings or exports):
         # One short line, not a box: the candidates below stay in view.
         st.html(f'<div data-checks="ok" style="color:#1b5e20">✓ {NO_ALERT}</div>')
     confirmed = True
@@ -282,10 +287,10 @@ def coding_panel(stay_id: str) -> None:
     opened = open_stay_data(stay_id)
     with st.container(key="coding_panel"):
         _notices(opened)
-        facts = stay_facts(opened.stay, opened.draft.codes())
+        facts = stay_facts(opened.stay, opened.draft.codes(), opened.draft.decided_acts() or ())
         grouping_box(facts)
         _current(opened, facts)
-        acts_slot(opened)
+        acts_panel.acts_section(opened, _persist)
         code_search(stay_id, _add)
         _checks_and_validation(opened, user)
         _candidates(opened, facts)

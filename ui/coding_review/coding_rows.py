@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 
-from coding_review.draft import Line
+from coding_review.draft import ActLine, Line
 from coding_review.highlight import qualifier_of
 from coding_review.labels import QUALIFIER_TAGS, format_euros, format_score
 
@@ -90,3 +90,48 @@ def candidate_row(line: Line, colour: str | None, gain_eur: float | None) -> str
         f'<span style="white-space:nowrap;color:#555;font-size:0.85rem">{score} · {html.escape(mentions(line))}'
         f"</span>{gain}</div>"
     )
+
+
+ACT_ORIGINS = {"source": "RUM d'origine", "decision": "validé auparavant", "added": "ajouté par le codeur"}
+ACTIVITY_LABELS = {1: "activité 1", 2: "activité 2", 3: "activité 3", 4: "anesthésie (4)", 5: "activité 5"}
+
+
+def act_row(line: ActLine, kept: bool) -> str:
+    """One act line: code, label (cut to the line, whole on hover), then where it comes from: the score and
+    count of mentions of a proposal, or the RUM, an earlier validation, the coder. The product's notes on it
+    show on hover."""
+    if line.origin == "proposed":
+        count = len(line.evidence)
+        score = format_score(line.score) if line.score is not None else ""
+        origin = f"{score} · {count} mention{'s' if count > 1 else ''}" if count else f"{score} · aucune mention"
+    else:
+        origin = ACT_ORIGINS.get(line.origin, "")
+    notes = html.escape(" ; ".join(line.notes))
+    title = f' title="{notes}"' if notes else ""
+    label = html.escape(line.label or "libellé CCAM inconnu")
+    mark = "✓ " if kept else ""
+    return (
+        f'<div data-act="{html.escape(line.key)}" data-act-code="{html.escape(line.code)}" '
+        f'data-act-kept="{int(kept)}" style="display:flex;gap:4px;line-height:1.3"{title}>'
+        f'<span style="white-space:nowrap">{mark}<b>{html.escape(line.code)}</b></span>'
+        f'<span title="{label}" style="flex:1 1 auto;min-width:0;overflow:hidden;text-overflow:ellipsis;'
+        f'white-space:nowrap">{label}</span>'
+        f'<span style="white-space:nowrap;color:#555;font-size:0.85rem">{html.escape(origin)}'
+        f"{' ⚠' if line.notes else ''}</span></div>"
+    )
+
+
+def decided_acts_text(acts: object) -> str:
+    """The acts of a saved decision for the history ("actes HMFC004 (4) 02/03/2025, …"), from its audit
+    details; "aucun acte" when reviewed with none."""
+    if not isinstance(acts, list) or not acts:
+        return "aucun acte"
+    shown = []
+    for act in acts:
+        if not isinstance(act, dict):
+            continue
+        day = str(act.get("date") or "")
+        when = f" {day[8:10]}/{day[5:7]}/{day[:4]}" if len(day) == 10 else " sans date"
+        activity = act.get("activity")
+        shown.append(f"{act.get('code', '?')}" + (f" (activité {activity})" if activity != 1 else "") + when)
+    return "actes " + ", ".join(shown)

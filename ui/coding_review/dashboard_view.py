@@ -9,10 +9,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from coding_assistant.learning.registry import active_model
 from coding_assistant.store import BatchRun
 from coding_assistant.store.dashboard import AcceptanceSummary, DashboardFigures
 from coding_review.auth import require_user
 from coding_review.labels import STATUS_LABELS, format_datetime
+from coding_review.markdown_text import md
 from coding_review.resources import database_url, store, terminology
 
 PERIODS = {"30 derniers jours": 30, "90 derniers jours": 90, "12 derniers mois": 365, "Tout": None}
@@ -88,13 +90,18 @@ def render() -> None:
         figures.batch_runs,
     )
 
-    metrics = st.columns(4)
+    metrics = st.columns(5)
     metrics[0].metric(
         "Taux d'acceptation", _percent(summary.rate), help="Codes pré-sélectionnés gardés par les codeurs"
     )
-    metrics[1].metric("Séjours validés (période)", summary.decisions)
-    metrics[2].metric("Codes rejetés", summary.rejected)
-    metrics[3].metric("Codes ajoutés", summary.added)
+    metrics[1].metric(
+        "DP confirmé",
+        _percent(summary.dp_agreement),
+        help=f"Séjours validés dont le DP est celui proposé ({summary.dp_agreed} sur {summary.dp_compared})",
+    )
+    metrics[2].metric("Séjours validés (période)", summary.decisions)
+    metrics[3].metric("Codes rejetés", summary.rejected)
+    metrics[4].metric("Codes ajoutés", summary.added)
     st.caption(
         "Séjours par statut : "
         + " · ".join(f"{label} {statuses.get(status, 0)}" for status, label in STATUS_LABELS.items())
@@ -129,11 +136,34 @@ def render() -> None:
     else:
         st.caption("Aucune décision sur la période.")
 
+    _active_model()
+
     st.subheader("Traitements automatiques (batch)")
     if runs:
         st.dataframe(_batch_table(runs), hide_index=True, width="stretch")
     else:
         st.caption("Aucun traitement enregistré.")
+
+
+def _active_model() -> None:
+    """The model the batch codes with (the site's registry) and how coders have treated its proposals since
+    it became active: the figure that says whether a new model helps."""
+    st.subheader("Modèle actif")
+    model = active_model(store())
+    if model is None:
+        st.caption("Aucun modèle dans le registre du site : le modèle par défaut code les séjours.")
+        return
+    trained = f", entraîné le {format_datetime(model.trained_at)}" if model.trained_at else ""
+    since = f", actif depuis le {format_datetime(model.activated_at)}" if model.activated_at else ""
+    st.markdown(f"{md(model.name)} {md(model.version)}{trained}{since}")
+    summary = store().dashboard_figures(model.activated_at).acceptance
+    if not summary.decisions:
+        st.caption("Aucun séjour validé depuis son activation.")
+        return
+    columns = st.columns(3)
+    columns[0].metric("Acceptation depuis", _percent(summary.rate), help="Codes pré-sélectionnés gardés")
+    columns[1].metric("DP confirmé depuis", _percent(summary.dp_agreement))
+    columns[2].metric("Séjours validés depuis", summary.decisions)
 
 
 def _top_codes(title: str, column: str, counts: list[tuple[str, int]], empty: str) -> None:

@@ -19,7 +19,7 @@ def persist(store: Store, username: str, draft: Draft) -> None:
     """Keep the draft while it differs from the saved coding; forget it once it no longer does."""
     if draft.unsaved:
         choices, added = draft.stored()
-        store.save_draft(draft.stay_id, username, draft.version, choices, added)
+        store.save_draft(draft.stay_id, username, draft.version, choices, added, draft.stored_acts())
     else:
         store.delete_draft(draft.stay_id, username)
 
@@ -36,6 +36,8 @@ def restore(store: Store, username: str, draft: Draft) -> tuple[datetime | None,
         return None, None
     if stored.stay_version == draft.version:
         draft.restore(stored.choices, stored.added)
+        if stored.acts is not None:
+            draft.restore_acts(stored.acts)
         return stored.updated_at, None
     # Made on an older version: rebuild its choices on a copy of the lines, to be reapplied by the coder.
     aside = Draft(draft.stay_id, stored.stay_version, draft.model_version, list(draft.lines), dict(draft.choices))

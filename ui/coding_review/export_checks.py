@@ -37,6 +37,7 @@ _TOO_LONG = re.compile(r"(\w+) (?:is|has) (\d+) (?:characters|digits), the field
 _NOT_NUMBER = re.compile(r"(\w+) \([^)]*\) must be a number")
 _MISSING = re.compile(r"cannot build a RUM without (.+)$")
 _ENCODING = re.compile(r"a character at column \d+ cannot be written")
+_ACT_OUTSIDE = re.compile(r"act ([A-Z]{4}\d{3}) dated \S+, outside the stay")
 
 
 def french_reason(reason: str) -> str:
@@ -55,6 +56,8 @@ def french_reason(reason: str) -> str:
         return "aucun code validé à écrire"
     if "covers" in reason and "RUMs" in reason:
         return "le séjour couvre plusieurs RUM : son codage ne peut pas être réparti entre eux"
+    if match := _ACT_OUTSIDE.search(reason):
+        return f"l'acte {match.group(1)} est daté hors des dates du séjour (FG 102) : corrigez sa date"
     return "le RUM de ce séjour ne peut pas être écrit au format RSS"
 
 

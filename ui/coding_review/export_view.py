@@ -114,10 +114,18 @@ def file_on_click(path: Path, file_name: str, session: SignedIn) -> Callable[[],
 def _show(files: ExportFiles, session: SignedIn) -> None:
     result = files.result
     if result.written and result.rss_path and result.csv_path:
-        alerts.success(
-            f"{len(result.written)} séjour(s) écrit(s) ; {result.marked} marqué(s) « exporté ». "
-            f"Fichiers conservés dans {md(result.rss_path.parent)}."
-        )
+        if result.completed_interrupted:
+            # An earlier export to these files was stopped after its stays were marked: this one only put its
+            # files in place, so nothing was marked now.
+            alerts.success(
+                f"Export interrompu terminé : ses {len(result.written)} séjour(s), déjà marqués « exporté », "
+                f"sont dans les fichiers conservés dans {md(result.rss_path.parent)}. Rien d'autre n'a été écrit."
+            )
+        else:
+            alerts.success(
+                f"{len(result.written)} séjour(s) écrit(s) ; {result.marked} marqué(s) « exporté ». "
+                f"Fichiers conservés dans {md(result.rss_path.parent)}."
+            )
         left, right = st.columns(2)
         # on_click="ignore": the click only fetches the file, the page stays as it is.
         left.download_button(

@@ -8,11 +8,13 @@ once per process, by `default_grouper`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from coding_assistant.groupage import CodeWorth, GroupingResult, StayFacts, code_worth, facts_for, group_stay
+from coding_assistant.groupage import Act, CodeWorth, GroupingResult, StayFacts, code_worth, facts_for, group_stay
 from coding_assistant.schema import Codes, Stay
+from coding_assistant.store import DecidedAct
 
 CACHE_SIZE = 4096
 ERROR_CMD = "90"
@@ -45,9 +47,11 @@ class Preview:
     note: str  # the preview's own caveat (tables and years; not the ATIH grouping function)
 
 
-def stay_facts(stay: Stay, codes: Codes) -> StayFacts | None:
-    """The facts the trees read, for this coding; None without a DP (nothing to group)."""
-    return facts_for(stay, codes.dp, codes.dr, codes.das)
+def stay_facts(stay: Stay, codes: Codes, acts: Sequence[DecidedAct] = ()) -> StayFacts | None:
+    """The facts the trees read, for this coding and its kept acts; None without a DP (nothing to group).
+    The acts decide the surgical and interventional GHMs (the trees test them by list, activity and phase)."""
+    kept = [Act(act.code, str(act.activity), str(act.phase)) for act in acts]
+    return facts_for(stay, codes.dp, codes.dr, codes.das, kept)
 
 
 @lru_cache(maxsize=CACHE_SIZE)

@@ -84,6 +84,21 @@ def media_file_segment(path: str, prefix: str = "/media/") -> str | None:
     return segment if segment and "/" not in segment else None
 
 
+# Streamlit's internal routes that no page of the app needs and that tell a visitor about the server: the
+# metrics (sessions, memory, cache sizes) and the agent API's description. Refused to everyone, signed in or
+# not, whatever the address (behind the reverse proxy every client shares the proxy's). The health route
+# stays: a proxy's probe needs it, and it says "ok" and nothing else; host-config stays: the page needs it
+# before anyone can sign in, and it holds Streamlit's defaults, no data.
+REFUSED_ROUTES = ("_stcore/metrics", "_stcore/agent/")
+
+
+def refused_route(path: str, media: str = "/media/") -> bool:
+    """Whether `path` is one of REFUSED_ROUTES under the server's base path (the part before `media`'s)."""
+    base = media.removesuffix("media/")
+    relative = path[len(base) :] if path.startswith(base) else ""
+    return any(relative == route.rstrip("/") or relative.startswith(route) for route in REFUSED_ROUTES)
+
+
 class HttpGuard:
     """`downloadable(segment)`: the download file name of the media file `segment` names when it is a file for
     download (kept apart from pictures and the like), else None."""
@@ -106,6 +121,10 @@ class HttpGuard:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if refused_route(scope.get("path", ""), self.media):
+            refusal = PlainTextResponse("Not found", status_code=404)
+            await refusal(scope, receive, self._with_headers(send, media=False))
             return
         segment = media_file_segment(scope.get("path", ""), self.media)
         if segment is not None:

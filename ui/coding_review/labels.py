@@ -12,6 +12,7 @@ STATUS_LABELS = {
     "validated": "Validé",
     "modified_after_export": "Modifié après export",
     "exported": "Exporté",
+    "to_review": "À revoir",  # a flag with a reason, not a stored status (store/review.py)
 }
 USER_ROLE_LABELS = {
     "coder": "Codeur (TIM)",
@@ -37,6 +38,9 @@ ACTION_LABELS = {
     "sign_in_refused": "Connexion refusée",
     "session_ended": "Session fermée (délai ou compte modifié)",
     "session_resumed": "Session reprise après rechargement de la page",
+    "note_saved": "Note du séjour modifiée",
+    "review_flagged": "Marqué « à revoir »",
+    "review_cleared": "« À revoir » retiré",
 }
 MEASUREMENT_LABELS = {
     "fevg": "FEVG",

@@ -27,6 +27,14 @@ RULE_LABELS = {
     "unknown-code": "code inconnu",
     "external-cause-alone": "cause externe seule",
     "measurement-code": "code contredit par une valeur mesurée",
+    "act-unknown": "acte inconnu de la CCAM",
+    "act-validity": "acte hors de sa période de validité",
+    "act-sex": "acte incompatible avec le sexe",
+    "act-age": "acte incompatible avec l'âge",
+    "act-activity": "activité non prévue pour cet acte",
+    "act-phase": "phase non prévue pour cet acte",
+    "act-date": "date d'acte hors du séjour",
+    "act-date-missing": "date de réalisation manquante",
 }
 
 

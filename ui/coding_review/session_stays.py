@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import streamlit as st
@@ -10,9 +10,9 @@ import streamlit as st
 from coding_assistant.store import ConcurrentEditError
 from coding_review import draft_store
 from coding_review.auth import signed_username
-from coding_review.draft import Choice, Line
+from coding_review.draft import ActChoice, ActLine, Choice, Line
 from coding_review.labels import format_datetime
-from coding_review.resources import store, terminology
+from coding_review.resources import ccam, store, terminology
 from coding_review.stay_data import OpenStay, load_open_stay
 
 OPEN_STAYS_KEY = "open_stays"
@@ -30,6 +30,8 @@ class PendingChoices:
     choices: dict[str, Choice]
     lines: tuple[Line, ...]
     reloaded: bool = False  # False: still on the old version; True: the stay was reloaded, ready to reapply
+    act_lines: tuple[ActLine, ...] = ()
+    act_choices: dict[str, ActChoice] | None = None  # None: no act line to reapply
 
 
 def _open_stays() -> dict[str, OpenStay]:
@@ -45,7 +47,9 @@ def open_stay_data(stay_id: str) -> OpenStay:
     draft the coder left unsaved (a reload, a closed tab) comes back with it."""
     opened = _open_stays().get(stay_id)
     if opened is None:
-        opened = load_open_stay(store(), stay_id, terminology().terminology.label, _next_generation())
+        opened = load_open_stay(
+            store(), stay_id, terminology().terminology.label, _next_generation(), act_label=ccam().label
+        )
         _restore_draft(opened)
         _open_stays()[stay_id] = opened
     return opened
@@ -89,16 +93,20 @@ def forget_unless_unsaved(stay_id: str) -> None:
 def reload_stay(stay_id: str) -> OpenStay:
     """Read the stay again. Unsaved choices are not thrown away: they are kept aside to be reapplied."""
     previous = _open_stays().get(stay_id)
-    fresh = load_open_stay(store(), stay_id, terminology().terminology.label, _next_generation())
+    fresh = load_open_stay(
+        store(), stay_id, terminology().terminology.label, _next_generation(), act_label=ccam().label
+    )
     pending = _pending().get(stay_id)
     if pending is not None:
-        _pending()[stay_id] = PendingChoices(pending.message, pending.choices, pending.lines, reloaded=True)
+        _pending()[stay_id] = replace(pending, reloaded=True)
     elif previous is not None and previous.draft.unsaved:
         _pending()[stay_id] = PendingChoices(
             "Le séjour a été rechargé ; vos choix non enregistrés sont conservés.",
             dict(previous.draft.choices),
             tuple(previous.draft.lines),
             reloaded=True,
+            act_lines=tuple(previous.draft.act_lines),
+            act_choices=dict(previous.draft.act_choices),
         )
     _open_stays()[stay_id] = fresh
     return fresh
@@ -125,7 +133,12 @@ def keep_refused_choices(opened: OpenStay, error: ConcurrentEditError) -> None:
         "puis réappliquez vos choix et validez à nouveau."
     )
     _pending()[opened.record.stay_id] = PendingChoices(
-        message, dict(opened.draft.choices), tuple(opened.draft.lines), reloaded=False
+        message,
+        dict(opened.draft.choices),
+        tuple(opened.draft.lines),
+        reloaded=False,
+        act_lines=tuple(opened.draft.act_lines),
+        act_choices=dict(opened.draft.act_choices),
     )
 
 

@@ -10,8 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from coding_assistant.errors import CodingAssistantError
+from coding_assistant.formats import parse_rum_line
 from coding_assistant.schema import Stay, StayProposals
-from coding_assistant.store import AuditEntry, Decision, StayRecord, Store, UnknownStayError
+from coding_assistant.store import AuditEntry, DecidedAct, Decision, StayRecord, Store, UnknownStayError
 from coding_assistant.text.measurements import Measurement, find_measurements
 from coding_review.draft import Draft, draft_from
 from coding_review.highlight import code_colours, document_spans, highlighted_html
@@ -77,7 +79,29 @@ def measurement_rows(stay: Stay, values: list[tuple[str, Measurement]]) -> list[
     ]
 
 
-def load_open_stay(store: Store, stay_id: str, label_of: Callable[[str], str], generation: int = 0) -> OpenStay:
+def source_acts(source_rum: str | None) -> list[DecidedAct]:
+    """The act zones of the RUM the stay was read from (none without one, or when the line cannot be read:
+    the export says why then)."""
+    if not source_rum:
+        return []
+    try:
+        record = parse_rum_line(source_rum)
+    except CodingAssistantError:
+        return []
+    return [
+        DecidedAct(act.code, int(act.activity or 1), int(act.phase or 0), act.date)
+        for act in record.acts
+        if act.activity in ("", "1", "2", "3", "4", "5") and (act.phase or "0").isdigit()
+    ]
+
+
+def load_open_stay(
+    store: Store,
+    stay_id: str,
+    label_of: Callable[[str], str],
+    generation: int = 0,
+    act_label: Callable[[str], str] = lambda code: "",
+) -> OpenStay:
     """Read the stay, its proposals, its latest decision and its history; build the coder's draft."""
     record = store.get_stay(stay_id)
     if record is None:
@@ -96,6 +120,7 @@ def load_open_stay(store: Store, stay_id: str, label_of: Callable[[str], str], g
         for document in stay.documents
     ]
     values = read_values(stay, proposals)
+    source_rum = store.source_rums([stay_id]).get(stay_id)
     draft = draft_from(
         stay_id,
         record.version,
@@ -104,6 +129,9 @@ def load_open_stay(store: Store, stay_id: str, label_of: Callable[[str], str], g
         decision,
         label_of,
         generation,
+        acts=proposals.acts if proposals else (),
+        source_acts=source_acts(source_rum),
+        act_label=act_label,
     )
     return OpenStay(
         record=record,
@@ -116,7 +144,7 @@ def load_open_stay(store: Store, stay_id: str, label_of: Callable[[str], str], g
         measurements=measurement_rows(stay, values),
         values=[m for _, m in values],
         draft=draft,
-        source_rum=store.source_rums([stay_id]).get(stay_id),
+        source_rum=source_rum,
     )
 
 

@@ -9,8 +9,10 @@ import streamlit as st
 
 from coding_assistant.store import AuditEntry, UnknownStayError
 from coding_review import alerts
+from coding_review.admin_fields import admin_summary
 from coding_review.auth import now, own_session, require_user
 from coding_review.coding_panel import coding_panel
+from coding_review.coding_rows import decided_acts_text
 from coding_review.highlight import legend_html
 from coding_review.labels import (
     action_label,
@@ -33,6 +35,7 @@ from coding_review.navigation import (
     show_stay,
 )
 from coding_review.resources import store
+from coding_review.review_note_view import review_flag
 from coding_review.session_stays import actor_name, open_stay_data, reload_stay
 from coding_review.stay_data import OpenStay
 
@@ -56,6 +59,9 @@ def _header(opened: OpenStay) -> None:
     if opened.decision is not None:
         facts.append(f"validé par {md(opened.decision.username)} le {format_datetime(opened.decision.decided_at)}")
     st.markdown(" · ".join(facts))
+    admin = admin_summary(stay)  # the RUM's modes, provenance and destination, when the stay has them
+    if admin:
+        st.caption(md(admin))
 
 
 def _colleagues(stay_id: str) -> None:
@@ -109,6 +115,8 @@ def _details(entry: AuditEntry) -> str:
             parts.append(f"DR {d['dr']}")
         if d.get("das"):
             parts.append("DAS " + " ".join(d["das"]))
+        if "acts" in d:  # absent: acts not reviewed (the source RUM's acts stand)
+            parts.append(decided_acts_text(d["acts"]))
         if "accepted" in d:
             counts = (len(d["accepted"]), len(d.get("rejected", [])), len(d.get("added", [])))
             parts.append("acceptés {}, rejetés {}, ajoutés {}".format(*counts))
@@ -125,6 +133,10 @@ def _details(entry: AuditEntry) -> str:
         return f"{status_label(d.get('from', ''))} → {status_label(d.get('to', ''))}"
     if entry.action in ("stay_imported", "stay_changed"):
         return f"{d.get('documents', 0)} document(s)"
+    if entry.action == "review_flagged":
+        return f"motif : {d.get('reason', '')}"
+    if entry.action == "review_cleared" and d.get("by") == "validation":
+        return "par la validation"
     return ""
 
 
@@ -253,6 +265,7 @@ def render() -> None:
     _leave_warning(opened)
     _header(opened)
     _colleagues(stay_id)
+    review_flag(opened)
     _warn_if_changed_meanwhile(opened)
     coding, history = st.tabs(["Codage", f"Historique ({len(opened.history)})"])
     with coding:

@@ -26,7 +26,9 @@ def save_and_move(
     draft = opened.draft
     stay_id = draft.stay_id
     try:
-        decision = store().save_decision(stay_id, user.username, draft.codes(), draft.version, after_export)
+        decision = store().save_decision(
+            stay_id, user.username, draft.codes(), draft.version, after_export, draft.decided_acts()
+        )
     except ConcurrentEditError as exc:
         keep_refused_choices(opened, exc)
         st.rerun(scope="app")  # the refusal is shown at the top of the panel, already drawn in this run

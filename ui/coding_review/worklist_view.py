@@ -140,7 +140,10 @@ def _table(rows: list[WorklistRow]) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Séjour": [r.stay_id for r in rows],
-            "Statut": [status_label(status_of_row(r.status, r.exported_before)) for r in rows],
+            "Statut": [
+                status_label(status_of_row(r.status, r.exported_before)) + (" · à revoir" if r.review_reason else "")
+                for r in rows
+            ],
             "UM": [r.unit or "" for r in rows],
             "Patient": [sex_age(r.sex, r.age) for r in rows],
             "Entrée": [r.admission_date for r in rows],
@@ -172,24 +175,24 @@ def _in_progress(editors: str, drafted: bool) -> str:
 # Widths in pixels: the whole table fits beside the sidebar at 1440 px.
 COLUMNS = {
     "Séjour": st.column_config.TextColumn("Séjour", width=92),
-    "Statut": st.column_config.TextColumn("Statut", width=82),
+    "Statut": st.column_config.TextColumn("Statut", width=96),
     "UM": st.column_config.TextColumn("UM", width=56),
     "Patient": st.column_config.TextColumn("Patient", width=66, help="Sexe et âge"),
-    "Entrée": st.column_config.DateColumn("Entrée", format="DD/MM/YYYY", width=84),
-    "Sortie": st.column_config.DateColumn("Sortie", format="DD/MM/YYYY", width=84),
+    "Entrée": st.column_config.DateColumn("Entrée", format="DD/MM/YYYY", width=80),
+    "Sortie": st.column_config.DateColumn("Sortie", format="DD/MM/YYYY", width=80),
     "Durée (j)": st.column_config.NumberColumn("Durée", format="%d j", width=52, help="Durée du séjour"),
-    "DP proposé": st.column_config.TextColumn("DP proposé", width=150),
+    "DP proposé": st.column_config.TextColumn("DP proposé", width=140),
     "Confiance DP": st.column_config.NumberColumn("Confiance", format="percent", width=72, help="Confiance du DP"),
-    "Seuil DP": st.column_config.TextColumn("Seuil DP", width=90, help="DP proposé sous le seuil de sélection"),
+    "Seuil DP": st.column_config.TextColumn("Seuil DP", width=80, help="DP proposé sous le seuil de sélection"),
     "Alertes": st.column_config.NumberColumn("Alertes", format="%d", width=56, help="Alertes des règles PMSI"),
     "GHM": st.column_config.TextColumn("GHM", width=62, help="GHM du codage proposé (aperçu de groupage)"),
     "Revalorisation": st.column_config.TextColumn(
         "Revalorisation",
-        width=120,
+        width=104,
         help="Ce qu'ajouterait au tarif (aperçu) la CMA appuyée par les courriers mais non retenue",
     ),
     "En cours": st.column_config.TextColumn(
-        "En cours", width=110, help="Collègue qui a ce séjour ouvert ; brouillon que vous n'avez pas validé"
+        "En cours", width=100, help="Collègue qui a ce séjour ouvert ; brouillon que vous n'avez pas validé"
     ),
 }
 
