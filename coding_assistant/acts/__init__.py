@@ -15,26 +15,33 @@ from functools import lru_cache
 from coding_assistant.acts.catalogue import ActCatalogue, build_catalogue, default_catalogue
 from coding_assistant.acts.checks import check_act, check_delivery_acts
 from coding_assistant.acts.proposer import ActProposer, ActSettings
+from coding_assistant.config import get_settings
 from coding_assistant.schema import ActProposal, Note, Stay
+from coding_assistant.text.qualifiers import QualifierEngine
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=4)
+def _proposer(probable_is_hypothetical: bool, engine: QualifierEngine) -> ActProposer:
+    """One proposer per setting and process, on the configured CCAM folder. `probable_is_hypothetical` False:
+    for a DIM that codes "probable" diagnoses, "probable X" acts are not hypothetical either."""
+    settings = ActSettings(probable_is_hypothetical=probable_is_hypothetical, qualifier_engine=engine)
+    return ActProposer(default_catalogue(), settings)
+
+
 def default_proposer() -> ActProposer:
-    return ActProposer(default_catalogue())
-
-
-@lru_cache(maxsize=1)
-def _lenient_proposer() -> ActProposer:
-    """For a DIM that codes "probable" diagnoses: "probable X" acts are then not hypothetical either."""
-    return ActProposer(default_catalogue(), ActSettings(probable_is_hypothetical=False))
+    """The proposer of the settings (`CODING_ASSISTANT_QUALIFIER_ENGINE`, read here at the package's edge)."""
+    return _proposer(True, get_settings().qualifier_engine)
 
 
 def propose_acts(
-    stay: Stay, diagnoses: Mapping[str, Sequence[str]], probable_is_hypothetical: bool = True
+    stay: Stay,
+    diagnoses: Mapping[str, Sequence[str]],
+    probable_is_hypothetical: bool = True,
+    engine: QualifierEngine = "rules",
 ) -> tuple[list[ActProposal], list[Note]]:
-    """The stay's act lines and stay warnings with the default proposer; `diagnoses` maps "DP", "DR" and
-    "DAS" to the chosen codes (for the delivery check)."""
-    proposer = default_proposer() if probable_is_hypothetical else _lenient_proposer()
+    """The stay's act lines and stay warnings; `diagnoses` maps "DP", "DR" and "DAS" to the chosen codes (for
+    the delivery check); `engine` qualifies the act mentions (the pipeline passes its setting)."""
+    proposer = _proposer(probable_is_hypothetical, engine)
     first = {role: next(iter(diagnoses.get(role, ())), None) for role in ("DP", "DR")}
     return proposer.propose(stay, first["DP"], first["DR"], list(diagnoses.get("DAS", ())))
 

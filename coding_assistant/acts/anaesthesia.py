@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from coding_assistant.acts.data import ActData
 from coding_assistant.acts.reading import DocumentReading
-from coding_assistant.text.qualifiers import qualify_mentions
+from coding_assistant.text.qualifiers import QualifierEngine, qualify_mentions
 
 _AFTER = 40
 
@@ -25,7 +25,7 @@ class Anaesthesia:
     sentence: int
 
 
-def find_anaesthesia(reading: DocumentReading, data: ActData) -> list[Anaesthesia]:
+def find_anaesthesia(reading: DocumentReading, data: ActData, engine: QualifierEngine = "rules") -> list[Anaesthesia]:
     """Affirmed general or locoregional anaesthesia of the document, in text order."""
     spans: list[tuple[int, int, str]] = []
     for wording in data.anaesthesia:
@@ -37,7 +37,7 @@ def find_anaesthesia(reading: DocumentReading, data: ActData) -> list[Anaesthesi
     if not spans:
         return []
     spans.sort()
-    qualifiers = qualify_mentions(reading.text, [(s, e) for s, e, _ in spans])
+    qualifiers = qualify_mentions(reading.text, [(s, e) for s, e, _ in spans], engine=engine)
     negations = [c for c in data.cues if c.position == "after" and c.kind == "negated"]
     found = []
     for (start, end, kind), qualifier in zip(spans, qualifiers, strict=True):

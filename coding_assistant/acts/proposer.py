@@ -15,6 +15,7 @@ from coding_assistant.acts.grouping import ActGroup, Mention, group_mentions
 from coding_assistant.acts.reading import DocumentReader, DocumentReading
 from coding_assistant.acts.realisation import already_past, qualify_anchors
 from coding_assistant.schema import ActProposal, Evidence, Note, Stay
+from coding_assistant.text.qualifiers import QualifierEngine
 
 NOT_DONE = {
     "negated": Note(rule="act-not-done", message="acte nié ou non réalisé : non retenu"),
@@ -38,6 +39,7 @@ class ActSettings:
     alternative_share: float = 0.6  # … when they score at least this share of the act's score
     max_evidence: int = 10
     probable_is_hypothetical: bool = True
+    qualifier_engine: QualifierEngine = "rules"  # negation and hypothesis of the act mentions
 
 
 @dataclass
@@ -87,6 +89,7 @@ class ActProposer:
                 stay.admission_date,
                 stay.discharge_date,
                 self.settings.probable_is_hypothetical,
+                self.settings.qualifier_engine,
             )
             readings.append(reading)
         already_past([anchor for reading in readings for anchor in reading.anchors])
@@ -149,7 +152,9 @@ class ActProposer:
                     continue
                 reading = by_id[anchor.doc_id]
                 if anchor.doc_id not in found:
-                    found[anchor.doc_id] = find_anaesthesia(reading, self.catalogue.data)
+                    found[anchor.doc_id] = find_anaesthesia(
+                        reading, self.catalogue.data, self.settings.qualifier_engine
+                    )
                 for item in found[anchor.doc_id]:
                     if (item.sentence == anchor.sentence or reading.operative) and item not in line.anaesthesia:
                         line.anaesthesia.append(item)

@@ -16,7 +16,7 @@ from itertools import pairwise
 from coding_assistant.acts.data import ActData
 from coding_assistant.acts.dates import WrittenDate
 from coding_assistant.acts.reading import PAST_SECTIONS, Anchor, DocumentReading
-from coding_assistant.text.qualifiers import qualify_mentions
+from coding_assistant.text.qualifiers import QualifierEngine, qualify_mentions
 
 _CLAUSE_END = re.compile(r"[.;\n:,]")
 _PARENTHESES = re.compile(r"\([^()\n]*\)")
@@ -34,6 +34,7 @@ def qualify_anchors(
     admission: date | None,
     discharge: date | None,
     probable_is_hypothetical: bool = True,
+    engine: QualifierEngine = "rules",
 ) -> None:
     """Set each anchor's status, qualifier flags, cues and date, in place."""
     anchors = reading.anchors
@@ -44,6 +45,7 @@ def qualify_anchors(
         [(a.start, a.end) for a in anchors],
         sections=reading.sections,
         probable_is_hypothetical=probable_is_hypothetical,
+        engine=engine,
     )
     for anchor, qualifier in zip(anchors, qualifiers, strict=True):
         anchor.negated, anchor.hypothetical, anchor.family = qualifier.negated, qualifier.hypothetical, qualifier.family

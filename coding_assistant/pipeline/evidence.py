@@ -13,7 +13,7 @@ from coding_assistant.rules.personal_history import personal_history_code
 from coding_assistant.rules.status_drugs import find_status_drugs
 from coding_assistant.schema import Stay
 from coding_assistant.text.measurements import Measurement, find_measurements
-from coding_assistant.text.qualifiers import qualify_mentions
+from coding_assistant.text.qualifiers import QualifierEngine, qualify_mentions
 from coding_assistant.text.sections import Section, section_at, split_sections
 
 # Sections where a mention states what the stay was about, and where it only recalls the past.
@@ -70,7 +70,12 @@ class StayEvidence:
         return [m for found in self.measurements_by_doc.values() for m in found]
 
 
-def gather_evidence(stay: Stay, dictionary: MentionDictionary, probable_is_hypothetical: bool = True) -> StayEvidence:
+def gather_evidence(
+    stay: Stay,
+    dictionary: MentionDictionary,
+    probable_is_hypothetical: bool = True,
+    engine: QualifierEngine = "rules",
+) -> StayEvidence:
     mentions: list[QualifiedMention] = []
     measurements: dict[str, list[Measurement]] = {}
     sections_by_doc: dict[str, list[Section]] = {}
@@ -97,6 +102,7 @@ def gather_evidence(stay: Stay, dictionary: MentionDictionary, probable_is_hypot
             [m.context_span for m in found],
             sections=sections,
             probable_is_hypothetical=probable_is_hypothetical,
+            engine=engine,
         )
         for mention, qualifier in zip(found, qualifiers, strict=True):
             qualified = QualifiedMention(

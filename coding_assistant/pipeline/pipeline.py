@@ -34,6 +34,7 @@ from coding_assistant.schema import (
 )
 from coding_assistant.terminology.model import Terminology
 from coding_assistant.terminology.search import SearchIndex
+from coding_assistant.text.qualifiers import QualifierEngine
 
 ROLE_ORDER = {"DP": 0, "DR": 1, "DAS": 2}
 
@@ -47,6 +48,23 @@ class PipelineSettings:
     batch_size: int = 64  # stays per classifier call
     acts: bool = True  # CCAM acts from the documents (coding_assistant.acts); CODING_ASSISTANT_PROPOSE_ACTS
     grouping: bool = True  # the grouping preview and revaluation; CODING_ASSISTANT_GROUPING_PREVIEW
+    qualifier_engine: QualifierEngine = "rules"  # negation and hypothesis; CODING_ASSISTANT_QUALIFIER_ENGINE
+
+    @classmethod
+    def configured(cls) -> PipelineSettings:
+        """The settings of the environment (`CODING_ASSISTANT_*`), read here, at the pipeline's edge: the
+        stages below are given what they need."""
+        return _configured_settings()
+
+
+def _configured_settings() -> PipelineSettings:
+    configured = get_settings()
+    return PipelineSettings(
+        probable_is_hypothetical=configured.probable_is_hypothetical,
+        acts=configured.propose_acts,
+        grouping=configured.grouping_preview,
+        qualifier_engine=configured.qualifier_engine,
+    )
 
 
 def default_model_dir() -> Path:
@@ -84,12 +102,7 @@ class CodingPipeline:
         from coding_assistant.terminology.loader import default_terminology
 
         folder = model_dir or default_model_dir()
-        configured = get_settings()
-        settings = settings or PipelineSettings(
-            probable_is_hypothetical=configured.probable_is_hypothetical,
-            acts=configured.propose_acts,
-            grouping=configured.grouping_preview,
-        )
+        settings = settings or PipelineSettings.configured()
         predictor = load_predictor(folder)
         fusion = Fusion.load(folder)  # ModelBundleError when its fusion.json does not fit this version
         if fusion is None:
@@ -122,7 +135,8 @@ class CodingPipeline:
 
     def candidates(self, stay: Stay, scores: np.ndarray | None) -> tuple[list[Candidate], StayEvidence]:
         """The stay's scored candidates, best first, and the text evidence they rest on."""
-        evidence = gather_evidence(stay, self.dictionary, self.settings.probable_is_hypothetical)
+        settings = self.settings
+        evidence = gather_evidence(stay, self.dictionary, settings.probable_is_hypothetical, settings.qualifier_engine)
         bundle = self.predictor.bundle if self.predictor is not None else None
         candidates = build_candidates(
             scores,
@@ -161,7 +175,12 @@ class CodingPipeline:
             else:
                 stay_warnings.append(note)
         proposals = self._proposals(decided, by_code)
-        acts = propose_acts(stay, chosen, self.settings.probable_is_hypothetical) if self.settings.acts else ([], [])
+        settings = self.settings
+        acts = (
+            propose_acts(stay, chosen, settings.probable_is_hypothetical, settings.qualifier_engine)
+            if settings.acts
+            else ([], [])
+        )
         proposed = StayProposals(
             stay_id=stay.stay_id,
             model=self.model,

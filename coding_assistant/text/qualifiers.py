@@ -15,15 +15,14 @@ of `patterns.qualifiers`) with the same ConText scopes:
 - "rules" (the default, `rule_qualifiers`): our own matcher, no spaCy; about a millisecond a document;
 - "edsnlp" (`edsnlp_qualifiers`): edsnlp's pipes; seconds to import and build, tens of milliseconds a stay.
 
-`CODING_ASSISTANT_QUALIFIER_ENGINE` chooses (read once per process), `engine=` overrides it per call. On top
-of either, the sections of the letter: a mention in "antécédents familiaux" is family, one in "antécédents"
-is history.
+The caller says which (`engine=`; the pipeline and the act proposer pass the
+`CODING_ASSISTANT_QUALIFIER_ENGINE` setting, which this layer never reads itself). On top of either, the
+sections of the letter: a mention in "antécédents familiaux" is family, one in "antécédents" is history.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
 
 from coding_assistant.text.edsnlp_qualifiers import PipelineInfo, pipeline_info, qualify_with_edsnlp
 from coding_assistant.text.patterns.sections import SECTION_LABELS
@@ -31,18 +30,10 @@ from coding_assistant.text.qualifier_types import QualifierEngine, Qualifiers
 from coding_assistant.text.rule_qualifiers import qualify_with_rules
 from coding_assistant.text.sections import Section, section_at, split_sections
 
-__all__ = ["PipelineInfo", "QualifierEngine", "Qualifiers", "configured_engine", "pipeline_info", "qualify_mentions"]
+__all__ = ["PipelineInfo", "QualifierEngine", "Qualifiers", "pipeline_info", "qualify_mentions"]
 
 _FAMILY_SECTION = "antecedents_familiaux"
 _HISTORY_SECTION = "antecedents"
-
-
-@cache
-def configured_engine() -> QualifierEngine:
-    """The engine of the settings, read once: building the settings costs about a millisecond."""
-    from coding_assistant.config import get_settings
-
-    return get_settings().qualifier_engine
 
 
 def qualify_mentions(
@@ -51,7 +42,7 @@ def qualify_mentions(
     *,
     sections: Sequence[Section] | None = None,
     probable_is_hypothetical: bool = True,
-    engine: QualifierEngine | None = None,
+    engine: QualifierEngine = "rules",
 ) -> list[Qualifiers]:
     """One `Qualifiers` per (start, end) span of `text`, in the order given.
 
@@ -59,7 +50,7 @@ def qualify_mentions(
     `probable_is_hypothetical`: "probable pneumopathie" is hypothetical (the default: a suspected diagnosis is not
     coded as the disease, guide méthodologique MCO 2025, chapitre IV); a DIM that codes "probable" diagnoses at
     discharge sets it to False.
-    `engine`: "rules" or "edsnlp"; by default the configured one.
+    `engine`: "rules" (the default) or "edsnlp".
     """
     results = [Qualifiers(start, end) for start, end in spans]
     valid = [(i, s, e) for i, (s, e) in enumerate(spans) if 0 <= s < e <= len(text) and text[s:e].strip()]
@@ -68,7 +59,7 @@ def qualify_mentions(
     if sections is None:
         sections = split_sections(text)
 
-    if (engine or configured_engine()) == "edsnlp":
+    if engine == "edsnlp":
         qualify_with_edsnlp(text, valid, results, probable_is_hypothetical)
     else:
         qualify_with_rules(text, valid, results, probable_is_hypothetical)

@@ -5,25 +5,28 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 
 import pytest
 
-from coding_assistant.text import qualifiers as qualifiers_module
-from coding_assistant.text.qualifiers import Qualifiers, pipeline_info, qualify_mentions
+from coding_assistant.text.qualifiers import QualifierEngine, Qualifiers, pipeline_info, qualify_mentions
+
+ENGINE: dict[str, QualifierEngine] = {"current": "rules"}
 
 
 @pytest.fixture(autouse=True, params=["rules", "edsnlp"])
-def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+def engine(request: pytest.FixtureRequest) -> Iterator[str]:
     """Every test runs once per engine: both must give the same answers."""
-    monkeypatch.setattr(qualifiers_module, "configured_engine", lambda: request.param)
-    return request.param
+    ENGINE["current"] = request.param
+    yield request.param
+    ENGINE["current"] = "rules"
 
 
 def qualify(text: str, mention: str, occurrence: int = 0, **settings: bool) -> Qualifiers:
     start = -1
     for _ in range(occurrence + 1):
         start = text.index(mention, start + 1)
-    return qualify_mentions(text, [(start, start + len(mention))], **settings)[0]
+    return qualify_mentions(text, [(start, start + len(mention))], engine=ENGINE["current"], **settings)[0]
 
 
 @pytest.mark.parametrize(
@@ -144,7 +147,7 @@ def test_many_spans_keep_their_order_and_offsets() -> None:
     text = "Motif : dyspnée.\nPas de fièvre. Probable pneumopathie.\nATCD familiaux : mère diabétique."
     words = ["dyspnée", "fièvre", "pneumopathie", "diabétique"]
     spans = [(text.index(w), text.index(w) + len(w)) for w in words]
-    results = qualify_mentions(text, list(reversed(spans)))
+    results = qualify_mentions(text, list(reversed(spans)), engine=ENGINE["current"])
     assert [(r.start, r.end) for r in results] == list(reversed(spans))
     by_word = dict(zip(reversed(words), results, strict=True))
     assert by_word["dyspnée"].is_current
@@ -154,7 +157,7 @@ def test_many_spans_keep_their_order_and_offsets() -> None:
 
 
 def test_degenerate_spans() -> None:
-    assert qualify_mentions("Pas de fièvre.", []) == []
+    assert qualify_mentions("Pas de fièvre.", [], engine=ENGINE["current"]) == []
     results = qualify_mentions("Pas de fièvre.", [(3, 3), (50, 60), (6, 7)])
     assert [r.negated for r in results] == [False, False, False]
 
@@ -238,7 +241,12 @@ def test_engines_agree_on_synthetic_letters(engine: str) -> None:
 def test_engine_is_a_setting(engine: str) -> None:
     if engine != "rules":
         pytest.skip("one run is enough")
-    code = "from coding_assistant.text.qualifiers import configured_engine; print(configured_engine())"
+    # The setting reaches the pipeline's evidence and the act proposer (the text layer never reads it itself).
+    code = (
+        "from coding_assistant.acts import default_proposer\n"
+        "from coding_assistant.pipeline.pipeline import PipelineSettings\n"
+        "print(PipelineSettings.configured().qualifier_engine, default_proposer().settings.qualifier_engine)"
+    )
     environment = {k: v for k, v in os.environ.items() if k != "CODING_ASSISTANT_QUALIFIER_ENGINE"}
 
     def answer() -> str:
@@ -248,4 +256,4 @@ def test_engine_is_a_setting(engine: str) -> None:
     for value in ("edsnlp", "rules"):
         environment["CODING_ASSISTANT_QUALIFIER_ENGINE"] = value
         answers.append(answer())
-    assert [a.strip() for a in answers] == ["rules", "edsnlp", "rules"]
+    assert [a.strip() for a in answers] == ["rules rules", "edsnlp edsnlp", "rules rules"]
