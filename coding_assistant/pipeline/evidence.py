@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from coding_assistant.matching import Mention, MentionDictionary, find_mentions
+from coding_assistant.rules.adverse_drugs import find_adverse_drug_effects
 from coding_assistant.rules.personal_history import personal_history_code
 from coding_assistant.rules.status_drugs import find_status_drugs
 from coding_assistant.schema import Stay
@@ -40,7 +41,8 @@ class QualifiedMention:
     history: bool
     cues: tuple[str, ...]
     # "lexicon" or "label": which dictionary wording matched; "history": read as its history code (Z85, Z92);
-    # "drug": a long-term treatment read from a drug's name (Z92.1, Z92.2)
+    # "drug": a long-term treatment read from a drug's name (Z92.1, Z92.2); "drug_effect": a drug a sentence
+    # holds responsible for a condition (Y40-Y59)
     source: str
     rank: int  # position among the stay's mentions, in document order
 
@@ -91,8 +93,15 @@ def gather_evidence(
             for drug in find_status_drugs(text)
             if _is_content(sections, drug.start, drug.end, drug=True)
         ]
-        if drugs:
-            found = sorted([*found, *drugs], key=lambda m: (m.start, m.end))
+        # A drug a sentence holds responsible for a condition: the Y40-Y59 code of its class (an adverse
+        # effect in therapeutic use), read where the story is told, not in the treatment lists.
+        effects = [
+            Mention((effect.code,), effect.start, effect.end, effect.text, "drug_effect")
+            for effect in find_adverse_drug_effects(text)
+            if _is_content(sections, effect.start, effect.end)
+        ]
+        if drugs or effects:
+            found = sorted([*found, *drugs, *effects], key=lambda m: (m.start, m.end))
         if not found:
             continue
         qualifiers = qualify_mentions(

@@ -133,8 +133,17 @@ def rough_code(candidate: Candidate, terminology: Terminology) -> str:
 
 
 def is_selectable(candidate: Candidate) -> bool:
-    """Fused probability above the selection threshold, and never on negated/hypothetical/family mentions only."""
-    return not candidate.only_excluded and candidate.score >= candidate.select_threshold
+    """Fused probability above the selection threshold, and never on negated/hypothetical/family mentions only.
+    A drug the letter holds responsible for a current condition is coded whatever the fused probability: the
+    sentence states the adverse effect, which the guide méthodologique MCO (chapitre IV) codes as the effect
+    plus its Y40-Y59 code (`rules.adverse_drugs`), and the classifier, which never sees them, cannot weigh it."""
+    if candidate.only_excluded:
+        return False
+    return candidate.score >= candidate.select_threshold or _stated_adverse_effect(candidate)
+
+
+def _stated_adverse_effect(candidate: Candidate) -> bool:
+    return any(m.source == "drug_effect" and not m.past for m in candidate.affirmed)
 
 
 def heuristic_dp_strength(decided: Decided) -> float:

@@ -31,7 +31,8 @@ class DrugMention:
     code: str
 
 
-def _name_pattern(name: str) -> str:
+def name_pattern(name: str) -> str:
+    """A drug name as a regex that accepts its accented and unaccented spellings."""
     folded = strip_accents(name).lower()
     return "".join(_ACCENTED.get(ch, re.escape(ch)) for ch in folded)
 
@@ -44,7 +45,7 @@ def read_status_drugs(path: Path) -> re.Pattern[str]:
         name, code = row.get("name", ""), row.get("code", "").upper()
         if not name or not re.fullmatch(r"Z\d{2,5}", code):
             raise TerminologyFileError(f"{path}:{line}: a drug name and a Z code are needed")
-        alternatives.setdefault(code, []).append(_name_pattern(name))
+        alternatives.setdefault(code, []).append(name_pattern(name))
     groups = "|".join(
         f"(?P<{code}>{'|'.join(sorted(names, key=len, reverse=True))})" for code, names in alternatives.items()
     )

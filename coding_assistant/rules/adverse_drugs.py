@@ -1,0 +1,95 @@
+"""Adverse effects of drugs in therapeutic use, read where a letter attributes a condition to a drug.
+
+The guide méthodologique MCO (chapitre IV, effets indésirables des médicaments) and the CIM-10 FR (chapitre
+XX, Y40-Y59) code an adverse effect of a drug correctly prescribed and taken as the effect itself (the
+hyponatraemia, the bleeding) plus the Y40-Y59 code of the drug's class, as a DAS. A letter says so in a few
+ways: the condition is "iatrogène", "d'origine médicamenteuse", "induite par" or "secondaire à" a drug, a
+"surdosage" or a "toxicité" of a drug, or a bleeding "sous" an anticoagulant or an antiplatelet agent. Only
+a sentence that says so gives the Y code, for each drug it names: a drug named in a treatment list, or "HTA
+sous irbésartan", is a treatment, not an adverse effect. The drugs and their classes are data
+(`terminologies/rules/adverse_drug_classes.csv`: international and brand names → Y code) for a DIM to
+extend; negation ("pas d'effet indésirable") is left to the qualifiers, as for every mention.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from coding_assistant.errors import TerminologyFileError
+from coding_assistant.rules.data import DEFAULT_RULES_DIR, read_rows
+from coding_assistant.rules.status_drugs import DrugMention, name_pattern
+
+ADVERSE_DRUGS_FILE = "adverse_drug_classes.csv"
+# Words that attribute what the sentence describes to a drug (accents optional: letters drop them).
+ATTRIBUTION = re.compile(
+    r"iatrog[eéè]n|d'origine m[eé]dicamenteuse|m[eé]dicamenteu(?:x|se)\b|induite?s? par|"
+    r"secondaires? (?:à|a|au|aux) (?:la prise d[eu'] ?|l'introduction d[eu'] ?)?|surdosage|toxicit[eé]|"
+    r"imputab|intol[eé]rance (?:à|a|au|aux)",
+    re.IGNORECASE,
+)
+# A poisoning (an overdose taken on purpose or by mistake) is not a therapeutic use: CIM-10 T36-T50 with
+# X40-X49 / X60-X69, not Y40-Y59. Nor is a condition caused by stopping a drug.
+NOT_THERAPEUTIC = re.compile(
+    r"intoxication|\bIMV\b|volontaire|tentative de suicide|\bTS\b|ingestion accidentelle",
+    re.IGNORECASE,
+)
+STOPPED = re.compile(
+    r"(?:arr[eê]t|sevrage|oubli|interruption|suspension|non[- ]observance)\s+(?:brutal\s+)?"
+    r"(?:de\s+la\s+|du\s+|de\s+l'|des\s+|d')?\s*$",
+    re.IGNORECASE,
+)
+# A bleeding "sous" an antithrombotic: the commonest adverse effect a letter states without the word.
+BLEEDING = re.compile(
+    r"h[eé]morragi|h[eé]matom|saignement|h[eé]maturi|[eé]pistaxis|m[eé]l[eé]na|rectorragi|h[eé]moptysi|"
+    r"h[eé]mat[eé]m[eè]s|hémopéritoine|hemoperitoine",
+    re.IGNORECASE,
+)
+ANTITHROMBOTIC = ("Y442", "Y444")
+_SENTENCE = re.compile(r"[^.;\n]+")
+
+
+def read_adverse_drugs(path: Path) -> re.Pattern[str]:
+    """One regex whose named groups give each drug's Y code; a bad row is an error naming its line."""
+    alternatives: dict[str, list[str]] = {}
+    for line, row in enumerate(read_rows(path), start=2):
+        name, code = row.get("name", ""), row.get("code", "").upper()
+        if not name or not re.fullmatch(r"Y[45]\d{1,3}", code):
+            raise TerminologyFileError(f"{path}:{line}: a drug name and a Y40-Y59 code are needed")
+        alternatives.setdefault(code, []).append(name_pattern(name))
+    groups = "|".join(
+        f"(?P<{code}>{'|'.join(sorted(names, key=len, reverse=True))})" for code, names in alternatives.items()
+    )
+    return re.compile(rf"\b(?:{groups})\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4)
+def _default_pattern(directory: str) -> re.Pattern[str]:
+    return read_adverse_drugs(Path(directory) / ADVERSE_DRUGS_FILE)
+
+
+def find_adverse_drug_effects(text: str, directory: Path | str = DEFAULT_RULES_DIR) -> list[DrugMention]:
+    """The drugs a sentence holds responsible for what it describes, each with its Y40-Y59 code."""
+    pattern = _default_pattern(str(directory))
+    found: list[DrugMention] = []
+    for sentence in _SENTENCE.finditer(text):
+        words = sentence.group()
+        attributed = ATTRIBUTION.search(words) is not None
+        bleeding = BLEEDING.search(words) is not None
+        if not (attributed or bleeding) or NOT_THERAPEUTIC.search(words):
+            continue
+        for match in pattern.finditer(words):
+            code = match.lastgroup or ""
+            if STOPPED.search(words[max(0, match.start() - 40) : match.start()]):
+                continue  # "secondaire à un arrêt de l'insuline": the drug's absence, not its effect
+            if attributed or (bleeding and code in ANTITHROMBOTIC and _under(words, match.start())):
+                start = sentence.start() + match.start()
+                found.append(DrugMention(start, start + len(match.group()), match.group(), code))
+    return found
+
+
+def _under(sentence: str, drug_start: int) -> bool:
+    """ "hématurie sous AVK", "saignement sous Eliquis et aspirine": the drug follows "sous" (a few words on)."""
+    before = sentence[max(0, drug_start - 40) : drug_start].lower()
+    return re.search(r"\bsous\b", before) is not None

@@ -1,0 +1,73 @@
+"""Adverse effects of drugs in therapeutic use (rules/adverse_drugs.py, Y40-Y59): read only where a sentence
+holds a drug responsible for a condition, and coded as DAS by the pipeline."""
+
+from __future__ import annotations
+
+import pytest
+
+from coding_assistant.matching.loading import default_mention_dictionary
+from coding_assistant.pipeline import CodingPipeline
+from coding_assistant.rules.adverse_drugs import find_adverse_drug_effects
+from coding_assistant.schema import Document, Stay
+
+
+def codes(text: str) -> list[tuple[str, str]]:
+    return [(m.text, m.code) for m in find_adverse_drug_effects(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Insuffisance rénale aiguë iatrogène (furosémide et ramipril).",
+            [("furosémide", "Y544"), ("ramipril", "Y524")],
+        ),
+        ("Hypoglycémie sévère d'origine médicamenteuse sous gliclazide.", [("gliclazide", "Y423")]),
+        ("Confusion induite par le tramadol.", [("tramadol", "Y450")]),
+        ("Méléna sous Kardégic et Xarelto.", [("Kardégic", "Y444"), ("Xarelto", "Y442")]),  # bleeding under
+        ("Toxicité hématologique de la chimiothérapie.", [("chimiothérapie", "Y433")]),
+        ("Hematome du psoas sous heparine.", [("heparine", "Y442")]),  # accents dropped
+    ],
+)
+def test_a_drug_the_sentence_holds_responsible_gives_its_y_code(text: str, expected: list[tuple[str, str]]) -> None:
+    assert codes(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "HTA sous irbésartan et amlodipine.",  # a treatment, not an effect
+        "FA permanente sous Eliquis 5 mg x2.",  # an anticoagulant, no bleeding in the sentence
+        "Hématurie sur sonde. Traitement : Kardégic 75 mg.",  # the bleeding and the drug in two sentences
+        "Intoxication médicamenteuse volontaire au paracétamol et au bromazépam.",  # poisoning: T codes, X60-X69
+        "Acidocétose secondaire à un arrêt de l'insuline.",  # the drug's absence
+    ],
+)
+def test_no_y_code_without_an_attribution_to_a_drug_in_therapeutic_use(text: str) -> None:
+    assert codes(text) == []
+
+
+@pytest.fixture(scope="module")
+def text_pipeline(terminology):
+    return CodingPipeline(None, terminology, default_mention_dictionary())
+
+
+def selected(pipeline: CodingPipeline, text: str) -> dict[str, str | None]:
+    stay = Stay(stay_id="Y1", sex="F", age=80, documents=[Document(doc_id="d", text=text)])
+    return {p.code: p.role for p in pipeline.propose(stay).proposals if p.selected}
+
+
+def test_the_pipeline_codes_the_effect_and_the_drug_class_as_das(text_pipeline: CodingPipeline) -> None:
+    text = (
+        "Motif : chutes.\nHistoire : hyponatrémie à 121 mmol/L d'origine médicamenteuse (hydrochlorothiazide).\n"
+        "Conclusion : hyponatrémie iatrogène sous hydrochlorothiazide, arrêté.\n"
+    )
+    chosen = selected(text_pipeline, text)
+    assert chosen.get("Y543") == "DAS" and any(code.startswith("E871") for code in chosen)
+
+
+def test_a_denied_or_past_adverse_effect_is_not_coded(text_pipeline: CodingPipeline) -> None:
+    denied = "Motif : épistaxis.\nConclusion : épistaxis bénigne. Pas de saignement sous AVK, INR à 2,4.\n"
+    past = "Motif : pneumopathie.\nAntécédents : hémorragie digestive sous AVK en 2015.\nConclusion : pneumopathie.\n"
+    for text in (denied, past):
+        assert not any(code.startswith("Y") for code in selected(text_pipeline, text)), text
