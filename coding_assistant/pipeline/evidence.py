@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 from coding_assistant.matching import Mention, MentionDictionary, find_mentions
 from coding_assistant.rules.adverse_drugs import find_adverse_drug_effects
+from coding_assistant.rules.infectious_agents import find_infectious_agents
 from coding_assistant.rules.personal_history import personal_history_code
 from coding_assistant.rules.status_drugs import find_status_drugs
 from coding_assistant.schema import Stay
@@ -42,7 +43,7 @@ class QualifiedMention:
     cues: tuple[str, ...]
     # "lexicon" or "label": which dictionary wording matched; "history": read as its history code (Z85, Z92);
     # "drug": a long-term treatment read from a drug's name (Z92.1, Z92.2); "drug_effect": a drug a sentence
-    # holds responsible for a condition (Y40-Y59)
+    # holds responsible for a condition (Y40-Y59); "agent": the infectious agent of an infection (B95-B98)
     source: str
     rank: int  # position among the stay's mentions, in document order
 
@@ -100,8 +101,14 @@ def gather_evidence(
             for effect in find_adverse_drug_effects(text)
             if _is_content(sections, effect.start, effect.end)
         ]
-        if drugs or effects:
-            found = sorted([*found, *drugs, *effects], key=lambda m: (m.start, m.end))
+        # The agent of an infection whose own code does not name it (B95-B98), on the line that names both.
+        agents = [
+            Mention((agent.code,), agent.start, agent.end, agent.text, "agent")
+            for agent in find_infectious_agents(text)
+            if _is_content(sections, agent.start, agent.end)
+        ]
+        if drugs or effects or agents:
+            found = sorted([*found, *drugs, *effects, *agents], key=lambda m: (m.start, m.end))
         if not found:
             continue
         qualifiers = qualify_mentions(

@@ -134,16 +134,20 @@ def rough_code(candidate: Candidate, terminology: Terminology) -> str:
 
 def is_selectable(candidate: Candidate) -> bool:
     """Fused probability above the selection threshold, and never on negated/hypothetical/family mentions only.
-    A drug the letter holds responsible for a current condition is coded whatever the fused probability: the
-    sentence states the adverse effect, which the guide méthodologique MCO (chapitre IV) codes as the effect
-    plus its Y40-Y59 code (`rules.adverse_drugs`), and the classifier, which never sees them, cannot weigh it."""
+    What the letter states as a link is coded whatever the fused probability — a drug it holds responsible for
+    a current condition (the effect plus its Y40-Y59 code, `rules.adverse_drugs`), the agent of a current
+    infection (B95-B98, `rules.infectious_agents`): the guide méthodologique MCO (chapitre IV) codes both as
+    DAS, and the classifier, which never sees them, cannot weigh them."""
     if candidate.only_excluded:
         return False
-    return candidate.score >= candidate.select_threshold or _stated_adverse_effect(candidate)
+    return candidate.score >= candidate.select_threshold or _stated_link(candidate)
 
 
-def _stated_adverse_effect(candidate: Candidate) -> bool:
-    return any(m.source == "drug_effect" and not m.past for m in candidate.affirmed)
+STATED_LINKS = ("drug_effect", "agent")
+
+
+def _stated_link(candidate: Candidate) -> bool:
+    return any(m.source in STATED_LINKS and not m.past for m in candidate.affirmed)
 
 
 def heuristic_dp_strength(decided: Decided) -> float:

@@ -1,0 +1,77 @@
+"""The infectious agent of an infection whose own code does not name it: B95-B98, as a DAS.
+
+The CIM-10 FR (B95-B98, "agents d'infections bactériennes, virales et autres, classés dans d'autres
+chapitres") and the guide méthodologique MCO (chapitre IV) code the agent beside an infection coded in
+another chapter ("infection urinaire à E. coli": N39.0 + B96.2; "spondylodiscite à S. aureus": M46.2 +
+B95.6; "gastrite à H. pylori": K29 + B98.0). An agent counts when its line also names an infection, or a
+sample that found it (ECBU, hémoculture, culture), and not when the line's only infection is one whose
+codes name the agent already (a pneumonia: J13-J15; a meningitis: G00; a sepsis: A40-A41; an erysipelas:
+A46; a streptococcal angina: J02.0): a second code would repeat the first. Colonisation and carriage are not
+infections. Agents are data (`terminologies/rules/infectious_agents.csv`) for a DIM to extend.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from coding_assistant.errors import TerminologyFileError
+from coding_assistant.rules.data import DEFAULT_RULES_DIR, read_rows
+from coding_assistant.rules.status_drugs import DrugMention, name_pattern
+
+INFECTIOUS_AGENTS_FILE = "infectious_agents.csv"
+# Infections (and the samples that find their agent) whose codes leave the agent to B95-B98.
+INFECTION = re.compile(
+    r"infection|infect[eé]|urinaire|\bECBU\b|py[eé]lon[eé]phrite|cystite|prostatite|bact[eé]ri[eé]mie|abc[eè]s|"
+    r"angiocholite|cholangite|chol[eé]cystite|sigmo[iï]dite|diverticulite|p[eé]ritonite|spondylodiscite|"
+    r"arthrite|ost[eé]ite|ost[eé]omy[eé]lite|endocardite|cellulite|dermohypodermite|gastrite|ulc[eè]re|"
+    r"culture|h[eé]moculture|pr[eé]l[eè]vement",
+    re.IGNORECASE,
+)
+# Infections whose own codes name the agent.
+AGENT_IN_CODE = re.compile(
+    r"pneumopathie|pneumonie|m[eé]ningite|sepsis|septic[eé]mie|choc septique|[eé]rysip[eè]le|angine",
+    re.IGNORECASE,
+)
+NOT_INFECTION = re.compile(r"colonis|portage|porteur", re.IGNORECASE)
+
+
+def read_infectious_agents(path: Path) -> re.Pattern[str]:
+    """One regex whose named groups give each agent's code; a bad row is an error naming its line."""
+    alternatives: dict[str, list[str]] = {}
+    for line, row in enumerate(read_rows(path), start=2):
+        name, code = row.get("name", ""), row.get("code", "").upper()
+        if not name or not re.fullmatch(r"B9[5-8]\d{1,2}", code):
+            raise TerminologyFileError(f"{path}:{line}: an agent's name and a B95-B98 code are needed")
+        alternatives.setdefault(code, []).append(name_pattern(name))
+    groups = "|".join(
+        f"(?P<{code}>{'|'.join(sorted(names, key=len, reverse=True))})" for code, names in alternatives.items()
+    )
+    # The name ends where a word does, or on its own dot ("E. coli.", "S. aureus,").
+    return re.compile(rf"(?<![\w.])(?:{groups})(?!\w)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4)
+def _default_pattern(directory: str) -> re.Pattern[str]:
+    return read_infectious_agents(Path(directory) / INFECTIOUS_AGENTS_FILE)
+
+
+def find_infectious_agents(text: str, directory: Path | str = DEFAULT_RULES_DIR) -> list[DrugMention]:
+    """Each agent named on a line that names an infection whose codes do not name the agent (or a sample)."""
+    found: list[DrugMention] = []
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        if INFECTION.search(line) and not NOT_INFECTION.search(line) and not _agent_in_code_only(line):
+            for match in _default_pattern(str(directory)).finditer(line):
+                start = offset + match.start()
+                found.append(DrugMention(start, start + len(match.group()), match.group(), match.lastgroup or ""))
+        offset += len(line)
+    return found
+
+
+def _agent_in_code_only(line: str) -> bool:
+    """The line's infections are all ones whose codes name the agent (a pneumonia, a meningitis…)."""
+    if not AGENT_IN_CODE.search(line):
+        return False
+    return INFECTION.search(AGENT_IN_CODE.sub(" ", line)) is None
