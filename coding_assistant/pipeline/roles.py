@@ -24,6 +24,7 @@ from coding_assistant.pipeline.fusion import Fusion, first_mentioned
 from coding_assistant.pipeline.notes import DAS_TYPE_REFUSED_NOTE, DP_BELOW_THRESHOLD_NOTE
 from coding_assistant.rules import allowed_roles, dr_for_dp, refine_code
 from coding_assistant.rules.persistent import persistence_kind
+from coding_assistant.rules.pregnancy import is_obstetric, pregnancy_code
 from coding_assistant.schema import Note
 from coding_assistant.terminology.model import Terminology
 from coding_assistant.terminology.search import SearchIndex
@@ -258,7 +259,20 @@ def assign_roles(
             # The context may have made a code fit the DR the DP needs ("IRC" read as N18.9, then N18.5 from
             # "dialysé" beside Z49.1): look again, on the codes as they are now.
             _choose_dr(dp, decided, terminology)
+    _chapter_xv_first(decided)
     return decided
+
+
+def _chapter_xv_first(decided: Sequence[Decided]) -> None:
+    """In a stay whose selected coding holds a pregnancy, delivery or puerperium code, a selected condition
+    that chapter XV classes as complicating it takes its chapter XV code (anaemia D50-D64 → O99.0;
+    `rules.pregnancy`)."""
+    if not any(d.selected and is_obstetric(d.code) for d in decided):
+        return
+    for d in decided:
+        found = pregnancy_code(d.code) if d.selected and not is_obstetric(d.code) else None
+        if found is not None:
+            d.code, d.reason = found.code, f"{d.code} → {found.code} : {found.basis}"
 
 
 def _choose_dr(dp: Decided, decided: Sequence[Decided], terminology: Terminology) -> None:
