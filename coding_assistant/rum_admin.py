@@ -69,6 +69,9 @@ ADMIN_CODE_FIELDS: Mapping[str, tuple[str, Mapping[str, str]]] = MappingProxyTyp
     }
 )
 
+# The administrative fields of `schema.Stay`, as the batch's table sources and the Spark job name their columns.
+STAY_ADMIN_FIELDS: tuple[str, ...] = (*ADMIN_CODE_FIELDS, "birth_weight", "gestational_age", "sessions")
+
 # The numeric fields' widths bound them (ATIH RUM format 023: birth weight 103-106 in grams, gestational age
 # 107-108 in weeks, number of sessions 117-118).
 MAX_BIRTH_WEIGHT_G = 9999

@@ -176,17 +176,21 @@ class BatchRunner:
         for stay_id, stay in latest.items():
             state = states.get(stay_id)
             content_hash = stay_content_hash(stay)
+            # Administrative fields (modes, provenance…) are not in the hash: a corrected one is stored all the
+            # same, so that the review UI's grouping preview reads what this run's does; no recoding for it.
+            admin_changed = state is not None and state.admin_fields_changed(stay)
             if state is not None and not state.needs_coding(content_hash, self.model.version):
                 report.skipped += 1
-                if stay_id in rum_lines:  # keeps the newest RUM line for the export; no recoding
+                if stay_id in rum_lines or admin_changed:  # keeps the newest RUM line for the export, and fields
                     try:
-                        self.store.upsert_stay(stay, source_rum=rum_lines[stay_id], run_id=report.run_id)
+                        self.store.upsert_stay(stay, source_rum=rum_lines.get(stay_id), run_id=report.run_id)
                     except BatchLockedError:
                         raise
                     except (StoreError, CodingAssistantError, ValueError) as exc:
-                        self._fail(report, stay_id, places[stay_id], f"RUM line not stored ({_reason(exc)})")
+                        what = "RUM line" if stay_id in rum_lines else "administrative fields"
+                        self._fail(report, stay_id, places[stay_id], f"{what} not stored ({_reason(exc)})")
                 continue
-            if state is None or state.content_hash != content_hash or stay_id in rum_lines:
+            if state is None or state.content_hash != content_hash or stay_id in rum_lines or admin_changed:
                 try:
                     self.store.upsert_stay(stay, source_rum=rum_lines.get(stay_id), run_id=report.run_id)
                 except BatchLockedError:

@@ -7,6 +7,11 @@ Tabular sources (CSV, Parquet, SQL) hold one row per document, the stay's fields
 
     stay_id, doc_id, doc_type, doc_position, text, sex, age, admission_date, discharge_date, unit
 
+and, when the table has them, the RUM's administrative fields (`rum_admin`; kept with the stay in the store,
+read by the grouping preview):
+
+    entry_mode, entry_origin, exit_mode, exit_destination, birth_weight, gestational_age, sessions
+
 Only `stay_id` and `text` are required; `doc_id` defaults to "<stay_id>-<n>", `doc_type` to CRH, documents keep
 `doc_position` order (else the order of the rows). That is the shape of a data-warehouse extract (one row per
 letter), and the shape the Spark job reads.
@@ -25,18 +30,20 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import ValidationError
 
 from coding_assistant.errors import CodingAssistantError, unreadable
+from coding_assistant.rum_admin import ADMIN_CODE_FIELDS, STAY_ADMIN_FIELDS
 from coding_assistant.schema import Document, InputFileError, Stay, describe_validation_error, iter_jsonl_records
 from coding_assistant.text_encoding import decode_line, decode_text, encoding_name
 
 SourceFormat = Literal["jsonl", "csv", "parquet", "sql", "rss"]
 SOURCE_FORMATS: tuple[str, ...] = ("jsonl", "csv", "parquet", "sql", "rss")
-STAY_FIELDS = ("sex", "age", "admission_date", "discharge_date", "unit")
+STAY_FIELDS = ("sex", "age", "admission_date", "discharge_date", "unit", *STAY_ADMIN_FIELDS)
 PARQUET_BATCH_ROWS = 2048
 
 
@@ -155,6 +162,8 @@ def _grouped(rows: Iterable[tuple[str, Mapping[str, Any]]]) -> Iterator[SourceIt
             continue
         text = row.get("text")
         fields = {name: _clean(row.get(name)) for name in STAY_FIELDS}
+        for name in ADMIN_CODE_FIELDS:
+            fields[name] = _code(fields[name])
         group = stays.get(stay_id)
         if group is None:
             group = stays[stay_id] = _StayRows(location, fields)
@@ -212,6 +221,19 @@ def _clean(value: Any) -> Any:
         return value.date()
     if isinstance(value, date):
         return value
+    return value
+
+
+def _code(value: Any) -> Any:
+    """An administrative code as the RUM writes it: upper case ("r" → "R", so that a stay's rows agree), and the
+    digit of one that a table holds as a number (8, 8.0 from a column with blanks, Decimal 8 from SQL); anything
+    else is left for the stay's validation."""
+    if isinstance(value, str):
+        return value.upper()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        return int(value)
     return value
 
 

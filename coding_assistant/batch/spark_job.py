@@ -8,6 +8,10 @@ each of its rows (column names in any case; only stay_id and text are required):
 
     stay_id, doc_id, doc_type, doc_position, text, sex, age, admission_date, discharge_date, unit
 
+and, when the table has them, the RUM's administrative fields (`rum_admin`), which the grouping preview reads:
+
+    entry_mode, entry_origin, exit_mode, exit_destination, birth_weight, gestational_age, sessions
+
 Documents keep `doc_position` order, else the order of the rows in the input files; `doc_id` defaults to
 "<stay_id>-<n>" and `doc_type` to CRH. A stay whose rows disagree on a stay field, lack a text or hold a
 `doc_position` that is not a number gets an error row, like the local batch's Parquet source.
@@ -35,6 +39,7 @@ from coding_assistant.batch.spark_engine import (
     spec_for,
 )
 from coding_assistant.errors import CodingAssistantError
+from coding_assistant.rum_admin import ADMIN_CODE_FIELDS, STAY_ADMIN_FIELDS
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from pyspark.sql import Column, DataFrame, SparkSession
@@ -43,14 +48,14 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
 logger = logging.getLogger("coding_assistant.batch.spark_job")
 
-STAY_FIELDS = ("sex", "age", "admission_date", "discharge_date", "unit")
+STAY_FIELDS = ("sex", "age", "admission_date", "discharge_date", "unit", *STAY_ADMIN_FIELDS)
 REQUIRED_COLUMNS = ("stay_id", "text")
 
 
 def read_flat_stays(session: SparkSession, path: str) -> tuple[DataFrame, DataFrame]:
     """The flat Parquet table → (stays as `stay_id, stay_json, input_error`, rows that name no stay)."""
     from pyspark.sql import functions as F
-    from pyspark.sql.types import TimestampNTZType, TimestampType
+    from pyspark.sql.types import FractionalType, TimestampNTZType, TimestampType
 
     raw = session.read.parquet(path)
     types = {name.lower(): field.dataType for name, field in zip(raw.columns, raw.schema.fields, strict=True)}
@@ -65,13 +70,19 @@ def read_flat_stays(session: SparkSession, path: str) -> tuple[DataFrame, DataFr
     )
 
     def cleaned(name: str) -> Column:
-        """A column as trimmed text, empty → null; absent → null. Timestamps become their date."""
+        """A column as trimmed text, empty → null; absent → null. Timestamps become their date; an
+        administrative code is upper case, and one held as a number (8.0 from a column with blanks) its digit."""
         if name not in types:
             return F.lit(None).cast("string")
         column = F.col(name)
         if isinstance(types[name], TimestampType | TimestampNTZType):
             column = F.to_date(column)
-        return F.nullif(F.trim(column.cast("string")), F.lit(""))
+        text = column.cast("string")
+        if name in ADMIN_CODE_FIELDS:
+            if isinstance(types[name], FractionalType):
+                text = F.when(column == F.floor(column), column.cast("bigint").cast("string")).otherwise(text)
+            text = F.upper(text)
+        return F.nullif(F.trim(text), F.lit(""))
 
     rows = rows.withColumn("stay_id", cleaned("stay_id"))
     orphans = rows.filter(F.col("stay_id").isNull())

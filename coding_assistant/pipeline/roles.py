@@ -214,6 +214,7 @@ def assign_roles(
         if entry is None or not entry.codable:
             continue
         decided.append(Decided(candidate, code, reason, selected=is_selectable(candidate), refined=refined))
+    decided = _normal_delivery_only(decided)
     roles = {id(d): allowed_roles(d.code, terminology) for d in decided}
 
     allowed_dp = [d for d in decided if "DP" in roles[id(d)] and not d.candidate.only_excluded]
@@ -261,6 +262,20 @@ def assign_roles(
             _choose_dr(dp, decided, terminology)
     _chapter_xv_first(decided)
     return decided
+
+
+def _normal_delivery_only(decided: list[Decided]) -> list[Decided]:
+    """O80 (accouchement unique et spontané) is for a delivery with nothing else to code in chapter XV (CIM-10
+    FR, O80's note): beside a selected complication (a haemorrhage, a tear, a gestational diabetes…) it is left
+    out, and the complication is the delivery stay's DP (guide méthodologique MCO, chapitre IV)."""
+    if not any(d.selected and _obstetric_complication(d.code) for d in decided):
+        return decided
+    return [d for d in decided if not d.code.startswith("O80")]
+
+
+def _obstetric_complication(code: str) -> bool:
+    """A chapter XV code other than a delivery mode (O80-O84) or the pregnancy's duration (O09)."""
+    return is_obstetric(code) and not code.startswith(("O80", "O81", "O82", "O83", "O84", "O09"))
 
 
 def _chapter_xv_first(decided: Sequence[Decided]) -> None:

@@ -3,15 +3,16 @@
 Acceptance is read from the `decision_saved` audit entries, not from the proposals table: a new prediction
 replaces a stay's proposals, while the audit entry keeps what the coder saw and did at the time of the decision
 (`accepted`, `rejected`, `added`; see store/decisions.py). Only the latest decision of each stay counts, so a
-stay saved twice is not counted twice.
+stay saved twice is not counted twice. The same latest decisions, read once, give the figures per week (of the
+latest decision) and per medical unit (of the stay).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, tzinfo
-from typing import Any
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
@@ -82,29 +83,76 @@ class AcceptanceSummary:
         return ranked[:limit]
 
 
-def acceptance(session: Session, since: datetime | None = None) -> AcceptanceSummary:
-    """Acceptance of pre-selected codes over the latest decision of each stay (decisions from `since` on)."""
-    query = select(AuditRow.stay_pk, AuditRow.details).where(AuditRow.action == DECISION_ACTION)
+@dataclass(frozen=True, slots=True)
+class AcceptanceCounts:
+    """Acceptance of one group of latest decisions (a week, a unit): the totals of `AcceptanceSummary`."""
+
+    decisions: int = 0  # stays
+    accepted: int = 0
+    rejected: int = 0
+    added: int = 0
+    dp_compared: int = 0
+    dp_agreed: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        proposed = self.accepted + self.rejected
+        return self.accepted / proposed if proposed else None
+
+    @property
+    def dp_agreement(self) -> float | None:
+        return self.dp_agreed / self.dp_compared if self.dp_compared else None
+
+
+@dataclass(frozen=True, slots=True)
+class WeekAcceptance:
+    week: date  # the Monday of the ISO week (local time) of the stays' latest decisions
+    counts: AcceptanceCounts
+
+
+@dataclass(frozen=True, slots=True)
+class UnitAcceptance:
+    unit: str | None  # the stay's medical unit (UM); None for stays without one
+    counts: AcceptanceCounts
+
+
+class _Decision(NamedTuple):
+    at: datetime
+    unit: str | None
+    details: dict[str, Any]
+
+
+def _latest_decisions(session: Session, since: datetime | None) -> list[_Decision]:
+    """The latest decision taken on proposals of each stay, with the stay's unit joined in the same query."""
+    query = (
+        select(AuditRow.stay_pk, AuditRow.at, AuditRow.details, StayRow.unit)
+        .join(StayRow, StayRow.id == AuditRow.stay_pk)
+        .where(AuditRow.action == DECISION_ACTION)
+    )
     if since is not None:
         query = query.where(AuditRow.at >= since)
-    latest: dict[int, dict[str, Any]] = {}
-    for stay_pk, details in session.execute(query.order_by(AuditRow.at, AuditRow.id)):
+    latest: dict[int, _Decision] = {}
+    for stay_pk, at, details, unit in session.execute(query.order_by(AuditRow.at, AuditRow.id)):
         # Decisions saved on a stay without proposals carry no accepted/rejected lists: nothing to measure.
-        if stay_pk is not None and isinstance(details, dict) and "accepted" in details:
-            latest[stay_pk] = details
+        if isinstance(details, dict) and "accepted" in details:
+            latest[stay_pk] = _Decision(at, unit, details)
+    return list(latest.values())
+
+
+def _summary(decisions: list[_Decision]) -> AcceptanceSummary:
     accepted: Counter[str] = Counter()
     rejected: Counter[str] = Counter()
     added: Counter[str] = Counter()
-    for details in latest.values():
-        accepted.update(details.get("accepted") or [])
-        rejected.update(details.get("rejected") or [])
-        added.update(details.get("added") or [])
-    with_dp = [details for details in latest.values() if details.get("proposed_dp")]
+    for decision in decisions:
+        accepted.update(decision.details.get("accepted") or [])
+        rejected.update(decision.details.get("rejected") or [])
+        added.update(decision.details.get("added") or [])
+    with_dp = [d.details for d in decisions if d.details.get("proposed_dp")]
     codes = set(accepted) | set(rejected) | set(added)
     per_code = [CodeAcceptance(code, accepted[code], rejected[code], added[code]) for code in codes]
     per_code.sort(key=lambda c: (-c.proposed, -c.added, c.code))
     return AcceptanceSummary(
-        decisions=len(latest),
+        decisions=len(decisions),
         accepted=sum(accepted.values()),
         rejected=sum(rejected.values()),
         added=sum(added.values()),
@@ -112,6 +160,45 @@ def acceptance(session: Session, since: datetime | None = None) -> AcceptanceSum
         dp_compared=len(with_dp),
         dp_agreed=sum(details.get("dp") == details["proposed_dp"] for details in with_dp),
     )
+
+
+def _grouped(decisions: list[_Decision], zone: tzinfo) -> tuple[list[WeekAcceptance], list[UnitAcceptance]]:
+    """Acceptance per local ISO week and per unit, in one pass over the latest decisions."""
+    # Six counters per group, in the order of AcceptanceCounts' fields.
+    by_week: dict[date, list[int]] = {}
+    by_unit: dict[str | None, list[int]] = {}
+    for decision in decisions:
+        details = decision.details
+        proposed_dp = details.get("proposed_dp")
+        figures = (
+            1,
+            len(details.get("accepted") or []),
+            len(details.get("rejected") or []),
+            len(details.get("added") or []),
+            int(bool(proposed_dp)),
+            int(bool(proposed_dp) and details.get("dp") == proposed_dp),
+        )
+        day = decision.at.astimezone(zone).date()
+        monday = day - timedelta(days=day.weekday())
+        for totals in (by_week.setdefault(monday, [0] * 6), by_unit.setdefault(decision.unit, [0] * 6)):
+            for i, n in enumerate(figures):
+                totals[i] += n
+    per_week = [WeekAcceptance(week, AcceptanceCounts(*totals)) for week, totals in sorted(by_week.items())]
+    per_unit = [UnitAcceptance(unit, AcceptanceCounts(*totals)) for unit, totals in by_unit.items()]
+    per_unit.sort(key=lambda u: (-u.counts.decisions, u.unit is None, u.unit or ""))
+    return per_week, per_unit
+
+
+def acceptance(session: Session, since: datetime | None = None) -> AcceptanceSummary:
+    """Acceptance of pre-selected codes over the latest decision of each stay (decisions from `since` on)."""
+    return _summary(_latest_decisions(session, since))
+
+
+def acceptance_by_week_and_unit(
+    session: Session, since: datetime | None = None, zone: tzinfo | None = None
+) -> tuple[list[WeekAcceptance], list[UnitAcceptance]]:
+    """Acceptance per local ISO week (oldest first) and per unit (most stays first), latest decisions only."""
+    return _grouped(_latest_decisions(session, since), zone or local_zone())
 
 
 def validated_per_day(
@@ -162,13 +249,20 @@ class DashboardFigures:
     validated_per_day: list[tuple[date, int]]
     status_counts: dict[str, int]
     batch_runs: list[BatchRun]
+    acceptance_per_week: list[WeekAcceptance] = field(default_factory=list)
+    acceptance_per_unit: list[UnitAcceptance] = field(default_factory=list)
 
 
 def dashboard_figures(session: Session, since: datetime | None = None) -> DashboardFigures:
     """The dashboard's figures over the decisions from `since` on (None: all), read in one transaction."""
+    # The decisions are read once: a year of them is 100,000 audit entries.
+    decisions = _latest_decisions(session, since)
+    per_week, per_unit = _grouped(decisions, local_zone())
     return DashboardFigures(
-        acceptance(session, since),
+        _summary(decisions),
         validated_per_day(session, since),
         status_counts(session),
         recent_batch_runs(session),
+        per_week,
+        per_unit,
     )

@@ -19,8 +19,8 @@ def stay_content_hash(stay: Stay) -> str:
     compatibility, length of stay): a corrected age must send the stay back to coding just as a new letter does.
     The gold `codes` are left out: they are not an input of the prediction. So are the RUM's administrative
     fields (modes, provenance, destination, birth weight, sessions): no coding rule reads them, only the grouping
-    preview, which the review UI works out again from the stored RUM line; a corrected mode must not send every
-    stay back to coding.
+    preview, which the review UI works out again from the stay's stored fields; a corrected mode must not send
+    every stay back to coding (`upsert_stay` stores it all the same).
     """
     return _sha256(
         {

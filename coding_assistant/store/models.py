@@ -80,6 +80,15 @@ class StayRow(Base):
     review_reason: Mapped[str | None] = mapped_column(Text)
     review_by: Mapped[str | None] = mapped_column(String(64))
     review_at: Mapped[datetime | None]
+    # The RUM's administrative fields (schema.Stay, rum_admin), whatever the source: the grouping preview reads
+    # them. Not in content_hash. All NULL on rows stored before migration 0012: read from source_rum then.
+    entry_mode: Mapped[str | None] = mapped_column(String(1))
+    entry_origin: Mapped[str | None] = mapped_column(String(1))
+    exit_mode: Mapped[str | None] = mapped_column(String(1))
+    exit_destination: Mapped[str | None] = mapped_column(String(1))
+    birth_weight: Mapped[int | None] = mapped_column(Integer)
+    gestational_age: Mapped[int | None] = mapped_column(Integer)
+    sessions: Mapped[int | None] = mapped_column(Integer)
 
     documents: Mapped[list[DocumentRow]] = relationship(
         back_populates="stay", cascade="all, delete-orphan", order_by="DocumentRow.position"

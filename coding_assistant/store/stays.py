@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from coding_assistant.errors import CodingAssistantError
 from coding_assistant.formats.join import AdminFields, admin_fields
 from coding_assistant.formats.reader import parse_rum_line
+from coding_assistant.rum_admin import STAY_ADMIN_FIELDS
 from coding_assistant.schema import Document, Stay
 from coding_assistant.store.audit import append_audit
 from coding_assistant.store.errors import UnknownStayError
@@ -56,14 +57,21 @@ def upsert_stay(
 
     `source_rum` (the RUM line the stay was read from) is kept for the export; a new line for an unchanged stay
     (acts added in the PMSI software, say) replaces the stored one without sending the stay back to coding.
+    The administrative fields (modes, provenance, destination, birth weight…) are not in the hash either: the
+    stored ones become the stay's as read, all of them (None included), also for an unchanged stay, so that the
+    review UI's grouping preview reads what the batch's did; `changed` stays False.
     """
     content_hash = stay_content_hash(stay)
     row = session.execute(
         select(StayRow).where(StayRow.stay_id == stay.stay_id).options(selectinload(StayRow.documents))
     ).scalar_one_or_none()
     if row is not None and row.content_hash == content_hash:
-        if source_rum is not None and row.source_rum != source_rum:
-            row.source_rum = source_rum
+        new_line = source_rum is not None and row.source_rum != source_rum
+        new_fields = _admin_columns(row) != _admin_fields_of(stay)
+        if new_line or new_fields:
+            if new_line:
+                row.source_rum = source_rum
+            _store_admin_fields(row, stay)
             row.updated_at, row.updated_by = now, actor
             session.flush()
         return row, False
@@ -83,6 +91,7 @@ def upsert_stay(
     row.sex, row.age, row.unit = stay.sex, stay.age, stay.unit
     row.admission_date, row.discharge_date = stay.admission_date, stay.discharge_date
     row.content_hash = content_hash
+    _store_admin_fields(row, stay)
     if source_rum is not None:
         row.source_rum = source_rum
     row.updated_at, row.updated_by = now, actor
@@ -91,6 +100,38 @@ def upsert_stay(
     append_audit(session, actor, action, row, details, now)
     log.debug("stay %s: %s (%d documents)", stay.stay_id, action, len(stay.documents))
     return row, True
+
+
+def _admin_fields_of(stay: Stay) -> AdminFields:
+    return AdminFields(
+        entry_mode=stay.entry_mode,
+        entry_origin=stay.entry_origin,
+        exit_mode=stay.exit_mode,
+        exit_destination=stay.exit_destination,
+        birth_weight=stay.birth_weight,
+        gestational_age=stay.gestational_age,
+        sessions=stay.sessions,
+    )
+
+
+def _admin_columns(row: StayRow) -> AdminFields:
+    return AdminFields(
+        entry_mode=row.entry_mode,
+        entry_origin=row.entry_origin,
+        exit_mode=row.exit_mode,
+        exit_destination=row.exit_destination,
+        birth_weight=row.birth_weight,
+        gestational_age=row.gestational_age,
+        sessions=row.sessions,
+    )
+
+
+def _store_admin_fields(row: StayRow, stay: Stay) -> None:
+    fields = _admin_fields_of(stay)
+    row.entry_mode, row.entry_origin = fields["entry_mode"], fields["entry_origin"]
+    row.exit_mode, row.exit_destination = fields["exit_mode"], fields["exit_destination"]
+    row.birth_weight, row.gestational_age = fields["birth_weight"], fields["gestational_age"]
+    row.sessions = fields["sessions"]
 
 
 def _document_rows(documents: Iterable[Document]) -> list[DocumentRow]:
@@ -130,12 +171,13 @@ def coding_states(session: Session, stay_ids: Iterable[str]) -> dict[str, Coding
                 StayRow.content_hash,
                 ProposalRunRow.input_hash,
                 ProposalRunRow.model_version,
+                *[getattr(StayRow, name) for name in STAY_ADMIN_FIELDS],
             )
             .outerjoin(ProposalRunRow, ProposalRunRow.stay_pk == StayRow.id)
             .where(StayRow.stay_id.in_(chunk))
         )
-        for stay_id, status, content_hash, input_hash, model_version in rows:
-            states[stay_id] = CodingState(status, content_hash, input_hash, model_version)
+        for stay_id, status, content_hash, input_hash, model_version, *admin in rows:
+            states[stay_id] = CodingState(status, content_hash, input_hash, model_version, tuple(admin))
     return states
 
 
@@ -155,8 +197,8 @@ def source_rums(session: Session, stay_ids: Iterable[str]) -> dict[str, str]:
 
 def stored_admin_fields(stay_id: str, source_rum: str | None) -> AdminFields | None:
     """The RUM's administrative fields (modes, provenance, destination, birth weight…) read back from the
-    stored RUM line: the tables keep no column of their own for them, the line holds them all. None for a
-    stay without a line (read from JSONL), or whose line this version cannot read (logged, without content)."""
+    stored RUM line, for rows stored before their columns existed (migration 0012). None for a stay without
+    a line, or whose line this version cannot read (logged, without content)."""
     if not source_rum:
         return None
     try:
@@ -167,8 +209,9 @@ def stored_admin_fields(stay_id: str, source_rum: str | None) -> AdminFields | N
 
 
 def load_stay(session: Session, stay_id: str) -> Stay:
-    """The stay with its documents, as the pipeline and the review UI read it; the administrative fields come
-    from the stored RUM line, when the stay was read from an RSS."""
+    """The stay with its documents, as the pipeline and the review UI read it, with its administrative fields;
+    a row whose fields are all NULL but that has a RUM line (stored before migration 0012, or read from an
+    RSS whose RUMs leave them blank) gets them from that line."""
     row = require_stay(session, stay_id)
     stay = Stay(
         stay_id=row.stay_id,
@@ -178,7 +221,10 @@ def load_stay(session: Session, stay_id: str) -> Stay:
         discharge_date=row.discharge_date,
         unit=row.unit,
         documents=[Document(doc_id=d.doc_id, type=d.type, text=d.text) for d in row.documents],
+        **_admin_columns(row),
     )
+    if any(value is not None for value in _admin_columns(row).values()):
+        return stay
     fields = stored_admin_fields(row.stay_id, row.source_rum)
     return stay if fields is None else stay.model_copy(update=fields)
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from coding_assistant.rum_admin import STAY_ADMIN_FIELDS
 from coding_assistant.store.columns import CLOSED_STATUSES
 
 
@@ -43,6 +44,15 @@ class CodingState:
     content_hash: str
     proposals_input_hash: str | None  # the content the current proposals were made from
     proposals_model_version: str | None
+    # The stored administrative fields, in `rum_admin.STAY_ADMIN_FIELDS` order (not in the content hash, so not
+    # a reason to recode, but a reason to store the stay again); None when not read.
+    admin_fields: tuple[str | int | None, ...] | None = None
+
+    def admin_fields_changed(self, stay: Any) -> bool:
+        """True when `stay` (a `schema.Stay`) has other administrative fields than the stored ones."""
+        if self.admin_fields is None:
+            return False
+        return self.admin_fields != tuple(getattr(stay, name) for name in STAY_ADMIN_FIELDS)
 
     def needs_coding(self, content_hash: str, model_version: str) -> bool:
         """True when the content changed, or it has no proposals, or they are stale (content or model); a

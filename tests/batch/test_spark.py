@@ -255,3 +255,30 @@ def test_job_names_a_missing_input_in_one_line(spark, tmp_path, capsys):
     assert err[-1].startswith("error: the Spark job failed:") and "nowhere.parquet" in err[-1]
     assert "Traceback" not in "\n".join(err)
     assert spark.range(2).count() == 2  # the test's session was not stopped by the job
+
+
+def test_the_job_reads_the_administrative_fields_when_the_table_has_them(spark, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from coding_assistant.batch.spark_job import read_flat_stays
+
+    rows = {
+        "stay_id": ["N1", "N1", "S1", "X1", "X1"],
+        "text": ["Naissance", "Suite", "Séance", "Lettre", "Lettre"],
+        "Entry_Mode": ["n", "N", "8", "8", "8"],  # column names and codes in any case
+        "exit_mode": [7.0, 7.0, None, 8.0, 9.0],  # a code column with blanks, written as numbers
+        "birth_weight": [2450, 2450, None, None, None],
+        "gestational_age": [35, 35, None, None, None],
+        "sessions": [None, None, 3, None, None],
+    }
+    pq.write_table(pa.table(rows), tmp_path / "stays.parquet")
+    stays, _ = read_flat_stays(spark, str(tmp_path / "stays.parquet"))
+    by_stay = {row["stay_id"]: row for row in stays.collect()}
+    newborn = Stay.model_validate_json(by_stay["N1"]["stay_json"])
+    assert by_stay["N1"]["input_error"] is None
+    assert (newborn.entry_mode, newborn.exit_mode, newborn.birth_weight) == ("N", "7", 2450)
+    assert newborn.gestational_age == 35 and newborn.sessions is None
+    sessions = Stay.model_validate_json(by_stay["S1"]["stay_json"])
+    assert (sessions.entry_mode, sessions.exit_mode, sessions.sessions) == ("8", None, 3)
+    assert by_stay["X1"]["input_error"] == "exit_mode differs between the stay's rows"

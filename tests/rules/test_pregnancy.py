@@ -39,3 +39,17 @@ def test_an_anaemia_in_an_obstetric_stay_is_o99_0_and_elsewhere_stays_d(text_pip
     in_pregnancy, outside = selected(text_pipeline, obstetric), selected(text_pipeline, medical)
     assert "O990" in in_pregnancy and not any(code.startswith("D5") for code in in_pregnancy)
     assert any(code.startswith("D50") for code in outside) and "O990" not in outside
+
+
+def test_o80_is_for_a_delivery_with_nothing_else_to_code(text_pipeline: CodingPipeline) -> None:
+    normal = "Motif : accouchement.\nConclusion : accouchement par voie basse spontané à 39 SA, suites simples.\n"
+    complicated = (
+        "Motif : accouchement.\nConclusion : accouchement par voie basse spontané à 39 SA compliqué d'une "
+        "hémorragie du post-partum immédiat par atonie utérine, transfusée.\n"
+    )
+    assert any(code.startswith("O80") for code in selected(text_pipeline, normal))
+    stay = Stay(stay_id="O2", sex="F", age=30, documents=[Document(doc_id="d", text=complicated)])
+    proposals = text_pipeline.propose(stay).proposals
+    chosen = {p.code: p.role for p in proposals if p.selected}
+    assert not any(code.startswith("O80") for code in chosen)  # left out beside the haemorrhage
+    assert any(code.startswith("O72") and role == "DP" for code, role in chosen.items())

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from markdown_it import MarkdownIt
@@ -819,6 +820,37 @@ def test_export_page_writes_files_and_marks_stays_exported(store: Store, tmp_pat
     assert "claire:stay_exported" in actions
 
 
+def table_with(at: AppTest, column: str) -> Any:
+    """The value (a DataFrame) of the page's table that has `column`: the dashboard shows several tables."""
+    tables = [frame.value for frame in at.dataframe if column in frame.value.columns]
+    assert len(tables) == 1, [list(frame.value.columns) for frame in at.dataframe]
+    return tables[0]
+
+
+def test_dashboard_shows_acceptance_per_week_and_per_unit(store: Store) -> None:
+    # CARD: CARDIO-01 keeps I5002, drops I10, adds N184; HTML-03 keeps its DP I10. PNEU: PNEUMO-02's proposed
+    # DP J189 is replaced by J181. PNEUMO-02 was first saved as proposed: only its latest decision counts.
+    pneumo = store.save_decision("PNEUMO-02", "alice", Codes(dp="J189"), store.get_stay("PNEUMO-02").version)
+    store.save_decision("PNEUMO-02", "alice", Codes(dp="J181"), pneumo.stay_version)
+    store.save_decision("CARDIO-01", "alice", Codes(dp="I5002", das=["N184"]), store.get_stay("CARDIO-01").version)
+    store.save_decision("HTML-03", "alice", Codes(dp="I10"), store.get_stay("HTML-03").version)
+    at = sign_in("alice")
+    at.switch_page("views/dashboard.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert {"Acceptation par semaine", "Par unité médicale"} <= {s.value for s in at.subheader}
+    per_unit = table_with(at, "Unité médicale")
+    assert list(per_unit["Unité médicale"]) == ["CARD", "PNEU"]  # most stays first
+    assert list(per_unit["Séjours validés"]) == [2, 1]
+    assert list(per_unit["Taux d'acceptation"]) == pytest.approx([2 / 3, 0.0])
+    assert list(per_unit["Codes rejetés"]) == [1, 1] and list(per_unit["Codes ajoutés"]) == [1, 1]
+    assert list(per_unit["DP confirmé"]) == pytest.approx([1.0, 0.0])
+    # All saved today: one week, with the three stays' figures.
+    per_week = table_with(at, "Semaine")
+    assert len(per_week) == 1 and per_week["Semaine"][0].startswith("S")
+    assert (per_week["Séjours validés"][0], per_week["Codes gardés"][0], per_week["Codes rejetés"][0]) == (3, 2, 2)
+    assert per_week["DP confirmé"][0] == pytest.approx(2 / 3)
+
+
 def test_dashboard_shows_acceptance(store: Store) -> None:
     from coding_assistant.schema import Codes
 
@@ -830,7 +862,7 @@ def test_dashboard_shows_acceptance(store: Store) -> None:
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Taux d'acceptation"] == "50 %"  # I5002 kept, I10 dropped
     assert metrics["DP confirmé"] == "100 %"  # the proposed DP was kept
-    per_code = at.dataframe[0].value.set_index("Code")
+    per_code = table_with(at, "Code").set_index("Code")
     assert per_code.loc["I10", "Rejeté"] == 1 and per_code.loc["N184", "Ajouté"] == 1
     assert any("Aucun modèle dans le registre" in str(c.value) for c in at.caption)
     # With a model active in the site's registry: the model and its acceptance since it became active.

@@ -1,5 +1,5 @@
-"""Dashboard: how coders treat the proposals (acceptance overall and per code, codes most rejected or added),
-their pace (stays validated per day), the stays by status and the batch runs."""
+"""Dashboard: how coders treat the proposals (acceptance overall, per week, per medical unit and per code, codes
+most rejected or added), their pace (stays validated per day), the stays by status and the batch runs."""
 
 from __future__ import annotations
 
@@ -11,7 +11,13 @@ import streamlit as st
 
 from coding_assistant.learning.registry import active_model
 from coding_assistant.store import BatchRun
-from coding_assistant.store.dashboard import AcceptanceSummary, DashboardFigures
+from coding_assistant.store.dashboard import (
+    AcceptanceCounts,
+    AcceptanceSummary,
+    DashboardFigures,
+    UnitAcceptance,
+    WeekAcceptance,
+)
 from coding_review.auth import require_user
 from coding_review.labels import STATUS_LABELS, format_datetime
 from coding_review.markdown_text import md
@@ -64,6 +70,85 @@ def _per_day_chart(per_day: list[tuple[date, int]]) -> alt.Chart:
     )
 
 
+def _week_label(week: date) -> str:
+    iso = week.isocalendar()
+    return f"S{iso.week:02d} {iso.year} (du {week:%d/%m/%Y})"
+
+
+def _per_week_chart(per_week: list[WeekAcceptance]) -> alt.Chart:
+    """Two lines over the weeks: the share of pre-selected codes kept, and the share of proposed DPs confirmed.
+
+    A week where a measure has nothing to measure (no pre-selected code, no proposed DP) has no point for it
+    rather than a 0 % that would read as "all rejected".
+    """
+    rows: list[dict[str, object]] = []
+    for item in per_week:
+        counts = item.counts
+        measures = (
+            ("Codes gardés", counts.rate, f"{counts.accepted} gardés sur {counts.accepted + counts.rejected}"),
+            ("DP confirmé", counts.dp_agreement, f"{counts.dp_agreed} sur {counts.dp_compared}"),
+        )
+        for measure, rate, detail in measures:
+            if rate is not None:
+                rows.append(
+                    {
+                        "Semaine": pd.Timestamp(item.week),
+                        "Libellé": _week_label(item.week),
+                        "Mesure": measure,
+                        "Taux": round(100 * rate, 1),
+                        "Détail": detail,
+                        "Séjours validés": counts.decisions,
+                    }
+                )
+    frame = pd.DataFrame(rows, columns=["Semaine", "Libellé", "Mesure", "Taux", "Détail", "Séjours validés"])
+    return (
+        alt.Chart(frame)
+        .mark_line(point=True)  # the points keep a single week visible
+        .encode(
+            x=alt.X("Semaine:T", timeUnit="yearmonthdate", axis=alt.Axis(format="%d/%m", title="Semaine du")),
+            y=alt.Y("Taux:Q", scale=alt.Scale(domain=[0, 100]), axis=alt.Axis(title="Taux (%)")),
+            color=alt.Color("Mesure:N", legend=alt.Legend(title=None, orient="bottom")),
+            tooltip=[
+                alt.Tooltip("Libellé:N", title="Semaine"),
+                "Mesure:N",
+                alt.Tooltip("Taux:Q", title="Taux (%)", format=".0f"),
+                "Détail:N",
+                "Séjours validés:Q",
+            ],
+        )
+    )
+
+
+def _counts_columns(counts: list[AcceptanceCounts]) -> dict[str, list[object]]:
+    return {
+        "Séjours validés": [c.decisions for c in counts],
+        "Taux d'acceptation": [c.rate for c in counts],
+        "Codes gardés": [c.accepted for c in counts],
+        "Codes rejetés": [c.rejected for c in counts],
+        "Codes ajoutés": [c.added for c in counts],
+        "DP confirmé": [c.dp_agreement for c in counts],
+    }
+
+
+def _per_week_table(per_week: list[WeekAcceptance]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"Semaine": [_week_label(w.week) for w in per_week]} | _counts_columns([w.counts for w in per_week])
+    )
+
+
+def _per_unit_table(per_unit: list[UnitAcceptance]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"Unité médicale": [u.unit or "(sans unité)" for u in per_unit]} | _counts_columns([u.counts for u in per_unit])
+    )
+
+
+# The rates as bars from 0 to 100 %, in the per-week and per-unit tables.
+RATE_COLUMNS = {
+    name: st.column_config.ProgressColumn(name, min_value=0.0, max_value=1.0, format="percent")
+    for name in ("Taux d'acceptation", "DP confirmé")
+}
+
+
 def _batch_table(runs: list[BatchRun]) -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -112,6 +197,27 @@ def render() -> None:
         st.altair_chart(_per_day_chart(per_day), width="stretch")
     else:
         st.caption("Aucune validation sur la période.")
+
+    st.subheader("Acceptation par semaine")
+    if figures.acceptance_per_week:
+        st.altair_chart(_per_week_chart(figures.acceptance_per_week), width="stretch")
+        with st.expander("Chiffres par semaine"):
+            st.dataframe(
+                _per_week_table(figures.acceptance_per_week),
+                hide_index=True,
+                width="stretch",
+                column_config=RATE_COLUMNS,
+            )
+    else:
+        st.caption("Aucune décision sur la période.")
+
+    st.subheader("Par unité médicale")
+    if figures.acceptance_per_unit:
+        st.dataframe(
+            _per_unit_table(figures.acceptance_per_unit), hide_index=True, width="stretch", column_config=RATE_COLUMNS
+        )
+    else:
+        st.caption("Aucune décision sur la période.")
 
     left, right = st.columns(2)
     with left:
