@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from coding_assistant.groupage.codes import atih
 from coding_assistant.groupage.grouper import Grouper, default_grouper
 from coding_assistant.groupage.model import Act, StayFacts
-from coding_assistant.groupage.worth import code_worth
 from coding_assistant.schema import ActProposal, GroupingSummary, Proposal, Stay, StayProposals
 
 
@@ -76,15 +75,22 @@ def summarise_grouping(stay: Stay, proposals: StayProposals, grouper: Grouper | 
     result = grouper.group(facts)
     best_code, best_eur = None, 0.0
     for proposal in proposals.proposals:
-        if not _supported(proposal) or atih(proposal.code) in (facts.dp, facts.dr, *facts.das):
+        code = atih(proposal.code)
+        if not _supported(proposal) or code in (facts.dp, facts.dr, *facts.das) or result.tariff_eur is None:
             continue
-        worth = code_worth(facts, proposal.code, grouper)
+        if not grouper.cma.level(code):
+            continue  # not on the CMA list: it cannot count, no grouping needed
+        # The coding without the code is the proposed one, grouped once above: one grouping per candidate.
+        with_code = grouper.group(facts.with_das([*facts.das, code]))
+        verdict = next((v for v in with_code.cma if v.code == code), None)
         # A counting CMA only (Manuel des GHM, volume 1: a DAS raises the severity level when its CMA level
         # is not excluded by the DP or the root): what a DIM calls a revaluation, not a code that changes the
         # CMD (a session code, an HIV code) which is a question of the DP, not of a missing DAS.
-        counts = worth.verdict is not None and worth.verdict.counts
-        if counts and worth.worth_eur is not None and worth.worth_eur > best_eur:
-            best_code, best_eur = proposal.code, worth.worth_eur
+        if verdict is None or not verdict.counts or with_code.tariff_eur is None:
+            continue
+        worth = round(with_code.tariff_eur - result.tariff_eur, 2)
+        if worth > best_eur:
+            best_code, best_eur = proposal.code, worth
     return GroupingSummary(
         ghm=result.ghm,
         severity=result.severity,

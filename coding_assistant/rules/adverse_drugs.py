@@ -20,6 +20,7 @@ from pathlib import Path
 from coding_assistant.errors import TerminologyFileError
 from coding_assistant.rules.data import DEFAULT_RULES_DIR, read_rows
 from coding_assistant.rules.status_drugs import DrugMention, name_pattern
+from coding_assistant.text.normalize import strip_accents
 
 ADVERSE_DRUGS_FILE = "adverse_drug_classes.csv"
 # Words that attribute what the sentence describes to a drug (accents optional: letters drop them).
@@ -47,6 +48,12 @@ BLEEDING = re.compile(
     re.IGNORECASE,
 )
 ANTITHROMBOTIC = ("Y442", "Y444")
+# Plain substrings (lower case, no accents) one of which every cue above holds: a cheap first look.
+CUE_WORDS = (
+    "iatrog", "medicament", "induit", "secondaire", "surdosage", "toxicit", "imputab", "intoleran",
+    "hemorragi", "hematom", "saignement", "hematuri", "epistaxis", "melena", "rectorragi", "hemoptysi",
+    "hematemes", "hemoperitoine",
+)  # fmt: skip
 _SENTENCE = re.compile(r"[^.;\n]+")
 
 
@@ -73,6 +80,9 @@ def find_adverse_drug_effects(text: str, directory: Path | str = DEFAULT_RULES_D
     """The drugs a sentence holds responsible for what it describes, each with its Y40-Y59 code."""
     pattern = _default_pattern(str(directory))
     found: list[DrugMention] = []
+    folded = strip_accents(text).lower()
+    if not any(word in folded for word in CUE_WORDS):
+        return found  # most letters: substring tests on the folded text, no regex, no sentence read
     for sentence in _SENTENCE.finditer(text):
         words = sentence.group()
         attributed = ATTRIBUTION.search(words) is not None

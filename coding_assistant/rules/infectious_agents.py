@@ -19,6 +19,7 @@ from pathlib import Path
 from coding_assistant.errors import TerminologyFileError
 from coding_assistant.rules.data import DEFAULT_RULES_DIR, read_rows
 from coding_assistant.rules.status_drugs import DrugMention, name_pattern
+from coding_assistant.text.normalize import strip_accents
 
 INFECTIOUS_AGENTS_FILE = "infectious_agents.csv"
 # Infections (and the samples that find their agent) whose codes leave the agent to B95-B98.
@@ -57,13 +58,33 @@ def _default_pattern(directory: str) -> re.Pattern[str]:
     return read_infectious_agents(Path(directory) / INFECTIOUS_AGENTS_FILE)
 
 
+@lru_cache(maxsize=4)
+def _anchors(directory: str) -> frozenset[str]:
+    """The longest word of each agent's name, folded: a letter that holds none names no agent."""
+    names = (row.get("name", "") for row in read_rows(Path(directory) / INFECTIOUS_AGENTS_FILE))
+    anchors = set()
+    for name in names:
+        words = [w for w in re.findall(r"\w+", strip_accents(name).lower()) if w not in _COMMON_WORDS]
+        if words:
+            anchors.add(max(words, key=len))
+    return frozenset(anchors)
+
+
+# Words of agents' names that letters use everywhere: never an anchor.
+_COMMON_WORDS = frozenset({"virus", "respiratoire", "groupe", "du", "de", "coagulase", "negative"})
+
+
 def find_infectious_agents(text: str, directory: Path | str = DEFAULT_RULES_DIR) -> list[DrugMention]:
     """Each agent named on a line that names an infection whose codes do not name the agent (or a sample)."""
     found: list[DrugMention] = []
+    pattern = _default_pattern(str(directory))
+    folded = strip_accents(text).lower()
+    if not any(anchor in folded for anchor in _anchors(str(directory))):
+        return found  # most letters name no agent: substring tests on the folded text, no regex, no line read
     offset = 0
     for line in text.splitlines(keepends=True):
         if INFECTION.search(line) and not NOT_INFECTION.search(line) and not _agent_in_code_only(line):
-            for match in _default_pattern(str(directory)).finditer(line):
+            for match in pattern.finditer(line):
                 start = offset + match.start()
                 found.append(DrugMention(start, start + len(match.group()), match.group(), match.lastgroup or ""))
         offset += len(line)
