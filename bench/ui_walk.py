@@ -30,7 +30,7 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "ui"))  # the e2e test's server helpers and the seed store
 sys.path.insert(0, str(ROOT / "ui"))
 
 PASSWORD = "mot-de-passe-banc"

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from coding_assistant.cli.errors import fail
-from coding_assistant.errors import CodingAssistantError
+from coding_assistant.errors import CodingAssistantError, unreadable
 
 if TYPE_CHECKING:
     from coding_assistant.terminology.search import SearchIndex
@@ -78,7 +78,7 @@ def _read_query_lines(path: Path) -> list[str]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        fail(f"{path}: cannot be read ({exc.strerror or exc})")
+        fail(unreadable(path, exc))
     except UnicodeDecodeError as exc:
         fail(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})")
     return [line.strip() for line in text.splitlines()]

@@ -201,10 +201,18 @@ def acts_section(opened: OpenStay, persist: Persist) -> None:
     """The acts part of the panel: kept acts, other proposals, the search."""
     stay_id, draft = opened.record.stay_id, opened.draft
     kept, candidates = draft.kept_acts(), draft.act_candidates()
-    # No caption when there is no act: the search box's placeholder says what to do, the panel stays short.
+    if not kept and not candidates:
+        # A medical stay without any act: one folded line, so that the diagnoses' candidates stay in view.
+        with st.expander("Actes CCAM (0) : ajouter un acte"):
+            _search(stay_id, persist)
+        return
     st.markdown(f"##### Actes CCAM ({len(kept)})")
     for line, choice in kept:
         _kept_line(opened, line, choice, persist)
-    for line in candidates:
-        _candidate_line(stay_id, line, persist)
+    if candidates:
+        # Folded: the acts not kept are looked at when the kept ones fall short; open, they would push the
+        # diagnoses' candidates below the screen.
+        with st.expander(f"Autres actes proposés ({len(candidates)})"):
+            for line in candidates:
+                _candidate_line(stay_id, line, persist)
     _search(stay_id, persist)
