@@ -25,9 +25,9 @@ from coding_assistant.text.normalize import strip_accents
 ADVERSE_DRUGS_FILE = "adverse_drug_classes.csv"
 # Words that attribute what the sentence describes to a drug (accents optional: letters drop them).
 ATTRIBUTION = re.compile(
-    r"iatrog[eéè]n|d'origine m[eé]dicamenteuse|m[eé]dicamenteu(?:x|se)\b|induite?s? par|"
-    r"secondaires? (?:à|a|au|aux) (?:la prise d[eu'] ?|l'introduction d[eu'] ?)?|surdosage|toxicit[eé]|"
-    r"imputab|intol[eé]rance (?:à|a|au|aux)",
+    r"iatrog[eéè]n|(?:d'origine|de cause) m[eé]dicamenteuse|induite?s? par|"
+    r"secondaires? (?:à|a) (?:la prise|l'introduction|l'instauration|la majoration) d|surdosage|toxicit[eé]|"
+    r"imputab",
     re.IGNORECASE,
 )
 # A poisoning (an overdose taken on purpose or by mistake) is not a therapeutic use: CIM-10 T36-T50 with
@@ -50,7 +50,7 @@ BLEEDING = re.compile(
 ANTITHROMBOTIC = ("Y442", "Y444")
 # Plain substrings (lower case, no accents) one of which every cue above holds: a cheap first look.
 CUE_WORDS = (
-    "iatrog", "medicament", "induit", "secondaire", "surdosage", "toxicit", "imputab", "intoleran",
+    "iatrog", "medicament", "induit", "secondaire", "surdosage", "toxicit", "imputab",
     "hemorragi", "hematom", "saignement", "hematuri", "epistaxis", "melena", "rectorragi", "hemoptysi",
     "hematemes", "hemoperitoine",
 )  # fmt: skip

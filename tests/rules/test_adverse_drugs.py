@@ -71,3 +71,12 @@ def test_a_denied_or_past_adverse_effect_is_not_coded(text_pipeline: CodingPipel
     past = "Motif : pneumopathie.\nAntécédents : hémorragie digestive sous AVK en 2015.\nConclusion : pneumopathie.\n"
     for text in (denied, past):
         assert not any(code.startswith("Y") for code in selected(text_pipeline, text)), text
+
+
+def test_a_treatment_described_as_medicinal_is_not_an_adverse_effect() -> None:
+    assert codes("Sortie sous traitement médicamenteux associant furosémide et ramipril.") == []
+
+
+def test_a_condition_secondary_to_another_is_not_blamed_on_a_drug_of_the_sentence() -> None:
+    assert codes("Dyspnée secondaire à une décompensation cardiaque, majoration du furosémide.") == []
+    assert codes("Hyponatrémie secondaire à la prise d'hydrochlorothiazide.") == [("hydrochlorothiazide", "Y543")]
