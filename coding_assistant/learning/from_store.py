@@ -1,7 +1,8 @@
 """Training data from the store: validated (and exported) stays, their letters and the coders' final codes.
 
-Only the latest decision of a stay counts: a coder who corrects a stay replaces their earlier coding. Acts come
-from the RUM line the stay was read from (the PMSI software's acts), when the store kept one.
+Only the latest decision of a stay counts: a coder who corrects a stay replaces their earlier coding. Acts are
+the coder's validated ones when the decision holds them, else those of the RUM line the stay was read from
+(the PMSI software's acts), when the store kept one.
 """
 
 from __future__ import annotations
@@ -51,6 +52,13 @@ def stay_key(stay_id: str) -> str:
     return hashlib.sha256(stay_id.encode("utf-8")).hexdigest()[:16]
 
 
+def _validated_acts(row: StayRow, decision: DecisionRow) -> list[str] | None:
+    """The coder's validated acts (activity 1: the acts themselves), else the RUM line's, else unknown."""
+    if decision.acts is not None:
+        return list(dict.fromkeys(str(act["code"]) for act in decision.acts if int(act.get("activity", 1)) == 1))
+    return _acts_of(row.source_rum)
+
+
 def _acts_of(source_rum: str | None) -> list[str] | None:
     if not source_rum:
         return None
@@ -95,7 +103,7 @@ def validated_stays(
 
 
 def _stay_of(row: StayRow, decision: DecisionRow) -> Stay:
-    codes = Codes(dp=decision.dp, dr=decision.dr, das=list(decision.das), acts=_acts_of(row.source_rum))
+    codes = Codes(dp=decision.dp, dr=decision.dr, das=list(decision.das), acts=_validated_acts(row, decision))
     return Stay(
         stay_id=row.stay_id,
         sex=row.sex,  # type: ignore[arg-type]  # validated on the way in

@@ -1,0 +1,37 @@
+"""Training from the store takes the coder's validated acts when the decision holds them."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from coding_assistant.learning.from_store import validated_stays
+from coding_assistant.schema import Codes, Document, Stay
+from coding_assistant.store import DecidedAct, Store
+
+
+def test_the_validated_acts_are_the_training_acts(tmp_path: Path) -> None:
+    store = Store.open(None, tmp_path)
+    try:
+        store.add_user("alice", "mot-de-passe-sûr", "coder", "Alice")
+        for stay_id in ("A1", "A2"):
+            stay = Stay(
+                stay_id=stay_id,
+                sex="F",
+                age=60,
+                admission_date=date(2025, 3, 1),
+                discharge_date=date(2025, 3, 4),
+                documents=[Document(doc_id="d", text="Cholécystectomie.")],
+            )
+            store.upsert_stay(stay)
+        acts = [DecidedAct("HMFC004", 1, 0, date(2025, 3, 2)), DecidedAct("HMFC004", 4, 0, date(2025, 3, 2))]
+        store.save_decision("A1", "alice", Codes(dp="K802"), store.get_stay("A1").version, acts=acts)  # type: ignore[union-attr]
+        store.save_decision("A2", "alice", Codes(dp="K802"), store.get_stay("A2").version)  # type: ignore[union-attr]
+        stays, _ = validated_stays(store)
+        by_id = {s.stay_id: s.codes for s in stays}
+        assert by_id["A1"] is not None and by_id["A1"].acts == [
+            "HMFC004"
+        ]  # the act once: activity 4 is its anaesthesia
+        assert by_id["A2"] is not None and by_id["A2"].acts is None  # not reviewed, no RUM line: unknown
+    finally:
+        store.close()
