@@ -197,6 +197,12 @@ def _search(stay_id: str, persist: Persist) -> None:
             )
 
 
+def has_acts(opened: OpenStay) -> bool:
+    """Acts kept or proposed: the acts section then sits with the coding; without any, below the candidates."""
+    draft = opened.draft
+    return bool(draft.kept_acts() or draft.act_candidates())
+
+
 def acts_section(opened: OpenStay, persist: Persist) -> None:
     """The acts part of the panel: kept acts, other proposals, the search."""
     stay_id, draft = opened.record.stay_id, opened.draft

@@ -4,7 +4,8 @@
 2. the current coding — DP, DR, DAS — each code with one-click role buttons (a new DP or DR sends the one it
    replaces to DAS) and a button to drop it;
 3. the CCAM acts, one line each: kept acts with their date and activity, other proposed acts kept in one
-   click, and a CCAM search that adds one (acts_panel.py);
+   click, and a CCAM search that adds one (acts_panel.py); a stay without any act gets one folded line at the
+   end of the panel instead, so that the diagnoses' candidates stay in view;
 4. the code search, which adds a code as DAS or straight as DP;
 5. the checks on that coding (blocking problems, PMSI rules, acts, export checks) and the validation buttons;
 6. the other candidates, one dense line each (code, label, score, mentions, what coding it would add to the
@@ -290,8 +291,12 @@ def coding_panel(stay_id: str) -> None:
         facts = stay_facts(opened.stay, opened.draft.codes(), opened.draft.decided_acts() or ())
         grouping_box(facts)
         _current(opened, facts)
-        acts_panel.acts_section(opened, _persist)
+        with_acts = acts_panel.has_acts(opened)
+        if with_acts:
+            acts_panel.acts_section(opened, _persist)
         code_search(stay_id, _add)
         _checks_and_validation(opened, user)
         _candidates(opened, facts)
+        if not with_acts:  # nothing to review: the folded "add an act" line goes last, the candidates stay in view
+            acts_panel.acts_section(opened, _persist)
     page_script.draw(opened.draft.unsaved)

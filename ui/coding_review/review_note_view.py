@@ -31,14 +31,21 @@ def _refresh(opened: OpenStay) -> None:
 
 
 def review_flag(opened: OpenStay) -> None:
-    """The flag said at the top of the page when set; the note and the flag's controls in an expander."""
-    record, stay_id = opened.record, opened.record.stay_id
+    """The flag and the note said under the stay's header, when there are any."""
+    record = opened.record
     if record.review is not None:
         when = f" le {format_datetime(record.review.at)}" if record.review.at else ""
         by = md(actor_name(record.review.by))
         alerts.warning(f"À revoir : {md(record.review.reason)} — signalé par {by}{when}")
-    title = "Note et « à revoir »" + (" · une note" if record.note else "")
-    with st.expander(title, expanded=bool(record.note)):
+    if record.note:
+        st.caption(f"Note : {md(record.note)}")
+
+
+def review_controls(opened: OpenStay) -> None:
+    """The note and the flag's controls in a popover: one button in the stay's navigation row, the form opens
+    over the page (no room taken above the coding)."""
+    record, stay_id = opened.record, opened.record.stay_id
+    with st.popover("Note · à revoir", width="stretch"):
         # Forms: what was typed is sent with the click (a plain text box sends it only when it loses focus).
         with st.form(key=f"{stay_id}:note_form", border=False):
             note = st.text_area("Note sur le séjour", value=record.note or "", height=80, key=f"{stay_id}:note")

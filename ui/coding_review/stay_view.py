@@ -35,7 +35,7 @@ from coding_review.navigation import (
     show_stay,
 )
 from coding_review.resources import store
-from coding_review.review_note_view import review_flag
+from coding_review.review_note_view import review_controls, review_flag
 from coding_review.session_stays import actor_name, open_stay_data, reload_stay
 from coding_review.stay_data import OpenStay
 
@@ -216,7 +216,7 @@ def _leave_warning(opened: OpenStay) -> None:
 def _navigation(opened: OpenStay) -> None:
     stay_id = opened.record.stay_id
     previous, following = neighbour(stay_id, -1), neighbour(stay_id, +1)
-    back, before, after, where, reload = st.columns([1.3, 1.3, 1.3, 2.2, 1.1], vertical_alignment="center")
+    back, before, after, where, note, reload = st.columns([1.3, 1.3, 1.3, 1.7, 1.3, 1.1], vertical_alignment="center")
     if back.button("← Liste de travail", key="stay_back", width="stretch"):
         _leave(opened, None)
     if before.button(
@@ -229,6 +229,8 @@ def _navigation(opened: OpenStay) -> None:
     where.caption(
         f"Séjour {place[0]} sur {place[1]} de la liste de travail" if place else "Hors de la liste de travail"
     )
+    with note:
+        review_controls(opened)
     if reload.button("Recharger", key="stay_reload", help="Relire le séjour dans la base", width="stretch"):
         reload_stay(stay_id)
         st.rerun()
