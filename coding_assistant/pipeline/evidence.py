@@ -5,14 +5,14 @@ Runs per document; offsets stay relative to each document's own text (the propos
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from coding_assistant.matching import Mention, MentionDictionary, find_mentions
 from coding_assistant.rules.adverse_drugs import find_adverse_drug_effects
 from coding_assistant.rules.infectious_agents import find_infectious_agents
 from coding_assistant.rules.personal_history import personal_history_code
-from coding_assistant.rules.status_drugs import find_status_drugs
+from coding_assistant.rules.status_drugs import DrugMention, find_status_drugs
 from coding_assistant.schema import Stay
 from coding_assistant.text.measurements import Measurement, find_measurements
 from coding_assistant.text.qualifiers import QualifierEngine, qualify_mentions
@@ -73,6 +73,19 @@ class StayEvidence:
         return [m for found in self.measurements_by_doc.values() for m in found]
 
 
+# The rule readers that give codes beside the matcher's: (reader, mention source, read in treatment lists too).
+# - "drug": a long-term treatment from a drug's name (Z92.1, Z92.2), read where drugs are listed — the treatment
+#   sections the matcher's mentions skip;
+# - "drug_effect": a drug a sentence holds responsible for a condition, the Y40-Y59 code of its class (an adverse
+#   effect in therapeutic use), read where the story is told, not in the treatment lists;
+# - "agent": the agent of an infection whose own code does not name it (B95-B98), on the line that names both.
+CODE_READERS: tuple[tuple[Callable[[str], list[DrugMention]], str, bool], ...] = (
+    (find_status_drugs, "drug", True),
+    (find_adverse_drug_effects, "drug_effect", False),
+    (find_infectious_agents, "agent", False),
+)
+
+
 def gather_evidence(
     stay: Stay,
     dictionary: MentionDictionary,
@@ -88,27 +101,14 @@ def gather_evidence(
         sections_by_doc[document.doc_id] = sections
         measurements.setdefault(document.doc_id, []).extend(find_measurements(text))
         found = [m for m in find_mentions(text, dictionary) if _is_content(sections, m.start, m.end)]
-        # Drugs are read where they are listed (the treatment sections the matcher's mentions skip).
-        drugs = [
-            Mention((drug.code,), drug.start, drug.end, drug.text, "drug")
-            for drug in find_status_drugs(text)
-            if _is_content(sections, drug.start, drug.end, drug=True)
+        read = [
+            Mention((item.code,), item.start, item.end, item.text, source)
+            for reader, source, in_lists in CODE_READERS
+            for item in reader(text)
+            if _is_content(sections, item.start, item.end, drug=in_lists)
         ]
-        # A drug a sentence holds responsible for a condition: the Y40-Y59 code of its class (an adverse
-        # effect in therapeutic use), read where the story is told, not in the treatment lists.
-        effects = [
-            Mention((effect.code,), effect.start, effect.end, effect.text, "drug_effect")
-            for effect in find_adverse_drug_effects(text)
-            if _is_content(sections, effect.start, effect.end)
-        ]
-        # The agent of an infection whose own code does not name it (B95-B98), on the line that names both.
-        agents = [
-            Mention((agent.code,), agent.start, agent.end, agent.text, "agent")
-            for agent in find_infectious_agents(text)
-            if _is_content(sections, agent.start, agent.end)
-        ]
-        if drugs or effects or agents:
-            found = sorted([*found, *drugs, *effects, *agents], key=lambda m: (m.start, m.end))
+        if read:
+            found = sorted([*found, *read], key=lambda m: (m.start, m.end))
         if not found:
             continue
         qualifiers = qualify_mentions(

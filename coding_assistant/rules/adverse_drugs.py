@@ -17,9 +17,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from coding_assistant.errors import TerminologyFileError
-from coding_assistant.rules.data import DEFAULT_RULES_DIR, read_rows
-from coding_assistant.rules.status_drugs import DrugMention, name_pattern
+from coding_assistant.rules.data import DEFAULT_RULES_DIR
+from coding_assistant.rules.status_drugs import DrugMention, read_named_codes
 from coding_assistant.text.normalize import strip_accents
 
 ADVERSE_DRUGS_FILE = "adverse_drug_classes.csv"
@@ -59,16 +58,7 @@ _SENTENCE = re.compile(r"[^.;\n]+")
 
 def read_adverse_drugs(path: Path) -> re.Pattern[str]:
     """One regex whose named groups give each drug's Y code; a bad row is an error naming its line."""
-    alternatives: dict[str, list[str]] = {}
-    for line, row in enumerate(read_rows(path), start=2):
-        name, code = row.get("name", ""), row.get("code", "").upper()
-        if not name or not re.fullmatch(r"Y[45]\d{1,3}", code):
-            raise TerminologyFileError(f"{path}:{line}: a drug name and a Y40-Y59 code are needed")
-        alternatives.setdefault(code, []).append(name_pattern(name))
-    groups = "|".join(
-        f"(?P<{code}>{'|'.join(sorted(names, key=len, reverse=True))})" for code, names in alternatives.items()
-    )
-    return re.compile(rf"\b(?:{groups})\b", re.IGNORECASE)
+    return read_named_codes(path, r"Y[45]\d{1,3}", "a drug name and a Y40-Y59 code")
 
 
 @lru_cache(maxsize=4)

@@ -16,9 +16,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from coding_assistant.errors import TerminologyFileError
 from coding_assistant.rules.data import DEFAULT_RULES_DIR, read_rows
-from coding_assistant.rules.status_drugs import DrugMention, name_pattern
+from coding_assistant.rules.status_drugs import DrugMention, read_named_codes
 from coding_assistant.text.normalize import strip_accents
 
 INFECTIOUS_AGENTS_FILE = "infectious_agents.csv"
@@ -39,18 +38,11 @@ NOT_INFECTION = re.compile(r"colonis|portage|porteur", re.IGNORECASE)
 
 
 def read_infectious_agents(path: Path) -> re.Pattern[str]:
-    """One regex whose named groups give each agent's code; a bad row is an error naming its line."""
-    alternatives: dict[str, list[str]] = {}
-    for line, row in enumerate(read_rows(path), start=2):
-        name, code = row.get("name", ""), row.get("code", "").upper()
-        if not name or not re.fullmatch(r"B9[5-8]\d{1,2}", code):
-            raise TerminologyFileError(f"{path}:{line}: an agent's name and a B95-B98 code are needed")
-        alternatives.setdefault(code, []).append(name_pattern(name))
-    groups = "|".join(
-        f"(?P<{code}>{'|'.join(sorted(names, key=len, reverse=True))})" for code, names in alternatives.items()
+    """One regex whose named groups give each agent's code; a bad row is an error naming its line. A name ends
+    where a word does, or on its own dot ("E. coli.", "S. aureus,")."""
+    return read_named_codes(
+        path, r"B9[5-8]\d{1,2}", "an agent's name and a B95-B98 code", before=r"(?<![\w.])", after=r"(?!\w)"
     )
-    # The name ends where a word does, or on its own dot ("E. coli.", "S. aureus,").
-    return re.compile(rf"(?<![\w.])(?:{groups})(?!\w)", re.IGNORECASE)
 
 
 @lru_cache(maxsize=4)

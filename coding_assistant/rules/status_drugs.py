@@ -37,19 +37,27 @@ def name_pattern(name: str) -> str:
     return "".join(_ACCENTED.get(ch, re.escape(ch)) for ch in folded)
 
 
-def read_status_drugs(path: Path) -> re.Pattern[str]:
-    """One regex whose named groups give each drug's code; a bad row is an error naming its line."""
-    rows = read_rows(path)
+def read_named_codes(
+    path: Path, code_format: str, needed: str, *, before: str = r"\b", after: str = r"\b"
+) -> re.Pattern[str]:
+    """A `name,code` list (drugs, agents…) as one regex whose named groups give each name's code; `code_format`
+    is the regex a code must match, `needed` what a bad row lacks ("a drug name and a Z code"), `before` and
+    `after` where a name may start and end. A bad row is an error naming its line."""
     alternatives: dict[str, list[str]] = {}
-    for line, row in enumerate(rows, start=2):
+    for line, row in enumerate(read_rows(path), start=2):
         name, code = row.get("name", ""), row.get("code", "").upper()
-        if not name or not re.fullmatch(r"Z\d{2,5}", code):
-            raise TerminologyFileError(f"{path}:{line}: a drug name and a Z code are needed")
+        if not name or not re.fullmatch(code_format, code):
+            raise TerminologyFileError(f"{path}:{line}: {needed} are needed")
         alternatives.setdefault(code, []).append(name_pattern(name))
     groups = "|".join(
         f"(?P<{code}>{'|'.join(sorted(names, key=len, reverse=True))})" for code, names in alternatives.items()
     )
-    return re.compile(rf"\b(?:{groups})\b", re.IGNORECASE)
+    return re.compile(rf"{before}(?:{groups}){after}", re.IGNORECASE)
+
+
+def read_status_drugs(path: Path) -> re.Pattern[str]:
+    """One regex whose named groups give each drug's code; a bad row is an error naming its line."""
+    return read_named_codes(path, r"Z\d{2,5}", "a drug name and a Z code")
 
 
 @lru_cache(maxsize=4)
