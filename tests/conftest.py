@@ -16,6 +16,15 @@ def terminology(loaded):
 
 
 @pytest.fixture(scope="session")
+def text_pipeline(terminology):
+    """Terminology matching only (no classifier): what the text alone supports."""
+    from coding_assistant.matching.loading import default_mention_dictionary
+    from coding_assistant.pipeline import CodingPipeline
+
+    return CodingPipeline(None, terminology, default_mention_dictionary())
+
+
+@pytest.fixture(scope="session")
 def index(loaded):
     return loaded.index
 

@@ -16,12 +16,6 @@ from coding_assistant.pipeline.fusion import Fusion, features, fit_fusion
 from coding_assistant.schema import Document, Stay, StayProposals
 
 
-@pytest.fixture(scope="module")
-def text_pipeline(terminology):
-    """Terminology matching only (no classifier): what the text alone supports."""
-    return CodingPipeline(None, terminology, default_mention_dictionary())
-
-
 def stay(text: str, sex: str = "F", age: int = 70, stay_id: str = "T1") -> Stay:
     return Stay(stay_id=stay_id, sex=sex, age=age, documents=[Document(doc_id=f"{stay_id}-CRH", text=text)])
 

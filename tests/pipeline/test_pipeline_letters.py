@@ -14,11 +14,6 @@ from coding_assistant.rules.persistent import is_persistent, read_persistent_ran
 from coding_assistant.schema import Document, Stay
 
 
-@pytest.fixture(scope="module")
-def text_pipeline(terminology):
-    return CodingPipeline(None, terminology, default_mention_dictionary())
-
-
 def stay(text: str, stay_id: str = "L1") -> Stay:
     return Stay(stay_id=stay_id, sex="M", age=70, documents=[Document(doc_id=f"{stay_id}-CRH", text=text)])
 

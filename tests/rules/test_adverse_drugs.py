@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from coding_assistant.matching.loading import default_mention_dictionary
 from coding_assistant.pipeline import CodingPipeline
 from coding_assistant.rules.adverse_drugs import find_adverse_drug_effects
 from coding_assistant.schema import Document, Stay
@@ -45,11 +44,6 @@ def test_a_drug_the_sentence_holds_responsible_gives_its_y_code(text: str, expec
 )
 def test_no_y_code_without_an_attribution_to_a_drug_in_therapeutic_use(text: str) -> None:
     assert codes(text) == []
-
-
-@pytest.fixture(scope="module")
-def text_pipeline(terminology):
-    return CodingPipeline(None, terminology, default_mention_dictionary())
 
 
 def selected(pipeline: CodingPipeline, text: str) -> dict[str, str | None]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from coding_assistant.matching.loading import default_mention_dictionary
 from coding_assistant.pipeline import CodingPipeline
 from coding_assistant.rules.infectious_agents import find_infectious_agents
 from coding_assistant.schema import Document, Stay
@@ -40,11 +39,6 @@ def test_an_agent_named_beside_an_infection_that_leaves_it_to_b95_b98(text: str,
 )
 def test_no_agent_code_where_the_infection_code_names_it_or_there_is_no_infection(text: str) -> None:
     assert agents(text) == []
-
-
-@pytest.fixture(scope="module")
-def text_pipeline(terminology):
-    return CodingPipeline(None, terminology, default_mention_dictionary())
 
 
 def test_the_pipeline_codes_the_infection_and_its_agent(text_pipeline: CodingPipeline) -> None:

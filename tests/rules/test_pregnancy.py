@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from coding_assistant.matching.loading import default_mention_dictionary
 from coding_assistant.pipeline import CodingPipeline
 from coding_assistant.rules.pregnancy import pregnancy_code
 from coding_assistant.schema import Document, Stay
@@ -18,11 +17,6 @@ from coding_assistant.schema import Document, Stay
 def test_the_chapter_xv_code_of_a_condition(code: str, expected: str | None) -> None:
     found = pregnancy_code(code)
     assert (found.code if found else None) == expected
-
-
-@pytest.fixture(scope="module")
-def text_pipeline(terminology):
-    return CodingPipeline(None, terminology, default_mention_dictionary())
 
 
 def selected(pipeline: CodingPipeline, text: str, sex: str = "F", age: int = 30) -> set[str]:
