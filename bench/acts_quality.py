@@ -117,7 +117,7 @@ def judge(
     for stay in stays:
         if stay.codes is None or stay.codes.acts is None:
             continue
-        gold = set(stay.codes.acts)
+        gold = set(stay.codes.act_codes())
         lines = by_id[stay.stay_id].acts if stay.stay_id in by_id else []
         selected = {line.code for line in lines if line.selected and line.activity == 1}
         gold4, selected4 = {c[:4] for c in gold}, {c[:4] for c in selected}
@@ -200,7 +200,7 @@ def print_misses(name: str, stays: Sequence[Stay], predictions: Sequence[StayPro
     for stay in stays:
         if stay.codes is None or stay.codes.acts is None:
             continue
-        gold = set(stay.codes.acts)
+        gold = set(stay.codes.act_codes())
         lines = by_id[stay.stay_id].acts
         ranking = list(dict.fromkeys(line.code for line in lines))
         selected = {line.code for line in lines if line.selected}

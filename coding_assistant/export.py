@@ -38,7 +38,7 @@ from coding_assistant.formats import (
 )
 from coding_assistant.formats.atomic import atomic_group, atomic_write_text, output_error
 from coding_assistant.formats.writer import write_codes_csv_to, write_rss_to
-from coding_assistant.schema import Codes, Stay
+from coding_assistant.schema import CodedAct, Codes, Stay
 from coding_assistant.store import DecidedAct, Store, WorklistFilter, WorklistRow
 
 EXPORT_AUDIT_ACTION = "export_written"
@@ -120,7 +120,11 @@ def validated_stays(store: Store, selection: ExportSelection | None = None) -> l
             dp=decision.dp,
             dr=decision.dr,
             das=list(decision.das),
-            acts=None if decision.acts is None else [act.code for act in decision.acts],
+            acts=(
+                None
+                if decision.acts is None
+                else [CodedAct(code=a.code, activity=a.activity, phase=a.phase, date=a.date) for a in decision.acts]
+            ),
         )
         stays.append((stay.model_copy(update={"documents": [], "codes": codes}), acts))
     return stays

@@ -11,7 +11,16 @@ from datetime import date
 from pathlib import Path
 from typing import Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
 
 from coding_assistant.errors import CodingAssistantError, unreadable_reason
 from coding_assistant.rum_admin import (
@@ -59,6 +68,44 @@ class Document(BaseModel):
     _printable = field_validator("doc_id", "type", mode="before")(_printable_name)
 
 
+_Day = date  # fields below are named "date"
+
+
+class CodedAct(BaseModel):
+    """One CCAM act line as a RUM's act zone carries it (ATIH RUM format, zone d'acte): the 7-character code,
+    the activity (1 = the act, 4 = its anaesthesia; CCAM activity codes 1-5), the phase (0 for an act done in
+    one go) and the date of realisation. Read from a plain code ("JAFA019": activity 1, phase 0, no date) or
+    from an object; written back in the same short form when it says nothing more than the code."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    code: str
+    activity: int = Field(default=1, ge=1, le=5)
+    phase: int = Field(default=0, ge=0, le=9)
+    date: _Day | None = None
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def _normalise(cls, value: object) -> object:
+        return normalise_ccam(str(value))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_code(cls, value: object) -> object:
+        if isinstance(value, str):
+            return {"code": value}
+        if isinstance(value, dict):
+            # RUM files and spreadsheets write activity and phase as text (" 4"); null or blank: the default.
+            stripped = {k: v.strip() if isinstance(v, str) else v for k, v in value.items()}
+            return {k: v for k, v in stripped.items() if v is not None and v != ""}
+        return value
+
+    @property
+    def is_plain(self) -> bool:
+        """True when the line says no more than its code (activity 1, phase 0, no date)."""
+        return self.activity == 1 and self.phase == 0 and self.date is None
+
+
 class Codes(BaseModel):
     """Gold or validated codes of a stay, ATIH-style (no dot, upper case)."""
 
@@ -67,8 +114,9 @@ class Codes(BaseModel):
     dp: str | None = None
     dr: str | None = None
     das: list[str] = Field(default_factory=list)
-    # CCAM acts (7-character codes); None: the stay's acts were not coded, [] : coded, none done.
-    acts: list[str] | None = None
+    # CCAM act lines ("JAFA019" or {"code", "activity", "phase", "date"}); None: the stay's acts were not
+    # coded, []: coded, none done.
+    acts: list[CodedAct] | None = None
 
     @field_validator("dp", "dr", mode="before")
     @classmethod
@@ -92,8 +140,21 @@ class Codes(BaseModel):
         if value is None:
             return None
         if not isinstance(value, list):
-            raise ValueError("acts must be a list of CCAM codes")
-        return [normalise_ccam(str(v)) for v in value if str(v).strip()]
+            raise ValueError("acts must be a list of CCAM codes or act objects")
+        return [v for v in value if not (isinstance(v, str) and not v.strip())]
+
+    @field_serializer("acts")
+    def _short_acts(self, acts: list[CodedAct] | None) -> list[str | dict[str, object]] | None:
+        # A plain act is written as its code, as stays were written before acts carried more: files stay short
+        # and readers of the older form keep working.
+        if acts is None:
+            return None
+        return [a.code if a.is_plain else a.model_dump(mode="json", exclude_none=True) for a in acts]
+
+    def act_codes(self) -> list[str]:
+        """The acts' codes in order, without repeats (an anaesthesia line, activity 4, shares its act's code);
+        [] when the acts were not coded."""
+        return list(dict.fromkeys(a.code for a in self.acts or []))
 
     def all_codes(self) -> list[str]:
         """DP, DR then DAS, without repeats."""
@@ -264,9 +325,6 @@ class Proposal(BaseModel):
         return normalise_code(str(value))
 
     _legacy_notes = field_validator("warnings", mode="before")(_notes)
-
-
-_Day = date  # the field below is named "date"
 
 
 class ActProposal(BaseModel):

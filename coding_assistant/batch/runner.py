@@ -19,7 +19,10 @@ from typing import Any
 from coding_assistant.batch.engines import CodingEngine, CodingResult
 from coding_assistant.batch.progress import LogProgress, Progress
 from coding_assistant.batch.sources import SourceItem
+from coding_assistant.config import get_settings
 from coding_assistant.errors import CodingAssistantError
+from coding_assistant.groupage import summarise_grouping
+from coding_assistant.groupage.tables import GroupingTableError
 from coding_assistant.pipeline.notes import DP_BELOW_THRESHOLD_NOTE
 from coding_assistant.schema import ModelInfo, Stay, StayProposals
 from coding_assistant.stay_limits import StayLimits, StayTooLargeError, check_stay_size
@@ -46,6 +49,8 @@ class BatchReport:
     read: int = 0  # records read from the source
     coded: int = 0
     skipped: int = 0  # unchanged since their proposals (or validated): nothing to do
+    # Unchanged stays whose grouping preview was made again: their administrative fields or RUM acts changed.
+    regrouped: int = 0
     failed: int = 0
     out_of_range: int = 0  # discharged before --since, or not discharged yet
     duplicates: int = 0  # a stay id seen again in the same source: the last record wins
@@ -70,8 +75,10 @@ class BatchReport:
             f"  source      {self.source}: {self.read} records",
             f"  coded       {self.coded}  ({rate} stays/s)",
             f"  skipped     {self.skipped}  (unchanged or validated)",
-            f"  failed      {self.failed}",
         ]
+        if self.regrouped:
+            lines.append(f"  regrouped   {self.regrouped}  (modes or RUM acts changed: grouping preview made again)")
+        lines.append(f"  failed      {self.failed}")
         if self.out_of_range:
             lines.append(f"  out of range {self.out_of_range}  (--since)")
         if self.duplicates:
@@ -172,6 +179,9 @@ class BatchRunner:
                 rum_lines[stay.stay_id] = item.source_rum
             self._beat()
         states = self.store.coding_states(latest)
+        # The RUM lines stored before this run, for the stays read with one: a new line for an unchanged stay
+        # (acts added in the PMSI software) changes what the grouping preview reads, not the coding.
+        stored_lines = self.store.source_rums(rum_lines) if rum_lines else {}
         to_code: list[Stay] = []
         for stay_id, stay in latest.items():
             state = states.get(stay_id)
@@ -182,8 +192,11 @@ class BatchRunner:
             if state is not None and not state.needs_coding(content_hash, self.model.version):
                 report.skipped += 1
                 if stay_id in rum_lines or admin_changed:  # keeps the newest RUM line for the export, and fields
+                    new_line = stay_id in rum_lines and stored_lines.get(stay_id) != rum_lines[stay_id]
                     try:
                         self.store.upsert_stay(stay, source_rum=rum_lines.get(stay_id), run_id=report.run_id)
+                        if admin_changed or new_line:
+                            self._regroup(stay, report)
                     except BatchLockedError:
                         raise
                     except (StoreError, CodingAssistantError, ValueError) as exc:
@@ -208,6 +221,22 @@ class BatchRunner:
             report.failed,
         )
         return to_code
+
+    def _regroup(self, stay: Stay, report: BatchReport) -> None:
+        """The stored grouping preview made again for an unchanged stay whose modes, destination, birth weight
+        or RUM acts changed: the worklist's GHM and revaluation follow what the review UI's preview shows."""
+        if not get_settings().grouping_preview:
+            return
+        proposals = self.store.load_proposals(stay.stay_id)
+        if proposals is None:
+            return
+        try:
+            grouping = summarise_grouping(stay, proposals)
+        except GroupingTableError as exc:
+            logger.warning("batch: grouping preview of %s not refreshed (%s)", shown_stay(stay.stay_id), exc)
+            return
+        self.store.save_grouping(stay.stay_id, grouping, run_id=report.run_id)
+        report.regrouped += 1
 
     # Coding -------------------------------------------------------------------------------------------------
     def _code(self, stays: list[Stay], report: BatchReport) -> None:

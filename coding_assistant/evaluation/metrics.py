@@ -384,7 +384,7 @@ def act_scores(gold: Sequence[Stay], predictions: Sequence[StayProposals], k: in
     recalls: list[float] = []
     tp = fp = fn = negated = 0
     for stay in judged:
-        wanted = set(stay.codes.acts or []) if stay.codes else set()
+        wanted = set(stay.codes.act_codes()) if stay.codes else set()
         lines = by_id[stay.stay_id].acts if stay.stay_id in by_id else []
         ranking = list(dict.fromkeys(line.code for line in lines))
         selected = {line.code for line in lines if line.selected}

@@ -19,6 +19,7 @@ from coding_assistant.formats.documents import DocumentFolder, DocumentLine, gue
 from coding_assistant.formats.errors import RssFormatError, RssLayoutError, RssWriteError
 from coding_assistant.formats.join import (
     AdminFields,
+    act_lines,
     admin_fields,
     group_by_rss,
     originals_by_stay,
@@ -52,6 +53,7 @@ __all__ = [
     "RumAct",
     "RumLayout",
     "RumRecord",
+    "act_lines",
     "admin_fields",
     "format_rum_line",
     "group_by_rss",

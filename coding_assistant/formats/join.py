@@ -10,6 +10,7 @@ from its letters. Its codes are an approximation of what the ATIH grouping funct
 - the main RUM is the longest one (ties: the first in the file); its DP and DR are the stay's DP and DR;
 - the DAS are, in file order, the DP and DR of the other RUMs and the DAS of every RUM, without repeats
   (the FG counts the other RUMs' DPs as associated diagnoses) *(to confirm against the Guide méthodologique)*;
+- the acts are every RUM's act zones, in file order (`act_lines`);
 - admission = first entry, discharge = last exit, unit = the main RUM's, age at the first entry;
 - entry mode and provenance of the first RUM, exit mode and destination of the last, the first birth weight
   and gestational age given, the sessions of all RUMs (`admin_fields`).
@@ -23,10 +24,11 @@ from pathlib import Path
 from typing import Literal, TypedDict
 
 from coding_assistant.formats.documents import DocumentFolder
-from coding_assistant.formats.record import RumRecord
-from coding_assistant.schema import Codes, Document, Stay
+from coding_assistant.formats.record import RumAct, RumRecord
+from coding_assistant.schema import CodedAct, Codes, Document, Stay
 
 Group = Literal["rum", "rss"]
+_ACTIVITIES = frozenset("12345")  # CCAM activity codes
 JoinOn = Literal["rss", "admin"]
 
 
@@ -62,8 +64,23 @@ def main_rum(rums: Sequence[RumRecord]) -> RumRecord:
     return max(rums, key=lambda r: r.length_of_stay)  # max keeps the first of equal keys
 
 
+def act_lines(zones: Iterable[RumAct]) -> list[CodedAct]:
+    """A RUM's act zones as the stay's acts: code, activity, phase and date of each zone (a blank activity or
+    phase is the default, 1 and 0). The zone's other sub-fields (PMSI extension, modifiers, number of
+    realisations) stay in the RUM line the store keeps, which the export writes back. A zone whose activity or
+    phase is not a CCAM digit (activities 1-5, phases 0-9) is left out here, not the stay: the coding of the
+    letters does not need it, the RUM line keeps it as written and the grouping function reports it."""
+    lines = []
+    for zone in zones:
+        activity, phase = zone.activity.strip() or "1", zone.phase.strip() or "0"
+        if activity in _ACTIVITIES and len(phase) == 1 and phase.isdigit():
+            lines.append(CodedAct(code=zone.code, activity=int(activity), phase=int(phase), date=zone.date))
+    return lines
+
+
 def rss_codes(rums: Sequence[RumRecord]) -> Codes:
-    """Codes of a whole RSS: the main RUM's DP and DR, every other diagnosis as a DAS (see module doc)."""
+    """Codes of a whole RSS: the main RUM's DP and DR, every other diagnosis as a DAS, every RUM's acts (see
+    module doc)."""
     main = main_rum(rums)
     others: list[str] = []
     for rum in rums:
@@ -71,7 +88,12 @@ def rss_codes(rums: Sequence[RumRecord]) -> Codes:
             others += [c for c in (rum.dp, rum.dr) if c]
         others += rum.das
     own = {main.dp, main.dr}
-    return Codes(dp=main.dp, dr=main.dr, das=[c for c in dict.fromkeys(others) if c not in own])
+    return Codes(
+        dp=main.dp,
+        dr=main.dr,
+        das=[c for c in dict.fromkeys(others) if c not in own],
+        acts=act_lines(zone for rum in rums for zone in rum.acts),
+    )
 
 
 def _number(record: RumRecord, join_on: JoinOn) -> str:
@@ -117,7 +139,7 @@ def _stay_of_rum(record: RumRecord, documents: list[Document]) -> Stay:
         discharge_date=record.exit_date,
         unit=record.unit or None,
         documents=documents,
-        codes=Codes(dp=record.dp, dr=record.dr, das=list(record.das)),
+        codes=Codes(dp=record.dp, dr=record.dr, das=list(record.das), acts=act_lines(record.acts)),
         **admin_fields([record]),
     )
 

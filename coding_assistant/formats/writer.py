@@ -15,7 +15,7 @@ from coding_assistant.formats.errors import RssWriteError
 from coding_assistant.formats.field_names import NEVER_TRUNCATED
 from coding_assistant.formats.layout import DIAGNOSIS_WIDTH, LATEST_VERSION, Field, load_layout
 from coding_assistant.formats.record import RumAct, RumRecord
-from coding_assistant.schema import Stay
+from coding_assistant.schema import CodedAct, Stay
 from coding_assistant.terminology.ccam import normalise_ccam
 from coding_assistant.terminology.codes import normalise_code
 
@@ -152,6 +152,11 @@ def _act_zones(
     return zones
 
 
+def _zones_of(acts: Sequence[CodedAct] | None) -> list[RumAct]:
+    # One realisation per line (ATIH act zone "nombre de réalisations"), as the export writes validated acts.
+    return [RumAct(code=a.code, date=a.date, activity=str(a.activity), phase=str(a.phase)) for a in acts or []]
+
+
 def stay_to_record(
     stay: Stay,
     original: RumRecord | None = None,
@@ -161,7 +166,7 @@ def stay_to_record(
     """The RUM to write for a validated stay: its original RUM with the stay's codes (DP, DR, DAS) in place.
 
     `acts`: the coder's validated act lines, which replace the act zones (None: the original's acts stay as
-    they are; without an original, none is written).
+    they are; without an original, the stay's own acts, `codes.acts`, are written).
 
     Without an original (a stay from JSONL), the RUM is built from the stay: RSS and administrative numbers
     are the stay_id, RUM number 1, the stay's modes and other RUM fields (modes else 8, domicile), a birth
@@ -215,7 +220,7 @@ def stay_to_record(
         dp=codes.dp,
         dr=codes.dr,
         das=list(codes.das),
-        acts=[] if acts is None else _act_zones(stay.stay_id, acts, None, admission, discharge),
+        acts=_act_zones(stay.stay_id, _zones_of(codes.acts) if acts is None else acts, None, admission, discharge),
     )
 
 

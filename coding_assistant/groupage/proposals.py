@@ -53,6 +53,15 @@ def selected_acts(acts: Sequence[ActProposal]) -> tuple[Act, ...]:
     return tuple(Act(a.code, str(a.activity), str(a.phase)) for a in acts if a.selected)
 
 
+def grouped_acts(stay: Stay, acts: Sequence[ActProposal]) -> tuple[Act, ...]:
+    """The act lines the preview groups: those the stay came with (`codes.acts`: its RUM's act zones, or a
+    JSONL stay's coded acts), then the selected proposals the stay does not already have (same code and
+    activity), as a coder who keeps both would code them."""
+    own = tuple(Act(a.code, str(a.activity), str(a.phase)) for a in (stay.codes.acts if stay.codes else None) or [])
+    present = {(a.code, a.activity) for a in own}
+    return own + tuple(a for a in selected_acts(acts) if (a.code, a.activity) not in present)
+
+
 def _supported(proposal: Proposal) -> bool:
     """Unselected, with at least one mention that is neither negated, hypothetical nor about a relative."""
     return not proposal.selected and any(not (e.negated or e.hypothetical or e.family) for e in proposal.evidence)
@@ -68,7 +77,7 @@ def summarise_grouping(stay: Stay, proposals: StayProposals, grouper: Grouper | 
         next(iter(chosen["DP"]), None),
         next(iter(chosen["DR"]), None),
         das,
-        selected_acts(proposals.acts),
+        grouped_acts(stay, proposals.acts),
     )
     if facts is None:
         return None

@@ -2,7 +2,7 @@
 
 JSONL: one stay per line, as in the README's data contracts (`stay_id`, `sex`, `age`, `admission_date`,
 `discharge_date`, `codes` {dp, dr, das, acts}), with these optional grouping fields:
-  acts: ["JAFA019", {"code": "ZZQK002", "activity": "4", "phase": "0"}, …] (else `codes.acts`, activity 1)
+  acts: ["JAFA019", {"code": "ZZQK002", "activity": "4", "phase": "0"}, …] (else `codes.acts`, same forms)
   length_of_stay (nights; else discharge_date − admission_date), age_days, entry_mode, entry_origin,
   exit_mode, exit_destination, birth_weight (g), gestational_age (SA), sessions.
 RSS non groupé (formats 022/023): the RUMs of an RSS make one stay (DP and DR of the longest RUM, the other
@@ -87,11 +87,17 @@ def _describe(error: ValidationError) -> str:
     return f"{where}: {message}"
 
 
+def _acts(payload: dict[str, Any], extra: _GroupingFields, stay: Stay) -> tuple[Act, ...]:
+    """The stay's act lines: the record's own `acts` when it has them, else those coded with the diagnoses
+    (`codes.acts`, with their activity and phase)."""
+    if payload.get("acts") is not None:
+        return tuple(Act(a.code, a.activity or "1", a.phase) for a in extra.acts)
+    coded = stay.codes.acts if stay.codes is not None else None
+    return tuple(Act(a.code, str(a.activity), str(a.phase)) for a in coded or [])
+
+
 def facts_from_record(payload: dict[str, Any]) -> StayFacts:
     """The grouping facts of one JSON stay; raises ValueError (or CodingAssistantError) naming the field."""
-    codes = payload.get("codes")
-    if payload.get("acts") is None and isinstance(codes, dict) and codes.get("acts") is not None:
-        payload = {**payload, "acts": codes["acts"]}  # acts coded with the diagnoses: codes.acts
     try:
         stay = Stay.model_validate(payload)
         extra = _GroupingFields.model_validate(payload)
@@ -107,7 +113,7 @@ def facts_from_record(payload: dict[str, Any]) -> StayFacts:
         dp=stay.codes.dp,
         dr=stay.codes.dr,
         das=tuple(dict.fromkeys(stay.codes.das)),
-        acts=tuple(Act(a.code, a.activity or "1", a.phase) for a in extra.acts),
+        acts=_acts(payload, extra, stay),
         length_of_stay=nights,
         age=stay.age,
         age_days=extra.age_days,

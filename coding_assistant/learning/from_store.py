@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from coding_assistant.schema import Codes, Document, Stay
+from coding_assistant.schema import CodedAct, Codes, Document, Stay
 from coding_assistant.store import Store
 from coding_assistant.store.models import DecisionRow, StayRow
 
@@ -52,21 +52,22 @@ def stay_key(stay_id: str) -> str:
     return hashlib.sha256(stay_id.encode("utf-8")).hexdigest()[:16]
 
 
-def _validated_acts(row: StayRow, decision: DecisionRow) -> list[str] | None:
-    """The coder's validated acts (activity 1: the acts themselves), else the RUM line's, else unknown."""
+def _validated_acts(row: StayRow, decision: DecisionRow) -> list[CodedAct] | None:
+    """The coder's validated act lines (code, activity, phase, date), else the RUM line's, else unknown."""
     if decision.acts is not None:
-        return list(dict.fromkeys(str(act["code"]) for act in decision.acts if int(act.get("activity", 1)) == 1))
+        return [CodedAct.model_validate(act) for act in decision.acts]
     return _acts_of(row.source_rum)
 
 
-def _acts_of(source_rum: str | None) -> list[str] | None:
+def _acts_of(source_rum: str | None) -> list[CodedAct] | None:
     if not source_rum:
         return None
     from coding_assistant.errors import CodingAssistantError
+    from coding_assistant.formats.join import act_lines
     from coding_assistant.formats.reader import parse_rum_line
 
     try:
-        return [act.code for act in parse_rum_line(source_rum).acts]
+        return act_lines(parse_rum_line(source_rum).acts)
     except (CodingAssistantError, ValueError):
         return None  # a RUM line this version cannot read: the stay still trains its diagnoses
 

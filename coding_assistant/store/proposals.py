@@ -107,6 +107,20 @@ def _dumped(notes: list[Note]) -> list[dict[str, object]]:
     return [note.model_dump(exclude_none=True) for note in notes]
 
 
+def save_grouping(session: Session, stay_id: str, grouping: GroupingSummary | None) -> bool:
+    """Replace the grouping preview stored with the stay's proposals (the worklist's GHM, severity, tariff and
+    revaluation columns), the proposals themselves unchanged; False when the stay has no proposals yet."""
+    stay = require_stay(session, stay_id)
+    run = stay.proposal_run
+    if run is None:
+        return False
+    summary = grouping or GroupingSummary()
+    run.ghm, run.severity, run.tariff_eur = summary.ghm, summary.severity, summary.tariff_eur
+    run.revaluation_eur, run.revaluation_code = summary.revaluation_eur, summary.revaluation_code
+    session.flush()
+    return True
+
+
 def load_proposals(session: Session, stay_id: str) -> StayProposals | None:
     """The stay's current proposals, ranked best first; None when it has none yet."""
     run = require_stay(session, stay_id).proposal_run

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from coding_assistant.schema import Codes, Stay, StayProposals
+from coding_assistant.schema import Codes, GroupingSummary, Stay, StayProposals
 from coding_assistant.store import audit as _audit
 from coding_assistant.store import dashboard as _dashboard
 from coding_assistant.store import (
@@ -180,6 +180,16 @@ class Store:
             locking.fence(session, run_id)  # a batch run that lost its lock writes nothing more
             proposals.save_proposals(session, stay_id, stay_proposals, run_id, actor, self._clock())
             session.commit()
+
+    @guarded
+    def save_grouping(self, stay_id: str, grouping: GroupingSummary | None, run_id: str | None = None) -> bool:
+        """Store a new grouping preview of the stay's proposals (its administrative fields or its RUM's acts
+        changed, not its letters); False when it has no proposals."""
+        with self.sessions() as session:
+            locking.fence(session, run_id)
+            saved = proposals.save_grouping(session, stay_id, grouping)
+            session.commit()
+            return saved
 
     @guarded
     def load_proposals(self, stay_id: str) -> StayProposals | None:

@@ -280,7 +280,7 @@ def test_old_proposals_and_codes_still_read():
     assert old.acts == []
     assert Codes(dp="K800").acts is None  # acts not coded
     assert Codes(dp="K800", acts=[]).acts == []  # coded: none done
-    assert Codes(dp="K800", acts=[" hmfc004"]).acts == ["HMFC004"]
+    assert Codes(dp="K800", acts=[" hmfc004"]).act_codes() == ["HMFC004"]
     with pytest.raises(ValueError, match="4 letters and 3 digits"):
         Codes(dp="K800", acts=["HMFC04"])
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from coding_assistant.batch.engines import LocalEngine
-from coding_assistant.batch.runner import BatchRunner
+from coding_assistant.batch.runner import BatchReport, BatchRunner
 from coding_assistant.batch.sources import SourceItem, SourceSpec, _code, guess_format, open_source
 from coding_assistant.matching.loading import default_mention_dictionary
 from coding_assistant.pipeline import CodingPipeline
@@ -127,3 +127,30 @@ def test_the_batch_stores_the_fields_and_a_corrected_one_without_recoding(
     assert admin_of(store.load_stay("N1")) == NEWBORN
     assert run_with("6") == (0, 1)  # not in the content hash: not recoded, but stored
     assert store.load_stay("N1").exit_mode == "6"
+
+
+def test_a_changed_exit_mode_refreshes_the_stored_grouping_without_recoding(
+    store: Store, terminology, tmp_path: Path
+) -> None:
+    pipeline = CodingPipeline(None, terminology, default_mention_dictionary())
+    path = tmp_path / "export.csv"
+    header = "stay_id;doc_id;text;sex;age;admission_date;discharge_date;exit_mode"
+    letter = "Conclusion : pneumopathie franche lobaire aiguë traitée par amoxicilline."
+
+    def run_with(exit_mode: str) -> BatchReport:
+        path.write_text(f"{header}\nP1;p1;{letter};M;70;2025-03-01;2025-03-05;{exit_mode}\n", encoding="utf-8")
+        runner = BatchRunner(store, LocalEngine(None, pipeline=pipeline), pipeline.model)
+        return runner.run(items_of(path), "test")
+
+    first = run_with("8")
+    before = store.load_proposals("P1")
+    assert first.coded == 1 and before is not None and before.grouping is not None
+    assert before.grouping.severity == "1"
+    second = run_with("9")  # the patient died: Manuel des GHM, volume 1, a death is at least level 2
+    after = store.load_proposals("P1")
+    assert (second.coded, second.skipped, second.regrouped) == (0, 1, 1)
+    assert after is not None and after.grouping is not None and after.grouping.severity == "2"
+    assert after.proposals == before.proposals  # the letters were not coded again
+    row = store.worklist(limit=5)[0]
+    assert row.ghm == after.grouping.ghm and row.ghm != before.grouping.ghm
+    assert run_with("9").regrouped == 0  # nothing changed: nothing grouped again

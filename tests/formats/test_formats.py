@@ -366,7 +366,16 @@ def test_stays_per_rum_with_documents_joined_on_rss():
     assert [s.stay_id for s in stays] == ["1001-1", "1002-1", "1002-2", "1003-1"]
     first = stays[0]
     assert (first.sex, first.age, first.unit, first.length_of_stay) == ("M", 74, "CHIR", 4)
-    assert first.codes == Codes(dp="K802", das=["E119", "I10"])
+    # The RUM's act zones become the stay's acts, with activity, phase and date (the anaesthesia line too).
+    assert first.codes == Codes(
+        dp="K802",
+        das=["E119", "I10"],
+        acts=[
+            {"code": "HMFC004", "activity": 1, "phase": 0, "date": "2025-03-03"},
+            {"code": "ZZLP025", "activity": 4, "phase": 0, "date": "2025-03-03"},
+        ],
+    )
+    assert stays[1].codes.acts == []  # a RUM without act zones: acts coded, none done
     # Text files sorted by name; "10010_CRH.txt" belongs to another number; cp1252 read when not UTF-8.
     assert [(d.doc_id, d.type) for d in first.documents] == [("1001_CRH", "CRH"), ("1001_CR_operatoire", "CRO")]
     assert first.documents[1].text.startswith("Cholécystectomie sous cœlioscopie")
@@ -390,7 +399,11 @@ def test_stays_per_rss():
     assert [s.stay_id for s in stays] == ["1001", "1002", "1003"]
     multi = stays[1]
     # Main RUM = the longest (cardiology, 7 days): its DP; the other RUM's DP and every DAS become DAS.
-    assert multi.codes == Codes(dp="I214", das=["R074", "I10", "E785", "N183"])  # in file order
+    assert multi.codes == Codes(
+        dp="I214",
+        das=["R074", "I10", "E785", "N183"],  # in file order
+        acts=[{"code": "DDAF006", "date": "2026-01-12"}, {"code": "DDAF006", "activity": 4, "date": "2026-01-12"}],
+    )
     assert (multi.admission_date, multi.discharge_date, multi.unit, multi.age) == (
         date(2026, 1, 10), date(2026, 1, 18), "CARD", 84
     )  # fmt: skip

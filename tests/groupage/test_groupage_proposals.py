@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from coding_assistant.groupage import facts_for, group_stay, summarise_grouping
-from coding_assistant.schema import ActProposal, Evidence, ModelInfo, Proposal, Stay, StayProposals
+from coding_assistant.groupage.proposals import grouped_acts
+from coding_assistant.schema import ActProposal, Codes, Evidence, ModelInfo, Proposal, Stay, StayProposals
 
 STAY = Stay(stay_id="G", sex="F", age=70, admission_date=date(2025, 3, 1), discharge_date=date(2025, 3, 7))
 AFFIRMED = Evidence(doc_id="D", start=0, end=10, text="dénutrition")
@@ -50,3 +51,15 @@ def test_the_selected_acts_are_grouped_and_no_dp_means_no_preview() -> None:
     assert ghms == ["07C141", "07M021"]  # the cholecystectomy makes it surgical (C), only when selected
     no_dp = StayProposals(stay_id="G", model=ModelInfo(name="m", version="1"), proposals=[])
     assert summarise_grouping(STAY, no_dp) is None
+
+
+def test_the_acts_the_stay_came_with_are_grouped_beside_the_selected_ones() -> None:
+    """An act coded in the PMSI software (the stay's RUM act zones) makes the stay surgical even when the
+    letters gave no proposal for it; a selected proposal of the same act is not counted twice."""
+    coded = STAY.model_copy(update={"codes": Codes(dp="K802", acts=["HMFC004"])})
+    summary = summarise_grouping(coded, proposals(dp_code="K802"))
+    assert summary is not None and summary.ghm == "07C141"
+    act = ActProposal(code="HMFC004", activity=1, phase=0, score=0.9, selected=True)
+    assert [a.code for a in grouped_acts(coded, [act])] == ["HMFC004"]
+    anaesthesia = act.model_copy(update={"activity": 4})
+    assert [(a.code, a.activity) for a in grouped_acts(coded, [anaesthesia])] == [("HMFC004", "1"), ("HMFC004", "4")]

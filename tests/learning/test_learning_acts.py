@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from coding_assistant.learning.from_store import validated_stays
-from coding_assistant.schema import Codes, Document, Stay
+from coding_assistant.schema import CodedAct, Codes, Document, Stay
 from coding_assistant.store import DecidedAct, Store
 
 
@@ -29,9 +29,13 @@ def test_the_validated_acts_are_the_training_acts(tmp_path: Path) -> None:
         store.save_decision("A2", "alice", Codes(dp="K802"), store.get_stay("A2").version)  # type: ignore[union-attr]
         stays, _ = validated_stays(store)
         by_id = {s.stay_id: s.codes for s in stays}
-        assert by_id["A1"] is not None and by_id["A1"].acts == [
-            "HMFC004"
-        ]  # the act once: activity 4 is its anaesthesia
+        assert by_id["A1"] is not None
+        # Both lines, with their activity and date; the act once among the codes: activity 4 is its anaesthesia.
+        assert by_id["A1"].acts == [
+            CodedAct(code="HMFC004", activity=1, date=date(2025, 3, 2)),
+            CodedAct(code="HMFC004", activity=4, date=date(2025, 3, 2)),
+        ]
+        assert by_id["A1"].act_codes() == ["HMFC004"]
         assert by_id["A2"] is not None and by_id["A2"].acts is None  # not reviewed, no RUM line: unknown
     finally:
         store.close()
