@@ -1,6 +1,7 @@
 """Speed and shape of the synthetic corpus: stays/s, seconds for N stays (terminology loading included),
 distinct codes, mean words per stay, the share of stays with at least one distractor, and the hospital
-house style: its share, its short letters, symptom DPs and the status codes of antecedents.
+house style: its share, its short letters, symptom DPs and the status codes of antecedents; the operative
+reports: the share of stays with one, their distinct CCAM codes, the acts written as not done or planned.
 
     python bench/synth_speed.py [N] [SEED]
 """
@@ -22,6 +23,8 @@ def main(n: int = 10_000, seed: int = 42) -> None:
     words = with_distractor = documents = hospital = short = symptom = 0
     full_words: list[int] = []
     kinds: Counter[str] = Counter()
+    acts: Counter[str] = Counter()
+    reports = unperformed = 0
     for synthetic in generate_synthetic(n, seed, context):
         stay = synthetic.stay
         codes.update(stay.codes.all_codes())
@@ -32,6 +35,9 @@ def main(n: int = 10_000, seed: int = 42) -> None:
         hospital += synthetic.style == "hospital"
         short += synthetic.short
         symptom += stay.codes.dp.startswith("R")
+        acts.update(stay.codes.act_codes())
+        reports += synthetic.report_doc_id is not None
+        unperformed += len(synthetic.unperformed_acts)
         if not synthetic.short:
             full_words.append(len(stay.text.split()))
     end = time.perf_counter()
@@ -58,6 +64,9 @@ def main(n: int = 10_000, seed: int = 42) -> None:
     )
     print(f"| mean documents per stay | {documents / max(n, 1):.2f} |")
     print(f"| stays with >= 1 distractor | {with_distractor / max(n, 1):.1%} |")
+    print(f"| stays with an operative report | {reports / max(n, 1):.1%} |")
+    print(f"| distinct CCAM codes (gold acts) | {len(acts)} |")
+    print(f"| acts written as not done or planned (never gold) | {unperformed} |")
     print(f"| distractors by kind | {', '.join(f'{k} {v}' for k, v in sorted(kinds.items()))} |")
 
 

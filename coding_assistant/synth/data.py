@@ -20,6 +20,12 @@ def _read(name: str) -> Any:
         return json.load(handle)
 
 
+@lru_cache(maxsize=8)
+def load_json(name: str) -> Any:
+    """One JSON file of `data/`, parsed once per process (callers must not modify it)."""
+    return _read(name)
+
+
 @dataclass(frozen=True)
 class SynthData:
     """The generator's data files, parsed."""

@@ -4,7 +4,8 @@ Each stay draws from its own `random.Random` seeded with the run seed and the st
 not depend on the ones before it and a run is reproducible whatever the platform or hash seed. The first
 draw chooses how the stay is written: in the hospital house style (`hospital.py`; share set by
 `hospital_share`, default `share` in `data/hospital.json`) or in the generator's classic style
-(`letters.py`).
+(`letters.py`). An operative or interventional report, with the stay's gold CCAM acts, is drawn afterwards
+from a stream of its own (`operative.py`), so that the letters and diagnosis codes of a seed never change.
 """
 
 from __future__ import annotations
@@ -14,13 +15,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from coding_assistant.schema import Codes, Document, Stay
+from coding_assistant.schema import CodedAct, Codes, Document, Stay
 from coding_assistant.synth.catalogue import CodeCatalogue
 from coding_assistant.synth.data import load_data
 from coding_assistant.synth.distractors import Distractor
 from coding_assistant.synth.hospital import HospitalComposer
 from coding_assistant.synth.letters import LetterComposer
 from coding_assistant.synth.measurements import Measured
+from coding_assistant.synth.operative import (
+    OperativeCatalogue,
+    OperativeReport,
+    StayFacts,
+    load_operative_catalogue,
+    report_rng,
+    write_report,
+)
 from coding_assistant.synth.plan import StayPlan
 from coding_assistant.synth.planner import Context, StayPlanner
 from coding_assistant.synth.surface import SurfaceForms
@@ -38,6 +47,10 @@ class SyntheticStay:
     measurements: list[Measured] = field(default_factory=list)
     style: str = "classic"  # classic or hospital
     short: bool = False  # a letter of a few lines (day hospital, ambulatory stay)
+    # The operative report added to the letters (its doc_id) and the acts it mentions as not done or only
+    # planned: never in the gold acts.
+    report_doc_id: str | None = None
+    unperformed_acts: list[str] = field(default_factory=list)
 
 
 def build_context(loaded: LoadedTerminology | None = None) -> Context:
@@ -69,17 +82,50 @@ def compose_stay(ctx: Context, seed: int, index: int, share: float) -> tuple[Sta
     return plan, composer(plan, ctx.data, rng).documents(), house
 
 
+def operative_report(
+    operative: OperativeCatalogue, plan: StayPlan, documents: list[Document], seed: int
+) -> OperativeReport:
+    """The stay's operative report and gold acts, drawn from the report's own stream."""
+    patient = plan.patient
+    stay_id = f"SYN-{plan.index:06d}"
+    facts = StayFacts(
+        stay_id=stay_id,
+        scenario=plan.scenario["id"],
+        dp=plan.dp.code,
+        dp_text=plan.dp.text or "",
+        sex=patient.sex,
+        admission=patient.admission,
+        discharge=patient.admission + timedelta(days=patient.length_of_stay),
+        doctor=patient.doctor,
+        doctor2=patient.doctor2,
+        facts=plan.facts,
+        has_cro=any(d.doc_id == f"{stay_id}-CRO" for d in documents),
+        words=sum(len(d.text.split()) for d in documents),
+        short=bool(plan.facts["short"]),
+    )
+    return write_report(operative, facts, report_rng(seed, plan.index))
+
+
 def generate_synthetic(
-    n: int, seed: int, context: Context | None = None, hospital_share: float | None = None
+    n: int,
+    seed: int,
+    context: Context | None = None,
+    hospital_share: float | None = None,
+    operative: OperativeCatalogue | None = None,
 ) -> Iterator[SyntheticStay]:
     """`n` synthetic stays with their distractors and measurements; `hospital_share` of them (on average)
-    written in the hospital house style, the default coming from `data/hospital.json`."""
+    written in the hospital house style, the default coming from `data/hospital.json`; some with an
+    operative report; every stay's `codes.acts` set (`[]`: none done)."""
     if n < 0:
         raise ValueError("n must be >= 0")
     ctx = context or build_context()
     share = _share(ctx, hospital_share)
+    operative = operative or load_operative_catalogue()
     for index in range(1, n + 1):
         plan, documents, house = compose_stay(ctx, seed, index, share)
+        report = operative_report(operative, plan, documents, seed)
+        if report.document is not None:
+            documents = [*documents, report.document]
         patient = plan.patient
         dr = plan.dr
         stay = Stay(
@@ -90,7 +136,12 @@ def generate_synthetic(
             discharge_date=patient.admission + timedelta(days=patient.length_of_stay),
             unit=plan.scenario["unit"],
             documents=documents,
-            codes=Codes(dp=plan.dp.code, dr=dr.code if dr else None, das=[m.code for m in plan.das]),
+            codes=Codes(
+                dp=plan.dp.code,
+                dr=dr.code if dr else None,
+                das=[m.code for m in plan.das],
+                acts=[CodedAct(code=code) for code in report.acts],
+            ),
         )
         yield SyntheticStay(
             stay,
@@ -99,6 +150,8 @@ def generate_synthetic(
             plan.measurements,
             style="hospital" if house else "classic",
             short=bool(plan.facts["short"]),
+            report_doc_id=report.document.doc_id if report.document else None,
+            unperformed_acts=list(report.unperformed),
         )
 
 
