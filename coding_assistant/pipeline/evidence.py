@@ -5,6 +5,7 @@ Runs per document; offsets stay relative to each document's own text (the propos
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -127,7 +128,7 @@ def gather_evidence(
                 start=mention.start,
                 end=mention.end,
                 text=mention.text,
-                section=_section_kind(sections, mention.start),
+                section=_mention_section(text, sections, mention.start, mention.end),
                 negated=qualifier.negated,
                 hypothetical=qualifier.hypothetical,
                 family=qualifier.family,
@@ -171,3 +172,31 @@ def _is_content(sections: Sequence[Section], start: int, end: int, drug: bool = 
 def _section_kind(sections: Sequence[Section], offset: int) -> str:
     section = section_at(sections, offset)
     return section.kind if section else "other"
+
+
+# What a conclusion says is to be watched or checked after the stay ("il est recommandé de surveiller la
+# fonction rénale, de suivre de près l'évolution de la cardiopathie") is the follow-up plan, not the diagnosis
+# the stay established: such a sentence counts as a follow-up section ("other", as under a "Suivi :" title),
+# not as the conclusion that decides the DP (ATIH Guide méthodologique MCO, chapitre IV: the DP is the problem
+# that motivated the stay, known at its end).
+_FOLLOW_UP = re.compile(
+    r"\b(?:surveill(?:er|ance)|suivre(?: de pr[eè]s)? l'[ée]volution|(?:à|a) surveiller|contr[oô]ler|"
+    r"r[ée][ée]valu(?:er|ation)|(?:recommand|conseill|pr[ée]conis)[ée]e? de)\b",
+    re.IGNORECASE,
+)
+# "Diabète à contrôler à distance": the cue right after the condition.
+_FOLLOW_UP_AFTER = re.compile(r"\s*(?:[àa] (?:surveiller|contr[oô]ler|r[ée][ée]valuer))\b", re.IGNORECASE)
+_SENTENCE_BREAK = re.compile(r"[.!?;\n]")
+_LOOK_BACK = 400
+
+
+def _mention_section(text: str, sections: Sequence[Section], start: int, end: int) -> str:
+    kind = _section_kind(sections, start)
+    if kind not in CONCLUSIVE_SECTIONS:
+        return kind
+    window = text[max(0, start - _LOOK_BACK) : start]
+    breaks = [m.end() for m in _SENTENCE_BREAK.finditer(window)]
+    opening = window[breaks[-1] :] if breaks else window
+    if _FOLLOW_UP.search(opening.replace("’", "'")) or _FOLLOW_UP_AFTER.match(text, end):
+        return "other"
+    return kind

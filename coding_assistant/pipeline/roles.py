@@ -9,7 +9,8 @@ Decisions, in order:
    mentions are negated, hypothetical or familial is never selected.
 3. DP: the candidate allowed as DP that the fitted DP model (fusion.json: fused score, the classifier's DP
    head, first diagnosis named in the conclusion or motif, chapter) finds most likely; without it, score ×
-   P(DP in this category), a mention in the conclusion (then the motif) counting for more, a symptom for less.
+   P(DP in this category), a mention in the conclusion (then the motif) counting for more, a symptom for less;
+   a symptom whose cause the sentence states gives way to that cause (`stated_cause`).
 4. DR: only when the DP needs one (Z51.1 → the tumour, Z49.1 → N18.5), the best candidate that fits.
 5. DAS: the other selected candidates whose ATIH type allows DAS.
 """
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from coding_assistant.pipeline.candidates import Candidate
 from coding_assistant.pipeline.fusion import Fusion, first_mentioned
 from coding_assistant.pipeline.notes import DAS_TYPE_REFUSED_NOTE, DP_BELOW_THRESHOLD_NOTE
+from coding_assistant.pipeline.stated_cause import stated_cause
 from coding_assistant.rules import allowed_roles, dr_for_dp, refine_code
 from coding_assistant.rules.persistent import persistence_kind
 from coding_assistant.rules.pregnancy import is_obstetric, pregnancy_code
@@ -176,6 +178,23 @@ def _diagnosis_over_symptom(
     return dp
 
 
+def _cause_over_symptom(
+    dp: Decided | None, allowed_dp: Sequence[Decided], documents: dict[str, str] | None
+) -> Decided | None:
+    """A symptom DP whose cause the sentence states ("rétention aiguë d'urine sur adénome prostatique") gives
+    way to that cause (ATIH Guide méthodologique MCO, chapitre IV: a symptom is the DP only when no diagnosis
+    explains it; `stated_cause`): the letter establishes the diagnosis, so it is selected whatever its score."""
+    if dp is None or not dp.code.startswith("R") or not documents:
+        return dp
+    causes = [d for d in allowed_dp if not d.code.startswith("R")]
+    found = stated_cause(dp.candidate, [d.candidate for d in causes], documents)
+    if found is None:
+        return dp
+    cause = next(d for d in causes if d.candidate is found[0])
+    cause.selected = True
+    return cause
+
+
 def _session_motif(dp: Decided | None, dp_pool: Sequence[Decided], first_in_motif: Candidate | None) -> Decided | None:
     """A stay whose motif opens on a treatment session (chemotherapy, radiotherapy, dialysis) has that session
     as DP and the treated condition as DR (ATIH Guide méthodologique MCO, chapitre IV: Z51.1 / Z51.0 / Z49 in
@@ -185,6 +204,24 @@ def _session_motif(dp: Decided | None, dp_pool: Sequence[Decided], first_in_moti
     for decided in dp_pool:
         if decided.candidate is first_in_motif and decided.selected and dr_for_dp(decided.code) is not None:
             return decided
+    return dp
+
+
+def _condition_of_the_motif(
+    dp: Decided | None, dp_pool: Sequence[Decided], first_in_motif: Candidate | None
+) -> Decided | None:
+    """A session DP (chemotherapy, radiotherapy, dialysis: a code that needs its DR) stands only for a stay
+    that came for the session: when the motif opens on another condition the pipeline selects ("hyperkaliémie
+    au bilan pré-dialyse"), the stay was for that condition and the session done meanwhile is not its DP (ATIH
+    Guide méthodologique MCO, chapitre IV: the séance codes are the DP of a stay whose reason is the séance)."""
+    session = dr_for_dp(dp.code) if dp is not None else None
+    if dp is None or session is None or first_in_motif is None or dp.candidate is first_in_motif:
+        return dp
+    for decided in dp_pool:
+        if decided.candidate is not first_in_motif or not decided.selected or dr_for_dp(decided.code) is not None:
+            continue
+        # "Motif : cancer bronchique, radiothérapie": the motif names what the session treats, its DR.
+        return dp if session.accepts(decided.code) else decided
     return dp
 
 
@@ -233,7 +270,9 @@ def assign_roles(
 
     dp = max(dp_pool, key=dp_strength, default=None)
     dp = _diagnosis_over_symptom(dp, dp_pool, first_conclusion or first_motif)
+    dp = _cause_over_symptom(dp, allowed_dp, documents)
     dp = _session_motif(dp, dp_pool, first_motif)
+    dp = _condition_of_the_motif(dp, dp_pool, first_motif)
     if dp is not None:
         if not dp.selected:
             # Every stay has a DP, even when none reaches the selection threshold: say so.

@@ -232,3 +232,31 @@ def test_a_site_threshold_per_category_is_read_with_the_fusion(tmp_path):
     (tmp_path / SITE_THRESHOLDS_FILE).write_text('{"category_thresholds": [1]}', encoding="utf-8")
     with pytest.raises(ModelBundleError, match=SITE_THRESHOLDS_FILE):
         Fusion.load(tmp_path)
+
+
+def sections_of(text: str) -> dict[str, set[str]]:
+    evidence = gather_evidence(stay(text), default_mention_dictionary())
+    found: dict[str, set[str]] = {}
+    for mention in evidence.mentions:
+        found.setdefault(mention.codes[0][:3], set()).add(mention.section)
+    return found
+
+
+@pytest.mark.parametrize(
+    "plan",
+    [
+        "Il est recommandé de surveiller la fonction rénale et de suivre de près l'évolution du diabète.",
+        "Surveillance du diabète par le médecin traitant.",
+        "Diabète à contrôler à distance.",
+    ],
+)
+def test_a_follow_up_sentence_of_the_conclusion_is_not_the_conclusion(plan):
+    text = f"Conclusion : pneumopathie franche lobaire aiguë guérie. {plan}\n"
+    found = sections_of(text)
+    assert found["J18"] == {"conclusion"}
+    assert found["E14"] == {"other"}  # what is to be watched after the stay, as under a "Suivi :" title
+
+
+def test_a_condition_the_conclusion_states_before_a_follow_up_cue_stays_in_the_conclusion():
+    found = sections_of("Conclusion : diabète déséquilibré, surveillance glycémique.\n")
+    assert found["E14"] == {"conclusion"}

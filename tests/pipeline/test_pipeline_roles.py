@@ -415,3 +415,63 @@ def test_a_code_the_context_reading_makes_fit_the_dr_is_the_dr(table):
     decided = decide(table, [dialysis, kidney], index=cast(SearchIndex, index), documents={"crh": letter})
     assert decided["N18"].code == "N185"  # the context reading did take the stage 5 ...
     assert roles(decided) == {"Z49": "DP", "N18": "DR"}  # ... and the DR is looked for again on it
+
+
+# --- a symptom whose cause the sentence states; a session DP and the motif ----------------------------------------
+def named(code: str, section: str, sentence: str, wording: str) -> QualifiedMention:
+    start = sentence.lower().index(wording)
+    return mention(code, section, start=start, text=sentence[start : start + len(wording)])
+
+
+def linked_pair(sentence: str, cause_section: str = "conclusion") -> dict[str, Decided]:
+    """R51 (strong, the DP by strength) and I10 (weak, unselected) named in `sentence`."""
+    headache = Candidate("R51", score=0.95, dp_score=0.9, mentions=[named("R51", "conclusion", sentence, "céphalées")])
+    pressure = Candidate(
+        "I10", score=0.1, dp_score=0.0, mentions=[named("I10", cause_section, sentence, "poussée hypertensive")]
+    )
+    return decide(make_table(), [headache, pressure], documents={"crh": sentence})
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Céphalées sur poussée hypertensive.",
+        "Céphalées liées à une poussée hypertensive.",
+        "Céphalées, dans le cadre d'une poussée hypertensive.",
+        "Poussée hypertensive compliquée de céphalées.",
+        "Poussée hypertensive responsable de céphalées.",
+    ],
+)
+def test_a_symptom_whose_cause_the_sentence_states_gives_the_dp_to_the_cause(sentence):
+    decided = linked_pair(sentence)
+    assert roles(decided) == {"R51": "DAS", "I10": "DP"}
+    assert decided["I10"].selected  # the letter establishes it, whatever its score
+
+
+@pytest.mark.parametrize(
+    ("sentence", "cause_section"),
+    [
+        ("Céphalées et poussée hypertensive.", "conclusion"),  # side by side, no link
+        ("Céphalées sur le trajet du retour, puis poussée hypertensive.", "conclusion"),  # a clause between
+        ("Céphalées sur\npoussée hypertensive.", "conclusion"),  # not the same line
+        ("Céphalées sur poussée hypertensive.", "antecedents"),  # a cause among the antecedents is not current
+    ],
+)
+def test_a_symptom_merely_beside_a_diagnosis_stays_the_dp(sentence, cause_section):
+    decided = linked_pair(sentence, cause_section)
+    assert roles(decided) == {"R51": "DP", "I10": None}
+
+
+def test_a_session_dp_gives_way_to_another_condition_that_opens_the_motif(table):
+    # "Motif : hyperkaliémie au bilan pré-dialyse": the stay was for that condition, the dialysis done meanwhile.
+    dialysis = Candidate("Z49", score=0.95, dp_score=0.9, mentions=[mention("Z491", "conclusion", rank=1)])
+    kidney = Candidate("N18", score=0.9, dp_score=0.1, mentions=[mention("N185", "antecedents", rank=2)])
+    pressure = Candidate("I10", score=0.6, dp_score=0.0, mentions=[mention("I10", "motif", rank=0)])
+    assert roles(decide(table, [dialysis, kidney, pressure]))["I10"] == "DP"
+    # The motif opens on what the session treats (its DR): the session stays the DP.
+    kidney.mentions.append(mention("N185", "motif", rank=-1))
+    assert roles(decide(table, [dialysis, kidney, pressure])) == {"Z49": "DP", "N18": "DR", "I10": "DAS"}
+    # An unselected condition of the motif does not replace the session.
+    kidney.mentions.pop()
+    pressure.score = 0.3
+    assert roles(decide(table, [dialysis, kidney, pressure]))["Z49"] == "DP"

@@ -1,0 +1,79 @@
+"""A symptom whose cause the same sentence names: the cause is the DP.
+
+The guide méthodologique MCO (chapitre IV, and the CIM-10's own note at the head of chapter XVIII) keeps the
+symptom codes R00-R99 for a DP only when no diagnosis explains the stay. Letters state the explanation next to
+the symptom with a few fixed links: "rétention aiguë d'urine sur hypertrophie de prostate", "désorientation liée
+à une dépendance à l'alcool", "hématémèse par ulcère duodénal", "confusion dans le cadre d'une infection
+urinaire" — or the other way round, "adénome prostatique compliqué d'une rétention", "cirrhose révélée par une
+ascite". Such a link, with nothing but a determiner between it and the two mentions, is what this module reads;
+a symptom and a diagnosis that merely share a sentence are not linked.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from coding_assistant.pipeline.candidates import Candidate
+from coding_assistant.pipeline.evidence import QualifiedMention
+
+_DETERMINER = r"(?:(?:un|une|le|la|les|des|du|de la|de l'|l'|d'un|d'une|son|sa|ses)\s*)?"
+# symptom LINK cause
+_CAUSE_AFTER = re.compile(
+    r"^[\s,]*(?:sur|par|li[ée]e?s? (?:à|a)|due?s? (?:à|a)|secondaires? (?:à|a)|en rapport avec|"
+    r"dans (?:le|un) (?:cadre|contexte) d[e']|r[ée]v[ée]lant|r[ée]v[ée]latri(?:ce|ces) d[e']|"
+    r"r[ée]v[ée]lateurs? d[e']|(?:en lien|compatible) avec|expliqu[ée]e?s? par|attribu[ée]e?s? (?:à|a))\s*"
+    + _DETERMINER
+    + r"$",
+    re.IGNORECASE,
+)
+# cause LINK symptom
+_CAUSE_BEFORE = re.compile(
+    r"^[\s,]*(?:compliqu[ée]e?s? (?:d[e']|par)|responsables? d[e']|à l'origine d[e']|r[ée]v[ée]l[ée]e?s? par|"
+    r"se manifestant par|manifest[ée]e?s? par)\s*" + _DETERMINER + r"$",
+    re.IGNORECASE,
+)
+# The words a link may span at most: a link and a determiner, never a clause.
+MAX_GAP_CHARS = 40
+
+
+@dataclass(frozen=True, slots=True)
+class StatedCause:
+    symptom: QualifiedMention
+    cause: QualifiedMention
+
+
+def _normalised(text: str) -> str:
+    return unicodedata.normalize("NFC", text.replace("’", "'")).lower()
+
+
+def _linked(
+    documents: dict[str, str], first: QualifiedMention, second: QualifiedMention, link: re.Pattern[str]
+) -> bool:
+    if first.doc_id != second.doc_id or not 0 <= second.start - first.end <= MAX_GAP_CHARS:
+        return False
+    gap = documents.get(first.doc_id, "")[first.end : second.start]
+    return "\n" not in gap and link.match(_normalised(gap)) is not None
+
+
+def _current(mentions: Iterable[QualifiedMention]) -> list[QualifiedMention]:
+    return [m for m in mentions if not m.excluded and not m.past]
+
+
+def stated_cause(
+    symptom: Candidate, causes: Sequence[Candidate], documents: dict[str, str]
+) -> tuple[Candidate, StatedCause] | None:
+    """The first of `causes` that a current mention of `symptom` is linked to (symptom LINK cause, or cause
+    LINK symptom), with the two mentions; None when no sentence links them."""
+    for mention in _current(symptom.mentions):
+        for candidate in causes:
+            if candidate is symptom:
+                continue
+            for other in _current(candidate.mentions):
+                if _linked(documents, mention, other, _CAUSE_AFTER) or _linked(
+                    documents, other, mention, _CAUSE_BEFORE
+                ):
+                    return candidate, StatedCause(mention, other)
+    return None
