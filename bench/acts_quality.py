@@ -2,12 +2,13 @@
 recall / F1 of the selected acts (exact code and first 4 characters), activity-4 lines, acts selected from
 negated or planned mentions, and the time of the acts stage alone.
 
-    python bench/acts_quality.py [STAYS.jsonl ...] [--heldout DIR | --no-heldout] [--misses]
+    python bench/acts_quality.py [STAYS.jsonl ...] [--heldout DIR | --no-heldout] [--misses] [--model DIR]
 
 Default: the three parts of `tests/data/dev/` (the letters the act lexicon and weights were tuned on) in one
 column, and `tests/data/acts_heldout/` (40 stays written apart and never tuned on, see its README) in the
 other. Only stays whose gold lists its acts (`codes.acts`) are judged. The acts stage runs on its own (no
-classifier): it needs only the documents and the stay's sex, age and dates.
+classifier): it needs only the documents and the stay's sex, age and dates; `--model DIR` adds the act heads
+of a model that learnt acts (as `predict` does with such a model).
 
 The held-out set has an annotation file (`annotations.jsonl`: the anaesthesia the report states, and the
 codes of the acts it says were not done or only planned), so two figures are judged there only: activity-4
@@ -32,7 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coding_assistant.acts import default_proposer
+from coding_assistant.acts import LearnedActs, default_proposer
 from coding_assistant.evaluation.metrics import act_scores
 from coding_assistant.schema import ModelInfo, Stay, StayProposals, read_stays
 
@@ -142,12 +143,28 @@ def judge(
     return figures
 
 
-def run(proposer, stays: Sequence[Stay], repeats: int) -> tuple[list[StayProposals], float]:
+def learned_of(model_dir: Path | None, stays: Sequence[Stay]) -> list[LearnedActs | None]:
+    """The classifier's act heads for each stay (None each without a model, or when it learnt no act)."""
+    if model_dir is None:
+        return [None] * len(stays)
+    from coding_assistant.pipeline import CodingPipeline
+
+    pipeline = CodingPipeline.load(model_dir)
+    if pipeline.predictor is None:
+        return [None] * len(stays)
+    scores = pipeline.predictor.predict_scores([stay.text for stay in stays])
+    return [pipeline.learned_acts(row) for row in scores]
+
+
+def run(
+    proposer, stays: Sequence[Stay], repeats: int, model_dir: Path | None = None
+) -> tuple[list[StayProposals], float]:
     model = ModelInfo(name="acts-only", version="bench")
     predictions = []
-    for stay in stays:
+    learned = learned_of(model_dir, stays)
+    for stay, heads in zip(stays, learned, strict=True):
         blind = stay.model_copy(update={"codes": None})
-        acts, warnings = proposer.propose(blind)
+        acts, warnings = proposer.propose(blind, learned=heads)
         predictions.append(StayProposals(stay_id=stay.stay_id, model=model, acts=acts, warnings=warnings))
     timings = []
     for _ in range(repeats):
@@ -221,6 +238,9 @@ def main() -> None:
     parser.add_argument("--no-heldout", action="store_true", help="the dev set (or PATHS) only")
     parser.add_argument("--misses", action="store_true", help="gold acts missed and wrong selections, per stay")
     parser.add_argument("--repeats", type=int, default=3, help="timing passes over the stays")
+    parser.add_argument(
+        "--model", type=Path, help="a model folder whose act heads (if it learnt acts) the proposer reads too"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     proposer = default_proposer()
@@ -234,7 +254,7 @@ def main() -> None:
         sets.append(("held-out", held, read_annotations(args.heldout / "annotations.jsonl")))
     columns, runs = [], []
     for name, stays, notes in sets:
-        predictions, ms = run(proposer, stays, args.repeats)
+        predictions, ms = run(proposer, stays, args.repeats, args.model)
         figures = judge(name, stays, predictions, notes, with_a4)
         figures.ms_per_stay = ms
         columns.append(figures)

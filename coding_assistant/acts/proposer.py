@@ -4,7 +4,7 @@ anaesthesia, and the PMSI checks of each line."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -25,6 +25,24 @@ STEP = Note(
     rule="act-step", message="geste décrit dans le déroulé opératoire, hors du champ « Intervention » : à confirmer"
 )
 LOW_SCORE = Note(rule="act-low-score", message="libellé CCAM peu justifié par le texte : à confirmer")
+LEARNED_ONLY = Note(
+    rule="act-model-only",
+    message="proposé par le modèle appris, sans mention retrouvée dans les documents : à confirmer",
+)
+
+
+@dataclass(frozen=True)
+class LearnedActs:
+    """What the classifier learnt of the stay's acts (labels of level "act", when its training stays had their
+    acts coded): P(the act was done) and the label's threshold, by CCAM code."""
+
+    scores: Mapping[str, float]
+    thresholds: Mapping[str, float]
+
+    def likely(self) -> list[tuple[float, str]]:
+        """The acts at or above their threshold, most likely first."""
+        found = [(p, code) for code, p in self.scores.items() if p >= self.thresholds.get(code, 1.0)]
+        return sorted(found, key=lambda item: (-item[0], item[1]))
 
 
 def included_note(code: str) -> Note:
@@ -38,6 +56,11 @@ class ActSettings:
     max_alternatives: int = 2  # runner-up acts listed (unselected) after each act
     alternative_share: float = 0.6  # … when they score at least this share of the act's score
     max_evidence: int = 10
+    # The classifier's act heads, when the model has them: they reorder the acts a group of mentions could be
+    # (a weight on P(act), beside the label's fit to the text, which stays first), and add the acts they find
+    # likely that no mention names, unselected, after the others (an act is selected only on evidence).
+    learned_weight: float = 0.3
+    max_learned_only: int = 3
     probable_is_hypothetical: bool = True
     qualifier_engine: QualifierEngine = "rules"  # negation and hypothesis of the act mentions
 
@@ -63,21 +86,54 @@ class ActProposer:
         self.reader = DocumentReader(self.catalogue, self.catalogue.data)
 
     def propose(
-        self, stay: Stay, dp: str | None = None, dr: str | None = None, das: Sequence[str] = ()
+        self,
+        stay: Stay,
+        dp: str | None = None,
+        dr: str | None = None,
+        das: Sequence[str] = (),
+        learned: LearnedActs | None = None,
     ) -> tuple[list[ActProposal], list[Note]]:
-        """The stay's act lines, best first, and the warnings that concern the stay rather than one act."""
+        """The stay's act lines, best first, and the warnings that concern the stay rather than one act;
+        `learned`: the classifier's act heads, when the model has them."""
         readings = self._readings(stay)
         mentions = [Mention(reading, anchor) for reading in readings for anchor in reading.anchors]
-        if not mentions:
-            return [], []
-        parity = next((r.parity for r in readings if r.parity), None)
-        groups = group_mentions(mentions, self.catalogue, stay.sex, stay.age, parity)
-        lines = self._lines(groups)
+        lines: list[_Line] = []
+        if mentions:
+            parity = next((r.parity for r in readings if r.parity), None)
+            groups = group_mentions(mentions, self.catalogue, stay.sex, stay.age, parity)
+            if learned is not None:
+                self._weigh_learned(groups, learned)
+            lines = self._lines(groups)
+        if learned is not None:
+            lines += self._learned_only(lines, learned)
         if not lines:
             return [], []
         self._add_anaesthesia(lines, readings)
         stay_warnings = self._check(lines, stay, dp, dr, das)
         return self._proposals(lines), stay_warnings
+
+    def _weigh_learned(self, groups: list[ActGroup], learned: LearnedActs) -> None:
+        """Each group's acts ordered on their fit to the text plus `learned_weight` × P(act): between a hip and
+        a knee prosthesis that the words fit alike, what the model learnt of such reports decides. Each keeps its
+        text score, which alone decides whether it is selected."""
+        weight = self.settings.learned_weight
+        for group in groups:
+            group.ranking = sorted(
+                group.ranking,
+                key=lambda item: (-(item[0] + weight * learned.scores.get(item[1], 0.0)), item[1]),
+            )
+
+    def _learned_only(self, lines: list[_Line], learned: LearnedActs) -> list[_Line]:
+        present = {line.code for line in lines}
+        extra: list[_Line] = []
+        for probability, code in learned.likely():
+            if len(extra) >= self.settings.max_learned_only:
+                break
+            if code in present or code not in self.catalogue.by_code:
+                continue
+            group = ActGroup(mentions=[], keys=set(), candidates=set(), status="current")
+            extra.append(_Line(code, probability, False, group, 2, None, [LEARNED_ONLY]))
+        return extra
 
     def _readings(self, stay: Stay) -> list[DocumentReading]:
         readings = []

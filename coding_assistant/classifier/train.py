@@ -17,7 +17,7 @@ import numpy as np
 
 from coding_assistant.classifier.bundle import ModelBundle, write_bundle
 from coding_assistant.classifier.features import FeatureSettings, TextFeatures, fit_text_features
-from coding_assistant.classifier.labels import CATEGORY, CODE, DP_CATEGORY, LabelSet, choose_labels
+from coding_assistant.classifier.labels import ACT, CATEGORY, CODE, DP_CATEGORY, LabelSet, choose_labels
 from coding_assistant.classifier.linear import (
     FitSettings,
     SparseLinear,
@@ -197,6 +197,8 @@ def classifier_card(
             "code_labels": labels.levels.count(CODE),
             "category_labels": labels.levels.count(CATEGORY),
             "dp_category_labels": labels.levels.count(DP_CATEGORY),
+            # CCAM acts, learnt when every training stay has its acts coded (labels.learns_acts).
+            "act_labels": labels.levels.count(ACT),
         },
         "metrics": metrics,
         "metrics_note": "classifier alone (model-only proposals: codes above their threshold, DP by the DP head)",

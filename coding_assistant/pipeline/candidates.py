@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from coding_assistant.classifier.labels import CATEGORY, CODE, DP_CATEGORY
+from coding_assistant.classifier.labels import CATEGORY, CODE, DIAGNOSIS_LEVELS, DP_CATEGORY
 from coding_assistant.pipeline.evidence import QualifiedMention
 from coding_assistant.rules.persistent import is_persistent
 
@@ -87,6 +87,8 @@ def build_candidates(
 
     if scores is not None and thresholds is not None:
         for j, (label, level) in enumerate(zip(labels, levels, strict=True)):
+            if level not in DIAGNOSIS_LEVELS:
+                continue  # a CCAM act's head: the act proposer reads it
             score = float(scores[j])
             category = label[:3]
             if level == DP_CATEGORY:

@@ -10,8 +10,9 @@ from typing import Literal, cast
 
 import numpy as np
 
-from coding_assistant.acts import propose_acts
+from coding_assistant.acts import LearnedActs, propose_acts
 from coding_assistant.classifier import Predictor, load_predictor
+from coding_assistant.classifier.labels import ACT
 from coding_assistant.config import get_settings
 from coding_assistant.groupage import summarise_grouping
 from coding_assistant.groupage.tables import GroupingTableError
@@ -90,6 +91,15 @@ class CodingPipeline:
         self.settings = settings or PipelineSettings()
         self.fusion = fusion
         self._grouping_failed = False
+        # The columns of the classifier's act heads (labels of level "act"), when the model learnt acts.
+        self._act_columns: list[tuple[int, str, float]] = []
+        if predictor is not None:
+            bundle = predictor.bundle
+            self._act_columns = [
+                (j, label, float(bundle.thresholds[j]))
+                for j, (label, level) in enumerate(zip(bundle.labels, bundle.levels, strict=True))
+                if level == ACT
+            ]
         if predictor is not None:
             self.model = ModelInfo(name=predictor.bundle.name, version=predictor.bundle.version)
         else:
@@ -177,7 +187,9 @@ class CodingPipeline:
         proposals = self._proposals(decided, by_code)
         settings = self.settings
         acts = (
-            propose_acts(stay, chosen, settings.probable_is_hypothetical, settings.qualifier_engine)
+            propose_acts(
+                stay, chosen, settings.probable_is_hypothetical, settings.qualifier_engine, self.learned_acts(scores)
+            )
             if settings.acts
             else ([], [])
         )
@@ -206,6 +218,15 @@ class CodingPipeline:
         if self.settings.grouping:
             proposed.grouping = self._grouping(stay, proposed)
         return proposed
+
+    def learned_acts(self, scores: np.ndarray | None) -> LearnedActs | None:
+        """The classifier's act heads for one stay's scores; None when the model learnt no act."""
+        if scores is None or not self._act_columns:
+            return None
+        return LearnedActs(
+            scores={code: float(scores[j]) for j, code, _ in self._act_columns},
+            thresholds={code: threshold for _, code, threshold in self._act_columns},
+        )
 
     def _grouping(self, stay: Stay, proposed: StayProposals) -> GroupingSummary | None:
         """The preview is an aid: tables that cannot be read leave the proposals without it, said once."""

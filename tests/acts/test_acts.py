@@ -7,7 +7,14 @@ from datetime import date
 
 import pytest
 
-from coding_assistant.acts import ActProposer, check_act, check_delivery_acts, default_catalogue, default_proposer
+from coding_assistant.acts import (
+    ActProposer,
+    LearnedActs,
+    check_act,
+    check_delivery_acts,
+    default_catalogue,
+    default_proposer,
+)
 from coding_assistant.acts.dates import find_dates
 from coding_assistant.evaluation.metrics import act_scores
 from coding_assistant.schema import ActProposal, Codes, Document, Evidence, ModelInfo, Note, Stay, StayProposals
@@ -326,3 +333,31 @@ def test_the_pipeline_writes_acts_behind_a_setting(terminology):
     settings = PipelineSettings(acts=False)
     without = CodingPipeline(None, terminology, default_mention_dictionary(), settings).propose(stay)
     assert without.acts == []
+
+
+# --- the classifier's act heads (a model that learnt acts) -------------------------------------------------------
+def learned(**scores: float) -> LearnedActs:
+    return LearnedActs(scores=scores, thresholds=dict.fromkeys(scores, 0.5))
+
+
+def test_the_learned_heads_order_the_acts_the_words_fit_alike(proposer):
+    stay = _stay("Intervention : cholécystectomie.", doc_type="CRO")
+    assert _selected(proposer, stay) == ["HMFA007"]  # laparotomy and coelioscopy fit the words alike
+    acts, _ = proposer.propose(stay, learned=learned(HMFC004=0.9, HMFA007=0.02))
+    assert [a.code for a in acts if a.selected] == ["HMFC004"]  # what the model learnt of such reports
+    assert [a.code for a in acts][:2] == ["HMFC004", "HMFA007"]
+
+
+def test_an_act_only_the_model_finds_is_listed_unselected_with_its_reason(proposer):
+    stay = _stay("Suites simples, patiente sortie à J2.", doc_type="CRO")
+    assert proposer.propose(stay) == ([], [])
+    acts, _ = proposer.propose(stay, learned=learned(HHFA016=0.9, JVJF004=0.3))
+    assert [(a.code, a.selected, a.evidence) for a in acts] == [("HHFA016", False, [])]
+    assert [w.rule for w in acts[0].warnings] == ["act-model-only"]
+
+
+def test_the_model_never_brings_back_an_act_the_text_says_was_not_done(proposer):
+    stay = _stay("Appendicectomie non réalisée.", doc_type="CRO")
+    acts, _ = proposer.propose(stay, learned=learned(HHFA011=0.95))
+    assert [(a.code, a.selected) for a in acts] == [("HHFA011", False)]
+    assert [w.rule for w in acts[0].warnings] == ["act-not-done"]

@@ -20,7 +20,7 @@ from coding_assistant.classifier import load_predictor, read_bundle
 from coding_assistant.classifier.bundle import ModelBundleError
 from coding_assistant.classifier.export_linear import BATCHED_FROM
 from coding_assistant.classifier.features import FeatureSettings
-from coding_assistant.classifier.labels import CATEGORY, CODE, DP_CATEGORY
+from coding_assistant.classifier.labels import ACT, CATEGORY, CODE, DP_CATEGORY
 from coding_assistant.classifier.linear import FitSettings, fit_sparse_linear
 from coding_assistant.classifier.tfidf_inputs import CharWindow, normal_form
 from coding_assistant.classifier.train import TrainSettings, export_tfidf, fit_tfidf
@@ -72,7 +72,8 @@ def test_bundle_files_and_card(trained):
     assert card["inputs"] == {"char_head": 600, "char_tail": 400}
     assert set(card["training_stage_seconds"]) == {"features", "linear", "calibration"}
     assert "held_out_test" in card["metrics"] and card["terminology"]
-    assert set(bundle.levels) == {CODE, CATEGORY, DP_CATEGORY}
+    assert set(bundle.levels) == {CODE, CATEGORY, DP_CATEGORY, ACT}  # the synthetic stays have their acts coded
+    assert card["training_data"]["act_labels"] == bundle.levels.count(ACT) > 0
     assert len(bundle.thresholds) == len(bundle.labels)
     assert np.all((bundle.thresholds >= 0.05) & (bundle.thresholds <= 0.95))
 
