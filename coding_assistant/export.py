@@ -10,7 +10,8 @@ stay (see `formats.stay_to_record`), so the file carries the validated codes wit
 and unit, and default entry and exit modes. Check it before an ePMSI submission.
 
 A decision's validated CCAM acts (code, activity, phase, date) replace the RUM's act zones; a decision whose
-acts were not reviewed (None) leaves the source RUM's act zones as they came.
+acts were not reviewed (None) leaves the source RUM's act zones as they came, or, for a stay without a RUM line,
+writes the act lines its source gave (`codes.acts`, kept by the store), one realisation each.
 """
 
 from __future__ import annotations
@@ -108,7 +109,8 @@ def stays_to_export(store: Store, selection: ExportSelection | None = None) -> l
 
 def validated_stays(store: Store, selection: ExportSelection | None = None) -> list[tuple[Stay, list[RumAct] | None]]:
     """`stays_to_export` with each decision's validated act lines (None: acts not reviewed, the source RUM's
-    acts are written as they are)."""
+    acts are written as they are). A stay whose acts were not reviewed keeps in `codes.acts` the act lines its
+    source gave, which the RUM built for a stay without a RUM line carries (None for a stay with one)."""
     stays: list[tuple[Stay, list[RumAct] | None]] = []
     for row in selected_rows(store, selection):
         decision = store.latest_decision(row.stay_id)
@@ -121,7 +123,7 @@ def validated_stays(store: Store, selection: ExportSelection | None = None) -> l
             dr=decision.dr,
             das=list(decision.das),
             acts=(
-                None
+                (stay.codes.acts if stay.codes is not None else None)  # the stay's input acts, as they came
                 if decision.acts is None
                 else [CodedAct(code=a.code, activity=a.activity, phase=a.phase, date=a.date) for a in decision.acts]
             ),

@@ -49,7 +49,8 @@ class BatchReport:
     read: int = 0  # records read from the source
     coded: int = 0
     skipped: int = 0  # unchanged since their proposals (or validated): nothing to do
-    # Unchanged stays whose grouping preview was made again: their administrative fields or RUM acts changed.
+    # Unchanged stays whose grouping preview was made again: their administrative fields, RUM acts or input act
+    # lines (`codes.acts` of a stay without a RUM line) changed.
     regrouped: int = 0
     failed: int = 0
     out_of_range: int = 0  # discharged before --since, or not discharged yet
@@ -77,7 +78,7 @@ class BatchReport:
             f"  skipped     {self.skipped}  (unchanged or validated)",
         ]
         if self.regrouped:
-            lines.append(f"  regrouped   {self.regrouped}  (modes or RUM acts changed: grouping preview made again)")
+            lines.append(f"  regrouped   {self.regrouped}  (modes or acts changed: grouping preview made again)")
         lines.append(f"  failed      {self.failed}")
         if self.out_of_range:
             lines.append(f"  out of range {self.out_of_range}  (--since)")
@@ -120,6 +121,7 @@ class BatchRunner:
         self._last_heartbeat = 0.0
         self.report: BatchReport | None = None
         self._places: dict[str, str] = {}
+        self._coded: dict[str, Stay] = {}  # the stays sent to coding, as read (their input acts included)
 
     def run(self, items: Iterable[SourceItem], source: str) -> BatchReport:
         started = time.monotonic()
@@ -189,21 +191,30 @@ class BatchRunner:
             # Administrative fields (modes, provenance…) are not in the hash: a corrected one is stored all the
             # same, so that the review UI's grouping preview reads what this run's does; no recoding for it.
             admin_changed = state is not None and state.admin_fields_changed(stay)
+            # So are the act lines a stay without a RUM line came with (`codes.acts`): the grouping preview
+            # groups them, the export writes them when a coder did not review the acts.
+            acts_changed = state is not None and stay_id not in rum_lines and state.source_acts_changed(stay)
             if state is not None and not state.needs_coding(content_hash, self.model.version):
                 report.skipped += 1
-                if stay_id in rum_lines or admin_changed:  # keeps the newest RUM line for the export, and fields
+                if stay_id in rum_lines or admin_changed or acts_changed:  # the newest RUM line, fields, acts
                     new_line = stay_id in rum_lines and stored_lines.get(stay_id) != rum_lines[stay_id]
                     try:
                         self.store.upsert_stay(stay, source_rum=rum_lines.get(stay_id), run_id=report.run_id)
-                        if admin_changed or new_line:
+                        if admin_changed or acts_changed or new_line:
                             self._regroup(stay, report)
                     except BatchLockedError:
                         raise
                     except (StoreError, CodingAssistantError, ValueError) as exc:
-                        what = "RUM line" if stay_id in rum_lines else "administrative fields"
+                        what = "RUM line" if stay_id in rum_lines else "administrative fields or acts"
                         self._fail(report, stay_id, places[stay_id], f"{what} not stored ({_reason(exc)})")
                 continue
-            if state is None or state.content_hash != content_hash or stay_id in rum_lines or admin_changed:
+            if (
+                state is None
+                or state.content_hash != content_hash
+                or stay_id in rum_lines
+                or admin_changed
+                or acts_changed
+            ):
                 try:
                     self.store.upsert_stay(stay, source_rum=rum_lines.get(stay_id), run_id=report.run_id)
                 except BatchLockedError:
@@ -223,8 +234,9 @@ class BatchRunner:
         return to_code
 
     def _regroup(self, stay: Stay, report: BatchReport) -> None:
-        """The stored grouping preview made again for an unchanged stay whose modes, destination, birth weight
-        or RUM acts changed: the worklist's GHM and revaluation follow what the review UI's preview shows."""
+        """The stored grouping preview made again for an unchanged stay whose modes, destination, birth weight,
+        RUM acts or input act lines changed: the worklist's GHM and revaluation follow what the review UI's
+        preview shows."""
         if not get_settings().grouping_preview:
             return
         proposals = self.store.load_proposals(stay.stay_id)
@@ -245,6 +257,7 @@ class BatchRunner:
         started = time.monotonic()
         self.progress.start(len(stays))
         pending = {stay.stay_id for stay in stays}
+        self._coded = {stay.stay_id: stay for stay in stays}
         try:
             for result in self.engine.code(stays):
                 pending.discard(result.stay_id)
@@ -265,21 +278,37 @@ class BatchRunner:
         if result.proposals is None:
             self._fail(report, result.stay_id, place, result.error or "coding failed")
             return False
+        proposals = self._with_input_acts(result.stay_id, result.proposals)
         try:
-            self.store.save_proposals(result.stay_id, result.proposals, report.run_id)
+            self.store.save_proposals(result.stay_id, proposals, report.run_id)
         except BatchLockedError:
             raise  # another run took the lock over: this one writes nothing more
         except (StoreError, CodingAssistantError, ValueError) as exc:
             self._fail(report, result.stay_id, place, f"proposals not saved ({_reason(exc)})")
             return False
         report.coded += 1
-        if dp_above_threshold(result.proposals):
+        if dp_above_threshold(proposals):
             report.dp_above_threshold += 1
-        grouping = result.proposals.grouping
+        grouping = proposals.grouping
         if grouping is not None and grouping.revaluation_eur:
             report.revaluation_stays += 1
             report.revaluation_eur = round(report.revaluation_eur + grouping.revaluation_eur, 2)
         return True
+
+    def _with_input_acts(self, stay_id: str, proposals: StayProposals) -> StayProposals:
+        """The proposals with their grouping preview made with the acts the stay came with (`codes.acts`: a
+        JSONL stay's coded acts, an RSS stay's act zones) beside the selected act proposals, as the review UI's
+        preview groups them. The engines code a stay without its `codes` (no gold reaches the coding), so the
+        pipeline's own preview left those acts out; a stay without them keeps it as it is."""
+        stay = self._coded.get(stay_id)
+        if proposals.grouping is None or stay is None or stay.codes is None or not stay.codes.acts:
+            return proposals
+        try:
+            grouping = summarise_grouping(stay, proposals)
+        except GroupingTableError as exc:
+            logger.warning("batch: grouping preview of %s left without its acts (%s)", shown_stay(stay.stay_id), exc)
+            return proposals
+        return proposals.model_copy(update={"grouping": grouping})
 
     # Bookkeeping --------------------------------------------------------------------------------------------
     def _fail(self, report: BatchReport, stay_id: str | None, location: str, error: str) -> None:

@@ -38,7 +38,14 @@ from pydantic import ValidationError
 
 from coding_assistant.errors import CodingAssistantError, unreadable
 from coding_assistant.rum_admin import ADMIN_CODE_FIELDS, STAY_ADMIN_FIELDS
-from coding_assistant.schema import Document, InputFileError, Stay, describe_validation_error, iter_jsonl_records
+from coding_assistant.schema import (
+    Codes,
+    Document,
+    InputFileError,
+    Stay,
+    describe_validation_error,
+    iter_jsonl_records,
+)
 from coding_assistant.text_encoding import decode_line, decode_text, encoding_name
 
 SourceFormat = Literal["jsonl", "csv", "parquet", "sql", "rss"]
@@ -394,9 +401,12 @@ def _rss_items(
         if not stay.documents:
             yield SourceItem(where, error=f"no document found in {documents}", stay_id=stay.stay_id)
             continue
-        # The RSS's codes are a past coding, not an input: the batch proposes from the letters alone.
+        # The RSS's diagnoses are a past coding, not an input: the batch proposes from the letters alone. Its act
+        # zones stay the stay's acts (`codes.acts`), which the grouping preview groups beside the proposed ones
+        # (the engines code the stay without its codes).
+        acts = stay.codes.acts if stay.codes is not None else None
         yield SourceItem(
             where,
-            stay=stay.model_copy(update={"codes": None}),
+            stay=stay.model_copy(update={"codes": Codes(acts=acts) if acts else None}),
             source_rum=format_rum_line(record, record.version, on_overflow="truncate"),
         )

@@ -53,10 +53,18 @@ def stay_key(stay_id: str) -> str:
 
 
 def _validated_acts(row: StayRow, decision: DecisionRow) -> list[CodedAct] | None:
-    """The coder's validated act lines (code, activity, phase, date), else the RUM line's, else unknown."""
+    """The coder's validated act lines (code, activity, phase, date), else the RUM line's, else those the stay
+    came with from a source without RUM lines (`stays.source_acts`), else unknown."""
     if decision.acts is not None:
         return [CodedAct.model_validate(act) for act in decision.acts]
-    return _acts_of(row.source_rum)
+    if row.source_rum:
+        return _acts_of(row.source_rum)
+    if row.source_acts is not None:
+        try:
+            return [CodedAct.model_validate(act) for act in row.source_acts]
+        except ValueError:
+            return None  # lines this version cannot read: the stay still trains its diagnoses
+    return None
 
 
 def _acts_of(source_rum: str | None) -> list[CodedAct] | None:

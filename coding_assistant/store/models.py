@@ -89,6 +89,10 @@ class StayRow(Base):
     birth_weight: Mapped[int | None] = mapped_column(Integer)
     gestational_age: Mapped[int | None] = mapped_column(Integer)
     sessions: Mapped[int | None] = mapped_column(Integer)
+    # The act lines the stay came with (`schema.CodedAct` as JSON: code, activity, phase, date) when it has no
+    # RUM line (JSONL, CSV, Parquet, SQL); NULL when the source gave none (acts not coded) and for a stay with
+    # a RUM line, whose act zones stay the source of truth. Not in content_hash (migration 0013).
+    source_acts: Mapped[list[Any] | None] = mapped_column(JSON(none_as_null=True))
 
     documents: Mapped[list[DocumentRow]] = relationship(
         back_populates="stay", cascade="all, delete-orphan", order_by="DocumentRow.position"

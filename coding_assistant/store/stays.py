@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -13,12 +15,12 @@ from coding_assistant.errors import CodingAssistantError
 from coding_assistant.formats.join import AdminFields, admin_fields
 from coding_assistant.formats.reader import parse_rum_line
 from coding_assistant.rum_admin import STAY_ADMIN_FIELDS
-from coding_assistant.schema import Document, Stay
+from coding_assistant.schema import CodedAct, Codes, Document, Stay
 from coding_assistant.store.audit import append_audit
 from coding_assistant.store.errors import UnknownStayError
 from coding_assistant.store.hashing import document_hash, stay_content_hash
 from coding_assistant.store.models import DocumentRow, ProposalRunRow, StayRow
-from coding_assistant.store.views import CodingState, ReviewFlag, StayRecord
+from coding_assistant.store.views import CodingState, ReviewFlag, StayRecord, input_act_lines
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +61,10 @@ def upsert_stay(
     (acts added in the PMSI software, say) replaces the stored one without sending the stay back to coding.
     The administrative fields (modes, provenance, destination, birth weight…) are not in the hash either: the
     stored ones become the stay's as read, all of them (None included), also for an unchanged stay, so that the
-    review UI's grouping preview reads what the batch's did; `changed` stays False.
+    review UI's grouping preview reads what the batch's did; `changed` stays False. So are the act lines the
+    stay came with (`codes.acts`) when it has no RUM line, neither read with it nor stored before: the export
+    writes them when a coder's decision left the acts unreviewed. For a stay with a RUM line, the line's act
+    zones are its acts and nothing else is stored (NULL), so that the two cannot disagree.
     """
     content_hash = stay_content_hash(stay)
     row = session.execute(
@@ -68,10 +73,13 @@ def upsert_stay(
     if row is not None and row.content_hash == content_hash:
         new_line = source_rum is not None and row.source_rum != source_rum
         new_fields = _admin_columns(row) != _admin_fields_of(stay)
-        if new_line or new_fields:
+        acts = input_act_lines(stay, has_rum_line=source_rum is not None or row.source_rum is not None)
+        new_acts = row.source_acts != acts
+        if new_line or new_fields or new_acts:
             if new_line:
                 row.source_rum = source_rum
             _store_admin_fields(row, stay)
+            row.source_acts = acts
             row.updated_at, row.updated_by = now, actor
             session.flush()
         return row, False
@@ -94,6 +102,7 @@ def upsert_stay(
     _store_admin_fields(row, stay)
     if source_rum is not None:
         row.source_rum = source_rum
+    row.source_acts = input_act_lines(stay, has_rum_line=row.source_rum is not None)
     row.updated_at, row.updated_by = now, actor
     row.documents.extend(_document_rows(stay.documents))
     session.flush()
@@ -171,13 +180,24 @@ def coding_states(session: Session, stay_ids: Iterable[str]) -> dict[str, Coding
                 StayRow.content_hash,
                 ProposalRunRow.input_hash,
                 ProposalRunRow.model_version,
+                StayRow.source_rum.is_not(None),
+                StayRow.source_acts,
                 *[getattr(StayRow, name) for name in STAY_ADMIN_FIELDS],
             )
             .outerjoin(ProposalRunRow, ProposalRunRow.stay_pk == StayRow.id)
             .where(StayRow.stay_id.in_(chunk))
         )
-        for stay_id, status, content_hash, input_hash, model_version, *admin in rows:
-            states[stay_id] = CodingState(status, content_hash, input_hash, model_version, tuple(admin))
+        for stay_id, status, content_hash, input_hash, model_version, has_line, acts, *admin in rows:
+            states[stay_id] = CodingState(
+                status,
+                content_hash,
+                input_hash,
+                model_version,
+                tuple(admin),
+                source_acts=acts,
+                has_rum_line=bool(has_line),
+                acts_read=True,
+            )
     return states
 
 
@@ -208,11 +228,28 @@ def stored_admin_fields(stay_id: str, source_rum: str | None) -> AdminFields | N
         return None
 
 
+def stored_acts(stay_id: str, lines: list[Any] | None) -> list[CodedAct] | None:
+    """The act lines kept in `stays.source_acts` as `CodedAct`s; None when none were kept, or when they no
+    longer read (logged, without content)."""
+    if lines is None:
+        return None
+    try:
+        return [CodedAct.model_validate(line) for line in lines]
+    except (ValidationError, CodingAssistantError, TypeError):
+        log.warning("stay %s: its stored act lines cannot be read; left out", stay_id)
+        return None
+
+
 def load_stay(session: Session, stay_id: str) -> Stay:
     """The stay with its documents, as the pipeline and the review UI read it, with its administrative fields;
     a row whose fields are all NULL but that has a RUM line (stored before migration 0012, or read from an
-    RSS whose RUMs leave them blank) gets them from that line."""
+    RSS whose RUMs leave them blank) gets them from that line.
+
+    A stay stored with the act lines its source gave (a stay without a RUM line, migration 0013) comes back
+    with them as `codes=Codes(acts=…)`, the other codes empty; otherwise `codes` is None (a stay with a RUM
+    line: its acts are the line's act zones, see `source_rums`)."""
     row = require_stay(session, stay_id)
+    acts = stored_acts(row.stay_id, row.source_acts)
     stay = Stay(
         stay_id=row.stay_id,
         sex=row.sex,  # type: ignore[arg-type]  # validated on the way in
@@ -221,6 +258,7 @@ def load_stay(session: Session, stay_id: str) -> Stay:
         discharge_date=row.discharge_date,
         unit=row.unit,
         documents=[Document(doc_id=d.doc_id, type=d.type, text=d.text) for d in row.documents],
+        codes=Codes(acts=acts) if acts is not None else None,
         **_admin_columns(row),
     )
     if any(value is not None for value in _admin_columns(row).values()):

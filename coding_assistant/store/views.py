@@ -47,12 +47,25 @@ class CodingState:
     # The stored administrative fields, in `rum_admin.STAY_ADMIN_FIELDS` order (not in the content hash, so not
     # a reason to recode, but a reason to store the stay again); None when not read.
     admin_fields: tuple[str | int | None, ...] | None = None
+    # The stored input act lines (`stays.source_acts`: JSON, None when none), whether the stay has a RUM line,
+    # and whether these two were read at all (not in the content hash either: a reason to store the stay again
+    # and to group its proposals again, not to recode it).
+    source_acts: list[Any] | None = None
+    has_rum_line: bool = False
+    acts_read: bool = False
 
     def admin_fields_changed(self, stay: Any) -> bool:
         """True when `stay` (a `schema.Stay`) has other administrative fields than the stored ones."""
         if self.admin_fields is None:
             return False
         return self.admin_fields != tuple(getattr(stay, name) for name in STAY_ADMIN_FIELDS)
+
+    def source_acts_changed(self, stay: Any) -> bool:
+        """True when `stay` (a `schema.Stay` read without a RUM line) would store other input act lines than the
+        stored ones (`input_act_lines`); a stay with a stored RUM line keeps its line's acts."""
+        if not self.acts_read:
+            return False
+        return self.source_acts != input_act_lines(stay, has_rum_line=self.has_rum_line)
 
     def needs_coding(self, content_hash: str, model_version: str) -> bool:
         """True when the content changed, or it has no proposals, or they are stale (content or model); a
@@ -62,6 +75,17 @@ class CodingState:
         if self.status in CLOSED_STATUSES:
             return False
         return self.proposals_input_hash != content_hash or self.proposals_model_version != model_version
+
+
+def input_act_lines(stay: Any, *, has_rum_line: bool) -> list[dict[str, Any]] | None:
+    """The act lines the store keeps for `stay` (a `schema.Stay`) in `stays.source_acts`: its `codes.acts` as
+    JSON (code, activity, phase, date), or None when the source gave none (no codes, or acts not coded) and for
+    a stay with a RUM line, whose act zones are its acts."""
+    codes = getattr(stay, "codes", None)
+    acts = getattr(codes, "acts", None)
+    if has_rum_line or acts is None:
+        return None
+    return [act.model_dump(mode="json") for act in acts]
 
 
 @dataclass(frozen=True, slots=True)

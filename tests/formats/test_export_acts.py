@@ -86,3 +86,30 @@ def test_an_act_dated_outside_the_stay_keeps_the_stay_out_of_the_file(store: Sto
     (skipped,) = result.skipped
     assert skipped.stay_id == "LATE" and "outside the stay" in skipped.reason
     assert store.get_stay("LATE").status == "validated"
+
+
+def test_a_stay_without_a_rum_line_writes_its_input_acts_unless_the_coder_reviewed_the_acts(
+    store: Store, tmp_path: Path
+) -> None:
+    """A stay read from JSONL (no RUM line) with its acts coded upstream: the store keeps them, and a decision
+    that did not review the acts writes them, one realisation per line; a reviewed one writes the coder's."""
+    from coding_assistant.schema import CodedAct
+
+    given = [CodedAct(code="HMFC004", activity=1, phase=0, date=date(2025, 3, 2)), CodedAct(code="HMFC004", activity=4)]
+    for stay_id in ("INPUT", "REVIEWED", "LATE"):
+        acts = given if stay_id != "LATE" else [CodedAct(code="HMFC004", date=date(2025, 3, 9))]
+        store.upsert_stay(stay(stay_id).model_copy(update={"codes": Codes(dp="K802", acts=acts)}))
+    for stay_id, acts in (
+        ("INPUT", None),
+        ("REVIEWED", [DecidedAct("HMJH004", 1, 0, date(2025, 3, 3))]),
+        ("LATE", None),
+    ):
+        store.save_decision(stay_id, "alice", Codes(dp="K802"), store.get_stay(stay_id).version, acts=acts)
+    rss = tmp_path / "rss.txt"
+    result = export_validated(store, "alice", rss, finess=FINESS)
+    # An input act dated outside the stay keeps it out of the file, as a coder's would (FG 102).
+    assert [(s.stay_id, "outside the stay" in s.reason) for s in result.skipped] == [("LATE", True)]
+    records = {record.rss_number: record for record in read_rss(rss)}
+    zones = [(a.code, a.activity, a.phase, a.date, a.count) for a in records["INPUT"].acts]
+    assert zones == [("HMFC004", "1", "0", date(2025, 3, 2), 1), ("HMFC004", "4", "0", None, 1)]
+    assert [(a.code, a.date) for a in records["REVIEWED"].acts] == [("HMJH004", date(2025, 3, 3))]

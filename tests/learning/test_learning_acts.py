@@ -39,3 +39,26 @@ def test_the_validated_acts_are_the_training_acts(tmp_path: Path) -> None:
         assert by_id["A2"] is not None and by_id["A2"].acts is None  # not reviewed, no RUM line: unknown
     finally:
         store.close()
+
+
+def test_a_stay_read_with_its_acts_trains_them_when_the_coder_did_not_review_them(tmp_path: Path) -> None:
+    store = Store.open(None, tmp_path)
+    try:
+        store.add_user("alice", "mot-de-passe-sûr", "coder", "Alice")
+        stay = Stay(
+            stay_id="J1",
+            sex="F",
+            age=60,
+            admission_date=date(2025, 3, 1),
+            discharge_date=date(2025, 3, 4),
+            documents=[Document(doc_id="d", text="Cholécystectomie.")],
+            codes=Codes(acts=[{"code": "HMFC004", "date": "2025-03-02"}]),  # a JSONL stay with its acts coded
+        )
+        store.upsert_stay(stay)
+        store.save_decision("J1", "alice", Codes(dp="K802"), store.get_stay("J1").version)  # type: ignore[union-attr]
+        stays, summary = validated_stays(store)
+        assert stays[0].codes is not None
+        assert stays[0].codes.acts == [CodedAct(code="HMFC004", date=date(2025, 3, 2))]
+        assert summary.with_acts == 1
+    finally:
+        store.close()

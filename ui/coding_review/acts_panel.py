@@ -1,7 +1,8 @@
 """The stay's CCAM acts in the coding panel, between the diagnoses and the code search, one line per act:
 
-- the kept acts (the product's selected proposals, the acts of the RUM the stay was read from, or those of the
-  latest validation), each with its date and activity editable and a button to drop it;
+- the kept acts (the product's selected proposals, the acts the stay came with — its RUM's act zones, or the
+  `codes.acts` of a stay read without a RUM line —, or those of the latest validation), each with its date and
+  activity editable and a button to drop it;
 - the other proposals, each with its score and count of mentions, kept in one click;
 - a search-as-you-type over the CCAM that adds an act, activity 1, dated on the day of entry.
 

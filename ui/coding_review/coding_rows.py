@@ -92,7 +92,8 @@ def candidate_row(line: Line, colour: str | None, gain_eur: float | None) -> str
     )
 
 
-ACT_ORIGINS = {"source": "RUM d'origine", "decision": "validé auparavant", "added": "ajouté par le codeur"}
+# "source": the acts the stay came with (its RUM line's act zones, or the coded acts of a JSONL/CSV/SQL stay).
+ACT_ORIGINS = {"source": "codé à la source", "decision": "validé auparavant", "added": "ajouté par le codeur"}
 ACTIVITY_LABELS = {1: "activité 1", 2: "activité 2", 3: "activité 3", 4: "anesthésie (4)", 5: "activité 5"}
 
 

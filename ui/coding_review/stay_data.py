@@ -95,6 +95,16 @@ def source_acts(source_rum: str | None) -> list[DecidedAct]:
     ]
 
 
+def input_acts(stay: Stay, source_rum: str | None) -> list[DecidedAct]:
+    """The acts the stay came with: its RUM line's act zones when it was read from an RSS (`source_acts`), else
+    the act lines its source gave (JSONL, CSV, Parquet, SQL `codes.acts`), which the store keeps and gives back
+    with the stay. The batch's grouping preview groups the same acts beside the selected proposals."""
+    if source_rum:
+        return source_acts(source_rum)
+    acts = stay.codes.acts if stay.codes is not None else None
+    return [DecidedAct(act.code, act.activity, act.phase, act.date) for act in acts or []]
+
+
 def load_open_stay(
     store: Store,
     stay_id: str,
@@ -130,7 +140,7 @@ def load_open_stay(
         label_of,
         generation,
         acts=proposals.acts if proposals else (),
-        source_acts=source_acts(source_rum),
+        source_acts=input_acts(stay, source_rum),
         act_label=act_label,
     )
     return OpenStay(
