@@ -25,6 +25,8 @@ from coding_assistant.pipeline.fusion import Fusion, first_mentioned
 from coding_assistant.pipeline.notes import DAS_TYPE_REFUSED_NOTE, DP_BELOW_THRESHOLD_NOTE
 from coding_assistant.pipeline.stated_cause import stated_cause
 from coding_assistant.rules import allowed_roles, dr_for_dp, refine_code
+from coding_assistant.rules.dagger import dagger_index
+from coding_assistant.rules.data import default_rules_data
 from coding_assistant.rules.persistent import persistence_kind
 from coding_assistant.rules.pregnancy import is_obstetric, pregnancy_code
 from coding_assistant.schema import Note
@@ -225,6 +227,50 @@ def _condition_of_the_motif(
     return dp
 
 
+# Codes a wording gives beside another by design: the external cause of an injury or a poisoning (chapter XX,
+# V01-Y98), the agent of an infection (B95-B98); an asterisk beside its dagger is checked apart.
+_COMPANION_CHAPTERS = ("V", "W", "X", "Y")
+_AGENT_CATEGORIES = ("B95", "B96", "B97", "B98")
+
+
+def same_wording_note(code: str) -> Note:
+    return Note(
+        rule="same-wording",
+        message=f"mêmes mots que {code}, retenu : une mention se code une fois, avec son code le plus probable",
+        code=code,
+    )
+
+
+def _one_code_per_wording(decided: Sequence[Decided], terminology: Terminology) -> None:
+    """A DAS read from the very words of another selected code, and from no words of its own, is not coded
+    beside it: the letter says one thing, coded once, with its most likely code (CIM-10 FR à usage PMSI and
+    guide méthodologique MCO, chapitre IV: a condition is coded once, at its most precise). Two codes from one
+    wording are the product's ambiguity — « IRC », kidney or lung; « sténose », valve or vessel — or one
+    condition read twice — a current cancer also read as its history, Z85, which the ATIH keeps for a cancer
+    no longer treated; a chemotherapy session also read as past chemotherapy, Z92.6. The DP and DR win over
+    a DAS, else the higher fused probability. Left alone: the codes a wording gives by design (an external
+    cause, an infectious agent, an asterisk beside its dagger)."""
+    chosen = [d for d in decided if d.selected and d.role in ("DP", "DR", "DAS")]
+    if len(chosen) < 2:
+        return
+    asterisks = dagger_index(terminology, default_rules_data())
+    spans = {id(d): {(m.doc_id, m.start, m.end) for m in d.candidate.affirmed} for d in chosen}
+
+    def strength(d: Decided) -> tuple[bool, float]:
+        return d.role in ("DP", "DR"), d.candidate.score
+
+    for d in sorted((d for d in chosen if d.role == "DAS"), key=lambda d: d.candidate.score):
+        own = spans[id(d)]
+        if not own or d.code.startswith(_COMPANION_CHAPTERS + _AGENT_CATEGORIES) or asterisks.is_asterisk(d.code):
+            continue
+        for other in chosen:
+            if other is d or not other.selected or not own <= spans[id(other)] or strength(other) < strength(d):
+                continue
+            d.selected, d.role = False, None
+            d.notes.append(same_wording_note(other.code))
+            break
+
+
 def _antecedent_only(candidate: Candidate) -> bool:
     affirmed = candidate.affirmed
     return bool(affirmed) and all(m.past for m in affirmed)
@@ -300,6 +346,7 @@ def assign_roles(
             # "dialysé" beside Z49.1): look again, on the codes as they are now.
             _choose_dr(dp, decided, terminology)
     _chapter_xv_first(decided)
+    _one_code_per_wording(decided, terminology)
     return decided
 
 

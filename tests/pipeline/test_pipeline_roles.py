@@ -81,10 +81,12 @@ def mention(
     history: bool = False,
     rank: int | None = None,
     doc_id: str = "crh",
-    start: int = 0,
+    start: int | None = None,
     text: str = "",
 ) -> QualifiedMention:
     wording = text or code
+    if start is None:  # words of its own: two mentions share their words only when a test says so
+        start = 10_000 + 100 * next(_ranks)
     return QualifiedMention(
         doc_id=doc_id,
         codes=(code,),
@@ -475,3 +477,46 @@ def test_a_session_dp_gives_way_to_another_condition_that_opens_the_motif(table)
     kidney.mentions.pop()
     pressure.score = 0.3
     assert roles(decide(table, [dialysis, kidney, pressure]))["Z49"] == "DP"
+
+
+# --- one wording, one code ---------------------------------------------------------------------------------------
+def shared(*codes: str, start: int = 40, text: str = "IRC") -> QualifiedMention:
+    """One mention the dictionary reads as several codes (« IRC »: kidney or lung)."""
+    return QualifiedMention(
+        doc_id="crh",
+        codes=codes,
+        start=start,
+        end=start + len(text),
+        text=text,
+        section="conclusion",
+        negated=False,
+        hypothetical=False,
+        family=False,
+        history=False,
+        cues=(),
+        source="lexicon",
+        rank=next(_ranks),
+    )
+
+
+def test_a_das_read_from_the_words_of_another_selected_code_is_not_coded_beside_it(table):
+    irc = shared("N189", "I10")
+    parkinson = Candidate("G20", score=0.95, dp_score=0.9, mentions=[mention("G20", "conclusion", start=0)])
+    kidney = Candidate("N18", score=0.9, mentions=[irc])
+    pressure = Candidate("I10", score=0.7, mentions=[irc])
+    decided = decide(table, [parkinson, kidney, pressure])
+    assert roles(decided) == {"G20": "DP", "N18": "DAS", "I10": None}
+    assert [n.rule for n in decided["I10"].notes] == ["same-wording"] and decided["I10"].notes[0].code == "N189"
+    # With words of its own, each is coded.
+    pressure.mentions.append(mention("I10", "conclusion", start=80, text="HTA"))
+    assert roles(decide(table, [parkinson, kidney, pressure])) == {"G20": "DP", "N18": "DAS", "I10": "DAS"}
+
+
+def test_the_dp_keeps_its_words_and_an_external_cause_keeps_its_own_code(table):
+    fall = shared("G20", "W19", start=0, text="chute")
+    parkinson = Candidate("G20", score=0.6, dp_score=0.9, mentions=[fall])
+    cause = Candidate("W19", score=0.95, mentions=[fall])
+    assert roles(decide(table, [parkinson, cause])) == {"G20": "DP", "W19": "DAS"}  # chapter XX: by design
+    stenosis = shared("G20", "I10", start=0, text="sténose")
+    parkinson.mentions, cause = [stenosis], Candidate("I10", score=0.99, mentions=[stenosis])
+    assert roles(decide(table, [parkinson, cause])) == {"G20": "DP", "I10": None}  # the DP wins over a DAS
