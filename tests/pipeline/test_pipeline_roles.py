@@ -427,7 +427,8 @@ def named(code: str, section: str, sentence: str, wording: str) -> QualifiedMent
 
 def linked_pair(sentence: str, cause_section: str = "conclusion") -> dict[str, Decided]:
     """R51 (strong, the DP by strength) and I10 (weak, unselected) named in `sentence`."""
-    headache = Candidate("R51", score=0.95, dp_score=0.9, mentions=[named("R51", "conclusion", sentence, "céphalées")])
+    wording = "syndrome céphalalgique" if "syndrome" in sentence.lower() else "céphalées"
+    headache = Candidate("R51", score=0.95, dp_score=0.9, mentions=[named("R51", "conclusion", sentence, wording)])
     pressure = Candidate(
         "I10", score=0.1, dp_score=0.0, mentions=[named("I10", cause_section, sentence, "poussée hypertensive")]
     )
@@ -439,6 +440,8 @@ def linked_pair(sentence: str, cause_section: str = "conclusion") -> dict[str, D
     [
         "Céphalées sur poussée hypertensive.",
         "Céphalées liées à une poussée hypertensive.",
+        "Céphalées dues à une poussée hypertensive.",
+        "Syndrome céphalalgique dû à une poussée hypertensive.",
         "Céphalées, dans le cadre d'une poussée hypertensive.",
         "Poussée hypertensive compliquée de céphalées.",
         "Poussée hypertensive responsable de céphalées.",
