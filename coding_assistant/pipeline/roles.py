@@ -27,6 +27,7 @@ from coding_assistant.pipeline.stated_cause import stated_cause
 from coding_assistant.rules import allowed_roles, dr_for_dp, refine_code
 from coding_assistant.rules.dagger import dagger_index
 from coding_assistant.rules.data import default_rules_data
+from coding_assistant.rules.manifestations import ManifestationRule, manifestation_rules
 from coding_assistant.rules.persistent import persistence_kind
 from coding_assistant.rules.pregnancy import is_obstetric, pregnancy_code
 from coding_assistant.schema import Note
@@ -253,7 +254,12 @@ def _one_code_per_wording(decided: Sequence[Decided], terminology: Terminology) 
     chosen = [d for d in decided if d.selected and d.role in ("DP", "DR", "DAS")]
     if len(chosen) < 2:
         return
-    asterisks = dagger_index(terminology, default_rules_data())
+    index = dagger_index(terminology, default_rules_data())
+    in_disease = {rule.asterisk for rule in manifestation_rules()}
+
+    def asterisk(code: str) -> bool:
+        return code in in_disease or index.is_asterisk(code)
+
     spans = {id(d): {(m.doc_id, m.start, m.end) for m in d.candidate.affirmed} for d in chosen}
 
     def strength(d: Decided) -> tuple[bool, float]:
@@ -261,14 +267,57 @@ def _one_code_per_wording(decided: Sequence[Decided], terminology: Terminology) 
 
     for d in sorted((d for d in chosen if d.role == "DAS"), key=lambda d: d.candidate.score):
         own = spans[id(d)]
-        if not own or d.code.startswith(_COMPANION_CHAPTERS + _AGENT_CATEGORIES) or asterisks.is_asterisk(d.code):
+        if not own or d.code.startswith(_COMPANION_CHAPTERS + _AGENT_CATEGORIES) or asterisk(d.code):
             continue
         for other in chosen:
-            if other is d or not other.selected or not own <= spans[id(other)] or strength(other) < strength(d):
+            if other is d or not other.selected or asterisk(other.code):
+                continue  # a dagger shares its words with its asterisk by design
+            if not own <= spans[id(other)] or strength(other) < strength(d):
                 continue
             d.selected, d.role = False, None
             d.notes.append(same_wording_note(other.code))
             break
+
+
+def _manifestations_in_their_disease(decided: list[Decided], terminology: Terminology) -> None:
+    """The asterisk code of a manifestation whose disease is coded (`rules.manifestations`: the CIM-10's
+    dagger/asterisk convention): a dementia in Alzheimer's disease is F00.x* beside G30.x†, not F03; an anaemia
+    in chronic kidney disease D63.8*, not D64.9. A selected DAS of the manifestation takes the asterisk code (an
+    unselected one stays as it is: on letters that name an anaemia in passing, selecting it cost more false
+    codes than it found); a dagger that states the manifestation itself (E11.2† "avec complications rénales",
+    G30.x† and its dementia) brings its asterisk as a DAS on the dagger's words."""
+    for rule in manifestation_rules():
+        dagger = next((d for d in decided if d.selected and d.role is not None and d.code in rule.aetiology), None)
+        entry = terminology.get(rule.asterisk)
+        if dagger is None or entry is None or not entry.codable:
+            continue
+        if "DAS" not in allowed_roles(rule.asterisk, terminology) or any(
+            d.selected and d.code == rule.asterisk for d in decided
+        ):
+            continue
+        stated = [
+            d
+            for d in decided
+            if rule.manifestation is not None and d.code in rule.manifestation and d.selected and d.role == "DAS"
+        ]
+        reason = f"{rule.asterisk} au cours de {dagger.code} : {rule.basis}"
+        if stated:
+            manifestation = max(stated, key=lambda d: d.candidate.score)
+            manifestation.reason = f"{manifestation.code} → {reason}"
+            manifestation.code, manifestation.selected, manifestation.role = rule.asterisk, True, "DAS"
+        elif rule.implied:
+            decided.append(_implied_asterisk(dagger, rule, reason))
+
+
+def _implied_asterisk(dagger: Decided, rule: ManifestationRule, reason: str) -> Decided:
+    candidate = Candidate(
+        rule.asterisk[:3],
+        score=dagger.candidate.score,
+        select_threshold=dagger.candidate.select_threshold,
+        mentions=list(dagger.candidate.affirmed),
+        persistent=dagger.candidate.persistent,
+    )
+    return Decided(candidate, rule.asterisk, reason, selected=True, role="DAS", refined=True)
 
 
 def _antecedent_only(candidate: Candidate) -> bool:
@@ -346,6 +395,7 @@ def assign_roles(
             # "dialysé" beside Z49.1): look again, on the codes as they are now.
             _choose_dr(dp, decided, terminology)
     _chapter_xv_first(decided)
+    _manifestations_in_their_disease(decided, terminology)
     _one_code_per_wording(decided, terminology)
     return decided
 
