@@ -140,7 +140,7 @@ def generate_synthetic(
                 dp=plan.dp.code,
                 dr=dr.code if dr else None,
                 das=[m.code for m in plan.das],
-                acts=[CodedAct(code=code) for code in report.acts],
+                acts=[CodedAct(code=code, date=report.day) for code in report.acts],
             ),
         )
         yield SyntheticStay(

@@ -89,6 +89,9 @@ def test_reports_are_dated_within_the_stay(corpus: list[SyntheticStay]) -> None:
         assert days, stay.stay_id
         assert stay.admission_date is not None and stay.discharge_date is not None
         assert all(stay.admission_date <= day <= stay.discharge_date for day in days), (stay.stay_id, days)
+        # The gold act lines carry the day the report gives them (the RUM act zone's date of realisation).
+        assert stay.codes is not None and stay.codes.acts
+        assert all(act.date == days[0] for act in stay.codes.acts), stay.stay_id
 
 
 def test_reports_read_like_surgeons_reports(corpus: list[SyntheticStay]) -> None:
