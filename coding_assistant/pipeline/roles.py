@@ -17,6 +17,7 @@ Decisions, in order:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -34,6 +35,7 @@ from coding_assistant.schema import Note
 from coding_assistant.terminology.model import Terminology
 from coding_assistant.terminology.search import SearchIndex
 from coding_assistant.text.measurements import Measurement
+from coding_assistant.text.normalize import strip_accents
 
 # Context read around a mention to choose among the codes of its category.
 CONTEXT_CHARS = 160
@@ -279,6 +281,53 @@ def _one_code_per_wording(decided: Sequence[Decided], terminology: Terminology) 
             break
 
 
+_VAGUE_TAIL = re.compile(r",\s*(?:autres et )?sans pr[ée]cision\b", re.IGNORECASE)
+
+
+def _label_words(label: str) -> list[str]:
+    """A label's words without accents, brackets or plural s: "Cirrhoses (du foie)" → ["cirrhose"]."""
+    plain = strip_accents(re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", label)).lower()
+    return [w[:-1] if len(w) > 3 and w.endswith("s") else w for w in re.findall(r"[a-z0-9]+", plain)]
+
+
+def vague_head(label: str) -> list[str] | None:
+    """The condition a "…, sans précision" label names ("Cataracte, sans précision" → ["cataracte"]); None for
+    a label that is not of that form."""
+    found = _VAGUE_TAIL.search(label)
+    if found is None:
+        return None
+    return _label_words(label[: found.start()]) or None
+
+
+def _precise_over_vague(decided: Sequence[Decided], terminology: Terminology) -> None:
+    """A selected "X, sans précision" beside a selected code whose label names X more precisely ("Cataracte,
+    sans précision" beside "Cataracte sénile nucléaire", "Cirrhoses du foie, autres et sans précision" beside
+    "Cirrhose alcoolique du foie") is the same condition coded twice: the precise code stays, in the vague
+    one's role when that was the DP (CIM-10 FR à usage PMSI, guide méthodologique MCO chapitre IV: code at
+    the most precise level the documents allow)."""
+    chosen = [d for d in decided if d.selected and d.role in ("DP", "DAS")]
+    for vague in chosen:
+        entry = terminology.get(vague.code)
+        head = vague_head(entry.label) if entry else None
+        if head is None or not vague.selected:
+            continue
+        for precise in chosen:
+            other = terminology.get(precise.code)
+            if precise is vague or not precise.selected or other is None or vague_head(other.label) is not None:
+                continue
+            if precise.code[:1] != vague.code[:1] or _label_words(other.label)[: len(head)] != head:
+                continue
+            if vague.role == "DP":
+                precise.role = "DP"
+            vague.selected, vague.role = False, None
+            vague.notes.append(precise_code_note(precise.code))
+            break
+
+
+def precise_code_note(code: str) -> Note:
+    return Note(rule="precise-code", message=f"code plus précis retenu : {code}", code=code)
+
+
 def _manifestations_in_their_disease(decided: list[Decided], terminology: Terminology) -> None:
     """The asterisk code of a manifestation whose disease is coded (`rules.manifestations`: the CIM-10's
     dagger/asterisk convention): a dementia in Alzheimer's disease is F00.x* beside G30.x†, not F03; an anaemia
@@ -395,6 +444,7 @@ def assign_roles(
             # "dialysé" beside Z49.1): look again, on the codes as they are now.
             _choose_dr(dp, decided, terminology)
     _chapter_xv_first(decided)
+    _precise_over_vague(decided, terminology)
     _manifestations_in_their_disease(decided, terminology)
     _one_code_per_wording(decided, terminology)
     return decided
