@@ -116,8 +116,14 @@ def wording_stems(text: str) -> tuple[str, ...]:
     return tuple(stem(word) for word in normalise_text(text).split() if word not in STOPWORDS)
 
 
+_GROUP = re.compile(r"\([^()]*\)")
+
+
 def short_label(label: str) -> str:
-    return _CUT.split(label, maxsplit=1)[0].strip()
+    """The label's head: its parenthesised groups left out, cut at its first comma, colon or bracket
+    ("Sténose (de la valvule) aortique (non rhumatismale)" → "Sténose aortique"; cutting at the first
+    parenthesis kept "Sténose" alone, a word that names no condition by itself)."""
+    return " ".join(_CUT.split(_GROUP.sub(" ", label), maxsplit=1)[0].split())
 
 
 class MentionDictionary:
@@ -217,6 +223,12 @@ def _wording_patterns(wordings: Iterable[Wording], taken: set[tuple[str, ...]]) 
     return kept
 
 
+def _ambiguous_label_word(stems: tuple[str, ...], draft: _Draft) -> bool:
+    """One word that labels of several categories begin with ("Luxation, …" of 15 body regions): it cannot
+    choose among them, and a letter that writes it alone names none of them (as for the wordings below)."""
+    return draft.source == "label" and len(stems) == 1 and len({code[:3] for code in draft.codes}) > 1
+
+
 def build_dictionary(
     terminology: Terminology, lexicon: Iterable[LexiconEntry], wordings: Iterable[Wording] = ()
 ) -> MentionDictionary:
@@ -249,6 +261,8 @@ def build_dictionary(
         for text in {code_entry.label, short_label(code_entry.label)}:
             if text and not _RESIDUAL.match(normalise_text(text)):
                 add(text, [code_entry.code], "label")
+    for stems in [stems for stems, draft in table.items() if _ambiguous_label_word(stems, draft)]:
+        del table[stems]
     taken = set(table) | {wording_stems(term) for term in not_only_diagnoses}
     table.update(_wording_patterns(usable_wordings(wordings, terminology), taken))
     return MentionDictionary(

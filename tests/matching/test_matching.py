@@ -76,3 +76,16 @@ def test_typo_tolerance_never_makes_a_one_word_mention_or_touches_known_words(di
     assert not [m for m in find_mentions("Pneumopatie.", dictionary) if m.fuzzy]
     exact = find_mentions("Embolie pulmonaire.", dictionary)
     assert exact and not exact[0].fuzzy
+
+
+def test_a_label_keeps_the_words_after_its_parentheses():
+    assert short_label("Sténose (de la valvule) aortique (non rhumatismale)") == "Sténose aortique"
+    assert short_label("Orteil(s) surnuméraire(s)") == "Orteil surnuméraire"
+    assert short_label("Luxation, entorse et foulure d'articulations") == "Luxation"
+
+
+def test_a_word_that_labels_of_several_categories_begin_with_is_no_mention(dictionary):
+    codes = {code for m in find_mentions("Sténose serrée. Luxation. Rétention.", dictionary) for code in m.codes}
+    assert codes == set()  # « Sténose » alone: aortic valve or aorta? « Luxation » alone: which joint?
+    aortic = find_mentions("Sténose aortique serrée.", dictionary)
+    assert [m.codes[0][:3] for m in aortic] == ["I35"]
