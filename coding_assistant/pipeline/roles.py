@@ -29,6 +29,7 @@ from coding_assistant.rules import allowed_roles, dr_for_dp, refine_code
 from coding_assistant.rules.dagger import dagger_index
 from coding_assistant.rules.data import default_rules_data
 from coding_assistant.rules.manifestations import ManifestationRule, manifestation_rules
+from coding_assistant.rules.measured_findings import measured_finding
 from coding_assistant.rules.persistent import persistence_kind
 from coding_assistant.rules.pregnancy import is_obstetric, pregnancy_code
 from coding_assistant.schema import Note
@@ -324,6 +325,10 @@ def _precise_over_vague(decided: Sequence[Decided], terminology: Terminology) ->
             break
 
 
+def measured_note(basis: str) -> Note:
+    return Note(rule="measured-finding", message=f"retenu : {basis} dans les documents")
+
+
 def precise_code_note(code: str) -> Note:
     return Note(rule="precise-code", message=f"code plus précis retenu : {code}", code=code)
 
@@ -394,7 +399,14 @@ def assign_roles(
         entry = terminology.get(code)
         if entry is None or not entry.codable:
             continue
-        decided.append(Decided(candidate, code, reason, selected=is_selectable(candidate), refined=refined))
+        item = Decided(candidate, code, reason, selected=is_selectable(candidate), refined=refined)
+        if not item.selected and candidate.current and not candidate.only_excluded:
+            finding = measured_finding(code, measurements)
+            if finding is not None:
+                # The letter names the disorder and its own value confirms it (`rules.measured_findings`).
+                item.selected = True
+                item.notes.append(measured_note(finding.basis))
+        decided.append(item)
     decided = _normal_delivery_only(decided)
     roles = {id(d): allowed_roles(d.code, terminology) for d in decided}
 
