@@ -45,3 +45,36 @@ def small_model(tmp_path_factory):
     folder = tmp_path_factory.mktemp("model") / "small"
     export_tfidf(fit_tfidf(list(generate_stays(300, seed=5)), settings), folder, "small", settings)
     return folder
+
+
+@pytest.fixture(scope="session")
+def conclusion_candidate():
+    """A factory of hand-built candidates for the role tests: one code, one affirmed mention of its own words
+    (a span no other candidate shares) in a section, by default the conclusion."""
+    import itertools
+
+    from coding_assistant.pipeline.candidates import Candidate
+    from coding_assistant.pipeline.evidence import QualifiedMention
+
+    ranks = itertools.count()
+
+    def make(code: str, score: float, dp: float = 0.0, *, section: str = "conclusion", negated: bool = False):
+        rank = next(ranks)
+        mention = QualifiedMention(
+            doc_id="crh",
+            codes=(code,),
+            start=100 * rank,
+            end=100 * rank + 10,
+            text=code,
+            section=section,
+            negated=negated,
+            hypothetical=False,
+            family=False,
+            history=False,
+            cues=(),
+            source="lexicon",
+            rank=rank,
+        )
+        return Candidate(code[:3], model_score=score, dp_score=dp, score=score, mentions=[mention])
+
+    return make

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 
 from coding_assistant.pipeline.candidates import Candidate
-from coding_assistant.pipeline.evidence import QualifiedMention
 from coding_assistant.pipeline.roles import Decided, assign_roles, vague_head
 from coding_assistant.terminology.model import CodeEntry, Terminology
 
@@ -20,32 +17,11 @@ TABLE = [
     ("N390", "Infection des voies urinaires, siège non précisé"),
     ("N10", "Néphrite tubulo-interstitielle aiguë"),
 ]
-_ranks = itertools.count()
 
 
 @pytest.fixture(scope="module")
 def table() -> Terminology:
     return Terminology([CodeEntry(code, label, mco_type=0) for code, label in TABLE], "test", "2025")
-
-
-def candidate(code: str, score: float, dp: float = 0.0) -> Candidate:
-    rank = next(_ranks)
-    mention = QualifiedMention(
-        doc_id="crh",
-        codes=(code,),
-        start=100 * rank,
-        end=100 * rank + 10,
-        text=code,
-        section="conclusion",
-        negated=False,
-        hypothetical=False,
-        family=False,
-        history=False,
-        cues=(),
-        source="lexicon",
-        rank=rank,
-    )
-    return Candidate(code[:3], model_score=score, dp_score=dp, score=score, mentions=[mention])
 
 
 def roles(table: Terminology, *candidates: Candidate) -> dict[str, str | None]:
@@ -60,7 +36,8 @@ def test_the_head_of_a_vague_label():
     assert vague_head("Infection des voies urinaires, siège non précisé") is None  # not of that form
 
 
-def test_the_precise_code_takes_the_place_and_the_role_of_the_vague_one(table):
+def test_the_precise_code_takes_the_place_and_the_role_of_the_vague_one(table, conclusion_candidate):
+    candidate = conclusion_candidate
     assert roles(table, candidate("H269", 0.95, dp=0.9), candidate("H251", 0.7), candidate("I10", 0.8)) == {
         "H269": None,
         "H251": "DP",
@@ -73,7 +50,8 @@ def test_the_precise_code_takes_the_place_and_the_role_of_the_vague_one(table):
     }
 
 
-def test_a_vague_code_stays_without_a_precise_one_of_the_same_condition(table):
+def test_a_vague_code_stays_without_a_precise_one_of_the_same_condition(table, conclusion_candidate):
+    candidate = conclusion_candidate
     assert roles(table, candidate("H269", 0.95, dp=0.9), candidate("K703", 0.7)) == {"H269": "DP", "K703": "DAS"}
     # An unselected precise code does not replace a selected vague one.
     assert roles(table, candidate("H269", 0.95, dp=0.9), candidate("H251", 0.2))["H269"] == "DP"

@@ -3,14 +3,12 @@ asterisk of the CIM-10's dagger/asterisk convention, on hand-built candidates an
 
 from __future__ import annotations
 
-import itertools
 from pathlib import Path
 
 import pytest
 
 from coding_assistant.errors import TerminologyFileError
 from coding_assistant.pipeline.candidates import Candidate
-from coding_assistant.pipeline.evidence import QualifiedMention
 from coding_assistant.pipeline.roles import Decided, assign_roles
 from coding_assistant.rules.manifestations import manifestation_rules, read_manifestation_rules
 from coding_assistant.terminology.model import CodeEntry, Terminology
@@ -27,32 +25,11 @@ TABLE = [
     ("N083", "Glomérulopathie au cours du diabète sucré (E10-E14 avec le quatrième chiffre .2)"),
     ("N184", "Maladie rénale chronique, stade 4"),
 ]
-_ranks = itertools.count()
 
 
 @pytest.fixture(scope="module")
 def table() -> Terminology:
     return Terminology([CodeEntry(code, label, mco_type=0) for code, label in TABLE], "test", "2025")
-
-
-def candidate(code: str, score: float, dp: float = 0.0) -> Candidate:
-    rank = next(_ranks)
-    mention = QualifiedMention(
-        doc_id="crh",
-        codes=(code,),
-        start=100 * rank,
-        end=100 * rank + 10,
-        text=code,
-        section="conclusion",
-        negated=False,
-        hypothetical=False,
-        family=False,
-        history=False,
-        cues=(),
-        source="lexicon",
-        rank=rank,
-    )
-    return Candidate(code[:3], model_score=score, dp_score=dp, score=score, mentions=[mention])
 
 
 def coding(table: Terminology, *candidates: Candidate) -> dict[str, Decided]:
@@ -64,7 +41,8 @@ def test_the_shipped_pairs_are_read() -> None:
     assert {"F001", "F009", "D638", "D630", "I982", "N083", "I792"} <= asterisks
 
 
-def test_a_selected_manifestation_takes_its_asterisk_code_in_its_disease(table):
+def test_a_selected_manifestation_takes_its_asterisk_code_in_its_disease(table, conclusion_candidate):
+    candidate = conclusion_candidate
     decided = coding(table, candidate("I5002", 0.95, dp=0.9), candidate("N184", 0.9), candidate("D649", 0.8))
     assert {code: d.role for code, d in decided.items()} == {"I5002": "DP", "N184": "DAS", "D638": "DAS"}
     assert "D63.8" in decided["D638"].reason or "D638" in decided["D638"].reason
@@ -72,12 +50,14 @@ def test_a_selected_manifestation_takes_its_asterisk_code_in_its_disease(table):
     assert "D649" in coding(table, candidate("I5002", 0.95, dp=0.9), candidate("D649", 0.8))
 
 
-def test_an_unselected_manifestation_is_left_as_it_is(table):
+def test_an_unselected_manifestation_is_left_as_it_is(table, conclusion_candidate):
+    candidate = conclusion_candidate
     decided = coding(table, candidate("I5002", 0.95, dp=0.9), candidate("N184", 0.9), candidate("D649", 0.3))
     assert set(decided) == {"I5002", "N184"}
 
 
-def test_a_dagger_that_states_its_manifestation_brings_the_asterisk_on_its_words(table):
+def test_a_dagger_that_states_its_manifestation_brings_the_asterisk_on_its_words(table, conclusion_candidate):
+    candidate = conclusion_candidate
     diabetes = candidate("E1120", 0.9)
     decided = coding(table, candidate("I5002", 0.95, dp=0.9), diabetes)
     assert decided["N083"].role == "DAS"
@@ -85,7 +65,8 @@ def test_a_dagger_that_states_its_manifestation_brings_the_asterisk_on_its_words
     assert "N083" not in coding(table, candidate("I5002", 0.95, dp=0.9), candidate("E1190", 0.9))
 
 
-def test_alzheimer_disease_codes_its_dementia_once_with_the_asterisk(table):
+def test_alzheimer_disease_codes_its_dementia_once_with_the_asterisk(table, conclusion_candidate):
+    candidate = conclusion_candidate
     with_dementia = coding(table, candidate("I5002", 0.95, dp=0.9), candidate("G301", 0.9), candidate("F03", 0.8))
     assert set(with_dementia) == {"I5002", "G301", "F001"}  # F03 became F00.1, not coded twice
     alone = coding(table, candidate("I5002", 0.95, dp=0.9), candidate("G301", 0.9))
