@@ -98,6 +98,7 @@ class ActProposer:
         readings = self._readings(stay)
         mentions = [Mention(reading, anchor) for reading in readings for anchor in reading.anchors]
         lines: list[_Line] = []
+        groups: list[ActGroup] = []
         if mentions:
             parity = next((r.parity for r in readings if r.parity), None)
             groups = group_mentions(mentions, self.catalogue, stay.sex, stay.age, parity)
@@ -105,7 +106,7 @@ class ActProposer:
                 self._weigh_learned(groups, learned)
             lines = self._lines(groups)
         if learned is not None:
-            lines += self._learned_only(lines, learned)
+            lines += self._learned_only(lines, groups, learned)
         if not lines:
             return [], []
         self._add_anaesthesia(lines, readings)
@@ -115,7 +116,7 @@ class ActProposer:
     def _weigh_learned(self, groups: list[ActGroup], learned: LearnedActs) -> None:
         """Each group's acts ordered on their fit to the text plus `learned_weight` × P(act): between a hip and
         a knee prosthesis that the words fit alike, what the model learnt of such reports decides. Each keeps its
-        text score, which alone decides whether it is selected."""
+        text score; the group's best text score decides whether its first act is selected (`_lines`)."""
         weight = self.settings.learned_weight
         for group in groups:
             group.ranking = sorted(
@@ -123,11 +124,15 @@ class ActProposer:
                 key=lambda item: (-(item[0] + weight * learned.scores.get(item[1], 0.0)), item[1]),
             )
 
-    def _learned_only(self, lines: list[_Line], learned: LearnedActs) -> list[_Line]:
+    def _learned_only(self, lines: list[_Line], groups: list[ActGroup], learned: LearnedActs) -> list[_Line]:
+        """The acts the model finds likely that no line holds, unselected, within the stay's `max_acts`; never an
+        act the text says was not done or only planned (any code such a group could be)."""
         present = {line.code for line in lines}
+        present |= {code for group in groups if group.status != "current" for _, code in group.ranking}
+        room = min(self.settings.max_learned_only, self.settings.max_acts - len(lines))
         extra: list[_Line] = []
         for probability, code in learned.likely():
-            if len(extra) >= self.settings.max_learned_only:
+            if len(extra) >= room:
                 break
             if code in present or code not in self.catalogue.by_code:
                 continue
@@ -165,7 +170,10 @@ class ActProposer:
             if group.status != "current":
                 lines.append(_Line(top_code, top_score, False, group, 3, group.date, [NOT_DONE[group.status]]))
                 continue
-            selected = group.selectable and top_score >= settings.select_score
+            # The group's best fit to the text decides whether it is an act at all; the learned heads only choose
+            # which of its codes comes first (`_weigh_learned`).
+            best_text = max(value for value, _ in group.ranking)
+            selected = group.selectable and best_text >= settings.select_score
             notes = [] if selected else [STEP if not group.selectable else LOW_SCORE]
             lines.append(_Line(top_code, top_score, selected, group, 0 if selected else 2, group.date, notes))
             for value, code in group.ranking[1 : 1 + settings.max_alternatives]:

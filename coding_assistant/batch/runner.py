@@ -24,7 +24,7 @@ from coding_assistant.errors import CodingAssistantError
 from coding_assistant.groupage import summarise_grouping
 from coding_assistant.groupage.tables import GroupingTableError
 from coding_assistant.pipeline.notes import DP_BELOW_THRESHOLD_NOTE
-from coding_assistant.schema import ModelInfo, Stay, StayProposals
+from coding_assistant.schema import GroupingSummary, ModelInfo, Stay, StayProposals
 from coding_assistant.stay_limits import StayLimits, StayTooLargeError, check_stay_size
 from coding_assistant.store import BatchCounts, BatchLockedError, Store, StoreError
 from coding_assistant.store.hashing import stay_content_hash
@@ -242,10 +242,8 @@ class BatchRunner:
         proposals = self.store.load_proposals(stay.stay_id)
         if proposals is None:
             return
-        try:
-            grouping = summarise_grouping(stay, proposals)
-        except GroupingTableError as exc:
-            logger.warning("batch: grouping preview of %s not refreshed (%s)", shown_stay(stay.stay_id), exc)
+        made, grouping = _preview(stay, proposals)
+        if not made:
             return
         self.store.save_grouping(stay.stay_id, grouping, run_id=report.run_id)
         report.regrouped += 1
@@ -303,12 +301,8 @@ class BatchRunner:
         stay = self._coded.get(stay_id)
         if proposals.grouping is None or stay is None or stay.codes is None or not stay.codes.acts:
             return proposals
-        try:
-            grouping = summarise_grouping(stay, proposals)
-        except GroupingTableError as exc:
-            logger.warning("batch: grouping preview of %s left without its acts (%s)", shown_stay(stay.stay_id), exc)
-            return proposals
-        return proposals.model_copy(update={"grouping": grouping})
+        made, grouping = _preview(stay, proposals)
+        return proposals.model_copy(update={"grouping": grouping}) if made else proposals
 
     # Bookkeeping --------------------------------------------------------------------------------------------
     def _fail(self, report: BatchReport, stay_id: str | None, location: str, error: str) -> None:
@@ -379,6 +373,19 @@ def _without_place(error: str, location: str, stay_id: str | None) -> str:
         if prefix and error.startswith(f"{prefix}: "):
             error = error[len(prefix) + 2 :]
     return error
+
+
+def _preview(stay: Stay, proposals: StayProposals) -> tuple[bool, GroupingSummary | None]:
+    """(True, the grouping preview of the stay's proposals — None without a DP), or (False, None) when it
+    fails: the preview is an aid, and one stay whose preview fails keeps its proposals and never stops the
+    night (logged with its id and the error's class, never its content)."""
+    try:
+        return True, summarise_grouping(stay, proposals)
+    except GroupingTableError as exc:
+        logger.warning("batch: grouping preview of %s not made (%s)", shown_stay(stay.stay_id), exc)
+    except Exception as exc:  # the preview is an aid: see the docstring
+        logger.warning("batch: grouping preview of %s not made (%s)", shown_stay(stay.stay_id), type(exc).__name__)
+    return False, None
 
 
 def _now_iso() -> str:

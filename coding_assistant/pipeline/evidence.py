@@ -179,9 +179,11 @@ def _section_kind(sections: Sequence[Section], offset: int) -> str:
 # the stay established: such a sentence counts as a follow-up section ("other", as under a "Suivi :" title),
 # not as the conclusion that decides the DP (ATIH Guide méthodologique MCO, chapitre IV: the DP is the problem
 # that motivated the stay, known at its end).
+# Verbs of the plan, and « surveillance de/du … » (the thing to watch); not the bare nouns, which also name
+# what was done during the stay (« unité de surveillance continue », « à la réévaluation »).
 _FOLLOW_UP = re.compile(
-    r"\b(?:surveill(?:er|ance)|suivre(?: de pr[eè]s)? l'[ée]volution|(?:à|a) surveiller|contr[oô]ler|"
-    r"r[ée][ée]valu(?:er|ation)|(?:recommand|conseill|pr[ée]conis)[ée]e? de)\b",
+    r"\b(?:surveiller|surveillance (?:de|du|des|d')|suivre(?: de pr[eè]s)? l'[ée]volution|contr[oô]ler|"
+    r"r[ée][ée]valuer|(?:recommand|conseill|pr[ée]conis)[ée]e? de)",
     re.IGNORECASE,
 )
 # "Diabète à contrôler à distance": the cue right after the condition.

@@ -185,14 +185,15 @@ def _diagnosis_over_symptom(
 
 
 def _cause_over_symptom(
-    dp: Decided | None, allowed_dp: Sequence[Decided], documents: dict[str, str] | None
+    dp: Decided | None, dp_pool: Sequence[Decided], documents: dict[str, str] | None
 ) -> Decided | None:
     """A symptom DP whose cause the sentence states ("rétention aiguë d'urine sur adénome prostatique") gives
     way to that cause (ATIH Guide méthodologique MCO, chapitre IV: a symptom is the DP only when no diagnosis
     explains it; `stated_cause`): the letter establishes the diagnosis, so it is selected whatever its score."""
     if dp is None or not dp.code.startswith("R") or not documents:
         return dp
-    causes = [d for d in allowed_dp if not d.code.startswith("R")]
+    # The DP pool: a status (« sur pontage », Z95.1) or a condition named only among the antecedents is no cause.
+    causes = [d for d in dp_pool if not d.code.startswith("R")]
     found = stated_cause(dp.candidate, [d.candidate for d in causes], documents)
     if found is None:
         return dp
@@ -226,8 +227,12 @@ def _condition_of_the_motif(
     for decided in dp_pool:
         if decided.candidate is not first_in_motif or not decided.selected or dr_for_dp(decided.code) is not None:
             continue
-        # "Motif : cancer bronchique, radiothérapie": the motif names what the session treats, its DR.
-        return dp if session.accepts(decided.code) else decided
+        # "Motif : cancer bronchique, radiothérapie": the motif names what the session treats, its DR. A symptom
+        # or a chronic condition the motif recalls first ("patient hypertendu, admis pour sa séance") is the
+        # patient's background, not another reason for the stay.
+        if session.accepts(decided.code) or decided.code.startswith("R") or persistence_kind(decided.code):
+            return dp
+        return decided
     return dp
 
 
@@ -275,6 +280,8 @@ def _one_code_per_wording(decided: Sequence[Decided], terminology: Terminology) 
         for other in chosen:
             if other is d or not other.selected or asterisk(other.code):
                 continue  # a dagger shares its words with its asterisk by design
+            if other.code.startswith(_COMPANION_CHAPTERS + _AGENT_CATEGORIES):
+                continue  # an external cause or an agent never stands for the condition it goes with
             if not own <= spans[id(other)] or strength(other) < strength(d):
                 continue
             d.selected, d.role = False, None
@@ -319,6 +326,8 @@ def _precise_over_vague(decided: Sequence[Decided], terminology: Terminology) ->
             if precise.code[:1] != vague.code[:1] or _label_words(other.label)[: len(head)] != head:
                 continue
             if vague.role == "DP":
+                if "DP" not in allowed_roles(precise.code, terminology):
+                    continue  # the precise code may not be a DP: the vague one stays the DP
                 precise.role = "DP"
             vague.selected, vague.role = False, None
             vague.notes.append(precise_code_note(precise.code))
@@ -426,7 +435,7 @@ def assign_roles(
 
     dp = max(dp_pool, key=dp_strength, default=None)
     dp = _diagnosis_over_symptom(dp, dp_pool, first_conclusion or first_motif)
-    dp = _cause_over_symptom(dp, allowed_dp, documents)
+    dp = _cause_over_symptom(dp, dp_pool, documents)
     dp = _session_motif(dp, dp_pool, first_motif)
     dp = _condition_of_the_motif(dp, dp_pool, first_motif)
     if dp is not None:
@@ -457,8 +466,10 @@ def assign_roles(
             _choose_dr(dp, decided, terminology)
     _chapter_xv_first(decided)
     _precise_over_vague(decided, terminology)
-    _manifestations_in_their_disease(decided, terminology)
+    # One wording, one code before the asterisks: a disease dropped as the same words as another code must
+    # not lend its manifestation an asterisk.
     _one_code_per_wording(decided, terminology)
+    _manifestations_in_their_disease(decided, terminology)
     return decided
 
 

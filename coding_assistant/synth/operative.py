@@ -454,7 +454,7 @@ def write_report(catalogue: OperativeCatalogue, stay: StayFacts, rng: random.Ran
         "e": "e" if stay.sex == "F" else "",
     }
     lines = report_lines(draft, rng, vocabulary, values, unperformed[1] if unperformed else "")
-    budget = MAX_WORDS - stay.words if not stay.short else 10_000
+    budget = MAX_WORDS - stay.words
     kept = fit_lines(lines, budget)
     if kept is None:
         return OperativeReport(None, [])

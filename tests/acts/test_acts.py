@@ -361,3 +361,17 @@ def test_the_model_never_brings_back_an_act_the_text_says_was_not_done(proposer)
     acts, _ = proposer.propose(stay, learned=learned(HHFA011=0.95))
     assert [(a.code, a.selected) for a in acts] == [("HHFA011", False)]
     assert [w.rule for w in acts[0].warnings] == ["act-not-done"]
+
+
+def test_the_learned_heads_never_unselect_an_act_the_text_selects(proposer):
+    stay = _stay("Intervention : appendicectomie.", doc_type="CRO")
+    assert _selected(proposer, stay) == ["HHFA011"]
+    # The model prefers the other appendectomy, whose words fit less well: it comes first, still an act.
+    acts, _ = proposer.propose(stay, learned=learned(HHFA016=0.9))
+    assert [a.code for a in acts if a.selected] == ["HHFA016"]
+
+
+def test_the_model_never_lists_a_code_a_not_done_act_could_be(proposer):
+    stay = _stay("Appendicectomie non réalisée.", doc_type="CRO")
+    acts, _ = proposer.propose(stay, learned=learned(HHFA016=0.95))
+    assert "HHFA016" not in [a.code for a in acts if any(w.rule == "act-model-only" for w in a.warnings)]

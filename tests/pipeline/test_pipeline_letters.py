@@ -260,3 +260,14 @@ def test_a_follow_up_sentence_of_the_conclusion_is_not_the_conclusion(plan):
 def test_a_condition_the_conclusion_states_before_a_follow_up_cue_stays_in_the_conclusion():
     found = sections_of("Conclusion : diabète déséquilibré, surveillance glycémique.\n")
     assert found["E14"] == {"conclusion"}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Conclusion : pneumopathie franche lobaire aiguë, diabète, transfert en unité de surveillance continue.",
+        "Conclusion : à la réévaluation, pneumopathie franche lobaire aiguë et diabète.",
+    ],
+)
+def test_care_during_the_stay_is_not_a_follow_up_plan(sentence):
+    assert sections_of(sentence + "\n")["E14"] == {"conclusion"}

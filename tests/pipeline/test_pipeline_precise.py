@@ -55,3 +55,11 @@ def test_a_vague_code_stays_without_a_precise_one_of_the_same_condition(table, c
     assert roles(table, candidate("H269", 0.95, dp=0.9), candidate("K703", 0.7)) == {"H269": "DP", "K703": "DAS"}
     # An unselected precise code does not replace a selected vague one.
     assert roles(table, candidate("H269", 0.95, dp=0.9), candidate("H251", 0.2))["H269"] == "DP"
+
+
+def test_a_precise_code_that_may_not_be_dp_leaves_the_vague_dp_in_place(conclusion_candidate):
+    das_only = Terminology(
+        [CodeEntry(code, label, mco_type=4 if code == "H251" else 0) for code, label in TABLE], "test", "2025"
+    )
+    decided = roles(das_only, conclusion_candidate("H269", 0.95, dp=0.9), conclusion_candidate("H251", 0.7))
+    assert decided["H269"] == "DP"

@@ -426,12 +426,12 @@ def named(code: str, section: str, sentence: str, wording: str) -> QualifiedMent
 
 
 def linked_pair(sentence: str, cause_section: str = "conclusion") -> dict[str, Decided]:
-    """R51 (strong, the DP by strength) and I10 (weak, unselected) named in `sentence`."""
+    """R51 (strong, the DP by strength) and I10 (weak, unselected) named in `sentence` (the cause's words:
+    « poussée hypertensive », or « paludisme » where the sentence says so: only the spans matter here)."""
     wording = "syndrome céphalalgique" if "syndrome" in sentence.lower() else "céphalées"
+    cause = "paludisme" if "paludisme" in sentence else "poussée hypertensive"
     headache = Candidate("R51", score=0.95, dp_score=0.9, mentions=[named("R51", "conclusion", sentence, wording)])
-    pressure = Candidate(
-        "I10", score=0.1, dp_score=0.0, mentions=[named("I10", cause_section, sentence, "poussée hypertensive")]
-    )
+    pressure = Candidate("I10", score=0.1, dp_score=0.0, mentions=[named("I10", cause_section, sentence, cause)])
     return decide(make_table(), [headache, pressure], documents={"crh": sentence})
 
 
@@ -442,6 +442,7 @@ def linked_pair(sentence: str, cause_section: str = "conclusion") -> dict[str, D
         "Céphalées liées à une poussée hypertensive.",
         "Céphalées dues à une poussée hypertensive.",
         "Syndrome céphalalgique dû à une poussée hypertensive.",
+        "Céphalées secondaires au paludisme.",  # « au », « aux »: the link contracted with its article
         "Céphalées, dans le cadre d'une poussée hypertensive.",
         "Poussée hypertensive compliquée de céphalées.",
         "Poussée hypertensive responsable de céphalées.",
@@ -471,15 +472,32 @@ def test_a_session_dp_gives_way_to_another_condition_that_opens_the_motif(table)
     # "Motif : hyperkaliémie au bilan pré-dialyse": the stay was for that condition, the dialysis done meanwhile.
     dialysis = Candidate("Z49", score=0.95, dp_score=0.9, mentions=[mention("Z491", "conclusion", rank=1)])
     kidney = Candidate("N18", score=0.9, dp_score=0.1, mentions=[mention("N185", "antecedents", rank=2)])
-    pressure = Candidate("I10", score=0.6, dp_score=0.0, mentions=[mention("I10", "motif", rank=0)])
-    assert roles(decide(table, [dialysis, kidney, pressure]))["I10"] == "DP"
+    pneumonia = Candidate("J13", score=0.6, dp_score=0.0, mentions=[mention("J13", "motif", rank=0)])
+    assert roles(decide(table, [dialysis, kidney, pneumonia]))["J13"] == "DP"
     # The motif opens on what the session treats (its DR): the session stays the DP.
     kidney.mentions.append(mention("N185", "motif", rank=-1))
-    assert roles(decide(table, [dialysis, kidney, pressure])) == {"Z49": "DP", "N18": "DR", "I10": "DAS"}
+    assert roles(decide(table, [dialysis, kidney, pneumonia])) == {"Z49": "DP", "N18": "DR", "J13": "DAS"}
     # An unselected condition of the motif does not replace the session.
     kidney.mentions.pop()
-    pressure.score = 0.3
-    assert roles(decide(table, [dialysis, kidney, pressure]))["Z49"] == "DP"
+    pneumonia.score = 0.3
+    assert roles(decide(table, [dialysis, kidney, pneumonia]))["Z49"] == "DP"
+
+
+def test_a_chronic_condition_or_a_symptom_the_motif_recalls_first_leaves_the_session_the_dp(table):
+    # "Motif : patient hypertendu, admis pour sa séance de dialyse": the background, not another reason.
+    for code in ("I10", "R51"):
+        dialysis = Candidate("Z49", score=0.95, dp_score=0.9, mentions=[mention("Z491", "conclusion", rank=1)])
+        kidney = Candidate("N18", score=0.9, dp_score=0.1, mentions=[mention("N185", "antecedents", rank=2)])
+        first = Candidate(code[:3], score=0.8, dp_score=0.0, mentions=[mention(code, "motif", rank=0)])
+        assert roles(decide(table, [dialysis, kidney, first]))["Z49"] == "DP", code
+
+
+def test_a_status_the_sentence_names_after_a_symptom_is_no_cause(table):
+    # « Céphalées sur stimulateur cardiaque »: a status (Z95.0) never becomes the DP.
+    sentence = "Céphalées sur stimulateur cardiaque."
+    headache = Candidate("R51", score=0.95, dp_score=0.9, mentions=[named("R51", "conclusion", sentence, "céphalées")])
+    pacemaker = Candidate("Z95", score=0.9, mentions=[named("Z950", "conclusion", sentence, "stimulateur cardiaque")])
+    assert roles(decide(make_table(), [headache, pacemaker], documents={"crh": sentence}))["R51"] == "DP"
 
 
 # --- one wording, one code ---------------------------------------------------------------------------------------
@@ -520,6 +538,11 @@ def test_the_dp_keeps_its_words_and_an_external_cause_keeps_its_own_code(table):
     parkinson = Candidate("G20", score=0.6, dp_score=0.9, mentions=[fall])
     cause = Candidate("W19", score=0.95, mentions=[fall])
     assert roles(decide(table, [parkinson, cause])) == {"G20": "DP", "W19": "DAS"}  # chapter XX: by design
+    # An external cause never stands for the condition it goes with, however likely.
+    fall = shared("J13", "W19", start=0, text="chute")
+    pneumonia, cause = Candidate("J13", score=0.6, mentions=[fall]), Candidate("W19", score=0.95, mentions=[fall])
+    parkinson = Candidate("G20", score=0.99, dp_score=0.9, mentions=[mention("G20", "conclusion")])
+    assert roles(decide(table, [parkinson, pneumonia, cause])) == {"G20": "DP", "J13": "DAS", "W19": "DAS"}
     stenosis = shared("G20", "I10", start=0, text="sténose")
     parkinson.mentions, cause = [stenosis], Candidate("I10", score=0.99, mentions=[stenosis])
     assert roles(decide(table, [parkinson, cause])) == {"G20": "DP", "I10": None}  # the DP wins over a DAS

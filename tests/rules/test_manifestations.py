@@ -9,6 +9,7 @@ import pytest
 
 from coding_assistant.errors import TerminologyFileError
 from coding_assistant.pipeline.candidates import Candidate
+from coding_assistant.pipeline.evidence import QualifiedMention
 from coding_assistant.pipeline.roles import Decided, assign_roles
 from coding_assistant.rules.manifestations import manifestation_rules, read_manifestation_rules
 from coding_assistant.terminology.model import CodeEntry, Terminology
@@ -82,3 +83,28 @@ def test_a_bad_row_names_its_line(tmp_path: Path) -> None:
     path.write_text(header + "N18,N18,D649,D649,no,D6,x\n", encoding="utf-8")
     with pytest.raises(TerminologyFileError, match=":2: the asterisk"):
         read_manifestation_rules(path)
+
+
+def test_no_asterisk_for_a_disease_dropped_as_the_words_of_another_code(table):
+    """« IRC » read as both kidney (N18) and lung (J96) failure: the lung one is the DP and the kidney one is
+    dropped as the same words, so an anaemia beside them is no anaemia of kidney disease."""
+    irc = QualifiedMention(
+        "crh", ("J9610", "N184"), 0, 3, "IRC", "conclusion", False, False, False, False, (), "lexicon", 0
+    )
+    lung = Candidate("J96", score=0.95, model_score=0.95, dp_score=0.9, mentions=[irc])
+    kidney = Candidate("N18", score=0.9, model_score=0.9, mentions=[irc])
+    anaemia = Candidate(
+        "D64",
+        score=0.8,
+        model_score=0.8,
+        mentions=[
+            QualifiedMention(
+                "crh", ("D649",), 10, 16, "anémie", "conclusion", False, False, False, False, (), "lexicon", 1
+            )
+        ],
+    )
+    with_lung = Terminology(
+        [*table, CodeEntry("J9610", "Insuffisance respiratoire chronique, type I", mco_type=0)], "test", "2025"
+    )
+    decided = coding(with_lung, lung, kidney, anaemia)
+    assert set(decided) == {"J9610", "D649"}
