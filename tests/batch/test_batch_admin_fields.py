@@ -154,3 +154,27 @@ def test_a_changed_exit_mode_refreshes_the_stored_grouping_without_recoding(
     row = store.worklist(limit=5)[0]
     assert row.ghm == after.grouping.ghm and row.ghm != before.grouping.ghm
     assert run_with("9").regrouped == 0  # nothing changed: nothing grouped again
+
+
+def test_a_grouping_preview_that_fails_never_stops_the_night(
+    store: Store, terminology, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pipeline = CodingPipeline(None, terminology, default_mention_dictionary())
+    path = tmp_path / "export.csv"
+    header = "stay_id;doc_id;text;sex;age;admission_date;discharge_date;exit_mode"
+
+    def run_with(exit_mode: str) -> BatchReport:
+        row = f"P1;p1;Conclusion : pneumopathie.;M;70;2025-03-01;2025-03-05;{exit_mode}"
+        path.write_text(f"{header}\n{row}\n", encoding="utf-8")
+        runner = BatchRunner(store, LocalEngine(None, pipeline=pipeline), pipeline.model)
+        return runner.run(items_of(path), "test")
+
+    assert run_with("8").coded == 1
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("a grouping table this version cannot read")
+
+    monkeypatch.setattr("coding_assistant.batch.runner.summarise_grouping", broken)
+    report = run_with("9")  # the exit mode changed: the stored preview would be made again, and fails
+    assert (report.skipped, report.regrouped, report.failed, report.status) == (1, 0, 0, "succeeded")
+    assert store.load_stay("P1").exit_mode == "9"
