@@ -38,9 +38,9 @@ from coding_assistant.formats import (
     stay_to_record,
 )
 from coding_assistant.formats.atomic import atomic_group, atomic_write_text, output_error
-from coding_assistant.formats.writer import write_codes_csv_to, write_rss_to
+from coding_assistant.formats.writer import act_zones_of, write_codes_csv_to, write_rss_to
 from coding_assistant.schema import CodedAct, Codes, Stay
-from coding_assistant.store import DecidedAct, Store, WorklistFilter, WorklistRow
+from coding_assistant.store import Store, WorklistFilter, WorklistRow
 
 EXPORT_AUDIT_ACTION = "export_written"
 # FINESS: 9 characters, digits except the Corsican departments 2A / 2B.
@@ -117,25 +117,21 @@ def validated_stays(store: Store, selection: ExportSelection | None = None) -> l
         if decision is None:  # a status set without a decision: nothing validated to write
             continue
         stay = store.load_stay(row.stay_id)
-        acts = None if decision.acts is None else [_act_zone(act) for act in decision.acts]
+        reviewed = (
+            None
+            if decision.acts is None
+            else [CodedAct(code=a.code, activity=a.activity, phase=a.phase, date=a.date) for a in decision.acts]
+        )
         codes = Codes(
             dp=decision.dp,
             dr=decision.dr,
             das=list(decision.das),
-            acts=(
-                (stay.codes.acts if stay.codes is not None else None)  # the stay's input acts, as they came
-                if decision.acts is None
-                else [CodedAct(code=a.code, activity=a.activity, phase=a.phase, date=a.date) for a in decision.acts]
-            ),
+            # Not reviewed: the stay's input acts, as they came.
+            acts=reviewed if reviewed is not None else (stay.codes.acts if stay.codes is not None else None),
         )
+        acts = None if reviewed is None else act_zones_of(reviewed)
         stays.append((stay.model_copy(update={"documents": [], "codes": codes}), acts))
     return stays
-
-
-def _act_zone(act: DecidedAct) -> RumAct:
-    # One realisation per line (ATIH act zone "nombre de réalisations"): a coder who did an act twice keeps
-    # two lines, each with its date.
-    return RumAct(code=act.code, date=act.date, activity=str(act.activity), phase=str(act.phase), count=1)
 
 
 def selected_rows(store: Store, selection: ExportSelection | None = None) -> list[WorklistRow]:

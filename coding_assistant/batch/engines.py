@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Protocol
 
 from coding_assistant.errors import CodingAssistantError, unexpected_error
-from coding_assistant.schema import ModelInfo, Stay, StayProposals
+from coding_assistant.schema import Codes, ModelInfo, Stay, StayProposals
 from coding_assistant.stay_limits import StayLimits, check_stay_size, time_budget
 
 logger = logging.getLogger(__name__)
@@ -66,6 +66,14 @@ def check_model(model_dir: Path) -> ModelInfo:
     return ModelInfo(name=bundle.name, version=bundle.version)
 
 
+def coding_input(stay: Stay) -> Stay:
+    """The stay as the coding reads it: its diagnoses never (they are what the coding proposes), the act lines
+    it came with when it has some (`codes.acts`: a JSONL stay's coded acts, an RSS stay's act zones), which
+    the grouping preview groups beside the selected act proposals, as the review UI's preview does."""
+    acts = stay.codes.acts if stay.codes is not None else None
+    return stay.model_copy(update={"codes": Codes(acts=acts) if acts else None})
+
+
 def code_stays(pipeline: Proposer, stays: Sequence[Stay], limits: StayLimits | None = None) -> list[CodingResult]:
     """Code stays one by one with a loaded pipeline; an exception in one stay becomes that stay's error.
 
@@ -78,7 +86,7 @@ def code_stays(pipeline: Proposer, stays: Sequence[Stay], limits: StayLimits | N
         try:
             check_stay_size(stay, limits)
             with time_budget(stay.stay_id, limits.time_budget_s):
-                proposals = pipeline.propose(stay.model_copy(update={"codes": None}))
+                proposals = pipeline.propose(coding_input(stay))
             out.append(CodingResult(stay.stay_id, proposals=proposals))
         except CodingAssistantError as exc:
             out.append(CodingResult(stay.stay_id, error=str(exc)))

@@ -121,7 +121,6 @@ class BatchRunner:
         self._last_heartbeat = 0.0
         self.report: BatchReport | None = None
         self._places: dict[str, str] = {}
-        self._coded: dict[str, Stay] = {}  # the stays sent to coding, as read (their input acts included)
 
     def run(self, items: Iterable[SourceItem], source: str) -> BatchReport:
         started = time.monotonic()
@@ -255,7 +254,6 @@ class BatchRunner:
         started = time.monotonic()
         self.progress.start(len(stays))
         pending = {stay.stay_id for stay in stays}
-        self._coded = {stay.stay_id: stay for stay in stays}
         try:
             for result in self.engine.code(stays):
                 pending.discard(result.stay_id)
@@ -276,7 +274,7 @@ class BatchRunner:
         if result.proposals is None:
             self._fail(report, result.stay_id, place, result.error or "coding failed")
             return False
-        proposals = self._with_input_acts(result.stay_id, result.proposals)
+        proposals = result.proposals
         try:
             self.store.save_proposals(result.stay_id, proposals, report.run_id)
         except BatchLockedError:
@@ -292,17 +290,6 @@ class BatchRunner:
             report.revaluation_stays += 1
             report.revaluation_eur = round(report.revaluation_eur + grouping.revaluation_eur, 2)
         return True
-
-    def _with_input_acts(self, stay_id: str, proposals: StayProposals) -> StayProposals:
-        """The proposals with their grouping preview made with the acts the stay came with (`codes.acts`: a
-        JSONL stay's coded acts, an RSS stay's act zones) beside the selected act proposals, as the review UI's
-        preview groups them. The engines code a stay without its `codes` (no gold reaches the coding), so the
-        pipeline's own preview left those acts out; a stay without them keeps it as it is."""
-        stay = self._coded.get(stay_id)
-        if proposals.grouping is None or stay is None or stay.codes is None or not stay.codes.acts:
-            return proposals
-        made, grouping = _preview(stay, proposals)
-        return proposals.model_copy(update={"grouping": grouping}) if made else proposals
 
     # Bookkeeping --------------------------------------------------------------------------------------------
     def _fail(self, report: BatchReport, stay_id: str | None, location: str, error: str) -> None:

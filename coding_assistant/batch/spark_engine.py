@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from coding_assistant.batch.engines import CodingResult, Proposer, code_stays
+from coding_assistant.batch.engines import CodingResult, Proposer, code_stays, coding_input
 from coding_assistant.errors import CodingAssistantError
 from coding_assistant.schema import Stay, StayProposals
 
@@ -316,8 +316,8 @@ class SparkEngine:
         size = 0
         for stay in stays:
             ids.append(stay.stay_id)
-            # Codes are never an input of coding: they do not travel.
-            encoded.append(stay.model_copy(update={"codes": None}).model_dump_json())
+            # Diagnoses are never an input of coding: they do not travel (`coding_input`).
+            encoded.append(coding_input(stay).model_dump_json())
             size += len(encoded[-1])
             if len(ids) >= self.chunk_stays or size >= self.chunk_bytes:
                 yield from self._code_chunk(ids, encoded)

@@ -152,8 +152,9 @@ def _act_zones(
     return zones
 
 
-def _zones_of(acts: Sequence[CodedAct] | None) -> list[RumAct]:
-    # One realisation per line (ATIH act zone "nombre de réalisations"), as the export writes validated acts.
+def act_zones_of(acts: Sequence[CodedAct] | None) -> list[RumAct]:
+    """Act lines as RUM act zones, one realisation per line (ATIH act zone "nombre de réalisations"): a
+    coder who did an act twice keeps two lines, each with its date."""
     return [RumAct(code=a.code, date=a.date, activity=str(a.activity), phase=str(a.phase)) for a in acts or []]
 
 
@@ -220,7 +221,7 @@ def stay_to_record(
         dp=codes.dp,
         dr=codes.dr,
         das=list(codes.das),
-        acts=_act_zones(stay.stay_id, _zones_of(codes.acts) if acts is None else acts, None, admission, discharge),
+        acts=_act_zones(stay.stay_id, act_zones_of(codes.acts) if acts is None else acts, None, admission, discharge),
     )
 
 

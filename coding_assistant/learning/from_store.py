@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from coding_assistant.schema import CodedAct, Codes, Document, Stay
 from coding_assistant.store import Store
 from coding_assistant.store.models import DecisionRow, StayRow
+from coding_assistant.store.stays import stored_acts
 
 logger = logging.getLogger(__name__)
 
@@ -59,12 +60,7 @@ def _validated_acts(row: StayRow, decision: DecisionRow) -> list[CodedAct] | Non
         return [CodedAct.model_validate(act) for act in decision.acts]
     if row.source_rum:
         return _acts_of(row.source_rum)
-    if row.source_acts is not None:
-        try:
-            return [CodedAct.model_validate(act) for act in row.source_acts]
-        except ValueError:
-            return None  # lines this version cannot read: the stay still trains its diagnoses
-    return None
+    return stored_acts(row.stay_id, row.source_acts)  # None when unreadable: the stay still trains its diagnoses
 
 
 def _acts_of(source_rum: str | None) -> list[CodedAct] | None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from coding_assistant.errors import CodingAssistantError
-from coding_assistant.formats import parse_rum_line
+from coding_assistant.formats import act_lines, parse_rum_line
 from coding_assistant.schema import Stay, StayProposals
 from coding_assistant.store import AuditEntry, DecidedAct, Decision, StayRecord, Store, UnknownStayError
 from coding_assistant.text.measurements import Measurement, find_measurements
@@ -88,11 +88,7 @@ def source_acts(source_rum: str | None) -> list[DecidedAct]:
         record = parse_rum_line(source_rum)
     except CodingAssistantError:
         return []
-    return [
-        DecidedAct(act.code, int(act.activity or 1), int(act.phase or 0), act.date)
-        for act in record.acts
-        if act.activity in ("", "1", "2", "3", "4", "5") and (act.phase or "0").isdigit()
-    ]
+    return [DecidedAct(act.code, act.activity, act.phase, act.date) for act in act_lines(record.acts)]
 
 
 def input_acts(stay: Stay, source_rum: str | None) -> list[DecidedAct]:
