@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from coding_assistant.matching.equivalents import canonical
 from coding_assistant.matching.fuzzy import StemCorrector
 from coding_assistant.terminology.lexicon import LexiconEntry
 from coding_assistant.terminology.model import Terminology
@@ -113,7 +114,7 @@ def is_acronym(term: str) -> bool:
 
 
 def wording_stems(text: str) -> tuple[str, ...]:
-    return tuple(stem(word) for word in normalise_text(text).split() if word not in STOPWORDS)
+    return tuple(canonical(stem(word)) for word in normalise_text(text).split() if word not in STOPWORDS)
 
 
 _GROUP = re.compile(r"\([^()]*\)")

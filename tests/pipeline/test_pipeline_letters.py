@@ -61,7 +61,10 @@ def test_markdown_headings_do_not_cut_their_section():
     assert sections["I21"] == "conclusion"
 
 
-@pytest.mark.parametrize(("code", "persistent"), [("E11", True), ("Z955", True), ("N185", True), ("K35", False)])
+@pytest.mark.parametrize(
+    ("code", "persistent"),
+    [("E11", True), ("Z955", True), ("N185", True), ("E43", True), ("E559", True), ("K35", False), ("E86", False)],
+)
 def test_persistent_conditions(code, persistent):
     assert is_persistent(code) is persistent
 
