@@ -236,6 +236,33 @@ def _condition_of_the_motif(
     return dp
 
 
+def _motif_over_background(
+    dp: Decided | None,
+    dp_pool: Sequence[Decided],
+    first_in_motif: Candidate | None,
+    first_in_conclusion: Candidate | None,
+) -> Decided | None:
+    """A chronic disease that neither the motif nor the conclusion names is the patient's background, not the
+    reason for the stay (ATIH Guide méthodologique MCO, chapitre IV: the DP is the health problem that
+    motivated the admission): when the conclusion names no condition and the motif opens on another one the
+    letter names again, that condition is the DP (« Motif : cataracte … » with a diabetes read from the
+    antecedents and a fundus result). The classifier's DP head cannot weigh a condition it never learned,
+    so this is decided on where the letter names things. Symptoms included: with no diagnosis in the
+    conclusion, the symptom that brought the patient is the DP rather than a comorbidity."""
+    if dp is None or first_in_motif is None or first_in_conclusion is not None or dp.candidate is first_in_motif:
+        return dp
+    if persistence_kind(dp.code) != "chronic" or {m.section for m in dp.candidate.affirmed} & {"motif", "conclusion"}:
+        return dp
+    for decided in dp_pool:
+        # Another background condition or a status opening the motif is no better a reason; a symptom is, when
+        # no diagnosis explains the stay. Named once only, the motif may just be recalling it.
+        named_again = len(decided.candidate.current) >= 2
+        if decided.candidate is first_in_motif and not persistence_kind(decided.code) and named_again:
+            decided.selected = True
+            return decided
+    return dp
+
+
 # Codes a wording gives beside another by design: the external cause of an injury or a poisoning (chapter XX,
 # V01-Y98), the agent of an infection (B95-B98); an asterisk beside its dagger is checked apart.
 _COMPANION_CHAPTERS = ("V", "W", "X", "Y")
@@ -438,6 +465,7 @@ def assign_roles(
     dp = _cause_over_symptom(dp, dp_pool, documents)
     dp = _session_motif(dp, dp_pool, first_motif)
     dp = _condition_of_the_motif(dp, dp_pool, first_motif)
+    dp = _motif_over_background(dp, dp_pool, first_motif, first_conclusion)
     if dp is not None:
         if not dp.selected:
             # Every stay has a DP, even when none reaches the selection threshold: say so.

@@ -492,6 +492,26 @@ def test_a_chronic_condition_or_a_symptom_the_motif_recalls_first_leaves_the_ses
         assert roles(decide(table, [dialysis, kidney, first]))["Z49"] == "DP", code
 
 
+def test_a_background_disease_gives_the_dp_to_the_condition_that_opens_the_motif(table):
+    # « Motif : cataracte … » (named again in the body), a diabetes from the antecedents and no diagnosis in the
+    # conclusion: the classifier's DP head knows the diabetes, not the cataract.
+    def stay(motif_mentions: int, concluded: bool) -> dict[str, Decided]:
+        background = Candidate(
+            "I48", score=0.95, dp_score=0.9, mentions=[mention("I482", "antecedents", rank=1), mention("I482", rank=3)]
+        )
+        motif = [mention("J13", "motif", rank=0), *(mention("J13", rank=4 + k) for k in range(motif_mentions - 1))]
+        pneumonia = Candidate("J13", score=0.3, dp_score=0.0, mentions=motif)
+        others = [Candidate("I10", score=0.9, dp_score=0.0, mentions=[mention("I10", "conclusion", rank=9)])]
+        return decide(table, [background, pneumonia, *(others if concluded else [])])
+
+    decided = stay(motif_mentions=2, concluded=False)
+    assert roles(decided) == {"I48": "DAS", "J13": "DP"}
+    assert decided["J13"].selected and DP_BELOW_THRESHOLD_NOTE not in decided["J13"].notes
+    # Named once, the motif may only be recalling it; a conclusion that names a condition has the last word.
+    assert roles(stay(motif_mentions=1, concluded=False))["I48"] == "DP"
+    assert roles(stay(motif_mentions=2, concluded=True))["I48"] == "DP"
+
+
 def test_a_status_the_sentence_names_after_a_symptom_is_no_cause(table):
     # « Céphalées sur stimulateur cardiaque »: a status (Z95.0) never becomes the DP.
     sentence = "Céphalées sur stimulateur cardiaque."
