@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from coding_assistant.matching.equivalents import canonical
+from coding_assistant.text.equivalents import canonical
 from coding_assistant.matching.fuzzy import StemCorrector
 from coding_assistant.terminology.lexicon import LexiconEntry
 from coding_assistant.terminology.model import Terminology

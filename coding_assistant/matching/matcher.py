@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from coding_assistant.matching.coordination import Match, coordinated_matches
 from coding_assistant.matching.dictionary import MentionDictionary, Pattern
-from coding_assistant.matching.equivalents import canonical
+from coding_assistant.text.equivalents import canonical
 from coding_assistant.text.normalize import STOPWORDS, stem, strip_accents
 
 # Words (letters of any accent, digits), and the signs that carry meaning after a word: ST+ / ST-.

@@ -36,6 +36,7 @@ from scipy import sparse
 from coding_assistant.errors import QueryError
 from coding_assistant.terminology.codes import cim10_prefix
 from coding_assistant.terminology.qualifier_words import QUALIFIER_STEMS
+from coding_assistant.text.equivalents import label_word
 from coding_assistant.text.normalize import STOPWORDS, normalise_text, stem
 
 MAX_QUERY_CHARS = 500
@@ -305,7 +306,8 @@ class SearchIndex:
 
     # --- text -----------------------------------------------------------------------------------
     def variants(self, query: str) -> list[str]:
-        """The normalised query and its rewritings through the lexicon (abbreviations, synonyms)."""
+        """The normalised query and its rewritings through the lexicon (abbreviations, synonyms) and through the
+        words clinicians and the labels use for the same thing (`text.equivalents`)."""
         words = normalise_text(query).split()
         cased = normalise_text(query, keep_case=True).split()
         if len(cased) != len(words):  # a character whose lower case splits differently: ignore case
@@ -324,7 +326,9 @@ class SearchIndex:
                     i += n
                     break
             else:
-                options.append([words[i]])
+                # A clinicians' word also reads as the labels' word for it (« malnutrition sévère » → « grave »).
+                same = label_word(words[i])
+                options.append([words[i]] if same is None else [words[i], same])
                 i += 1
         variants: list[str] = []
         for combination in product(*options):

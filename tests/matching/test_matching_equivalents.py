@@ -3,7 +3,7 @@
 import pytest
 
 from coding_assistant.matching import find_mentions
-from coding_assistant.matching.equivalents import CANONICAL_STEMS, canonical
+from coding_assistant.text.equivalents import CANONICAL_STEMS, canonical
 from coding_assistant.matching.loading import default_mention_dictionary
 from coding_assistant.text.normalize import stem
 

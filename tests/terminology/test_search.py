@@ -203,3 +203,16 @@ def test_an_unknown_word_ending_with_a_known_one_reads_as_a_compound():
     # The known tail must be a whole stem of at least MIN_COMPOUND_TAIL letters after a real prefix.
     assert codes(index, "orchitexyz", 3) == []
     assert codes(index, "xyzhite", 3) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "category"),
+    [("malnutrition sévère", "E43"), ("cirrhose éthylique", "K70"), ("cardiomyopathie ischémique", "I25")],
+)
+def test_a_clinicians_word_finds_the_label_written_with_the_labels_word(index, query, category):
+    assert codes(index, query, 1)[0].startswith(category)
+
+
+def test_the_beginning_of_a_clinicians_word_still_finds_its_own_wordings(index):
+    # The equivalent is an extra variant of the query, not a rewrite of the index: typing goes on working.
+    assert any(c.startswith("I42") for c in codes(index, "cardiomyo", 3))

@@ -1,4 +1,4 @@
-"""Words that clinicians and the CIM-10 FR labels use for the same thing, read as one by the matcher.
+"""Words that clinicians and the CIM-10 FR labels use for the same thing, read as one by the matcher and search.
 
 A letter says « dénutrition sévère », the ATIH label « malnutrition protéino-énergétique grave » (E43) and
 the clinicians' wordings « dénutrition grave »; « cardiomyopathie » where the label has « myocardiopathie »
@@ -35,13 +35,20 @@ _SAME_AS: dict[str, str] = {
 }
 
 
-def _stem_of(word: str) -> str:
-    return stem(strip_accents(word).lower())
+def _normalised(word: str) -> str:
+    return strip_accents(word).lower()
 
 
-CANONICAL_STEMS: dict[str, str] = {_stem_of(word): _stem_of(same) for word, same in _SAME_AS.items()}
+CANONICAL_STEMS: dict[str, str] = {stem(_normalised(word)): stem(_normalised(same)) for word, same in _SAME_AS.items()}
+# The search rewrites a query's word rather than its stem, so that typing a word's beginning still finds it.
+_LABEL_WORDS: dict[str, str] = {stem(_normalised(word)): _normalised(same) for word, same in _SAME_AS.items()}
 
 
 def canonical(word_stem: str) -> str:
     """The stem the matcher reads for `word_stem`: its label word's stem when it has one, else itself."""
     return CANONICAL_STEMS.get(word_stem, word_stem)
+
+
+def label_word(normalised_word: str) -> str | None:
+    """The labels' word for a normalised word of a query (« severes » → « grave »), None without one."""
+    return _LABEL_WORDS.get(stem(normalised_word))
