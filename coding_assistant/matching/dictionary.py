@@ -22,12 +22,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from coding_assistant.text.equivalents import canonical
 from coding_assistant.matching.fuzzy import StemCorrector
 from coding_assistant.terminology.lexicon import LexiconEntry
 from coding_assistant.terminology.model import Terminology
 from coding_assistant.terminology.qualifier_words import QUALIFIER_STEMS
 from coding_assistant.terminology.wordings import Wording, usable_wordings
+from coding_assistant.text.equivalents import canonical
 from coding_assistant.text.normalize import STOPWORDS, normalise_text, stem
 
 # Labels that name a residual class, not a condition a letter would mention.

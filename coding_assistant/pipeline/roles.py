@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from coding_assistant.pipeline.candidates import Candidate
+from coding_assistant.pipeline.evidence import QualifiedMention
 from coding_assistant.pipeline.fusion import Fusion, first_mentioned
 from coding_assistant.pipeline.notes import DAS_TYPE_REFUSED_NOTE, DP_BELOW_THRESHOLD_NOTE
 from coding_assistant.pipeline.stated_cause import stated_cause
@@ -316,6 +317,73 @@ def _one_code_per_wording(decided: Sequence[Decided], terminology: Terminology) 
             break
 
 
+# Between two items of one enumeration: separators and the link words of a list (« hyponatrémie et
+# hyperkaliémie », « métastases pulmonaires, hépatiques et osseuses », « méléna puis hématémèse »).
+_LIST_GAP = re.compile(
+    r"^[\s,;/+-]*(?:(?:et|ou|puis|ainsi que|associée? à)\s+)?"
+    r"(?:(?:d'|de la |de l'|des |du |de |une? |la |le |les |l')\s*)?$",
+    re.IGNORECASE,
+)
+
+
+def _distinct_conditions_of_a_category(
+    decided: list[Decided], terminology: Terminology, documents: dict[str, str] | None
+) -> None:
+    """Two conditions of one CIM-10 category that a letter lists side by side are two codes: « métastases
+    pulmonaires et hépatiques » is C78.0 and C78.7, « hyponatrémie et hyperkaliémie » E87.1 and E87.5 (CIM-10 FR
+    à usage PMSI: each condition is coded; guide méthodologique MCO, chapitre IV). A candidate holds one
+    category, so the selected one keeps the code its best wording names, and a code of another subcategory
+    that an affirmed, current mention names alone, as the next item of an enumeration with a mention of the
+    chosen code, becomes a DAS of its own with its mentions as evidence. Only in an enumeration: elsewhere in
+    a letter, two codes of one category are mostly one condition named twice, once less precisely (« TVP »
+    and « thrombose veineuse fémorale », « alcool » and « dépendance à l'alcool »). Left out too: a code of
+    the chosen one's subcategory (one condition at two depths); a « X, sans précision » listed beside a precise
+    X is then left out by `_precise_over_vague`, which runs next."""
+    if not documents:
+        return
+    added: list[Decided] = []
+    for d in decided:
+        if not d.selected or d.role not in ("DP", "DR", "DAS"):
+            continue
+        candidate = d.candidate
+        own_mentions = [m for m in candidate.current if _names_subcategory_of(m, d.code)]
+        by_code: dict[str, list[QualifiedMention]] = {}
+        for mention in candidate.current:
+            named = {code for code in mention.codes if code[:3] == candidate.category}
+            if len(named) != 1:
+                continue  # a wording the dictionary reads as several codes of the category says none of them
+            code = named.pop()
+            entry = terminology.get(code)
+            if entry is None or not entry.codable or code[:4] == d.code[:4]:
+                continue
+            if "DAS" in allowed_roles(code, terminology) and any(
+                _listed_together(mention, other, documents) for other in own_mentions
+            ):
+                by_code.setdefault(code, []).append(mention)
+        if not by_code:
+            continue
+        moved = {id(m) for mentions in by_code.values() for m in mentions}
+        d.candidate = replace(candidate, mentions=[m for m in candidate.mentions if id(m) not in moved])
+        for code, mentions in sorted(by_code.items()):
+            added.append(Decided(replace(candidate, mentions=mentions), code, selected=True, role="DAS", refined=True))
+    decided.extend(added)
+
+
+def _names_subcategory_of(mention: QualifiedMention, code: str) -> bool:
+    return any(named[:4] == code[:4] or (len(named) == 3 and code.startswith(named)) for named in mention.codes)
+
+
+def _listed_together(first: QualifiedMention, second: QualifiedMention, documents: dict[str, str]) -> bool:
+    """Two mentions next to each other in one enumeration of one document."""
+    text = documents.get(first.doc_id)
+    if text is None or first.doc_id != second.doc_id:
+        return False
+    left, right = sorted((first, second), key=lambda m: m.start)
+    if right.start < left.end:
+        return False
+    return bool(_LIST_GAP.match(text[left.end : right.start]))
+
+
 _VAGUE_TAIL = re.compile(r",\s*(?:autres et )?sans pr[ée]cision\b", re.IGNORECASE)
 
 
@@ -493,6 +561,7 @@ def assign_roles(
             # "dialysé" beside Z49.1): look again, on the codes as they are now.
             _choose_dr(dp, decided, terminology)
     _chapter_xv_first(decided)
+    _distinct_conditions_of_a_category(decided, terminology, documents)
     _precise_over_vague(decided, terminology)
     # One wording, one code before the asterisks: a disease dropped as the same words as another code must
     # not lend its manifestation an asterisk.

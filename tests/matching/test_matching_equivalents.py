@@ -1,10 +1,10 @@
-"""Words clinicians and the labels use for the same thing match each other's wordings (matching/equivalents.py)."""
+"""Words clinicians and the labels use for the same thing match each other's wordings (text/equivalents.py)."""
 
 import pytest
 
 from coding_assistant.matching import find_mentions
-from coding_assistant.text.equivalents import CANONICAL_STEMS, canonical
 from coding_assistant.matching.loading import default_mention_dictionary
+from coding_assistant.text.equivalents import CANONICAL_STEMS, canonical
 from coding_assistant.text.normalize import stem
 
 

@@ -274,3 +274,29 @@ def test_a_condition_the_conclusion_states_before_a_follow_up_cue_stays_in_the_c
 )
 def test_care_during_the_stay_is_not_a_follow_up_plan(sentence):
     assert sections_of(sentence + "\n")["E14"] == {"conclusion"}
+
+
+def selected_codes(pipeline, text: str) -> dict[str, list[str]]:
+    """Selected code → the texts of its evidence."""
+    proposals = pipeline.propose(stay(text)).proposals
+    return {p.code: [e.text for e in p.evidence] for p in proposals if p.selected}
+
+
+def test_an_enumeration_of_two_conditions_of_one_category_gives_both_codes(text_pipeline):
+    text = (
+        "Motif : altération de l'état général.\n"
+        "Conclusion : métastases pulmonaires et hépatiques d'un adénocarcinome colique. "
+        "Hyponatrémie et hyperkaliémie.\n"
+    )
+    codes = selected_codes(text_pipeline, text)
+    assert {"C780", "C787"} <= set(codes), codes
+    # Each keeps the words that name it as its evidence.
+    assert codes["C787"] == ["hépatiques"] and "hépatiques" not in codes["C780"]
+    assert {code[:4] for code in codes if code.startswith("E87")} == {"E871", "E875"}
+
+
+def test_two_codes_of_one_category_named_apart_stay_one_code(text_pipeline):
+    # « TVP » and « thrombose veineuse profonde fémorale » are one thrombosis named twice, not two.
+    text = "Motif : TVP.\nExamen : grosse jambe gauche.\nConclusion : thrombose veineuse profonde fémorale gauche.\n"
+    codes = selected_codes(text_pipeline, text)
+    assert len([code for code in codes if code.startswith("I80")]) == 1, codes
