@@ -68,8 +68,11 @@ class ActCatalogue:
                 postings.setdefault(stem, []).append(index)
         self.postings = {stem: frozenset(ids) for stem, ids in postings.items()}
         firsts = {entry.features.first for entry in self.entries}
-        # Bracketed synonyms that start with an act word name the act too ("[Sphinctérotomie biliaire …]").
-        self.actions = frozenset(firsts | {s for e in self.entries for s in e.features.optional if s in firsts})
+        # Bracketed synonyms that start with an act word name the act too ("[Sphinctérotomie biliaire …]"), and so
+        # does a procedure noun among them: letters write « cyphoplastie », the label « Spondyloplastie expansive
+        # [cyphoplastie] ».
+        named = {s for e in self.entries for s in e.features.optional if s in firsts}
+        self.actions = frozenset(firsts | named | {s for e in self.entries for s in e.features.named_by})
 
     def _weight(self, features: LabelFeatures) -> float:
         """What a letter must state: every positive word, and one word of each choice (the weightiest)."""

@@ -51,6 +51,7 @@ def build_context(
     context = Context(parity=parity, sex=sex, age=age)
     features = TextFeatures()
     approaches: set[str] = set()
+    named_approaches: set[str] = set()
     documents_read: set[int] = set()
     for mention in mentions:
         reading, index = mention.reading, mention.anchor.sentence
@@ -72,8 +73,13 @@ def build_context(
             counted = catalogue.data.counted.get(stems[0]) if stems else None
             if counted:
                 features.counts.setdefault(counted, value)
-        approaches |= {catalogue.data.approaches[s] for s in reading.stems[index] if s in catalogue.data.approaches}
-    features.approaches = frozenset(approaches)
+        stated = {catalogue.data.approaches[s] for s in reading.stems[index] if s in catalogue.data.approaches}
+        approaches |= stated
+        if mention.anchor.selectable and mention.anchor.status == "current":
+            named_approaches |= stated
+    # The approach the act's own line states ("Intervention : sigmoïdectomie par cœlioscopie") is the act's;
+    # the procedure paragraph's incisions ("extraction par mini-laparotomie") are steps of it.
+    features.approaches = frozenset(named_approaches or approaches)
     context.features = features
     context.negated -= set(context.near)
     return context

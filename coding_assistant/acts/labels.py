@@ -54,6 +54,12 @@ class LabelFeatures:
     parity: str | None  # "primi" or "multi"
     approaches: frozenset[str]  # approaches named by the label (coelioscopie, laparotomie …)
     ages: tuple[int, int] | None  # age bounds in years written in the label
+    # The approaches its words require, not one of its alternatives (« par coloscopie, avec contrôle
+    # coelioscopique » requires both; « par coelioscopie ou par laparotomie … » neither alone).
+    required_approaches: frozenset[str] = frozenset()
+    # Bracketed procedure nouns that name the act as letters write it (« [cyphoplastie] » of « Spondyloplastie
+    # expansive »): written, they stand for the act's own word.
+    named_by: frozenset[str] = frozenset()
 
 
 def _content(stems: tuple[str, ...]) -> frozenset[str]:
@@ -154,4 +160,12 @@ def read_label(label: str, data: ActData, counted: frozenset[str]) -> LabelFeatu
         parity=parity,
         approaches=frozenset(data.approaches[s] for s in positive | in_choices if s in data.approaches),
         ages=_ages(label, data),
+        required_approaches=frozenset(data.approaches[s] for s in positive if s in data.approaches),
+        named_by=frozenset(
+            s
+            for part in _BRACKETS.findall(label)
+            for word in normalise_text(part).split()
+            if word.endswith(data.act_suffixes)
+            for s in wording_stems(word)
+        ),
     )

@@ -57,7 +57,12 @@ class Context:
 def score(entry: ActEntry, context: Context, catalogue: ActCatalogue) -> float:
     label = entry.features
     weights = catalogue.weights
-    found = sum(weights[s] * context.near.get(s, 0.0) for s in label.positive)
+    near = context.near
+    if label.named_by:
+        # « cyphoplastie » written stands for the words it abbreviates (« spondyloplastie expansive »).
+        alias = max(near.get(s, 0.0) for s in label.named_by)
+        near = {**near, **{s: alias for s in label.head if near.get(s, 0.0) < alias}} if alias else near
+    found = sum(weights[s] * near.get(s, 0.0) for s in label.positive)
     total = entry.weight
     for stem in label.optional:
         seen = context.near.get(stem, 0.0)
@@ -78,7 +83,9 @@ def score(entry: ActEntry, context: Context, catalogue: ActCatalogue) -> float:
     value -= min(0.3, 0.5 * contradicted / total) if total else 0.0
     if label.negative and label.negative <= context.negated:
         value += _AGREE
-    if context.near.get(label.first, 0.0) < REPORT:
+    if context.near.get(label.first, 0.0) < REPORT and not any(
+        context.near.get(s, 0.0) >= REPORT for s in label.named_by
+    ):
         value -= _UNNAMED  # the act itself ("Dilatation …") is not written: at most a modifier of it is
     value += _conditions(entry, context, catalogue)
     if entry.code in catalogue.data.preferred:
@@ -94,7 +101,10 @@ def _conditions(entry: ActEntry, context: Context, catalogue: ActCatalogue) -> f
     label, text = entry.features, context.features
     value = 0.0
     if label.approaches and text.approaches:
-        value += _AGREE if label.approaches & text.approaches else -_CONFLICT["approach"]
+        # Every approach the label requires is stated, and one of its alternatives: an endoscopy report's
+        # polypectomy is not the label « par coloscopie, avec contrôle coelioscopique ».
+        fits = label.approaches & text.approaches and label.required_approaches <= text.approaches
+        value += _AGREE if fits else -_CONFLICT["approach"]
     if label.laterality and text.laterality:
         value += _AGREE if label.laterality == text.laterality else -_CONFLICT["side"]
     for noun in {noun for noun, _, _ in label.counts}:

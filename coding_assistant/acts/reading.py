@@ -13,12 +13,13 @@ import bisect
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 
 from coding_assistant.acts.catalogue import ActCatalogue
 from coding_assistant.acts.data import ActData
 from coding_assistant.acts.dates import WrittenDate, find_dates
 from coding_assistant.matching import MentionDictionary
-from coding_assistant.matching.dictionary import Pattern
+from coding_assistant.matching.dictionary import Pattern, wording_stems
 from coding_assistant.matching.matcher import Token, tokenize
 from coding_assistant.text.normalize import normalise_text
 from coding_assistant.text.sections import Section, section_at, split_sections
@@ -61,6 +62,21 @@ _DEPARTMENT = re.compile(
     re.IGNORECASE,
 )
 _TITLE_LINES = 3  # the title of an operative report names its act ("COMPTE RENDU DE CORONAROGRAPHIE …")
+# Sides as surgeons abbreviate them ("PTG G", "hernie inguinale D", "genou dte"): read as the side's word, so a
+# wording written with "droite"/"gauche" matches and the side counts for the label. Capitals only for the
+# single letters ("vitamine D" is rare in operative reports, "d'" is an elision).
+_SIDE_ABBREVIATIONS = {
+    "G": "gauche",
+    "D": "droite",
+    "Dte": "droite",
+    "dte": "droite",
+    "Gche": "gauche",
+    "gche": "gauche",
+}
+# Vertebral levels ("L4-L5", "C5-C6", "T12", "D7") name the region of the spine a CCAM label writes out
+# ("colonne vertébrale lombale", "cervicale", "thoracique").
+_VERTEBRAL_LEVEL = re.compile(r"\b([CTDL])(?:[1-9]|1[0-2])(?:\s*[-/]\s*[CTDLS]?\d{1,2})?\b")
+_SPINE_REGIONS = {"C": "cervicale", "T": "thoracique", "D": "thoracique", "L": "lombale"}
 
 
 @dataclass(slots=True)
@@ -163,7 +179,7 @@ class DocumentReader:
         self.dictionary = MentionDictionary(patterns)
 
     def read(self, doc_id: str, doc_type: str, text: str, admission: date | None) -> DocumentReading:
-        tokens = tokenize(text)
+        tokens = _with_sides(text, tokenize(text))
         hits = self._wording_hits(text, tokens)
         header = self._header_end(text, tokens, hits)
         covered: set[int] = set()
@@ -204,6 +220,9 @@ class DocumentReader:
             sentence = max(bisect.bisect_right(starts, token.start) - 1, 0)
             target = negated[sentence] if index in negated_tokens else stems[sentence]
             target.add(token.stem)
+        for match in _VERTEBRAL_LEVEL.finditer(text):
+            sentence = max(bisect.bisect_right(starts, match.start()) - 1, 0)
+            stems[sentence].update(wording_stems(_SPINE_REGIONS[match.group(1)]))
         anchors = [
             Anchor(doc_id, start, end, text[start:end], keys, frozenset(words), sentence, True, "other")
             for start, end, keys, words in found
@@ -307,6 +326,21 @@ class DocumentReader:
             return True
         word = normalise_text(text[token.start : token.end])
         return word.endswith(self.data.act_suffixes)
+
+
+@lru_cache(maxsize=8)
+def _side_stem(word: str) -> str:
+    return wording_stems(word)[0]
+
+
+def _with_sides(text: str, tokens: list[Token]) -> list[Token]:
+    """The tokens, an abbreviated side after a word read as the side's word ("PTG G" → "PTG gauche")."""
+    out = list(tokens)
+    for index in range(1, len(tokens)):
+        side = _SIDE_ABBREVIATIONS.get(text[tokens[index].start : tokens[index].end])
+        if side is not None:
+            out[index] = Token(_side_stem(side), tokens[index].start, tokens[index].end)
+    return out
 
 
 def _negation_spans(text: str) -> list[tuple[int, int]]:
