@@ -61,6 +61,12 @@ _DEPARTMENT = re.compile(
     r"(?:service|unit[ée]|p[ôo]le|d[ée]partement|h[ôo]pital|centre hospitalier|clinique)\b[^\n:]*\n",
     re.IGNORECASE,
 )
+# Lines of an operative report that describe how the act was done, never another act: its set-up, its
+# approach and its closure (« Fermeture : exsufflation, surjet intradermique » ends a coelioscopy).
+_STEP_LINE = re.compile(
+    r"(?im)^[ \t\-•*]*(?:installation|voie d'abord|abord|fermeture|fin d'intervention)[ \t]*:[^\n]*$"
+)
+_CLAUSE_END_CHARS = re.compile(r"[.;:,\n]")
 _TITLE_LINES = 3  # the title of an operative report names its act ("COMPTE RENDU DE CORONAROGRAPHIE …")
 # Sides as surgeons abbreviate them ("PTG G", "hernie inguinale D", "genou dte"): read as the side's word, so a
 # wording written with "droite"/"gauche" matches and the side counts for the label. Capitals only for the
@@ -132,7 +138,11 @@ class DocumentReading:
         others = set().union(
             *(a.stems for a in self.anchors if a.sentence == anchor.sentence and a.status == "current")
         )
-        gone = anchor.stems - others
+        # The words that qualify the act in its own clause go with it: « la néphrectomie partielle n'est pas
+        # réalisable » says nothing of a partial act done.
+        clause = _CLAUSE_END_CHARS.search(self.text, anchor.end)
+        qualifying = wording_stems(self.text[anchor.end : clause.start() if clause else len(self.text)])
+        gone = (anchor.stems | set(qualifying)) - others
         self.stems[anchor.sentence] -= gone
         self.negated[anchor.sentence] |= gone
         self.doc_stems = set().union(*self.stems)
@@ -250,6 +260,11 @@ class DocumentReader:
             for anchor in anchors:
                 in_conclusion = anchor.start in concluding
                 anchor.selectable = in_conclusion or any(s <= anchor.start < e for s, e in allowed)
+        if operative:
+            steps = [(m.start(), m.end()) for m in _STEP_LINE.finditer(text)]
+            for anchor in anchors:
+                if any(s <= anchor.start < e for s, e in steps):
+                    anchor.selectable = False
         dates = _dates_near(text, anchors, sentences, fields, admission)
         head = [d for d in dates if d.start < _HEAD and d.day is not None]
         return DocumentReading(
