@@ -98,6 +98,8 @@ def group_mentions(
         near = set(reading.stems[anchor.sentence])
         if anchor.sentence > 0:
             near |= reading.stems[anchor.sentence - 1]
+        if anchor.status != "current":  # its words left the affirmed context (`DocumentReading.retract`)
+            near |= anchor.stems | reading.negated[anchor.sentence]
         candidates = catalogue.candidates(anchor.keys, near)
         if candidates:
             groups.append(ActGroup([mention], set(anchor.keys), candidates, anchor.status))

@@ -230,6 +230,9 @@ class DocumentReader:
             sentence = max(bisect.bisect_right(starts, token.start) - 1, 0)
             target = negated[sentence] if index in negated_tokens else stems[sentence]
             target.add(token.stem)
+            if index > 0 and text[tokens[index - 1].end : token.start] == "-":
+                # « artério-veineuse » is the labels' « artérioveineuse »: the joined word counts too.
+                target.update(wording_stems(text[tokens[index - 1].start : token.end].replace("-", "")))
         for match in _VERTEBRAL_LEVEL.finditer(text):
             sentence = max(bisect.bisect_right(starts, match.start()) - 1, 0)
             stems[sentence].update(wording_stems(_SPINE_REGIONS[match.group(1)]))

@@ -1,0 +1,122 @@
+"""How operative reports write acts: abbreviated sides, vertebral levels, the labels' bracketed procedure nouns,
+the approach of the act's own line, the approaches a label requires, closing steps, and the words of an act
+the report says was not done. Reports written here, in the styles of French operative reports."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from coding_assistant.acts import ActProposer, default_proposer
+from coding_assistant.schema import Document, Stay
+
+
+@pytest.fixture(scope="module")
+def proposer() -> ActProposer:
+    return default_proposer()
+
+
+def stay(text: str, doc_type: str = "CRO", sex: str = "F") -> Stay:
+    return Stay(
+        stay_id="R1",
+        sex=sex,
+        age=66,
+        admission_date=date(2026, 2, 2),
+        discharge_date=date(2026, 2, 6),
+        documents=[Document(doc_id="R1-CRO", type=doc_type, text=text)],
+    )
+
+
+def ranked(proposer: ActProposer, text: str, doc_type: str = "CRO", sex: str = "F") -> list[tuple[str, bool]]:
+    acts, _ = proposer.propose(stay(text, doc_type, sex))
+    return [(a.code, a.selected) for a in acts if a.activity == 1]
+
+
+def selected(proposer: ActProposer, text: str, doc_type: str = "CRO", sex: str = "F") -> list[str]:
+    return [code for code, chosen in ranked(proposer, text, doc_type, sex) if chosen]
+
+
+@pytest.mark.parametrize("side", ["G", "gauche", "Gche"])
+def test_an_abbreviated_side_reads_as_the_side(proposer, side):
+    # « PTG G »: the wording « PTG gauche » and the knee prosthesis family, whatever way the side is written.
+    text = f"CRO du 03/02/2026.\nGeste : PTG {side} cimentée sous AG.\nSuites simples."
+    assert selected(proposer, text)[0].startswith("NFKA")
+
+
+def test_a_vertebral_level_names_the_region_of_the_spine(proposer):
+    text = "CRO du 03/02/2026.\nIntervention : exérèse de hernie discale L4-L5 gauche par voie postérieure.\n"
+    codes = selected(proposer, text)
+    assert codes and codes[0] == "LFFA002"  # « colonne vertébrale lombale », not the cervical LEFA
+    cervical = "CRO du 03/02/2026.\nIntervention : exérèse de hernie discale C5-C6 par voie antérieure.\n"
+    assert not selected(proposer, cervical) or selected(proposer, cervical)[0] != "LFFA002"
+
+
+def test_the_procedure_noun_a_label_gives_in_brackets_names_its_act(proposer):
+    # « Spondyloplastie expansive [cyphoplastie] … »: letters write « cyphoplastie ».
+    text = "RADIOLOGIE INTERVENTIONNELLE\nActe : cyphoplastie de L1 le 03/02/2026, sous contrôle radioscopique.\n"
+    assert selected(proposer, text, doc_type="CR-INTERV")[0].startswith("LHMH")
+
+
+def test_the_approach_of_the_act_line_wins_over_an_incision_of_the_steps(proposer):
+    text = (
+        "COMPTE RENDU OPÉRATOIRE du 03/02/2026\n"
+        "Intervention : sigmoïdectomie par cœlioscopie avec anastomose colorectale.\n"
+        "Temps opératoire : ligature de l'artère sigmoïdienne, section rectale, extraction de la pièce par "
+        "mini-laparotomie sus-pubienne, anastomose mécanique.\n"
+    )
+    codes = selected(proposer, text)
+    assert codes[0] == "HHFA010"  # « par coelioscopie ou par laparotomie avec préparation par coelioscopie »
+
+
+def test_every_approach_a_label_requires_must_be_written(proposer):
+    # A polypectomy at coloscopy is not « Exérèse de polype du côlon par coloscopie, avec contrôle coelioscopique ».
+    text = (
+        "COMPTE RENDU D'ENDOSCOPIE DIGESTIVE — 03/02/2026\n"
+        "Coloscopie totale. Deux polypes de 6 et 8 mm réséqués à l'anse froide.\n"
+        "Conclusion : polypectomie de 2 polypes infracentimétriques.\n"
+    )
+    codes = [code for code, _ in ranked(proposer, text, doc_type="CR-ENDO")]
+    assert codes[0] == "HHFE002" and "HHFC001" not in codes[:1]
+
+
+def test_the_closing_lines_of_an_operative_report_name_no_act(proposer):
+    # The end of a coelioscopy lets the pneumoperitoneum out: no pleural exsufflation.
+    text = (
+        "COMPTE RENDU OPÉRATOIRE — 03/02/2026\n"
+        "Voie d'abord : laparoscopie, open-cœlio ombilicale.\n"
+        "Temps opératoire : coagulation du méso-appendice, ligature de la base, section, extraction en sac.\n"
+        "Fermeture : exsufflation, fermeture de l'aponévrose ombilicale.\n"
+        "Conclusion : appendicectomie laparoscopique.\n"
+    )
+    codes = selected(proposer, text)
+    assert "HHFA016" in codes and not any(code.startswith("GGJB") for code in codes)
+    # In a letter, the same word is the act.
+    letter = "Pneumothorax complet droit. Exsufflation à l'aiguille le 03/02/2026, efficace."
+    assert any(code.startswith("GGJB") for code in selected(proposer, letter, doc_type="CRH"))
+
+
+def test_an_act_the_report_says_was_not_done_takes_its_clause_words_with_it(proposer):
+    text = (
+        "COMPTE RENDU OPÉRATOIRE — 03/02/2026\n"
+        "La néphrectomie partielle n'est pas réalisable du fait de la localisation hilaire.\n"
+        "Intervention : néphrectomie totale élargie gauche par cœlioscopie.\n"
+    )
+    codes = selected(proposer, text, sex="M")
+    # A total nephrectomy (JAFC006, JAFC019 « élargie »), never the partial one (JAFC005) the report ruled out.
+    assert codes and codes[0] in {"JAFC006", "JAFC019"} and "JAFC005" not in codes
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        (
+            "Geste : évacuation d'un hématome sous-dural chronique gauche par deux trous de trépan, le 03/02/2026.",
+            "ABJA",
+        ),
+        ("Le 03/02/2026 : création d'une fistule artério-veineuse radio-céphalique au poignet gauche.", "EZMA"),
+        ("Le 03/02/2026 : aspiration endo-utérine sous AG pour grossesse arrêtée à 9 SA.", "JNJD"),
+    ],
+)
+def test_act_words_and_wordings_of_everyday_reports(proposer, text, family):
+    assert any(code.startswith(family) for code in selected(proposer, text, doc_type="CRH"))
