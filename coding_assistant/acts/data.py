@@ -68,6 +68,7 @@ class ActData:
     exclusive: tuple[tuple[frozenset[str], ...], ...]  # options a label and a letter cannot both differ on
     act_words: frozenset[str]  # stems of the words that name an act in a letter ("biopsie", "pose" …)
     act_suffixes: tuple[str, ...]  # folded endings of words that name an act ("ectomie", "scopie" …)
+    coronary_vessels: tuple[re.Pattern[str], ...] = ()  # names of the coronary vessels an angioplasty treats
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -141,6 +142,10 @@ def load_act_data(directory: Path | str = DATA_DIR) -> ActData:
         exclusive=tuple(tuple(group) for group in options.values()),
         act_words=frozenset(_single_stem(r["word"]) for r in act_words if r["kind"] == "word"),
         act_suffixes=tuple(normalise_text(r["word"]) for r in act_words if r["kind"] == "suffix"),
+        coronary_vessels=tuple(
+            _compile(root / "coronary_vessels.csv", line, row["pattern"], 0)
+            for line, row in enumerate(_rows(root / "coronary_vessels.csv"), start=2)
+        ),
     )
 
 

@@ -6,6 +6,7 @@ each group's candidate acts are ranked on everything its mentions' sentences say
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -19,6 +20,8 @@ MERGE_SCORE = 0.55
 # Mentions of each group read to decide a merge: a letter that repeats an act a thousand times (a daily chart)
 # must not make every decision read all of them.
 MERGE_CONTEXT_MENTIONS = 8
+# Label words of a coronary angioplasty (« angioplastie » and « stent » read through the lexicon).
+_ANGIOPLASTY = frozenset(wording_stems("dilatation endoprothèse"))
 
 
 @dataclass(slots=True)
@@ -52,6 +55,7 @@ def build_context(
     features = TextFeatures()
     approaches: set[str] = set()
     named_approaches: set[str] = set()
+    vessels: set[int] = set()
     documents_read: set[int] = set()
     for mention in mentions:
         reading, index = mention.reading, mention.anchor.sentence
@@ -68,6 +72,11 @@ def build_context(
         found = reading.features(index)
         features.laterality = features.laterality or found.laterality
         features.size_mm = features.size_mm if features.size_mm is not None else found.size_mm
+        if mention.anchor.status == "current" and mention.anchor.stems & _ANGIOPLASTY:
+            # The vessels the angioplasty's own clause names count its vessels, whatever the number of stents
+            # (« angioplastie de l'IVA … 2 stents en overlapping » is one vessel).
+            clause = _clause(reading.text, mention.anchor.start)
+            vessels |= {k for k, name in enumerate(catalogue.data.coronary_vessels) if name.search(clause)}
         for noun, value in found.counts.items():
             stems = wording_stems(noun)
             counted = catalogue.data.counted.get(stems[0]) if stems else None
@@ -80,9 +89,22 @@ def build_context(
     # The approach the act's own line states ("Intervention : sigmoïdectomie par cœlioscopie") is the act's;
     # the procedure paragraph's incisions ("extraction par mini-laparotomie") are steps of it.
     features.approaches = frozenset(named_approaches or approaches)
+    vessel = catalogue.data.counted.get(wording_stems("vaisseau")[0])
+    if vessels and vessel:
+        features.counts[vessel] = len(vessels)
     context.features = features
     context.negated -= set(context.near)
     return context
+
+
+_CLAUSE_BOUND = re.compile(r"[;.\n]")
+
+
+def _clause(text: str, offset: int) -> str:
+    """The text around `offset` up to the nearest « ; », full stop or line end on each side."""
+    before = [m.end() for m in _CLAUSE_BOUND.finditer(text, 0, offset)]
+    after = _CLAUSE_BOUND.search(text, offset)
+    return text[(before[-1] if before else 0) : after.start() if after else len(text)]
 
 
 def group_mentions(

@@ -120,3 +120,21 @@ def test_an_act_the_report_says_was_not_done_takes_its_clause_words_with_it(prop
 )
 def test_act_words_and_wordings_of_everyday_reports(proposer, text, family):
     assert any(code.startswith(family) for code in selected(proposer, text, doc_type="CRH"))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "code"),
+    [
+        # Two stents in overlapping on one artery: one vessel.
+        ("Coronarographie puis angioplastie de l'IVA proximale avec 2 stents actifs en overlapping.", "DDAF008"),
+        ("Coronarographie puis angioplastie de l'IVA et de la CD avec 2 stents actifs.", "DDAF007"),
+        # A vessel named in another clause (an old stent, a healthy artery) is not treated.
+        (
+            "Coronarographie : stent de la CD perméable ; sténose de la circonflexe traitée par angioplastie + "
+            "1 stent actif ; IVA sans lésion.",
+            "DDAF008",
+        ),
+    ],
+)
+def test_the_vessels_an_angioplasty_names_count_its_vessels(proposer, sentence, code):
+    assert selected(proposer, f"Cardiologie interventionnelle, le 03/02/2026.\n{sentence}", doc_type="CRH")[0] == code
