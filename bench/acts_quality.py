@@ -5,8 +5,9 @@ negated or planned mentions, and the time of the acts stage alone.
     python bench/acts_quality.py [STAYS.jsonl ...] [--heldout DIR | --no-heldout] [--misses] [--model DIR]
 
 Default: the three parts of `tests/data/dev/` (the letters the act lexicon and weights were tuned on) in one
-column, and `tests/data/acts_heldout/` (40 stays written apart and never tuned on, see its README) in the
-other. Only stays whose gold lists its acts (`codes.acts`) are judged. The acts stage runs on its own (no
+column, `tests/data/acts_tuning/` (45 stays written apart from the lexicon, then tuned on, see its README) in
+the next, and `tests/data/acts_heldout/` (40 stays written apart and never tuned on, see its README) in the
+last. Only stays whose gold lists its acts (`codes.acts`) are judged. The acts stage runs on its own (no
 classifier): it needs only the documents and the stay's sex, age and dates; `--model DIR` adds the act heads
 of a model that learnt acts (as `predict` does with such a model).
 
@@ -40,6 +41,7 @@ from coding_assistant.schema import ModelInfo, Stay, StayProposals, read_stays
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT / "tests" / "data" / "dev"
 HELDOUT = ROOT / "tests" / "data" / "acts_heldout"
+TUNING = ROOT / "tests" / "data" / "acts_tuning"
 ACTIVITIES = ROOT / "terminologies" / "ccam" / "ccam_code_activite_phase_dernier_tarif.csv"
 # Anaesthesia that makes an activity-4 line (the annotation's words).
 ANAESTHESIA_WITH_A4 = {"AG", "ALR"}
@@ -235,7 +237,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*", type=Path, default=sorted(DEV.glob("stays_*.jsonl")))
     parser.add_argument("--heldout", type=Path, default=HELDOUT, help="folder of the held-out set")
-    parser.add_argument("--no-heldout", action="store_true", help="the dev set (or PATHS) only")
+    parser.add_argument("--no-heldout", action="store_true", help="leave the held-out set out")
+    parser.add_argument("--tuning", type=Path, default=TUNING, help="folder of the act tuning set")
+    parser.add_argument("--no-tuning", action="store_true", help="leave the tuning set out")
     parser.add_argument("--misses", action="store_true", help="gold acts missed and wrong selections, per stay")
     parser.add_argument("--repeats", type=int, default=3, help="timing passes over the stays")
     parser.add_argument(
@@ -249,6 +253,8 @@ def main() -> None:
     sets: list[tuple[str, list[Stay], dict[str, Annotation]]] = [
         ("dev (in-sample)", [stay for path in args.paths for stay in read_stays(path)], {})
     ]
+    if not args.no_tuning:
+        sets.append(("tuning (in-sample)", list(read_stays(args.tuning / "stays.jsonl")), {}))
     if not args.no_heldout:
         held = [stay for stay in read_stays(args.heldout / "stays.jsonl")]
         sets.append(("held-out", held, read_annotations(args.heldout / "annotations.jsonl")))
