@@ -257,3 +257,12 @@ def test_engine_is_a_setting(engine: str) -> None:
         environment["CODING_ASSISTANT_QUALIFIER_ENGINE"] = value
         answers.append(answer())
     assert [a.strip() for a in answers] == ["rules rules", "edsnlp edsnlp", "rules rules"]
+
+
+def test_a_cue_inside_parentheses_qualifies_only_what_they_hold():
+    text = "Conclusion : infection urinaire masculine (prostatite aiguë probable) compliquée de RAU."
+    assert not qualify(text, "infection urinaire masculine").hypothetical
+    assert qualify(text, "prostatite aiguë").hypothetical
+    aside = "Douleur thoracique (pas de sus-décalage du ST) résolutive."
+    assert not qualify(aside, "Douleur thoracique").negated
+    assert qualify(aside, "sus-décalage du ST").negated
