@@ -67,6 +67,8 @@ class ActCatalogue:
             for stem in _words(entry.features):
                 postings.setdefault(stem, []).append(index)
         self.postings = {stem: frozenset(ids) for stem, ids in postings.items()}
+        # The stems that name few acts (under a tenth of them): those a generic act word's context is read on.
+        self.selective = {stem: ids for stem, ids in self.postings.items() if len(ids) < len(self.entries) // 10}
         firsts = {entry.features.first for entry in self.entries}
         # Bracketed synonyms that start with an act word name the act too ("[Sphinctérotomie biliaire …]"), and so
         # does a procedure noun among them: letters write « cyphoplastie », the label « Spondyloplastie expansive
@@ -99,9 +101,11 @@ class ActCatalogue:
             return found
         keyset = set(keys)
         shared: set[int] = set()
+        selective = self.selective
         for stem in context:
-            if stem not in keyset and stem in self.postings and len(self.postings[stem]) < len(self.entries) // 10:
-                shared |= self.postings[stem] & found
+            ids = selective.get(stem)
+            if ids is not None and stem not in keyset:
+                shared |= ids & found
         return shared
 
 

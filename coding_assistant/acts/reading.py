@@ -230,7 +230,7 @@ class DocumentReader:
             sentence = max(bisect.bisect_right(starts, token.start) - 1, 0)
             target = negated[sentence] if index in negated_tokens else stems[sentence]
             target.add(token.stem)
-            if index > 0 and text[tokens[index - 1].end : token.start] == "-":
+            if index > 0 and token.start - tokens[index - 1].end == 1 and text[token.start - 1] == "-":
                 # « artério-veineuse » is the labels' « artérioveineuse »: the joined word counts too.
                 target.update(wording_stems(text[tokens[index - 1].start : token.end].replace("-", "")))
         for match in _VERTEBRAL_LEVEL.finditer(text):
@@ -351,11 +351,17 @@ def _side_stem(word: str) -> str:
     return wording_stems(word)[0]
 
 
+_SIDE_WORD = re.compile(r"(?<![\w'’])(?:G|D|[Dd]te|[Gg]che)(?!\w)")
+
+
 def _with_sides(text: str, tokens: list[Token]) -> list[Token]:
     """The tokens, an abbreviated side after a word read as the side's word ("PTG G" → "PTG gauche")."""
+    sides = {match.start(): _SIDE_ABBREVIATIONS[match.group(0)] for match in _SIDE_WORD.finditer(text)}
+    if not sides:
+        return tokens
     out = list(tokens)
     for index in range(1, len(tokens)):
-        side = _SIDE_ABBREVIATIONS.get(text[tokens[index].start : tokens[index].end])
+        side = sides.get(tokens[index].start)
         if side is not None:
             out[index] = Token(_side_stem(side), tokens[index].start, tokens[index].end)
     return out

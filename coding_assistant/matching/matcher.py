@@ -63,12 +63,19 @@ def _token_stem(raw: str) -> str | None:
 
 def tokenize(text: str) -> list[Token]:
     """Content-word stems with their offsets; stopwords are dropped (they never start or end a mention)."""
+    return list(_tokens(text))
+
+
+# The diagnosis matcher and the act reader read the same documents one after the other: a stay's documents
+# are tokenised once.
+@lru_cache(maxsize=64)
+def _tokens(text: str) -> tuple[Token, ...]:
     tokens: list[Token] = []
     for match in _TOKEN.finditer(text):
         token_stem = _token_stem(match.group(0))
         if token_stem is not None:
             tokens.append(Token(token_stem, match.start(), match.end()))
-    return tokens
+    return tuple(tokens)
 
 
 def _joined(text: str, previous: Token, following: Token) -> bool:

@@ -236,25 +236,27 @@ class SearchIndex:
         wanted = [self.position[c] for c in codes if c in self.position]
         if not wanted or not query.strip():
             return {}
-        rows = self.matrix_rows
-        row_stems = {
-            r: frozenset(rows.indices[rows.indptr[r] : rows.indptr[r + 1]].tolist())
-            for i in wanted
-            for r in range(int(self.code_starts[i]), int(self.code_stops[i]))
-        }
-        present = frozenset().union(*row_stems.values())
+        spans = [(int(self.code_starts[i]), int(self.code_stops[i])) for i in wanted]
+        row_ids = np.fromiter((r for start, stop in spans for r in range(start, stop)), dtype=np.int64)
+        result = dict.fromkeys((self.codes[i] for i in wanted), 0.0)
+        if not len(row_ids):
+            return result
+        rows = self.matrix_rows[row_ids]  # the wordings of `codes` x stems
+        present = frozenset(rows.indices.tolist())
         matches: dict[str, tuple[float, dict[int, float]]] = {}
         unknown_weight = float(self.idf.max()) if len(self.idf) else 1.0
-        result = dict.fromkeys((self.codes[i] for i in wanted), 0.0)
         beta2 = BETA * BETA
+        mass = np.maximum(self.wording_mass[row_ids].astype(np.float64), 1e-6)
+        weights = self.wording_weight[row_ids].astype(np.float64)
+        best = np.zeros(len(row_ids))
         for variant in self.variants(query[:MAX_QUERY_CHARS]):
             stems_ = list(dict.fromkeys(stem(w) for w in variant.split() if w not in STOPWORDS))
             for query_stem in stems_:
                 if query_stem not in matches:
                     ids, sims = self._stem_matches(query_stem, fuzzy=False)
                     if len(ids):
-                        best = int(np.argmax(sims))
-                        weight = self._query_weight(query_stem, float(self.idf[ids[best]]) * float(sims[best]))
+                        top = int(np.argmax(sims))
+                        weight = self._query_weight(query_stem, float(self.idf[ids[top]]) * float(sims[top]))
                     else:
                         weight = self._query_weight(query_stem, unknown_weight)
                     # Only the matches that some wording of these codes contains can count.
@@ -264,20 +266,24 @@ class SearchIndex:
             relevant = [matches[q] for q in stems_ if matches[q][1]]
             if query_mass <= 0 or not relevant:
                 continue
-            for i in wanted:
-                code = self.codes[i]
-                for r in range(int(self.code_starts[i]), int(self.code_stops[i])):
-                    stems_of_row = row_stems[r]
-                    matched = sum(
-                        weight * max((sim for j, sim in found.items() if j in stems_of_row), default=0.0)
-                        for weight, found in relevant
-                    )
-                    if matched <= 0:
-                        continue
-                    recall = matched / query_mass
-                    precision = min(1.0, matched / max(float(self.wording_mass[r]), 1e-6))
-                    f_beta = (1 + beta2) * precision * recall / (beta2 * precision + recall)
-                    result[code] = max(result[code], f_beta * float(self.wording_weight[r]))
+            # Per wording, each query stem counts with its best match among the wording's stems.
+            columns = sorted({j for _, found in relevant for j in found})
+            column_of = {j: k for k, j in enumerate(columns)}
+            holds = rows[:, columns].toarray() > 0
+            matched = np.zeros(len(row_ids))
+            for weight, found in relevant:
+                similarity = np.fromiter(found.values(), dtype=np.float64, count=len(found))
+                matched += weight * (holds[:, [column_of[j] for j in found]] * similarity).max(axis=1)
+            recall = matched / query_mass
+            precision = np.minimum(1.0, matched / mass)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                f_beta = np.where(matched > 0, (1 + beta2) * precision * recall / (beta2 * precision + recall), 0.0)
+            best = np.maximum(best, f_beta * weights)
+        position = 0
+        for i, (start, stop) in zip(wanted, spans, strict=True):
+            if stop > start:
+                result[self.codes[i]] = float(best[position : position + stop - start].max())
+            position += stop - start
         return result
 
     def search_many(self, queries: Iterable[str], limit: int = 10) -> list[list[SearchResult]]:
