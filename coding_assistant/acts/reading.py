@@ -351,7 +351,8 @@ def _side_stem(word: str) -> str:
     return wording_stems(word)[0]
 
 
-_SIDE_WORD = re.compile(r"(?<![\w'’])(?:G|D|[Dd]te|[Gg]che)(?!\w)")
+# Not an initial before a name (« Dr D. Martin »).
+_SIDE_WORD = re.compile(r"(?<![\w'’])(?:G|D|[Dd]te|[Gg]che)(?!\w|\.\s?[A-ZÀ-Ý])")
 
 
 def _with_sides(text: str, tokens: list[Token]) -> list[Token]:

@@ -347,7 +347,7 @@ def _distinct_conditions_of_a_category(
             continue
         candidate = d.candidate
         own_mentions = [m for m in candidate.current if _names_subcategory_of(m, d.code)]
-        by_code: dict[str, list[QualifiedMention]] = {}
+        by_subcategory: dict[str, list[QualifiedMention]] = {}
         for mention in candidate.current:
             named = {code for code in mention.codes if code[:3] == candidate.category}
             if len(named) != 1:
@@ -359,13 +359,17 @@ def _distinct_conditions_of_a_category(
             if "DAS" in allowed_roles(code, terminology) and any(
                 _listed_together(mention, other, documents) for other in own_mentions
             ):
-                by_code.setdefault(code, []).append(mention)
-        if not by_code:
+                by_subcategory.setdefault(code[:4], []).append(mention)
+        if not by_subcategory:
             continue
-        moved = {id(m) for mentions in by_code.values() for m in mentions}
+        moved = {id(m) for mentions in by_subcategory.values() for m in mentions}
         d.candidate = replace(candidate, mentions=[m for m in candidate.mentions if id(m) not in moved])
-        for code, mentions in sorted(by_code.items()):
-            added.append(Decided(replace(candidate, mentions=mentions), code, selected=True, role="DAS", refined=True))
+        for _, mentions in sorted(by_subcategory.items()):
+            # One code per condition: the one its longest wording names (« hyperkaliémie sévère » over
+            # « hyperkaliémie »), as for the chosen code (`Candidate.mentioned_codes`).
+            sibling = replace(candidate, mentions=mentions)
+            code = next(c for c in sibling.mentioned_codes() if c[:3] == candidate.category)
+            added.append(Decided(sibling, code, selected=True, role="DAS", refined=True))
     decided.extend(added)
 
 

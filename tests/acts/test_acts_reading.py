@@ -138,3 +138,12 @@ def test_act_words_and_wordings_of_everyday_reports(proposer, text, family):
 )
 def test_the_vessels_an_angioplasty_names_count_its_vessels(proposer, sentence, code):
     assert selected(proposer, f"Cardiologie interventionnelle, le 03/02/2026.\n{sentence}", doc_type="CRH")[0] == code
+
+
+def test_an_initial_before_a_name_is_no_side():
+    from coding_assistant.acts.reading import _with_sides
+    from coding_assistant.matching import tokenize
+
+    text = "Opérateur : Dr D. Martin. PTG D cimentée."
+    stems = [token.stem for token in _with_sides(text, tokenize(text))]
+    assert stems.count("droit") == 1  # the side after « PTG », not the surgeon's initial
