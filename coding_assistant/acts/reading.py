@@ -351,20 +351,30 @@ def _side_stem(word: str) -> str:
     return wording_stems(word)[0]
 
 
-# Not an initial before a name (« Dr D. Martin »).
+# Not an initial (« Dr D. Martin », « Opérateur : Pr D. ; Aides … »).
 _SIDE_WORD = re.compile(r"(?<![\w'’])(?:G|D|[Dd]te|[Gg]che)(?!\w|\.\s?[A-ZÀ-Ý])")
+_TITLE_BEFORE = re.compile(r"(?:\b(?:Dr|Pr|Docteur|Professeur|Mme|Mr|M\.)|\b[A-Z]\.)\s*$")
 
 
 def _with_sides(text: str, tokens: list[Token]) -> list[Token]:
-    """The tokens, an abbreviated side after a word read as the side's word ("PTG G" → "PTG gauche")."""
-    sides = {match.start(): _SIDE_ABBREVIATIONS[match.group(0)] for match in _SIDE_WORD.finditer(text)}
+    """The tokens, an abbreviated side read as the side's word ("PTG G" → "PTG gauche"); « D » is a stopword
+    to the tokenizer (« d' »), so its token is added."""
+    sides = {
+        match.start(): match
+        for match in _SIDE_WORD.finditer(text)
+        if not _TITLE_BEFORE.search(text, max(0, match.start() - 12), match.start())
+    }
     if not sides:
         return tokens
-    out = list(tokens)
-    for index in range(1, len(tokens)):
-        side = sides.get(tokens[index].start)
-        if side is not None:
-            out[index] = Token(_side_stem(side), tokens[index].start, tokens[index].end)
+    out = [
+        Token(_side_stem(_SIDE_ABBREVIATIONS[sides[t.start].group(0)]), t.start, t.end) if t.start in sides else t
+        for t in tokens
+    ]
+    starts = {t.start for t in tokens}
+    for offset, match in sides.items():
+        if offset not in starts:
+            side = Token(_side_stem(_SIDE_ABBREVIATIONS[match.group(0)]), match.start(), match.end())
+            out.insert(bisect.bisect_left([t.start for t in out], offset), side)
     return out
 
 
