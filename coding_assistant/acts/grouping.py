@@ -55,6 +55,7 @@ def build_context(
     features = TextFeatures()
     approaches: set[str] = set()
     named_approaches: set[str] = set()
+    report_approaches: set[str] = set()
     vessels: set[int] = set()
     documents_read: set[int] = set()
     for mention in mentions:
@@ -84,11 +85,17 @@ def build_context(
                 features.counts.setdefault(counted, value)
         stated = {catalogue.data.approaches[s] for s in reading.stems[index] if s in catalogue.data.approaches}
         approaches |= stated
+        if reading.operative and mention.anchor.status == "current":
+            report_approaches |= {
+                catalogue.data.approaches[s] for s in reading.doc_stems if s in catalogue.data.approaches
+            }
         if mention.anchor.selectable and mention.anchor.status == "current":
             named_approaches |= stated
     # The approach the act's own line states ("Intervention : sigmoïdectomie par cœlioscopie") is the act's;
     # the procedure paragraph's incisions ("extraction par mini-laparotomie") are steps of it.
-    features.approaches = frozenset(named_approaches or approaches)
+    # A report that states its approach once (« Duodénoscope. », « Voie d'abord : cœlioscopie ») states it for
+    # every act of its procedure whose own sentences do not.
+    features.approaches = frozenset(named_approaches or approaches or report_approaches)
     vessel = catalogue.data.counted.get(wording_stems("vaisseau")[0])
     if vessels and vessel:
         features.counts[vessel] = len(vessels)

@@ -190,14 +190,18 @@ class ActProposer:
     def _drop_included(self, lines: list[_Line]) -> None:
         """A selected act that another selected act includes is not coded: one whose label says so ("… avec
         artériographie coronaire"), or a diagnostic act (CCAM action letter Q) on the organ of a therapeutic act
-        the same day (the gastroscopy of an endoscopic haemostasis, the cholangiography of a stone extraction:
-        CCAM general rules, a diagnostic act is included in the therapeutic act it leads to)."""
+        the same day or in the same report (the gastroscopy of an endoscopic haemostasis, the cholangiography of
+        a stone extraction, the CPRE of a sphincterotomy: CCAM general rules, a diagnostic act is included in
+        the therapeutic act it leads to)."""
         chosen = [line for line in lines if line.selected]
         for line in chosen:
             head = self.catalogue.by_code[line.code].features.head
             for other in chosen:
                 includes = self.catalogue.by_code[other.code].features.includes
-                same_access = _diagnostic_within(line.code, other.code, line.day, other.day)
+                same_access = _diagnostic_within(line.code, other.code, line.day, other.day) or (
+                    _diagnostic_within(line.code, other.code, None, None, any_access=True)
+                    and _same_report(line.group, other.group)
+                )
                 if other is not line and other.selected and ((head and head <= includes) or same_access):
                     line.selected, line.rank = False, 2
                     line.warnings.append(included_note(other.code))
@@ -278,12 +282,20 @@ class ActProposer:
         )
 
 
-def _diagnostic_within(code: str, other: str, day: date | None, other_day: date | None) -> bool:
+def _diagnostic_within(
+    code: str, other: str, day: date | None, other_day: date | None, any_access: bool = False
+) -> bool:
     """A diagnostic act (CCAM action letter Q) on the organ of a therapeutic act (the first 2 letters), by the
-    same access (the 4th letter) or on the same written day."""
+    same access (the 4th letter) or on the same written day (`any_access`: whatever the access)."""
     if code[2] != "Q" or other[2] == "Q" or code[:2] != other[:2]:
         return False
-    return code[3] == other[3] or (day is not None and day == other_day)
+    return any_access or code[3] == other[3] or (day is not None and day == other_day)
+
+
+def _same_report(group: ActGroup, other: ActGroup) -> bool:
+    """Both acts read in one operative or interventional report: one procedure (« CPRE … sphinctérotomie »)."""
+    reports = {id(m.reading) for m in group.mentions if m.reading.operative and m.anchor.status == "current"}
+    return any(id(m.reading) in reports for m in other.mentions if m.anchor.status == "current")
 
 
 def _evidence_order(mention: Mention) -> tuple[int, int]:

@@ -33,6 +33,9 @@ _FIELD = re.compile(
 _OPERATIVE = re.compile(
     r"compte[- ]rendu (?:op[ée]ratoire|d'endoscopie|de coronarographie|d'intervention)|\bCRO\b", re.IGNORECASE
 )
+# Document types of operative, endoscopy and interventional reports (the data contract's `type`).
+_EXAMINATION_TYPES = ("CR-ENDO", "CR_ENDO", "CR-INTERV", "CR_INTERV")
+_OPERATIVE_TYPES = ("CRO", "CR-OP", "CR_OP", *_EXAMINATION_TYPES)
 _LOCAL_NEGATION = re.compile(r"\b(?:pas d[e'’]|pas de la|sans|ni d[e'’]|aucune?|absence d[e'’])\s*", re.IGNORECASE)
 _SCOPE_END = re.compile(r"[,;:()\n.]|\bmais\b")
 # "Ventriculographie non réalisée": a negation written after what it negates, back to the clause start.
@@ -254,8 +257,10 @@ class DocumentReader:
         anchors = [a for a in anchors if a.section not in IGNORED_SECTIONS]
         anchors.sort(key=lambda a: a.start)
         fields = _fields(text)
-        operative = doc_type.upper().startswith("CRO") or bool(_OPERATIVE.search(text[:300])) or bool(fields)
-        title = _title_span(text, operative)
+        operative = doc_type.upper().startswith(_OPERATIVE_TYPES) or bool(_OPERATIVE.search(text[:300])) or bool(fields)
+        # An endoscopy or interventional report's title names the examination (« Endoscopie bilio-pancréatique »),
+        # and its acts are the gestures its body reports: only an operative report's title names its act.
+        title = _title_span(text, operative and not doc_type.upper().startswith(_EXAMINATION_TYPES))
         named_in_title = any(title[0][0] <= a.start < title[0][1] for a in anchors) if title else False
         if fields or named_in_title:
             # The report names its act in a field or in its title: the procedure paragraph only describes it.

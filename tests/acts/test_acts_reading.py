@@ -147,3 +147,20 @@ def test_an_initial_before_a_name_is_no_side():
     for text in ("Opérateur : Dr D. Martin. PTG D cimentée.", "Opérateur : Pr D. ; Aides : Dr A.\nPTG D cimentée."):
         stems = [token.stem for token in _with_sides(text, tokenize(text))]
         assert stems.count("droit") == 1, text  # the side after « PTG » (« D » is a stopword to the tokenizer)
+
+
+def test_an_ercp_codes_its_gestures_not_the_examination(proposer):
+    # The CPRE is the diagnostic examination of the sphincterotomy and the stent (CCAM: a diagnostic act is
+    # included in the therapeutic act it leads to); the report's duodenoscope is the stent's approach.
+    text = (
+        "Endoscopie bilio-pancréatique — 03/02/2026\n"
+        "CPRE sous AG, duodénoscope. Sténose du bas cholédoque.\n"
+        "Sphinctérotomie biliaire courte.\n"
+        "Mise en place d'une prothèse biliaire métallique couverte 10 x 60 mm.\n"
+        "La cholécystectomie a été discutée ; pas d'indication pour le moment.\n"
+    )
+    codes = [code for code, _ in ranked(proposer, text, doc_type="CR-ENDO")]
+    chosen = selected(proposer, text, doc_type="CR-ENDO")
+    assert "HMPE001" in chosen and not any(code.startswith("HMQH") for code in chosen)
+    assert not any(code.startswith("HMFA") or code.startswith("HMFC") for code in chosen)  # only discussed
+    assert codes.index("HMLE002") < codes.index("HMLH001") if "HMLH001" in codes else "HMLE002" in codes
