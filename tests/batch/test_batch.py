@@ -345,11 +345,12 @@ class LeavesOut:
 def test_the_report_counts_the_possible_revaluations_and_the_worklist_lists_them(store, pipeline) -> None:
     from coding_assistant.store import WorklistFilter
 
+    # « sévère » reads as the labels' « grave »: E43, malnutrition protéino-énergétique grave (a CMA).
     denutrition = "Motif : pneumopathie. Dénutrition protéino-énergétique sévère. Conclusion : pneumopathie."
     stays = [make_stay("R1", text=denutrition), make_stay("R2")]
-    report = run(store, LeavesOut(pipeline, {"E46"}), stays)
+    report = run(store, LeavesOut(pipeline, {"E43"}), stays)
     assert report.coded == 2 and report.revaluation_stays == 1 and report.revaluation_eur > 0
     assert "revaluation possible: 1 stays" in report.summary()
     assert [r.stay_id for r in store.worklist(WorklistFilter(revaluation=True))] == ["R1"]
     row = next(r for r in store.worklist() if r.stay_id == "R1")
-    assert row.revaluation_code == "E46" and row.ghm is not None
+    assert row.revaluation_code == "E43" and row.ghm is not None
