@@ -356,8 +356,9 @@ def _side_stem(word: str) -> str:
     return wording_stems(word)[0]
 
 
-# Not an initial (« Dr D. Martin », « Opérateur : Pr D. ; Aides … »).
-_SIDE_WORD = re.compile(r"(?<![\w'’])(?:G|D|[Dd]te|[Gg]che)(?!\w|\.\s?[A-ZÀ-Ý])")
+# Not an initial (« Dr D. Martin », « Opérateur : Pr D. ; Aides … ») nor part of a hyphenated name
+# (« D-dimères », « 25-OH-D »).
+_SIDE_WORD = re.compile(r"(?<![\w'’-])(?:G|D|[Dd]te|[Gg]che)(?![\w-]|\.\s?[A-ZÀ-Ý])")
 _TITLE_BEFORE = re.compile(r"(?:\b(?:Dr|Pr|Docteur|Professeur|Mme|Mr|M\.)|\b[A-Z]\.)\s*$")
 
 

@@ -140,11 +140,15 @@ def test_the_vessels_an_angioplasty_names_count_its_vessels(proposer, sentence, 
     assert selected(proposer, f"Cardiologie interventionnelle, le 03/02/2026.\n{sentence}", doc_type="CRH")[0] == code
 
 
-def test_an_initial_before_a_name_is_no_side():
+def test_an_initial_or_a_hyphenated_name_is_no_side():
     from coding_assistant.acts.reading import _with_sides
     from coding_assistant.matching import tokenize
 
-    for text in ("Opérateur : Dr D. Martin. PTG D cimentée.", "Opérateur : Pr D. ; Aides : Dr A.\nPTG D cimentée."):
+    for text in (
+        "Opérateur : Dr D. Martin. PTG D cimentée.",
+        "Opérateur : Pr D. ; Aides : Dr A.\nPTG D cimentée.",
+        "D-dimères négatifs, 25-OH-D basse. PTG D cimentée.",
+    ):
         stems = [token.stem for token in _with_sides(text, tokenize(text))]
         assert stems.count("droit") == 1, text  # the side after « PTG » (« D » is a stopword to the tokenizer)
 
