@@ -56,6 +56,7 @@ def build_context(
     approaches: set[str] = set()
     named_approaches: set[str] = set()
     report_approaches: set[str] = set()
+    reports_read: set[int] = set()
     vessels: set[int] = set()
     documents_read: set[int] = set()
     for mention in mentions:
@@ -85,7 +86,8 @@ def build_context(
                 features.counts.setdefault(counted, value)
         stated = {catalogue.data.approaches[s] for s in reading.stems[index] if s in catalogue.data.approaches}
         approaches |= stated
-        if reading.operative and mention.anchor.status == "current":
+        if reading.operative and mention.anchor.status == "current" and id(reading) not in reports_read:
+            reports_read.add(id(reading))
             report_approaches |= {
                 catalogue.data.approaches[s] for s in reading.doc_stems if s in catalogue.data.approaches
             }

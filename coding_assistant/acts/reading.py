@@ -69,7 +69,8 @@ _DEPARTMENT = re.compile(
 _STEP_LINE = re.compile(
     r"(?im)^[ \t\-•*]*(?:installation|voie d'abord|abord|fermeture|fin d'intervention)[ \t]*:[^\n]*$"
 )
-_CLAUSE_END_CHARS = re.compile(r"[.;:,\n]")
+# Where a clause ends, for what is said of an act after its name (its not-done cues, its qualifying words).
+CLAUSE_END = re.compile(r"[.;\n:,]")
 _TITLE_LINES = 3  # the title of an operative report names its act ("COMPTE RENDU DE CORONAROGRAPHIE …")
 # Sides as surgeons abbreviate them ("PTG G", "hernie inguinale D", "genou dte"): read as the side's word, so a
 # wording written with "droite"/"gauche" matches and the side counts for the label. Capitals only for the
@@ -86,6 +87,7 @@ _SIDE_ABBREVIATIONS = {
 # ("colonne vertébrale lombale", "cervicale", "thoracique").
 _VERTEBRAL_LEVEL = re.compile(r"\b([CTDL])(?:[1-9]|1[0-2])(?:\s*[-/]\s*[CTDLS]?\d{1,2})?\b")
 _SPINE_REGIONS = {"C": "cervicale", "T": "thoracique", "D": "thoracique", "L": "lombale"}
+_SPINE_REGION_STEMS = {letter: wording_stems(region) for letter, region in _SPINE_REGIONS.items()}
 
 
 @dataclass(slots=True)
@@ -143,7 +145,7 @@ class DocumentReading:
         )
         # The words that qualify the act in its own clause go with it: « la néphrectomie partielle n'est pas
         # réalisable » says nothing of a partial act done.
-        clause = _CLAUSE_END_CHARS.search(self.text, anchor.end)
+        clause = CLAUSE_END.search(self.text, anchor.end)
         qualifying = wording_stems(self.text[anchor.end : clause.start() if clause else len(self.text)])
         gone = (anchor.stems | set(qualifying)) - others
         self.stems[anchor.sentence] -= gone
@@ -238,7 +240,7 @@ class DocumentReader:
                 target.update(wording_stems(text[tokens[index - 1].start : token.end].replace("-", "")))
         for match in _VERTEBRAL_LEVEL.finditer(text):
             sentence = max(bisect.bisect_right(starts, match.start()) - 1, 0)
-            stems[sentence].update(wording_stems(_SPINE_REGIONS[match.group(1)]))
+            stems[sentence].update(_SPINE_REGION_STEMS[match.group(1)])
         anchors = [
             Anchor(doc_id, start, end, text[start:end], keys, frozenset(words), sentence, True, "other")
             for start, end, keys, words in found
@@ -358,7 +360,7 @@ def _side_stem(word: str) -> str:
 
 # Not an initial (« Dr D. Martin », « Opérateur : Pr D. ; Aides … ») nor part of a hyphenated name
 # (« D-dimères », « 25-OH-D »).
-_SIDE_WORD = re.compile(r"(?<![\w'’-])(?:G|D|[Dd]te|[Gg]che)(?![\w-]|\.\s?[A-ZÀ-Ý])")
+_SIDE_WORD = re.compile(rf"(?<![\w'’-])(?:{'|'.join(_SIDE_ABBREVIATIONS)})(?![\w-]|\.\s?[A-ZÀ-Ý])")
 _TITLE_BEFORE = re.compile(r"(?:\b(?:Dr|Pr|Docteur|Professeur|Mme|Mr|M\.)|\b[A-Z]\.)\s*$")
 
 

@@ -15,10 +15,9 @@ from itertools import pairwise
 
 from coding_assistant.acts.data import ActData
 from coding_assistant.acts.dates import WrittenDate
-from coding_assistant.acts.reading import PAST_SECTIONS, Anchor, DocumentReading
+from coding_assistant.acts.reading import CLAUSE_END, PAST_SECTIONS, Anchor, DocumentReading
 from coding_assistant.text.qualifiers import QualifierEngine, qualify_mentions
 
-_CLAUSE_END = re.compile(r"[.;\n:,]")
 _PARENTHESES = re.compile(r"\([^()\n]*\)")
 _AFTER_WINDOW = 80
 # "résection trans-urétrale de prostate (RTUP) ou énucléation": an acronym in parentheses or an alternative
@@ -97,7 +96,7 @@ def _cue_kinds(reading: DocumentReading, anchor: Anchor, data: ActData) -> list[
     after = _PARENTHESES.sub(
         lambda m: " " * len(m.group(0)), text[anchor.end : min(sentence_end, anchor.end + _AFTER_WINDOW)]
     )
-    clause_end = _CLAUSE_END.search(after)
+    clause_end = CLAUSE_END.search(after)
     after = after[: clause_end.start()] if clause_end else after
     before = text[sentence_start : anchor.start]
     found = []

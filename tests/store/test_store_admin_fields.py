@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
 from coding_assistant.formats import read_rss, rss_to_stays
 from coding_assistant.schema import Document, ModelInfo, Proposal, Stay, StayProposals
@@ -33,6 +33,17 @@ def burn_stay() -> tuple[Stay, str]:
     stay = next(rss_to_stays(read_rss(RSS_ADMIN)))
     letter = Document(doc_id="2001-CRH", text="Brûlure de la main.")
     return stay.model_copy(update={"documents": [letter], "codes": None}), line
+
+
+def stays_columns_and_counts(engine: Engine) -> tuple[list[str], list[int]]:
+    """The columns of `stays` and the row counts of the tables a downgrade must keep (SQLite)."""
+    with engine.connect() as connection:
+        columns = [row[1] for row in connection.execute(text("PRAGMA table_info(stays)"))]
+        counts = [
+            connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+            for table in ("stays", "documents", "proposal_runs", "proposals")
+        ]
+    return columns, counts
 
 
 def test_a_stay_read_from_an_rss_comes_back_with_its_fields(store: Store) -> None:
@@ -123,24 +134,15 @@ def test_migration_0012_keeps_the_rows_and_their_children_both_ways(store: Store
         store.save_proposals(stay_id, run, None)
     engine = store.engine
 
-    def columns_and_counts() -> tuple[list[str], list[int]]:
-        with engine.connect() as connection:
-            columns = [row[1] for row in connection.execute(text("PRAGMA table_info(stays)"))]
-            counts = [
-                connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
-                for table in ("stays", "documents", "proposal_runs", "proposals")
-            ]
-        return columns, counts
-
     with engine.begin() as connection:
         command.downgrade(alembic_config(engine, connection), "0011_act_decisions")
     assert current_revision(engine) == "0011_act_decisions"
-    columns, counts = columns_and_counts()
+    columns, counts = stays_columns_and_counts(engine)
     assert not set(ADMIN) & set(columns) and counts == [2, 2, 2, 2]  # no cascade through a table copy
 
     upgrade_database(engine)  # what a database written by the previous version goes through
     assert current_revision(engine) == head_revision()
-    columns, counts = columns_and_counts()
+    columns, counts = stays_columns_and_counts(engine)
     assert set(ADMIN) <= set(columns) and counts == [2, 2, 2, 2]
     loaded = store.load_stay(stay.stay_id)  # columns NULL: read from the stored RUM line, as before
     assert (loaded.entry_mode, loaded.exit_mode, loaded.documents) == ("7", "7", stay.documents)

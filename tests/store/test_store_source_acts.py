@@ -16,6 +16,7 @@ from coding_assistant.schema import CodedAct, Codes, Document, ModelInfo, Propos
 from coding_assistant.store import Store, upgrade_database
 from coding_assistant.store.hashing import stay_content_hash
 from coding_assistant.store.migrate import alembic_config, current_revision, head_revision
+from tests.store.test_store_admin_fields import stays_columns_and_counts
 
 ENTRY, EXIT = date(2025, 3, 1), date(2025, 3, 4)
 SURGERY = CodedAct(code="HMFC004", activity=1, phase=0, date=date(2025, 3, 2))
@@ -103,24 +104,15 @@ def test_migration_0013_keeps_the_rows_and_their_children_both_ways(store: Store
         store.save_proposals(stay_id, run, None)
     engine = store.engine
 
-    def columns_and_counts() -> tuple[list[str], list[int]]:
-        with engine.connect() as connection:
-            columns = [row[1] for row in connection.execute(text("PRAGMA table_info(stays)"))]
-            counts = [
-                connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
-                for table in ("stays", "documents", "proposal_runs", "proposals")
-            ]
-        return columns, counts
-
     with engine.begin() as connection:
         command.downgrade(alembic_config(engine, connection), "0012_stay_admin_fields")
     assert current_revision(engine) == "0012_stay_admin_fields"
-    columns, counts = columns_and_counts()
+    columns, counts = stays_columns_and_counts(engine)
     assert "source_acts" not in columns and counts == [2, 2, 2, 2]  # no cascade through a table copy
 
     upgrade_database(engine)  # what a database written by the previous version goes through
     assert current_revision(engine) == head_revision()
-    columns, counts = columns_and_counts()
+    columns, counts = stays_columns_and_counts(engine)
     assert "source_acts" in columns and counts == [2, 2, 2, 2]
     assert store.load_stay("J1").codes is None  # lost before 0013, as it was
     assert store.load_stay("R1").documents == jsonl_stay("R1").documents
