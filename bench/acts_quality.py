@@ -1,25 +1,29 @@
-"""CCAM act proposals on the dev set and on the held-out set: Recall@5 and @10 (exact code), precision /
-recall / F1 of the selected acts (exact code and first 4 characters), activity-4 lines, acts selected from
-negated or planned mentions, and the time of the acts stage alone.
+"""CCAM act proposals on the dev set, the act tuning set and two held-out sets: Recall@5 and @10 (exact code),
+precision / recall / F1 of the selected acts (exact code and first 4 characters), activity-4 lines, acts
+selected from negated or planned mentions, and the time of the acts stage alone.
 
-    python bench/acts_quality.py [STAYS.jsonl ...] [--heldout DIR | --no-heldout] [--misses] [--model DIR]
+    python bench/acts_quality.py [STAYS.jsonl ...] [--heldout DIR] [--heldout-b DIR] [--no-heldout]
+                                 [--no-tuning] [--misses] [--model DIR]
 
 Default: the three parts of `tests/data/dev/` (the letters the act lexicon and weights were tuned on) in one
 column, `tests/data/acts_tuning/` (45 stays written apart from the lexicon, then tuned on, see its README) in
-the next, and `tests/data/acts_heldout/` (40 stays written apart and never tuned on, see its README) in the
-last. Only stays whose gold lists its acts (`codes.acts`) are judged. The acts stage runs on its own (no
-classifier): it needs only the documents and the stay's sex, age and dates; `--model DIR` adds the act heads
-of a model that learnt acts (as `predict` does with such a model).
+the next, then `tests/data/acts_heldout/` (A: 40 stays written apart and never tuned on; an earlier README
+described its miss classes, see the main README) and `tests/data/acts_heldout_b/` (B: 40 stays written
+later, apart from all of the above; never tuned on, its misses never read). Only stays whose gold lists
+its acts (`codes.acts`) are judged. The acts stage runs on its own (no classifier): it needs only the
+documents and the stay's sex, age and dates; `--model DIR` adds the act heads of a model that learnt acts
+(as `predict` does with such a model).
 
-The held-out set has an annotation file (`annotations.jsonl`: the anaesthesia the report states, and the
+The held-out sets have an annotation file (`annotations.jsonl`: the anaesthesia the report states, and the
 codes of the acts it says were not done or only planned), so two figures are judged there only: activity-4
 lines (expected for each gold act with an activity 4 in the CCAM table when the anaesthesia is general or
 locoregional) and acts selected from negated or planned mentions by code (a selected code among the
 annotated not-done codes and not in the gold). "Negated (product's view)" counts selected lines whose every
-evidence the product itself marked negated or hypothetical, on both sets.
+evidence the product itself marked negated or hypothetical, on every set.
 
-`--misses` lists, per stay, the gold acts missed and the acts selected wrongly (codes only, never letter
-text). Targets (issue 16): Recall@5 ≥ 0.80, precision ≥ 0.70, no act from a negated or planned sentence.
+`--misses` lists, per stay of the in-sample sets, the gold acts missed and the acts selected wrongly (codes
+only, never letter text); a held-out set's misses are never listed. Targets (issue 16): Recall@5 ≥ 0.80,
+precision ≥ 0.70, no act from a negated or planned sentence.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from coding_assistant.schema import ModelInfo, Stay, StayProposals, read_stays
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT / "tests" / "data" / "dev"
 HELDOUT = ROOT / "tests" / "data" / "acts_heldout"
+HELDOUT_B = ROOT / "tests" / "data" / "acts_heldout_b"
 TUNING = ROOT / "tests" / "data" / "acts_tuning"
 ACTIVITIES = ROOT / "terminologies" / "ccam" / "ccam_code_activite_phase_dernier_tarif.csv"
 # Anaesthesia that makes an activity-4 line (the annotation's words).
@@ -209,7 +214,7 @@ def print_table(columns: Sequence[SetFigures]) -> None:
             f"{label:{width}}  " + "  ".join(f"{v:>{w}}" for v, w in zip(values, widths, strict=True)) + f"  {target}"
         )
     for c in columns:
-        if c.negated_examples:
+        if c.negated_examples and not c.name.startswith("held-out"):
             print(f"{c.name}: selected although not done or planned: {', '.join(c.negated_examples)}")
 
 
@@ -237,10 +242,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*", type=Path, default=sorted(DEV.glob("stays_*.jsonl")))
     parser.add_argument("--heldout", type=Path, default=HELDOUT, help="folder of the held-out set")
-    parser.add_argument("--no-heldout", action="store_true", help="leave the held-out set out")
+    parser.add_argument("--heldout-b", type=Path, default=HELDOUT_B, help="folder of the second held-out set")
+    parser.add_argument("--no-heldout", action="store_true", help="leave both held-out sets out")
     parser.add_argument("--tuning", type=Path, default=TUNING, help="folder of the act tuning set")
     parser.add_argument("--no-tuning", action="store_true", help="leave the tuning set out")
-    parser.add_argument("--misses", action="store_true", help="gold acts missed and wrong selections, per stay")
+    parser.add_argument(
+        "--misses", action="store_true", help="gold acts missed and wrong selections, per stay (in-sample sets only)"
+    )
     parser.add_argument("--repeats", type=int, default=3, help="timing passes over the stays")
     parser.add_argument(
         "--model", type=Path, help="a model folder whose act heads (if it learnt acts) the proposer reads too"
@@ -256,8 +264,9 @@ def main() -> None:
     if not args.no_tuning:
         sets.append(("tuning (in-sample)", list(read_stays(args.tuning / "stays.jsonl")), {}))
     if not args.no_heldout:
-        held = [stay for stay in read_stays(args.heldout / "stays.jsonl")]
-        sets.append(("held-out", held, read_annotations(args.heldout / "annotations.jsonl")))
+        for name, folder in (("held-out A", args.heldout), ("held-out B", args.heldout_b)):
+            held = list(read_stays(folder / "stays.jsonl"))
+            sets.append((name, held, read_annotations(folder / "annotations.jsonl")))
     columns, runs = [], []
     for name, stays, notes in sets:
         predictions, ms = run(proposer, stays, args.repeats, args.model)
@@ -271,8 +280,10 @@ def main() -> None:
         f"timing: median of {args.repeats} passes"
     )
     if args.misses:
+        # A held-out set's misses are never read: reading them would make it a tuning set.
         for name, stays, predictions in runs:
-            print_misses(name, stays, predictions)
+            if not name.startswith("held-out"):
+                print_misses(name, stays, predictions)
 
 
 if __name__ == "__main__":

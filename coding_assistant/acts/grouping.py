@@ -74,6 +74,8 @@ def build_context(
         found = reading.features(index)
         features.laterality = features.laterality or found.laterality
         features.size_mm = features.size_mm if features.size_mm is not None else found.size_mm
+        if features.angle is None:  # an operative report measures the deformity once, in its indication
+            features.angle = found.angle if found.angle is not None or not reading.operative else reading.angle
         if mention.anchor.status == "current" and mention.anchor.stems & _ANGIOPLASTY:
             # The vessels the angioplasty's own clause names count its vessels, whatever the number of stents
             # (« angioplastie de l'IVA … 2 stents en overlapping » is one vessel).

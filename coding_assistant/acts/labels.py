@@ -21,10 +21,14 @@ _BRACKETS = re.compile(r"\[([^\]]*)\]")
 _SANS = re.compile(r"\bsans\b(.*?)(?=,|\bavec\b|\bsans\b|\bpar\b|\bsous\b|$)")
 _AVEC = re.compile(r"\bavec\b(.*?)(?=,|\bavec\b|\bsans\b|\bpar\b|$)")
 _HEAD_END = re.compile(r",|\b(avec|sans|par|pour|chez|sous|au cours)\b")
-_COUNT = re.compile(r"\b(?:d une?|de (\d+)(?: a (\d+))?)\s+([a-z]+)")
+# « d'1 vertèbre », « de 1 à 3 tumeurs », « de 2 ou de 3 vertèbres ».
+_COUNT = re.compile(r"\b(?:d une?|de (\d+)(?: (?:a|ou de) (\d+))?)\s+([a-z]+)")
 _OR_MORE = re.compile(r"^.{0,40}?\bou plus\b")
 _SIZE_BOUND = re.compile(r"\bde (moins|plus) de (\d+(?:[.,]\d+)?) ?(mm|cm)(?![2²])")
 _SIZE_RANGE = re.compile(r"\bde (\d+(?:[.,]\d+)?) ?(mm|cm) a (\d+(?:[.,]\d+)?) ?(mm|cm)(?![2²])")
+# A deformity bound in degrees (« sur une déformation supérieure à 10° dans le plan frontal »): the angle
+# the report measures chooses between the two knee prostheses.
+_ANGLE_BOUND = re.compile(r"\b(inférieure? ou égale?|supérieure?) à (\d+(?:,\d+)?) ?°")
 # Phrases that bound an act (size, age) rather than name it: read apart, never words a letter must state.
 _BOUNDS = re.compile(
     r"\bde (?:moins |plus )?de \d+(?:[.,]\d+)? ?(?:mm|cm)2?(?: a \d+(?:[.,]\d+)? ?(?:mm|cm)2?)?"
@@ -60,6 +64,7 @@ class LabelFeatures:
     # Bracketed procedure nouns that name the act as letters write it (« [cyphoplastie] » of « Spondyloplastie
     # expansive »): written, they stand for the act's own word.
     named_by: frozenset[str] = frozenset()
+    angles: tuple[tuple[float, float], ...] = ()  # (above, at most) in degrees: the deformities it covers
 
 
 def _content(stems: tuple[str, ...]) -> frozenset[str]:
@@ -94,6 +99,14 @@ def _sizes(folded: str) -> tuple[tuple[float, float], ...]:
         value = _mm(match.group(2), match.group(3))
         sizes.append((0.0, value) if match.group(1) == "moins" else (value, math.inf))
     return tuple(sizes)
+
+
+def _angles(label: str) -> tuple[tuple[float, float], ...]:
+    found = []
+    for match in _ANGLE_BOUND.finditer(label.lower()):
+        value = _number(match.group(2))
+        found.append((-1.0, value) if match.group(1).startswith("inf") else (value, math.inf))
+    return tuple(found)
 
 
 def _ages(label: str, data: ActData) -> tuple[int, int] | None:
@@ -136,7 +149,10 @@ def read_label(label: str, data: ActData, counted: frozenset[str]) -> LabelFeatu
         choices.append(_content(wording_stems(approach.group(1))))
     choices = [c for c in choices if len(c) > 1]
     in_choices = frozenset().union(*choices) if choices else frozenset()
-    positive = _content(wording_stems(positive_text)) - optional - in_choices
+    # A bracketed synonym's word that the label also writes (« versant biliaire … [Sphinctérotomie biliaire
+    # endoscopique] ») is the label's own word: it must be stated, not only counted when it is.
+    positive = _content(wording_stems(positive_text)) - in_choices
+    optional = optional - positive
     head_stems = wording_stems(_HEAD_END.split(folded, maxsplit=1)[0])
     laterality = None
     if "bilateral" in folded and "unilateral" not in folded:
@@ -160,6 +176,7 @@ def read_label(label: str, data: ActData, counted: frozenset[str]) -> LabelFeatu
         parity=parity,
         approaches=frozenset(data.approaches[s] for s in positive | in_choices if s in data.approaches),
         ages=_ages(label, data),
+        angles=_angles(label),
         required_approaches=frozenset(data.approaches[s] for s in positive if s in data.approaches),
         named_by=frozenset(
             s

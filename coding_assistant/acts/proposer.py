@@ -5,7 +5,7 @@ anaesthesia, and the PMSI checks of each line."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from coding_assistant.acts.anaesthesia import Anaesthesia, find_anaesthesia
@@ -179,6 +179,7 @@ class ActProposer:
             for value, code in group.ranking[1 : 1 + settings.max_alternatives]:
                 if value >= settings.alternative_share * top_score and value > 0:
                     lines.append(_Line(code, value, False, group, 1 if selected else 2, group.date))
+        lines += self._combined(lines)
         self._drop_included(lines)
         lines.sort(key=lambda line: (line.rank, -line.score))
         kept: dict[str, _Line] = {}
@@ -187,20 +188,52 @@ class ActProposer:
                 kept[line.code] = line
         return list(kept.values())[: settings.max_acts]
 
+    def _combined(self, lines: list[_Line]) -> list[_Line]:
+        """Two selected acts of one report that a CCAM label combines (« Adénoïdectomie » and « pose bilatérale
+        d'aérateur transtympanique » → « Adénoïdectomie avec pose bilatérale d'aérateur transtympanique »):
+        the combined act, when the text fits it as well as an act (`select_score`) and it is a candidate of
+        one of them, is coded instead of both (CCAM: an act described by one label is coded once). The best
+        fitting combination first; an act joins one combination at most."""
+        by_code = self.catalogue.by_code
+        pairs: list[tuple[float, str, _Line, _Line]] = []
+        chosen = [line for line in lines if line.selected]
+        for first in chosen:
+            for second in chosen:
+                main, added = by_code[first.code].features.head, by_code[second.code].features.head
+                if first is second or first.code == second.code or not main or not added:
+                    continue
+                if not _same_report(first.group, second.group):
+                    continue
+                for value, code in first.group.ranking + second.group.ranking:
+                    label = by_code[code].features
+                    if value >= self.settings.select_score and main <= label.head and added <= label.includes:
+                        pairs.append((value, code, first, second))
+        found: list[_Line] = []
+        used: set[int] = set()
+        for value, code, first, second in sorted(pairs, key=lambda pair: (-pair[0], pair[1])):
+            if id(first) in used or id(second) in used:
+                continue
+            used |= {id(first), id(second)}
+            group = replace(first.group, mentions=first.group.mentions + second.group.mentions, ranking=[(value, code)])
+            found.append(_Line(code, value, True, group, 0, first.day))
+            for part in (first, second):
+                part.selected, part.rank = False, 2
+                part.warnings.append(included_note(code))
+        return found
+
     def _drop_included(self, lines: list[_Line]) -> None:
         """A selected act that another selected act includes is not coded: one whose label says so ("… avec
-        artériographie coronaire"), or a diagnostic act (CCAM action letter Q) on the organ of a therapeutic act
-        the same day or in the same report (the gastroscopy of an endoscopic haemostasis, the cholangiography of
-        a stone extraction, the CPRE of a sphincterotomy: CCAM general rules, a diagnostic act is included in
-        the therapeutic act it leads to)."""
+        artériographie coronaire"), a diagnostic act (CCAM action letter Q) on the organ of a therapeutic act
+        the same day (the gastroscopy of an endoscopic haemostasis, the cholangiography of a stone extraction:
+        CCAM general rules, a diagnostic act is included in the therapeutic act it leads to), or a step of
+        another act described in the same report (`_step_of`)."""
         chosen = [line for line in lines if line.selected]
         for line in chosen:
             head = self.catalogue.by_code[line.code].features.head
             for other in chosen:
                 includes = self.catalogue.by_code[other.code].features.includes
                 same_access = _diagnostic_within(line.code, other.code, line.day, other.day) or (
-                    _diagnostic_within(line.code, other.code, None, None, any_access=True)
-                    and _same_report(line.group, other.group)
+                    _step_of(line.code, other.code, self.catalogue) and _same_report(line.group, other.group)
                 )
                 if other is not line and other.selected and ((head and head <= includes) or same_access):
                     line.selected, line.rank = False, 2
@@ -290,6 +323,19 @@ def _diagnostic_within(
     if code[2] != "Q" or other[2] == "Q" or code[:2] != other[:2]:
         return False
     return any_access or code[3] == other[3] or (day is not None and day == other_day)
+
+
+def _step_of(code: str, other: str, catalogue: ActCatalogue) -> bool:
+    """What a report describes as a step of its therapeutic act (CCAM general rules: an act's access and the
+    diagnostic acts that lead to it are included): a diagnostic act on its organ by any access (the CPRE of a
+    sphincterotomy), the angiography of an endovascular act (CCAM chapters D and E, access letter F: the
+    arteriography of an embolisation), the puncture of a drainage (action letters H and J: the collection is
+    punctured to drain it)."""
+    if _diagnostic_within(code, other, None, None, any_access=True):
+        return True
+    if code[2] == "Q" and other[2] != "Q" and code[0] in "DE" and other[0] in "DE" and other[3] == "F":
+        return True
+    return code[2] == "H" and other[2] == "J" and catalogue.by_code[code].features.first == "ponction"
 
 
 def _same_report(group: ActGroup, other: ActGroup) -> bool:

@@ -115,6 +115,9 @@ def _conditions(entry: ActEntry, context: Context, catalogue: ActCatalogue) -> f
     if label.sizes_mm and text.size_mm is not None:
         fits = any(low <= text.size_mm < high for low, high in label.sizes_mm)
         value += _AGREE if fits else -_CONFLICT["size"]
+    if label.angles and text.angle is not None:
+        fits = any(above < text.angle <= at_most for above, at_most in label.angles)
+        value += _AGREE if fits else -_CONFLICT["size"]
     if label.parity and context.parity:
         value += _AGREE if label.parity == context.parity else -_CONFLICT["parity"]
     if label.ages and context.age is not None and not label.ages[0] <= context.age <= label.ages[1]:

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
+from itertools import pairwise
 
 from coding_assistant.acts.catalogue import ActCatalogue
 from coding_assistant.acts.data import ActData
@@ -46,6 +47,8 @@ _NUMBER_WORDS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 
 _COUNT = re.compile(r"(?<![\d,.])(\d+|un|une|deux|trois|quatre|cinq|six)\s+([a-zéèêàç]+)(?:\s+([a-zéèêàç]+))?", re.I)
 # "la tumeur", "un polype": one, when no number is written.
 _SINGULAR = re.compile(r"\b(?:la|le|l'|une?|d'une?)\s*([a-zéèêàç]+[^sx\W])\b", re.IGNORECASE)
+# An angle the report measures (« genu varum 13° »).
+_ANGLE = re.compile(r"(?<![\d,.])(\d+(?:[.,]\d+)?)\s?°")
 _SIZE = re.compile(r"(?<![\d,.])(\d+(?:[.,]\d+)?)\s?(mm|cm)\b(?!\s?[²2])", re.IGNORECASE)
 _PARITY_MULTI = re.compile(
     r"\bmultipare\b|\bG\d+ ?P[1-9]\b|\b(?:ATCD|antécédent) (?:d[e']\s?)?(?:\d+ )?(?:AVB|accouchement|césarienne)", re.I
@@ -87,6 +90,8 @@ _SIDE_ABBREVIATIONS = {
 # ("colonne vertébrale lombale", "cervicale", "thoracique").
 _VERTEBRAL_LEVEL = re.compile(r"\b([CTDL])(?:[1-9]|1[0-2])(?:\s*[-/]\s*[CTDLS]?\d{1,2})?\b")
 _SPINE_REGIONS = {"C": "cervicale", "T": "thoracique", "D": "thoracique", "L": "lombale"}
+# One vertebra or a run of them (« L1 », « T12-L1 », « L2/L3 »): the vertebrae an act's sentence names.
+_VERTEBRAE = re.compile(r"\b([CTDL])(1[0-2]|[1-9])(?:\s*[-/]\s*([CTDL])?(1[0-2]|[1-9]))?\b")
 _SPINE_REGION_STEMS = {letter: wording_stems(region) for letter, region in _SPINE_REGIONS.items()}
 
 
@@ -119,6 +124,25 @@ class TextFeatures:
     counts: dict[str, int] = field(default_factory=dict)
     size_mm: float | None = None
     approaches: frozenset[str] = frozenset()
+    angle: float | None = None  # degrees
+
+
+def stated_angle(text: str) -> float | None:
+    """The first angle a text measures, in degrees."""
+    match = _ANGLE.search(text)
+    return float(match.group(1).replace(",", ".")) if match else None
+
+
+def _vertebrae(sentence: str) -> set[str]:
+    """The vertebrae a sentence names, a run « L4-L5 » counting both (« D » is the thoracic « T »)."""
+    found: set[str] = set()
+    for match in _VERTEBRAE.finditer(sentence):
+        letter = "T" if match.group(1) == "D" else match.group(1)
+        found.add(f"{letter}{match.group(2)}")
+        if match.group(4):
+            other = match.group(3) or letter
+            found.add(f"{'T' if other == 'D' else other}{match.group(4)}")
+    return found
 
 
 @dataclass(slots=True)
@@ -136,6 +160,7 @@ class DocumentReading:
     parity: str | None
     field_lines: list[tuple[int, int]]  # field label lines ("Intervention (23/09) :")
     sections: list[Section]
+    angle: float | None = None  # the first angle an operative report measures (« genu varum 13° »)
 
     def retract(self, anchor: Anchor) -> None:
         """A negated or planned act says nothing of what was done: its words leave the affirmed context
@@ -176,6 +201,10 @@ def read_features(sentence: str, near: str, stems: set[str]) -> TextFeatures:
                 features.counts.setdefault(noun.lower(), value)
     for match in _SINGULAR.finditer(sentence):
         features.counts.setdefault(match.group(1).lower(), 1)
+    vertebrae = _vertebrae(sentence)
+    if vertebrae:  # « cyphoplastie de L1 »: one vertebra, as a label counts them
+        features.counts.setdefault("vertèbre", len(vertebrae))
+    features.angle = stated_angle(near)
     size = _SIZE.search(near)
     if size:
         features.size_mm = float(size.group(1).replace(",", ".")) * (10.0 if size.group(2).lower() == "cm" else 1.0)
@@ -266,7 +295,7 @@ class DocumentReader:
         named_in_title = any(title[0][0] <= a.start < title[0][1] for a in anchors) if title else False
         if fields or named_in_title:
             # The report names its act in a field or in its title: the procedure paragraph only describes it.
-            allowed = [span for _, span in fields] + title
+            allowed = [_field_content(text, span, anchors) for _, span in fields] + title
             for anchor in anchors:
                 in_conclusion = anchor.start in concluding
                 anchor.selectable = in_conclusion or any(s <= anchor.start < e for s, e in allowed)
@@ -275,6 +304,7 @@ class DocumentReader:
             for anchor in anchors:
                 if any(s <= anchor.start < e for s, e in steps):
                     anchor.selectable = False
+        _means_of_another(text, anchors)
         dates = _dates_near(text, anchors, sentences, fields, admission)
         head = [d for d in dates if d.start < _HEAD and d.day is not None]
         return DocumentReading(
@@ -291,6 +321,7 @@ class DocumentReader:
             parity=parity,
             field_lines=[label for label, _ in fields],
             sections=sections,
+            angle=stated_angle(text) if operative else None,
         )
 
     def _wording_hits(self, text: str, tokens: list[Token]) -> list[tuple[int, int, int]]:
@@ -430,12 +461,55 @@ def _fields(text: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
         if match.group(1).strip():
             found.append((label, (match.start(1), match.end(1))))
             continue
+        # « Gestes : » over a list (« 1) Hémicolectomie … », « 2) Pose d'une chambre implantable … »): the
+        # block under it, up to a blank line or the next field.
         rest = text[match.end() :]
         stripped = rest.lstrip("\n \t")
         start = match.end() + len(rest) - len(stripped)
-        line_end = text.find("\n", start)
-        found.append((label, (start, len(text) if line_end < 0 else line_end)))
+        found.append((label, (start, _block_end(text, start))))
     return found
+
+
+def _block_end(text: str, start: int) -> int:
+    """The end of the lines from `start` up to a blank line or a line that opens another field."""
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end
+    while end < len(text):
+        line_end = text.find("\n", end + 1)
+        line_end = len(text) if line_end < 0 else line_end
+        line = text[end + 1 : line_end]
+        if not line.strip() or _LABEL_LINE.match(line):
+            break
+        end = line_end
+    return end
+
+
+# A line that opens another field or section (« Contrôle : », « Suites : »).
+_LABEL_LINE = re.compile(r"[ \t\-•*]*[^\W\d][\w' ()/-]{1,40}[ \t]*:")
+
+
+def _field_content(text: str, span: tuple[int, int], anchors: list[Anchor]) -> tuple[int, int]:
+    """A field whose own line names no act (« Procédure : voie fémorale droite, pré-fermeture … ») goes on
+    over the lines after it, up to a blank line or the next field: the act is written there (« Implantation
+    d'une bioprothèse … »)."""
+    if any(span[0] <= a.start < span[1] for a in anchors):
+        return span
+    return (span[0], _block_end(text, span[1]))
+
+
+_CLAUSE_BREAK = re.compile(r"[.;\n]")
+_BY = re.compile(r"\bpar\s+(?:une?\s+|la\s+|le\s+|l')?$", re.IGNORECASE)
+
+
+def _means_of_another(text: str, anchors: list[Anchor]) -> None:
+    """« pose d'une chambre implantable par ponction échoguidée de la veine jugulaire »: an act word after
+    « par » in the clause of another act says how that act was done; it is no act of its own (« sténose
+    traitée par angioplastie », with no act before it in its clause, still is one)."""
+    for previous, anchor in pairwise(anchors):
+        if previous.sentence != anchor.sentence or _CLAUSE_BREAK.search(text, previous.end, anchor.start):
+            continue
+        if _BY.search(text[previous.end : anchor.start]):
+            anchor.selectable = False
 
 
 def _title_span(text: str, operative: bool) -> list[tuple[int, int]]:

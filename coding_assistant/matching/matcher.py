@@ -72,10 +72,20 @@ def tokenize(text: str) -> list[Token]:
 def _tokens(text: str) -> tuple[Token, ...]:
     tokens: list[Token] = []
     for match in _TOKEN.finditer(text):
+        if _after_reflexive(text, match.start()):
+            continue  # « il s'agit d'une… », « la dyspnée s'aggrave »: a verb, never a condition's word
         token_stem = _token_stem(match.group(0))
         if token_stem is not None:
             tokens.append(Token(token_stem, match.start(), match.end()))
     return tuple(tokens)
+
+
+def _after_reflexive(text: str, start: int) -> bool:
+    """The elided reflexive « s' » comes only before a verb: « s'agit » is not « agitation », whose stem it
+    shares."""
+    if start < 2 or text[start - 1] not in "'’" or text[start - 2] not in "sS":
+        return False
+    return start < 3 or not text[start - 3].isalnum()
 
 
 def _joined(text: str, previous: Token, following: Token) -> bool:

@@ -89,3 +89,17 @@ def test_a_word_that_labels_of_several_categories_begin_with_is_no_mention(dicti
     assert codes == set()  # « Sténose » alone: aortic valve or aorta? « Luxation » alone: which joint?
     aortic = find_mentions("Sténose aortique serrée.", dictionary)
     assert [m.codes[0][:3] for m in aortic] == ["I35"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Il s'agit d'une pneumopathie.", "Il s’agissait d'un malaise.", "La dyspnée s'aggrave.", "S'agit-il d'une EP ?"],
+)
+def test_a_verb_after_the_reflexive_s_is_no_condition(dictionary, sentence):
+    # « s'agit » shares its stem with « agitation » (R45.1); « s' » only comes before a verb.
+    assert not any(code.startswith("R451") for _, codes in mentions(sentence, dictionary) for code in codes)
+
+
+def test_the_condition_itself_is_still_read_after_a_reflexive_verb(dictionary):
+    found = mentions("Il s'agit d'une agitation anxieuse.", dictionary)
+    assert any(code.startswith("R45") for _, codes in found for code in codes)

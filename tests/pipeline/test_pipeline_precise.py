@@ -53,8 +53,9 @@ def test_the_precise_code_takes_the_place_and_the_role_of_the_vague_one(table, c
 def test_a_vague_code_stays_without_a_precise_one_of_the_same_condition(table, conclusion_candidate):
     candidate = conclusion_candidate
     assert roles(table, candidate("H269", 0.95, dp=0.9), candidate("K703", 0.7)) == {"H269": "DP", "K703": "DAS"}
-    # An unselected precise code does not replace a selected vague one.
-    assert roles(table, candidate("H269", 0.95, dp=0.9), candidate("H251", 0.2))["H269"] == "DP"
+    # An unselected precise code (named in the body only, below the threshold) does not replace a selected
+    # vague one.
+    assert roles(table, candidate("H269", 0.95, dp=0.9), candidate("H251", 0.2, section="evolution"))["H269"] == "DP"
 
 
 def test_a_precise_code_that_may_not_be_dp_leaves_the_vague_dp_in_place(conclusion_candidate):

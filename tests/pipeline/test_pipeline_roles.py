@@ -210,9 +210,13 @@ def test_a_diagnosis_that_opens_the_conclusion_is_the_dp_rather_than_a_symptom(t
     headache = candidate("R51", 0.95, "histoire", dp=0.8)
     parkinson = candidate("G20", 0.6, "conclusion", dp=0.0)
     assert roles(decide(table, [headache, parkinson])) == {"R51": "DAS", "G20": "DP"}
-    # A diagnosis the pipeline does not select does not replace the symptom.
+    # A disease the conclusion names is selected whatever its score (`_concluded`): still the DP.
     parkinson.score = 0.45
-    assert roles(decide(table, [headache, parkinson])) == {"R51": "DP", "G20": None}
+    assert roles(decide(table, [headache, parkinson])) == {"R51": "DAS", "G20": "DP"}
+    # A diagnosis the pipeline does not select (below the threshold, named in the body only) does not replace
+    # the symptom.
+    in_body = candidate("G20", 0.45, "histoire", dp=0.0)
+    assert roles(decide(table, [headache, in_body])) == {"R51": "DP", "G20": None}
 
 
 def test_the_symptom_stays_the_dp_when_the_conclusion_opens_on_it(table):
@@ -275,9 +279,23 @@ def test_the_dr_a_dp_needs_is_taken_below_the_selection_threshold_but_never_from
     assert roles(decided) == {"Z51": "DP", "C18": None} and not decided["C18"].selected
 
 
+# --- a disease the conclusion states -----------------------------------------------------------------------------
+def test_a_disease_the_conclusion_states_is_coded_whatever_its_score(table):
+    pneumonia = candidate("J13", 0.9, "motif", "conclusion", dp=0.9)
+    parkinson = candidate("G20", 0.03, "conclusion", dp=0.0)  # a category the classifier barely sees
+    assert roles(decide(table, [pneumonia, parkinson])) == {"J13": "DP", "G20": "DAS"}
+    # Not in the body only, not a symptom, not when the conclusion negates it.
+    for other in (
+        candidate("G20", 0.03, "histoire", dp=0.0),
+        candidate("R51", 0.03, "conclusion", dp=0.0),
+        candidate("G20", 0.03, "conclusion", dp=0.0, negated=True),
+    ):
+        assert roles(decide(table, [pneumonia, other]))[other.category] is None
+
+
 # --- a DP below the threshold ------------------------------------------------------------------------------------
 def test_a_dp_below_the_selection_threshold_is_still_proposed_with_a_note(table):
-    pneumonia, hypertension = candidate("J13", 0.4, "conclusion"), candidate("I10", 0.3, "histoire")
+    pneumonia, hypertension = candidate("J13", 0.4, "motif"), candidate("I10", 0.3, "histoire")
     decided = decide(table, [pneumonia, hypertension])
     assert roles(decided) == {"J13": "DP", "I10": None}
     assert decided["J13"].selected and decided["J13"].notes == [DP_BELOW_THRESHOLD_NOTE]
@@ -382,9 +400,9 @@ class StubIndex:
 LETTER = "Antécédents : HTA. Conclusion : FA permanente mal tolérée. Retour à domicile."
 
 
-def af_candidate(score: float) -> Candidate:
+def af_candidate(score: float, section: str = "conclusion") -> Candidate:
     start = LETTER.index("FA")
-    return Candidate("I48", score=score, mentions=[mention("I48", "conclusion", start=start, text="FA")])
+    return Candidate("I48", score=score, mentions=[mention("I48", section, start=start, text="FA")])
 
 
 def test_mention_context_is_the_sentence_naming_the_condition():
@@ -404,7 +422,8 @@ def test_a_selected_vague_code_takes_the_sibling_its_sentence_names(table):
 def test_an_unselected_candidate_is_not_read_again(table):
     index = StubIndex({"I482": 0.9})
     pneumonia = candidate("J13", 0.9, "conclusion", dp=0.9)
-    decided = decide(table, [af_candidate(0.3), pneumonia], index=cast(SearchIndex, index), documents={"crh": LETTER})
+    unselected = af_candidate(0.3, "histoire")  # below the threshold, in the body only
+    decided = decide(table, [unselected, pneumonia], index=cast(SearchIndex, index), documents={"crh": LETTER})
     assert decided["I48"].code == "I489" and not index.queries
 
 
@@ -465,7 +484,8 @@ def test_a_symptom_whose_cause_the_sentence_states_gives_the_dp_to_the_cause(sen
 )
 def test_a_symptom_merely_beside_a_diagnosis_stays_the_dp(sentence, cause_section):
     decided = linked_pair(sentence, cause_section)
-    assert roles(decided) == {"R51": "DP", "I10": None}
+    # Named in the conclusion, the disease is coded (`_concluded`), as a DAS: nothing links it to the symptom.
+    assert roles(decided) == {"R51": "DP", "I10": "DAS" if cause_section == "conclusion" else None}
 
 
 def test_a_session_dp_gives_way_to_another_condition_that_opens_the_motif(table):

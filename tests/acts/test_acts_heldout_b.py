@@ -1,0 +1,146 @@
+"""The second held-out set of coded stays with CCAM acts (`tests/data/acts_heldout_b/`) is well-formed: every stay
+reads in the data contract, its dates hold together, every gold act is a current CCAM code with an activity 1 that
+fits the patient's sex and the act's date, every DP/DAS is a codable CIM-10 FR code, and the annotations match the
+stays. Not a quality assertion: the product's figures on this set are measured apart, never tested here."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from coding_assistant.schema import Codes, Stay, read_stays
+
+ROOT = Path(__file__).resolve().parents[2]
+HELDOUT_B = ROOT / "tests" / "data" / "acts_heldout_b"
+CCAM = ROOT / "terminologies" / "ccam"
+CIM10 = ROOT / "terminologies" / "cim10" / "cim10_fr_2025.csv"
+# The file as its gold was fixed, before the product was first run on it (its README): a change makes a new set.
+FROZEN_SHA256 = "7c31ded9a23715f5651040b42fbb60089ade9fe8b767a43415c51683776b9194"
+SEX_OF_CCAM = {"1": "M", "2": "F"}  # ccam_actes.csv compatibilite_sexe: 0 both, 1 male only, 2 female only
+
+Row = dict[str, str]
+
+
+@pytest.fixture(scope="module")
+def stays() -> list[Stay]:
+    return read_stays(HELDOUT_B / "stays.jsonl")
+
+
+@pytest.fixture(scope="module")
+def annotation_rows() -> dict[str, dict[str, object]]:
+    lines = (HELDOUT_B / "annotations.jsonl").read_text(encoding="utf-8").splitlines()
+    rows: list[dict[str, object]] = [json.loads(line) for line in lines if line.strip()]
+    return {str(row["stay_id"]): row for row in rows}
+
+
+@pytest.fixture(scope="module")
+def ccam() -> dict[str, Row]:
+    with (CCAM / "ccam_actes.csv").open(encoding="utf-8") as handle:
+        return {row["code"]: row for row in csv.DictReader(handle)}
+
+
+@pytest.fixture(scope="module")
+def activities() -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    with (CCAM / "ccam_code_activite_phase_dernier_tarif.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            found.setdefault(row["code"], set()).add(row["activite"])
+    return found
+
+
+@pytest.fixture(scope="module")
+def cim10() -> dict[str, Row]:
+    with CIM10.open(encoding="utf-8") as handle:
+        return {row["code"]: row for row in csv.DictReader(handle)}
+
+
+def _codes(stay: Stay) -> Codes:
+    assert stay.codes is not None, stay.stay_id
+    return stay.codes
+
+
+def _not_done(row: dict[str, object]) -> list[str]:
+    value = row["not_done"]
+    assert isinstance(value, list), row["stay_id"]
+    return [str(code) for code in value]
+
+
+def test_the_file_is_the_one_whose_gold_was_fixed() -> None:
+    digest = hashlib.sha256((HELDOUT_B / "stays.jsonl").read_bytes()).hexdigest()
+    assert digest == FROZEN_SHA256, "the held-out set B was edited: it is never tuned on (see its README)"
+
+
+def test_every_stay_has_documents_and_dates(stays: list[Stay]) -> None:
+    assert [stay.stay_id for stay in stays] == [f"AHB{n:02d}" for n in range(1, 41)]
+    doc_ids = [doc.doc_id for stay in stays for doc in stay.documents]
+    assert len(set(doc_ids)) == len(doc_ids)
+    for stay in stays:
+        assert stay.sex in {"M", "F"} and stay.age is not None, stay.stay_id
+        assert stay.unit, stay.stay_id
+        assert stay.admission_date and stay.discharge_date, stay.stay_id
+        assert stay.admission_date.year == 2026 and stay.admission_date <= stay.discharge_date, stay.stay_id
+        assert stay.documents and all(doc.text.strip() for doc in stay.documents), stay.stay_id
+        assert all(doc.type in {"CRO", "CRH", "CR-ENDO", "CR-INTERV"} for doc in stay.documents), stay.stay_id
+        assert max(len(doc.text) for doc in stay.documents) > 300, stay.stay_id
+
+
+def test_every_gold_act_is_one_line_of_activity_1_inside_the_stay(stays: list[Stay]) -> None:
+    for stay in stays:
+        codes = _codes(stay)
+        assert codes.dp and codes.dr is None, stay.stay_id
+        assert codes.acts is not None, stay.stay_id
+        assert len(codes.act_codes()) == len(codes.acts), stay.stay_id
+        for act in codes.acts:
+            assert act.activity == 1 and act.phase == 0, f"{stay.stay_id}: {act.code}"
+            assert act.date is not None, f"{stay.stay_id}: {act.code}"
+            assert stay.admission_date and stay.discharge_date
+            assert stay.admission_date <= act.date <= stay.discharge_date, f"{stay.stay_id}: {act.code}"
+    assert sum(1 for stay in stays if not _codes(stay).acts) == 2
+    assert sum(1 for stay in stays if len(_codes(stay).act_codes()) >= 2) >= 8
+
+
+def test_every_act_is_a_current_ccam_code_with_activity_1(
+    stays: list[Stay],
+    annotation_rows: dict[str, dict[str, object]],
+    ccam: dict[str, Row],
+    activities: dict[str, set[str]],
+) -> None:
+    for stay in stays:
+        done = [(act.code, act.date) for act in _codes(stay).acts or []]
+        planned = [(code, None) for code in _not_done(annotation_rows[stay.stay_id])]
+        for code, when in done + planned:
+            assert len(code) == 7, f"{stay.stay_id}: {code}"
+            assert code in ccam, f"{stay.stay_id}: {code} is not in ccam_actes.csv"
+            row = ccam[code]
+            assert not row["date_fin"], f"{stay.stay_id}: {code} ended on {row['date_fin']}"
+            assert "1" in activities.get(code, set()), f"{stay.stay_id}: {code} has no activity 1"
+            if when is not None:
+                assert row["date_debut"] <= when.isoformat(), f"{stay.stay_id}: {code} starts {row['date_debut']}"
+            sex = SEX_OF_CCAM.get(row["compatibilite_sexe"])
+            assert sex is None or sex == stay.sex, f"{stay.stay_id}: {code} is for sex {sex}"
+
+
+def test_every_diagnosis_is_a_codable_cim10_code(stays: list[Stay], cim10: dict[str, Row]) -> None:
+    for stay in stays:
+        codes = _codes(stay)
+        assert codes.dp is not None
+        for code in [codes.dp, *codes.das]:
+            assert code in cim10, f"{stay.stay_id}: {code} is not in the CIM-10 FR table"
+            assert cim10[code]["active"] == "1" and cim10[code]["type_mco"] != "3", f"{stay.stay_id}: {code}"
+        assert cim10[codes.dp]["type_mco"] == "0", f"{stay.stay_id}: {codes.dp} cannot be a DP"
+
+
+def test_annotations_match_the_stays(stays: list[Stay], annotation_rows: dict[str, dict[str, object]]) -> None:
+    assert set(annotation_rows) == {stay.stay_id for stay in stays}
+    for stay in stays:
+        row = annotation_rows[stay.stay_id]
+        assert row["anaesthesia"] in {"AG", "ALR", "AL", "none"}, stay.stay_id
+        assert row["specialty"], stay.stay_id
+        not_done = _not_done(row)
+        assert len(set(not_done)) == len(not_done), stay.stay_id
+        assert not set(not_done) & set(_codes(stay).act_codes()), f"{stay.stay_id}: a not-done act is in the gold"
+    assert sum(1 for row in annotation_rows.values() if _not_done(row)) >= 12
