@@ -110,20 +110,21 @@ def find_mentions(text: str, dictionary: MentionDictionary, coordination: bool =
         matched = 0
         pair = (tokens[i].stem, tokens[i + 1].stem) if i + 1 < len(tokens) else None
         by_pair = dictionary.by_pair.get(pair, ()) if pair is not None else ()
-        for pattern in [*by_pair, *dictionary.single.get(tokens[i].stem, ())]:
-            n = len(pattern.stems)
-            if i + n > len(tokens):
+        found_pattern = next((p for p in by_pair if _matches_at(text, tokens, i, p)), None)
+        if found_pattern is None:
+            skipped = _skipped_modifier_match(text, tokens, i, dictionary)
+            if skipped is not None:
+                # Not offered to the coordination pass, which reads a wording's words token by token.
+                mentions.append(skipped[0])
+                i += len(skipped[1].stems) + 1
                 continue
-            if (
-                all(tokens[i + k].stem == pattern.stems[k] for k in range(2, n))
-                and all(_joined(text, tokens[i + k - 1], tokens[i + k]) for k in range(1, n))
-                and (not pattern.capitals or all(_in_capitals(text, tokens[i + k]) for k in range(n)))
-            ):
-                start, end = tokens[i].start, tokens[i + n - 1].end
-                mentions.append(Mention(pattern.codes, start, end, text[start:end], pattern.source))
-                matches.append((i, n, pattern))
-                matched = n
-                break
+            singles = dictionary.single.get(tokens[i].stem, ())
+            found_pattern = next((p for p in singles if _matches_at(text, tokens, i, p)), None)
+        if found_pattern is not None:
+            matched = len(found_pattern.stems)
+            start, end = tokens[i].start, tokens[i + matched - 1].end
+            mentions.append(Mention(found_pattern.codes, start, end, text[start:end], found_pattern.source))
+            matches.append((i, matched, found_pattern))
         if not matched and pair is not None:
             found = _typo_match(text, tokens, i, dictionary)
             if found is not None:
@@ -158,6 +159,44 @@ def _coordinated(
             Mention(pattern.codes, start, end, text[start:end], pattern.source, coordinated=True, phrase=phrase)
         )
     return extra
+
+
+# Words a clinician puts between a condition's head and the rest of its wording that say when or how much,
+# never which condition (« infection précoce de prothèse », « hémorragie massive du post-partum »). Severity
+# grades (« sévère », « modérée ») and chronicity are left out: codes tell them apart.
+SKIPPABLE_MODIFIERS = frozenset(
+    {"precoc", "tardiv", "tardif", "aigu", "recent", "import", "massiv", "minim", "recidiv"}
+)
+
+
+def _matches_at(text: str, tokens: list[Token], i: int, pattern: Pattern) -> bool:
+    n = len(pattern.stems)
+    return (
+        i + n <= len(tokens)
+        and all(tokens[i + k].stem == pattern.stems[k] for k in range(n))
+        and all(_joined(text, tokens[i + k - 1], tokens[i + k]) for k in range(1, n))
+        and (not pattern.capitals or all(_in_capitals(text, tokens[i + k]) for k in range(n)))
+    )
+
+
+def _skipped_modifier_match(
+    text: str, tokens: list[Token], i: int, dictionary: MentionDictionary
+) -> tuple[Mention, Pattern] | None:
+    """A multi-word wording read across one modifier word after its first word, when no wording starts with
+    the two words as written; the mention covers the modifier too."""
+    if i + 2 >= len(tokens) or tokens[i + 1].stem not in SKIPPABLE_MODIFIERS:
+        return None
+    rest = [tokens[i], *tokens[i + 2 :]]
+    for pattern in dictionary.by_pair.get((tokens[i].stem, tokens[i + 2].stem), ()):
+        n = len(pattern.stems)
+        if pattern.capitals or n > len(rest):
+            continue
+        if all(rest[k].stem == pattern.stems[k] for k in range(2, n)) and all(
+            _joined(text, tokens[i + k - 1], tokens[i + k]) for k in range(1, n + 1)
+        ):
+            start, end = tokens[i].start, rest[n - 1].end
+            return Mention(pattern.codes, start, end, text[start:end], pattern.source), pattern
+    return None
 
 
 def _typo_match(

@@ -161,8 +161,20 @@ class CodingPipeline:
     def _propose_one(self, stay: Stay, scores: np.ndarray | None) -> StayProposals:
         ranked, evidence = self.candidates(stay, scores)
         documents = {document.doc_id: document.text for document in stay.documents}
+        overnight = (
+            stay.admission_date is not None
+            and stay.discharge_date is not None
+            and stay.discharge_date > stay.admission_date
+        )
         decided = assign_roles(
-            ranked, stay.text, evidence.measurements, self.terminology, self.fusion, self.index, documents
+            ranked,
+            stay.text,
+            evidence.measurements,
+            self.terminology,
+            self.fusion,
+            self.index,
+            documents,
+            overnight=overnight,
         )
         chosen = {role: [d.code for d in decided if d.role == role] for role in ROLE_ORDER}
         rule_warnings = check_coding(

@@ -508,7 +508,10 @@ def assign_roles(
     fusion: Fusion | None = None,
     index: SearchIndex | None = None,
     documents: dict[str, str] | None = None,
+    overnight: bool = False,
 ) -> list[Decided]:
+    """`overnight`: the stay lasts at least one night (discharge after admission), so it is no dialysis
+    session."""
     decided: list[Decided] = []
     for candidate in candidates:
         refined = candidate.score >= REFINE_FLOOR or is_selectable(candidate)
@@ -535,8 +538,14 @@ def assign_roles(
     # A condition named only among the antecedents, or a status (an implant, a long-term treatment, living
     # alone), did not motivate the stay (ATIH Guide méthodologique MCO, chapitre IV: the DP is the health
     # problem that motivated the admission): it is the DP only when nothing else can be.
+    # A dialysis session (Z49) is the DP of a session, a stay of one day; a dialysed patient kept overnight
+    # came for something else, and is coded Z99.2 (ATIH Guide méthodologique MCO, chapitre IV, « séances »).
     dp_pool = [
-        d for d in allowed_dp if not _antecedent_only(d.candidate) and persistence_kind(d.code) != "status"
+        d
+        for d in allowed_dp
+        if not _antecedent_only(d.candidate)
+        and persistence_kind(d.code) != "status"
+        and not (overnight and d.code.startswith("Z49"))
     ] or allowed_dp
     first_conclusion = first_mentioned(candidates, "conclusion")
     first_motif = first_mentioned(candidates, "motif")

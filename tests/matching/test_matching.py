@@ -103,3 +103,22 @@ def test_a_verb_after_the_reflexive_s_is_no_condition(dictionary, sentence):
 def test_the_condition_itself_is_still_read_after_a_reflexive_verb(dictionary):
     found = mentions("Il s'agit d'une agitation anxieuse.", dictionary)
     assert any(code.startswith("R45") for _, codes in found for code in codes)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Infection précoce de prothèse de hanche.", "T845"),
+        ("Infection aiguë de PTH gauche.", "T845"),
+        ("Hémorragie massive du post-partum.", "O72"),
+    ],
+)
+def test_a_wording_is_read_across_a_modifier_of_time_or_extent(dictionary, text, code):
+    # « précoce », « aiguë », « massive » between a wording's first word and the rest say when or how much.
+    assert any(c.startswith(code) for _, codes in mentions(text, dictionary) for c in codes)
+
+
+def test_a_severity_word_is_never_skipped(dictionary):
+    # « sévère » chooses the code (E43 against E46): a wording without it is not read across it.
+    found = mentions("Dénutrition sévère protéino-énergétique.", dictionary)
+    assert not any(c.startswith("E46") for _, codes in found for c in codes)

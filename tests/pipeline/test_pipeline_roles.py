@@ -257,6 +257,19 @@ def test_a_dialysis_dp_takes_the_stage_5_kidney_disease_as_dr(table):
     assert roles(decide(table, [dialysis, kidney, hypertension])) == {"Z49": "DP", "N18": "DR", "I10": "DAS"}
 
 
+def test_a_dialysis_is_the_dp_of_a_session_only(table):
+    # A dialysed patient kept overnight came for something else (the DP), and the dialysis is no DP.
+    dialysis = candidate("Z491", 0.9, "motif", dp=0.9)
+    pneumonia = candidate("J13", 0.7, "conclusion", dp=0.3)
+    session = assign_roles([dialysis, pneumonia], "", [], table)
+    assert {d.code: d.role for d in session}["Z491"] == "DP"
+    overnight = assign_roles([dialysis, pneumonia], "", [], table, overnight=True)
+    assert {d.code: d.role for d in overnight} == {"J13": "DP", "Z491": "DAS"}
+    # Nothing else to be the DP: the dialysis stays it.
+    alone = assign_roles([dialysis], "", [], table, overnight=True)
+    assert [d.role for d in alone] == ["DP"]
+
+
 def test_the_dr_is_the_likeliest_candidate_that_fits(table):
     chemotherapy = candidate("Z511", 0.9, "motif", dp=0.9)
     colon, rectum = candidate("C189", 0.6, "histoire", dp=0.0), candidate("C20", 0.8, "histoire", dp=0.0)

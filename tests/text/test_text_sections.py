@@ -103,6 +103,10 @@ def test_titles_and_bodies_point_into_the_text() -> None:
         ("Diagnostics retenus", "conclusion"),
         ("CONCLUSION / DIAGNOSTICS RETENUS", "conclusion"),
         ("Synthèse", "conclusion"),
+        ("Problèmes actifs :", "conclusion"),  # a problem-oriented letter's list of the stay's diagnoses
+        ("Pb principal :", "conclusion"),
+        ("Liste des problèmes", "conclusion"),
+        ("Problèmes associés :", "evolution"),
         ("TTT de sortie :", "traitement_sortie"),
         ("Traitement de sortie", "traitement_sortie"),
         ("Histoire de la maladie", "histoire"),

@@ -153,7 +153,10 @@ TITLE_PATTERNS: tuple[TitlePattern, ...] = (
     TitlePattern(
         "conclusion",
         r"conclusions?|au total|en resume|en conclusion|resume|synthese|diagnostics?|diagnostic(?:s)? \w+"
-        r"|diagnostics? de sortie|codage",
+        r"|diagnostics? de sortie|codage"
+        # Problem-oriented letters list the stay's diagnoses: « Problèmes actifs : », « Pb principal : ».
+        r"|problemes?(?: (?:actifs?|principaux|principal|du sejour|medicaux|en cours|retenus?))?"
+        r"|liste des problemes|pbs?(?: principal| actifs?)?",
         free_tail=True,
     ),
     # Follow-up and administrative titles: not clinical content of the stay, so they close what precedes.
