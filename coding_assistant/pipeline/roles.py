@@ -27,8 +27,10 @@ from coding_assistant.pipeline.fusion import Fusion, first_mentioned
 from coding_assistant.pipeline.notes import DAS_TYPE_REFUSED_NOTE, DP_BELOW_THRESHOLD_NOTE
 from coding_assistant.pipeline.stated_cause import stated_cause
 from coding_assistant.rules import allowed_roles, dr_for_dp, refine_code
+from coding_assistant.rules.agent_infections import code_naming_the_agent
 from coding_assistant.rules.dagger import dagger_index
 from coding_assistant.rules.data import default_rules_data
+from coding_assistant.rules.infectious_agents import agents_named_in
 from coding_assistant.rules.manifestations import ManifestationRule, manifestation_rules
 from coding_assistant.rules.measured_findings import measured_finding
 from coding_assistant.rules.persistent import persistence_kind
@@ -586,6 +588,9 @@ def assign_roles(
             # The context may have made a code fit the DR the DP needs ("IRC" read as N18.9, then N18.5 from
             # "dialysé" beside Z49.1): look again, on the codes as they are now.
             _choose_dr(dp, decided, terminology)
+    if documents:
+        # After the context search, which reads the category's codes again and would undo it.
+        _infection_named_with_its_agent(decided, documents, terminology)
     _chapter_xv_first(decided)
     _distinct_conditions_of_a_category(decided, terminology, documents)
     _precise_over_vague(decided, terminology)
@@ -594,6 +599,49 @@ def assign_roles(
     _one_code_per_wording(decided, terminology)
     _manifestations_in_their_disease(decided, terminology)
     return decided
+
+
+# How far after an infection's name its sentence may name its agent (« pneumonie franche lobaire aiguë à
+# pneumocoque »).
+AGENT_DISTANCE = 60
+_SENTENCE_END = re.compile(r"[.;\n]")
+
+
+def _infection_named_with_its_agent(
+    decided: list[Decided], documents: dict[str, str], terminology: Terminology
+) -> None:
+    """A selected infection whose own sentence names its agent just after it takes the code that names both
+    (« pneumonie à pneumocoque »: J18 → J13; `rules.agent_infections`), and the agent's B95-B98 code is no
+    longer coded apart: it would repeat it."""
+    for infection in decided:
+        if not infection.selected:
+            continue
+        for agent_code in _agents_after(infection.candidate, documents):
+            code = code_naming_the_agent(infection.code, agent_code)
+            entry = terminology.get(code) if code else None
+            if code is None or entry is None or not entry.codable:
+                continue
+            infection.code, infection.reason = code, f"{code} : l'infection et son agent sont nommés ensemble"
+            for agent in decided:
+                if agent.selected and agent.code.startswith(agent_code[:4]):
+                    agent.selected, agent.role = False, None
+                    agent.notes.append(
+                        Note(rule="agent-in-code", message=f"agent compris dans {code} : non codé à part", code=code)
+                    )
+            break
+
+
+def _agents_after(candidate: Candidate, documents: dict[str, str]) -> list[str]:
+    """The B95-B98 codes of the agents named right after the candidate's current mentions, in their sentence."""
+    found = []
+    for mention in candidate.current:
+        if mention.excluded:
+            continue
+        text = documents.get(mention.doc_id, "")
+        window = text[mention.end : mention.end + AGENT_DISTANCE]
+        end = _SENTENCE_END.search(window)
+        found += [agent.code for agent in agents_named_in(window[: end.start() if end else len(window)])]
+    return found
 
 
 def _normal_delivery_only(decided: list[Decided]) -> list[Decided]:

@@ -83,6 +83,12 @@ def find_infectious_agents(text: str, directory: Path | str = DEFAULT_RULES_DIR)
     return found
 
 
+def agents_named_in(text: str, directory: Path | str = DEFAULT_RULES_DIR) -> list[DrugMention]:
+    """Every agent a short text names (an infection's own sentence), whatever else it says."""
+    pattern = _default_pattern(str(directory))
+    return [DrugMention(m.start(), m.end(), m.group(), m.lastgroup or "") for m in pattern.finditer(text)]
+
+
 def _agent_in_code_only(line: str) -> bool:
     """The line's infections are all ones whose codes name the agent (a pneumonia, a meningitis…)."""
     if not AGENT_IN_CODE.search(line):

@@ -33,6 +33,7 @@ TABLE = [
     ("C189", "Tumeur maligne du côlon, sans précision", 0),
     ("C20", "Tumeur maligne du rectum", 0),
     ("B91", "Séquelles de poliomyélite", 0),
+    ("B953", "Streptococcus pneumoniae, cause de maladies classées dans d'autres chapitres", 4),
     ("B962", "Escherichia coli, cause de maladies classées dans d'autres chapitres", 4),
     ("G20", "Maladie de Parkinson", 0),
     ("G632", "Polynévrite diabétique", 1),
@@ -599,3 +600,30 @@ def test_the_dp_keeps_its_words_and_an_external_cause_keeps_its_own_code(table):
     stenosis = shared("G20", "I10", start=0, text="sténose")
     parkinson.mentions, cause = [stenosis], Candidate("I10", score=0.99, mentions=[stenosis])
     assert roles(decide(table, [parkinson, cause])) == {"G20": "DP", "I10": None}  # the DP wins over a DAS
+
+
+# --- an infection and its agent named together -------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Diagnostic : pneumonie franche lobaire aiguë à pneumocoque.", "J13"),
+        ("Diagnostic : pneumonie franche lobaire aiguë. Antigénurie pneumocoque positive.", "J181"),  # apart
+        ("Diagnostic : pneumonie franche lobaire aiguë à E. coli.", "J155"),  # J15.5 is not in this table
+    ],
+)
+def test_an_infection_named_with_its_agent_takes_the_code_that_names_both(sentence, expected):
+    entries = [CodeEntry(code, label, mco_type=kind) for code, label, kind in TABLE]
+    table = Terminology([*entries, CodeEntry("J181", "Pneumopathie lobaire, sans précision", mco_type=0)], "t", "2025")
+    wording = "pneumonie franche lobaire aiguë"
+    pneumonia = Candidate("J18", score=0.9, dp_score=0.9, mentions=[named("J181", "conclusion", sentence, wording)])
+    agent_word = "pneumocoque" if "pneumocoque" in sentence else "e. coli"
+    agent_code = "B953" if agent_word == "pneumocoque" else "B962"
+    agent = Candidate(agent_code[:3], score=0.9, mentions=[named(agent_code, "conclusion", sentence, agent_word)])
+    decided = assign_roles([pneumonia, agent], "", [], table, documents={"crh": sentence})
+    codes = {d.code: (d.role, d.selected) for d in decided}
+    if expected == "J155":  # not codable here: nothing changes
+        assert codes["J181"] == ("DP", True) and codes["B962"][1]
+    elif expected == "J13":
+        assert codes["J13"] == ("DP", True) and codes["B953"] == (None, False)
+    else:
+        assert codes["J181"] == ("DP", True) and codes["B953"][1]

@@ -53,7 +53,8 @@ def test_a_selected_manifestation_takes_its_asterisk_code_in_its_disease(table, 
 
 def test_an_unselected_manifestation_is_left_as_it_is(table, conclusion_candidate):
     candidate = conclusion_candidate
-    decided = coding(table, candidate("I5002", 0.95, dp=0.9), candidate("N184", 0.9), candidate("D649", 0.3))
+    anaemia = candidate("D649", 0.3, section="histoire")  # below the threshold, named in the body only
+    decided = coding(table, candidate("I5002", 0.95, dp=0.9), candidate("N184", 0.9), anaemia)
     assert set(decided) == {"I5002", "N184"}
 
 

@@ -34,7 +34,9 @@ def roles(candidates, *values: float) -> dict[str, str | None]:
 
 def test_a_named_disorder_its_value_confirms_is_coded(conclusion_candidate):
     assert measured_finding("E8768", [kaliemie(3.1)]) is not None
-    pressure, hypokalaemia = conclusion_candidate("I10", 0.95, 0.9), conclusion_candidate("E8768", 0.2)
+    # Named in the body (a disease the conclusion names is coded anyway: `roles._concluded`).
+    hypokalaemia = conclusion_candidate("E8768", 0.2, section="histoire")
+    pressure = conclusion_candidate("I10", 0.95, 0.9)
     assert roles([pressure, hypokalaemia], 3.1) == {"I10": "DP", "E8768": "DAS"}
     decided = assign_roles([pressure, hypokalaemia], "", [kaliemie(4.2), kaliemie(3.1)], TABLE)
     assert [n.rule for n in decided[1].notes] == ["measured-finding"]
@@ -50,7 +52,8 @@ def test_a_named_disorder_its_value_confirms_is_coded(conclusion_candidate):
     ],
 )
 def test_without_a_confirming_value_or_a_current_mention_the_threshold_decides(conclusion_candidate, mention, values):
-    candidates = [conclusion_candidate("I10", 0.95, 0.9), conclusion_candidate("E8768", 0.2, **mention)]
+    hypokalaemia = conclusion_candidate("E8768", 0.2, **{"section": "histoire", **mention})
+    candidates = [conclusion_candidate("I10", 0.95, 0.9), hypokalaemia]
     assert all(role is None for code, role in roles(candidates, *values).items() if code.startswith("E87"))
 
 

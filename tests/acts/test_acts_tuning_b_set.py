@@ -1,0 +1,81 @@
+"""The second act tuning set (`tests/data/acts_tuning_b/`) is well-formed: every stay reads in the data
+contract, every gold act is a current CCAM code with an activity-1 line, dated inside its stay and fitting the
+patient's sex, every DP a codable CIM-10 FR code. Tuning on it is allowed; its figures are then in-sample."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from coding_assistant.schema import read_stays
+
+ROOT = Path(__file__).resolve().parents[2]
+TUNING_B = ROOT / "tests" / "data" / "acts_tuning_b" / "stays.jsonl"
+DOC_TYPES = {"CRO", "CRH", "CR-ENDO", "CR-INTERV"}
+
+
+def _ccam() -> dict[str, dict[str, str]]:
+    with (ROOT / "terminologies" / "ccam" / "ccam_actes.csv").open(encoding="utf-8") as handle:
+        return {row["code"]: row for row in csv.DictReader(handle)}
+
+
+def _activity_lines() -> set[tuple[str, str, str]]:
+    path = ROOT / "terminologies" / "ccam" / "ccam_code_activite_phase_dernier_tarif.csv"
+    with path.open(encoding="utf-8") as handle:
+        return {(row["code"], row["activite"], row["phase"]) for row in csv.DictReader(handle)}
+
+
+def _cim10() -> dict[str, dict[str, str]]:
+    with (ROOT / "terminologies" / "cim10" / "cim10_fr_2025.csv").open(encoding="utf-8") as handle:
+        return {row["code"]: row for row in csv.DictReader(handle)}
+
+
+def test_the_raw_lines_follow_the_format() -> None:
+    lines = TUNING_B.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 50
+    ids = []
+    for line in lines:
+        raw = json.loads(line)
+        ids.append(raw["stay_id"])
+        assert raw["codes"]["dr"] is None, raw["stay_id"]
+        for document in raw["documents"]:
+            assert document["type"] in DOC_TYPES and document["doc_type"] == document["type"], raw["stay_id"]
+            assert document["text"].strip(), raw["stay_id"]
+        for act in raw["codes"]["acts"]:
+            assert set(act) == {"code", "activity", "phase", "date"}, raw["stay_id"]
+            assert act["activity"] == 1 and act["phase"] == 0, raw["stay_id"]
+    assert ids == [f"ATB{number:02d}" for number in range(1, 51)]
+
+
+def test_the_second_tuning_set_is_well_formed() -> None:
+    ccam, activity_lines, cim10 = _ccam(), _activity_lines(), _cim10()
+    stays = list(read_stays(TUNING_B))
+    assert len(stays) == 50 and len({stay.stay_id for stay in stays}) == 50
+    acts = 0
+    codes: set[str] = set()
+    with_acts = 0
+    for stay in stays:
+        assert stay.codes is not None and stay.documents, stay.stay_id
+        assert stay.codes.dp in cim10 and cim10[stay.codes.dp]["type_mco"] == "0", stay.stay_id
+        for das in stay.codes.das:
+            assert das in cim10 and cim10[das]["type_mco"] != "3", (stay.stay_id, das)
+        assert stay.admission_date and stay.discharge_date
+        assert stay.admission_date <= stay.discharge_date and stay.admission_date.year == 2026, stay.stay_id
+        stay_acts = stay.codes.acts or []
+        for act in stay_acts:
+            assert not isinstance(act, str), stay.stay_id
+            row = ccam.get(act.code)
+            assert row is not None and not row["date_fin"], (stay.stay_id, act.code)
+            assert (act.code, "1", "0") in activity_lines, (stay.stay_id, act.code)
+            assert act.date is not None and stay.admission_date <= act.date <= stay.discharge_date
+            assert row["date_debut"] <= act.date.isoformat(), (stay.stay_id, act.code)
+            sex = {"1": "M", "2": "F"}.get(row["compatibilite_sexe"])
+            assert sex is None or stay.sex == sex, (stay.stay_id, act.code)
+            codes.add(act.code)
+            acts += 1
+        if len(stay_acts) > 1:
+            with_acts += 1
+    assert acts == 61 and len(codes) == 58
+    assert with_acts == 12
+    assert sum(1 for stay in stays if stay.codes is not None and stay.codes.acts == []) == 3
