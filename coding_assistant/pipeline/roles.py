@@ -34,6 +34,7 @@ from coding_assistant.rules.infectious_agents import agents_named_in
 from coding_assistant.rules.manifestations import ManifestationRule, manifestation_rules
 from coding_assistant.rules.measured_findings import measured_finding
 from coding_assistant.rules.persistent import persistence_kind
+from coding_assistant.rules.poisoning import Poison, poisons_named_in
 from coding_assistant.rules.pregnancy import is_obstetric, pregnancy_code
 from coding_assistant.schema import Note
 from coding_assistant.terminology.model import Terminology
@@ -591,6 +592,7 @@ def assign_roles(
     if documents:
         # After the context search, which reads the category's codes again and would undo it.
         _infection_named_with_its_agent(decided, documents, terminology)
+        _poisoning_by_the_drugs_named(decided, documents, terminology)
     _chapter_xv_first(decided)
     _distinct_conditions_of_a_category(decided, terminology, documents)
     _precise_over_vague(decided, terminology)
@@ -641,6 +643,61 @@ def _agents_after(candidate: Candidate, documents: dict[str, str]) -> list[str]:
         window = text[mention.end : mention.end + AGENT_DISTANCE]
         end = _SENTENCE_END.search(window)
         found += [agent.code for agent in agents_named_in(window[: end.start() if end else len(window)])]
+    return found
+
+
+# How far after « intoxication médicamenteuse volontaire » its sentence may name the drugs.
+POISON_DISTANCE = 160
+
+
+def _poisoning_by_the_drugs_named(decided: list[Decided], documents: dict[str, str], terminology: Terminology) -> None:
+    """A poisoning by unspecified drugs (T50.9) whose own sentence names the drugs is coded by them, each once
+    (`rules.poisoning`: « … au paracétamol et aux benzodiazépines » → T39.1 + T42.4), and a self-poisoning's
+    external cause X64 by their classes (X60 + X61), in the place and activity the first code had. A drug
+    after the first is a code of its own, with the drug's name as its evidence."""
+    for d in [d for d in decided if d.selected and d.code.startswith("T509")]:
+        named = [(p, m) for p, m in _poisons_after(d.candidate, documents) if _codable(p.code, terminology)]
+        if not named:
+            continue
+        d.code, d.reason = named[0][0].code, f"{named[0][0].code} : le médicament est nommé"
+        decided.extend(_drug_decided(d.candidate, p.code, m) for p, m in named[1:])
+        for cause in [c for c in decided if c.selected and c.code.startswith("X64")]:
+            classes: dict[str, QualifiedMention] = {}
+            for poison, drug in named:
+                code = poison.self_harm + cause.code[3:]
+                if _codable(code, terminology):
+                    classes.setdefault(code, drug)
+            if classes:
+                first, *others = classes
+                cause.code, cause.reason = first, f"{first} : classe du médicament nommé"
+                decided.extend(_drug_decided(cause.candidate, code, classes[code]) for code in others)
+        break
+
+
+def _drug_decided(candidate: Candidate, code: str, drug: QualifiedMention) -> Decided:
+    own = replace(candidate, category=code[:3], mentions=[replace(drug, codes=(code,))])
+    return Decided(own, code, selected=True, role="DAS", refined=True)
+
+
+def _codable(code: str, terminology: Terminology) -> bool:
+    entry = terminology.get(code)
+    return entry is not None and entry.codable
+
+
+def _poisons_after(candidate: Candidate, documents: dict[str, str]) -> list[tuple[Poison, QualifiedMention]]:
+    """The drugs named right after the candidate's current mentions, in their sentence, each code once, with a
+    mention of the drug's name."""
+    found: list[tuple[Poison, QualifiedMention]] = []
+    for mention in candidate.current:
+        if mention.excluded:
+            continue
+        text = documents.get(mention.doc_id, "")
+        window = text[mention.end : mention.end + POISON_DISTANCE]
+        end = _SENTENCE_END.search(window)
+        for poison in poisons_named_in(window[: end.start() if end else len(window)]):
+            if all(poison.code != other.code for other, _ in found):
+                start, stop = mention.end + poison.start, mention.end + poison.end
+                found.append((poison, replace(mention, start=start, end=stop, text=text[start:stop])))
     return found
 
 
