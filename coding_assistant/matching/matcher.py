@@ -72,20 +72,22 @@ def tokenize(text: str) -> list[Token]:
 def _tokens(text: str) -> tuple[Token, ...]:
     tokens: list[Token] = []
     for match in _TOKEN.finditer(text):
-        if _after_reflexive(text, match.start()):
+        start = match.start()
+        if start > 1 and text[start - 1] in _APOSTROPHES and _after_reflexive(text, start):
             continue  # « il s'agit d'une… », « la dyspnée s'aggrave »: a verb, never a condition's word
         token_stem = _token_stem(match.group(0))
         if token_stem is not None:
-            tokens.append(Token(token_stem, match.start(), match.end()))
+            tokens.append(Token(token_stem, start, match.end()))
     return tuple(tokens)
+
+
+_APOSTROPHES = "'’"
 
 
 def _after_reflexive(text: str, start: int) -> bool:
     """The elided reflexive « s' » comes only before a verb: « s'agit » is not « agitation », whose stem it
     shares."""
-    if start < 2 or text[start - 1] not in "'’" or text[start - 2] not in "sS":
-        return False
-    return start < 3 or not text[start - 3].isalnum()
+    return text[start - 2] in "sS" and (start < 3 or not text[start - 3].isalnum())
 
 
 def _joined(text: str, previous: Token, following: Token) -> bool:
@@ -110,16 +112,23 @@ def find_mentions(text: str, dictionary: MentionDictionary, coordination: bool =
         matched = 0
         pair = (tokens[i].stem, tokens[i + 1].stem) if i + 1 < len(tokens) else None
         by_pair = dictionary.by_pair.get(pair, ()) if pair is not None else ()
-        found_pattern = next((p for p in by_pair if _matches_at(text, tokens, i, p)), None)
-        if found_pattern is None:
-            skipped = _skipped_modifier_match(text, tokens, i, dictionary)
-            if skipped is not None:
-                # Not offered to the coordination pass, which reads a wording's words token by token.
-                mentions.append(skipped[0])
-                i += len(skipped[1].stems) + 1
-                continue
-            singles = dictionary.single.get(tokens[i].stem, ())
-            found_pattern = next((p for p in singles if _matches_at(text, tokens, i, p)), None)
+        found_pattern: Pattern | None = None
+        for pattern in by_pair:
+            if _matches_at(text, tokens, i, pattern):
+                found_pattern = pattern
+                break
+        else:
+            if i + 2 < len(tokens) and tokens[i + 1].stem in SKIPPABLE_MODIFIERS:
+                skipped = _skipped_modifier_match(text, tokens, i, dictionary)
+                if skipped is not None:
+                    # Not offered to the coordination pass, which reads a wording's words token by token.
+                    mentions.append(skipped[0])
+                    i += len(skipped[1].stems) + 1
+                    continue
+            for pattern in dictionary.single.get(tokens[i].stem, ()):
+                if not pattern.capitals or _in_capitals(text, tokens[i]):
+                    found_pattern = pattern
+                    break
         if found_pattern is not None:
             matched = len(found_pattern.stems)
             start, end = tokens[i].start, tokens[i + matched - 1].end
@@ -170,10 +179,11 @@ SKIPPABLE_MODIFIERS = frozenset(
 
 
 def _matches_at(text: str, tokens: list[Token], i: int, pattern: Pattern) -> bool:
+    """A wording indexed by its first two words (equal to tokens i and i+1) matches from token i."""
     n = len(pattern.stems)
     return (
         i + n <= len(tokens)
-        and all(tokens[i + k].stem == pattern.stems[k] for k in range(n))
+        and all(tokens[i + k].stem == pattern.stems[k] for k in range(2, n))
         and all(_joined(text, tokens[i + k - 1], tokens[i + k]) for k in range(1, n))
         and (not pattern.capitals or all(_in_capitals(text, tokens[i + k]) for k in range(n)))
     )
