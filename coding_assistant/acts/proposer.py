@@ -328,13 +328,20 @@ def _diagnostic_within(
 def _step_of(code: str, other: str, catalogue: ActCatalogue) -> bool:
     """What a report describes as a step of its therapeutic act (CCAM general rules: an act's access and the
     diagnostic acts that lead to it are included): a diagnostic act on its organ by any access (the CPRE of a
-    sphincterotomy), the angiography of an endovascular act (CCAM chapters D and E, access letter F: the
-    arteriography of an embolisation), the puncture of a drainage (action letters H and J: the collection is
-    punctured to drain it)."""
+    sphincterotomy), the angiography of an endovascular act (CCAM chapters D and E, the angiography by a
+    vascular access F or H, the act by access letter F: the arteriography of an embolisation), the puncture
+    of a drainage (action letters H and J: the collection is punctured to drain it)."""
     if _diagnostic_within(code, other, None, None, any_access=True):
         return True
-    if code[2] == "Q" and other[2] != "Q" and code[0] in "DE" and other[0] in "DE" and other[3] == "F":
-        return True
+    if (
+        code[2] == "Q"
+        and code[3] in "FH"
+        and other[2] != "Q"
+        and code[0] in "DE"
+        and other[0] in "DE"
+        and other[3] == "F"
+    ):
+        return True  # an angiography by a vascular access (F, H), not an echocardiography or an ECG
     return code[2] == "H" and other[2] == "J" and catalogue.by_code[code].features.first == "ponction"
 
 

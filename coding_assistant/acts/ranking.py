@@ -137,6 +137,8 @@ def _conditions(entry: ActEntry, context: Context, catalogue: ActCatalogue) -> f
 
 def ranked(candidates: set[int], context: Context, catalogue: ActCatalogue) -> list[tuple[float, str]]:
     """(score, code) of the candidates, best first (ties: the shorter label, then the code)."""
-    scored = [(score(catalogue.entries[i], context, catalogue), catalogue.entries[i]) for i in candidates]
+    # Rounded before they are compared: a score sums its label's words in set order, which changes from one
+    # process to the next (string hashing), and two labels the text fits alike must tie the same way in each.
+    scored = [(round(score(catalogue.entries[i], context, catalogue), 4), catalogue.entries[i]) for i in candidates]
     scored.sort(key=lambda item: (-item[0], len(item[1].features.positive), item[1].code))
-    return [(round(value, 4), entry.code) for value, entry in scored]
+    return [(value, entry.code) for value, entry in scored]

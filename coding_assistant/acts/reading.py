@@ -47,8 +47,13 @@ _NUMBER_WORDS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 
 _COUNT = re.compile(r"(?<![\d,.])(\d+|un|une|deux|trois|quatre|cinq|six)\s+([a-zéèêàç]+)(?:\s+([a-zéèêàç]+))?", re.I)
 # "la tumeur", "un polype": one, when no number is written.
 _SINGULAR = re.compile(r"\b(?:la|le|l'|une?|d'une?)\s*([a-zéèêàç]+[^sx\W])\b", re.IGNORECASE)
-# An angle the report measures (« genu varum 13° »).
-_ANGLE = re.compile(r"(?<![\d,.])(\d+(?:[.,]\d+)?)\s?°")
+# The deformity a report measures (« genu varum 13° », « déformation en valgus de 12° »), never the angle of a
+# position (« Trendelenburg 25° », « genou fléchi à 90° »).
+_ANGLE = re.compile(
+    r"(?:varum|valgum|varus|valgus|flessum|recurvatum|d[ée]formation|d[ée]saxation|HKA)[^.\n°]{0,30}?"
+    r"(?<![\d,.])(\d+(?:[.,]\d+)?)\s?°",
+    re.IGNORECASE,
+)
 _SIZE = re.compile(r"(?<![\d,.])(\d+(?:[.,]\d+)?)\s?(mm|cm)\b(?!\s?[²2])", re.IGNORECASE)
 _PARITY_MULTI = re.compile(
     r"\bmultipare\b|\bG\d+ ?P[1-9]\b|\b(?:ATCD|antécédent) (?:d[e']\s?)?(?:\d+ )?(?:AVB|accouchement|césarienne)", re.I
@@ -128,7 +133,7 @@ class TextFeatures:
 
 
 def stated_angle(text: str) -> float | None:
-    """The first angle a text measures, in degrees."""
+    """The first deformity a text measures, in degrees."""
     match = _ANGLE.search(text)
     return float(match.group(1).replace(",", ".")) if match else None
 

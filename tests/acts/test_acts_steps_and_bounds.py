@@ -145,3 +145,10 @@ def test_implantation_of_a_bioprosthesis_is_its_pose(proposer):
         "Contrôle : pas de fuite."
     )
     assert selected(proposer, text, doc_type="CR-INTERV")[:1] == ["DBLF001"]
+
+
+def test_the_angle_of_a_position_is_no_deformity():
+    from coding_assistant.acts.reading import stated_angle
+
+    assert stated_angle("Installation : Trendelenburg 25°, genou fléchi à 90°.") is None
+    assert stated_angle("Gonarthrose, genu valgum de 12°.") == 12.0
