@@ -620,8 +620,7 @@ def _infection_named_with_its_agent(
             continue
         for agent_code in _agents_after(infection.candidate, documents):
             code = code_naming_the_agent(infection.code, agent_code)
-            entry = terminology.get(code) if code else None
-            if code is None or entry is None or not entry.codable:
+            if code is None or not _codable(code, terminology):
                 continue
             infection.code, infection.reason = code, f"{code} : l'infection et son agent sont nommés ensemble"
             for agent in decided:
@@ -635,15 +634,19 @@ def _infection_named_with_its_agent(
 
 def _agents_after(candidate: Candidate, documents: dict[str, str]) -> list[str]:
     """The B95-B98 codes of the agents named right after the candidate's current mentions, in their sentence."""
-    found = []
-    for mention in candidate.current:
-        if mention.excluded:
-            continue
-        text = documents.get(mention.doc_id, "")
-        window = text[mention.end : mention.end + AGENT_DISTANCE]
-        end = _SENTENCE_END.search(window)
-        found += [agent.code for agent in agents_named_in(window[: end.start() if end else len(window)])]
-    return found
+    return [
+        agent.code
+        for mention in candidate.current
+        if not mention.excluded
+        for agent in agents_named_in(_rest_of_sentence(mention, documents, AGENT_DISTANCE))
+    ]
+
+
+def _rest_of_sentence(mention: QualifiedMention, documents: dict[str, str], limit: int) -> str:
+    """What the mention's sentence says after it, up to `limit` characters (it starts at `mention.end`)."""
+    window = documents.get(mention.doc_id, "")[mention.end : mention.end + limit]
+    end = _SENTENCE_END.search(window)
+    return window[: end.start()] if end else window
 
 
 # How far after « intoxication médicamenteuse volontaire » its sentence may name the drugs.
@@ -691,13 +694,11 @@ def _poisons_after(candidate: Candidate, documents: dict[str, str]) -> list[tupl
     for mention in candidate.current:
         if mention.excluded:
             continue
-        text = documents.get(mention.doc_id, "")
-        window = text[mention.end : mention.end + POISON_DISTANCE]
-        end = _SENTENCE_END.search(window)
-        for poison in poisons_named_in(window[: end.start() if end else len(window)]):
+        for poison in poisons_named_in(_rest_of_sentence(mention, documents, POISON_DISTANCE)):
             if all(poison.code != other.code for other, _ in found):
                 start, stop = mention.end + poison.start, mention.end + poison.end
-                found.append((poison, replace(mention, start=start, end=stop, text=text[start:stop])))
+                text = documents.get(mention.doc_id, "")[start:stop]
+                found.append((poison, replace(mention, start=start, end=stop, text=text)))
     return found
 
 

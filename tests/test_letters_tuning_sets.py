@@ -1,0 +1,46 @@
+"""The letters tuning sets (`tests/data/letters_tuning/`, `tests/data/letters_tuning_b/`) are well-formed: 40
+stays each that read in the data contract, each with a discharge letter (CRH) with text, ordered dates and
+gold codes that exist and are active in the CIM-10 FR table at a position their type allows (DP type MCO 0, a
+DR 0 or 4 beside a Z DP, DAS 0, 1, 2 or 4), no acts. A format check only: their quality figures are measured
+by `bench/letters_quality.py` and are in-sample once the product is tuned on them."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from coding_assistant.schema import read_stays
+
+ROOT = Path(__file__).resolve().parents[1]
+CIM10 = ROOT / "terminologies" / "cim10" / "cim10_fr_2025.csv"
+SETS = [("letters_tuning", "LT"), ("letters_tuning_b", "LB")]
+
+
+@pytest.fixture(scope="module")
+def cim10_types() -> dict[str, str]:
+    """Active CIM-10 FR codes (without dot) mapped to their type MCO."""
+    with CIM10.open(encoding="utf-8") as handle:
+        return {row["code"]: row["type_mco"] for row in csv.DictReader(handle) if row["active"] == "1"}
+
+
+@pytest.mark.parametrize(("folder", "prefix"), SETS)
+def test_a_letters_tuning_set_is_well_formed(folder: str, prefix: str, cim10_types: dict[str, str]) -> None:
+    path = ROOT / "tests" / "data" / folder / "stays.jsonl"
+    stays = read_stays(path)
+    assert [stay.stay_id for stay in stays] == [f"{prefix}{number:02d}" for number in range(1, 41)]
+    for stay in stays:
+        crh = [doc for doc in stay.documents if doc.type == "CRH"]
+        assert crh and all(doc.text.strip() for doc in crh), stay.stay_id
+        assert stay.admission_date is not None and stay.discharge_date is not None, stay.stay_id
+        assert stay.admission_date <= stay.discharge_date, stay.stay_id
+        codes = stay.codes
+        assert codes is not None and codes.dp and not codes.acts, stay.stay_id
+        assert cim10_types.get(codes.dp) == "0", (stay.stay_id, codes.dp)
+        if codes.dr:
+            assert cim10_types.get(codes.dr) in {"0", "4"} and codes.dp.startswith("Z"), (stay.stay_id, codes.dr)
+        assert len(set(codes.das)) == len(codes.das) and codes.dp not in codes.das, stay.stay_id
+        for code in codes.das:
+            assert cim10_types.get(code) in {"0", "1", "2", "4"}, (stay.stay_id, code)
+    assert all('"acts"' not in line for line in path.read_text(encoding="utf-8").splitlines())
