@@ -6,23 +6,21 @@ by `bench/letters_quality.py` and are in-sample once the product is tuned on the
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
 
 from coding_assistant.schema import read_stays
+from tests.reference_tables import cim10_codes
 
 ROOT = Path(__file__).resolve().parents[1]
-CIM10 = ROOT / "terminologies" / "cim10" / "cim10_fr_2025.csv"
 SETS = [("letters_tuning", "LT"), ("letters_tuning_b", "LB")]
 
 
 @pytest.fixture(scope="module")
 def cim10_types() -> dict[str, str]:
     """Active CIM-10 FR codes (without dot) mapped to their type MCO."""
-    with CIM10.open(encoding="utf-8") as handle:
-        return {row["code"]: row["type_mco"] for row in csv.DictReader(handle) if row["active"] == "1"}
+    return {code: row["type_mco"] for code, row in cim10_codes().items() if row["active"] == "1"}
 
 
 @pytest.mark.parametrize(("folder", "prefix"), SETS)

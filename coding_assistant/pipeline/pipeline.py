@@ -161,11 +161,7 @@ class CodingPipeline:
     def _propose_one(self, stay: Stay, scores: np.ndarray | None) -> StayProposals:
         ranked, evidence = self.candidates(stay, scores)
         documents = {document.doc_id: document.text for document in stay.documents}
-        overnight = (
-            stay.admission_date is not None
-            and stay.discharge_date is not None
-            and stay.discharge_date > stay.admission_date
-        )
+        nights = stay.length_of_stay
         decided = assign_roles(
             ranked,
             stay.text,
@@ -174,7 +170,7 @@ class CodingPipeline:
             self.fusion,
             self.index,
             documents,
-            overnight=overnight,
+            overnight=nights is not None and nights > 0,
         )
         chosen = {role: [d.code for d in decided if d.role == role] for role in ROLE_ORDER}
         rule_warnings = check_coding(

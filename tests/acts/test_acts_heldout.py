@@ -5,7 +5,6 @@ product's figures on this set are measured by `bench/acts_quality.py`, never tes
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 from pathlib import Path
@@ -13,11 +12,10 @@ from pathlib import Path
 import pytest
 
 from coding_assistant.schema import Stay, read_stays
+from tests.reference_tables import activities_by_code, ccam_acts, cim10_codes
 
 ROOT = Path(__file__).resolve().parents[2]
 HELDOUT = ROOT / "tests" / "data" / "acts_heldout"
-CCAM = ROOT / "terminologies" / "ccam"
-CIM10 = ROOT / "terminologies" / "cim10" / "cim10_fr_2025.csv"
 # The file as first run through the product (its README): a change makes a new set, not a fix.
 FROZEN_SHA256 = "d984944621b6423744cc2d117df6c4eeb7be074b2fa2c6d78e12452e3c949067"
 
@@ -36,23 +34,17 @@ def annotations() -> dict[str, dict]:
 
 @pytest.fixture(scope="module")
 def ccam() -> dict[str, dict[str, str]]:
-    with (CCAM / "ccam_actes.csv").open(encoding="utf-8") as handle:
-        return {row["code"]: row for row in csv.DictReader(handle)}
+    return ccam_acts()
 
 
 @pytest.fixture(scope="module")
 def activities() -> dict[str, set[str]]:
-    found: dict[str, set[str]] = {}
-    with (CCAM / "ccam_code_activite_phase_dernier_tarif.csv").open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            found.setdefault(row["code"], set()).add(row["activite"])
-    return found
+    return activities_by_code()
 
 
 @pytest.fixture(scope="module")
 def cim10() -> dict[str, dict[str, str]]:
-    with CIM10.open(encoding="utf-8") as handle:
-        return {row["code"]: row for row in csv.DictReader(handle)}
+    return cim10_codes()
 
 
 def test_the_file_is_the_one_first_measured() -> None:

@@ -5,7 +5,6 @@ stays. Not a quality assertion: the product's figures on this set are measured a
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 from pathlib import Path
@@ -13,16 +12,12 @@ from pathlib import Path
 import pytest
 
 from coding_assistant.schema import Codes, Stay, read_stays
+from tests.reference_tables import SEX_OF_CCAM, Row, activities_by_code, ccam_acts, cim10_codes
 
 ROOT = Path(__file__).resolve().parents[2]
 HELDOUT_B = ROOT / "tests" / "data" / "acts_heldout_b"
-CCAM = ROOT / "terminologies" / "ccam"
-CIM10 = ROOT / "terminologies" / "cim10" / "cim10_fr_2025.csv"
 # The file as its gold was fixed, before the product was first run on it (its README): a change makes a new set.
 FROZEN_SHA256 = "7c31ded9a23715f5651040b42fbb60089ade9fe8b767a43415c51683776b9194"
-SEX_OF_CCAM = {"1": "M", "2": "F"}  # ccam_actes.csv compatibilite_sexe: 0 both, 1 male only, 2 female only
-
-Row = dict[str, str]
 
 
 @pytest.fixture(scope="module")
@@ -39,23 +34,17 @@ def annotation_rows() -> dict[str, dict[str, object]]:
 
 @pytest.fixture(scope="module")
 def ccam() -> dict[str, Row]:
-    with (CCAM / "ccam_actes.csv").open(encoding="utf-8") as handle:
-        return {row["code"]: row for row in csv.DictReader(handle)}
+    return ccam_acts()
 
 
 @pytest.fixture(scope="module")
 def activities() -> dict[str, set[str]]:
-    found: dict[str, set[str]] = {}
-    with (CCAM / "ccam_code_activite_phase_dernier_tarif.csv").open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            found.setdefault(row["code"], set()).add(row["activite"])
-    return found
+    return activities_by_code()
 
 
 @pytest.fixture(scope="module")
 def cim10() -> dict[str, Row]:
-    with CIM10.open(encoding="utf-8") as handle:
-        return {row["code"]: row for row in csv.DictReader(handle)}
+    return cim10_codes()
 
 
 def _codes(stay: Stay) -> Codes:

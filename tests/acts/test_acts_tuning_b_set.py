@@ -4,31 +4,15 @@ patient's sex, every DP a codable CIM-10 FR code. Tuning on it is allowed; its f
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
 from coding_assistant.schema import read_stays
+from tests.reference_tables import SEX_OF_CCAM, activity_lines, ccam_acts, cim10_codes
 
 ROOT = Path(__file__).resolve().parents[2]
 TUNING_B = ROOT / "tests" / "data" / "acts_tuning_b" / "stays.jsonl"
 DOC_TYPES = {"CRO", "CRH", "CR-ENDO", "CR-INTERV"}
-
-
-def _ccam() -> dict[str, dict[str, str]]:
-    with (ROOT / "terminologies" / "ccam" / "ccam_actes.csv").open(encoding="utf-8") as handle:
-        return {row["code"]: row for row in csv.DictReader(handle)}
-
-
-def _activity_lines() -> set[tuple[str, str, str]]:
-    path = ROOT / "terminologies" / "ccam" / "ccam_code_activite_phase_dernier_tarif.csv"
-    with path.open(encoding="utf-8") as handle:
-        return {(row["code"], row["activite"], row["phase"]) for row in csv.DictReader(handle)}
-
-
-def _cim10() -> dict[str, dict[str, str]]:
-    with (ROOT / "terminologies" / "cim10" / "cim10_fr_2025.csv").open(encoding="utf-8") as handle:
-        return {row["code"]: row for row in csv.DictReader(handle)}
 
 
 def test_the_raw_lines_follow_the_format() -> None:
@@ -49,7 +33,7 @@ def test_the_raw_lines_follow_the_format() -> None:
 
 
 def test_the_second_tuning_set_is_well_formed() -> None:
-    ccam, activity_lines, cim10 = _ccam(), _activity_lines(), _cim10()
+    ccam, lines, cim10 = ccam_acts(), activity_lines(), cim10_codes()
     stays = list(read_stays(TUNING_B))
     assert len(stays) == 50 and len({stay.stay_id for stay in stays}) == 50
     acts = 0
@@ -67,10 +51,10 @@ def test_the_second_tuning_set_is_well_formed() -> None:
             assert not isinstance(act, str), stay.stay_id
             row = ccam.get(act.code)
             assert row is not None and not row["date_fin"], (stay.stay_id, act.code)
-            assert (act.code, "1", "0") in activity_lines, (stay.stay_id, act.code)
+            assert (act.code, "1", "0") in lines, (stay.stay_id, act.code)
             assert act.date is not None and stay.admission_date <= act.date <= stay.discharge_date
             assert row["date_debut"] <= act.date.isoformat(), (stay.stay_id, act.code)
-            sex = {"1": "M", "2": "F"}.get(row["compatibilite_sexe"])
+            sex = SEX_OF_CCAM.get(row["compatibilite_sexe"])
             assert sex is None or stay.sex == sex, (stay.stay_id, act.code)
             codes.add(act.code)
             acts += 1

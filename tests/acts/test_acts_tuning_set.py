@@ -4,20 +4,17 @@ measured by `bench/acts_quality.py` (in-sample: the act lexicon was tuned on it)
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from coding_assistant.schema import read_stays
+from tests.reference_tables import ccam_acts, cim10_codes
 
 ROOT = Path(__file__).resolve().parents[2]
 TUNING = ROOT / "tests" / "data" / "acts_tuning" / "stays.jsonl"
 
 
 def test_the_tuning_set_is_well_formed() -> None:
-    with (ROOT / "terminologies" / "ccam" / "ccam_actes.csv").open(encoding="utf-8") as handle:
-        ccam = {row["code"]: row for row in csv.DictReader(handle)}
-    with (ROOT / "terminologies" / "cim10" / "cim10_fr_2025.csv").open(encoding="utf-8") as handle:
-        cim10 = {row["code"]: row for row in csv.DictReader(handle)}
+    ccam, cim10 = ccam_acts(), cim10_codes()
     stays = list(read_stays(TUNING))
     assert len(stays) == 45 and len({stay.stay_id for stay in stays}) == 45
     acts = 0
