@@ -100,6 +100,7 @@ def build_context(
     # A report that states its approach once (« Duodénoscope. », « Voie d'abord : cœlioscopie ») states it for
     # every act of its procedure whose own sentences do not.
     features.approaches = frozenset(named_approaches or approaches or report_approaches)
+    features.from_report = bool(reports_read)
     vessel = catalogue.data.counted.get(wording_stems("vaisseau")[0])
     if vessels and vessel:
         features.counts[vessel] = len(vessels)

@@ -38,7 +38,9 @@ _BOUNDS = re.compile(
 # Alternatives: "unilatérale ou bilatérale", "du membre supérieur ou du cou", ", par coelioscopie ou par
 # laparotomie avec préparation par coelioscopie": a letter states one of them, so their words are optional.
 _ALTERNATIVE = re.compile(r"(\b[a-z]+(?: [a-z]+)?) ou (?:(?:par|du|de la|de l|des|d|le|la|les) )?([a-z]+(?: [a-z]+)?)")
-_APPROACH_ALTERNATIVES = re.compile(r",? par ([^,]* ou [^,]*)$")
+# « et/ou » (read « et ou ») joins what an approach uses (« par voie transcutanée avec guidage échographique
+# et/ou radiologique »), not two approaches, unless another « par » follows it.
+_APPROACH_ALTERNATIVES = re.compile(r",? par ([^,]*(?:(?<! et) ou | et ou par )[^,]*)$")
 # Words of the labels' own grammar that never make a letter say more about an act.
 _GRAMMAR = frozenset({"san", "plus", "moin", "deux", "troi", "quatr", "cinq", "lor", "autr"})
 

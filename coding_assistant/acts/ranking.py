@@ -105,6 +105,10 @@ def _conditions(entry: ActEntry, context: Context, catalogue: ActCatalogue) -> f
         # polypectomy is not the label « par coloscopie, avec contrôle coelioscopique ».
         fits = label.approaches & text.approaches and label.required_approaches <= text.approaches
         value += _AGREE if fits else -_CONFLICT["approach"]
+    elif label.required_approaches and text.from_report and not text.approaches:
+        # An operative report that names no approach describes an open one (« incision arciforme »): a label
+        # that requires a coelioscopy or an endoscope is less likely (a letter may just omit it: preferred.csv).
+        value -= _AGREE
     if label.laterality and text.laterality:
         value += _AGREE if label.laterality == text.laterality else -_CONFLICT["side"]
     for noun in {noun for noun, _, _ in label.counts}:

@@ -65,6 +65,10 @@ IGNORED_SECTIONS = frozenset({"traitement_entree", "traitement_sortie", "allergi
 PAST_SECTIONS = frozenset({"antecedents", "antecedents_familiaux"})
 _HEADER_LENGTH = 80
 _CONCLUSION = re.compile(r"(conclusions?|au total|synthese)\b")
+# A first line with a date or a report's name is the report's title (« CRO 24/02/26. Hernie ombilicale »), whose
+# words are the act's, never a department's name.
+_REPORT_TITLE = re.compile(r"\d{1,2}/\d{1,2}|\bCRO\b|compte[- ]rendu", re.IGNORECASE)
+_NOT_TAKEN = frozenset({"negated", "future"})
 _HEAD = 300  # characters where an operative report writes its date
 # Department lines at the top of a letter ("Service de néphrologie et transplantation").
 _DEPARTMENT = re.compile(
@@ -98,6 +102,15 @@ _SPINE_REGIONS = {"C": "cervicale", "T": "thoracique", "D": "thoracique", "L": "
 # One vertebra or a run of them (« L1 », « T12-L1 », « L2/L3 »): the vertebrae an act's sentence names.
 _VERTEBRAE = re.compile(r"\b([CTDL])(1[0-2]|[1-9])(?:\s*[-/]\s*([CTDL])?(1[0-2]|[1-9]))?\b")
 _SPINE_REGION_STEMS = {letter: wording_stems(region) for letter, region in _SPINE_REGIONS.items()}
+# Teeth by their FDI numbers (« avulsion de la 36 et de la 46 », « dents 18, 28, 38 et 48 »): permanent 11-48,
+# deciduous 51-85, after an article, « dent(s) », « et » or a comma, never a date, a size or an age.
+_TOOTH = re.compile(
+    r"(?:\b(?:la|les|dents?|et)\s+|,\s*)([1-4][1-8]|[5-8][1-5])\b(?![/.,:]?\d)(?!\s*(?:mm|cm|ans|%|h\b|°))",
+    re.IGNORECASE,
+)
+_TOOTH_ACT = re.compile(r"\b(?:avulsion|extraction)s?\b", re.IGNORECASE)
+_PERMANENT_TEETH = frozenset(wording_stems("dent permanente"))
+_DECIDUOUS_TEETH = frozenset(wording_stems("dent temporaire"))
 
 
 @dataclass(slots=True)
@@ -130,12 +143,31 @@ class TextFeatures:
     size_mm: float | None = None
     approaches: frozenset[str] = frozenset()
     angle: float | None = None  # degrees
+    # An operative report describes its approach: one that names none was not done by an endoscope.
+    from_report: bool = False
 
 
 def stated_angle(text: str) -> float | None:
     """The first deformity a text measures, in degrees."""
     match = _ANGLE.search(text)
     return float(match.group(1).replace(",", ".")) if match else None
+
+
+def settled_stems(stems: list[set[str]], unsettled: frozenset[int]) -> set[str]:
+    """A document's stems but those of the sentences that only consider an approach."""
+    return set().union(*(sentence for index, sentence in enumerate(stems) if index not in unsettled))
+
+
+def _teeth_stems(sentence: str) -> set[str]:
+    """What the tooth numbers of an avulsion's sentence say in the labels' words: « la 36 » is a permanent
+    tooth (FDI 11-48), « la 75 » a deciduous one (51-85)."""
+    numbers = {int(match.group(1)) for match in _TOOTH.finditer(sentence)}
+    words: set[str] = set()
+    if any(number < 50 for number in numbers):
+        words |= _PERMANENT_TEETH
+    if any(number > 50 for number in numbers):
+        words |= _DECIDUOUS_TEETH
+    return words
 
 
 def _vertebrae(sentence: str) -> set[str]:
@@ -166,6 +198,9 @@ class DocumentReading:
     field_lines: list[tuple[int, int]]  # field label lines ("Intervention (23/09) :")
     sections: list[Section]
     angle: float | None = None  # the first angle an operative report measures (« genu varum 13° »)
+    # Sentences that say an approach was only considered (« une cure par cœlioscopie avait été discutée : non
+    # retenue »): their words are no context of the act done.
+    unsettled: frozenset[int] = frozenset()
 
     def retract(self, anchor: Anchor) -> None:
         """A negated or planned act says nothing of what was done: its words leave the affirmed context
@@ -180,7 +215,7 @@ class DocumentReading:
         gone = (anchor.stems | set(qualifying)) - others
         self.stems[anchor.sentence] -= gone
         self.negated[anchor.sentence] |= gone
-        self.doc_stems = set().union(*self.stems)
+        self.doc_stems = settled_stems(self.stems, self.unsettled)
 
     def sentence_of(self, offset: int) -> int:
         return max(bisect.bisect_right([s for s, _ in self.sentences], offset) - 1, 0)
@@ -192,9 +227,13 @@ class DocumentReading:
         return read_features(self.text[self.sentences[sentence][0] : end], self.text[start:end], self.stems[sentence])
 
 
+_BOTH_SIDES = re.compile(r"\b(?:de chaque c[ôo]t[ée]|des deux c[ôo]t[ée]s|des 2 c[ôo]t[ée]s)\b", re.IGNORECASE)
+
+
 def read_features(sentence: str, near: str, stems: set[str]) -> TextFeatures:
     features = TextFeatures()
-    if "bilateral" in stems:
+    if "bilateral" in stems or _BOTH_SIDES.search(sentence) or ("droit" in stems and "gauch" in stems):
+        # « réduction du sac direct à droite, … du sac oblique externe à gauche »: both sides in one sentence
         features.laterality = "bi"
     elif "droit" in stems or "gauch" in stems or "unilateral" in stems:
         features.laterality = "uni"
@@ -206,6 +245,10 @@ def read_features(sentence: str, near: str, stems: set[str]) -> TextFeatures:
                 features.counts.setdefault(noun.lower(), value)
     for match in _SINGULAR.finditer(sentence):
         features.counts.setdefault(match.group(1).lower(), 1)
+    if _TOOTH_ACT.search(sentence):  # the teeth an avulsion names, as the labels count them
+        teeth = {match.group(1) for match in _TOOTH.finditer(sentence)}
+        if teeth:
+            features.counts.setdefault("dent", len(teeth))
     vertebrae = _vertebrae(sentence)
     if vertebrae:  # « cyphoplastie de L1 »: one vertebra, as a label counts them
         features.counts.setdefault("vertèbre", len(vertebrae))
@@ -275,6 +318,9 @@ class DocumentReader:
         for match in _VERTEBRAL_LEVEL.finditer(text):
             sentence = max(bisect.bisect_right(starts, match.start()) - 1, 0)
             stems[sentence].update(_SPINE_REGION_STEMS[match.group(1)])
+        for match in _TOOTH_ACT.finditer(text):
+            sentence = max(bisect.bisect_right(starts, match.start()) - 1, 0)
+            stems[sentence].update(_teeth_stems(text[sentences[sentence][0] : sentences[sentence][1]]))
         anchors = [
             Anchor(doc_id, start, end, text[start:end], keys, frozenset(words), sentence, True, "other")
             for start, end, keys, words in found
@@ -310,6 +356,7 @@ class DocumentReader:
                 if any(s <= anchor.start < e for s, e in steps):
                     anchor.selectable = False
         _means_of_another(text, anchors)
+        unsettled = self._unsettled_approaches(text, sentences, stems)
         dates = _dates_near(text, anchors, sentences, fields, admission)
         head = [d for d in dates if d.start < _HEAD and d.day is not None]
         return DocumentReading(
@@ -319,7 +366,7 @@ class DocumentReader:
             sentences=sentences,
             stems=stems,
             negated=negated,
-            doc_stems=set().union(*stems),
+            doc_stems=settled_stems(stems, unsettled),
             anchors=anchors,
             dates=dates,
             document_date=head[0].day if operative and head else None,
@@ -327,32 +374,57 @@ class DocumentReader:
             field_lines=[label for label, _ in fields],
             sections=sections,
             angle=stated_angle(text) if operative else None,
+            unsettled=unsettled,
         )
 
     def _wording_hits(self, text: str, tokens: list[Token]) -> list[tuple[int, int, int]]:
         """(first token, token count, wording index) of the lexicon wordings, longest first, left to right:
         the matcher's scan (matching/matcher.py) without its typo and coordination passes, which a few hundred
-        act wordings do not need."""
+        act wordings do not need. A number after a wording's first word is read past (« extraction de deux
+        calculs », « pose de 2 stents »): the count is the label's to weigh (`read_features`), not a word of
+        the wording; the hit then covers the number too."""
         hits: list[tuple[int, int, int]] = []
-        by_pair, single = self.dictionary.by_pair, self.dictionary.single
         i = 0
         while i < len(tokens):
-            pair = (tokens[i].stem, tokens[i + 1].stem) if i + 1 < len(tokens) else None
-            matched = 0
-            pair_patterns = by_pair.get(pair, ()) if pair is not None else ()
-            for pattern in [*pair_patterns, *single.get(tokens[i].stem, ())]:
-                n = len(pattern.stems)
-                if i + n > len(tokens) or any(tokens[i + k].stem != pattern.stems[k] for k in range(2, n)):
-                    continue
-                if not all(_joined(text, tokens[i + k - 1], tokens[i + k]) for k in range(1, n)):
-                    continue
-                if pattern.capitals and not all(_in_capitals(text, tokens[i + k]) for k in range(n)):
-                    continue
-                hits.append((i, n, int(pattern.codes[0])))
-                matched = n
-                break
-            i += matched or 1
+            found = self._wording_at(text, tokens, list(range(i, len(tokens))))
+            if found is None and i + 2 < len(tokens) and _is_number(text, tokens[i + 1]):
+                skipped = self._wording_at(text, tokens, [i, *range(i + 2, len(tokens))])
+                if skipped is not None and skipped[0] > 1:
+                    found = (skipped[0] + 1, skipped[1])
+            if found is not None:
+                hits.append((i, found[0], found[1]))
+            i += found[0] if found is not None else 1
         return hits
+
+    def _wording_at(self, text: str, tokens: list[Token], positions: list[int]) -> tuple[int, int] | None:
+        """(token count, wording index) of the longest wording whose words are the tokens at `positions`."""
+        first = tokens[positions[0]]
+        pair = (first.stem, tokens[positions[1]].stem) if len(positions) > 1 else None
+        pair_patterns = self.dictionary.by_pair.get(pair, ()) if pair is not None else ()
+        for pattern in [*pair_patterns, *self.dictionary.single.get(first.stem, ())]:
+            n = len(pattern.stems)
+            if n > len(positions) or any(tokens[positions[k]].stem != pattern.stems[k] for k in range(2, n)):
+                continue
+            words = [tokens[position] for position in positions[:n]]
+            if not all(_joined(text, previous, following) for previous, following in pairwise(words)):
+                continue
+            if pattern.capitals and not all(_in_capitals(text, word) for word in words):
+                continue
+            return n, int(pattern.codes[0])
+        return None
+
+    def _unsettled_approaches(
+        self, text: str, sentences: list[tuple[int, int]], stems: list[set[str]]
+    ) -> frozenset[int]:
+        """The sentences naming an approach that a not-done or planning cue (`cues.csv`) says was not taken."""
+        approaches = self.data.approaches
+        cues = [cue.pattern for cue in self.data.cues if cue.position == "after" and cue.kind in _NOT_TAKEN]
+        return frozenset(
+            index
+            for index, sentence_stems in enumerate(stems)
+            if any(stem in approaches for stem in sentence_stems)
+            and any(cue.search(text[sentences[index][0] : sentences[index][1]]) for cue in cues)
+        )
 
     def _header_end(self, text: str, tokens: list[Token], hits: list[tuple[int, int, int]]) -> int:
         named = _DEPARTMENT.match(text)
@@ -365,7 +437,7 @@ class DocumentReader:
         "Chirurgie de la main et du membre supérieur"): its words say nothing of the acts. A first line that
         names an act is a title ("CRO - Césarienne - 14/04/2025", "COMPTE RENDU D'ENDOSCOPIE DIGESTIVE")."""
         end = text.find("\n")
-        if not 0 < end <= _HEADER_LENGTH or ":" in text[:end]:
+        if not 0 < end <= _HEADER_LENGTH or ":" in text[:end] or _REPORT_TITLE.search(text[:end]):
             return 0
         covered: set[int] = set()
         for first, count, index in hits:
@@ -451,6 +523,12 @@ _BREAK = re.compile(r"[.\n;:!?]")
 def _joined(text: str, previous: Token, following: Token) -> bool:
     gap = text[previous.end : following.start]
     return len(gap) <= _MAX_GAP and not _BREAK.search(gap)
+
+
+def _is_number(text: str, token: Token) -> bool:
+    """A count written in digits or words (« 2 », « deux »)."""
+    word = text[token.start : token.end].lower()
+    return word.isdigit() or word in _NUMBER_WORDS
 
 
 def _in_capitals(text: str, token: Token) -> bool:

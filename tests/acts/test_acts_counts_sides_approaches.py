@@ -1,0 +1,174 @@
+"""How a report's counts, sides, approaches and wordings choose an act: a number inside a wording (« extraction de
+deux calculs »), teeth named by their numbers, both sides in one sentence, an approach only considered, an
+operative report that names no endoscope, a first line that is the report's title, « et/ou » in a label's
+approach, and how surgeons and interventionists write pacemakers, veins, dialysis catheters, flaps, plates and
+hernia repairs. Reports written here, in the styles of French wards."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from coding_assistant.acts import ActProposer, default_proposer
+from coding_assistant.acts.catalogue import ActCatalogue, default_catalogue
+from coding_assistant.acts.reading import read_features
+from coding_assistant.schema import Document, Stay
+
+
+@pytest.fixture(scope="module")
+def proposer() -> ActProposer:
+    return default_proposer()
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> ActCatalogue:
+    return default_catalogue()
+
+
+def proposed(proposer: ActProposer, text: str, doc_type: str = "CRO") -> list[tuple[str, bool]]:
+    stay = Stay(
+        stay_id="S1",
+        sex="F",
+        age=64,
+        admission_date=date(2026, 5, 11),
+        discharge_date=date(2026, 5, 14),
+        documents=[Document(doc_id="S1-D", type=doc_type, text=text)],
+    )
+    acts, _ = proposer.propose(stay)
+    return [(act.code, act.selected) for act in acts if act.activity == 1]
+
+
+def selected(proposer: ActProposer, text: str, doc_type: str = "CRO") -> list[str]:
+    return [code for code, chosen in proposed(proposer, text, doc_type) if chosen]
+
+
+def test_a_number_inside_a_wording_is_read_past(proposer):
+    # HMGE002 « Ablation de calcul de la voie biliaire principale, par oeso-gastro-duodénoscopie ».
+    text = (
+        "CR-ENDO du 12/05/2026 — CPRE\n"
+        "Indication : lithiase de la VBP, cholestase.\n"
+        "Cathétérisme biliaire sélectif, sphinctérotomie biliaire de 8 mm.\n"
+        "Extraction de trois calculs au ballon. Cholangiographie de contrôle : VBP libre."
+    )
+    assert "HMGE002" in selected(proposer, text, doc_type="CR-ENDO")
+
+
+def test_an_and_or_inside_an_approach_joins_what_it_uses_not_two_approaches(catalogue):
+    by_code = {entry.code: entry.features for entry in catalogue.entries}
+    # « … par oeso-gastro-duodénoscopie et par voie transcutanée avec guidage échographique et/ou radiologique »
+    assert by_code["HMGH001"].required_approaches == {"endoscopie", "transcutanée"}
+    # « … par coelioscopie ou par laparotomie avec préparation par coelioscopie »: either, so neither required.
+    assert by_code["HHFA008"].required_approaches == frozenset()
+
+
+def test_teeth_named_by_their_numbers_count_the_teeth(proposer):
+    found = read_features("Avulsion de la 36 et de la 46 le 09/05", "", set())
+    assert found.counts["dent"] == 2
+    assert "dent" not in read_features("Biopsie le 12/05 à 11 h", "", set()).counts
+    text = (
+        "CRO stomatologie 12/05/2026\n"
+        "Foyers infectieux dentaires avant chirurgie valvulaire.\n"
+        "Geste : avulsion de la 16, de la 26 et de la 47 sous anesthésie locale, sans alvéolectomie."
+    )
+    # HBGD319 « Avulsion de 3 dents permanentes sur arcade sans alvéolectomie ».
+    chosen = selected(proposer, text)
+    assert chosen and chosen[0] == "HBGD319"
+
+
+def test_both_sides_in_one_sentence_make_a_bilateral_act(proposer):
+    text = (
+        "CRO — 12/05/2026 — Hernies inguinales\n"
+        "Voie d'abord : TEP (totalement extrapéritonéale), trois trocarts médians.\n"
+        "Réduction du sac indirect à droite puis du sac direct à gauche, pariétalisation du cordon.\n"
+        "Mise en place d'une prothèse de 15 x 12 cm de chaque côté."
+    )
+    # LMMC001 « Cure bilatérale d'une hernie de l'aine avec pose de prothèse, par vidéochirurgie ».
+    assert selected(proposer, text)[0] == "LMMC001"
+
+
+UMBILICAL = (
+    "CRO 12/05/26. Hernie ombilicale, collet 2 cm.\n"
+    "{considered}"
+    "Incision arciforme sous-ombilicale. Dissection et réduction du sac, épiploon sain.\n"
+    "Mise en place d'une prothèse prépéritonéale de 8 cm, fermeture aponévrotique par-dessus."
+)
+
+
+@pytest.mark.parametrize("considered", ["", "Une cure par cœlioscopie a été discutée en consultation : non retenue.\n"])
+def test_an_open_repair_is_read_from_its_steps_and_an_approach_only_considered_does_not_count(proposer, considered):
+    # LMMA006 « Cure de hernie de la paroi abdominale antérieure après l'âge de 16 ans avec pose de prothèse, par
+    # abord direct »: the first line is the report's title (its diagnosis counts), the report names no endoscope.
+    assert selected(proposer, UMBILICAL.format(considered=considered))[0] == "LMMA006"
+
+
+def test_material_removal_not_planned_is_not_done(proposer):
+    text = (
+        "CRO — 12/05/2026\n"
+        "Intervention : ostéosynthèse de fracture bimalléolaire par plaque tiers de tube et vis.\n"
+        "Ablation du matériel non prévue, à discuter à un an."
+    )
+    codes = selected(proposer, text)
+    assert codes and codes[0].startswith("NCCA")
+    assert not any(code.startswith("NDGA") for code in codes)
+
+
+@pytest.mark.parametrize(
+    ("text", "doc_type", "code"),
+    [
+        (
+            "COMPTE RENDU D'HOSPITALISATION\nÉvolution : BAV complet, implantation d'un stimulateur monochambre "
+            "VVIR le 12/05 par voie céphalique gauche.",
+            "CRH",
+            "DELF007",  # « … avec pose d'une sonde intraatriale ou intraventriculaire droite … »
+        ),
+        (
+            "CR-INTERV 12/05/2026\nImplantation d'un pacemaker double chambre DDD, sondes atriale et "
+            "ventriculaire droite par ponction de la veine axillaire gauche.",
+            "CR-INTERV",
+            "DELF005",  # « … avec pose d'une sonde intraatriale et d'une sonde intraventriculaire droites … »
+        ),
+        (
+            "CRO 12/05/2026 — Radiofréquence de la GVS droite + phlébectomies\nPonction échoguidée de la GVS au "
+            "genou, occlusion par radiofréquence sur 38 cm. Phlébectomies homolatérales de jambe.",
+            "CRO",
+            "EJSF032",
+        ),
+        (
+            "CR-INTERV — 12/05/2026\nPose d'un cathéter de dialyse tunnellisé jugulaire interne droit sous "
+            "échographie, extrémité dans l'oreillette droite.",
+            "CR-INTERV",
+            "EPLF003",
+        ),
+        (
+            "CRO — 12/05/2026 — main gauche\nIncision palmaire de 2 cm, section du ligament annulaire antérieur "
+            "du carpe, nerf médian libéré.",
+            "CRO",
+            "AHPA009",
+        ),
+        (
+            "CRO — Hystéroscopie opératoire — 12/05/2026\nPolype fundique de 12 mm. Résection du polype à l'anse "
+            "jusqu'à sa base.",
+            "CRO",
+            "JKFE001",
+        ),
+        (
+            "CRO 12/05/2026\nCarcinome basocellulaire de l'aile du nez : exérèse non transfixiante, marges de 3 mm. "
+            "Perte de substance de 12 mm réparée par un lambeau local d'avancement.",
+            "CRO",
+            "GAMA018",
+        ),
+    ],
+)
+def test_ward_wordings_name_their_act(proposer, text, doc_type, code):
+    assert code in selected(proposer, text, doc_type)
+
+
+def test_letting_the_gas_out_of_a_coelioscopy_is_no_act(proposer):
+    text = (
+        "CRO — 12/05/2026\nIntervention : cholécystectomie par cœlioscopie.\n"
+        "Dissection du triangle de Calot, clips. Exsufflation sous contrôle de la vue, fermeture."
+    )
+    codes = [code for code, _ in proposed(proposer, text)]
+    assert "HMFC004" in selected(proposer, text)
+    assert not any(code.startswith("GGJB") for code in codes)
