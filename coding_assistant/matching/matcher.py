@@ -113,11 +113,21 @@ def find_mentions(text: str, dictionary: MentionDictionary, coordination: bool =
         pair = (tokens[i].stem, tokens[i + 1].stem) if i + 1 < len(tokens) else None
         by_pair = dictionary.by_pair.get(pair, ()) if pair is not None else ()
         found_pattern: Pattern | None = None
-        for pattern in by_pair:
-            if _matches_at(text, tokens, i, pattern):
+        inner: tuple[Pattern, int] | None = None
+        for pattern in by_pair:  # longest first: the first wording that fits, as written or across a modifier
+            if found_pattern is not None:
+                if len(pattern.stems) < len(found_pattern.stems):
+                    break
+            elif _matches_at(text, tokens, i, pattern):
                 found_pattern = pattern
+                continue  # a wording as long read across a modifier covers one more word
+            last = _match_skipping_inner_modifier(text, tokens, i, pattern)
+            if last is not None:
+                # « gastro-entérite aiguë à rotavirus »: the wording read across its modifier, not the wording
+                # « gastro-entérite aiguë » that stops at it.
+                inner, found_pattern = (pattern, last), None
                 break
-        else:
+        if found_pattern is None and inner is None:
             if i + 2 < len(tokens) and tokens[i + 1].stem in SKIPPABLE_MODIFIERS:
                 skipped = _skipped_modifier_match(text, tokens, i, dictionary)
                 if skipped is not None:
@@ -129,6 +139,12 @@ def find_mentions(text: str, dictionary: MentionDictionary, coordination: bool =
                 if not pattern.capitals or _in_capitals(text, tokens[i]):
                     found_pattern = pattern
                     break
+        if inner is not None:  # not offered to the coordination pass either
+            pattern, last = inner
+            start, end = tokens[i].start, tokens[last].end
+            mentions.append(Mention(pattern.codes, start, end, text[start:end], pattern.source))
+            i = last + 1
+            continue
         if found_pattern is not None:
             matched = len(found_pattern.stems)
             start, end = tokens[i].start, tokens[i + matched - 1].end
@@ -187,6 +203,22 @@ def _matches_at(text: str, tokens: list[Token], i: int, pattern: Pattern) -> boo
         and all(_joined(text, tokens[i + k - 1], tokens[i + k]) for k in range(1, n))
         and (not pattern.capitals or all(_in_capitals(text, tokens[i + k]) for k in range(n)))
     )
+
+
+def _match_skipping_inner_modifier(text: str, tokens: list[Token], i: int, pattern: Pattern) -> int | None:
+    """The last token of a wording (indexed by its first two words, equal to tokens i and i+1) read across one
+    modifier word written inside it, after its second word; None when it does not match so."""
+    n = len(pattern.stems)
+    if n < 3 or pattern.capitals or i + n >= len(tokens):
+        return None
+    k = next((k for k in range(2, n) if tokens[i + k].stem != pattern.stems[k]), None)
+    if k is None or tokens[i + k].stem not in SKIPPABLE_MODIFIERS:
+        return None
+    if any(tokens[i + k + 1 + m].stem != pattern.stems[k + m] for m in range(n - k)):
+        return None
+    if not all(_joined(text, tokens[i + m - 1], tokens[i + m]) for m in range(1, n + 1)):
+        return None
+    return i + n
 
 
 def _skipped_modifier_match(

@@ -6,7 +6,9 @@ hyponatraemia, the bleeding) plus the Y40-Y59 code of the drug's class, as a DAS
 ways: the condition is "iatrogène", "d'origine médicamenteuse", "induite par" or "secondaire à" a drug, a
 "surdosage" or a "toxicité" of a drug, or a bleeding "sous" an anticoagulant or an antiplatelet agent. Only
 a sentence that says so gives the Y code, for each drug it names: a drug named in a treatment list, or "HTA
-sous irbésartan", is a treatment, not an adverse effect. The drugs and their classes are data
+sous irbésartan", is a treatment, not an adverse effect. Conditions that drugs typically cause ("hyponatrémie
+sous ISRS", "hypoglycémie sous sulfamide") and "cortico-induite", "aggravée par", "post-chimiothérapie" say it
+too. The drugs and their classes are data
 (`terminologies/rules/adverse_drug_classes.csv`: international and brand names → Y code) for a DIM to
 extend; negation ("pas d'effet indésirable") is left to the qualifiers, as for every mention.
 """
@@ -26,7 +28,15 @@ ADVERSE_DRUGS_FILE = "adverse_drug_classes.csv"
 ATTRIBUTION = re.compile(
     r"iatrog[eéè]n|(?:d'origine|de cause) m[eé]dicamenteuse|induite?s? par|"
     r"secondaires? (?:à|a) (?:la prise|l'introduction|l'instauration|la majoration) d|surdosage|toxicit[eé]|"
-    r"imputab",
+    r"imputab|[a-z]-induite?s?\b|(?:aggrav|favoris)[ée]e?s? par|\bpost-?chimio",
+    re.IGNORECASE,
+)
+# Conditions drugs cause far more often than they treat: « hyponatrémie sous ISRS », « hypoglycémies sous
+# sulfamide hypoglycémiant », « bradycardie sous bêtabloquant » state the drug as the cause without the word
+# (« HTA sous irbésartan », « diabète sous insuline » are treatments: not in this list).
+DRUG_EFFECT = re.compile(
+    r"hypoglyc[eé]mi|hyponatr[eé]mi|hyperkali[eé]mi|hypokali[eé]mi|bradycardi|neutrop[eé]ni|thrombop[eé]ni|"
+    r"agranulocytos|pancytop[eé]ni|toxidermi|hypotension orthostatique|allongement du QT",
     re.IGNORECASE,
 )
 # A poisoning (an overdose taken on purpose or by mistake) is not a therapeutic use: CIM-10 T36-T50 with
@@ -51,9 +61,12 @@ ANTITHROMBOTIC = ("Y442", "Y444")
 CUE_WORDS = (
     "iatrog", "medicament", "induit", "secondaire", "surdosage", "toxicit", "imputab",
     "hemorragi", "hematom", "saignement", "hematuri", "epistaxis", "melena", "rectorragi", "hemoptysi",
-    "hematemes", "hemoperitoine",
+    "hematemes", "hemoperitoine", "aggrav", "favoris", "chimio", "hypoglyc", "hyponatr", "hyperkali",
+    "hypokali", "bradycardi", "neutrop", "thrombop", "agranulocyt", "pancytop", "toxidermi", "hypotension",
+    "allongement du qt",
 )  # fmt: skip
-_SENTENCE = re.compile(r"[^.;\n]+")
+# A clause: what follows a colon is what was done about it (« hyperglycémies cortico-induites : insuline »).
+_SENTENCE = re.compile(r"[^.;:\n]+")
 
 
 def read_adverse_drugs(path: Path) -> re.Pattern[str]:
@@ -77,16 +90,27 @@ def find_adverse_drug_effects(text: str, directory: Path | str = DEFAULT_RULES_D
         words = sentence.group()
         attributed = ATTRIBUTION.search(words) is not None
         bleeding = BLEEDING.search(words) is not None
-        if not (attributed or bleeding) or NOT_THERAPEUTIC.search(words):
+        effect = DRUG_EFFECT.search(words) is not None
+        if not (attributed or bleeding or effect) or NOT_THERAPEUTIC.search(words):
             continue
         for match in pattern.finditer(words):
             code = match.lastgroup or ""
             if STOPPED.search(words[max(0, match.start() - 40) : match.start()]):
                 continue  # "secondaire à un arrêt de l'insuline": the drug's absence, not its effect
-            if attributed or (bleeding and code in ANTITHROMBOTIC and _under(words, match.start())):
+            under = _under(words, match.start())
+            caused = effect and _effect_under(words, match.start())
+            if attributed or (bleeding and code in ANTITHROMBOTIC and under) or caused:
                 start = sentence.start() + match.start()
                 found.append(DrugMention(start, start + len(match.group()), match.group(), code))
     return found
+
+
+def _effect_under(sentence: str, drug_start: int) -> bool:
+    """ "hyponatrémie à 124 sous ISRS": the effect, then « sous », then the drug, in one comma clause ("diabète
+    sous insuline, hypoglycémies rares" puts the drug under the diabetes)."""
+    clause = sentence[sentence.rfind(",", 0, drug_start) + 1 : drug_start]
+    effect = DRUG_EFFECT.search(clause)
+    return effect is not None and re.search(r"\bsous\b", clause[effect.end() :], re.IGNORECASE) is not None
 
 
 def _under(sentence: str, drug_start: int) -> bool:

@@ -118,6 +118,20 @@ def test_a_wording_is_read_across_a_modifier_of_time_or_extent(dictionary, text,
     assert any(c.startswith(code) for _, codes in mentions(text, dictionary) for c in codes)
 
 
+@pytest.mark.parametrize(
+    ("text", "code", "shorter"),
+    [
+        ("Gastro-entérite aiguë à rotavirus.", "A080", "A09"),
+        ("Gastro-entérite aiguë à norovirus chez un enfant de 3 ans.", "A081", "A09"),
+    ],
+)
+def test_a_longer_wording_read_across_an_inner_modifier_wins_over_one_that_stops_at_it(dictionary, text, code, shorter):
+    # « gastro-entérite aiguë » is a wording (A09.0) and « gastro-entérite à rotavirus » another (A08.0): the
+    # modifier after the second word is read past, and the longer wording names the condition.
+    found = [c for _, codes in mentions(text, dictionary) for c in codes]
+    assert code in found and not any(c.startswith(shorter) for c in found)
+
+
 def test_a_severity_word_is_never_skipped(dictionary):
     # « sévère » chooses the code (E43 against E46): a wording without it is not read across it.
     found = mentions("Dénutrition sévère protéino-énergétique.", dictionary)

@@ -26,6 +26,15 @@ def codes(text: str) -> list[tuple[str, str]]:
         ("Méléna sous Kardégic et Xarelto.", [("Kardégic", "Y444"), ("Xarelto", "Y442")]),  # bleeding under
         ("Toxicité hématologique de la chimiothérapie.", [("chimiothérapie", "Y433")]),
         ("Hematome du psoas sous heparine.", [("heparine", "Y442")]),  # accents dropped
+        # A condition drugs typically cause, « sous » the drug; « -induite »; « aggravée par »; « post-chimio ».
+        ("Hyponatrémie à 124 sous ISRS (escitalopram).", [("ISRS", "Y492"), ("escitalopram", "Y492")]),
+        ("Deux hypoglycémies sous sulfamide hypoglycémiant.", [("sulfamide hypoglycémiant", "Y423")]),
+        ("Bradycardie à 38/min sous bisoprolol.", [("bisoprolol", "Y517")]),
+        ("Hyperglycémie cortico-induite.", [("cortico", "Y420")]),
+        ("IRA fonctionnelle aggravée par le kétoprofène.", [("kétoprofène", "Y452")]),
+        ("Neutropénie fébrile post-chimiothérapie (C2).", [("chimiothérapie", "Y433")]),
+        # What follows a colon is what was done: « insuline » there treats the hyperglycaemia.
+        ("Hyperglycémies cortico-induites : insuline basale transitoire.", [("cortico", "Y420")]),
     ],
 )
 def test_a_drug_the_sentence_holds_responsible_gives_its_y_code(text: str, expected: list[tuple[str, str]]) -> None:
@@ -40,6 +49,8 @@ def test_a_drug_the_sentence_holds_responsible_gives_its_y_code(text: str, expec
         "Hématurie sur sonde. Traitement : Kardégic 75 mg.",  # the bleeding and the drug in two sentences
         "Intoxication médicamenteuse volontaire au paracétamol et au bromazépam.",  # poisoning: T codes, X60-X69
         "Acidocétose secondaire à un arrêt de l'insuline.",  # the drug's absence
+        "Diabète de type 1 sous insuline, hypoglycémies rares.",  # no « sous » before the drug after the effect
+        "Bradycardie sinusale asymptomatique, HTA sous amlodipine.",  # the drug is the treatment of another
     ],
 )
 def test_no_y_code_without_an_attribution_to_a_drug_in_therapeutic_use(text: str) -> None:
