@@ -1,13 +1,16 @@
-"""Coding quality of one model on the dev set (each part and all), on the external dev set and on the two
-letters tuning sets, side by side.
+"""Coding quality of one model on the dev set (each part and all), on the external dev set, on the two
+letters tuning sets and on the held-out letters set, side by side.
 
     .venv/bin/python bench/letters_quality.py [--model data/models/default] [--external PATH] [--json]
+                                              [--no-heldout]
 
 The dev set (`tests/data/dev/`, hand-written stays) and the external dev set (letters written by another
 hand, `../shared/data/external-dev/mistral_crh_200.jsonl` beside the repository when present) are never
 trained or tuned on. The two letters tuning sets (`tests/data/letters_tuning/`, `tests/data/letters_tuning_b/`:
 letters written apart from the dev set and the lexicons, in other hospitals' styles) come last: error
-classes were read and fixed on them, so their figures are in-sample. Prints a Markdown table: DP accuracy
+classes were read and fixed on them, so their figures are in-sample. The held-out letters set
+(`tests/data/letters_heldout/`, written later, apart from all of them) is never tuned on: only its totals are
+printed, never a stay. Prints a Markdown table: DP accuracy
 (3 characters, exact), micro-F1 of the selected codes (3 characters, exact), Recall@10 (3 characters), and
 the count of selected codes whose mentions are only negated, hypothetical or familial.
 """
@@ -31,6 +34,8 @@ TUNING = {
     "letters tuning A (in-sample)": ROOT / "tests" / "data" / "letters_tuning",
     "letters tuning B (in-sample)": ROOT / "tests" / "data" / "letters_tuning_b",
 }
+# Letters written apart from everything above and never tuned on (its README): the figure on unseen letters.
+HELDOUT = {"letters held-out (never tuned on)": ROOT / "tests" / "data" / "letters_heldout"}
 
 
 def figures(pipeline: CodingPipeline, stays: list[Stay]) -> dict[str, float | int]:
@@ -54,6 +59,7 @@ def main() -> int:
     parser.add_argument("--model", type=Path, default=ROOT / "data" / "models" / "default")
     parser.add_argument("--external", type=Path, default=EXTERNAL)
     parser.add_argument("--json", action="store_true", help="one JSON object instead of the table")
+    parser.add_argument("--no-heldout", action="store_true", help="leave the held-out letters set out")
     args = parser.parse_args()
 
     pipeline = CodingPipeline.load(args.model)
@@ -68,6 +74,9 @@ def main() -> int:
         print(f"warning: {args.external} not found; external dev set left out", file=sys.stderr)
     for name, folder in TUNING.items():
         sets[name] = read_stays(folder / "stays.jsonl")
+    if not args.no_heldout:
+        for name, folder in HELDOUT.items():
+            sets[name] = read_stays(folder / "stays.jsonl")
     table = {name: figures(pipeline, stays) for name, stays in sets.items()}
     if args.json:
         print(json.dumps(table, indent=1))

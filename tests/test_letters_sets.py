@@ -1,11 +1,14 @@
-"""The letters tuning sets (`tests/data/letters_tuning/`, `tests/data/letters_tuning_b/`) are well-formed: 40
-stays each that read in the data contract, each with a discharge letter (CRH) with text, ordered dates and
-gold codes that exist and are active in the CIM-10 FR table at a position their type allows (DP type MCO 0, a
-DR 0 or 4 beside a Z DP, DAS 0, 1, 2 or 4), no acts. A format check only: their quality figures are measured
-by `bench/letters_quality.py` and are in-sample once the product is tuned on them."""
+"""The letters sets are well-formed: the two tuning sets (`tests/data/letters_tuning/`, `letters_tuning_b/`) and
+the held-out set (`tests/data/letters_heldout/`), 40 stays each that read in the data contract, each with a
+discharge letter (CRH) with text, ordered dates and gold codes that exist and are active in the CIM-10 FR table
+at a position their type allows (DP type MCO 0, a DR 0 or 4 beside a Z DP, DAS 0, 1, 2 or 4), no acts. The
+held-out set is frozen: it measures the product on letters it was never tuned on, so a change to its file (or a
+fix made because of errors seen on it) is reported, not absorbed. A format check only: the quality figures are
+measured by `bench/letters_quality.py` (in-sample for the tuning sets once the product is tuned on them)."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -14,7 +17,9 @@ from coding_assistant.schema import read_stays
 from tests.reference_tables import cim10_codes
 
 ROOT = Path(__file__).resolve().parents[1]
-SETS = [("letters_tuning", "LT"), ("letters_tuning_b", "LB")]
+SETS = [("letters_tuning", "LT"), ("letters_tuning_b", "LB"), ("letters_heldout", "LH")]
+# The held-out file as its gold was fixed, before the product was first run on it (its README).
+HELDOUT_SHA256 = "f480e7198fbb2948c99b95dcb881e5b3c23ceeef2e11e2322280c2a2781e0360"
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +29,7 @@ def cim10_types() -> dict[str, str]:
 
 
 @pytest.mark.parametrize(("folder", "prefix"), SETS)
-def test_a_letters_tuning_set_is_well_formed(folder: str, prefix: str, cim10_types: dict[str, str]) -> None:
+def test_a_letters_set_is_well_formed(folder: str, prefix: str, cim10_types: dict[str, str]) -> None:
     path = ROOT / "tests" / "data" / folder / "stays.jsonl"
     stays = read_stays(path)
     assert [stay.stay_id for stay in stays] == [f"{prefix}{number:02d}" for number in range(1, 41)]
@@ -42,3 +47,8 @@ def test_a_letters_tuning_set_is_well_formed(folder: str, prefix: str, cim10_typ
         for code in codes.das:
             assert cim10_types.get(code) in {"0", "1", "2", "4"}, (stay.stay_id, code)
     assert all('"acts"' not in line for line in path.read_text(encoding="utf-8").splitlines())
+
+
+def test_the_heldout_letters_file_is_the_one_whose_gold_was_fixed() -> None:
+    digest = hashlib.sha256((ROOT / "tests" / "data" / "letters_heldout" / "stays.jsonl").read_bytes()).hexdigest()
+    assert digest == HELDOUT_SHA256, "the held-out letters set was edited: it is never tuned on (see its README)"

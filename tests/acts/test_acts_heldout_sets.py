@@ -1,12 +1,14 @@
-"""The second held-out set of coded stays with CCAM acts (`tests/data/acts_heldout_b/`) is well-formed: every stay
-reads in the data contract, its dates hold together, every gold act is a current CCAM code with an activity 1 that
-fits the patient's sex and the act's date, every DP/DAS is a codable CIM-10 FR code, and the annotations match the
-stays. Not a quality assertion: the product's figures on this set are measured apart, never tested here."""
+"""The held-out sets B and C of coded stays with CCAM acts (`tests/data/acts_heldout_b/`, `tests/data/acts_heldout_c/`)
+are well-formed: every stay reads in the data contract, its dates hold together, every gold act is a current CCAM code
+with an activity 1 that fits the patient's sex and the act's date, every DP/DAS is a codable CIM-10 FR code, and the
+annotations match the stays. Not a quality assertion: the product's figures on these sets are measured apart, never
+tested here."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -15,19 +17,39 @@ from coding_assistant.schema import Codes, Stay, read_stays
 from tests.reference_tables import SEX_OF_CCAM, Row, activities_by_code, ccam_acts, cim10_codes
 
 ROOT = Path(__file__).resolve().parents[2]
-HELDOUT_B = ROOT / "tests" / "data" / "acts_heldout_b"
-# The file as its gold was fixed, before the product was first run on it (its README): a change makes a new set.
-FROZEN_SHA256 = "7c31ded9a23715f5651040b42fbb60089ade9fe8b767a43415c51683776b9194"
+DATA = ROOT / "tests" / "data"
+
+
+@dataclass(frozen=True)
+class HeldOutSet:
+    name: str
+    prefix: str
+    folder: Path
+    # The file as its gold was fixed, before the product was first run on it (its README): a change makes a new set.
+    frozen_sha256: str
+
+
+HELDOUT_SETS = [
+    HeldOutSet("B", "AHB", DATA / "acts_heldout_b", "7c31ded9a23715f5651040b42fbb60089ade9fe8b767a43415c51683776b9194"),
+    HeldOutSet("C", "AHC", DATA / "acts_heldout_c", "7fc1f8ce83c0372c10bfdbd88c739f6f5f0cd7a2002c92937c825a9600cad85a"),
+]
+
+
+@pytest.fixture(scope="module", params=HELDOUT_SETS, ids=[held_out.name for held_out in HELDOUT_SETS])
+def held_out(request: pytest.FixtureRequest) -> HeldOutSet:
+    value = request.param
+    assert isinstance(value, HeldOutSet)
+    return value
 
 
 @pytest.fixture(scope="module")
-def stays() -> list[Stay]:
-    return read_stays(HELDOUT_B / "stays.jsonl")
+def stays(held_out: HeldOutSet) -> list[Stay]:
+    return read_stays(held_out.folder / "stays.jsonl")
 
 
 @pytest.fixture(scope="module")
-def annotation_rows() -> dict[str, dict[str, object]]:
-    lines = (HELDOUT_B / "annotations.jsonl").read_text(encoding="utf-8").splitlines()
+def annotation_rows(held_out: HeldOutSet) -> dict[str, dict[str, object]]:
+    lines = (held_out.folder / "annotations.jsonl").read_text(encoding="utf-8").splitlines()
     rows: list[dict[str, object]] = [json.loads(line) for line in lines if line.strip()]
     return {str(row["stay_id"]): row for row in rows}
 
@@ -58,13 +80,15 @@ def _not_done(row: dict[str, object]) -> list[str]:
     return [str(code) for code in value]
 
 
-def test_the_file_is_the_one_whose_gold_was_fixed() -> None:
-    digest = hashlib.sha256((HELDOUT_B / "stays.jsonl").read_bytes()).hexdigest()
-    assert digest == FROZEN_SHA256, "the held-out set B was edited: it is never tuned on (see its README)"
+def test_the_file_is_the_one_whose_gold_was_fixed(held_out: HeldOutSet) -> None:
+    digest = hashlib.sha256((held_out.folder / "stays.jsonl").read_bytes()).hexdigest()
+    assert digest == held_out.frozen_sha256, (
+        f"the held-out set {held_out.name} was edited: it is never tuned on (see its README)"
+    )
 
 
-def test_every_stay_has_documents_and_dates(stays: list[Stay]) -> None:
-    assert [stay.stay_id for stay in stays] == [f"AHB{n:02d}" for n in range(1, 41)]
+def test_every_stay_has_documents_and_dates(held_out: HeldOutSet, stays: list[Stay]) -> None:
+    assert [stay.stay_id for stay in stays] == [f"{held_out.prefix}{n:02d}" for n in range(1, 41)]
     doc_ids = [doc.doc_id for stay in stays for doc in stay.documents]
     assert len(set(doc_ids)) == len(doc_ids)
     for stay in stays:
