@@ -74,6 +74,7 @@ def build_context(
         found = reading.features(index)
         features.laterality = features.laterality or found.laterality
         features.size_mm = features.size_mm if features.size_mm is not None else found.size_mm
+        features.area_cm2 = features.area_cm2 if features.area_cm2 is not None else found.area_cm2
         if features.angle is None:  # an operative report measures the deformity once, in its indication
             features.angle = found.angle if found.angle is not None or not reading.operative else reading.angle
         if mention.anchor.status == "current" and mention.anchor.stems & _ANGIOPLASTY:
@@ -176,10 +177,20 @@ def _own_stems(group: ActGroup) -> set[str]:
     return stems - group.keys
 
 
+def _in_other_parts(first: ActGroup, second: ActGroup) -> bool:
+    """Both groups are in one report, each in its own numbered part (« 1) Dos … 2) Aile du nez … »)."""
+    places = {(m.reading.doc_id, m.anchor.part) for m in first.mentions}
+    others = {(m.reading.doc_id, m.anchor.part) for m in second.mentions}
+    documents = {doc for doc, _ in places} | {doc for doc, _ in others}
+    return len(documents) == 1 and not places & others and all(part for _, part in places | others)
+
+
 def _same_act(
     first: ActGroup, second: ActGroup, catalogue: ActCatalogue, sex: str | None, age: int | None, parity: str | None
 ) -> bool:
     if first.date and second.date and first.date != second.date:
+        return False
+    if _in_other_parts(first, second):
         return False
     shared = first.candidates & second.candidates
     if not shared:

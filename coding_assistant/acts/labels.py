@@ -26,6 +26,10 @@ _COUNT = re.compile(r"\b(?:d une?|de (\d+)(?: (?:a|ou de) (\d+))?)\s+([a-z]+)")
 _OR_MORE = re.compile(r"^.{0,40}?\bou plus\b")
 _SIZE_BOUND = re.compile(r"\bde (moins|plus) de (\d+(?:[.,]\d+)?) ?(mm|cm)(?![2²])")
 _SIZE_RANGE = re.compile(r"\bde (\d+(?:[.,]\d+)?) ?(mm|cm) a (\d+(?:[.,]\d+)?) ?(mm|cm)(?![2²])")
+# Skin areas (« par excision d'une zone cutanée de moins de 5 cm² », « de 5 cm² à 10 cm² », « de 5 cm² ou plus »).
+_AREA_BOUND = re.compile(r"\bde (moins|plus) de (\d+) ?cm[2²]")
+_AREA_RANGE = re.compile(r"\bde (\d+) ?cm[2²] a (\d+) ?cm[2²]")
+_AREA_OR_MORE = re.compile(r"\bde (\d+) ?cm[2²] (?:ou plus|et plus)")
 # A deformity bound in degrees (« sur une déformation supérieure à 10° dans le plan frontal »): the angle
 # the report measures chooses between the two knee prostheses.
 _ANGLE_BOUND = re.compile(r"\b(inférieure? ou égale?|supérieure?) à (\d+(?:,\d+)?) ?°")
@@ -67,6 +71,7 @@ class LabelFeatures:
     # expansive »): written, they stand for the act's own word.
     named_by: frozenset[str] = frozenset()
     angles: tuple[tuple[float, float], ...] = ()  # (above, at most) in degrees: the deformities it covers
+    areas_cm2: tuple[tuple[float, float], ...] = ()  # (at least, below) in cm²: the skin areas it covers
 
 
 def _content(stems: tuple[str, ...]) -> frozenset[str]:
@@ -101,6 +106,15 @@ def _sizes(folded: str) -> tuple[tuple[float, float], ...]:
         value = _mm(match.group(2), match.group(3))
         sizes.append((0.0, value) if match.group(1) == "moins" else (value, math.inf))
     return tuple(sizes)
+
+
+def _areas(folded: str) -> tuple[tuple[float, float], ...]:
+    areas = [(float(m.group(1)), float(m.group(2))) for m in _AREA_RANGE.finditer(folded)]
+    areas += [(float(m.group(1)), math.inf) for m in _AREA_OR_MORE.finditer(folded)]
+    for match in _AREA_BOUND.finditer(folded):
+        value = float(match.group(2))
+        areas.append((0.0, value) if match.group(1) == "moins" else (value, math.inf))
+    return tuple(areas)
 
 
 def _angles(label: str) -> tuple[tuple[float, float], ...]:
@@ -145,7 +159,7 @@ def read_label(label: str, data: ActData, counted: frozenset[str]) -> LabelFeatu
     positive_text = _BOUNDS.sub(" ", _SANS.sub(" ", folded))
     choices: list[frozenset[str]] = []
     for match in _ALTERNATIVE.finditer(positive_text):
-        choices.append(_content(wording_stems(match.group(1))[-1:] + wording_stems(match.group(2))[:1]))
+        choices.append(_content(wording_stems(match.group(1))[-1:] + wording_stems(match.group(2))))
     approach = _APPROACH_ALTERNATIVES.search(positive_text)
     if approach:
         choices.append(_content(wording_stems(approach.group(1))))
@@ -179,6 +193,7 @@ def read_label(label: str, data: ActData, counted: frozenset[str]) -> LabelFeatu
         approaches=frozenset(data.approaches[s] for s in positive | in_choices if s in data.approaches),
         ages=_ages(label, data),
         angles=_angles(label),
+        areas_cm2=_areas(folded),
         required_approaches=frozenset(data.approaches[s] for s in positive if s in data.approaches),
         named_by=frozenset(
             s

@@ -78,11 +78,15 @@ def score(entry: ActEntry, context: Context, catalogue: ActCatalogue) -> float:
     value = _LABEL_SHARE * label_share + _SENTENCE_SHARE * sentence_share
     # "sans pose d'endoprothèse" when the sentence says a stent was placed; "avec pose de prothèse" when it
     # says "pas de prothèse".
-    contradicted = sum(weights.get(s, 0.0) * context.near.get(s, 0.0) for s in label.negative)
+    # What the act's report states anywhere describes its one procedure: « sans implantation » is contradicted
+    # by « implant injecté dans le sac » two sentences on as much as in its own sentence.
+    contradicted = sum(weights.get(s, 0.0) * _stated(context.near.get(s, 0.0)) for s in label.negative)
     contradicted += sum(weights[s] for s in label.positive if s in context.negated and s not in context.near)
     value -= min(0.3, 0.5 * contradicted / total) if total else 0.0
     if label.negative and label.negative <= context.negated:
         value += _AGREE
+    elif label.negative and all(context.near.get(s, 0.0) >= REPORT for s in label.negative):
+        value -= _CONFLICT["option"]  # everything the act is « sans » is stated done in its report
     if context.near.get(label.first, 0.0) < REPORT and not any(
         context.near.get(s, 0.0) >= REPORT for s in label.named_by
     ):
@@ -91,6 +95,10 @@ def score(entry: ActEntry, context: Context, catalogue: ActCatalogue) -> float:
     if entry.code in catalogue.data.preferred:
         value += _PREFERRED
     return max(0.0, min(1.0, value))
+
+
+def _stated(weight: float) -> float:
+    return 1.0 if weight >= REPORT else weight
 
 
 def _names(label: LabelFeatures, stem: str) -> bool:
@@ -116,8 +124,13 @@ def _conditions(entry: ActEntry, context: Context, catalogue: ActCatalogue) -> f
         if stated is not None:
             fits = any(low <= stated <= high for n, low, high in label.counts if n == noun)
             value += _AGREE if fits else -_CONFLICT["count"]
+        elif all(low >= 2 for n, low, _ in label.counts if n == noun):
+            value -= _AGREE  # several of a thing are written; a text that counts none describes one
     if label.sizes_mm and text.size_mm is not None:
         fits = any(low <= text.size_mm < high for low, high in label.sizes_mm)
+        value += _AGREE if fits else -_CONFLICT["size"]
+    if label.areas_cm2 and text.area_cm2 is not None:
+        fits = any(low <= text.area_cm2 < high for low, high in label.areas_cm2)
         value += _AGREE if fits else -_CONFLICT["size"]
     if label.angles and text.angle is not None:
         fits = any(above < text.angle <= at_most for above, at_most in label.angles)

@@ -54,6 +54,7 @@ _ANGLE = re.compile(
     r"(?<![\d,.])(\d+(?:[.,]\d+)?)\s?°",
     re.IGNORECASE,
 )
+_AREA = re.compile(r"(?<![\d,.])(\d+(?:[.,]\d+)?)\s?cm\s?[²2]", re.IGNORECASE)
 _SIZE = re.compile(r"(?<![\d,.])(\d+(?:[.,]\d+)?)\s?(mm|cm)\b(?!\s?[²2])", re.IGNORECASE)
 _PARITY_MULTI = re.compile(
     r"\bmultipare\b|\bG\d+ ?P[1-9]\b|\b(?:ATCD|antécédent) (?:d[e']\s?)?(?:\d+ )?(?:AVB|accouchement|césarienne)", re.I
@@ -69,6 +70,11 @@ _CONCLUSION = re.compile(r"(conclusions?|au total|synthese)\b")
 # words are the act's, never a department's name.
 _REPORT_TITLE = re.compile(r"\d{1,2}/\d{1,2}|\bCRO\b|compte[- ]rendu", re.IGNORECASE)
 _NOT_TAKEN = frozenset({"negated", "future"})
+# The numbered parts of a report that treats several sites (« 1) Dos, région scapulaire : exérèse … », « 2e temps
+# — CHEVILLE DROITE »): one act word in two parts is two acts.
+_PART = re.compile(
+    r"(?im)^[ \t\-•*]*(?:\d{1,2}[ \t]*[)°/](?!\d)|\d{1,2}(?:er|e|ème|eme)[ \t]+temps\b|temps[ \t]+\d{1,2}\b)"
+)
 _HEAD = 300  # characters where an operative report writes its date
 # Department lines at the top of a letter ("Service de néphrologie et transplantation").
 _DEPARTMENT = re.compile(
@@ -132,6 +138,7 @@ class Anchor:
     hypothetical: bool = False
     family: bool = False
     cues: list[str] = field(default_factory=list)
+    part: int = 0  # the numbered part of its report it is in (« 1) Dos : … », « 2e temps — cheville »), 0 if none
 
 
 @dataclass(slots=True)
@@ -143,6 +150,7 @@ class TextFeatures:
     size_mm: float | None = None
     approaches: frozenset[str] = frozenset()
     angle: float | None = None  # degrees
+    area_cm2: float | None = None  # a skin area (« zone cutanée excisée de 3 cm² »)
     # An operative report describes its approach: one that names none was not done by an endoscope.
     from_report: bool = False
 
@@ -253,6 +261,9 @@ def read_features(sentence: str, near: str, stems: set[str]) -> TextFeatures:
     if vertebrae:  # « cyphoplastie de L1 »: one vertebra, as a label counts them
         features.counts.setdefault("vertèbre", len(vertebrae))
     features.angle = stated_angle(near)
+    area = _AREA.search(near)
+    if area:
+        features.area_cm2 = float(area.group(1).replace(",", "."))
     size = _SIZE.search(near)
     if size:
         features.size_mm = float(size.group(1).replace(",", ".")) * (10.0 if size.group(2).lower() == "cm" else 1.0)
@@ -356,6 +367,10 @@ class DocumentReader:
                 if any(s <= anchor.start < e for s, e in steps):
                     anchor.selectable = False
         _means_of_another(text, anchors)
+        parts = [match.start() for match in _PART.finditer(text)]
+        if len(parts) > 1:
+            for anchor in anchors:
+                anchor.part = bisect.bisect_right(parts, anchor.start)
         unsettled = self._unsettled_approaches(text, sentences, stems)
         dates = _dates_near(text, anchors, sentences, fields, admission)
         head = [d for d in dates if d.start < _HEAD and d.day is not None]

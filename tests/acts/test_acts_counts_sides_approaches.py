@@ -172,3 +172,27 @@ def test_letting_the_gas_out_of_a_coelioscopy_is_no_act(proposer):
     codes = [code for code, _ in proposed(proposer, text)]
     assert "HMFC004" in selected(proposer, text)
     assert not any(code.startswith("GGJB") for code in codes)
+
+
+def test_two_numbered_parts_of_a_report_are_two_acts_and_the_area_chooses_the_excision(proposer):
+    text = (
+        "CRO 12/05/2026 — Dr Morel — anesthésie locale\n"
+        "1) Dos : naevus atypique de 6 mm. Exérèse fusiforme, zone cutanée excisée de 3 cm², suture directe.\n"
+        "2) Aile du nez droite : carcinome basocellulaire de 5 mm. Exérèse non transfixiante, marges de 3 mm, "
+        "suture directe."
+    )
+    chosen = selected(proposer, text)
+    # QZFA036 « … par excision d'une zone cutanée de moins de 5 cm² » and GAFA007 « Exérèse non transfixiante de
+    # lésion de la peau du nez … »: one act word, two organs, two acts.
+    assert "QZFA036" in chosen and "GAFA007" in chosen
+
+
+def test_an_act_without_what_its_report_says_was_done_is_contradicted(proposer):
+    text = (
+        "CRO OPHTALMOLOGIE 12/05/2026\nŒil gauche, cataracte corticonucléaire.\n"
+        "Capsulorhexis, phacoémulsification du noyau, irrigation-aspiration.\n"
+        "Implant pliable monofocal injecté dans le sac capsulaire."
+    )
+    # BFGA427 « … avec implantation de cristallin artificiel dans la chambre postérieure … », not BFGA008
+    # « … sans implantation de cristallin artificiel ».
+    assert selected(proposer, text)[0] == "BFGA427"
