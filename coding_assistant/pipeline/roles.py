@@ -28,6 +28,7 @@ from coding_assistant.pipeline.notes import DAS_TYPE_REFUSED_NOTE, DP_BELOW_THRE
 from coding_assistant.pipeline.stated_cause import stated_cause
 from coding_assistant.rules import allowed_roles, dr_for_dp, refine_code
 from coding_assistant.rules.agent_infections import code_naming_the_agent
+from coding_assistant.rules.alcohol_induced import code_naming_alcohol, names_alcohol
 from coding_assistant.rules.dagger import dagger_index
 from coding_assistant.rules.data import default_rules_data
 from coding_assistant.rules.infectious_agents import agents_named_in
@@ -592,6 +593,7 @@ def assign_roles(
     if documents:
         # After the context search, which reads the category's codes again and would undo it.
         _infection_named_with_its_agent(decided, documents, terminology)
+        _condition_named_with_alcohol(decided, documents, terminology)
         _poisoning_by_the_drugs_named(decided, documents, terminology)
     _chapter_xv_first(decided)
     _distinct_conditions_of_a_category(decided, terminology, documents)
@@ -630,6 +632,31 @@ def _infection_named_with_its_agent(
                         Note(rule="agent-in-code", message=f"agent compris dans {code} : non codé à part", code=code)
                     )
             break
+
+
+def _condition_named_with_alcohol(decided: list[Decided], documents: dict[str, str], terminology: Terminology) -> None:
+    """A selected condition whose own sentence names alcohol as its cause takes its alcoholic code
+    (`rules.alcohol_induced`: « cirrhose sur éthylisme chronique » K74.6 → K70.3, « pancréatite aiguë OH »
+    K85.9 → K85.2)."""
+    for d in decided:
+        code = code_naming_alcohol(d.code) if d.selected else None
+        if code is None or not _codable(code, terminology):
+            continue
+        mentions = [m for m in d.candidate.current if not m.excluded]
+        if any(names_alcohol(_sentence_around(m, documents)) for m in mentions):
+            d.code, d.reason = code, f"{code} : la cause alcoolique est nommée avec l'affection"
+
+
+def _sentence_around(mention: QualifiedMention, documents: dict[str, str]) -> str:
+    """The mention's sentence, on both sides of it."""
+    text = documents.get(mention.doc_id, "")
+    before = text[max(0, mention.start - AGENT_DISTANCE) : mention.start]
+    ends = list(_SENTENCE_END.finditer(before))
+    return (
+        before[ends[-1].end() if ends else 0 :]
+        + text[mention.start : mention.end]
+        + _rest_of_sentence(mention, documents, AGENT_DISTANCE)
+    )
 
 
 def _agents_after(candidate: Candidate, documents: dict[str, str]) -> list[str]:

@@ -1,0 +1,54 @@
+"""A condition whose own sentence names alcohol as its cause, coded by the one CIM-10 code that says so.
+
+The CIM-10 names the alcoholic form of several organ diseases (K70 maladie alcoolique du foie, K85.2 and K86.0
+pancréatites alcooliques, K29.2 gastrite alcoolique, I42.6 myocardiopathie alcoolique, G62.1 polynévrite
+alcoolique, G31.2 dégénérescence liée à l'alcool): « cirrhose Child B sur éthylisme chronique » is K70.3, not
+K74.6. The pairs are data (`terminologies/rules/alcohol_induced_codes.csv`: the condition coded without its
+cause → the code that names both) for a DIM to extend. The alcohol use itself (F10) is coded apart, as the
+guide méthodologique MCO asks.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from coding_assistant.errors import TerminologyFileError
+from coding_assistant.rules.data import DEFAULT_RULES_DIR, read_rows
+
+ALCOHOL_INDUCED_FILE = "alcohol_induced_codes.csv"
+_CODE = re.compile(r"[A-Z]\d{2,4}")
+# « alcoolique », « éthylique », « sur éthylisme », « OH chronique », « alcoolo-tabagique ».
+_ALCOHOL = re.compile(r"\b(?:alcool\w*|[ée]thyli\w*|[ée]thylo-\w*)|\bOH\b", re.IGNORECASE)
+# « stéatose non alcoolique », « pas d'intoxication alcoolique », « sans consommation d'alcool ».
+_NOT_ALCOHOL = re.compile(
+    r"(?:\bnon[- ]?|\bpas d[e'’]\s*|\bsans\s+|\baucune?\s+)(?:\w+\s+){0,2}?(?:d[e'’]\s*)?$", re.IGNORECASE
+)
+
+
+def read_alcohol_induced(path: Path) -> dict[str, str]:
+    """condition code → alcoholic code; a row whose codes are not CIM-10 codes is an error naming its line."""
+    pairs: dict[str, str] = {}
+    for line, row in enumerate(read_rows(path), start=2):
+        condition, code = row.get("condition", ""), row.get("code", "")
+        if not _CODE.fullmatch(condition) or not _CODE.fullmatch(code):
+            raise TerminologyFileError(f"{path}:{line}: expected a condition code and the code that names alcohol")
+        pairs[condition] = code
+    return pairs
+
+
+@lru_cache(maxsize=4)
+def alcohol_induced(directory: str = str(DEFAULT_RULES_DIR)) -> dict[str, str]:
+    return read_alcohol_induced(Path(directory) / ALCOHOL_INDUCED_FILE)
+
+
+def code_naming_alcohol(condition: str, directory: str = str(DEFAULT_RULES_DIR)) -> str | None:
+    """The code of the condition's alcoholic form, if the CIM-10 has one."""
+    pairs = alcohol_induced(directory)
+    return pairs.get(condition[:4]) or pairs.get(condition)
+
+
+def names_alcohol(sentence: str) -> bool:
+    """The sentence names alcohol, not to deny it (« non alcoolique », « pas d'alcool »)."""
+    return any(not _NOT_ALCOHOL.search(sentence[: match.start()]) for match in _ALCOHOL.finditer(sentence))
