@@ -12,7 +12,12 @@ from coding_assistant.text.equivalents import canonical
 from coding_assistant.text.normalize import STOPWORDS, stem, strip_accents
 
 # Words (letters of any accent, digits), and the signs that carry meaning after a word: ST+ / ST-.
-_TOKEN = re.compile(r"[0-9A-Za-zÀ-ÖØ-öø-ÿœŒæÆ]+|(?<=[0-9A-Za-z])\+|(?<=[A-Za-z])-(?=\s|$|[,;.)])")
+# A sign after a word (« VIH- », « Ag HBs + ») is read as « moins » / « plus »; a hyphen left hanging before « et » or
+# « ou » and another hyphenated word (« branches ilio- et ischio-pubiennes ») is the prefix of a shared word.
+_TOKEN = re.compile(
+    r"[0-9A-Za-zÀ-ÖØ-öø-ÿœŒæÆ]+|(?<=[0-9A-Za-z])\+"
+    r"|(?<=[A-Za-z])-(?=\s|$|[,;.)])(?!\s+(?:et|ou)\s+[A-Za-zÀ-ÖØ-öø-ÿ]+-[A-Za-zÀ-ÖØ-öø-ÿ])"
+)
 # Two words of one mention are never further apart than this (characters), nor across a line or sentence end.
 _MAX_GAP = 25
 _BREAK = re.compile(r"[.\n;:!?]")
@@ -128,12 +133,12 @@ def find_mentions(text: str, dictionary: MentionDictionary, coordination: bool =
                 inner, found_pattern = (pattern, last), None
                 break
         if found_pattern is None and inner is None:
-            if i + 2 < len(tokens) and tokens[i + 1].stem in SKIPPABLE_MODIFIERS:
+            if i + 2 < len(tokens) and _modifier_run(tokens, i + 1):
                 skipped = _skipped_modifier_match(text, tokens, i, dictionary)
                 if skipped is not None:
                     # Not offered to the coordination pass, which reads a wording's words token by token.
                     mentions.append(skipped[0])
-                    i += len(skipped[1].stems) + 1
+                    i = skipped[1] + 1
                     continue
             for pattern in dictionary.single.get(tokens[i].stem, ()):
                 if not pattern.capitals or _in_capitals(text, tokens[i]):
@@ -188,9 +193,11 @@ def _coordinated(
 
 # Words a clinician puts between a condition's head and the rest of its wording that say when or how much,
 # never which condition (« infection précoce de prothèse », « hémorragie massive du post-partum »). Severity
-# grades (« sévère », « modérée ») and chronicity are left out: codes tell them apart.
+# grades (« sévère », « modérée ») and chronicity are left out: codes tell them apart. « Fermée » is read past
+# too (« fracture fermée du cadre obturateur »): the lexicon codes a fracture closed unless it says open, and
+# « ouverte » is never skipped.
 SKIPPABLE_MODIFIERS = frozenset(
-    {"precoc", "tardiv", "tardif", "aigu", "recent", "import", "massiv", "minim", "recidiv"}
+    {"precoc", "tardiv", "tardif", "aigu", "recent", "import", "massiv", "minim", "recidiv", "ferme", "ferm", "deplace"}
 )
 
 
@@ -205,39 +212,62 @@ def _matches_at(text: str, tokens: list[Token], i: int, pattern: Pattern) -> boo
     )
 
 
+# « non déplacée »: a modifier of two words, read past as one.
+_NEGATED_MODIFIERS = frozenset({"deplace"})
+_MODIFIER_RUN = 3  # at most this many words read past (« fracture fermée non déplacée des branches … »)
+
+
+def _modifier_run(tokens: list[Token], k: int) -> int:
+    """How many tokens from k are modifiers to read past (0 when tokens[k] is none)."""
+    run = 0
+    while k + run < len(tokens) and run < _MODIFIER_RUN:
+        stem = tokens[k + run].stem
+        if stem in SKIPPABLE_MODIFIERS:
+            run += 1
+        elif stem == "non" and k + run + 1 < len(tokens) and tokens[k + run + 1].stem in _NEGATED_MODIFIERS:
+            run += 2
+        else:
+            break
+    return run if run <= _MODIFIER_RUN else 0
+
+
 def _match_skipping_inner_modifier(text: str, tokens: list[Token], i: int, pattern: Pattern) -> int | None:
-    """The last token of a wording (indexed by its first two words, equal to tokens i and i+1) read across one
-    modifier word written inside it, after its second word; None when it does not match so."""
+    """The last token of a wording (indexed by its first two words, equal to tokens i and i+1) read across the
+    modifiers written inside it, after its second word; None when it does not match so."""
     n = len(pattern.stems)
     if n < 3 or pattern.capitals or i + n >= len(tokens):
         return None
     k = next((k for k in range(2, n) if tokens[i + k].stem != pattern.stems[k]), None)
-    if k is None or tokens[i + k].stem not in SKIPPABLE_MODIFIERS:
+    run = _modifier_run(tokens, i + k) if k is not None else 0
+    last = i + n - 1 + run
+    if k is None or not run or last >= len(tokens):
         return None
-    if any(tokens[i + k + 1 + m].stem != pattern.stems[k + m] for m in range(n - k)):
+    if any(tokens[i + k + run + m].stem != pattern.stems[k + m] for m in range(n - k)):
         return None
-    if not all(_joined(text, tokens[i + m - 1], tokens[i + m]) for m in range(1, n + 1)):
+    if not all(_joined(text, tokens[m - 1], tokens[m]) for m in range(i + 1, last + 1)):
         return None
-    return i + n
+    return last
 
 
 def _skipped_modifier_match(
     text: str, tokens: list[Token], i: int, dictionary: MentionDictionary
-) -> tuple[Mention, Pattern] | None:
-    """A multi-word wording read across one modifier word after its first word, when no wording starts with
-    the two words as written; the mention covers the modifier too."""
-    if i + 2 >= len(tokens) or tokens[i + 1].stem not in SKIPPABLE_MODIFIERS:
+) -> tuple[Mention, int] | None:
+    """A multi-word wording read across the modifiers after its first word, when no wording starts with the two
+    words as written: the mention, which covers the modifiers too, and its last token."""
+    run = _modifier_run(tokens, i + 1)
+    if not run or i + run + 1 >= len(tokens):
         return None
-    rest = [tokens[i], *tokens[i + 2 :]]
-    for pattern in dictionary.by_pair.get((tokens[i].stem, tokens[i + 2].stem), ()):
+    rest = [tokens[i], *tokens[i + run + 1 :]]
+    for pattern in dictionary.by_pair.get((tokens[i].stem, tokens[i + run + 1].stem), ()):
         n = len(pattern.stems)
         if pattern.capitals or n > len(rest):
             continue
+        last = i + run + n - 1
         if all(rest[k].stem == pattern.stems[k] for k in range(2, n)) and all(
-            _joined(text, tokens[i + k - 1], tokens[i + k]) for k in range(1, n + 1)
+            _joined(text, tokens[m - 1], tokens[m]) for m in range(i + 1, last + 1)
         ):
-            start, end = tokens[i].start, rest[n - 1].end
-            return Mention(pattern.codes, start, end, text[start:end], pattern.source), pattern
+            start, end = tokens[i].start, tokens[last].end
+            return Mention(pattern.codes, start, end, text[start:end], pattern.source), last
     return None
 
 

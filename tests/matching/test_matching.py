@@ -132,6 +132,31 @@ def test_a_longer_wording_read_across_an_inner_modifier_wins_over_one_that_stops
     assert code in found and not any(c.startswith(shorter) for c in found)
 
 
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Fracture fermée non déplacée des branches ilio- et ischio-pubiennes droites.", "S3250"),
+        ("Fracture non déplacée du col fémoral gauche.", "S720"),
+        ("Conclusion : fracture fermée du cadre obturateur droit.", "S3250"),
+    ],
+)
+def test_a_fracture_is_read_across_closed_and_not_displaced(dictionary, text, code):
+    # « fermée », « non déplacée »: the lexicon codes a fracture closed, and the CIM-10 does not tell displaced ones
+    # apart; a run of up to three such words is read past, and a hyphen left hanging before « et » is a prefix.
+    assert any(c.startswith(code) for _, codes in mentions(text, dictionary) for c in codes)
+
+
+def test_open_and_other_negated_words_are_never_skipped(dictionary):
+    assert not any(c == "S3250" for _, codes in mentions("Fracture ouverte du pubis.", dictionary) for c in codes)
+    found = [c for _, codes in mentions("Diabète non insulinodépendant.", dictionary) for c in codes]
+    assert not any(c.startswith("E10") for c in found)
+
+
+def test_a_sign_after_a_word_is_still_read_as_minus():
+    assert [t.stem for t in tokenize("Sérologies VIH- et VHC-.")].count("moin") == 2
+    assert "moin" not in [t.stem for t in tokenize("branches ilio- et ischio-pubiennes")]
+
+
 def test_a_severity_word_is_never_skipped(dictionary):
     # « sévère » chooses the code (E43 against E46): a wording without it is not read across it.
     found = mentions("Dénutrition sévère protéino-énergétique.", dictionary)
