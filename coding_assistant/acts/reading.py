@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -43,6 +44,8 @@ _SCOPE_END = re.compile(r"[,;:()\n.]|\bmais\b")
 _POSTPOSED_NEGATION = re.compile(r"\bnon (?:r[ée]alis|fait|effectu|pos|pratiqu)[ée]*e?s?\b", re.IGNORECASE)
 _CLAUSE_START = re.compile(r"[,;:()\n.][^,;:()\n.]*$")
 _NUMBER_WORDS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6}
+# The stems of the number words a tokenised text keeps (« un », « une » are stopwords).
+_NUMBER_STEMS = frozenset(stem for word in _NUMBER_WORDS for stem in wording_stems(word))
 # A number and the two words after it: "2 stents", "3 polypes", "1 stent actif", "deux volumineux polypes".
 _COUNT = re.compile(r"(?<![\d,.])(\d+|un|une|deux|trois|quatre|cinq|six)\s+([a-zéèêàç]+)(?:\s+([a-zéèêàç]+))?", re.I)
 # "la tumeur", "un polype": one, when no number is written.
@@ -240,7 +243,9 @@ _BOTH_SIDES = re.compile(r"\b(?:de chaque c[ôo]t[ée]|des deux c[ôo]t[ée]s|de
 
 def read_features(sentence: str, near: str, stems: set[str]) -> TextFeatures:
     features = TextFeatures()
-    if "bilateral" in stems or _BOTH_SIDES.search(sentence) or ("droit" in stems and "gauch" in stems):
+    sides = "droit" in stems and "gauch" in stems
+    worded = ("chaque" in sentence or "deux c" in sentence or "2 c" in sentence) and _BOTH_SIDES.search(sentence)
+    if "bilateral" in stems or sides or worded:
         # « réduction du sac direct à droite, … du sac oblique externe à gauche »: both sides in one sentence
         features.laterality = "bi"
     elif "droit" in stems or "gauch" in stems or "unilateral" in stems:
@@ -253,7 +258,7 @@ def read_features(sentence: str, near: str, stems: set[str]) -> TextFeatures:
                 features.counts.setdefault(noun.lower(), value)
     for match in _SINGULAR.finditer(sentence):
         features.counts.setdefault(match.group(1).lower(), 1)
-    if _TOOTH_ACT.search(sentence):  # the teeth an avulsion names, as the labels count them
+    if ("vulsion" in sentence or "xtraction" in sentence) and _TOOTH_ACT.search(sentence):  # the teeth it names
         teeth = {match.group(1) for match in _TOOTH.finditer(sentence)}
         if teeth:
             features.counts.setdefault("dent", len(teeth))
@@ -261,7 +266,7 @@ def read_features(sentence: str, near: str, stems: set[str]) -> TextFeatures:
     if vertebrae:  # « cyphoplastie de L1 »: one vertebra, as a label counts them
         features.counts.setdefault("vertèbre", len(vertebrae))
     features.angle = stated_angle(near)
-    area = _AREA.search(near)
+    area = _AREA.search(near) if "cm" in near else None
     if area:
         features.area_cm2 = float(area.group(1).replace(",", "."))
     size = _SIZE.search(near)
@@ -280,6 +285,7 @@ class DocumentReader:
             Pattern(wording.stems, (str(i),), "act", wording.capitals) for i, wording in enumerate(data.wordings)
         ]
         self.dictionary = MentionDictionary(patterns)
+        self._longest = max((len(pattern.stems) for pattern in patterns), default=1)  # words of the longest wording
 
     def read(self, doc_id: str, doc_type: str, text: str, admission: date | None) -> DocumentReading:
         tokens = _with_sides(text, tokenize(text))
@@ -399,11 +405,21 @@ class DocumentReader:
         calculs », « pose de 2 stents »): the count is the label's to weigh (`read_features`), not a word of
         the wording; the hit then covers the number too."""
         hits: list[tuple[int, int, int]] = []
+        by_pair, single, reach = self.dictionary.by_pair, self.dictionary.single, self._longest
         i = 0
         while i < len(tokens):
-            found = self._wording_at(text, tokens, list(range(i, len(tokens))))
-            if found is None and i + 2 < len(tokens) and _is_number(text, tokens[i + 1]):
-                skipped = self._wording_at(text, tokens, [i, *range(i + 2, len(tokens))])
+            found = None
+            if (tokens[i].stem, tokens[i + 1].stem if i + 1 < len(tokens) else "") in by_pair or tokens[
+                i
+            ].stem in single:
+                found = self._wording_at(text, tokens, range(i, min(len(tokens), i + reach)))
+            if (
+                found is None
+                and i + 2 < len(tokens)
+                and (tokens[i + 1].stem.isdigit() or tokens[i + 1].stem in _NUMBER_STEMS)
+                and (tokens[i].stem, tokens[i + 2].stem) in by_pair
+            ):
+                skipped = self._wording_at(text, tokens, [i, *range(i + 2, min(len(tokens), i + reach + 1))])
                 if skipped is not None and skipped[0] > 1:
                     found = (skipped[0] + 1, skipped[1])
             if found is not None:
@@ -411,7 +427,7 @@ class DocumentReader:
             i += found[0] if found is not None else 1
         return hits
 
-    def _wording_at(self, text: str, tokens: list[Token], positions: list[int]) -> tuple[int, int] | None:
+    def _wording_at(self, text: str, tokens: list[Token], positions: Sequence[int]) -> tuple[int, int] | None:
         """(token count, wording index) of the longest wording whose words are the tokens at `positions`."""
         first = tokens[positions[0]]
         pair = (first.stem, tokens[positions[1]].stem) if len(positions) > 1 else None
@@ -538,12 +554,6 @@ _BREAK = re.compile(r"[.\n;:!?]")
 def _joined(text: str, previous: Token, following: Token) -> bool:
     gap = text[previous.end : following.start]
     return len(gap) <= _MAX_GAP and not _BREAK.search(gap)
-
-
-def _is_number(text: str, token: Token) -> bool:
-    """A count written in digits or words (« 2 », « deux »)."""
-    word = text[token.start : token.end].lower()
-    return word.isdigit() or word in _NUMBER_WORDS
 
 
 def _in_capitals(text: str, token: Token) -> bool:

@@ -119,6 +119,8 @@ def find_mentions(text: str, dictionary: MentionDictionary, coordination: bool =
         by_pair = dictionary.by_pair.get(pair, ()) if pair is not None else ()
         found_pattern: Pattern | None = None
         inner: tuple[Pattern, int] | None = None
+        # Modifiers are rare: the wordings are read across one only where the next words hold one.
+        modifier_near = by_pair and any(t.stem in _MODIFIER_STARTS for t in tokens[i + 2 : i + 2 + _INNER_REACH])
         for pattern in by_pair:  # longest first: the first wording that fits, as written or across a modifier
             if found_pattern is not None:
                 if len(pattern.stems) < len(found_pattern.stems):
@@ -126,14 +128,14 @@ def find_mentions(text: str, dictionary: MentionDictionary, coordination: bool =
             elif _matches_at(text, tokens, i, pattern):
                 found_pattern = pattern
                 continue  # a wording as long read across a modifier covers one more word
-            last = _match_skipping_inner_modifier(text, tokens, i, pattern)
+            last = _match_skipping_inner_modifier(text, tokens, i, pattern) if modifier_near else None
             if last is not None:
                 # « gastro-entérite aiguë à rotavirus »: the wording read across its modifier, not the wording
                 # « gastro-entérite aiguë » that stops at it.
                 inner, found_pattern = (pattern, last), None
                 break
         if found_pattern is None and inner is None:
-            if i + 2 < len(tokens) and _modifier_run(tokens, i + 1):
+            if i + 2 < len(tokens) and tokens[i + 1].stem in _MODIFIER_STARTS and _modifier_run(tokens, i + 1):
                 skipped = _skipped_modifier_match(text, tokens, i, dictionary)
                 if skipped is not None:
                     # Not offered to the coordination pass, which reads a wording's words token by token.
@@ -214,6 +216,8 @@ def _matches_at(text: str, tokens: list[Token], i: int, pattern: Pattern) -> boo
 
 # « non déplacée »: a modifier of two words, read past as one.
 _NEGATED_MODIFIERS = frozenset({"deplace"})
+_MODIFIER_STARTS = SKIPPABLE_MODIFIERS | {"non"}
+_INNER_REACH = 12  # words after a wording's first two where a modifier inside it may stand
 _MODIFIER_RUN = 3  # at most this many words read past (« fracture fermée non déplacée des branches … »)
 
 

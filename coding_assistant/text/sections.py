@@ -202,6 +202,9 @@ def _resolve_kind(kind: str, seen: set[str]) -> str:
 def split_sections(text: str) -> list[Section]:
     """Sections of `text`, in order, covering it from 0 to len(text) without gaps (empty text: []).
 
+    A stay's documents are read for diagnoses and then for acts: each text is split once (cached; sections
+    are frozen).
+
     Rules beyond title matching, each for a measured pitfall of real letters:
     - a *scoped* sub-title ("Familiaux : mère diabétique" inside ANTECEDENTS, "ECG : ..." inside EVOLUTION)
       covers its line when text follows it, its paragraph otherwise; then the enclosing section resumes, so
@@ -211,8 +214,13 @@ def split_sections(text: str) -> list[Section]:
       "TTT : Amlor 10 mg." written inline stops at the end of its paragraph for the same reason;
     - "Traitement :" alone is the entry treatment until an evolution or conclusion section was seen.
     """
+    return list(_split_sections(text))
+
+
+@lru_cache(maxsize=64)
+def _split_sections(text: str) -> tuple[Section, ...]:
     if not text:
-        return []
+        return ()
     opened: list[tuple[int, str, str, int]] = []  # (start, kind, title, body_start) of each section
     main: tuple[str, str] = ("other", "")  # kind and title of the enclosing (non-scoped) section
     seen: set[str] = set()
@@ -270,7 +278,7 @@ def split_sections(text: str) -> list[Section]:
         if end > start:
             sections.append(Section(kind, heading, start, end, min(max(body_start, start), end)))
     # Text before the first title joins nothing: keep it as "other"; merge touching equal continuations.
-    return _merge(sections)
+    return tuple(_merge(sections))
 
 
 def _merge(sections: list[Section]) -> list[Section]:
