@@ -450,6 +450,36 @@ def _precise_over_vague(decided: Sequence[Decided], terminology: Terminology) ->
             break
 
 
+# Renal failure, acute or chronic (CIM-10 N17-N19): what makes a hypertensive nephropathy I12.0.
+_RENAL_FAILURE = ("N17", "N18", "N19")
+
+
+def _hypertensive_nephropathy_over_hypertension(decided: Sequence[Decided], terminology: Terminology) -> None:
+    """A hypertension selected (I10) while the letter names its kidney disease (« IRC sur néphroangiosclérose »,
+    « néphropathie hypertensive ») is coded as that disease, which includes it (CIM-10 I12: « toute affection
+    classée en N18.-, N19 ou N26 avec toute affection classée en I10 »): I12.0 with a renal failure the stay
+    codes, I12.9 without; the plain I10 is no longer coded apart."""
+    hypertension = next((d for d in decided if d.selected and d.code == "I10"), None)
+    nephropathy = next(
+        (d for d in decided if d.code.startswith("I12") and d.candidate.current and not d.candidate.only_excluded),
+        None,
+    )
+    if hypertension is None or nephropathy is None:
+        return
+    failure = any(d.selected and d.code.startswith(_RENAL_FAILURE) for d in decided)
+    code = "I120" if failure else "I129"
+    if not _codable(code, terminology):
+        return
+    if not nephropathy.selected:
+        nephropathy.selected, nephropathy.role = True, hypertension.role
+    nephropathy.code = code
+    nephropathy.reason = f"{code} : la néphropathie hypertensive comprend l'hypertension"
+    hypertension.selected, hypertension.role = False, None
+    hypertension.notes.append(
+        Note(rule="included-in-code", message=f"hypertension comprise dans {code} : non codée à part", code=code)
+    )
+
+
 def measured_note(basis: str) -> Note:
     return Note(rule="measured-finding", message=f"retenu : {basis} dans les documents")
 
@@ -598,6 +628,7 @@ def assign_roles(
     _chapter_xv_first(decided)
     _distinct_conditions_of_a_category(decided, terminology, documents)
     _precise_over_vague(decided, terminology)
+    _hypertensive_nephropathy_over_hypertension(decided, terminology)
     # One wording, one code before the asterisks: a disease dropped as the same words as another code must
     # not lend its manifestation an asterisk.
     _one_code_per_wording(decided, terminology)
