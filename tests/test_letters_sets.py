@@ -1,10 +1,10 @@
-"""The letters sets are well-formed: the two tuning sets (`tests/data/letters_tuning/`, `letters_tuning_b/`) and
-the held-out set (`tests/data/letters_heldout/`), 40 stays each that read in the data contract, each with a
-discharge letter (CRH) with text, ordered dates and gold codes that exist and are active in the CIM-10 FR table
-at a position their type allows (DP type MCO 0, a DR 0 or 4 beside a Z DP, DAS 0, 1, 2 or 4), no acts. The
-held-out set is frozen: it measures the product on letters it was never tuned on, so a change to its file (or a
-fix made because of errors seen on it) is reported, not absorbed. A format check only: the quality figures are
-measured by `bench/letters_quality.py` (in-sample for the tuning sets once the product is tuned on them)."""
+"""The letters sets are well-formed: the three tuning sets (`tests/data/letters_tuning/`, `letters_tuning_b/`,
+`letters_tuning_c/`) and the held-out set (`tests/data/letters_heldout/`), 40 stays each that read in the data
+contract, each with a discharge letter (CRH) with text, ordered dates and gold codes that exist and are active in
+the CIM-10 FR table at a position their type allows (DP type MCO 0, a DR 0 or 4 beside a Z DP, DAS 0, 1, 2 or 4),
+no acts. The held-out set is frozen: it measures the product on letters it was never tuned on, so a change to its
+file (or a fix made because of errors seen on it) is reported, not absorbed. A format check only: the quality
+figures are measured by `bench/letters_quality.py` (in-sample for the tuning sets once the product is tuned on them)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from coding_assistant.schema import read_stays
 from tests.reference_tables import cim10_codes
 
 ROOT = Path(__file__).resolve().parents[1]
-SETS = [("letters_tuning", "LT"), ("letters_tuning_b", "LB"), ("letters_heldout", "LH")]
+SETS = [("letters_tuning", "LT"), ("letters_tuning_b", "LB"), ("letters_heldout", "LH"), ("letters_tuning_c", "LC")]
 # The held-out file as its gold was fixed, before the product was first run on it (its README).
 HELDOUT_SHA256 = "f480e7198fbb2948c99b95dcb881e5b3c23ceeef2e11e2322280c2a2781e0360"
 

@@ -197,9 +197,28 @@ def _coordinated(
 # never which condition (« infection précoce de prothèse », « hémorragie massive du post-partum »). Severity
 # grades (« sévère », « modérée ») and chronicity are left out: codes tell them apart. « Fermée » is read past
 # too (« fracture fermée du cadre obturateur »): the lexicon codes a fracture closed unless it says open, and
-# « ouverte » is never skipped.
+# « ouverte » is never skipped. How a lesion arose or looks is read past too (« infection spontanée du liquide
+# d'ascite », « polype sessile du sigmoïde »).
 SKIPPABLE_MODIFIERS = frozenset(
-    {"precoc", "tardiv", "tardif", "aigu", "recent", "import", "massiv", "minim", "recidiv", "ferme", "ferm", "deplace"}
+    {
+        "precoc",
+        "tardiv",
+        "tardif",
+        "aigu",
+        "recent",
+        "import",
+        "massiv",
+        "minim",
+        "recidiv",
+        "ferme",
+        "ferm",
+        "deplace",
+        "spontane",
+        "spontan",
+        "sessil",
+        "pedicul",
+        "pedicule",
+    }
 )
 
 

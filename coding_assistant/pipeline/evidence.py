@@ -192,13 +192,32 @@ _SENTENCE_BREAK = re.compile(r"[.!?;\n]")
 _LOOK_BACK = 400
 
 
+# A narrative letter has no « Conclusion : » title: it states the diagnosis it retains in a sentence (« Nous
+# retenons donc une péricardite aiguë », « Il s'agit d'une hyperémèse gravidique », « Au total, … », « le bilan
+# conclut à … »). What such a sentence names after its cue is the letter's conclusion (guide méthodologique MCO,
+# chapitre IV: the DP is the problem the stay took care of, as known at its end). « Il s'agit d'une patiente de
+# 81 ans … » introduces the patient, not a diagnosis.
+_RETAINED = re.compile(
+    r"\b(?:nous|on)\s+(?:avons\s+|a\s+)?(?:donc\s+|finalement\s+)?(?:retenu|retenons|retient|concluons|conclu)\b"
+    r"|\b(?:au total|en conclusion|en r[ée]sum[ée]|en d[ée]finitive)\b"
+    r"|\bil s['’]agit (?:donc |finalement |bien )?d['’]une?\s+(?!(?:patiente?|homme|femme|enfant|nourrisson|jeune|"
+    r"monsieur|madame|garçon|fille|nouveau-n[ée]e?|adolescente?|sujet)\b)"
+    r"|\ble bilan (?:a\s+)?conclu[t]? [àa]\b",
+    re.IGNORECASE,
+)
+# The sections whose sentences a retention cue can make the conclusion: the story, the course, an untitled text.
+_NARRATIVE_SECTIONS = frozenset({"other", "histoire", "evolution"})
+
+
 def _mention_section(text: str, sections: Sequence[Section], start: int, end: int) -> str:
     kind = _section_kind(sections, start)
-    if kind not in CONCLUSIVE_SECTIONS:
+    if kind not in CONCLUSIVE_SECTIONS and kind not in _NARRATIVE_SECTIONS:
         return kind
     window = text[max(0, start - _LOOK_BACK) : start]
     breaks = [m.end() for m in _SENTENCE_BREAK.finditer(window)]
     opening = window[breaks[-1] :] if breaks else window
+    if kind in _NARRATIVE_SECTIONS:
+        return "conclusion" if _RETAINED.search(opening) else kind
     if _FOLLOW_UP.search(opening.replace("’", "'")) or _FOLLOW_UP_AFTER.match(text, end):
         return "other"
     return kind

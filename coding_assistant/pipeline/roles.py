@@ -480,6 +480,41 @@ def _hypertensive_nephropathy_over_hypertension(decided: Sequence[Decided], term
     )
 
 
+# A digestive bleeding coded by its sign (haematemesis, melaena, unspecified); the peptic ulcers (CIM-10 K25-K28)
+# and, by their fourth character, the form that states the bleeding: .3 → .0 (acute), .1 → .2 (acute, with
+# perforation), .5 → .6, .7 and .9 → .4 (chronic or unspecified).
+_BLEEDING_SIGNS = ("K920", "K921", "K922")
+_PEPTIC_ULCERS = ("K25", "K26", "K27", "K28")
+_WITH_HAEMORRHAGE = {"3": "0", "1": "2", "5": "6", "7": "4", "9": "4"}
+
+
+def _bleeding_peptic_ulcer(decided: Sequence[Decided], terminology: Terminology) -> None:
+    """A digestive bleeding and the peptic ulcer the letter names are one condition, coded by the ulcer's code
+    « avec hémorragie » (CIM-10 K25-K28 .0/.2/.4/.6: « hémorragie digestive haute par ulcère gastrique antral »
+    is K25.4, not K92.2 beside K25.9); the sign is no longer coded apart, and its role goes to the ulcer."""
+    bleeding = next((d for d in decided if d.selected and d.code[:4] in _BLEEDING_SIGNS), None)
+    ulcer = next(
+        (
+            d
+            for d in decided
+            if d.code.startswith(_PEPTIC_ULCERS) and d.candidate.current and not d.candidate.only_excluded
+        ),
+        None,
+    )
+    if bleeding is None or ulcer is None:
+        return
+    fourth = ulcer.code[3:4] or "9"
+    code = ulcer.code[:3] + _WITH_HAEMORRHAGE.get(fourth, fourth)
+    if not _codable(code, terminology):
+        return
+    ulcer.code, ulcer.reason = code, f"{code} : l'hémorragie et l'ulcère qui la cause sont une seule affection"
+    if bleeding.role == "DP" or not ulcer.selected:
+        ulcer.role = bleeding.role or "DAS"
+    ulcer.selected = True
+    bleeding.selected, bleeding.role = False, None
+    bleeding.notes.append(Note(rule="included-in-code", message=f"hémorragie comprise dans {code}", code=code))
+
+
 def measured_note(basis: str) -> Note:
     return Note(rule="measured-finding", message=f"retenu : {basis} dans les documents")
 
@@ -625,10 +660,11 @@ def assign_roles(
         _infection_named_with_its_agent(decided, documents, terminology)
         _condition_named_with_alcohol(decided, documents, terminology)
         _poisoning_by_the_drugs_named(decided, documents, terminology)
-    _chapter_xv_first(decided)
+    _chapter_xv_first(decided, documents)
     _distinct_conditions_of_a_category(decided, terminology, documents)
     _precise_over_vague(decided, terminology)
     _hypertensive_nephropathy_over_hypertension(decided, terminology)
+    _bleeding_peptic_ulcer(decided, terminology)
     # One wording, one code before the asterisks: a disease dropped as the same words as another code must
     # not lend its manifestation an asterisk.
     _one_code_per_wording(decided, terminology)
@@ -774,11 +810,33 @@ def _obstetric_complication(code: str) -> bool:
     return is_obstetric(code) and not code.startswith(("O80", "O81", "O82", "O83", "O84", "O09"))
 
 
-def _chapter_xv_first(decided: Sequence[Decided]) -> None:
-    """In a stay whose selected coding holds a pregnancy, delivery or puerperium code, a selected condition
-    that chapter XV classes as complicating it takes its chapter XV code (anaemia D50-D64 → O99.0;
-    `rules.pregnancy`)."""
-    if not any(d.selected and is_obstetric(d.code) for d in decided):
+# A pregnancy the letter states by its term or in words (« grossesse unique à 26 SA + 3 j », « enceinte de 5
+# mois », « grossesse évolutive »).
+_PREGNANT = re.compile(
+    r"\b[1-4]?\d\s?(?:SA\b|semaines d['’]am[ée]norrh[ée]e)|\benceinte\b|"
+    r"\bgrossesse (?:en cours|[ée]volutive|intra-ut[ée]rine|unique|g[ée]mellaire|de \d)",
+    re.IGNORECASE,
+)
+
+
+# « pas de grossesse en cours », « pas enceinte »; « né à 39 SA »: a birth term, the newborn's.
+_NOT_PREGNANT_BEFORE = re.compile(r"(?:\bpas\b|\bnon\b|\bsans\b|\bn[ée]e?\b|\bterme\b)[^.;\n]{0,30}$", re.IGNORECASE)
+
+
+def _states_pregnancy(text: str) -> bool:
+    return any(
+        not _NOT_PREGNANT_BEFORE.search(text[max(0, match.start() - 40) : match.start()])
+        for match in _PREGNANT.finditer(text)
+    )
+
+
+def _chapter_xv_first(decided: Sequence[Decided], documents: dict[str, str] | None = None) -> None:
+    """In a stay whose selected coding holds a pregnancy, delivery or puerperium code, or whose letter states a
+    pregnancy under way, a selected condition that chapter XV classes as complicating it takes its chapter XV code
+    (anaemia D50-D64 → O99.0, a pyelonephritis N10 → O23.0; `rules.pregnancy`; CIM-10 FR chapter XV: its codes
+    come first for a condition of a pregnant woman)."""
+    pregnant = documents is not None and any(_states_pregnancy(text) for text in documents.values())
+    if not pregnant and not any(d.selected and is_obstetric(d.code) for d in decided):
         return
     for d in decided:
         found = pregnancy_code(d.code) if d.selected and not is_obstetric(d.code) else None

@@ -138,11 +138,14 @@ def test_a_longer_wording_read_across_an_inner_modifier_wins_over_one_that_stops
         ("Fracture fermée non déplacée des branches ilio- et ischio-pubiennes droites.", "S3250"),
         ("Fracture non déplacée du col fémoral gauche.", "S720"),
         ("Conclusion : fracture fermée du cadre obturateur droit.", "S3250"),
+        ("Infection spontanée du liquide d'ascite à E. coli.", "K650"),
+        ("Polype sessile du sigmoïde de 12 mm.", "D125"),
     ],
 )
 def test_a_fracture_is_read_across_closed_and_not_displaced(dictionary, text, code):
-    # « fermée », « non déplacée »: the lexicon codes a fracture closed, and the CIM-10 does not tell displaced ones
-    # apart; a run of up to three such words is read past, and a hyphen left hanging before « et » is a prefix.
+    # « fermée », « non déplacée » (and how a lesion arose or looks: « spontanée », « sessile »): the lexicon
+    # codes a fracture closed, and the CIM-10 does not tell displaced ones apart; a run of up to three such words is
+    # read past, and a hyphen left hanging before « et » is a prefix.
     assert any(c.startswith(code) for _, codes in mentions(text, dictionary) for c in codes)
 
 
@@ -161,3 +164,17 @@ def test_a_severity_word_is_never_skipped(dictionary):
     # « sévère » chooses the code (E43 against E46): a wording without it is not read across it.
     found = mentions("Dénutrition sévère protéino-énergétique.", dictionary)
     assert not any(c.startswith("E46") for _, codes in found for c in codes)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Crise vaso-occlusive osseuse chez un drépanocytaire SS.", "D570"),
+        ("Maladie de Kawasaki complète.", "M303"),
+        ("Polyradiculonévrite aiguë inflammatoire.", "G610"),
+        ("Accès palustre à falciparum non compliqué.", "B509"),
+    ],
+)
+def test_clinicians_wordings_of_this_release(dictionary, text, code):
+    found = [c for _, codes in mentions(text, dictionary) for c in codes]
+    assert code in found and "K566" not in found  # « vaso-occlusive » is no bowel occlusion

@@ -1,0 +1,68 @@
+"""Letters written as a narrative, with no « Conclusion : » title: the sentence that retains a diagnosis (« Nous
+retenons donc … », « Il s'agit d'une … », « Au total, … ») is their conclusion. And three conditions a letter
+names with another that CIM-10 codes together: a bleeding and its peptic ulcer (K25-K28 « avec hémorragie »), a
+condition of a pregnancy the letter states by its term (chapter XV). Letters written here."""
+
+from __future__ import annotations
+
+import pytest
+
+from coding_assistant.pipeline import CodingPipeline
+from coding_assistant.schema import Document, Stay
+
+
+def proposals(pipeline: CodingPipeline, text: str, sex: str = "M", age: int = 40) -> dict[str, str | None]:
+    stay = Stay(stay_id="N1", sex=sex, age=age, documents=[Document(doc_id="d", text=text)])
+    return {p.code: p.role for p in pipeline.propose(stay).proposals if p.selected}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "code"),
+    [
+        ("Nous retenons donc une péricardite aiguë idiopathique, sans myocardite.", "I300"),
+        ("Il s'agit d'une hyperémèse gravidique avec troubles hydroélectrolytiques.", "O21"),
+        ("Au total, syndrome malin des neuroleptiques dû à l'halopéridol.", "G210"),
+    ],
+)
+def test_the_sentence_that_retains_a_diagnosis_is_the_conclusion(
+    text_pipeline: CodingPipeline, sentence: str, code: str
+) -> None:
+    text = (
+        "Cher confrère,\nJe vous remercie de m'avoir adressé votre patient pour une douleur et une fièvre.\n"
+        "Le bilan biologique et l'imagerie ont été réalisés dès l'entrée.\n"
+        f"{sentence}\nBien confraternellement,\n"
+    )
+    chosen = proposals(text_pipeline, text, sex="F", age=31)
+    assert any(c.startswith(code) and role == "DP" for c, role in chosen.items()), chosen
+
+
+def test_a_patient_introduced_is_no_diagnosis_retained(text_pipeline: CodingPipeline) -> None:
+    text = (
+        "Cher confrère,\nIl s'agit d'une patiente de 81 ans aux antécédents de diabète de type 2.\n"
+        "Elle est hospitalisée pour une pneumopathie franche lobaire aiguë droite, traitée par amoxicilline.\n"
+    )
+    chosen = proposals(text_pipeline, text, sex="F", age=81)
+    assert not any(c.startswith("E11") and role == "DP" for c, role in chosen.items())
+
+
+def test_a_bleeding_and_its_peptic_ulcer_are_one_code(text_pipeline: CodingPipeline) -> None:
+    text = (
+        "Motif : méléna.\nFOGD : ulcère gastrique antral Forrest IIa, traité par injection d'adrénaline.\n"
+        "Conclusion : hémorragie digestive haute par ulcère gastrique antral.\n"
+    )
+    chosen = proposals(text_pipeline, text)
+    assert chosen.get("K254") == "DP"
+    assert not any(c.startswith("K92") for c in chosen)
+
+
+def test_a_condition_of_a_pregnancy_stated_by_its_term_takes_its_chapter_xv_code(
+    text_pipeline: CodingPipeline,
+) -> None:
+    pregnant = (
+        "CRH : Mme L., grossesse unique à 26 SA + 3 j.\nMotif : fièvre.\nConclusion : pyélonéphrite aiguë droite.\n"
+    )
+    assert "O230" in proposals(text_pipeline, pregnant, sex="F", age=27)
+    not_pregnant = (
+        "CRH : Mme L., pas de grossesse en cours (bHCG négatifs).\nConclusion : pyélonéphrite aiguë droite.\n"
+    )
+    assert "O230" not in proposals(text_pipeline, not_pregnant, sex="F", age=27)
