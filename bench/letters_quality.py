@@ -1,4 +1,4 @@
-"""Coding quality of one model on the dev set (each part and all), on the external dev set, on the two
+"""Coding quality of one model on the dev set (each part and all), on the external dev set, on the three
 letters tuning sets and on the held-out letters set, side by side.
 
     .venv/bin/python bench/letters_quality.py [--model data/models/default] [--external PATH] [--json]
@@ -6,9 +6,9 @@ letters tuning sets and on the held-out letters set, side by side.
 
 The dev set (`tests/data/dev/`, hand-written stays) and the external dev set (letters written by another
 hand, `../shared/data/external-dev/mistral_crh_200.jsonl` beside the repository when present) are never
-trained or tuned on. The two letters tuning sets (`tests/data/letters_tuning/`, `tests/data/letters_tuning_b/`:
-letters written apart from the dev set and the lexicons, in other hospitals' styles) come last: error
-classes were read and fixed on them, so their figures are in-sample. The held-out letters set
+trained or tuned on. The three letters tuning sets (`tests/data/letters_tuning/`, `letters_tuning_b/`,
+`letters_tuning_c/`: letters written apart from the dev set and the lexicons, in other hospitals' styles)
+come last: error classes were read and fixed on them, so their figures are in-sample. The held-out letters set
 (`tests/data/letters_heldout/`, written later, apart from all of them) is never tuned on: only its totals are
 printed, never a stay. Prints a Markdown table: DP accuracy
 (3 characters, exact), micro-F1 of the selected codes (3 characters, exact), Recall@10 (3 characters), and
@@ -33,6 +33,7 @@ EXTERNAL = ROOT.parent / "shared" / "data" / "external-dev" / "mistral_crh_200.j
 TUNING = {
     "letters tuning A (in-sample)": ROOT / "tests" / "data" / "letters_tuning",
     "letters tuning B (in-sample)": ROOT / "tests" / "data" / "letters_tuning_b",
+    "letters tuning C (in-sample)": ROOT / "tests" / "data" / "letters_tuning_c",
 }
 # Letters written apart from everything above and never tuned on (its README): the figure on unseen letters.
 HELDOUT = {"letters held-out (never tuned on)": ROOT / "tests" / "data" / "letters_heldout"}
