@@ -811,9 +811,9 @@ def _obstetric_complication(code: str) -> bool:
 
 
 # A pregnancy the letter states by its term or in words (« grossesse unique à 26 SA + 3 j », « enceinte de 5
-# mois », « grossesse évolutive »).
+# mois », « grossesse évolutive »); « SA » in capitals only (« sa » is a possessive).
 _PREGNANT = re.compile(
-    r"\b[1-4]?\d\s?(?:SA\b|semaines d['’]am[ée]norrh[ée]e)|\benceinte\b|"
+    r"\b[1-4]?\d\s?(?:(?-i:SA)\b|semaines d['’]am[ée]norrh[ée]e)|\benceinte\b|"
     r"\bgrossesse (?:en cours|[ée]volutive|intra-ut[ée]rine|unique|g[ée]mellaire|de \d)",
     re.IGNORECASE,
 )
