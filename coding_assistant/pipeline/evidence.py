@@ -217,7 +217,9 @@ def _mention_section(text: str, sections: Sequence[Section], start: int, end: in
     breaks = [m.end() for m in _SENTENCE_BREAK.finditer(window)]
     opening = window[breaks[-1] :] if breaks else window
     if kind in _NARRATIVE_SECTIONS:
-        return "conclusion" if _RETAINED.search(opening) else kind
+        if not _RETAINED.search(opening):
+            return kind
+        kind = "conclusion"  # and, as a titled conclusion, not what it says is to be watched after the stay
     if _FOLLOW_UP.search(opening.replace("’", "'")) or _FOLLOW_UP_AFTER.match(text, end):
         return "other"
     return kind
