@@ -205,8 +205,9 @@ _RETAINED = re.compile(
     r"|\ble bilan (?:a\s+)?conclu[t]? [àa]\b",
     re.IGNORECASE,
 )
-# The sections whose sentences a retention cue can make the conclusion: the story, the course, an untitled text.
-_NARRATIVE_SECTIONS = frozenset({"other", "histoire", "evolution"})
+# The sections whose sentences a retention cue can make the conclusion: the story, the course, an untitled text,
+# and the examinations, whose title (« À l'entrée : ») a narrative letter's untitled paragraphs run on under.
+_NARRATIVE_SECTIONS = frozenset({"other", "histoire", "evolution", "examen_clinique", "examens_complementaires"})
 
 
 def _mention_section(text: str, sections: Sequence[Section], start: int, end: int) -> str:

@@ -36,6 +36,17 @@ def test_the_sentence_that_retains_a_diagnosis_is_the_conclusion(
     assert any(c.startswith(code) and role == "DP" for c, role in chosen.items()), chosen
 
 
+def test_a_diagnosis_retained_after_an_examination_title_is_the_conclusion(text_pipeline: CodingPipeline) -> None:
+    # « À l'entrée : » opens the examination; the letter's next paragraph, untitled, retains the diagnosis.
+    text = (
+        "Gynécologie-obstétrique — Mme F., 31 ans, G1P0, grossesse de 9 SA, vomissements incoercibles.\n"
+        "À l'entrée : pli cutané, FC 108/min, cétonurie +++, kaliémie 2,9 mmol/L.\n"
+        "Il s'agit d'une hyperémèse gravidique avec troubles hydroélectrolytiques. Réhydratation IV, thiamine.\n"
+    )
+    chosen = proposals(text_pipeline, text, sex="F", age=31)
+    assert any(c.startswith("O21") and role == "DP" for c, role in chosen.items()), chosen
+
+
 def test_a_patient_introduced_is_no_diagnosis_retained(text_pipeline: CodingPipeline) -> None:
     text = (
         "Cher confrère,\nIl s'agit d'une patiente de 81 ans aux antécédents de diabète de type 2.\n"
