@@ -13,7 +13,7 @@ import pytest
 from coding_assistant.acts import ActProposer, default_proposer
 from coding_assistant.acts.catalogue import ActCatalogue, default_catalogue
 from coding_assistant.acts.reading import read_features
-from coding_assistant.schema import Document, Stay
+from tests.acts.act_reports import act_lines, selected_acts
 
 
 @pytest.fixture(scope="module")
@@ -26,21 +26,16 @@ def catalogue() -> ActCatalogue:
     return default_catalogue()
 
 
+# The reports below are dated 12/05/2026, inside this stay.
+STAY = {"sex": "F", "age": 64, "stay_dates": (date(2026, 5, 11), date(2026, 5, 14))}
+
+
 def proposed(proposer: ActProposer, text: str, doc_type: str = "CRO") -> list[tuple[str, bool]]:
-    stay = Stay(
-        stay_id="S1",
-        sex="F",
-        age=64,
-        admission_date=date(2026, 5, 11),
-        discharge_date=date(2026, 5, 14),
-        documents=[Document(doc_id="S1-D", type=doc_type, text=text)],
-    )
-    acts, _ = proposer.propose(stay)
-    return [(act.code, act.selected) for act in acts if act.activity == 1]
+    return act_lines(proposer, text, doc_type, **STAY)
 
 
 def selected(proposer: ActProposer, text: str, doc_type: str = "CRO") -> list[str]:
-    return [code for code, chosen in proposed(proposer, text, doc_type) if chosen]
+    return selected_acts(proposer, text, doc_type, **STAY)
 
 
 def test_a_number_inside_a_wording_is_read_past(proposer):

@@ -5,34 +5,16 @@ of another act (the puncture of a drainage, the arteriography of an embolisation
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from coding_assistant.acts import ActProposer, default_proposer
-from coding_assistant.schema import Document, Stay
+from tests.acts.act_reports import act_lines as lines
+from tests.acts.act_reports import selected_acts as selected
 
 
 @pytest.fixture(scope="module")
 def proposer() -> ActProposer:
     return default_proposer()
-
-
-def lines(proposer: ActProposer, text: str, doc_type: str = "CRO", sex: str = "M") -> list[tuple[str, bool]]:
-    stay = Stay(
-        stay_id="S1",
-        sex=sex,
-        age=71,
-        admission_date=date(2026, 4, 6),
-        discharge_date=date(2026, 4, 10),
-        documents=[Document(doc_id="S1-D", type=doc_type, text=text)],
-    )
-    acts, _ = proposer.propose(stay)
-    return [(a.code, a.selected) for a in acts if a.activity == 1]
-
-
-def selected(proposer: ActProposer, text: str, doc_type: str = "CRO", sex: str = "M") -> list[str]:
-    return [code for code, chosen in lines(proposer, text, doc_type, sex) if chosen]
 
 
 @pytest.mark.parametrize(("angle", "code"), [("14°", "NFKA008"), ("6°", "NFKA007")])
