@@ -47,11 +47,37 @@ class Context:
     parity: str | None = None
     sex: str | None = None
     age: int | None = None
+    # What every label is scored against, computed once per context (`_sums`); `add` clears it.
+    sums: _ContextSums | None = field(default=None, repr=False, compare=False)
 
     def add(self, stems: set[str], weight: float) -> None:
+        self.sums = None
         for stem in stems:
             if self.near.get(stem, 0.0) < weight:
                 self.near[stem] = weight
+
+
+@dataclass(frozen=True, slots=True)
+class _ContextSums:
+    sentence_weights: tuple[tuple[str, float], ...]  # the sentence's stems with their IDF weight
+    sentence_weight: float
+    # Exclusive options (`exclusive.csv`) of which the text states exactly one: (the options, the stated one).
+    stated_options: tuple[tuple[tuple[frozenset[str], ...], frozenset[str]], ...]
+
+
+def _sums(context: Context, catalogue: ActCatalogue) -> _ContextSums:
+    if context.sums is None:
+        weights = catalogue.weights
+        sentence_weights = tuple((s, weights.get(s, 0.0)) for s in context.sentence)
+        stated_options = []
+        for options in catalogue.data.exclusive:
+            stated = [o for o in options if all(context.near.get(s, 0.0) >= REPORT for s in o)]
+            if len(stated) == 1:
+                stated_options.append((options, stated[0]))
+        context.sums = _ContextSums(
+            sentence_weights, sum(weight for _, weight in sentence_weights), tuple(stated_options)
+        )
+    return context.sums
 
 
 def score(entry: ActEntry, context: Context, catalogue: ActCatalogue) -> float:
@@ -72,9 +98,9 @@ def score(entry: ActEntry, context: Context, catalogue: ActCatalogue) -> float:
     for choice in label.choices:  # total already counts the weightiest word of each choice
         found += max(weights[s] * context.near.get(s, 0.0) for s in choice)
     label_share = found / total if total else 0.0
-    sentence_weight = sum(weights.get(s, 0.0) for s in context.sentence)
-    explained = sum(weights.get(s, 0.0) for s in context.sentence if _names(label, s))
-    sentence_share = explained / sentence_weight if sentence_weight else 0.0
+    sums = _sums(context, catalogue)
+    explained = sum(weight for s, weight in sums.sentence_weights if _names(label, s))
+    sentence_share = explained / sums.sentence_weight if sums.sentence_weight else 0.0
     value = _LABEL_SHARE * label_share + _SENTENCE_SHARE * sentence_share
     # "sans pose d'endoprothèse" when the sentence says a stent was placed; "avec pose de prothèse" when it
     # says "pas de prothèse".
@@ -91,7 +117,7 @@ def score(entry: ActEntry, context: Context, catalogue: ActCatalogue) -> float:
         context.near.get(s, 0.0) >= REPORT for s in label.named_by
     ):
         value -= _UNNAMED  # the act itself ("Dilatation …") is not written: at most a modifier of it is
-    value += _conditions(entry, context, catalogue)
+    value += _conditions(entry, context, catalogue, sums)
     if entry.code in catalogue.data.preferred:
         value += _PREFERRED
     return max(0.0, min(1.0, value))
@@ -105,7 +131,7 @@ def _names(label: LabelFeatures, stem: str) -> bool:
     return stem in label.positive or stem in label.optional or any(stem in choice for choice in label.choices)
 
 
-def _conditions(entry: ActEntry, context: Context, catalogue: ActCatalogue) -> float:
+def _conditions(entry: ActEntry, context: Context, catalogue: ActCatalogue, sums: _ContextSums) -> float:
     label, text = entry.features, context.features
     value = 0.0
     if label.approaches and text.approaches:
@@ -139,12 +165,11 @@ def _conditions(entry: ActEntry, context: Context, catalogue: ActCatalogue) -> f
         value += _AGREE if label.parity == context.parity else -_CONFLICT["parity"]
     if label.ages and context.age is not None and not label.ages[0] <= context.age <= label.ages[1]:
         value -= _CONFLICT["age"]
-    words = label.positive | label.optional | frozenset().union(*label.choices)
-    for options in catalogue.data.exclusive:
-        stated_options = [o for o in options if all(context.near.get(s, 0.0) >= REPORT for s in o)]
-        if len(stated_options) == 1:
+    if sums.stated_options:
+        words = label.positive | label.optional | frozenset().union(*label.choices)
+        for options, stated_option in sums.stated_options:
             named = [o for o in options if o <= words]
-            if named and stated_options[0] not in named:
+            if named and stated_option not in named:
                 value -= _CONFLICT["option"]
     act = catalogue.acts.get(entry.code)
     if act is not None and act.sex and context.sex and act.sex != context.sex:

@@ -7,6 +7,7 @@ engine give identical proposals for the same stay. The local engine also codes `
 from __future__ import annotations
 
 import ctypes
+import gc
 import logging
 import multiprocessing
 import os
@@ -131,9 +132,18 @@ def _init_worker(model_dir: Path | None, parent_pid: int, limits: StayLimits | N
     global _worker_pipeline, _worker_limits
     _die_with_parent(parent_pid)
     _worker_limits = limits
+    _worker_pipeline = _load_pipeline(model_dir)
+
+
+def _load_pipeline(model_dir: Path | None) -> Proposer:
+    """The pipeline, its tables set apart from the garbage collector: they live as long as the process, and
+    each full collection would otherwise walk their half-million objects again while stays are coded."""
     from coding_assistant.pipeline import CodingPipeline
 
-    _worker_pipeline = CodingPipeline.load(model_dir)
+    pipeline = CodingPipeline.load(model_dir)
+    gc.collect()
+    gc.freeze()
+    return pipeline
 
 
 def _code_chunk(stays: Sequence[Stay]) -> list[CodingResult]:
@@ -168,9 +178,7 @@ class LocalEngine:
     def code(self, stays: Iterable[Stay]) -> Iterator[CodingResult]:
         if self.jobs == 1 or self._pipeline is not None:
             if self._pipeline is None:
-                from coding_assistant.pipeline import CodingPipeline
-
-                self._pipeline = CodingPipeline.load(self.model_dir)
+                self._pipeline = _load_pipeline(self.model_dir)
             for chunk in _chunks(stays, CHUNK):
                 yield from code_stays(self._pipeline, chunk, self.limits)
             return

@@ -112,6 +112,23 @@ class IndexedCode:
     secondary: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class _CodeWordings:
+    """The wordings of a few codes (a category's codable codes): where each code's wordings lie in `mass`, the
+    wordings that hold each stem column, each wording's IDF mass and weight."""
+
+    codes: tuple[str, ...]
+    spans: tuple[tuple[int, int], ...]
+    holders: dict[int, np.ndarray]
+    mass: np.ndarray
+    weights: np.ndarray
+
+
+# Bounds of the caches of what queries ask (each entry a few small arrays).
+MAX_PREPARED_CODE_SETS = 20_000
+MAX_CACHED_STEMS = 100_000
+
+
 class SearchIndex:
     """An immutable search index; build it once (it is cached on disk by the loader) and query it often."""
 
@@ -233,22 +250,17 @@ class SearchIndex:
         Only the wordings of `codes` are scored, and words match exactly or by prefix (no edit distance):
         this runs for every pre-ticked code of every stay, so it must cost well under a millisecond.
         """
-        wanted = [self.position[c] for c in codes if c in self.position]
-        if not wanted or not query.strip():
+        prepared = self._code_wordings(tuple(codes))
+        if prepared is None or not query.strip():
             return {}
-        spans = [(int(self.code_starts[i]), int(self.code_stops[i])) for i in wanted]
-        row_ids = np.fromiter((r for start, stop in spans for r in range(start, stop)), dtype=np.int64)
-        result = dict.fromkeys((self.codes[i] for i in wanted), 0.0)
-        if not len(row_ids):
+        result = dict.fromkeys(prepared.codes, 0.0)
+        if not len(prepared.mass):
             return result
-        rows = self.matrix_rows[row_ids]  # the wordings of `codes` x stems
-        present = frozenset(rows.indices.tolist())
+        holders = prepared.holders
         matches: dict[str, tuple[float, dict[int, float]]] = {}
         unknown_weight = float(self.idf.max()) if len(self.idf) else 1.0
         beta2 = BETA * BETA
-        mass = np.maximum(self.wording_mass[row_ids].astype(np.float64), 1e-6)
-        weights = self.wording_weight[row_ids].astype(np.float64)
-        best = np.zeros(len(row_ids))
+        best = np.zeros(len(prepared.mass))
         for variant in self.variants(query[:MAX_QUERY_CHARS]):
             stems_ = list(dict.fromkeys(stem(w) for w in variant.split() if w not in STOPWORDS))
             for query_stem in stems_:
@@ -260,31 +272,64 @@ class SearchIndex:
                     else:
                         weight = self._query_weight(query_stem, unknown_weight)
                     # Only the matches that some wording of these codes contains can count.
-                    found = {j: sim for j, sim in zip(ids.tolist(), sims.tolist(), strict=True) if j in present}
+                    found = {j: sim for j, sim in zip(ids.tolist(), sims.tolist(), strict=True) if j in holders}
                     matches[query_stem] = (weight, found)
             query_mass = sum(matches[q][0] for q in stems_)
             relevant = [matches[q] for q in stems_ if matches[q][1]]
             if query_mass <= 0 or not relevant:
                 continue
             # Per wording, each query stem counts with its best match among the wording's stems.
-            columns = sorted({j for _, found in relevant for j in found})
-            column_of = {j: k for k, j in enumerate(columns)}
-            holds = rows[:, columns].toarray() > 0
-            matched = np.zeros(len(row_ids))
+            matched = np.zeros(len(prepared.mass))
             for weight, found in relevant:
-                similarity = np.fromiter(found.values(), dtype=np.float64, count=len(found))
-                matched += weight * (holds[:, [column_of[j] for j in found]] * similarity).max(axis=1)
+                similarity = np.zeros(len(prepared.mass))
+                for j, sim in found.items():
+                    rows = holders[j]
+                    similarity[rows] = np.maximum(similarity[rows], sim)
+                matched += weight * similarity
             recall = matched / query_mass
-            precision = np.minimum(1.0, matched / mass)
+            precision = np.minimum(1.0, matched / prepared.mass)
             with np.errstate(invalid="ignore", divide="ignore"):
                 f_beta = np.where(matched > 0, (1 + beta2) * precision * recall / (beta2 * precision + recall), 0.0)
-            best = np.maximum(best, f_beta * weights)
-        position = 0
-        for i, (start, stop) in zip(wanted, spans, strict=True):
+            best = np.maximum(best, f_beta * prepared.weights)
+        for code, (start, stop) in zip(prepared.codes, prepared.spans, strict=True):
             if stop > start:
-                result[self.codes[i]] = float(best[position : position + stop - start].max())
-            position += stop - start
+                result[code] = float(best[start:stop].max())
         return result
+
+    def _code_wordings(self, codes: tuple[str, ...]) -> _CodeWordings | None:
+        """The wordings of `codes` prepared for `scores_for`, kept per set of codes: a category's codes are
+        asked again for every stay that names the category, and slicing the sparse matrix is what costs."""
+        cache: dict[tuple[str, ...], _CodeWordings | None] = self.__dict__.setdefault("_prepared", {})
+        if codes in cache:
+            return cache[codes]
+        wanted = [self.position[c] for c in codes if c in self.position]
+        prepared = None
+        if wanted:
+            spans = [(int(self.code_starts[i]), int(self.code_stops[i])) for i in wanted]
+            row_ids = np.fromiter((r for start, stop in spans for r in range(start, stop)), dtype=np.int64)
+            relative, position = [], 0
+            for start, stop in spans:
+                relative.append((position, position + stop - start))
+                position += stop - start
+            rows = self.matrix_rows[row_ids].tocoo()  # the wordings of `codes` x stems
+            holders: dict[int, list[int]] = {}
+            for row, column in zip(rows.row.tolist(), rows.col.tolist(), strict=True):
+                holders.setdefault(column, []).append(row)
+            prepared = _CodeWordings(
+                codes=tuple(self.codes[i] for i in wanted),
+                spans=tuple(relative),
+                holders={column: np.array(found, dtype=np.int64) for column, found in holders.items()},
+                mass=np.maximum(self.wording_mass[row_ids].astype(np.float64), 1e-6),
+                weights=self.wording_weight[row_ids].astype(np.float64),
+            )
+        if len(cache) >= MAX_PREPARED_CODE_SETS:
+            cache.clear()
+        cache[codes] = prepared
+        return prepared
+
+    def __getstate__(self) -> dict[str, object]:
+        # The prepared wordings are a cache of what is asked: the index on disk holds only what it was built from.
+        return {key: value for key, value in self.__dict__.items() if key not in ("_prepared", "_stem_cache")}
 
     def search_many(self, queries: Iterable[str], limit: int = 10) -> list[list[SearchResult]]:
         return [self.search(q, limit) for q in queries]
@@ -344,7 +389,16 @@ class SearchIndex:
         return variants
 
     def _stem_matches(self, query_stem: str, fuzzy: bool = True) -> tuple[np.ndarray, np.ndarray]:
-        """Vocabulary ids matching one query stem, with their similarity."""
+        """Vocabulary ids matching one query stem, with their similarity (kept: letters repeat their words)."""
+        cache: dict[tuple[str, bool], tuple[np.ndarray, np.ndarray]] = self.__dict__.setdefault("_stem_cache", {})
+        found = cache.get((query_stem, fuzzy))
+        if found is None:
+            if len(cache) >= MAX_CACHED_STEMS:
+                cache.clear()
+            found = cache[(query_stem, fuzzy)] = self._match_stem(query_stem, fuzzy)
+        return found
+
+    def _match_stem(self, query_stem: str, fuzzy: bool) -> tuple[np.ndarray, np.ndarray]:
         exact = self.stem_id.get(query_stem)
         if exact is not None and (len(query_stem) < 5 or not query_stem.isalpha()):
             return np.array([exact]), np.array([1.0], dtype=np.float32)

@@ -64,6 +64,27 @@ def _kind_regexes() -> dict[str, tuple[re.Pattern[str], re.Pattern[str], list[tu
     return compiled
 
 
+@lru_cache(maxsize=1)
+def _any_keyword() -> re.Pattern[str]:
+    """Where a keyword of some kind starts (zero-width, so that no keyword hides another it overlaps): one pass
+    over a letter instead of one per kind, which is most of what reading measurements costs."""
+    keywords = "|".join(f"(?:{spec.keyword})" for spec in P.KINDS.values())
+    return re.compile(rf"(?<![\w])(?={keywords})", _FLAGS)
+
+
+def _matches_from(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """`pattern.finditer(text)` for a pattern that can only match where one of `starts` is: tried at each of
+    them in order, past the end of the previous match, as finditer would."""
+    end = 0
+    for start in starts:
+        if start < end:
+            continue
+        match = pattern.match(text, start)
+        if match is not None:
+            yield match
+            end = max(match.end(), start + 1)
+
+
 _ANY_UNIT = re.compile(P.ANY_UNIT, _FLAGS)
 _SLASH_AFTER = re.compile(r"\s?/\s?\d")
 _COMPARATOR_IN_GAP = re.compile(rf"{P.COMPARATOR}|[<>≤≥]", _FLAGS)
@@ -121,9 +142,9 @@ def _read_value(
     return measurement, end
 
 
-def _find_kind(text: str, kind: str) -> Iterator[Measurement]:
+def _find_kind(text: str, kind: str, keyword_starts: list[int]) -> Iterator[Measurement]:
     keyword, chained, _ = _kind_regexes()[kind]
-    for match in keyword.finditer(text):
+    for match in _matches_from(keyword, text, keyword_starts):
         if match.group("cmp") or _COMPARATOR_IN_GAP.search(match.group("gap")):
             continue  # "DFG < 25", "créat > 133": a criterion, not the patient's value
         before = text[match.start("value") - 1] if match.start("value") > 0 else " "
@@ -146,7 +167,13 @@ def _find_kind(text: str, kind: str) -> Iterator[Measurement]:
             yield measurement
 
 
+_TERM_UNIT = re.compile(r"(?-i:SA)\b|semaines? d'am[ée]norrh[ée]e", _FLAGS)
+
+
 def _find_term(text: str) -> Iterator[Measurement]:
+    # A term is written in « SA » or « semaines d'aménorrhée »: a letter with neither is not scanned for one.
+    if not _TERM_UNIT.search(text):
+        return
     for match in re.finditer(P.TERM, text, _FLAGS):
         weeks = int(match.group("weeks"))
         days = int(match.group("days_before") or match.group("days_after") or 0)
@@ -244,8 +271,9 @@ def _weight_height_pairs(text: str) -> Iterator[Measurement]:
 def find_measurements(text: str) -> list[Measurement]:
     """Every measurement of `text`, sorted by position (then kind); one per (kind, value offsets)."""
     found: list[Measurement] = []
+    keyword_starts = [match.start() for match in _any_keyword().finditer(text)]
     for kind in P.KINDS:
-        found.extend(_find_kind(text, kind))
+        found.extend(_find_kind(text, kind, keyword_starts))
     found.extend(_find_term(text))
     found.extend(_find_delays(text))
     found.extend(_weight_height_pairs(text))

@@ -182,9 +182,12 @@ def _find_title(text: str, line_start: int, line_end: int) -> _Title | None:
         if _is_markdown_heading(line, words):
             return _Title("other", False, start, start + len(words), line_end, False)
         return None
+    head = stripped.rstrip(".:")
+    if len(head) > P.MAX_TITLE_CHARS:  # a paragraph's line: too long for a title, known or not
+        return None
     # A header in capitals may carry a tail ("CONCLUSION / DIAGNOSTICS RETENUS"); a short mixed-case line must
     # be the title itself, or "Evolution favorable sous traitement" would open a section.
-    pattern = _match_title(stripped.rstrip(".:"), with_tail=_is_capitals(stripped))
+    pattern = _match_title(head, with_tail=_is_capitals(stripped))
     end = start + len(stripped)
     if pattern is not None:
         return _Title(pattern.kind, pattern.scoped, start, end, line_end, False)
