@@ -6,7 +6,7 @@ Runs per document; offsets stay relative to each document's own text (the propos
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from coding_assistant.matching import Mention, MentionDictionary, find_mentions
@@ -96,6 +96,7 @@ def gather_evidence(
     mentions: list[QualifiedMention] = []
     measurements: dict[str, list[Measurement]] = {}
     sections_by_doc: dict[str, list[Section]] = {}
+    stay_years = {str(day.year) for day in (stay.admission_date, stay.discharge_date) if day is not None}
     for document in stay.documents:
         text = document.text
         sections = split_sections(text)
@@ -132,7 +133,7 @@ def gather_evidence(
                 negated=qualifier.negated,
                 hypothetical=qualifier.hypothetical,
                 family=qualifier.family,
-                history=qualifier.history,
+                history=qualifier.history and not _dated_this_stay(qualifier.cues, stay_years),
                 cues=tuple(qualifier.cues),
                 source=mention.source,
                 rank=len(mentions),
@@ -142,6 +143,19 @@ def gather_evidence(
             if history is not None:
                 mentions.append(replace(history, rank=len(mentions)))
     return StayEvidence(mentions, measurements, sections_by_doc)
+
+
+_YEAR_CUE = re.compile(r"history: '((?:19|20)\d\d)'")
+
+
+def _dated_this_stay(cues: Sequence[str], stay_years: set[str]) -> bool:
+    """Whether the only history cues of a mention are years of the stay itself: a past year makes a mention
+    history (« IDM en 2012 »), but « hospitalisée du 2 au 4 mars 2026 pour une thrombose » dates the stay. An
+    event earlier in the stay's year (« IDM le 3 février 2026 » for a March stay) is then read as current: the
+    coder sees its evidence."""
+    history = [cue for cue in cues if cue.startswith("history")]
+    years = [_YEAR_CUE.fullmatch(cue) for cue in history]
+    return bool(history) and all(year is not None and year.group(1) in stay_years for year in years)
 
 
 def _as_personal_history(mention: QualifiedMention) -> QualifiedMention | None:
@@ -199,7 +213,8 @@ _LOOK_BACK = 400
 # 81 ans … » introduces the patient, not a diagnosis.
 _RETAINED = re.compile(
     r"\b(?:nous|on)\s+(?:avons\s+|a\s+)?(?:donc\s+|finalement\s+)?(?:retenu|retenons|retient|concluons|conclu)\b"
-    r"|\b(?:au total|en conclusion|en r[ée]sum[ée]|en d[ée]finitive)\b"
+    # Opening their sentence: « 10 jours au total » counts days.
+    r"|^\W*(?:au total|en conclusion|en r[ée]sum[ée]|en d[ée]finitive)\b"
     r"|\bil s['’]agit (?:donc |finalement |bien )?d['’]une?\s+(?!(?:patiente?|homme|femme|enfant|nourrisson|jeune|"
     r"monsieur|madame|garçon|fille|nouveau-n[ée]e?|adolescente?|sujet)\b)"
     r"|\ble bilan (?:a\s+)?conclu[t]? [àa]\b",
@@ -208,6 +223,30 @@ _RETAINED = re.compile(
 # The sections whose sentences a retention cue can make the conclusion: the story, the course, an untitled text,
 # and the examinations, whose title (« À l'entrée : ») a narrative letter's untitled paragraphs run on under.
 _NARRATIVE_SECTIONS = frozenset({"other", "histoire", "evolution", "examen_clinique", "examens_complementaires"})
+# Nor does a narrative letter title its antecedents or its motif: « Dans ses antécédents, on note une entorse de
+# la cheville, une hystérectomie et une migraine », « patiente aux antécédents d'HTA, de diabète … » list the
+# past, item after item, up to the clause that comes back to the stay (« qui présentait … », « admise pour … »);
+# « a été hospitalisée du 2 au 4 mars pour une thrombose veineuse profonde », « nous a été adressé pour … » state
+# the motif. Guide méthodologique MCO, chapitre IV: what motivated the stay is its DP, the antecedents are not,
+# wherever the letter writes them.
+_NARRATIVE_ANTECEDENTS = re.compile(r"\b(?:ant[ée]c[ée]dents?|atcds?)\b(?!\s+(?:familia|de la famille))", re.IGNORECASE)
+_BACK_TO_THE_STAY = re.compile(
+    r"\b(?:qui (?:a |avait )?(?:pr[ée]sente|pr[ée]sentait|pr[ée]sent[ée]|consulte|consultait)|"
+    r"(?:hospitalis|admis|adress|transf[ée]r|amen)[ée]?e?s?\b|depuis \d+ ?(?:h|heures?|j|jours?)\b|actuellement|"
+    r"ce jour|"
+    r"[àa] l['’]entr[ée]e|aujourd['’]hui)",
+    re.IGNORECASE,
+)
+_NARRATIVE_MOTIF = re.compile(
+    r"\b(?:hospitalis[ée]e?s?|admise?s?|adress[ée]e?s?|transf[ée]r[ée]e?s?|amen[ée]e?s?|re[çc]ue?s?|"
+    r"pris(?:e|es)? en charge|s[ée]journ[ée])\b[^.;\n]{0,120}?\bpour\b",
+    re.IGNORECASE,
+)
+# A hospitalisation of the past (« hospitalisé en 2019 pour … », « déjà adressé il y a 2 ans pour … »).
+_PAST_EVENT = re.compile(
+    r"\ben (?:19|20)\d\d\b|\bil y a\b|\bd[ée]j[àa]\b|\bpr[ée]c[ée]demment\b|\bant[ée]rieurement\b|\bderni[eè]re?\b",
+    re.IGNORECASE,
+)
 
 
 def _mention_section(text: str, sections: Sequence[Section], start: int, end: int) -> str:
@@ -219,8 +258,27 @@ def _mention_section(text: str, sections: Sequence[Section], start: int, end: in
     opening = window[breaks[-1] :] if breaks else window
     if kind in _NARRATIVE_SECTIONS:
         if not _RETAINED.search(opening):
-            return kind
+            return _narrative_kind(opening) or kind
         kind = "conclusion"  # and, as a titled conclusion, not what it says is to be watched after the stay
     if _FOLLOW_UP.search(opening.replace("’", "'")) or _FOLLOW_UP_AFTER.match(text, end):
         return "other"
     return kind
+
+
+def _narrative_kind(opening: str) -> str | None:
+    """« antecedents » or « motif » when the sentence up to a mention lists the antecedents or states why the
+    patient came (`_NARRATIVE_ANTECEDENTS`, `_NARRATIVE_MOTIF`); None otherwise."""
+    antecedents = _last(_NARRATIVE_ANTECEDENTS.finditer(opening))
+    if antecedents is not None and not _BACK_TO_THE_STAY.search(opening, antecedents.end()):
+        return "antecedents"
+    motif = _last(_NARRATIVE_MOTIF.finditer(opening))
+    if motif is not None and not _PAST_EVENT.search(opening) and not _BACK_TO_THE_STAY.search(opening, motif.end()):
+        return "motif"
+    return None
+
+
+def _last(matches: Iterator[re.Match[str]]) -> re.Match[str] | None:
+    found = None
+    for found in matches:  # noqa: B007 - the last one is wanted
+        pass
+    return found

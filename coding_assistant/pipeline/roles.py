@@ -187,6 +187,22 @@ def heuristic_dp_strength(decided: Decided) -> float:
     return candidate.score * (DP_HEAD_FLOOR + candidate.dp_score) * bonus
 
 
+def _named_over_unnamed(
+    dp: Decided | None, dp_pool: Sequence[Decided], first_conclusion: Candidate | None, first_motif: Candidate | None
+) -> Decided | None:
+    """A DP the letter never names (the classifier's guess alone) gives way to the diagnosis the conclusion, or
+    else the motif, opens on when the pipeline selects it (ATIH Guide méthodologique MCO, chapitre IV: the DP is
+    the problem that motivated the stay, which the letter states): « hospitalisée pour une thrombose veineuse
+    profonde » is the stay's reason, not a pulmonary embolism no sentence writes."""
+    if dp is None or dp.candidate.affirmed:
+        return dp
+    for first in (first_conclusion, first_motif):
+        for decided in dp_pool:
+            if decided.candidate is first and decided.selected and not decided.code.startswith(("R", "Z")):
+                return decided
+    return dp
+
+
 def _diagnosis_over_symptom(
     dp: Decided | None, dp_pool: Sequence[Decided], first_named: Candidate | None
 ) -> Decided | None:
@@ -624,6 +640,7 @@ def assign_roles(
         return learned if learned is not None else heuristic_dp_strength(d) * (1.0 if d.selected else 0.5)
 
     dp = max(dp_pool, key=dp_strength, default=None)
+    dp = _named_over_unnamed(dp, dp_pool, first_conclusion, first_motif)
     dp = _diagnosis_over_symptom(dp, dp_pool, first_conclusion or first_motif)
     dp = _cause_over_symptom(dp, dp_pool, documents)
     dp = _session_motif(dp, dp_pool, first_motif)

@@ -1,0 +1,123 @@
+"""A narrative letter has no « Antécédents : » or « Motif : » title: the sentence that lists the antecedents
+(« Dans ses antécédents, on note … », « patiente aux antécédents de … ») makes what it lists the past, item
+after item, up to the clause that comes back to the stay; the sentence that says why the patient came (« a été
+hospitalisée du 2 au 4 mars pour … », « nous a été adressé pour … ») is the motif. The year of the stay itself
+is no past year, and « 10 jours au total » retains no diagnosis. Letters written here."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from coding_assistant.pipeline import CodingPipeline
+from coding_assistant.pipeline.evidence import QualifiedMention, gather_evidence
+from coding_assistant.schema import Document, Stay
+
+
+def mentions(pipeline: CodingPipeline, text: str, admitted: date | None = None) -> dict[str, QualifiedMention]:
+    stay = Stay(
+        stay_id="N1",
+        sex="F",
+        age=60,
+        admission_date=admitted,
+        discharge_date=admitted,
+        documents=[Document(doc_id="d", text=text)],
+    )
+    return {m.text.lower(): m for m in gather_evidence(stay, pipeline.dictionary).mentions}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "past", "current"),
+    [
+        (
+            "Dans ses antécédents, on note une entorse de la cheville droite, une hystérectomie et une migraine.",
+            ["entorse de la cheville", "migraine"],
+            [],
+        ),
+        (
+            "Patiente aux antécédents d'hypertension artérielle, de diabète de type 2, qui présentait depuis "
+            "24 heures une pyélonéphrite aiguë droite.",
+            ["hypertension artérielle", "diabète de type 2"],
+            ["pyélonéphrite aiguë"],
+        ),
+        (
+            "Je vous rappelle ses antécédents : maladie de Parkinson évoluant depuis 12 ans, canal lombaire étroit.",
+            ["maladie de parkinson", "canal lombaire étroit"],
+            [],
+        ),
+    ],
+)
+def test_the_sentence_that_lists_the_antecedents_makes_its_items_the_past(
+    text_pipeline: CodingPipeline, sentence: str, past: list[str], current: list[str]
+) -> None:
+    found = mentions(text_pipeline, f"Cher confrère,\n{sentence}\nBien confraternellement.\n")
+    for words in past:
+        assert found[words.lower()].past, words
+    for words in current:
+        assert not found[words.lower()].past and found[words.lower()].section != "antecedents", words
+
+
+def test_family_antecedents_are_no_personal_antecedents(text_pipeline: CodingPipeline) -> None:
+    found = mentions(text_pipeline, "Cher confrère,\nAntécédents familiaux de diabète de type 2 chez la mère.\n")
+    assert found["diabète de type 2"].section != "antecedents"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Madame V., 54 ans, a été hospitalisée du 2 au 4 mars 2026 pour une thrombose veineuse profonde du membre "
+        "inférieur droit.",
+        "Il nous a été adressé par le SAMU pour une thrombose veineuse profonde du membre inférieur droit.",
+    ],
+)
+def test_the_sentence_that_says_why_the_patient_came_is_the_motif(text_pipeline: CodingPipeline, sentence: str) -> None:
+    found = mentions(text_pipeline, f"Cher confrère,\n{sentence}\n", admitted=date(2026, 3, 2))
+    tvp = found["thrombose veineuse profonde du membre inférieur"]
+    assert tvp.section == "motif" and not tvp.past
+
+
+def test_a_hospitalisation_of_the_past_is_no_motif(text_pipeline: CodingPipeline) -> None:
+    found = mentions(
+        text_pipeline,
+        "Cher confrère,\nElle a été hospitalisée en 2019 pour une thrombose veineuse profonde du membre inférieur.\n",
+        admitted=date(2026, 3, 2),
+    )
+    tvp = found["thrombose veineuse profonde du membre inférieur"]
+    assert tvp.section != "motif" and tvp.past
+
+
+def test_a_year_of_the_stay_is_no_past_year(text_pipeline: CodingPipeline) -> None:
+    text = "CRH : hospitalisation du 2 au 4 mars 2026 : thrombose veineuse profonde du membre inférieur droit.\n"
+    this_stay = mentions(text_pipeline, text, admitted=date(2026, 3, 2))
+    assert not this_stay["thrombose veineuse profonde du membre inférieur"].past
+    years_later = mentions(text_pipeline, text, admitted=date(2029, 3, 2))
+    assert years_later["thrombose veineuse profonde du membre inférieur"].past
+
+
+def test_a_count_of_days_in_total_retains_no_diagnosis(text_pipeline: CodingPipeline) -> None:
+    text = (
+        "Cher confrère,\nTraitée par témocilline pour 10 jours au total, la confusion s'amendant en 48 heures.\n"
+        "Au total, pyélonéphrite aiguë droite.\n"
+    )
+    found = mentions(text_pipeline, text)
+    assert found["confusion"].section != "conclusion"
+    assert found["pyélonéphrite aiguë"].section == "conclusion"
+
+
+def test_the_motif_named_in_a_narrative_letter_is_the_dp(text_pipeline: CodingPipeline) -> None:
+    text = (
+        "Madame C. V., 54 ans, a été hospitalisée du 2 au 4 mars 2026 pour une thrombose veineuse profonde du "
+        "membre inférieur droit.\n\nDans ses antécédents, on note une entorse de la cheville droite le 10 "
+        "février, une hystérectomie en 2012 et une migraine.\n\nLe traitement a été débuté par Eliquis.\n"
+    )
+    stay = Stay(
+        stay_id="N2",
+        sex="F",
+        age=54,
+        admission_date=date(2026, 3, 2),
+        discharge_date=date(2026, 3, 4),
+        documents=[Document(doc_id="d", text=text)],
+    )
+    dp = next(p for p in text_pipeline.propose(stay).proposals if p.role == "DP")
+    assert dp.code.startswith("I80"), dp.code
