@@ -198,9 +198,13 @@ def _coordinated(
 # grades (« sévère », « modérée ») and chronicity are left out: codes tell them apart. « Fermée » is read past
 # too (« fracture fermée du cadre obturateur »): the lexicon codes a fracture closed unless it says open, and
 # « ouverte » is never skipped. How a lesion arose or looks is read past too (« infection spontanée du liquide
-# d'ascite », « polype sessile du sigmoïde »).
+# d'ascite », « polype sessile du sigmoïde »). So is a poisoning's intent (« intoxication volontaire aux
+# benzodiazépines »): CIM-10 codes it with the external cause (X60-X69 or X40-X49), not with the T code.
 SKIPPABLE_MODIFIERS = frozenset(
     {
+        "volontair",
+        "involontair",
+        "accidentel",
         "precoc",
         "tardiv",
         "tardif",

@@ -116,13 +116,14 @@ def test_the_condition_itself_is_still_read_after_a_reflexive_verb(dictionary):
         ("Conclusion : fracture fermée du cadre obturateur droit.", "S3250"),
         ("Infection spontanée du liquide d'ascite à E. coli.", "K650"),
         ("Polype sessile du sigmoïde de 12 mm.", "D125"),
+        ("conclusion : intoxication volontaire aux benzodiazepines (bromazepam).", "T424"),
     ],
 )
 def test_a_wording_is_read_across_modifiers(dictionary, text, code):
     # « précoce », « aiguë », « massive » between a wording's first word and the rest say when or how much;
     # « fermée », « non déplacée » change no code (the lexicon codes a fracture closed, and the CIM-10 does not tell
-    # displaced ones apart), nor do « spontanée », « sessile »: a run of up to three such words is read past. A
-    # hyphen left hanging before « et » is a prefix.
+    # displaced ones apart), nor do « spontanée », « sessile », nor a poisoning's intent (the external cause codes
+    # it): a run of up to three such words is read past. A hyphen left hanging before « et » is a prefix.
     assert any(c.startswith(code) for _, codes in mentions(text, dictionary) for c in codes)
 
 
