@@ -297,6 +297,44 @@ def _motif_over_background(
     return dp
 
 
+# What a conclusion writes of a known chronic disease when the stay was for the disease itself: an episode of it.
+_EPISODE = re.compile(
+    r"d[ée]compens|pouss[ée]e|exacerbation|aggrav|acutis|d[ée]s[ée]quilibr|\bcrises?\b|[ée]tat de mal|sevrage|"
+    r"rechute|r[ée]cidiv|aigu|inaugural|d[ée]couverte|r[ée]v[ée]l|progression|[ée]volution|complication|"
+    r"\bcoma\b|acidoc|c[ée]tos|hypoglyc|hyperglyc|hyperosmol",
+    re.IGNORECASE,
+)
+
+
+def _acute_problem_over_known_disease(
+    dp: Decided | None, dp_pool: Sequence[Decided], documents: dict[str, str] | None
+) -> Decided | None:
+    """A chronic disease the letter lists among the antecedents, which the conclusion recalls without an episode
+    of it (« troubles de la déglutition liés à la maladie de Parkinson, compliqués d'une pneumopathie
+    d'inhalation »), is the background of the stay: the new problem the conclusion states is its DP (ATIH Guide
+    méthodologique MCO, chapitre IV: the DP is the health problem that motivated the admission). A decompensation,
+    a flare or an exacerbation of the disease (« décompensation cardiaque », « crise d'épilepsie ») keeps it."""
+    if dp is None or not documents or persistence_kind(dp.code) != "chronic":
+        return dp
+    affirmed = dp.candidate.affirmed
+    if not any(m.past for m in affirmed):
+        return dp
+    concluded = [m for m in affirmed if m.section == "conclusion"]
+    if any(_EPISODE.search(_sentence_around(m, documents)) for m in concluded):
+        return dp
+    new_problems = [
+        (min(m.rank for m in d.candidate.affirmed if m.section == "conclusion" and not m.past), i)
+        for i, d in enumerate(dp_pool)
+        if d is not dp
+        and d.selected
+        and not d.code.startswith(("R", "Z"))
+        and persistence_kind(d.code) is None
+        and not any(m.past for m in d.candidate.affirmed)
+        and any(m.section == "conclusion" and not m.past for m in d.candidate.affirmed)
+    ]
+    return dp_pool[min(new_problems)[1]] if new_problems else dp
+
+
 # Codes a wording gives beside another by design: the external cause of an injury or a poisoning (chapter XX,
 # V01-Y98), the agent of an infection (B95-B98); an asterisk beside its dagger is checked apart.
 _COMPANION_CHAPTERS = ("V", "W", "X", "Y")
@@ -646,6 +684,7 @@ def assign_roles(
     dp = _session_motif(dp, dp_pool, first_motif)
     dp = _condition_of_the_motif(dp, dp_pool, first_motif)
     dp = _motif_over_background(dp, dp_pool, first_motif, first_conclusion)
+    dp = _acute_problem_over_known_disease(dp, dp_pool, documents)
     if dp is not None:
         if not dp.selected:
             # Every stay has a DP, even when none reaches the selection threshold: say so.

@@ -121,3 +121,29 @@ def test_the_motif_named_in_a_narrative_letter_is_the_dp(text_pipeline: CodingPi
     )
     dp = next(p for p in text_pipeline.propose(stay).proposals if p.role == "DP")
     assert dp.code.startswith("I80"), dp.code
+
+
+def dp_of(pipeline: CodingPipeline, text: str) -> str:
+    stay = Stay(stay_id="N3", sex="M", age=84, documents=[Document(doc_id="d", text=text)])
+    return next(p.code for p in pipeline.propose(stay).proposals if p.role == "DP")
+
+
+def test_a_known_chronic_disease_the_conclusion_recalls_is_not_the_dp_of_a_new_problem(
+    text_pipeline: CodingPipeline,
+) -> None:
+    text = (
+        "Antécédents : maladie de Parkinson évoluant depuis 12 ans.\n"
+        "Histoire : fièvre et désaturation après un repas.\n"
+        "Conclusion : troubles de la déglutition liés à la maladie de Parkinson, compliqués d'une pneumopathie "
+        "d'inhalation du lobe inférieur droit.\n"
+    )
+    assert dp_of(text_pipeline, text).startswith("J69")
+
+
+def test_an_episode_of_a_known_chronic_disease_keeps_it_the_dp(text_pipeline: CodingPipeline) -> None:
+    text = (
+        "Antécédents : maladie de Parkinson évoluant depuis 12 ans.\n"
+        "Conclusion : aggravation de la maladie de Parkinson avec blocages moteurs, pneumopathie d'inhalation "
+        "du lobe inférieur droit.\n"
+    )
+    assert dp_of(text_pipeline, text).startswith("G20")
