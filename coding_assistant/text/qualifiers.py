@@ -22,6 +22,7 @@ sections of the letter: a mention in "antécédents familiaux" is family, one in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from coding_assistant.text.edsnlp_qualifiers import PipelineInfo, pipeline_info, qualify_with_edsnlp
@@ -32,6 +33,14 @@ from coding_assistant.text.sections import Section, section_at, split_sections
 
 __all__ = ["PipelineInfo", "QualifierEngine", "Qualifiers", "pipeline_info", "qualify_mentions"]
 
+# « Appendicite et torsion d'annexe écartées »: a negation that follows in the plural agrees with each condition
+# coordinated before it, across the « et » / « ou » that ends a cue's scope for both engines; within one clause (no
+# comma: « douleur FID, appendicite et torsion écartées » leaves the pain), and a singular agrees with its own noun.
+_PLURAL_NEGATION_AFTER = re.compile(
+    r"[^,.;:!?\n]{0,60}?\s(?:et|ou)\s[^,.;:!?\n]{1,80}?\s"
+    r"(?P<cue>(?:[ée]cart|[ée]limin|infirm)[ée]e?s|exclue?s|non retenue?s)\b",
+    re.IGNORECASE,
+)
 _FAMILY_SECTION = "antecedents_familiaux"
 _HISTORY_SECTION = "antecedents"
 
@@ -63,6 +72,11 @@ def qualify_mentions(
         qualify_with_edsnlp(text, valid, results, probable_is_hypothetical)
     else:
         qualify_with_rules(text, valid, results, probable_is_hypothetical)
+    for index, _, end in valid:
+        result = results[index]
+        if not result.negated and (plural := _PLURAL_NEGATION_AFTER.match(text, end)) is not None:
+            result.negated = True
+            result.cues.append(f"negation: '{plural.group('cue')}'")
 
     for index, start, _ in valid:
         section = section_at(sections, start)

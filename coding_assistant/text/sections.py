@@ -58,6 +58,17 @@ _MARKDOWN_CLOSE = re.compile(r"(?:\*\*|__)?[ \t]*:?[ \t]*(?:\*\*|__)?[ \t]*$")
 _DECORATION = " \t*_#"
 _HAS_BULLET = re.compile(rf"[ \t]*{P.BULLET}")
 _COMMA_TITLE = re.compile(rf"({P.COMMA_TITLES})\s*,", re.IGNORECASE)
+# Telegraphic letters conclude a paragraph of findings on a line opened by an arrow (« => PA alcoolique. »,
+# « ⇒ érysipèle de jambe »): that line is their conclusion. An arrow that opens on what was done or is planned
+# (« => Thrombolyse IV … », « -> RDV dans 3 mois ») is the conduct, not a diagnosis.
+_ARROW_LINE = re.compile(r"[ \t]*(?:=+>|⇒|→|-+>)[ \t]*")
+_CONDUCT = re.compile(
+    r"(?:thrombolys|thrombectomi|traitement|ttt|trt|mise? (?:sous|en place)|introduction|instauration|arr[êe]t|"
+    r"relais|reprise|poursuite|majoration|diminution|adaptation|switch|rad\b|retour|sortie|transfert|mutation|"
+    r"hospitalis|avis|rdv|rendez|consultation|cs\b|surveillance|suivi|contr[ôo]le|bilan|[ée]ducation|"
+    r"prescription|pose|r[ée]alisation|programm|indication|chirurgie|intervention|appel|demande)",
+    re.IGNORECASE,
+)
 _PARENTHESES = re.compile(r"\([^)]*\)")
 _TAIL = rf"(?: \S+){{0,{P.MAX_TAIL_WORDS}}}"
 
@@ -137,6 +148,11 @@ def _is_markdown_heading(line: str, words: str) -> bool:
 def _find_title(text: str, line_start: int, line_end: int) -> _Title | None:
     """The title opening the line text[line_start:line_end] (no newline), if any."""
     line = text[line_start:line_end]
+    arrow = _ARROW_LINE.match(line)
+    if arrow and line[arrow.end() :].strip() and not _CONDUCT.match(line, arrow.end()):
+        first = line_start + len(line) - len(line.lstrip())
+        title_end = first + len(arrow.group().strip())
+        return _Title("conclusion", True, first, title_end, line_start + arrow.end(), True)
     markdown = _MARKDOWN_OPEN.match(line)
     prefix = markdown or _BULLET_PREFIX.match(line)
     offset = prefix.end() if prefix else 0

@@ -170,3 +170,16 @@ def test_a_severity_word_is_never_skipped(dictionary):
 def test_clinicians_wordings_of_this_release(dictionary, text, code):
     found = [c for _, codes in mentions(text, dictionary) for c in codes]
     assert code in found and "K566" not in found  # « vaso-occlusive » is no bowel occlusion
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("=> PA alcoolique. Pas d'origine biliaire.", "K852"),
+        ("Grossesse arrêtée à 9 SA, aspiration endo-utérine.", "O021"),
+        ("Concl : crise généralisée tonico-clonique sur EGI connue.", "G403"),
+    ],
+)
+def test_clinicians_wordings_of_telegraphic_letters(dictionary, text, code):
+    # « PA » alone is ambiguous (pression artérielle, paquets-années); « PA alcoolique » is a pancreatitis.
+    assert any(c.startswith(code) for _, codes in mentions(text, dictionary) for c in codes)

@@ -41,6 +41,9 @@ def qualify(text: str, mention: str, occurrence: int = 0, **settings: bool) -> Q
         ("Diagnostic d'endocardite non retenu.", "endocardite"),
         ("Patient sans diabète.", "diabète"),
         ("Pas d'argument pour une hépatite alcoolique.", "hépatite alcoolique"),
+        # A negation that follows in the plural agrees with every condition coordinated before it.
+        ("Appendicite et torsion d'annexe écartées.", "Appendicite"),
+        ("Embolie pulmonaire ou dissection aortique éliminées au scanner.", "Embolie pulmonaire"),
     ],
 )
 def test_negated(text: str, mention: str) -> None:
@@ -62,6 +65,8 @@ def test_negation_cue_is_named() -> None:
         ("Appendicite non compliquée.", "Appendicite"),  # "non" after a diagnosis qualifies it
         ("DT2 non insulinotraité.", "DT2"),
         ("EP à éliminer.", "EP"),  # hypothetical, not negated
+        ("Douleur FID et appendicite écartée.", "Douleur"),  # a singular negation agrees with its own noun
+        ("Douleur FID, appendicite et torsion écartées.", "Douleur"),  # a comma still ends the clause
     ],
 )
 def test_not_negated(text: str, mention: str) -> None:

@@ -161,3 +161,19 @@ def test_empty_and_untitled_text() -> None:
     assert split_sections("") == []
     assert kinds("Une lettre sans titre.") == ["other"]
     assert section_at(split_sections("abc"), 10) is None
+
+
+def test_an_arrow_line_is_the_conclusion_of_a_telegraphic_letter() -> None:
+    text = "Echo : VB alithiasique.\n=> PA alcoolique.\nEvol : favorable.\nConcl : crise généralisée sur EGI.\n"
+    sections = split_sections(text)
+    assert section_at(sections, text.index("PA alcoolique")).kind == "conclusion"
+    assert section_at(sections, text.index("favorable")).kind == "evolution"
+    assert section_at(sections, text.index("crise généralisée")).kind == "conclusion"
+
+
+@pytest.mark.parametrize(
+    "line", ["=> Thrombolyse IV à 9h35.", "-> RDV de cardiologie dans 3 mois.", "→ retour à domicile."]
+)
+def test_an_arrow_line_of_conduct_is_no_conclusion(line: str) -> None:
+    text = f"IRM : occlusion M1 gauche.\n{line}\n"
+    assert section_at(split_sections(text), text.index(line[3:])).kind != "conclusion"

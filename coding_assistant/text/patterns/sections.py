@@ -139,7 +139,7 @@ TITLE_PATTERNS: tuple[TitlePattern, ...] = (
     ),
     TitlePattern(
         "evolution",
-        r"evolutions?(?: (?:dans le service|clinique|du sejour|post operatoire|par appareil|favorable|initiale))?"
+        r"evolutions?(?: (?:dans le service|clinique|du sejour|post operatoire|par appareil|favorable|initiale))?|evol"
         r"|suites?(?: (?:operatoires?|post operatoires?|simples?|de couches|du sejour))|deroulement"
         r"(?: du sejour)?|prise en charge|au cours de l hospitalisation|synthese du sejour|discussion"
         r"|histoire du sejour|sejour|(?:traitement|prise en charge)s? et evolution"
@@ -152,7 +152,7 @@ TITLE_PATTERNS: tuple[TitlePattern, ...] = (
     TitlePattern("evolution", r"intervention(?: \w+)?|geste(?: realise)?|technique operatoire"),
     TitlePattern(
         "conclusion",
-        r"conclusions?|au total|en resume|en conclusion|resume|synthese|diagnostics?|diagnostic(?:s)? \w+"
+        r"conclusions?|concl|ccl|au total|en resume|en conclusion|resume|synthese|diagnostics?|diagnostic(?:s)? \w+"
         r"|diagnostics? de sortie|codage"
         # Problem-oriented letters list the stay's diagnoses: « Problèmes actifs : », « Pb principal : ».
         r"|problemes?(?: (?:actifs?|principaux|principal|du sejour|medicaux|en cours|retenus?))?"
