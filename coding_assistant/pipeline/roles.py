@@ -200,7 +200,12 @@ def _named_over_unnamed(
         for decided in dp_pool:
             if decided.candidate is first and decided.selected and not decided.code.startswith(("R", "Z")):
                 return decided
-    return dp
+    if dp.selected:
+        return dp
+    # Below the threshold too, the guess weighs less than what a short letter names (« Hémochromatose HFE,
+    # phase d'induction. Saignée de 450 mL »): the first condition it names as the patient's, now.
+    named = [d for d in dp_pool if not d.code.startswith(("R", "Z")) and any(not m.past for m in d.candidate.affirmed)]
+    return min(named, key=lambda d: min(m.rank for m in d.candidate.affirmed if not m.past), default=dp)
 
 
 def _diagnosis_over_symptom(
@@ -569,6 +574,42 @@ def _bleeding_peptic_ulcer(decided: Sequence[Decided], terminology: Terminology)
     bleeding.notes.append(Note(rule="included-in-code", message=f"hémorragie comprise dans {code}", code=code))
 
 
+# CIM-10 D12 « tumeur bénigne du côlon, du rectum, de l'anus et du canal anal », by the site the polyp's wording
+# names (first match wins: « recto-sigmoïdien » before « sigmoïde »).
+_ADENOMA_SITES = (
+    (re.compile(r"recto-?sigmo|charni[eè]re", re.IGNORECASE), "D127"),
+    (re.compile(r"sigmo", re.IGNORECASE), "D125"),
+    (re.compile(r"rect", re.IGNORECASE), "D128"),
+    (re.compile(r"c[æa]e?c|caecal|c[ée]cal", re.IGNORECASE), "D120"),
+    (re.compile(r"appendic", re.IGNORECASE), "D121"),
+    (re.compile(r"ascendant|droit", re.IGNORECASE), "D122"),
+    (re.compile(r"transverse", re.IGNORECASE), "D123"),
+    (re.compile(r"descendant|gauche", re.IGNORECASE), "D124"),
+)
+_ADENOMA = re.compile(r"\bad[ée]nome\b", re.IGNORECASE)
+_NOT_BEFORE = re.compile(r"(?:\bpas d['’]|\babsence d['’]|\bsans\s+|\bnon\s+)\s*$", re.IGNORECASE)
+
+
+def _polyp_by_its_histology(decided: Sequence[Decided], documents: dict[str, str], terminology: Terminology) -> None:
+    """A colon polyp (K63.5, what a polyp is without its histology: CIM-10 index « Polype, côlon ») whose histology
+    the letter gives as an adenoma (« Histologie : adénome tubuleux en dysplasie de bas grade ») is a benign tumour
+    of the colon, coded by its site (D12.0-D12.8, the site the polyp's wording names, D12.6 otherwise)."""
+    polyp = next((d for d in decided if d.code.startswith("K635") and d.candidate.current), None)
+    if polyp is None:
+        return
+    adenoma = any(
+        not _NOT_BEFORE.search(text[max(0, match.start() - 20) : match.start()])
+        for text in documents.values()
+        for match in _ADENOMA.finditer(text)
+    )
+    if not adenoma:
+        return
+    wording = " ".join(m.text for m in polyp.candidate.current)
+    code = next((code for site, code in _ADENOMA_SITES if site.search(wording)), "D126")
+    if _codable(code, terminology):
+        polyp.code, polyp.reason = code, f"{code} : polype dont l'histologie est un adénome"
+
+
 def measured_note(basis: str) -> Note:
     return Note(rule="measured-finding", message=f"retenu : {basis} dans les documents")
 
@@ -716,6 +757,7 @@ def assign_roles(
         _infection_named_with_its_agent(decided, documents, terminology)
         _condition_named_with_alcohol(decided, documents, terminology)
         _poisoning_by_the_drugs_named(decided, documents, terminology)
+        _polyp_by_its_histology(decided, documents, terminology)
     _chapter_xv_first(decided, documents)
     _distinct_conditions_of_a_category(decided, terminology, documents)
     _precise_over_vague(decided, terminology)

@@ -115,7 +115,7 @@ def test_the_condition_itself_is_still_read_after_a_reflexive_verb(dictionary):
         ("Fracture non déplacée du col fémoral gauche.", "S720"),
         ("Conclusion : fracture fermée du cadre obturateur droit.", "S3250"),
         ("Infection spontanée du liquide d'ascite à E. coli.", "K650"),
-        ("Polype sessile du sigmoïde de 12 mm.", "D125"),
+        ("Polype sessile du sigmoïde de 12 mm.", "K635"),
         ("conclusion : intoxication volontaire aux benzodiazepines (bromazepam).", "T424"),
     ],
 )

@@ -77,3 +77,15 @@ def test_a_condition_of_a_pregnancy_stated_by_its_term_takes_its_chapter_xv_code
         "CRH : Mme L., pas de grossesse en cours (bHCG négatifs).\nConclusion : pyélonéphrite aiguë droite.\n"
     )
     assert "O230" not in proposals(text_pipeline, not_pregnant, sex="F", age=27)
+
+
+def test_a_colon_polyp_whose_histology_is_an_adenoma_is_coded_by_its_site(text_pipeline: CodingPipeline) -> None:
+    polyp = "Coloscopie : polype sessile du sigmoïde de 12 mm réséqué à l'anse.\n"
+    without_histology = proposals(text_pipeline, polyp, sex="F", age=61)
+    assert "K635" in without_histology and "D125" not in without_histology
+    with_adenoma = proposals(
+        text_pipeline, polyp + "Histologie : adénome tubuleux en dysplasie de bas grade.\n", sex="F", age=61
+    )
+    assert "D125" in with_adenoma and "K635" not in with_adenoma
+    not_adenoma = proposals(text_pipeline, polyp + "Histologie : polype hyperplasique, pas d'adénome.\n", sex="F")
+    assert "K635" in not_adenoma and "D125" not in not_adenoma

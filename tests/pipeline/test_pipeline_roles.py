@@ -627,3 +627,14 @@ def test_an_infection_named_with_its_agent_takes_the_code_that_names_both(senten
         assert codes["J13"] == ("DP", True) and codes["B953"] == (None, False)
     else:
         assert codes["J181"] == ("DP", True) and codes["B953"][1]
+
+
+def test_a_dp_no_sentence_names_gives_way_to_what_the_letter_names(table):
+    # The classifier's guess alone, below the threshold, against a condition a short letter names, also below it.
+    guess, named = candidate("J13", 0.3, dp=0.9), candidate("G20", 0.1, "other", dp=0.1)
+    assert roles(decide(table, [guess, named]))["G20"] == "DP"
+    # A selected guess is kept unless the conclusion or the motif opens on a selected diagnosis.
+    guess, named = candidate("J13", 0.9, dp=0.9), candidate("G20", 0.1, "other", dp=0.1)
+    assert roles(decide(table, [guess, named]))["J13"] == "DP"
+    guess, concluded = candidate("J13", 0.9, dp=0.9), candidate("G20", 0.8, "conclusion", dp=0.1)
+    assert roles(decide(table, [guess, concluded]))["G20"] == "DP"
