@@ -324,20 +324,31 @@ def _acute_problem_over_known_disease(
     affirmed = dp.candidate.affirmed
     if not any(m.past for m in affirmed):
         return dp
-    concluded = [m for m in affirmed if m.section == "conclusion"]
-    if any(_EPISODE.search(_sentence_around(m, documents)) for m in concluded):
+    if _an_episode_concluded(dp, documents):
         return dp
+    # The new problem, or an episode of another known disease (« décompensation cardiaque globale » after « FA
+    # rapide »), the first the conclusion names.
     new_problems = [
         (min(m.rank for m in d.candidate.affirmed if m.section == "conclusion" and not m.past), i)
         for i, d in enumerate(dp_pool)
         if d is not dp
         and d.selected
         and not d.code.startswith(("R", "Z"))
-        and persistence_kind(d.code) is None
-        and not any(m.past for m in d.candidate.affirmed)
         and any(m.section == "conclusion" and not m.past for m in d.candidate.affirmed)
+        and (
+            (persistence_kind(d.code) is None and not any(m.past for m in d.candidate.affirmed))
+            or (persistence_kind(d.code) == "chronic" and _an_episode_concluded(d, documents))
+        )
     ]
     return dp_pool[min(new_problems)[1]] if new_problems else dp
+
+
+def _an_episode_concluded(decided: Decided, documents: dict[str, str]) -> bool:
+    return any(
+        _EPISODE.search(_sentence_around(m, documents))
+        for m in decided.candidate.affirmed
+        if m.section == "conclusion" and not m.past
+    )
 
 
 # Codes a wording gives beside another by design: the external cause of an injury or a poisoning (chapter XX,

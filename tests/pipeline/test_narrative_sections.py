@@ -147,3 +147,13 @@ def test_an_episode_of_a_known_chronic_disease_keeps_it_the_dp(text_pipeline: Co
         "du lobe inférieur droit.\n"
     )
     assert dp_of(text_pipeline, text).startswith("G20")
+
+
+def test_an_episode_of_another_known_disease_is_the_dp_over_a_known_disease_recalled(
+    text_pipeline: CodingPipeline,
+) -> None:
+    text = (
+        "Antécédents : fibrillation atriale persistante, insuffisance cardiaque.\n"
+        "Conclusion :\n1/ FA rapide.\n2/ Décompensation cardiaque globale.\n3/ Insuffisance rénale aiguë.\n"
+    )
+    assert dp_of(text_pipeline, text).startswith("I50")
