@@ -31,6 +31,7 @@ from coding_assistant.rules.agent_infections import code_naming_the_agent
 from coding_assistant.rules.alcohol_induced import code_naming_alcohol, names_alcohol
 from coding_assistant.rules.dagger import dagger_index
 from coding_assistant.rules.data import default_rules_data
+from coding_assistant.rules.drug_induced import code_naming_a_drug
 from coding_assistant.rules.infectious_agents import agents_named_in
 from coding_assistant.rules.manifestations import ManifestationRule, manifestation_rules
 from coding_assistant.rules.measured_findings import measured_finding
@@ -767,6 +768,7 @@ def assign_roles(
         # After the context search, which reads the category's codes again and would undo it.
         _infection_named_with_its_agent(decided, documents, terminology)
         _condition_named_with_alcohol(decided, documents, terminology)
+        _condition_caused_by_a_drug(decided, documents, terminology)
         _poisoning_by_the_drugs_named(decided, documents, terminology)
         _polyp_by_its_histology(decided, documents, terminology)
     _chapter_xv_first(decided, documents)
@@ -821,6 +823,35 @@ def _condition_named_with_alcohol(decided: list[Decided], documents: dict[str, s
         mentions = [m for m in d.candidate.current if not m.excluded]
         if any(names_alcohol(_sentence_around(m, documents)) for m in mentions):
             d.code, d.reason = code, f"{code} : la cause alcoolique est nommée avec l'affection"
+
+
+def _condition_caused_by_a_drug(decided: list[Decided], documents: dict[str, str], terminology: Terminology) -> None:
+    """A selected condition in whose clause the letter holds a drug responsible (`rules.adverse_drugs`: a Y40-Y59
+    mention read from « imputable à », « induite par », « sous » …) takes its drug-induced code
+    (`rules.drug_induced`: « diarrhée imputable à la capécitabine » A09.9 → K52.1)."""
+    drugs = [m for d in decided for m in d.candidate.current if m.source == "drug_effect"]
+    if not drugs:
+        return
+    for d in decided:
+        code = code_naming_a_drug(d.code) if d.selected else None
+        if code is None or not _codable(code, terminology):
+            continue
+        mentions = [m for m in d.candidate.current if m.source != "drug_effect"]
+        if any(_same_clause(m, drug, documents) for m in mentions for drug in drugs):
+            d.code, d.reason = code, f"{code} : le médicament en cause est nommé avec l'affection"
+
+
+_CLAUSE_END = re.compile(r"[.;\n,()]")
+
+
+def _same_clause(first: QualifiedMention, second: QualifiedMention, documents: dict[str, str]) -> bool:
+    """Two mentions of one document, a sentence's reach apart, with no clause end between them: « diarrhée grade 3
+    imputable à la capécitabine », not « hypovolémie sur diarrhées aiguës), aggravée par les AINS »."""
+    if first.doc_id != second.doc_id or abs(first.start - second.start) > AGENT_DISTANCE:
+        return False
+    text = documents.get(first.doc_id, "")
+    between = text[min(first.end, second.end) : max(first.start, second.start)]
+    return not _CLAUSE_END.search(between)
 
 
 def _sentence_around(mention: QualifiedMention, documents: dict[str, str]) -> str:
