@@ -217,7 +217,9 @@ _RETAINED = re.compile(
     r"|^\W*(?:au total|en conclusion|en r[ée]sum[ée]|en d[ée]finitive)\b"
     r"|\bil s['’]agit (?:donc |finalement |bien )?d['’]une?\s+(?!(?:patiente?|homme|femme|enfant|nourrisson|jeune|"
     r"monsieur|madame|garçon|fille|nouveau-n[ée]e?|adolescente?|sujet)\b)"
-    r"|\ble bilan (?:a\s+)?conclu[t]? [àa]\b",
+    r"|\ble bilan (?:a\s+)?conclu[t]? [àa]\b"
+    # « Devant ces cinq critères, le diagnostic de maladie de Kawasaki a été porté »; not the differential one.
+    r"|\ble diagnostic (?:retenu |final |d[ée]finitif )?(?:est (?:celui )?)?(?:de |d['’]|: ?)(?!diff)",
     re.IGNORECASE,
 )
 # The sections whose sentences a retention cue can make the conclusion: the story, the course, an untitled text,

@@ -24,7 +24,8 @@ def test_each_condition_has_its_drug_induced_code() -> None:
 
 def test_every_pair_is_two_active_codes_of_the_cim10_table() -> None:
     table = cim10_codes()
-    pairs = read_drug_induced(Path(__file__).resolve().parents[2] / "terminologies" / "rules" / "drug_induced_codes.csv")
+    rules = Path(__file__).resolve().parents[2] / "terminologies" / "rules"
+    pairs = read_drug_induced(rules / "drug_induced_codes.csv")
     for condition, code in pairs.items():
         assert table[condition]["active"] == "1" and table[code]["active"] == "1", (condition, code)
 

@@ -164,11 +164,15 @@ def test_empty_and_untitled_text() -> None:
 
 
 def test_an_arrow_line_is_the_conclusion_of_a_telegraphic_letter() -> None:
-    text = "Echo : VB alithiasique.\n=> PA alcoolique.\nEvol : favorable.\nConcl : crise généralisée sur EGI.\n"
+    text = (
+        "Echo : VB alithiasique.\n=> PA alcoolique.\nEvol : favorable.\nConcl : crise généralisée sur EGI.\n"
+        "Dx : asthme aigu grave.\n"
+    )
     sections = split_sections(text)
     assert section_at(sections, text.index("PA alcoolique")).kind == "conclusion"
     assert section_at(sections, text.index("favorable")).kind == "evolution"
     assert section_at(sections, text.index("crise généralisée")).kind == "conclusion"
+    assert section_at(sections, text.index("asthme aigu grave")).kind == "conclusion"
 
 
 @pytest.mark.parametrize(

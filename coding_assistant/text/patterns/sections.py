@@ -152,7 +152,7 @@ TITLE_PATTERNS: tuple[TitlePattern, ...] = (
     TitlePattern("evolution", r"intervention(?: \w+)?|geste(?: realise)?|technique operatoire"),
     TitlePattern(
         "conclusion",
-        r"conclusions?|concl|ccl|au total|en resume|en conclusion|resume|synthese|diagnostics?|diagnostic(?:s)? \w+"
+        r"conclusions?|concl|ccl|dx|au total|en resume|en conclusion|resume|synthese|diagnostics?|diagnostic(?:s)? \w+"
         r"|diagnostics? de sortie|codage"
         # Problem-oriented letters list the stay's diagnoses: « Problèmes actifs : », « Pb principal : ».
         r"|problemes?(?: (?:actifs?|principaux|principal|du sejour|medicaux|en cours|retenus?))?"
