@@ -244,9 +244,11 @@ _NARRATIVE_MOTIF = re.compile(
     r"pris(?:e|es)? en charge|s[ée]journ[ée])\b[^.;\n]{0,120}?\bpour\b",
     re.IGNORECASE,
 )
-# A hospitalisation of the past (« hospitalisé en 2019 pour … », « déjà adressé il y a 2 ans pour … »).
+# A hospitalisation of the past (« hospitalisé en 2019 pour … », « déjà adressé il y a 2 ans pour … ») or of the
+# plan (« sera adressée en cardiologie pour … », « hospitalisation programmée pour … »).
 _PAST_EVENT = re.compile(
-    r"\ben (?:19|20)\d\d\b|\bil y a\b|\bd[ée]j[àa]\b|\bpr[ée]c[ée]demment\b|\bant[ée]rieurement\b|\bderni[eè]re?\b",
+    r"\ben (?:19|20)\d\d\b|\bil y a\b|\bd[ée]j[àa]\b|\bpr[ée]c[ée]demment\b|\bant[ée]rieurement\b|\bderni[eè]re?\b"
+    r"|\bser(?:a|ont)\b|\b[àa] (?:adresser|hospitaliser|revoir)\b|\bpr[ée]vue?s?\b|\bprogramm",
     re.IGNORECASE,
 )
 

@@ -157,3 +157,12 @@ def test_an_episode_of_another_known_disease_is_the_dp_over_a_known_disease_reca
         "Conclusion :\n1/ FA rapide.\n2/ Décompensation cardiaque globale.\n3/ Insuffisance rénale aiguë.\n"
     )
     assert dp_of(text_pipeline, text).startswith("I50")
+
+
+def test_a_planned_referral_is_no_motif(text_pipeline: CodingPipeline) -> None:
+    found = mentions(
+        text_pipeline,
+        "Cher confrère,\nElle sera adressée en cardiologie pour une thrombose veineuse profonde du membre inférieur.\n",
+        admitted=date(2026, 3, 2),
+    )
+    assert found["thrombose veineuse profonde du membre inférieur"].section != "motif"
