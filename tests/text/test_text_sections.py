@@ -181,3 +181,22 @@ def test_an_arrow_line_is_the_conclusion_of_a_telegraphic_letter() -> None:
 def test_an_arrow_line_of_conduct_is_no_conclusion(line: str) -> None:
     text = f"IRM : occlusion M1 gauche.\n{line}\n"
     assert section_at(split_sections(text), text.index(line[3:])).kind != "conclusion"
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("Mdv", "mode_de_vie"),
+        ("Ex", "examen_clinique"),
+        ("EC", "examen_clinique"),
+        ("Diag", "conclusion"),
+        ("Dg", "conclusion"),
+        ("MDH", "motif"),
+        ("Terrain", "antecedents"),
+        ("FDR CV", "antecedents"),
+        ("Facteurs de risque cardio-vasculaires", "antecedents"),
+    ],
+)
+def test_titles_as_wards_abbreviate_them(title: str, kind: str) -> None:
+    text = f"{title} : hypertension artérielle.\n"
+    assert section_at(split_sections(text), text.index("hypertension")).kind == kind

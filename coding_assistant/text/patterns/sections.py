@@ -87,7 +87,7 @@ TITLE_PATTERNS: tuple[TitlePattern, ...] = (
     TitlePattern("allergies", r"allergies?(?: \w+)?|intolerances?(?: medicamenteuses?)?", scoped=True),
     TitlePattern(
         "mode_de_vie",
-        r"mode de vie|habitus|conditions? de vie|contexte social|situation sociale|profession|tabac|alcool"
+        r"mode de vie|mdv|habitus|conditions? de vie|contexte social|situation sociale|profession|tabac|alcool"
         r"|intoxications?(?: \w+){0,2}|toxiques|addictions?",
         scoped=True,
     ),
@@ -99,13 +99,18 @@ TITLE_PATTERNS: tuple[TitlePattern, ...] = (
         free_tail=True,
     ),
     TitlePattern("antecedents", r"medicaux|chirurgicaux|chir|gyneco obstetricaux|obstetricaux|comorbidites"),
+    # The patient's background as cardiologists and internists title it: « Terrain : », « FDR CV : ».
+    TitlePattern(
+        "antecedents",
+        r"terrain|fdr ?cv|fdrcv|facteurs? de risques?(?: cardio ?vasculaires?| cv)?",
+    ),
     TitlePattern(
         "motif",
         r"motifs?(?: (?:d|de|du|de l|de la) (?:hospitalisation|admission|entree|consultation|recours|appel"
         r"|transfert|venue|hospit))?",
         free_tail=True,
     ),
-    TitlePattern("motif", r"indications?(?: operatoires?)?|raison de l hospitalisation"),
+    TitlePattern("motif", r"indications?(?: operatoires?)?|raison de l hospitalisation|mdh"),
     TitlePattern(
         "traitement_sortie",
         _TTT + r" (?:de sortie|a la sortie|de transfert|medical de sortie|a poursuivre|de retour a domicile)"
@@ -134,7 +139,7 @@ TITLE_PATTERNS: tuple[TitlePattern, ...] = (
         "examen_clinique",
         r"examens?(?: cliniques?)?(?: (?:a l entree|d entree|a l admission|aux urgences|initial|physique"
         r"|a l arrivee|de sortie))?|(?:clinique|etat clinique)(?: a l (?:arrivee|entree|admission))?"
-        r"|a l (?:arrivee|entree|admission)",
+        r"|a l (?:arrivee|entree|admission)|ex|exam|ec",
         free_tail=True,
     ),
     TitlePattern(
@@ -152,8 +157,8 @@ TITLE_PATTERNS: tuple[TitlePattern, ...] = (
     TitlePattern("evolution", r"intervention(?: \w+)?|geste(?: realise)?|technique operatoire"),
     TitlePattern(
         "conclusion",
-        r"conclusions?|concl|ccl|dx|au total|en resume|en conclusion|resume|synthese|diagnostics?|diagnostic(?:s)? \w+"
-        r"|diagnostics? de sortie|codage"
+        r"conclusions?|concl|ccl|dx|diag|dg|au total|en resume|en conclusion|resume|synthese|diagnostics?"
+        r"|diagnostic(?:s)? \w+|diagnostics? de sortie|codage"
         # Problem-oriented letters list the stay's diagnoses: « Problèmes actifs : », « Pb principal : ».
         r"|problemes?(?: (?:actifs?|principaux|principal|du sejour|medicaux|en cours|retenus?))?"
         r"|liste des problemes|pbs?(?: principal| actifs?)?",
