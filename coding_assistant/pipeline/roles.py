@@ -42,7 +42,7 @@ from coding_assistant.schema import Note
 from coding_assistant.terminology.model import Terminology
 from coding_assistant.terminology.search import SearchIndex
 from coding_assistant.text.measurements import Measurement
-from coding_assistant.text.normalize import strip_accents
+from coding_assistant.text.normalize import stems, strip_accents
 
 # Context read around a mention to choose among the codes of its category.
 CONTEXT_CHARS = 160
@@ -622,6 +622,34 @@ def _polyp_by_its_histology(decided: Sequence[Decided], documents: dict[str, str
         polyp.code, polyp.reason = code, f"{code} : polype dont l'histologie est un adénome"
 
 
+_WITH = re.compile(r"\bavec\b(.*)", re.IGNORECASE)
+
+
+def _included_in_a_combination_code(decided: Sequence[Decided], terminology: Terminology) -> None:
+    """A condition that a selected code's label already names after « avec » is part of that code, not a DAS
+    of its own (CIM-10 combination codes: « appendicite aiguë gangréneuse avec péritonite localisée » is K35.3,
+    « Appendicite aiguë avec péritonite localisée », and the peritonitis is not coded apart as K65.0): the
+    condition whose every mention opens on a word of that clause is unselected, with a note naming the code."""
+    combined = []
+    for d in decided:
+        entry = terminology.get(d.code) if d.selected else None
+        clause = _WITH.search(entry.label) if entry is not None else None
+        if clause is not None:
+            combined.append((d, set(stems(clause.group(1)))))
+    for d in decided:
+        mentions = d.candidate.current
+        if not d.selected or d.role == "DP" or not mentions:
+            continue
+        heads = [stems(m.text)[:1] for m in mentions]
+        for combination, words in combined:
+            if combination.code[:3] != d.code[:3] and all(head and head[0] in words for head in heads):
+                d.selected, d.role = False, None
+                d.notes.append(
+                    Note(rule="included-in-code", message=f"compris dans {combination.code}", code=combination.code)
+                )
+                break
+
+
 def measured_note(basis: str) -> Note:
     return Note(rule="measured-finding", message=f"retenu : {basis} dans les documents")
 
@@ -776,6 +804,7 @@ def assign_roles(
     _precise_over_vague(decided, terminology)
     _hypertensive_nephropathy_over_hypertension(decided, terminology)
     _bleeding_peptic_ulcer(decided, terminology)
+    _included_in_a_combination_code(decided, terminology)
     # One wording, one code before the asterisks: a disease dropped as the same words as another code must
     # not lend its manifestation an asterisk.
     _one_code_per_wording(decided, terminology)

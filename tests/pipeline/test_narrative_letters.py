@@ -90,3 +90,13 @@ def test_a_colon_polyp_whose_histology_is_an_adenoma_is_coded_by_its_site(text_p
     assert "D125" in with_adenoma and "K635" not in with_adenoma
     not_adenoma = proposals(text_pipeline, polyp + "Histologie : polype hyperplasique, pas d'adénome.\n", sex="F")
     assert "K635" in not_adenoma and "D125" not in not_adenoma
+
+
+def test_a_condition_a_combination_code_names_after_avec_is_not_coded_apart(text_pipeline: CodingPipeline) -> None:
+    text = (
+        "Motif : douleur de la fosse iliaque droite.\n"
+        "Diagnostic retenu : appendicite aiguë avec péritonite localisée. Péritonite localisée de la fosse iliaque "
+        "droite lavée.\n"
+    )
+    chosen = proposals(text_pipeline, text, sex="F", age=19)
+    assert "K353" in chosen and not any(c.startswith("K65") for c in chosen), chosen
