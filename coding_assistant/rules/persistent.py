@@ -43,7 +43,12 @@ def is_persistent(code: str, directory: Path | str = DEFAULT_RULES_DIR) -> bool:
 
 def persistence_kind(code: str, directory: Path | str = DEFAULT_RULES_DIR) -> str | None:
     """ "status" (an implant, a stoma, a history code: a state, never what motivated a stay), "chronic", or None."""
-    for codes, kind in _default_ranges(str(directory)):
+    return _persistence_kind(code, str(directory))
+
+
+@lru_cache(maxsize=65_536)  # asked for every candidate of every stay, of a few thousand distinct codes
+def _persistence_kind(code: str, directory: str) -> str | None:
+    for codes, kind in _default_ranges(directory):
         if code in codes:
             return kind
     return None
