@@ -212,7 +212,7 @@ _LOOK_BACK = 400
 # chapitre IV: the DP is the problem the stay took care of, as known at its end). « Il s'agit d'une patiente de
 # 81 ans … » introduces the patient, not a diagnosis.
 _RETAINED = re.compile(
-    r"\b(?:nous|on)\s+(?:avons\s+|a\s+)?(?:donc\s+|finalement\s+)?(?:retenu|retenons|retient|concluons|conclu)\b"
+    r"\b(?:nous|on)\s+(?:avons\s+|a\s+)?(?:donc\s+|finalement\s+)?(?:retenu|retenons|retient|concluons|conclut|conclu)\b"
     # Opening their sentence: « 10 jours au total » counts days.
     r"|^\W*(?:au total|en conclusion|en r[ée]sum[ée]|en d[ée]finitive)\b"
     r"|\bil s['’]agit (?:donc |finalement |bien )?d['’]une?\s+(?!(?:patiente?|homme|femme|enfant|nourrisson|jeune|"
