@@ -261,9 +261,13 @@ def _mention_section(text: str, sections: Sequence[Section], start: int, end: in
     breaks = [m.end() for m in _SENTENCE_BREAK.finditer(window)]
     opening = window[breaks[-1] :] if breaks else window
     if kind in _NARRATIVE_SECTIONS:
-        if not _RETAINED.search(opening):
+        retained = _last(_RETAINED.finditer(opening))
+        if retained is None:
             return _narrative_kind(opening) or kind
         kind = "conclusion"  # and, as a titled conclusion, not what it says is to be watched after the stay
+        opening = opening[retained.end() :]
+    if _narrative_kind(opening) == "antecedents":
+        return "antecedents"  # « Au total, décompensation cardiaque chez une patiente aux antécédents de … »
     if _FOLLOW_UP.search(opening.replace("’", "'")) or _FOLLOW_UP_AFTER.match(text, end):
         return "other"
     return kind

@@ -166,3 +166,20 @@ def test_a_planned_referral_is_no_motif(text_pipeline: CodingPipeline) -> None:
         admitted=date(2026, 3, 2),
     )
     assert found["thrombose veineuse profonde du membre inférieur"].section != "motif"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cher confrère,\nAu total, pneumopathie franche lobaire aiguë chez une patiente aux antécédents "
+        "d'insuffisance cardiaque.\n",
+        "Motif : pneumopathie franche lobaire aiguë chez une patiente aux antécédents d'insuffisance cardiaque.\n",
+    ],
+)
+def test_antecedents_recalled_in_the_conclusion_or_the_motif_are_the_past(
+    text_pipeline: CodingPipeline, text: str
+) -> None:
+    found = mentions(text_pipeline, text)
+    assert found["insuffisance cardiaque"].past
+    assert not found["pneumopathie franche lobaire aiguë"].past
+    assert found["pneumopathie franche lobaire aiguë"].section in {"conclusion", "motif"}
