@@ -139,6 +139,9 @@ class CueMatch:
     segment: int = -1
 
 
+_ANTECEDENTS_WORD = re.compile(r"(?:ant[ée]c[ée]dents?|atcds?|tacds?)$", re.IGNORECASE)
+
+
 class _Stretch:
     """One stretch of whole sentences: its words, its cues by qualifier and its segments."""
 
@@ -214,7 +217,13 @@ class _Stretch:
         if not probable_is_hypothetical:
             hypothesis = [c for c in hypothesis if not c.text.lower().startswith(P.PROBABLE_CUE_PREFIX)]
         family = scoped("family", directed=False)
-        history = scoped("history", directed=False)
+        # « Pneumopathie chez une patiente aux antécédents d'insuffisance cardiaque »: the antecedents' word opens
+        # the list of the past, it does not reach back to what its sentence states first.
+        history = [
+            cue
+            for cue in scoped("history", directed=False)
+            if cue.start < first or not _ANTECEDENTS_WORD.match(cue.text)
+        ]
         result.negated = bool(negation)
         result.hypothetical = bool(hypothesis)
         result.family = bool(family)
