@@ -41,6 +41,14 @@ _PLURAL_NEGATION_AFTER = re.compile(
     r"(?P<cue>(?:[ée]cart|[ée]limin|infirm)[ée]e?s|exclue?s|non retenue?s)\b",
     re.IGNORECASE,
 )
+# A list of short items that opens its sentence, the mention first, reaches its negation across its commas too:
+# « Syndrome coronarien aigu, embolie pulmonaire et dissection aortique écartés. »
+_LISTED_NEGATION_AFTER = re.compile(
+    r"(?:\s*,\s*[^,.;:!?\n]{1,40}?){1,4}\s(?:et|ou)\s[^,.;:!?\n]{1,80}?\s"
+    r"(?P<cue>(?:[ée]cart|[ée]limin|infirm)[ée]e?s|exclue?s|non retenue?s)\b",
+    re.IGNORECASE,
+)
+_OPENS_ITS_SENTENCE = re.compile(r"(?:^|[.;:!?\n])[\s\-–•*]*$")
 _FAMILY_SECTION = "antecedents_familiaux"
 _HISTORY_SECTION = "antecedents"
 
@@ -72,9 +80,14 @@ def qualify_mentions(
         qualify_with_edsnlp(text, valid, results, probable_is_hypothetical)
     else:
         qualify_with_rules(text, valid, results, probable_is_hypothetical)
-    for index, _, end in valid:
+    for index, start, end in valid:
         result = results[index]
-        if not result.negated and (plural := _PLURAL_NEGATION_AFTER.match(text, end)) is not None:
+        if result.negated:
+            continue
+        plural = _PLURAL_NEGATION_AFTER.match(text, end)
+        if plural is None and _OPENS_ITS_SENTENCE.search(text, 0, start):
+            plural = _LISTED_NEGATION_AFTER.match(text, end)
+        if plural is not None:
             result.negated = True
             result.cues.append(f"negation: '{plural.group('cue')}'")
 

@@ -44,6 +44,7 @@ def qualify(text: str, mention: str, occurrence: int = 0, **settings: bool) -> Q
         # A negation that follows in the plural agrees with every condition coordinated before it.
         ("Appendicite et torsion d'annexe écartées.", "Appendicite"),
         ("Embolie pulmonaire ou dissection aortique éliminées au scanner.", "Embolie pulmonaire"),
+        ("Syndrome coronarien aigu, embolie pulmonaire et dissection aortique écartés.", "Syndrome coronarien aigu"),
     ],
 )
 def test_negated(text: str, mention: str) -> None:
