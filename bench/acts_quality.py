@@ -1,16 +1,18 @@
-"""CCAM act proposals on the dev set, the act tuning set and three held-out sets: Recall@5 and @10 (exact code),
+"""CCAM act proposals on the dev set, the act tuning set and four held-out sets: Recall@5 and @10 (exact code),
 precision / recall / F1 of the selected acts (exact code and first 4 characters), activity-4 lines, acts
 selected from negated or planned mentions, and the time of the acts stage alone.
 
-    python bench/acts_quality.py [STAYS.jsonl ...] [--heldout DIR] [--heldout-b DIR] [--heldout-c DIR] [--no-heldout]
-                                 [--no-tuning] [--misses] [--model DIR]
+    python bench/acts_quality.py [STAYS.jsonl ...] [--heldout DIR] [--heldout-b DIR] [--heldout-c DIR]
+                                 [--heldout-d DIR] [--no-heldout] [--no-tuning] [--misses] [--model DIR]
 
 Default: the three parts of `tests/data/dev/` (the letters the act lexicon and weights were tuned on) in one
 column, `tests/data/acts_tuning/` (45 stays written apart from the lexicon, then tuned on, see its README) in
 the next, then `tests/data/acts_heldout/` (A: 40 stays written apart and never tuned on; an earlier README
 described its miss classes, see the main README) and `tests/data/acts_heldout_b/` (B: 40 stays written
 later, apart from all of the above; never tuned on, its misses never read) and `tests/data/acts_heldout_c/` (C:
-40 stays written after B, with codes B does not use; never tuned on, its misses never read). Only stays whose gold lists
+40 stays written after B, with codes B does not use; never tuned on, its misses never read) and
+`tests/data/acts_heldout_d/` (D: 40 stays written after C, with codes C does not use; never tuned on, its misses
+never read). Only stays whose gold lists
 its acts (`codes.acts`) are judged. The acts stage runs on its own (no classifier): it needs only the
 documents and the stay's sex, age and dates; `--model DIR` adds the act heads of a model that learnt acts
 (as `predict` does with such a model).
@@ -48,6 +50,7 @@ DEV = ROOT / "tests" / "data" / "dev"
 HELDOUT = ROOT / "tests" / "data" / "acts_heldout"
 HELDOUT_B = ROOT / "tests" / "data" / "acts_heldout_b"
 HELDOUT_C = ROOT / "tests" / "data" / "acts_heldout_c"
+HELDOUT_D = ROOT / "tests" / "data" / "acts_heldout_d"
 TUNING = ROOT / "tests" / "data" / "acts_tuning"
 ACTIVITIES = ROOT / "terminologies" / "ccam" / "ccam_code_activite_phase_dernier_tarif.csv"
 # Anaesthesia that makes an activity-4 line (the annotation's words).
@@ -246,6 +249,7 @@ def main() -> None:
     parser.add_argument("--heldout", type=Path, default=HELDOUT, help="folder of the held-out set")
     parser.add_argument("--heldout-b", type=Path, default=HELDOUT_B, help="folder of the second held-out set")
     parser.add_argument("--heldout-c", type=Path, default=HELDOUT_C, help="folder of the third held-out set")
+    parser.add_argument("--heldout-d", type=Path, default=HELDOUT_D, help="folder of the fourth held-out set")
     parser.add_argument("--no-heldout", action="store_true", help="leave the held-out sets out")
     parser.add_argument("--tuning", type=Path, default=TUNING, help="folder of the act tuning set")
     parser.add_argument("--no-tuning", action="store_true", help="leave the tuning set out")
@@ -267,7 +271,12 @@ def main() -> None:
     if not args.no_tuning:
         sets.append(("tuning (in-sample)", list(read_stays(args.tuning / "stays.jsonl")), {}))
     if not args.no_heldout:
-        held_out = (("held-out A", args.heldout), ("held-out B", args.heldout_b), ("held-out C", args.heldout_c))
+        held_out = (
+            ("held-out A", args.heldout),
+            ("held-out B", args.heldout_b),
+            ("held-out C", args.heldout_c),
+            ("held-out D", args.heldout_d),
+        )
         for name, folder in held_out:
             held = list(read_stays(folder / "stays.jsonl"))
             sets.append((name, held, read_annotations(folder / "annotations.jsonl")))

@@ -1,8 +1,8 @@
-"""The held-out sets B and C of coded stays with CCAM acts (`tests/data/acts_heldout_b/`, `tests/data/acts_heldout_c/`)
-are well-formed: every stay reads in the data contract, its dates hold together, every gold act is a current CCAM code
-with an activity 1 that fits the patient's sex and the act's date, every DP/DAS is a codable CIM-10 FR code, and the
-annotations match the stays. Not a quality assertion: the product's figures on these sets are measured apart, never
-tested here."""
+"""The held-out sets B, C and D of coded stays with CCAM acts (`tests/data/acts_heldout_b/`, `acts_heldout_c/`,
+`acts_heldout_d/`) are well-formed: every stay reads in the data contract, its dates hold together, every gold act
+is a current CCAM code with an activity 1 that fits the patient's sex and the act's date, every DP/DAS is a codable
+CIM-10 FR code, and the annotations match the stays. Not a quality assertion: the product's figures on these sets
+are measured apart, never tested here."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ class HeldOutSet:
 HELDOUT_SETS = [
     HeldOutSet("B", "AHB", DATA / "acts_heldout_b", "7c31ded9a23715f5651040b42fbb60089ade9fe8b767a43415c51683776b9194"),
     HeldOutSet("C", "AHC", DATA / "acts_heldout_c", "7fc1f8ce83c0372c10bfdbd88c739f6f5f0cd7a2002c92937c825a9600cad85a"),
+    HeldOutSet("D", "AHD", DATA / "acts_heldout_d", "a45b56c1cd2e97266804caf95357e8f75f697011c4dd1e21f5437840a249cf96"),
 ]
 
 
