@@ -10,6 +10,10 @@ from coding_assistant.schema import Note
 DP_BELOW_THRESHOLD_NOTE = Note(rule="dp-below-threshold", message="DP proposé sous le seuil de confiance : à vérifier")
 DAS_TYPE_REFUSED_NOTE = Note(rule="das-type-refused", message="type ATIH incompatible avec un DAS : non retenu")
 MODEL_ONLY_NOTE = Note(rule="model-only", message="modèle seul : aucune mention de ce code dans les documents")
+UNDOCUMENTED_DAS_NOTE = Note(
+    rule="undocumented-das",
+    message="non présélectionné : le modèle le propose, aucune phrase des documents ne le mentionne",
+)
 
 
 def excluded_mentions_note(kinds: Iterable[str]) -> Note:

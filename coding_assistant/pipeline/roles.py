@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from coding_assistant.pipeline.candidates import Candidate
 from coding_assistant.pipeline.evidence import QualifiedMention
 from coding_assistant.pipeline.fusion import Fusion, first_mentioned
-from coding_assistant.pipeline.notes import DAS_TYPE_REFUSED_NOTE, DP_BELOW_THRESHOLD_NOTE
+from coding_assistant.pipeline.notes import DAS_TYPE_REFUSED_NOTE, DP_BELOW_THRESHOLD_NOTE, UNDOCUMENTED_DAS_NOTE
 from coding_assistant.pipeline.stated_cause import stated_cause
 from coding_assistant.rules import allowed_roles, dr_for_dp, refine_code
 from coding_assistant.rules.agent_infections import code_naming_the_agent
@@ -809,7 +809,21 @@ def assign_roles(
     # not lend its manifestation an asterisk.
     _one_code_per_wording(decided, terminology)
     _manifestations_in_their_disease(decided, terminology)
+    _documented_das_only(decided)
     return decided
+
+
+def _documented_das_only(decided: Sequence[Decided]) -> None:
+    """A DAS is pre-ticked only when the letter documents it: a code the classifier alone proposes, that no
+    sentence names and no rule reads (a measured value, a stated link), stays in the ranked list for the coder,
+    unticked. The ATIH's guide méthodologique MCO (chapitre IV) has every coded diagnosis documented in the
+    record, which a « contrôle T2A » checks; the DP, which every stay needs, is kept and flagged instead.
+    Measured on the default model (dev, external, letters tuning A, B, C, D micro-F1): 0.809 → 0.810, 0.708 →
+    0.726, 0.832 → 0.831, 0.758 → 0.778, 0.676 → 0.702, 0.723 → 0.731; no DP moved."""
+    for d in decided:
+        if d.selected and d.role == "DAS" and not d.candidate.affirmed and not d.notes:
+            d.selected, d.role = False, None
+            d.notes.append(UNDOCUMENTED_DAS_NOTE)
 
 
 # How far after an infection's name its sentence may name its agent (« pneumonie franche lobaire aiguë à

@@ -638,3 +638,11 @@ def test_a_dp_no_sentence_names_gives_way_to_what_the_letter_names(table):
     assert roles(decide(table, [guess, named]))["J13"] == "DP"
     guess, concluded = candidate("J13", 0.9, dp=0.9), candidate("G20", 0.8, "conclusion", dp=0.1)
     assert roles(decide(table, [guess, concluded]))["G20"] == "DP"
+
+
+def test_a_das_no_sentence_documents_is_listed_but_not_pre_ticked(table):
+    dp = candidate("J13", 0.9, "conclusion", dp=0.9)
+    named, guessed = candidate("I10", 0.9, "histoire", dp=0.1), candidate("G20", 0.9, dp=0.1)
+    decided = decide(table, [dp, named, guessed])
+    assert roles(decided) == {"J13": "DP", "I10": "DAS", "G20": None}
+    assert not decided["G20"].selected and [n.rule for n in decided["G20"].notes] == ["undocumented-das"]
