@@ -48,7 +48,18 @@ _LISTED_NEGATION_AFTER = re.compile(
     r"(?P<cue>(?:[ée]cart|[ée]limin|infirm)[ée]e?s|exclue?s|non retenue?s)\b",
     re.IGNORECASE,
 )
-_OPENS_ITS_SENTENCE = re.compile(r"(?:^|[.;:!?\n])[\s\-–•*]*$")
+_SENTENCE_OPENER = re.compile(r"[.;:!?\n][\s\-–•*]*$")
+_LIST_MARKS = " \t\n-–•*"
+
+
+def _opens_its_sentence(text: str, start: int) -> bool:
+    """Nothing but a bullet or spaces between the previous sentence's end (or the text's start) and `start`."""
+    before = text[max(0, start - 12) : start]
+    if start <= 12 and not before.strip(_LIST_MARKS):
+        return True
+    return _SENTENCE_OPENER.search(before) is not None
+
+
 _FAMILY_SECTION = "antecedents_familiaux"
 _HISTORY_SECTION = "antecedents"
 
@@ -85,8 +96,9 @@ def qualify_mentions(
         if result.negated:
             continue
         plural = _PLURAL_NEGATION_AFTER.match(text, end)
-        if plural is None and _OPENS_ITS_SENTENCE.search(text, 0, start):
-            plural = _LISTED_NEGATION_AFTER.match(text, end)
+        if plural is None:
+            listed = _LISTED_NEGATION_AFTER.match(text, end)
+            plural = listed if listed is not None and _opens_its_sentence(text, start) else None
         if plural is not None:
             result.negated = True
             result.cues.append(f"negation: '{plural.group('cue')}'")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -75,6 +75,11 @@ def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     return tuple((a, b) for a, b in spans if text[a:b].strip())
 
 
+@lru_cache(maxsize=256)  # each refiner asks again for the same stay text and anchor
+def _anchored_sentences(text: str, anchor: re.Pattern[str]) -> tuple[tuple[int, int], ...]:
+    return tuple((a, b) for a, b in sentence_spans(text) if anchor.search(text, a, b))
+
+
 def negated(text: str, start: int, words: WordLists) -> bool:
     """Whether a negation cue precedes position `start` within its clause."""
     cue = words.pattern("negation", "cue")
@@ -106,10 +111,10 @@ def evidence_span(
     pattern = words.pattern(family, key)
     if pattern is None:
         return None
-    scopes = [(0, len(text))]
+    scopes: Sequence[tuple[int, int]] = [(0, len(text))]
     anchor_pattern = words.pattern(family, anchor) if anchor else None
     if anchor_pattern is not None:
-        scopes = [(a, b) for a, b in sentence_spans(text) if anchor_pattern.search(text, a, b)]
+        scopes = _anchored_sentences(text, anchor_pattern)
     for a, b in scopes:
         for match in matches(text[a:b], pattern, words, guard=guard):
             return a + match.start(), a + match.end()
