@@ -18,10 +18,11 @@ from coding_assistant.groupage import summarise_grouping
 from coding_assistant.groupage.tables import GroupingTableError
 from coding_assistant.matching import MentionDictionary
 from coding_assistant.pipeline.candidates import Candidate, build_candidates
+from coding_assistant.pipeline.decided import Decided
 from coding_assistant.pipeline.evidence import QualifiedMention, StayEvidence, gather_evidence
 from coding_assistant.pipeline.fusion import FUSION_FILE, Fusion, score_candidates
 from coding_assistant.pipeline.notes import MODEL_ONLY_NOTE, excluded_mentions_note
-from coding_assistant.pipeline.roles import Decided, assign_roles
+from coding_assistant.pipeline.roles import assign_roles
 from coding_assistant.rules import check_coding
 from coding_assistant.schema import (
     Evidence,

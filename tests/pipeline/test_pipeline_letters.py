@@ -166,7 +166,8 @@ def test_a_status_is_not_the_dp(text_pipeline):
 
 
 def test_a_diagnosis_that_opens_the_conclusion_is_the_dp_rather_than_a_symptom():
-    from coding_assistant.pipeline.roles import Decided, _diagnosis_over_symptom
+    from coding_assistant.pipeline.decided import Decided
+    from coding_assistant.pipeline.roles import _diagnosis_over_symptom
 
     falls, parkinson, hta = Candidate("R29"), Candidate("G20"), Candidate("I10")
     symptom = Decided(falls, "R296", selected=True)
@@ -191,7 +192,8 @@ def test_a_session_named_first_in_the_motif_is_the_dp_and_its_tumour_the_dr(text
 
 
 def test_session_rule_needs_the_session_first_in_the_motif():
-    from coding_assistant.pipeline.roles import Decided, _session_motif
+    from coding_assistant.pipeline.decided import Decided
+    from coding_assistant.pipeline.roles import _session_motif
 
     tumour, session = Candidate("C18"), Candidate("Z51")
     dp = Decided(tumour, "C189", selected=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from coding_assistant.pipeline.candidates import Candidate
-from coding_assistant.pipeline.roles import Decided, assign_roles, vague_head
+from coding_assistant.pipeline.decided import Decided
+from coding_assistant.pipeline.roles import assign_roles, vague_head
 from coding_assistant.terminology.model import CodeEntry, Terminology
 
 TABLE = [

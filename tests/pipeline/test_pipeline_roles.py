@@ -14,11 +14,11 @@ import numpy as np
 import pytest
 
 from coding_assistant.pipeline.candidates import Candidate
+from coding_assistant.pipeline.decided import Decided
 from coding_assistant.pipeline.evidence import QualifiedMention
 from coding_assistant.pipeline.fusion import DP_FEATURES, FEATURES, Fusion
 from coding_assistant.pipeline.notes import DAS_TYPE_REFUSED_NOTE, DP_BELOW_THRESHOLD_NOTE
 from coding_assistant.pipeline.roles import (
-    Decided,
     assign_roles,
     heuristic_dp_strength,
     is_selectable,

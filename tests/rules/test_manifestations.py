@@ -9,8 +9,9 @@ import pytest
 
 from coding_assistant.errors import TerminologyFileError
 from coding_assistant.pipeline.candidates import Candidate
+from coding_assistant.pipeline.decided import Decided
 from coding_assistant.pipeline.evidence import QualifiedMention
-from coding_assistant.pipeline.roles import Decided, assign_roles
+from coding_assistant.pipeline.roles import assign_roles
 from coding_assistant.rules.manifestations import manifestation_rules, read_manifestation_rules
 from coding_assistant.terminology.model import CodeEntry, Terminology
 
