@@ -12,7 +12,9 @@ Decisions, in order:
    P(DP in this category), a mention in the conclusion (then the motif) counting for more, a symptom for less;
    a symptom whose cause the sentence states gives way to that cause (`stated_cause`).
 4. DR: only when the DP needs one (Z51.1 → the tumour, Z49.1 → N18.5), the best candidate that fits.
-5. DAS: the other selected candidates whose ATIH type allows DAS.
+5. DAS: the other selected candidates whose ATIH type allows DAS, pre-ticked only when a sentence documents them.
+6. Codes that name two things (an infection and its agent, a drug's or alcohol's form of a condition, a
+   combination code « avec … »): `combined_codes`, once the roles are set.
 """
 
 from __future__ import annotations
