@@ -14,11 +14,9 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from coding_assistant.errors import TerminologyFileError
-from coding_assistant.rules.data import DEFAULT_RULES_DIR, read_rows
+from coding_assistant.rules.data import DEFAULT_RULES_DIR, paired_code, read_code_pairs
 
 ALCOHOL_INDUCED_FILE = "alcohol_induced_codes.csv"
-_CODE = re.compile(r"[A-Z]\d{2,4}")
 # « alcoolique », « éthylique », « sur éthylisme », « OH chronique », « alcoolo-tabagique ».
 _ALCOHOL = re.compile(r"\b(?:alcool\w*|[ée]thyli\w*|[ée]thylo-\w*)|\bOH\b", re.IGNORECASE)
 # « stéatose non alcoolique », « pas d'intoxication alcoolique », « sans consommation d'alcool ».
@@ -29,13 +27,7 @@ _NOT_ALCOHOL = re.compile(
 
 def read_alcohol_induced(path: Path) -> dict[str, str]:
     """condition code → alcoholic code; a row whose codes are not CIM-10 codes is an error naming its line."""
-    pairs: dict[str, str] = {}
-    for line, row in enumerate(read_rows(path), start=2):
-        condition, code = row.get("condition", ""), row.get("code", "")
-        if not _CODE.fullmatch(condition) or not _CODE.fullmatch(code):
-            raise TerminologyFileError(f"{path}:{line}: expected a condition code and the code that names alcohol")
-        pairs[condition] = code
-    return pairs
+    return read_code_pairs(path, "alcohol")
 
 
 @lru_cache(maxsize=4)
@@ -45,8 +37,7 @@ def alcohol_induced(directory: str = str(DEFAULT_RULES_DIR)) -> dict[str, str]:
 
 def code_naming_alcohol(condition: str, directory: str = str(DEFAULT_RULES_DIR)) -> str | None:
     """The code of the condition's alcoholic form, if the CIM-10 has one."""
-    pairs = alcohol_induced(directory)
-    return pairs.get(condition[:4]) or pairs.get(condition)
+    return paired_code(alcohol_induced(directory), condition)
 
 
 def names_alcohol(sentence: str) -> bool:

@@ -8,6 +8,7 @@ Nothing under `../shared` is read at run time.
 from __future__ import annotations
 
 import csv
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -102,6 +103,26 @@ def read_rows(path: Path, delimiter: str = ",") -> list[dict[str, str]]:
         raise TerminologyFileError(unreadable(path, exc)) from exc
     except (UnicodeDecodeError, csv.Error) as exc:
         raise TerminologyFileError(f"{path}: cannot be read ({type(exc).__name__})") from exc
+
+
+_CONDITION_CODE = re.compile(r"[A-Z]\d{2,4}")
+
+
+def read_code_pairs(path: Path, cause: str) -> dict[str, str]:
+    """condition code → the code of its form with a named cause (alcohol, a drug); a row whose codes are not
+    CIM-10 codes is an error naming its line."""
+    pairs: dict[str, str] = {}
+    for line, row in enumerate(read_rows(path), start=2):
+        condition, code = row.get("condition", ""), row.get("code", "")
+        if not _CONDITION_CODE.fullmatch(condition) or not _CONDITION_CODE.fullmatch(code):
+            raise TerminologyFileError(f"{path}:{line}: expected a condition code and the code that names {cause}")
+        pairs[condition] = code
+    return pairs
+
+
+def paired_code(pairs: dict[str, str], condition: str) -> str | None:
+    """The pair of a code, or of its 4-character subdivision (« K8590 » is read as K85.9)."""
+    return pairs.get(condition[:4]) or pairs.get(condition)
 
 
 def parse_range(path: Path, line: int, start: str, end: str) -> CodeRange:

@@ -10,26 +10,17 @@ Y40-Y59 code is read apart (`rules.adverse_drugs`), and coded beside it as the g
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from pathlib import Path
 
-from coding_assistant.errors import TerminologyFileError
-from coding_assistant.rules.data import DEFAULT_RULES_DIR, read_rows
+from coding_assistant.rules.data import DEFAULT_RULES_DIR, paired_code, read_code_pairs
 
 DRUG_INDUCED_FILE = "drug_induced_codes.csv"
-_CODE = re.compile(r"[A-Z]\d{2,4}")
 
 
 def read_drug_induced(path: Path) -> dict[str, str]:
     """condition code → drug-induced code; a row whose codes are not CIM-10 codes is an error naming its line."""
-    pairs: dict[str, str] = {}
-    for line, row in enumerate(read_rows(path), start=2):
-        condition, code = row.get("condition", ""), row.get("code", "")
-        if not _CODE.fullmatch(condition) or not _CODE.fullmatch(code):
-            raise TerminologyFileError(f"{path}:{line}: expected a condition code and the code that names a drug")
-        pairs[condition] = code
-    return pairs
+    return read_code_pairs(path, "a drug")
 
 
 @lru_cache(maxsize=4)
@@ -39,5 +30,4 @@ def drug_induced(directory: str = str(DEFAULT_RULES_DIR)) -> dict[str, str]:
 
 def code_naming_a_drug(condition: str, directory: str = str(DEFAULT_RULES_DIR)) -> str | None:
     """The code of the condition's drug-induced form, if the CIM-10 has one."""
-    pairs = drug_induced(directory)
-    return pairs.get(condition[:4]) or pairs.get(condition)
+    return paired_code(drug_induced(directory), condition)
