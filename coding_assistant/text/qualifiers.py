@@ -36,16 +36,17 @@ __all__ = ["PipelineInfo", "QualifierEngine", "Qualifiers", "pipeline_info", "qu
 # « Appendicite et torsion d'annexe écartées »: a negation that follows in the plural agrees with each condition
 # coordinated before it, across the « et » / « ou » that ends a cue's scope for both engines; within one clause (no
 # comma: « douleur FID, appendicite et torsion écartées » leaves the pain), and a singular agrees with its own noun.
+_PLURAL_CUE = r"(?P<cue>(?:[ée]cart|[ée]limin|infirm)[ée]e?s|exclue?s|non retenue?s)\b"
+# The last conjunct, « et » / « ou » and up to the cue, within the clause.
+_LAST_CONJUNCT = r"\s(?:et|ou)\s[^,.;:!?\n]{1,80}?\s"
 _PLURAL_NEGATION_AFTER = re.compile(
-    r"[^,.;:!?\n]{0,60}?\s(?:et|ou)\s[^,.;:!?\n]{1,80}?\s"
-    r"(?P<cue>(?:[ée]cart|[ée]limin|infirm)[ée]e?s|exclue?s|non retenue?s)\b",
+    r"[^,.;:!?\n]{0,60}?" + _LAST_CONJUNCT + _PLURAL_CUE,
     re.IGNORECASE,
 )
 # A list of short items that opens its sentence, the mention first, reaches its negation across its commas too:
 # « Syndrome coronarien aigu, embolie pulmonaire et dissection aortique écartés. »
 _LISTED_NEGATION_AFTER = re.compile(
-    r"(?:\s*,\s*[^,.;:!?\n]{1,40}?){1,4}\s(?:et|ou)\s[^,.;:!?\n]{1,80}?\s"
-    r"(?P<cue>(?:[ée]cart|[ée]limin|infirm)[ée]e?s|exclue?s|non retenue?s)\b",
+    r"(?:\s*,\s*[^,.;:!?\n]{1,40}?){1,4}" + _LAST_CONJUNCT + _PLURAL_CUE,
     re.IGNORECASE,
 )
 _SENTENCE_OPENER = re.compile(r"[.;:!?\n][\s\-–•*]*$")
