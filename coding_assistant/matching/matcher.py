@@ -305,6 +305,8 @@ def _typo_match(
     and the wording (its length is how many tokens the mention covers)."""
     corrector = dictionary.corrector()
     first, second = tokens[i].stem, tokens[i + 1].stem
+    if first in corrector.known and second in corrector.known:
+        return None  # no word to correct: most positions of a letter
     pairs = [(fixed, second) for fixed in corrector.candidates(first)]
     pairs += [(first, fixed) for fixed in corrector.candidates(second)]
     for pair in pairs:

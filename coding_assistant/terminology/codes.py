@@ -11,6 +11,7 @@ from coding_assistant.errors import CodeValidationError
 _TRAILING_MARKS = "†‡*!+"
 # ATIH codes: a letter, two digits, then up to 3 characters; "+" appears inside a few FR codes (B24+0).
 _CODE_RE = re.compile(r"^[A-Z][0-9]{2}[0-9A-Z+]{0,4}$")
+_SEPARATORS = re.compile(r"[\s.,]")
 _CODE_LIKE_RE = re.compile(r"^\s*[A-Za-z]\s*\d{1,2}(?:\s*[.,]?\s*[0-9A-Za-z+]{0,4})?\s*[†‡*!+]?\s*$")
 
 
@@ -19,7 +20,7 @@ def cim10_prefix(text: str) -> str | None:
     or None when the text is not shaped like one."""
     if not _CODE_LIKE_RE.match(text):
         return None
-    cleaned = re.sub(r"[\s.,]", "", text.strip().upper())
+    cleaned = _SEPARATORS.sub("", text.strip().upper())
     return cleaned.rstrip(_TRAILING_MARKS) or None
 
 
@@ -34,7 +35,7 @@ def normalise_code(raw: str) -> str:
     text = str(raw).strip().upper()
     while text and text[-1] in _TRAILING_MARKS:
         text = text[:-1].rstrip()
-    text = re.sub(r"[\s.,]", "", text)
+    text = _SEPARATORS.sub("", text)
     if not text:
         raise CodeValidationError(f"empty code {raw!r}")
     if not text[0].isalpha():

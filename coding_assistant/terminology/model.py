@@ -112,6 +112,9 @@ class Terminology:
 
     def get(self, code: str) -> CodeEntry | None:
         """The entry for a code in any written form ('I21.1', 'i211'), or None."""
+        entry = self._entries.get(code)
+        if entry is not None:  # most look-ups already hold the ATIH form: no need to normalise it
+            return entry
         try:
             return self._entries.get(normalise_code(code))
         except CodeValidationError:
