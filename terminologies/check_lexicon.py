@@ -26,7 +26,7 @@ import sys
 from pathlib import Path
 
 HEADER = ["term", "expansion", "codes", "kind"]
-KINDS = {"abbreviation", "acronym", "synonym", "lay", "misspelling"}
+KINDS = {"abbreviation", "acronym", "synonym", "lay", "misspelling", "not_a_condition"}
 CODE_RE = re.compile(r"^[A-Z][0-9][0-9A-Z+]{1,5}$")
 
 

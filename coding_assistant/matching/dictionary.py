@@ -18,12 +18,12 @@ refines it from the text, which is where the distinguishing information lives.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from coding_assistant.matching.fuzzy import StemCorrector
-from coding_assistant.terminology.lexicon import LexiconEntry
+from coding_assistant.terminology.lexicon import NOT_A_CONDITION, LexiconEntry
 from coding_assistant.terminology.model import Terminology
 from coding_assistant.terminology.qualifier_words import QUALIFIER_STEMS
 from coding_assistant.terminology.wordings import Wording, usable_wordings
@@ -131,7 +131,9 @@ class MentionDictionary:
     """Stem sequences → codes, indexed by their first two stems (one-stem patterns by their stem), longest
     first, for a left-to-right longest-match scan that only tries the patterns that can match."""
 
-    def __init__(self, patterns: Iterable[Pattern]) -> None:
+    def __init__(self, patterns: Iterable[Pattern], genera: Mapping[tuple[str, str], str] | None = None) -> None:
+        # (genus initial, species stem) → genus stem: how an abbreviated genus (« P. falciparum ») is read.
+        self.genera: dict[tuple[str, str], str] = dict(genera or {})
         self.by_pair: dict[tuple[str, str], list[Pattern]] = {}
         self.single: dict[str, list[Pattern]] = {}
         for pattern in patterns:
@@ -252,7 +254,10 @@ def build_dictionary(
             pattern.codes.extend(codes)
 
     for entry in lexicon:
-        if entry.codes:
+        if entry.kind == NOT_A_CONDITION:
+            # Read as a span that codes nothing: longest match first, so its words make no shorter mention.
+            table[wording_stems(entry.term)] = _Draft([], "lexicon")
+        elif entry.codes:
             if normalise_text(entry.term) not in not_only_diagnoses:
                 add(entry.term, entry.codes, "lexicon", capitals=is_acronym(entry.term))
             add(entry.expansion, entry.codes, "lexicon")
@@ -266,7 +271,32 @@ def build_dictionary(
         del table[stems]
     taken = set(table) | {wording_stems(term) for term in not_only_diagnoses}
     table.update(_wording_patterns(usable_wordings(wordings, terminology), taken))
+    written = [entry.term for entry in lexicon] + [entry.label for entry in terminology if not entry.deleted]
     return MentionDictionary(
-        Pattern(stems, tuple(_keep_most_general(draft.codes)), draft.source, draft.capitals)
-        for stems, draft in table.items()
+        (
+            Pattern(stems, tuple(_keep_most_general(draft.codes)), draft.source, draft.capitals)
+            for stems, draft in table.items()
+        ),
+        binomial_genera(written),
     )
+
+
+# A Latin binomial inside a wording: the genus capitalised after the wording's first word, the species in lower
+# case (« Paludisme à Plasmodium falciparum », « Entérocolite à Clostridium difficile »).
+_BINOMIAL = re.compile(r"(?<=\s)([A-Z][a-z]{3,})\s+([a-z]{4,})\b")
+
+
+def binomial_genera(texts: Iterable[str]) -> dict[tuple[str, str], str]:
+    """(initial, species stem) → genus stem for the binomials the wordings write, so that a letter's abbreviated
+    genus (« paludisme à P. falciparum ») reads as the genus: the species and the initial tell which. A pair two
+    genera share (« C. difficile » would be ambiguous if another C-genus had that species) is left out."""
+    found: dict[tuple[str, str], str | None] = {}
+    for text in texts:
+        for match in _BINOMIAL.finditer(text):
+            genus_stems, species_stems = wording_stems(match.group(1)), wording_stems(match.group(2))
+            if len(genus_stems) != 1 or len(species_stems) != 1:
+                continue
+            genus, species = genus_stems[0], species_stems[0]
+            key = (genus[0], species)
+            found[key] = genus if found.get(key, genus) == genus else None
+    return {key: genus for key, genus in found.items() if genus is not None}

@@ -89,6 +89,40 @@ def _tokens(text: str) -> tuple[Token, ...]:
 _APOSTROPHES = "'’"
 
 
+# A capital and its dot before a lower-case word: an abbreviated genus (« P. falciparum », « S. aureus »), not a
+# sentence's last letter nor an initial of a name followed by a capitalised surname.
+_GENUS_INITIAL = re.compile(r"(?<![\w.'’])([A-Z])\.[ \t]?(?=[a-zà-ÿ])")
+
+
+def _with_genera(text: str, tokens: list[Token], dictionary: MentionDictionary) -> list[Token]:
+    """The tokens, with each abbreviated genus read as the genus the wordings write before that species: one
+    token over the capital and its dot, so that « paludisme à P. falciparum » matches « paludisme à Plasmodium
+    falciparum ». A species no wording names, or one two genera share, leaves the text as it is."""
+    initials = list(_GENUS_INITIAL.finditer(text))
+    if not initials:
+        return tokens
+    genera = dictionary.genera
+    by_start = {token.start: k for k, token in enumerate(tokens)}
+    replaced: dict[int, Token] = {}
+    for initial in initials:
+        following = by_start.get(initial.end())
+        if following is None:
+            continue
+        genus = genera.get((initial.group(1).lower(), tokens[following].stem))
+        if genus is not None:
+            replaced[following] = Token(genus, initial.start(), initial.start() + 2)
+    if not replaced:
+        return tokens
+    read: list[Token] = []
+    for k, token in enumerate(tokens):
+        if k in replaced:
+            if read and read[-1].start == replaced[k].start:
+                read.pop()  # the capital itself, when it is a token
+            read.append(replaced[k])
+        read.append(token)
+    return read
+
+
 def _after_reflexive(text: str, start: int) -> bool:
     """The elided reflexive « s' » comes only before a verb: « s'agit » is not « agitation », whose stem it
     shares."""
@@ -109,7 +143,7 @@ def find_mentions(text: str, dictionary: MentionDictionary, coordination: bool =
     """Left-to-right, longest match first; a matched span is not matched again by a shorter pattern. Then,
     unless `coordination` is off, the conjuncts of lists that share a head with a matched wording
     ("métastases hépatiques, osseuses et cérébrales"). In text order."""
-    tokens = tokenize(text)
+    tokens = _with_genera(text, tokenize(text), dictionary)
     mentions: list[Mention] = []
     matches: list[Match] = []
     i = 0
@@ -165,6 +199,10 @@ def find_mentions(text: str, dictionary: MentionDictionary, coordination: bool =
                 matched = len(pattern.stems)
                 matches.append((i, matched, pattern))
         i += matched or 1
+    # A phrase that names no condition (« goutte épaisse ») was read so that its words make no shorter mention;
+    # it is no mention itself, nor a head for coordination.
+    matches = [match for match in matches if match[2].codes]
+    mentions = [mention for mention in mentions if mention.codes]
     if coordination and matches:
         extra = _coordinated(text, tokens, matches, dictionary, mentions)
         if extra:
@@ -180,6 +218,8 @@ def _coordinated(
     for conjunct in coordinated_matches(text, tokens, matches, dictionary):
         first, last = conjunct.first, conjunct.first + conjunct.length - 1
         pattern = conjunct.pattern
+        if not pattern.codes:
+            continue
         if pattern.capitals and not all(_in_capitals(text, tokens[k]) for k in range(first, last + 1)):
             continue
         start, end = tokens[first].start, tokens[last].end

@@ -1,7 +1,10 @@
 """The French clinical lexicon: abbreviations, synonyms, lay words and misspellings of discharge letters.
 
 File format (UTF-8 CSV, header `term,expansion,codes,kind`): `codes` is a space-separated list of
-CIM-10 FR codes (may be empty for abbreviations that are not diagnoses, such as FEVG or ATCD).
+CIM-10 FR codes (may be empty for abbreviations that are not diagnoses, such as FEVG or ATCD). Kind
+`not_a_condition` marks a phrase, without codes, whose words would read as a condition but that names a test,
+a sample or a device (« goutte épaisse », the thick blood smear, is not gout): the matcher reads it and codes
+nothing there.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ from pathlib import Path
 from coding_assistant.errors import TerminologyFileError, unreadable
 from coding_assistant.terminology.codes import normalise_code
 
-KINDS = frozenset({"abbreviation", "acronym", "synonym", "lay", "misspelling"})
+NOT_A_CONDITION = "not_a_condition"
+KINDS = frozenset({"abbreviation", "acronym", "synonym", "lay", "misspelling", NOT_A_CONDITION})
 HEADER = ("term", "expansion", "codes", "kind")
 
 
@@ -49,6 +53,8 @@ def read_lexicon(path: Path, known_codes: set[str] | None = None) -> list[Lexico
                     raise TerminologyFileError(f"{path}:{line}: term and expansion must not be empty")
                 if kind not in KINDS:
                     raise TerminologyFileError(f"{path}:{line}: kind {kind!r} is not one of {sorted(KINDS)}")
+                if kind == NOT_A_CONDITION and codes_field:
+                    raise TerminologyFileError(f"{path}:{line}: a {NOT_A_CONDITION} phrase has no codes")
                 codes: list[str] = []
                 for raw in codes_field.split():
                     try:

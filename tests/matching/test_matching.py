@@ -183,3 +183,40 @@ def test_clinicians_wordings_of_this_release(dictionary, text, code):
 def test_clinicians_wordings_of_telegraphic_letters(dictionary, text, code):
     # « PA » alone is ambiguous (pression artérielle, paquets-années); « PA alcoolique » is a pancreatitis.
     assert any(c.startswith(code) for _, codes in mentions(text, dictionary) for c in codes)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Paludisme à P. falciparum, parasitémie 2 %.", "B509"),
+        ("paludisme à P. vivax au retour de Guyane", "B51"),
+        ("Colite à C. difficile sous amoxicilline.", "A047"),
+        ("Pneumopathie à K. pneumoniae du lobe inférieur.", "J150"),
+    ],
+)
+def test_an_abbreviated_genus_reads_as_the_genus_its_species_goes_with(dictionary, text, code):
+    found = [m for m in find_mentions(text, dictionary) if code in m.codes]
+    assert found, mentions(text, dictionary)
+    assert text[found[0].start : found[0].end] == found[0].text
+
+
+def test_an_initial_before_a_name_or_a_word_no_binomial_holds_stays_as_written(dictionary):
+    assert mentions("Vu par le Dr P. martin pour une pneumopathie.", dictionary) == [("pneumopathie", ("J189",))]
+    # A capital that ends a sentence is no genus, and a species with another genus's initial is not read.
+    assert not any("B509" in codes for _, codes in mentions("Paludisme à X. falciparum.", dictionary))
+
+
+def test_binomials_come_from_the_wordings_and_a_shared_pair_is_left_out():
+    from coding_assistant.matching.dictionary import binomial_genera
+
+    genera = binomial_genera(["Paludisme à Plasmodium falciparum", "Infection à Pseudoplasma falciparum"])
+    assert genera == {}  # two genera with the initial P for one species: nothing can be told
+    genera = binomial_genera(["Paludisme à Plasmodium falciparum", "Plasmodium ovale", "Entérite à Escherichia coli"])
+    assert genera[("p", "falciparum")] == "plasmodium" and genera[("e", "coli")].startswith("escherichi")
+    assert ("p", "ovale") not in genera  # a label's own first word is not a genus written inside a wording
+
+
+def test_a_phrase_that_names_no_condition_makes_no_mention_of_its_words(dictionary):
+    # « goutte épaisse » is the thick blood smear: its first word is not gout there, and gout is still read.
+    assert not any("M1099" in codes for _, codes in mentions("Frottis et goutte épaisse positifs.", dictionary))
+    assert any("M1099" in codes for _, codes in mentions("Crise de goutte du gros orteil droit.", dictionary))

@@ -121,6 +121,9 @@ def test_lexicon_errors_name_the_line(tmp_path):
     path.write_text("term,expansion,codes,kind\nHTA,hypertension,I10,bogus\n")
     with pytest.raises(TerminologyFileError, match=r"lex.csv:2: kind 'bogus'"):
         read_lexicon(path)
+    path.write_text("term,expansion,codes,kind\ngoutte épaisse,frottis,M1099,not_a_condition\n")
+    with pytest.raises(TerminologyFileError, match=r"lex.csv:2: a not_a_condition phrase has no codes"):
+        read_lexicon(path)
     path.write_bytes("term,expansion,codes,kind\nHTA,hypertension art\xe9rielle,I10,acronym\n".encode("latin-1"))
     with pytest.raises(TerminologyFileError, match="not UTF-8"):
         read_lexicon(path)
