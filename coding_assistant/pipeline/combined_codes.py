@@ -6,6 +6,7 @@ includes. Applied to the decided codes of a stay once their roles are set (`role
   drug-induced code (`rules.alcohol_induced`, `rules.drug_induced`);
 - a poisoning by unspecified drugs is coded by the drugs its sentence names (`rules.poisoning`);
 - a colon polyp whose histology is an adenoma is a benign tumour by site;
+- an HIV disease beside the infection or tumour it caused is coded by it (`rules.hiv_disease`);
 - a hypertension beside the kidney disease it causes is the hypertensive nephropathy; a bleeding and its peptic
   ulcer are the ulcer « avec hémorragie »; a condition a combination code names after « avec » is not coded apart.
 """
@@ -22,6 +23,7 @@ from coding_assistant.pipeline.evidence import QualifiedMention
 from coding_assistant.rules.agent_infections import code_naming_the_agent
 from coding_assistant.rules.alcohol_induced import code_naming_alcohol, names_alcohol
 from coding_assistant.rules.drug_induced import code_naming_a_drug
+from coding_assistant.rules.hiv_disease import PLAIN_HIV, hiv_code_for, hiv_code_for_all
 from coding_assistant.rules.infectious_agents import agents_named_in
 from coding_assistant.rules.poisoning import Poison, poisons_named_in
 from coding_assistant.schema import Note
@@ -64,6 +66,31 @@ def hypertensive_nephropathy_over_hypertension(decided: Sequence[Decided], termi
 _BLEEDING_SIGNS = ("K920", "K921", "K922")
 _PEPTIC_ULCERS = ("K25", "K26", "K27", "K28")
 _WITH_HAEMORRHAGE = {"3": "0", "1": "2", "5": "6", "7": "4", "9": "4"}
+
+
+def hiv_disease_by_its_manifestations(decided: Sequence[Decided], terminology: Terminology) -> None:
+    """A current HIV disease (B24, or Z21 « asymptomatique ») beside selected conditions it causes takes the
+    B20-B22 code that names them (`rules.hiv_disease`: pneumocystose → B20.6), and the manifestations stay coded
+    as DAS. The stay is for the HIV disease when its manifestation was the DP: the combined code takes the DP."""
+    hiv = next(
+        (d for d in decided if d.code.startswith(PLAIN_HIV) and d.candidate.affirmed and not d.candidate.only_excluded),
+        None,
+    )
+    if hiv is None:
+        return
+    manifestations = [d for d in decided if d.selected and d is not hiv and hiv_code_for(d.code) is not None]
+    code = hiv_code_for_all(d.code for d in manifestations)
+    if code is None or not codable(code, terminology):
+        return
+    role = hiv.role if hiv.selected else "DAS"
+    dp = next((d for d in manifestations if d.role == "DP"), None)
+    if dp is not None:
+        role, dp.role = "DP", "DAS"
+        dp.notes.append(
+            Note(rule="hiv-manifestation", message=f"manifestation de la maladie par VIH {code}", code=code)
+        )
+    hiv.code, hiv.selected, hiv.role = code, True, role
+    hiv.reason = f"{code} : la maladie par VIH est codée par ce qu'elle a causé"
 
 
 def bleeding_peptic_ulcer(decided: Sequence[Decided], terminology: Terminology) -> None:

@@ -28,6 +28,7 @@ from coding_assistant.pipeline.combined_codes import (
     bleeding_peptic_ulcer,
     condition_caused_by_a_drug,
     condition_named_with_alcohol,
+    hiv_disease_by_its_manifestations,
     hypertensive_nephropathy_over_hypertension,
     included_in_a_combination_code,
     infection_named_with_its_agent,
@@ -673,6 +674,7 @@ def assign_roles(
     _precise_over_vague(decided, terminology)
     hypertensive_nephropathy_over_hypertension(decided, terminology)
     bleeding_peptic_ulcer(decided, terminology)
+    hiv_disease_by_its_manifestations(decided, terminology)
     included_in_a_combination_code(decided, terminology)
     # One wording, one code before the asterisks: a disease dropped as the same words as another code must
     # not lend its manifestation an asterisk.
