@@ -224,7 +224,7 @@ def _diagnosis_over_symptom(
 
 
 def _cause_over_symptom(
-    dp: Decided | None, dp_pool: Sequence[Decided], documents: dict[str, str] | None
+    dp: Decided | None, dp_pool: Sequence[Decided], documents: dict[str, str] | None, decided: Sequence[Decided] = ()
 ) -> Decided | None:
     """A symptom DP whose cause the sentence states ("rétention aiguë d'urine sur adénome prostatique") gives
     way to that cause (ATIH Guide méthodologique MCO, chapitre IV: a symptom is the DP only when no diagnosis
@@ -233,7 +233,7 @@ def _cause_over_symptom(
         return dp
     # The DP pool: a status (« sur pontage », Z95.1) or a condition named only among the antecedents is no cause.
     causes = [d for d in dp_pool if not d.code.startswith("R")]
-    found = stated_cause(dp.candidate, [d.candidate for d in causes], documents)
+    found = stated_cause(dp.candidate, [d.candidate for d in causes], documents, [d.candidate for d in decided])
     if found is None:
         return dp
     cause = next(d for d in causes if d.candidate is found[0])
@@ -631,7 +631,7 @@ def assign_roles(
     dp = max(dp_pool, key=dp_strength, default=None)
     dp = _named_over_unnamed(dp, dp_pool, first_conclusion, first_motif)
     dp = _diagnosis_over_symptom(dp, dp_pool, first_conclusion or first_motif)
-    dp = _cause_over_symptom(dp, dp_pool, documents)
+    dp = _cause_over_symptom(dp, dp_pool, documents, decided)
     dp = _session_motif(dp, dp_pool, first_motif)
     dp = _condition_of_the_motif(dp, dp_pool, first_motif)
     dp = _motif_over_background(dp, dp_pool, first_motif, first_conclusion)

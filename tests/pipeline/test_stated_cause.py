@@ -1,0 +1,60 @@
+"""A symptom DP gives way to the diagnosis its sentence states as its cause (pipeline/stated_cause.py): a link
+word, a colon after the symptom in a retained diagnosis, a list of symptoms sharing one link. Letters written
+here."""
+
+from __future__ import annotations
+
+import pytest
+
+from coding_assistant.pipeline import CodingPipeline
+from coding_assistant.pipeline.stated_cause import stated_cause
+from coding_assistant.schema import Document, Stay
+
+
+def cause_of(pipeline: CodingPipeline, conclusion: str, symptom: str) -> str | None:
+    """The category `stated_cause` finds for the symptom category in a letter ending on `conclusion`."""
+    text = f"Motif : bilan.\nÉvolution : favorable.\nConclusion : {conclusion}\n"
+    stay = Stay(stay_id="S1", sex="F", age=72, documents=[Document(doc_id="d", text=text)])
+    candidates, _ = pipeline.candidates(stay, None)
+    first = next(c for c in candidates if c.category == symptom)
+    others = [c for c in candidates if c is not first]
+    causes = [c for c in others if not c.category.startswith("R")]
+    found = stated_cause(first, causes, {"d": text}, others)
+    return found[0].category if found else None
+
+
+@pytest.mark.parametrize(
+    ("conclusion", "symptom", "cause"),
+    [
+        ("Rétention aiguë d'urine sur adénome de prostate.", "R33", "N40"),
+        ("Douleurs thoraciques : péricardite aiguë idiopathique.", "R07", "I30"),
+        ("Douleurs abdominales et rectorragies révélant une colite ischémique.", "R10", "K55"),
+        ("Syncope avec chute et plaie du cuir chevelu, révélatrice d'un BAV complet.", "R55", "I44"),
+    ],
+)
+def test_a_symptom_is_linked_to_the_cause_its_sentence_states(
+    text_pipeline: CodingPipeline, conclusion: str, symptom: str, cause: str
+) -> None:
+    assert cause_of(text_pipeline, conclusion, symptom) == cause
+
+
+@pytest.mark.parametrize(
+    ("conclusion", "symptom"),
+    [
+        # Words that are no list joint between the symptoms and the link: no shared link.
+        ("Douleurs abdominales depuis trois semaines et rectorragies révélant une colite ischémique.", "R10"),
+        # A symptom and a condition that merely share a sentence.
+        ("Douleurs thoraciques atypiques sans cause retrouvée chez une patiente suivie pour une goutte.", "R07"),
+    ],
+)
+def test_a_symptom_and_a_diagnosis_the_sentence_does_not_link_stay_apart(
+    text_pipeline: CodingPipeline, conclusion: str, symptom: str
+) -> None:
+    assert cause_of(text_pipeline, conclusion, symptom) is None
+
+
+def test_the_pipeline_makes_the_stated_cause_the_dp(text_pipeline: CodingPipeline) -> None:
+    text = "Motif : douleur thoracique.\nConclusion : Douleurs thoraciques : péricardite aiguë idiopathique.\n"
+    stay = Stay(stay_id="S2", sex="M", age=34, documents=[Document(doc_id="d", text=text)])
+    dp = next(p.code for p in text_pipeline.propose(stay).proposals if p.role == "DP")
+    assert dp.startswith("I30")
