@@ -1,18 +1,19 @@
-"""Coding quality of one model on the dev set (each part and all), on the external dev set, on the four
-letters tuning sets and on the two held-out letters sets, side by side.
+"""Coding quality of one model on the dev set (each part and all), on the external dev set, on the five
+letters tuning sets and on the three held-out letters sets, side by side.
 
     .venv/bin/python bench/letters_quality.py [--model data/models/default] [--external PATH] [--json]
                                               [--no-heldout]
 
-The dev set (`tests/data/dev/`, hand-written stays) and the external dev set (letters written by another
-hand, `../shared/data/external-dev/mistral_crh_200.jsonl` beside the repository when present) are never
-trained or tuned on. The four letters tuning sets (`tests/data/letters_tuning/`, `letters_tuning_b/`,
-`letters_tuning_c/`, `letters_tuning_d/`: letters written apart from the dev set and the lexicons, in other
+The dev set (`tests/data/dev/`, hand-written stays) and the external dev set (letters written by another hand,
+`../shared/data/external-dev/mistral_crh_200.jsonl` beside the repository when present) are never trained or
+tuned on. The five letters tuning sets (`tests/data/letters_tuning/`, `letters_tuning_b/`, `letters_tuning_c/`,
+`letters_tuning_d/`, `letters_tuning_e/`: letters written apart from the dev set and the lexicons, in other
 hospitals' styles) come last: error classes were read and fixed on them, so their figures are in-sample. The
-held-out letters sets (`tests/data/letters_heldout/` and `letters_heldout_b/`, each written later, apart from
-all of them) are never tuned on: only their totals are printed, never a stay. Prints a Markdown table: DP
-accuracy (3 characters, exact), micro-F1 of the selected codes (3 characters, exact), Recall@10 (3 characters), and
-the count of selected codes whose mentions are only negated, hypothetical or familial.
+held-out letters sets (`tests/data/letters_heldout/`, `letters_heldout_b/` and `letters_heldout_c/`, each
+written later, apart from all of them) are never tuned on: only their totals are printed, never a stay. Prints a
+Markdown table: DP accuracy (3 characters, exact), micro-F1 of the selected codes (3 characters, exact),
+Recall@10 (3 characters), and the count of selected codes whose mentions are only negated, hypothetical or
+familial.
 """
 
 from __future__ import annotations
@@ -35,11 +36,13 @@ TUNING = {
     "letters tuning B (in-sample)": ROOT / "tests" / "data" / "letters_tuning_b",
     "letters tuning C (in-sample)": ROOT / "tests" / "data" / "letters_tuning_c",
     "letters tuning D (in-sample)": ROOT / "tests" / "data" / "letters_tuning_d",
+    "letters tuning E (in-sample)": ROOT / "tests" / "data" / "letters_tuning_e",
 }
 # Letters written apart from everything above and never tuned on (its README): the figure on unseen letters.
 HELDOUT = {
     "letters held-out (never tuned on)": ROOT / "tests" / "data" / "letters_heldout",
     "letters held-out B (never tuned on)": ROOT / "tests" / "data" / "letters_heldout_b",
+    "letters held-out C (never tuned on)": ROOT / "tests" / "data" / "letters_heldout_c",
 }
 
 
