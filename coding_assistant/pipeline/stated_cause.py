@@ -24,8 +24,9 @@ from coding_assistant.pipeline.evidence import QualifiedMention
 _DETERMINER = r"(?:(?:un|une|le|la|les|des|du|de la|de l'|l'|d'un|d'une|son|sa|ses)\s*)?"
 # symptom LINK cause
 _CAUSE_AFTER = re.compile(
-    r"^[\s,]*(?::|sur|par|li[ée]e?s? (?:à|a|au|aux)|d[uû]e?s? (?:à|a|au|aux)|secondaires? (?:à|a|au|aux)|"
-    r"en rapport avec|"
+    # « Décompensation ascitique inaugurale d'une cirrhose »: the symptom of a disease, or what it reveals.
+    r"^[\s,]*(?::|(?:inaugura(?:l|le|ux|les)\s+)?(?:d['e]|du)(?=\s|un|une|la)|sur|par|li[ée]e?s? (?:à|a|au|aux)|"
+    r"d[uû]e?s? (?:à|a|au|aux)|secondaires? (?:à|a|au|aux)|en rapport avec|"
     r"dans (?:le|un) (?:cadre|contexte) d[e']|r[ée]v[ée]lant|r[ée]v[ée]latri(?:ce|ces) d[e']|"
     r"r[ée]v[ée]lateurs? d[e']|(?:en lien|compatible) avec|expliqu[ée]e?s? par|attribu[ée]e?s? (?:à|a|au|aux))\s*"
     + _DETERMINER

@@ -1,5 +1,6 @@
 """A symptom DP gives way to the diagnosis its sentence states as its cause (pipeline/stated_cause.py): a link
-word, a colon after the symptom in a retained diagnosis, a list of symptoms sharing one link. Letters written
+word, a colon after the symptom in a retained diagnosis, « d'une » before the disease it is the sign of, a list of
+symptoms sharing one link. Letters written
 here."""
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ def cause_of(pipeline: CodingPipeline, conclusion: str, symptom: str) -> str | N
         ("Douleurs thoraciques : péricardite aiguë idiopathique.", "R07", "I30"),
         ("Douleurs abdominales et rectorragies révélant une colite ischémique.", "R10", "K55"),
         ("Syncope avec chute et plaie du cuir chevelu, révélatrice d'un BAV complet.", "R55", "I44"),
+        ("Décompensation ascitique inaugurale d'une cirrhose virale B.", "R18", "K74"),
     ],
 )
 def test_a_symptom_is_linked_to_the_cause_its_sentence_states(
