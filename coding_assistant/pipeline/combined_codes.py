@@ -157,6 +157,78 @@ def polyp_by_its_histology(decided: Sequence[Decided], documents: dict[str, str]
 
 
 _WITH = re.compile(r"\bavec\b(.*)", re.IGNORECASE)
+# What a label's « avec » clause names, up to what it excludes (« avec occlusion, sans gangrène »).
+_WITH_CLAUSE = re.compile(r"\bavec\b(.*?)(?:\bsans\b|$)", re.IGNORECASE)
+
+
+def complication_in_a_combination_code(
+    decided: Sequence[Decided], documents: dict[str, str], terminology: Terminology
+) -> None:
+    """A selected condition whose clause names, beside it, a complication that one of its category's codes names
+    after « avec » takes that code (CIM-10 combination codes: « occlusion du grêle sur hernie crurale étranglée »
+    is K41.3 « hernie crurale … avec occlusion », « cholécystite aiguë lithiasique » K80.0); the complication is
+    then part of it (`included_in_a_combination_code`), and its role, the DP included, goes to the combined
+    code. Of the category's codes, the one whose clause says most of the complication's words, then whose label
+    keeps most of the condition's own (« unilatérale ou sans précision »)."""
+    for condition in decided:
+        entry = terminology.get(condition.code) if condition.selected else None
+        if entry is None or _WITH.search(entry.label) or not condition.candidate.current:
+            continue
+        options = [
+            (code, label, set(stems(clause.group(1))))
+            for code in terminology.codable_descendants(condition.code[:3])
+            if code != condition.code
+            for label in [terminology.label(code)]
+            for clause in [_WITH_CLAUSE.search(label)]
+            if clause is not None
+        ]
+        if not options:
+            continue
+        own = set(stems(entry.label))
+        for complication in decided:
+            if complication is condition or not complication.selected or complication.code[:3] == condition.code[:3]:
+                continue
+            named = [
+                (m, set(stems(m.text)))
+                for m in complication.candidate.current
+                if any(
+                    (m.end <= c.start or c.end <= m.start)  # another wording, not the condition's own
+                    and _same_clause(m, c, documents)
+                    and not _caused_by(c, m, documents)
+                    for c in condition.candidate.current
+                )
+            ]
+            scored = [
+                (len(words & clause), len(own & set(stems(label))), code)
+                for code, label, clause in options
+                for _, words in named
+                if words and stems_head(words, clause)
+            ]
+            if not scored:
+                continue
+            code = max(scored)[2]
+            condition.code = code
+            condition.reason = f"{code} : l'affection et sa complication sont nommées ensemble"
+            if complication.role == "DP":
+                condition.role, complication.role = "DP", "DAS"
+            break
+
+
+# « pyélonéphrite obstructive sur calcul de l'uretère »: what follows such a link caused what precedes it.
+_CAUSED_BY = re.compile(r"\b(?:sur|par|due?s? [àa]|secondaires? [àa]|li[ée]e?s? [àa])\b", re.IGNORECASE)
+
+
+def _caused_by(condition: QualifiedMention, other: QualifiedMention, documents: dict[str, str]) -> bool:
+    """Whether the letter writes `other` as the cause of `condition` (« condition sur other »): a cause is no
+    complication of the condition, whatever its code's label shares with a combination code's."""
+    if other.start < condition.end:
+        return False
+    return bool(_CAUSED_BY.search(documents.get(condition.doc_id, "")[condition.end : other.start]))
+
+
+def stems_head(words: set[str], clause: set[str]) -> bool:
+    """Whether the complication's words and the clause share a word of more than three letters."""
+    return any(len(word) > 3 for word in words & clause)
 
 
 def included_in_a_combination_code(decided: Sequence[Decided], terminology: Terminology) -> None:

@@ -26,6 +26,7 @@ from dataclasses import replace
 from coding_assistant.pipeline.candidates import Candidate
 from coding_assistant.pipeline.combined_codes import (
     bleeding_peptic_ulcer,
+    complication_in_a_combination_code,
     condition_caused_by_a_drug,
     condition_named_with_alcohol,
     hiv_disease_by_its_manifestations,
@@ -679,6 +680,10 @@ def assign_roles(
     # One wording, one code before the asterisks: a disease dropped as the same words as another code must
     # not lend its manifestation an asterisk.
     _one_code_per_wording(decided, terminology)
+    if documents:
+        # On the codes one wording keeps: a code dropped as another's words takes no complication with it.
+        complication_in_a_combination_code(decided, documents, terminology)
+        included_in_a_combination_code(decided, terminology)
     _manifestations_in_their_disease(decided, terminology)
     _documented_das_only(decided)
     return decided

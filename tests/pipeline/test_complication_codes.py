@@ -1,0 +1,40 @@
+"""A condition whose clause names a complication that one of its category's codes names after « avec » takes that
+code, and the complication is no longer coded apart (pipeline/combined_codes.complication_in_a_combination_code,
+CIM-10 combination codes). A cause written after « sur » is no complication. Letters written here."""
+
+from __future__ import annotations
+
+from coding_assistant.pipeline import CodingPipeline
+from coding_assistant.schema import Document, Stay
+
+
+def chosen(pipeline: CodingPipeline, text: str) -> dict[str, str | None]:
+    stay = Stay(stay_id="C1", sex="F", age=82, documents=[Document(doc_id="d", text=text)])
+    return {p.code: p.role for p in pipeline.propose(stay).proposals if p.selected}
+
+
+def test_an_obstruction_on_a_strangulated_hernia_is_the_hernia_with_obstruction(text_pipeline: CodingPipeline) -> None:
+    text = (
+        "Motif : vomissements, arrêt des matières et des gaz.\n"
+        "Conclusion : occlusion du grêle sur hernie crurale droite étranglée, sans nécrose, opérée.\n"
+    )
+    codes = chosen(text_pipeline, text)
+    assert codes.get("K413") == "DP", codes
+    assert not any(code.startswith("K56") for code in codes)
+
+
+def test_a_gallstone_with_acute_cholecystitis_is_one_code(text_pipeline: CodingPipeline) -> None:
+    codes = chosen(text_pipeline, "Conclusion : lithiase vésiculaire avec cholécystite aiguë, cholécystectomie.\n")
+    assert "K800" in codes and "K819" not in codes and "K810" not in codes, codes
+
+
+def test_a_cause_written_after_sur_is_no_complication(text_pipeline: CodingPipeline) -> None:
+    text = "Conclusion : pyélonéphrite aiguë obstructive droite sur calcul de l'uretère lombaire, drainée par JJ.\n"
+    codes = chosen(text_pipeline, text)
+    assert "N201" in codes, codes
+    assert "N132" not in codes
+
+
+def test_a_hernia_alone_keeps_its_code_without_obstruction(text_pipeline: CodingPipeline) -> None:
+    codes = chosen(text_pipeline, "Conclusion : hernie crurale droite non compliquée, cure par voie inguinale.\n")
+    assert any(code.startswith("K41") for code in codes) and "K413" not in codes, codes
