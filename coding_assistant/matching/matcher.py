@@ -154,7 +154,7 @@ def find_mentions(text: str, dictionary: MentionDictionary, coordination: bool =
         found_pattern: Pattern | None = None
         inner: tuple[Pattern, int] | None = None
         # Modifiers are rare: the wordings are read across one only where the next words hold one.
-        modifier_near = by_pair and any(t.stem in _MODIFIER_STARTS for t in tokens[i + 2 : i + 2 + _INNER_REACH])
+        modifier_near = by_pair and any(_may_start_modifier(t.stem) for t in tokens[i + 2 : i + 2 + _INNER_REACH])
         for pattern in by_pair:  # longest first: the first wording that fits, as written or across a modifier
             if found_pattern is not None:
                 if len(pattern.stems) < len(found_pattern.stems):
@@ -169,7 +169,7 @@ def find_mentions(text: str, dictionary: MentionDictionary, coordination: bool =
                 inner, found_pattern = (pattern, last), None
                 break
         if found_pattern is None and inner is None:
-            if i + 2 < len(tokens) and tokens[i + 1].stem in _MODIFIER_STARTS and _modifier_run(tokens, i + 1):
+            if i + 2 < len(tokens) and _may_start_modifier(tokens[i + 1].stem) and _modifier_run(tokens, i + 1):
                 skipped = _skipped_modifier_match(text, tokens, i, dictionary)
                 if skipped is not None:
                     # Not offered to the coordination pass, which reads a wording's words token by token.
@@ -277,9 +277,18 @@ def _matches_at(text: str, tokens: list[Token], i: int, pattern: Pattern) -> boo
     )
 
 
-# « non déplacée »: a modifier of two words, read past as one.
+# « non déplacée »: a modifier of two words, read past as one; so is a size (« 12 mm »).
 _NEGATED_MODIFIERS = frozenset({"deplace"})
+_SIZE_UNITS = frozenset({"mm", "cm"})
+
+
 _MODIFIER_STARTS = SKIPPABLE_MODIFIERS | {"non"}
+
+
+def _may_start_modifier(stem: str) -> bool:
+    return stem in _MODIFIER_STARTS or stem.isdigit()
+
+
 _INNER_REACH = 12  # words after a wording's first two where a modifier inside it may stand
 _MODIFIER_RUN = 3  # at most this many words read past (« fracture fermée non déplacée des branches … »)
 
@@ -291,6 +300,8 @@ def _modifier_run(tokens: list[Token], k: int) -> int:
         stem = tokens[k + run].stem
         if stem in SKIPPABLE_MODIFIERS:
             run += 1
+        elif stem.isdigit() and k + run + 1 < len(tokens) and tokens[k + run + 1].stem in _SIZE_UNITS:
+            run += 2  # « polype sessile de 12 mm du côlon sigmoïde »: a size says how big, never which condition
         elif stem == "non" and k + run + 1 < len(tokens) and tokens[k + run + 1].stem in _NEGATED_MODIFIERS:
             run += 2
         else:

@@ -220,3 +220,19 @@ def test_a_phrase_that_names_no_condition_makes_no_mention_of_its_words(dictiona
     # « goutte épaisse » is the thick blood smear: its first word is not gout there, and gout is still read.
     assert not any("M1099" in codes for _, codes in mentions("Frottis et goutte épaisse positifs.", dictionary))
     assert any("M1099" in codes for _, codes in mentions("Crise de goutte du gros orteil droit.", dictionary))
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Polype sessile de 12 mm du côlon sigmoïde réséqué.", "K635"),
+        ("Calcul de 7 mm de l'uretère lombaire droit.", "N201"),
+    ],
+)
+def test_a_size_inside_a_wording_is_read_past(dictionary, text, code):
+    assert any(code in codes for _, codes in mentions(text, dictionary)), mentions(text, dictionary)
+
+
+def test_a_number_without_a_unit_is_no_size_to_read_past(dictionary):
+    # « 3 » alone may be a stage, a count or a grade: the wording is not read across it.
+    assert not any("K635" in codes for _, codes in mentions("Polype 3 du côlon sigmoïde.", dictionary))
