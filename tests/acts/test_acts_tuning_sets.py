@@ -1,23 +1,48 @@
-"""The second act tuning set (`tests/data/acts_tuning_b/`) is well-formed: every stay reads in the data
-contract, every gold act is a current CCAM code with an activity-1 line, dated inside its stay and fitting the
-patient's sex, every DP a codable CIM-10 FR code. Tuning on it is allowed; its figures are then in-sample."""
+"""The second and third act tuning sets (`tests/data/acts_tuning_b/`, `acts_tuning_c/`) are well-formed: every stay
+reads in the data contract, every gold act is a current CCAM code with an activity-1 line, dated inside its stay and
+fitting the patient's sex, every DP a codable CIM-10 FR code. Tuning on them is allowed; their figures are then
+in-sample."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 from coding_assistant.schema import read_stays
 from tests.reference_tables import SEX_OF_CCAM, activity_lines, ccam_acts, cim10_codes
 
 ROOT = Path(__file__).resolve().parents[2]
-TUNING_B = ROOT / "tests" / "data" / "acts_tuning_b" / "stays.jsonl"
 DOC_TYPES = {"CRO", "CRH", "CR-ENDO", "CR-INTERV"}
 
 
-def test_the_raw_lines_follow_the_format() -> None:
-    lines = TUNING_B.read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 50
+@dataclass(frozen=True)
+class TuningSet:
+    folder: str
+    prefix: str
+    stays: int
+    acts: int
+    codes: int
+    several_acts: int
+    no_act: int
+
+
+SETS = [
+    TuningSet("acts_tuning_b", "ATB", stays=50, acts=61, codes=58, several_acts=12, no_act=3),
+    TuningSet("acts_tuning_c", "ATC", stays=40, acts=48, codes=45, several_acts=11, no_act=4),
+]
+
+
+def path_of(tuning: TuningSet) -> Path:
+    return ROOT / "tests" / "data" / tuning.folder / "stays.jsonl"
+
+
+@pytest.mark.parametrize("tuning", SETS, ids=lambda s: s.folder)
+def test_the_raw_lines_follow_the_format(tuning: TuningSet) -> None:
+    lines = path_of(tuning).read_text(encoding="utf-8").splitlines()
+    assert len(lines) == tuning.stays
     ids = []
     for line in lines:
         raw = json.loads(line)
@@ -29,16 +54,17 @@ def test_the_raw_lines_follow_the_format() -> None:
         for act in raw["codes"]["acts"]:
             assert set(act) == {"code", "activity", "phase", "date"}, raw["stay_id"]
             assert act["activity"] == 1 and act["phase"] == 0, raw["stay_id"]
-    assert ids == [f"ATB{number:02d}" for number in range(1, 51)]
+    assert ids == [f"{tuning.prefix}{number:02d}" for number in range(1, tuning.stays + 1)]
 
 
-def test_the_second_tuning_set_is_well_formed() -> None:
+@pytest.mark.parametrize("tuning", SETS, ids=lambda s: s.folder)
+def test_a_tuning_set_is_well_formed(tuning: TuningSet) -> None:
     ccam, lines, cim10 = ccam_acts(), activity_lines(), cim10_codes()
-    stays = list(read_stays(TUNING_B))
-    assert len(stays) == 50 and len({stay.stay_id for stay in stays}) == 50
+    stays = list(read_stays(path_of(tuning)))
+    assert len(stays) == tuning.stays and len({stay.stay_id for stay in stays}) == tuning.stays
     acts = 0
     codes: set[str] = set()
-    with_acts = 0
+    several = 0
     for stay in stays:
         assert stay.codes is not None and stay.documents, stay.stay_id
         assert stay.codes.dp in cim10 and cim10[stay.codes.dp]["type_mco"] == "0", stay.stay_id
@@ -59,7 +85,7 @@ def test_the_second_tuning_set_is_well_formed() -> None:
             codes.add(act.code)
             acts += 1
         if len(stay_acts) > 1:
-            with_acts += 1
-    assert acts == 61 and len(codes) == 58
-    assert with_acts == 12
-    assert sum(1 for stay in stays if stay.codes is not None and stay.codes.acts == []) == 3
+            several += 1
+    assert acts == tuning.acts and len(codes) == tuning.codes
+    assert several == tuning.several_acts
+    assert sum(1 for stay in stays if stay.codes is not None and stay.codes.acts == []) == tuning.no_act
