@@ -25,7 +25,7 @@ from coding_assistant.terminology.ccam import CcamAct, read_ccam
 from coding_assistant.text.normalize import normalise_text
 
 logger = logging.getLogger(__name__)
-CACHE_FORMAT = 1  # bump when ActCatalogue's pickled form changes
+CACHE_FORMAT = 2  # bump when ActCatalogue's pickled form changes
 # An action word shared by more acts than this ("exérèse", "pose") finds candidates only with another word of
 # the sentence: alone it says nothing about which act.
 GENERIC_ACTION = 40
@@ -37,6 +37,7 @@ class ActEntry:
     label: str
     features: LabelFeatures
     weight: float  # sum of the positive stems' weights
+    words: frozenset[str] = frozenset()  # every word it states: positive, optional and each choice's
 
 
 class ActCatalogue:
@@ -52,7 +53,7 @@ class ActCatalogue:
                 continue
             features = read_label(act.label, data, counted)
             if features.positive:
-                entries.append(ActEntry(act.code, act.label, features, 0.0))
+                entries.append(ActEntry(act.code, act.label, features, 0.0, _words(features)))
         documents = len(entries) or 1
         frequency: dict[str, int] = {}
         for entry in entries:
@@ -60,7 +61,7 @@ class ActCatalogue:
                 frequency[stem] = frequency.get(stem, 0) + 1
         # IDF: a stem that names few acts says more about which act a sentence describes.
         self.weights = {stem: math.log(1.0 + documents / count) for stem, count in frequency.items()}
-        self.entries = [ActEntry(e.code, e.label, e.features, self._weight(e.features)) for e in entries]
+        self.entries = [ActEntry(e.code, e.label, e.features, self._weight(e.features), e.words) for e in entries]
         self.by_code = {entry.code: entry for entry in self.entries}
         postings: dict[str, list[int]] = {}
         for index, entry in enumerate(self.entries):

@@ -199,8 +199,7 @@ def _same_act(
     first_own, second_own = _own_stems(first), _own_stems(second)
     both: list[int] = []
     for index in shared:
-        features = catalogue.entries[index].features
-        words = features.positive | features.optional | frozenset().union(*features.choices)
+        words = catalogue.entries[index].words
         if not keys <= words:
             continue
         # The act must say something of each group's own sentences, or both must name it by the same word.

@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from coding_assistant.acts.catalogue import ActCatalogue, ActEntry
-from coding_assistant.acts.labels import LabelFeatures
 from coding_assistant.acts.reading import TextFeatures
 
 # How much a label word counts where the text writes it: in the act's sentence, the sentence before, elsewhere
@@ -99,7 +98,8 @@ def score(entry: ActEntry, context: Context, catalogue: ActCatalogue) -> float:
         found += max(weights[s] * context.near.get(s, 0.0) for s in choice)
     label_share = found / total if total else 0.0
     sums = _sums(context, catalogue)
-    explained = sum(weight for s, weight in sums.sentence_weights if _names(label, s))
+    words = entry.words
+    explained = sum(weight for s, weight in sums.sentence_weights if s in words)
     sentence_share = explained / sums.sentence_weight if sums.sentence_weight else 0.0
     value = _LABEL_SHARE * label_share + _SENTENCE_SHARE * sentence_share
     # "sans pose d'endoprothèse" when the sentence says a stent was placed; "avec pose de prothèse" when it
@@ -125,10 +125,6 @@ def score(entry: ActEntry, context: Context, catalogue: ActCatalogue) -> float:
 
 def _stated(weight: float) -> float:
     return 1.0 if weight >= REPORT else weight
-
-
-def _names(label: LabelFeatures, stem: str) -> bool:
-    return stem in label.positive or stem in label.optional or any(stem in choice for choice in label.choices)
 
 
 def _conditions(entry: ActEntry, context: Context, catalogue: ActCatalogue, sums: _ContextSums) -> float:
@@ -166,7 +162,7 @@ def _conditions(entry: ActEntry, context: Context, catalogue: ActCatalogue, sums
     if label.ages and context.age is not None and not label.ages[0] <= context.age <= label.ages[1]:
         value -= _CONFLICT["age"]
     if sums.stated_options:
-        words = label.positive | label.optional | frozenset().union(*label.choices)
+        words = entry.words
         for options, stated_option in sums.stated_options:
             named = [o for o in options if o <= words]
             if named and stated_option not in named:
