@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from coding_assistant.matching.coordination import Match, coordinated_matches
 from coding_assistant.matching.dictionary import MentionDictionary, Pattern
@@ -23,8 +24,9 @@ _MAX_GAP = 25
 _BREAK = re.compile(r"[.\n;:!?]")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """A content word's stem and its offsets (a tuple: letters hold thousands, built for each document)."""
+
     stem: str
     start: int
     end: int
@@ -76,14 +78,28 @@ def tokenize(text: str) -> list[Token]:
 @lru_cache(maxsize=64)
 def _tokens(text: str) -> tuple[Token, ...]:
     tokens: list[Token] = []
+    append = tokens.append
+    # The stems of the words seen so far, looked up without `_token_stem`'s call: this loop runs for every word.
+    known = _STEMS_SEEN
+    if len(known) > _STEMS_KEPT:
+        known.clear()
     for match in _TOKEN.finditer(text):
-        start = match.start()
+        raw = match.group()
+        token_stem = known.get(raw, _UNSEEN)
+        if token_stem is _UNSEEN:
+            token_stem = known[raw] = _token_stem(raw)
+        if token_stem is None:
+            continue
+        start, end = match.span()
         if start > 1 and text[start - 1] in _APOSTROPHES and _after_reflexive(text, start):
             continue  # « il s'agit d'une… », « la dyspnée s'aggrave »: a verb, never a condition's word
-        token_stem = _token_stem(match.group(0))
-        if token_stem is not None:
-            tokens.append(Token(token_stem, start, match.end()))
+        append(Token(token_stem, start, end))
     return tuple(tokens)
+
+
+_UNSEEN = ""  # no stem is empty: the mark of a word not seen yet
+_STEMS_SEEN: dict[str, str | None] = {}
+_STEMS_KEPT = 200_000
 
 
 _APOSTROPHES = "'’"
