@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -162,6 +163,8 @@ def find_mentions(text: str, dictionary: MentionDictionary, coordination: bool =
     tokens = _with_genera(text, tokenize(text), dictionary)
     mentions: list[Mention] = []
     matches: list[Match] = []
+    # Where modifiers start, found once: most positions have none within reach.
+    modifier_starts = [k for k in range(len(tokens)) if _starts_modifier(tokens, k)]
     i = 0
     while i < len(tokens):
         matched = 0
@@ -170,7 +173,7 @@ def find_mentions(text: str, dictionary: MentionDictionary, coordination: bool =
         found_pattern: Pattern | None = None
         inner: tuple[Pattern, int] | None = None
         # Modifiers are rare: the wordings are read across one only where the next words hold one.
-        modifier_near = by_pair and any(_may_start_modifier(t.stem) for t in tokens[i + 2 : i + 2 + _INNER_REACH])
+        modifier_near = bool(by_pair) and _any_between(modifier_starts, i + 2, i + 2 + _INNER_REACH)
         for pattern in by_pair:  # longest first: the first wording that fits, as written or across a modifier
             if found_pattern is not None:
                 if len(pattern.stems) < len(found_pattern.stems):
@@ -185,7 +188,7 @@ def find_mentions(text: str, dictionary: MentionDictionary, coordination: bool =
                 inner, found_pattern = (pattern, last), None
                 break
         if found_pattern is None and inner is None:
-            if i + 2 < len(tokens) and _may_start_modifier(tokens[i + 1].stem) and _modifier_run(tokens, i + 1):
+            if i + 2 < len(tokens) and _starts_modifier(tokens, i + 1) and _modifier_run(tokens, i + 1):
                 skipped = _skipped_modifier_match(text, tokens, i, dictionary)
                 if skipped is not None:
                     # Not offered to the coordination pass, which reads a wording's words token by token.
@@ -301,8 +304,18 @@ _SIZE_UNITS = frozenset({"mm", "cm"})
 _MODIFIER_STARTS = SKIPPABLE_MODIFIERS | {"non"}
 
 
-def _may_start_modifier(stem: str) -> bool:
-    return stem in _MODIFIER_STARTS or stem.isdigit()
+def _starts_modifier(tokens: list[Token], k: int) -> bool:
+    """Whether a modifier may start at token k: a modifier's word, « non », or a number before its unit."""
+    stem = tokens[k].stem
+    if stem in _MODIFIER_STARTS:
+        return True
+    return stem.isdigit() and k + 1 < len(tokens) and tokens[k + 1].stem in _SIZE_UNITS
+
+
+def _any_between(positions: list[int], low: int, high: int) -> bool:
+    """Whether a sorted list holds a position in [low, high)."""
+    at = bisect.bisect_left(positions, low)
+    return at < len(positions) and positions[at] < high
 
 
 _INNER_REACH = 12  # words after a wording's first two where a modifier inside it may stand

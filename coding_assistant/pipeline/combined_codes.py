@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from weakref import WeakKeyDictionary
 
 from coding_assistant.pipeline.candidates import Candidate
 from coding_assistant.pipeline.decided import Decided
@@ -175,16 +176,11 @@ def complication_in_a_combination_code(
         if entry is None or _WITH.search(entry.label) or not condition.candidate.current:
             continue
         options = [
-            (code, label, set(stems(clause.group(1))))
-            for code in terminology.codable_descendants(condition.code[:3])
-            if code != condition.code
-            for label in [terminology.label(code)]
-            for clause in [_WITH_CLAUSE.search(label)]
-            if clause is not None
+            option for option in _combination_codes(terminology, condition.code[:3]) if option[0] != condition.code
         ]
         if not options:
             continue
-        own = set(stems(entry.label))
+        own = _label_stems(terminology, condition.code)
         for complication in decided:
             if complication is condition or not complication.selected or complication.code[:3] == condition.code[:3]:
                 continue
@@ -199,7 +195,7 @@ def complication_in_a_combination_code(
                 )
             ]
             scored = [
-                (len(words & clause), len(own & set(stems(label))), code)
+                (len(words & clause), len(own & label), code)
                 for code, label, clause in options
                 for _, words in named
                 if words and stems_head(words, clause)
@@ -214,6 +210,34 @@ def complication_in_a_combination_code(
             break
 
 
+# The codes of a category that name a complication after « avec », per terminology: (code, its label's stems,
+# the stems of its « avec » clause). Read once per category: letters select the same categories again and again.
+_Combination = tuple[str, frozenset[str], frozenset[str]]
+_COMBINATIONS: WeakKeyDictionary[Terminology, dict[str, list[_Combination]]] = WeakKeyDictionary()
+_LABEL_STEMS: WeakKeyDictionary[Terminology, dict[str, frozenset[str]]] = WeakKeyDictionary()
+
+
+def _combination_codes(terminology: Terminology, category: str) -> list[_Combination]:
+    known = _COMBINATIONS.setdefault(terminology, {})
+    found = known.get(category)
+    if found is None:
+        found = []
+        for code in terminology.codable_descendants(category):
+            clause = _WITH_CLAUSE.search(terminology.label(code))
+            if clause is not None:
+                found.append((code, _label_stems(terminology, code), frozenset(stems(clause.group(1)))))
+        known[category] = found
+    return found
+
+
+def _label_stems(terminology: Terminology, code: str) -> frozenset[str]:
+    known = _LABEL_STEMS.setdefault(terminology, {})
+    found = known.get(code)
+    if found is None:
+        found = known[code] = frozenset(stems(terminology.label(code)))
+    return found
+
+
 # « pyélonéphrite obstructive sur calcul de l'uretère »: what follows such a link caused what precedes it.
 _CAUSED_BY = re.compile(r"\b(?:sur|par|due?s? [àa]|secondaires? [àa]|li[ée]e?s? [àa])\b", re.IGNORECASE)
 
@@ -226,7 +250,7 @@ def _caused_by(condition: QualifiedMention, other: QualifiedMention, documents: 
     return bool(_CAUSED_BY.search(documents.get(condition.doc_id, "")[condition.end : other.start]))
 
 
-def stems_head(words: set[str], clause: set[str]) -> bool:
+def stems_head(words: set[str], clause: frozenset[str]) -> bool:
     """Whether the complication's words and the clause share a word of more than three letters."""
     return any(len(word) > 3 for word in words & clause)
 
