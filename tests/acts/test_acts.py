@@ -112,12 +112,19 @@ def test_an_act_of_two_mentions_is_one_combined_act(proposer):
         "Cholécystectomie programmée le 02/04/2025.",  # after discharge
         "Antécédents : cholécystectomie en 2012.",
         "Cholécystectomie coelioscopique (12/2023).",
+        "Cholécystectomie discutée, non retenue en raison du terrain.",
+        "Talcage discuté, non réalisé (poumon incomplètement réexpansé).",
     ],
 )
 def test_negated_planned_and_past_acts_are_never_selected(proposer, sentence):
     acts, _ = proposer.propose(_stay(sentence))
     assert not [a for a in acts if a.selected]
     assert all(a.evidence for a in acts)
+
+
+def test_an_act_discussed_then_done_is_selected(proposer):
+    acts, _ = proposer.propose(_stay("Cholécystectomie discutée puis réalisée par coelioscopie le 11/03."))
+    assert [a.code for a in acts if a.selected]
 
 
 def test_a_negated_act_is_listed_with_its_reason(proposer):
