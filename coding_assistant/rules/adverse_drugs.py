@@ -26,11 +26,18 @@ from coding_assistant.text.normalize import strip_accents
 ADVERSE_DRUGS_FILE = "adverse_drug_classes.csv"
 # Words that attribute what the sentence describes to a drug (accents optional: letters drop them).
 ATTRIBUTION = re.compile(
-    r"iatrog[eéè]n|(?:d'origine|de cause) m[eé]dicamenteuse|induite?s? par|"
+    r"iatrog[eéè]n|(?:d'origine|de cause) m[eé]dicamenteuse|"
     r"secondaires? (?:à|a) (?:la prise|l'introduction|l'instauration|la majoration) d|surdosage|toxicit[eé]|"
-    r"imputab|[a-z]-induite?s?\b|(?:aggrav|favoris)[ée]e?s? par|\bpost-?chimio",
+    r"imputab|[a-z]-induite?s?\b|\bpost-?chimio",
     re.IGNORECASE,
 )
+# Words whose object is the cause: the drug must follow them (« hyponatrémie induite par l'hydrochlorothiazide »),
+# not another cause (« déséquilibre aggravé par l'infection, pris en charge par insuline »).
+ATTRIBUTION_TO = re.compile(r"induite?s? par|(?:aggrav|favoris)[ée]e?s? par", re.IGNORECASE)
+# How far after such words, in their clause, the drug may be named (« induite par la majoration récente du
+# tramadol »).
+ATTRIBUTION_REACH = 40
+_CLAUSE_BREAK = re.compile(r"[,;]")
 # Conditions drugs cause far more often than they treat: « hyponatrémie sous ISRS », « hypoglycémies sous
 # sulfamide hypoglycémiant », « bradycardie sous bêtabloquant » state the drug as the cause without the word
 # (« HTA sous irbésartan », « diabète sous insuline » are treatments: not in this list).
@@ -89,9 +96,10 @@ def find_adverse_drug_effects(text: str, directory: Path | str = DEFAULT_RULES_D
     for sentence in _SENTENCE.finditer(text):
         words = sentence.group()
         attributed = ATTRIBUTION.search(words) is not None
+        attributed_to = [cue.end() for cue in ATTRIBUTION_TO.finditer(words)]
         bleeding = BLEEDING.search(words) is not None
         effect = DRUG_EFFECT.search(words) is not None
-        if not (attributed or bleeding or effect) or NOT_THERAPEUTIC.search(words):
+        if not (attributed or attributed_to or bleeding or effect) or NOT_THERAPEUTIC.search(words):
             continue
         for match in pattern.finditer(words):
             code = match.lastgroup or ""
@@ -99,7 +107,11 @@ def find_adverse_drug_effects(text: str, directory: Path | str = DEFAULT_RULES_D
                 continue  # "secondaire à un arrêt de l'insuline": the drug's absence, not its effect
             under = _under(words, match.start())
             caused = effect and _effect_under(words, match.start())
-            if attributed or (bleeding and code in ANTITHROMBOTIC and under) or caused:
+            named_as_cause = any(
+                0 <= match.start() - end <= ATTRIBUTION_REACH and not _CLAUSE_BREAK.search(words, end, match.start())
+                for end in attributed_to
+            )
+            if attributed or named_as_cause or (bleeding and code in ANTITHROMBOTIC and under) or caused:
                 start = sentence.start() + match.start()
                 found.append(DrugMention(start, start + len(match.group()), match.group(), code))
     return found

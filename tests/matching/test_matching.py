@@ -236,3 +236,7 @@ def test_a_size_inside_a_wording_is_read_past(dictionary, text, code):
 def test_a_number_without_a_unit_is_no_size_to_read_past(dictionary):
     # « 3 » alone may be a stage, a count or a grade: the wording is not read across it.
     assert not any("K635" in codes for _, codes in mentions("Polype 3 du côlon sigmoïde.", dictionary))
+
+
+def test_the_infectious_diseases_specialty_is_no_condition(dictionary):
+    assert mentions("Suivi en consultation de maladies infectieuses à S3.", dictionary) == []

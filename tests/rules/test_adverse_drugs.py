@@ -85,3 +85,11 @@ def test_a_treatment_described_as_medicinal_is_not_an_adverse_effect() -> None:
 def test_a_condition_secondary_to_another_is_not_blamed_on_a_drug_of_the_sentence() -> None:
     assert codes("Dyspnée secondaire à une décompensation cardiaque, majoration du furosémide.") == []
     assert codes("Hyponatrémie secondaire à la prise d'hydrochlorothiazide.") == [("hydrochlorothiazide", "Y543")]
+
+
+def test_what_aggravated_or_induced_the_condition_is_the_object_of_its_cue() -> None:
+    # « aggravé par » names the infection; the insulin that treated it is no cause.
+    text = "Déséquilibre glycémique aggravé par l'infection, pris en charge par insuline basal-bolus et metformine."
+    assert codes(text) == []
+    assert codes("Hyponatrémie induite par l'hydrochlorothiazide, arrêté.") == [("hydrochlorothiazide", "Y543")]
+    assert codes("Confusion aggravée par le tramadol récemment introduit.") != []
