@@ -102,6 +102,10 @@ def build_context(
     # every act of its procedure whose own sentences do not.
     features.approaches = frozenset(named_approaches or approaches or report_approaches)
     features.from_report = bool(reports_read)
+    features.converted = any(_converted(m.reading.text) for m in mentions if m.anchor.status == "current")
+    if features.converted:
+        # The coelioscopy that began it prepared the laparotomy: CCAM's own words for a conversion.
+        context.add(set(_PREPARATION), REPORT)
     vessel = catalogue.data.counted.get(wording_stems("vaisseau")[0])
     if vessels and vessel:
         features.counts[vessel] = len(vessels)
@@ -111,6 +115,20 @@ def build_context(
 
 
 _CLAUSE_BOUND = re.compile(r"[;.\n]")
+# « conversion en laparotomie », « convertie en laparotomie sous-costale », « laparoconversion »; not « sans
+# conversion », « pas de conversion ».
+_CONVERSION = re.compile(
+    r"(?<!sans )(?<!pas de )(?<!aucune )\b(?:conversion|convertie?s?|laparo-?conversion)\b[^.;\n]{0,40}?laparotomie"
+    r"|\blaparo-?conversion\b",
+    re.IGNORECASE,
+)
+
+
+_PREPARATION = wording_stems("préparation")
+
+
+def _converted(text: str) -> bool:
+    return _CONVERSION.search(text) is not None
 
 
 def _clause(text: str, offset: int) -> str:

@@ -139,6 +139,13 @@ def _conditions(entry: ActEntry, context: Context, catalogue: ActCatalogue, sums
         # An operative report that names no approach describes an open one (« incision arciforme »): a label
         # that requires a coelioscopy or an endoscope is less likely (a letter may just omit it: preferred.csv).
         value -= _AGREE
+    if text.converted and label.approaches:
+        # Completed by laparotomy: a label without it is not the act; one that also names the coelioscopy is the
+        # conversion's own (« par laparotomie avec préparation par cœlioscopie »).
+        if "laparotomie" not in label.approaches:
+            value -= _CONFLICT["approach"]
+        elif "coelioscopie" in label.approaches:
+            value += _AGREE
     if label.laterality and text.laterality:
         value += _AGREE if label.laterality == text.laterality else -_CONFLICT["side"]
     for noun in {noun for noun, _, _ in label.counts}:

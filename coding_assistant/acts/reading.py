@@ -156,6 +156,9 @@ class TextFeatures:
     area_cm2: float | None = None  # a skin area (« zone cutanée excisée de 3 cm² »)
     # An operative report describes its approach: one that names none was not done by an endoscope.
     from_report: bool = False
+    # Begun under coelioscopy and converted to a laparotomy (« conversion en laparotomie »): the act is coded by
+    # the approach that completed it, « avec préparation par cœlioscopie » where CCAM says so.
+    converted: bool = False
 
 
 def stated_angle(text: str) -> float | None:

@@ -191,3 +191,28 @@ def test_an_act_without_what_its_report_says_was_done_is_contradicted(proposer):
     # BFGA427 « … avec implantation de cristallin artificiel dans la chambre postérieure … », not BFGA008
     # « … sans implantation de cristallin artificiel ».
     assert selected(proposer, text)[0] == "BFGA427"
+
+
+CONVERTED_CHOLECYSTECTOMY = (
+    "CRO du 12/05/2026\nVoie d'abord : cœlioscopie, 3 trocarts.\nExploration : plastron inflammatoire, Calot non "
+    "exposable. Décision de conversion.\nTemps opératoire : laparotomie sous-costale droite, cholécystectomie "
+    "rétrograde.\n"
+)
+
+
+def test_a_converted_operation_is_coded_by_the_approach_that_completed_it(proposer):
+    assert selected(proposer, CONVERTED_CHOLECYSTECTOMY)[:1] == ["HMFA007"]  # « par laparotomie »
+    colectomy = (
+        "Compte rendu opératoire — 12/05/2026\nIntervention : colectomie droite.\nVoie d'abord : cœlioscopie.\n"
+        "Temps opératoire : ligature des vaisseaux iléocoliques sous cœlioscopie, puis conversion en laparotomie "
+        "médiane. Anastomose iléo-transverse manuelle.\n"
+    )
+    # CCAM names the conversion: « par laparotomie avec préparation par cœlioscopie ».
+    assert selected(proposer, colectomy)[:1] == ["HHFA008"]
+
+
+def test_an_operation_without_conversion_keeps_its_coelioscopy(proposer):
+    text = CONVERTED_CHOLECYSTECTOMY.replace("Décision de conversion.", "Pas de conversion.").replace(
+        "laparotomie sous-costale droite, ", ""
+    )
+    assert selected(proposer, text)[:1] == ["HMFC004"]
