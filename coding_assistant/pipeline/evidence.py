@@ -15,6 +15,7 @@ from coding_assistant.rules.infectious_agents import find_infectious_agents
 from coding_assistant.rules.personal_history import personal_history_code
 from coding_assistant.rules.status_drugs import DrugMention, find_status_drugs
 from coding_assistant.schema import Stay
+from coding_assistant.text.letterhead import letterhead_end
 from coding_assistant.text.measurements import Measurement, find_measurements
 from coding_assistant.text.qualifiers import QualifierEngine, qualify_mentions
 from coding_assistant.text.sections import Section, section_at, split_sections
@@ -102,12 +103,20 @@ def gather_evidence(
         sections = split_sections(text)
         sections_by_doc[document.doc_id] = sections
         measurements.setdefault(document.doc_id, []).extend(find_measurements(text))
-        found = [m for m in find_mentions(text, dictionary) if _is_content(sections, m.start, m.end)]
+        # The letterhead names the hospital's units and staff (« Hôpital de jour d'insuffisance cardiaque »): no
+        # condition of the patient's there, but the setting it names may be the stay's (« Centre d'hémodialyse -
+        # Séance », « Unité de soins palliatifs »: chapter XXI).
+        head = letterhead_end(text)
+        found = [
+            m
+            for m in find_mentions(text, dictionary)
+            if (m.start >= head or _setting(m.codes)) and _is_content(sections, m.start, m.end)
+        ]
         read = [
             Mention((item.code,), item.start, item.end, item.text, source)
             for reader, source, in_lists in CODE_READERS
             for item in reader(text)
-            if _is_content(sections, item.start, item.end, drug=in_lists)
+            if item.start >= head and _is_content(sections, item.start, item.end, drug=in_lists)
         ]
         if read:
             found = sorted([*found, *read], key=lambda m: (m.start, m.end))
@@ -164,6 +173,11 @@ def _as_personal_history(mention: QualifiedMention) -> QualifiedMention | None:
         return None
     codes = tuple(dict.fromkeys(c for c in map(personal_history_code, mention.codes) if c is not None))
     return replace(mention, codes=codes, source="history") if codes else None
+
+
+def _setting(codes: Sequence[str]) -> bool:
+    """Codes of a setting or a session (chapter XXI), which a letterhead may name for the stay itself."""
+    return all(code.startswith("Z") for code in codes)
 
 
 def _is_content(sections: Sequence[Section], start: int, end: int, drug: bool = False) -> bool:
