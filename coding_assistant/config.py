@@ -78,6 +78,14 @@ class Settings(BaseSettings):
     probable_is_hypothetical: bool = Field(
         default=True, description="'probable X' is not coded; a DIM that codes probable diagnoses sets False"
     )
+    das_from_antecedents: Literal["all", "cared_for"] = Field(
+        default="all",
+        description=(
+            "all: a chronic condition named only among the antecedents is pre-ticked as a DAS, as many coders add "
+            "them; cared_for: it is listed unticked unless the letter describes a care of it during the stay "
+            "(the ATIH's DAS definition, read strictly)"
+        ),
+    )
     qualifier_engine: Literal["rules", "edsnlp"] = Field(
         default="rules",
         description="negation / hypothesis / family / history: rules (own matcher, no spaCy) or edsnlp's pipes",

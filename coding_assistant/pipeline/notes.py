@@ -15,6 +15,11 @@ UNDOCUMENTED_DAS_NOTE = Note(
     message="non présélectionné : le modèle le propose, aucune phrase des documents ne le mentionne",
 )
 
+ANTECEDENT_ONLY_DAS_NOTE = Note(
+    rule="antecedent-only-das",
+    message="non présélectionné : nommé seulement dans les antécédents, sans prise en charge décrite pendant le séjour",
+)
+
 
 def excluded_mentions_note(kinds: Iterable[str]) -> Note:
     """A candidate read only in negated, hypothetical or family mentions ("niée", "hypothétique"…)."""

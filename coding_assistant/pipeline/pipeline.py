@@ -51,6 +51,8 @@ class PipelineSettings:
     acts: bool = True  # CCAM acts from the documents (coding_assistant.acts); CODING_ASSISTANT_PROPOSE_ACTS
     grouping: bool = True  # the grouping preview and revaluation; CODING_ASSISTANT_GROUPING_PREVIEW
     qualifier_engine: QualifierEngine = "rules"  # negation and hypothesis; CODING_ASSISTANT_QUALIFIER_ENGINE
+    # « cared_for »: a DAS named only among the antecedents is listed unticked; CODING_ASSISTANT_DAS_FROM_ANTECEDENTS
+    das_from_antecedents: str = "all"
 
     @classmethod
     def configured(cls) -> PipelineSettings:
@@ -66,6 +68,7 @@ def _configured_settings() -> PipelineSettings:
         acts=configured.propose_acts,
         grouping=configured.grouping_preview,
         qualifier_engine=configured.qualifier_engine,
+        das_from_antecedents=configured.das_from_antecedents,
     )
 
 
@@ -172,6 +175,7 @@ class CodingPipeline:
             self.index,
             documents,
             overnight=nights is not None and nights > 0,
+            antecedents_cared_for_only=self.settings.das_from_antecedents == "cared_for",
         )
         chosen = {role: [d.code for d in decided if d.role == role] for role in ROLE_ORDER}
         rule_warnings = check_coding(

@@ -40,7 +40,12 @@ from coding_assistant.pipeline.combined_codes import (
 from coding_assistant.pipeline.decided import Decided
 from coding_assistant.pipeline.evidence import QualifiedMention
 from coding_assistant.pipeline.fusion import Fusion, first_mentioned
-from coding_assistant.pipeline.notes import DAS_TYPE_REFUSED_NOTE, DP_BELOW_THRESHOLD_NOTE, UNDOCUMENTED_DAS_NOTE
+from coding_assistant.pipeline.notes import (
+    ANTECEDENT_ONLY_DAS_NOTE,
+    DAS_TYPE_REFUSED_NOTE,
+    DP_BELOW_THRESHOLD_NOTE,
+    UNDOCUMENTED_DAS_NOTE,
+)
 from coding_assistant.pipeline.stated_cause import stated_cause
 from coding_assistant.rules import allowed_roles, dr_for_dp, refine_code
 from coding_assistant.rules.dagger import dagger_index
@@ -584,9 +589,11 @@ def assign_roles(
     index: SearchIndex | None = None,
     documents: dict[str, str] | None = None,
     overnight: bool = False,
+    antecedents_cared_for_only: bool = False,
 ) -> list[Decided]:
     """`overnight`: the stay lasts at least one night (discharge after admission), so it is no dialysis
-    session."""
+    session. `antecedents_cared_for_only`: a DAS named only among the antecedents is left unticked
+    (`_antecedents_cared_for_only`)."""
     decided: list[Decided] = []
     for candidate in candidates:
         refined = candidate.score >= REFINE_FLOOR or is_selectable(candidate)
@@ -686,7 +693,28 @@ def assign_roles(
         included_in_a_combination_code(decided, terminology)
     _manifestations_in_their_disease(decided, terminology)
     _documented_das_only(decided)
+    if antecedents_cared_for_only:
+        _antecedents_cared_for_only(decided)
     return decided
+
+
+# Where a letter lists what the patient has and takes, not what the stay did (sections of `text.sections`).
+_BACKGROUND_SECTIONS = frozenset({"antecedents", "mode_de_vie", "traitement_entree", "allergies"})
+
+
+def _antecedents_cared_for_only(decided: Sequence[Decided]) -> None:
+    """A DIM's choice (`das_from_antecedents = "cared_for"`): the guide méthodologique MCO (chapitre IV) makes a
+    DAS of a condition that the stay took care of (diagnosis, treatment, monitoring that weighed on it); a chronic
+    disease that the letter names only among the antecedents, the lifestyle or the entry treatment (« HTA sous
+    amlodipine ») is listed unticked for the coder, who ticks it when the record shows such a care. Status and
+    history codes (chapter XXI) and what a rule reads as a link (a drug effect, an agent) are kept."""
+    for d in decided:
+        if not d.selected or d.role != "DAS" or d.code.startswith("Z") or d.notes:
+            continue
+        mentions = [m for m in d.candidate.affirmed if m.source not in STATED_LINKS]
+        if mentions and all(m.past or m.section in _BACKGROUND_SECTIONS for m in mentions):
+            d.selected, d.role = False, None
+            d.notes.append(ANTECEDENT_ONLY_DAS_NOTE)
 
 
 def _documented_das_only(decided: Sequence[Decided]) -> None:
