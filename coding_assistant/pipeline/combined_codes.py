@@ -198,7 +198,7 @@ def complication_in_a_combination_code(
                 (len(words & clause), len(own & label), code)
                 for code, label, clause in options
                 for _, words in named
-                if words and stems_head(words, clause)
+                if words and _shares_a_word(words, clause)
             ]
             if not scored:
                 continue
@@ -250,7 +250,7 @@ def _caused_by(condition: QualifiedMention, other: QualifiedMention, documents: 
     return bool(_CAUSED_BY.search(documents.get(condition.doc_id, "")[condition.end : other.start]))
 
 
-def stems_head(words: set[str], clause: frozenset[str]) -> bool:
+def _shares_a_word(words: set[str], clause: frozenset[str]) -> bool:
     """Whether the complication's words and the clause share a word of more than three letters."""
     return any(len(word) > 3 for word in words & clause)
 

@@ -52,7 +52,7 @@ class PipelineSettings:
     grouping: bool = True  # the grouping preview and revaluation; CODING_ASSISTANT_GROUPING_PREVIEW
     qualifier_engine: QualifierEngine = "rules"  # negation and hypothesis; CODING_ASSISTANT_QUALIFIER_ENGINE
     # « cared_for »: a DAS named only among the antecedents is listed unticked; CODING_ASSISTANT_DAS_FROM_ANTECEDENTS
-    das_from_antecedents: str = "all"
+    das_from_antecedents: Literal["all", "cared_for"] = "all"
 
     @classmethod
     def configured(cls) -> PipelineSettings:
