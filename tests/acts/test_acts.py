@@ -114,6 +114,9 @@ def test_an_act_of_two_mentions_is_one_combined_act(proposer):
         "Cholécystectomie coelioscopique (12/2023).",
         "Cholécystectomie discutée, non retenue en raison du terrain.",
         "Talcage discuté, non réalisé (poumon incomplètement réexpansé).",
+        "Cholécystectomie coelioscopique dans un an si récidive.",
+        "Cholécystectomie coelioscopique à distance.",
+        "Coloscopie de contrôle à 3 ans.",
     ],
 )
 def test_negated_planned_and_past_acts_are_never_selected(proposer, sentence):
