@@ -11,12 +11,12 @@ guide méthodologique MCO asks.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from pathlib import Path
 
-from coding_assistant.rules.data import DEFAULT_RULES_DIR, paired_code, read_code_pairs
+from coding_assistant.rules.data import DEFAULT_RULES_DIR, code_pairs_in, paired_code, read_code_pairs
 
 ALCOHOL_INDUCED_FILE = "alcohol_induced_codes.csv"
+_CAUSE = "alcohol"
 # « alcoolique », « éthylique », « sur éthylisme », « OH chronique », « alcoolo-tabagique ».
 _ALCOHOL = re.compile(r"\b(?:alcool\w*|[ée]thyli\w*|[ée]thylo-\w*)|\bOH\b", re.IGNORECASE)
 # « stéatose non alcoolique », « pas d'intoxication alcoolique », « sans consommation d'alcool ».
@@ -27,17 +27,12 @@ _NOT_ALCOHOL = re.compile(
 
 def read_alcohol_induced(path: Path) -> dict[str, str]:
     """condition code → alcoholic code; a row whose codes are not CIM-10 codes is an error naming its line."""
-    return read_code_pairs(path, "alcohol")
-
-
-@lru_cache(maxsize=4)
-def alcohol_induced(directory: str = str(DEFAULT_RULES_DIR)) -> dict[str, str]:
-    return read_alcohol_induced(Path(directory) / ALCOHOL_INDUCED_FILE)
+    return read_code_pairs(path, _CAUSE)
 
 
 def code_naming_alcohol(condition: str, directory: str = str(DEFAULT_RULES_DIR)) -> str | None:
     """The code of the condition's alcoholic form, if the CIM-10 has one."""
-    return paired_code(alcohol_induced(directory), condition)
+    return paired_code(code_pairs_in(directory, ALCOHOL_INDUCED_FILE, _CAUSE), condition)
 
 
 def names_alcohol(sentence: str) -> bool:

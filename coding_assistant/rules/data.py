@@ -120,6 +120,12 @@ def read_code_pairs(path: Path, cause: str) -> dict[str, str]:
     return pairs
 
 
+@lru_cache(maxsize=16)
+def code_pairs_in(directory: str, filename: str, cause: str) -> dict[str, str]:
+    """`read_code_pairs` of one file of a rules folder, read once per process and folder."""
+    return read_code_pairs(Path(directory) / filename, cause)
+
+
 def paired_code(pairs: dict[str, str], condition: str) -> str | None:
     """The pair of a code, or of its 4-character subdivision (« K8590 » is read as K85.9)."""
     return pairs.get(condition[:4]) or pairs.get(condition)

@@ -10,24 +10,19 @@ Y40-Y59 code is read apart (`rules.adverse_drugs`), and coded beside it as the g
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
-from coding_assistant.rules.data import DEFAULT_RULES_DIR, paired_code, read_code_pairs
+from coding_assistant.rules.data import DEFAULT_RULES_DIR, code_pairs_in, paired_code, read_code_pairs
 
 DRUG_INDUCED_FILE = "drug_induced_codes.csv"
+_CAUSE = "a drug"
 
 
 def read_drug_induced(path: Path) -> dict[str, str]:
     """condition code → drug-induced code; a row whose codes are not CIM-10 codes is an error naming its line."""
-    return read_code_pairs(path, "a drug")
-
-
-@lru_cache(maxsize=4)
-def drug_induced(directory: str = str(DEFAULT_RULES_DIR)) -> dict[str, str]:
-    return read_drug_induced(Path(directory) / DRUG_INDUCED_FILE)
+    return read_code_pairs(path, _CAUSE)
 
 
 def code_naming_a_drug(condition: str, directory: str = str(DEFAULT_RULES_DIR)) -> str | None:
     """The code of the condition's drug-induced form, if the CIM-10 has one."""
-    return paired_code(drug_induced(directory), condition)
+    return paired_code(code_pairs_in(directory, DRUG_INDUCED_FILE, _CAUSE), condition)

@@ -11,12 +11,12 @@ make its « multiples » code (B20.7, B21.7), of two categories B22.7.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
 from pathlib import Path
 
-from coding_assistant.rules.data import DEFAULT_RULES_DIR, read_code_pairs
+from coding_assistant.rules.data import DEFAULT_RULES_DIR, code_pairs_in, read_code_pairs
 
 HIV_MANIFESTATION_FILE = "hiv_manifestation_codes.csv"
+_CAUSE = "the HIV disease"
 # The plain HIV codes a manifestation makes more precise: B24 (sans précision) and Z21 (infection asymptomatique,
 # which a manifestation contradicts).
 PLAIN_HIV = ("B24", "Z21")
@@ -26,17 +26,12 @@ _MULTIPLE_CATEGORIES = "B227"
 
 def read_hiv_manifestations(path: Path) -> dict[str, str]:
     """manifestation code or category → B20-B22 code; a bad row is an error naming its line."""
-    return read_code_pairs(path, "the HIV disease")
-
-
-@lru_cache(maxsize=4)
-def hiv_manifestations(directory: str = str(DEFAULT_RULES_DIR)) -> dict[str, str]:
-    return read_hiv_manifestations(Path(directory) / HIV_MANIFESTATION_FILE)
+    return read_code_pairs(path, _CAUSE)
 
 
 def hiv_code_for(manifestation: str, directory: str = str(DEFAULT_RULES_DIR)) -> str | None:
     """The B20-B22 code of one manifestation: its own code's pair, else its subdivision's, else its category's."""
-    pairs = hiv_manifestations(directory)
+    pairs = code_pairs_in(directory, HIV_MANIFESTATION_FILE, _CAUSE)
     return next((pairs[key] for key in (manifestation, manifestation[:4], manifestation[:3]) if key in pairs), None)
 
 
