@@ -40,6 +40,7 @@ from coding_assistant.pipeline.combined_codes import (
 from coding_assistant.pipeline.decided import Decided
 from coding_assistant.pipeline.evidence import QualifiedMention
 from coding_assistant.pipeline.fusion import Fusion, first_mentioned
+from coding_assistant.pipeline.named_sibling import mention_window, sibling_named_in
 from coding_assistant.pipeline.notes import (
     ANTECEDENT_ONLY_DAS_NOTE,
     DAS_TYPE_REFUSED_NOTE,
@@ -129,15 +130,23 @@ def specific_code(
     documents: dict[str, str] | None = None,
 ) -> tuple[str, str]:
     start = _start_code(candidate)
-    if index is not None and documents and candidate.affirmed and _vague(start, terminology):
+    if documents and candidate.affirmed and _vague(start, terminology):
         # The sentence that names the condition often says which kind it is ("ACFA paroxystique",
-        # "adénocarcinome du sigmoïde", "bronchiolite à VRS"): rank the category's codable codes on it.
+        # "adénocarcinome du sigmoïde", "bronchiolite à VRS"): first the sibling whose own words the mention's
+        # clause writes out, else the category's codable codes ranked on the sentence.
         options = terminology.codable_descendants(candidate.category)
-        scores = index.scores_for(mention_context(documents, candidate), options)
-        if scores:
-            best = max(scores, key=lambda c: (scores[c], -len(c)))
-            if scores[best] >= scores.get(start, 0.0) + SIBLING_MARGIN:
-                start = best
+        windows = " , ".join(
+            mention_window(documents.get(m.doc_id, ""), m.start, m.end) for m in candidate.affirmed[:3]
+        )
+        named = sibling_named_in(start, candidate.category, options, windows, terminology)
+        if named is not None:
+            start = named
+        elif index is not None:
+            scores = index.scores_for(mention_context(documents, candidate), options)
+            if scores:
+                best = max(scores, key=lambda c: (scores[c], -len(c)))
+                if scores[best] >= scores.get(start, 0.0) + SIBLING_MARGIN:
+                    start = best
     refinement = refine_code(start, text, measurements, terminology)
     return refinement.code, refinement.reason
 
@@ -657,7 +666,7 @@ def assign_roles(
             else:
                 d.selected = False
                 d.notes.append(DAS_TYPE_REFUSED_NOTE)
-    if index is not None and documents:
+    if documents:
         # Reading the context for a more specific sibling costs a search: only for what is pre-ticked.
         for d in decided:
             if not d.selected or (d.refined and not reads_context(d.candidate, terminology)):

@@ -424,12 +424,21 @@ def test_mention_context_is_the_sentence_naming_the_condition():
 
 
 def test_a_selected_vague_code_takes_the_sibling_its_sentence_names(table):
-    index = StubIndex({"I482": 0.9, "I489": 0.2})
+    # The clause names the sibling's own word (« FA permanente »): taken without ranking the sentence.
+    index = StubIndex({"I480": 0.9})
     decided = decide(table, [af_candidate(0.8)], index=cast(SearchIndex, index), documents={"crh": LETTER})
+    assert decided["I48"].code == "I482" and not index.queries
+    # Said further off (after a comma): the category's codes ranked on the sentence decide.
+    letter = "Antécédents : HTA. Conclusion : FA mal tolérée, de forme permanente. Retour à domicile."
+    documents = {"crh": letter}
+    start = letter.index("FA")
+    far = Candidate("I48", score=0.8, mentions=[mention("I48", "conclusion", start=start, text="FA")])
+    index = StubIndex({"I482": 0.9, "I489": 0.2})
+    decided = decide(table, [far], index=cast(SearchIndex, index), documents=documents)
     assert decided["I48"].code == "I482" and index.queries
     # Below the margin over the code already chosen: kept.
     close = StubIndex({"I482": 0.04})
-    decided = decide(table, [af_candidate(0.8)], index=cast(SearchIndex, close), documents={"crh": LETTER})
+    decided = decide(table, [far], index=cast(SearchIndex, close), documents=documents)
     assert decided["I48"].code == "I489"
 
 
