@@ -21,6 +21,7 @@ from weakref import WeakKeyDictionary
 from coding_assistant.pipeline.candidates import Candidate
 from coding_assistant.pipeline.decided import Decided
 from coding_assistant.pipeline.evidence import QualifiedMention
+from coding_assistant.pipeline.named_sibling import mention_window
 from coding_assistant.rules.agent_infections import code_naming_the_agent
 from coding_assistant.rules.alcohol_induced import code_naming_alcohol, names_alcohol
 from coding_assistant.rules.drug_induced import code_naming_a_drug
@@ -322,18 +323,23 @@ def condition_named_with_alcohol(decided: list[Decided], documents: dict[str, st
 
 def condition_caused_by_a_drug(decided: list[Decided], documents: dict[str, str], terminology: Terminology) -> None:
     """A selected condition in whose clause the letter holds a drug responsible (`rules.adverse_drugs`: a Y40-Y59
-    mention read from « imputable à », « induite par », « sous » …) takes its drug-induced code
-    (`rules.drug_induced`: « diarrhée imputable à la capécitabine » A09.9 → K52.1)."""
+    mention read from « imputable à », « induite par », « sous » …), or that it calls « médicamenteuse » or
+    « iatrogène » (« hypotension orthostatique iatrogène »), takes its drug-induced code (`rules.drug_induced`:
+    « diarrhée imputable à la capécitabine » A09.9 → K52.1)."""
     drugs = [m for d in decided for m in d.candidate.current if m.source == "drug_effect"]
-    if not drugs:
-        return
     for d in decided:
         code = code_naming_a_drug(d.code) if d.selected else None
         if code is None or not codable(code, terminology):
             continue
         mentions = [m for m in d.candidate.current if m.source != "drug_effect"]
-        if any(_same_clause(m, drug, documents) for m in mentions for drug in drugs):
+        if any(_same_clause(m, drug, documents) for m in mentions for drug in drugs) or any(
+            _DRUG_INDUCED_WORD.search(mention_window(documents.get(m.doc_id, ""), m.start, m.end)) for m in mentions
+        ):
             d.code, d.reason = code, f"{code} : le médicament en cause est nommé avec l'affection"
+
+
+# The adjective that makes a condition drug-induced without naming the drug (« pancréatite médicamenteuse »).
+_DRUG_INDUCED_WORD = re.compile(r"\b(?:m[ée]dicamenteu(?:x|se)s?|iatrog[èée]nes?)\b", re.IGNORECASE)
 
 
 _CLAUSE_END = re.compile(r"[.;\n,()]")

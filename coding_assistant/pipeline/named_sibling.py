@@ -13,7 +13,7 @@ them for one sibling only, that sibling is the code.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from weakref import WeakKeyDictionary
 
 from coding_assistant.terminology.model import Terminology
@@ -88,3 +88,35 @@ def sibling_named_in(
         elif len(own) == best_size:
             tied = True
     return None if tied else best
+
+
+# What a label adds after « avec », up to a « sans » part: the condition a combination code also names.
+_WITH_PART = re.compile(r"\bavec\b(.*?)(?:\bsans\b|$)", re.IGNORECASE)
+# A condition the letter says is absent: « sans pseudo-polyarthrite », « pas de … », up to the clause's end.
+_ABSENT = re.compile(r"\b(?:sans|pas d[eu']|absence d[eu'])[^.;,\n]*", re.IGNORECASE)
+
+
+def combination_not_written(
+    start: str,
+    alongside: Sequence[str],
+    context: str,
+    terminology: Terminology,
+    named: Iterable[str] = (),
+) -> str:
+    """`start` when it is no combination code, or when the letter writes what its « avec » part adds: in `context`,
+    or as a condition of its own among `named` (the codes of the stay's affirmed mentions: « PPR » is M35.3,
+    « polymyalgie rhumatismale »); else the first code of `alongside` (the codes one wording names with it) of its
+    category that is not one. « Maladie de Horton » names M31.5 (« avec polymyalgie rhumatismale ») and M31.6;
+    without the polymyalgia it is M31.6."""
+    added = _WITH_PART.search(_OPTIONAL.sub(" ", terminology.label(start)))
+    if added is None:
+        return start
+    needed = set(stems(added.group(1))) - _GENERIC
+    if not needed or needed <= set(stems(_ABSENT.sub(" ", context))):
+        return start
+    if any(code[:3] != start[:3] and needed <= _own_label_stems(terminology, code) for code in named):
+        return start
+    for code in alongside:
+        if code != start and code[:3] == start[:3] and not _WITH_PART.search(terminology.label(code)):
+            return code
+    return start

@@ -20,7 +20,7 @@ Decisions, in order:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from coding_assistant.pipeline.candidates import Candidate
@@ -40,7 +40,7 @@ from coding_assistant.pipeline.combined_codes import (
 from coding_assistant.pipeline.decided import Decided
 from coding_assistant.pipeline.evidence import QualifiedMention
 from coding_assistant.pipeline.fusion import Fusion, first_mentioned
-from coding_assistant.pipeline.named_sibling import mention_window, sibling_named_in
+from coding_assistant.pipeline.named_sibling import combination_not_written, mention_window, sibling_named_in
 from coding_assistant.pipeline.notes import (
     ANTECEDENT_ONLY_DAS_NOTE,
     DAS_TYPE_REFUSED_NOTE,
@@ -117,8 +117,11 @@ def _start_code(candidate: Candidate) -> str:
 
 
 def reads_context(candidate: Candidate, terminology: Terminology) -> bool:
-    """Whether `specific_code` with an index ranks the category's codes on the sentences naming it."""
-    return bool(candidate.affirmed) and _vague(_start_code(candidate), terminology)
+    """Whether `specific_code` with the documents reads the sentences naming it: for a vague code, or a wording
+    that names several codes."""
+    if not candidate.affirmed:
+        return False
+    return _vague(_start_code(candidate), terminology) or any(len(m.codes) > 1 for m in candidate.affirmed)
 
 
 def specific_code(
@@ -128,8 +131,17 @@ def specific_code(
     terminology: Terminology,
     index: SearchIndex | None = None,
     documents: dict[str, str] | None = None,
+    named_codes: Iterable[str] = (),
 ) -> tuple[str, str]:
+    """The code of a candidate: what the letter names, made precise by the sentences naming it (`documents`) and
+    by the values read (`refine_code`); `named_codes`: the codes of the stay's affirmed mentions."""
     start = _start_code(candidate)
+    if documents:
+        # One wording that names a combination code and a plain sibling: the combination only when written.
+        alongside = [c for m in candidate.affirmed if start in m.codes and len(m.codes) > 1 for c in m.codes]
+        if alongside:
+            context = mention_context(documents, candidate)
+            start = combination_not_written(start, alongside, context, terminology, named_codes)
     if documents and candidate.affirmed and _vague(start, terminology):
         # The sentence that names the condition often says which kind it is ("ACFA paroxystique",
         # "adénocarcinome du sigmoïde", "bronchiolite à VRS"): first the sibling whose own words the mention's
@@ -667,11 +679,12 @@ def assign_roles(
                 d.selected = False
                 d.notes.append(DAS_TYPE_REFUSED_NOTE)
     if documents:
+        named_codes = {code for d in decided for m in d.candidate.affirmed for code in m.codes}
         # Reading the context for a more specific sibling costs a search: only for what is pre-ticked.
         for d in decided:
             if not d.selected or (d.refined and not reads_context(d.candidate, terminology)):
                 continue  # without the context search, `specific_code` would only repeat the first pass
-            code, reason = specific_code(d.candidate, text, measurements, terminology, index, documents)
+            code, reason = specific_code(d.candidate, text, measurements, terminology, index, documents, named_codes)
             entry = terminology.get(code)
             if code != d.code and entry is not None and entry.codable and d.role in allowed_roles(code, terminology):
                 d.code, d.reason = code, reason

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from coding_assistant.pipeline import CodingPipeline
-from coding_assistant.pipeline.named_sibling import mention_window, sibling_named_in
+from coding_assistant.pipeline.named_sibling import combination_not_written, mention_window, sibling_named_in
 from coding_assistant.schema import Document, Stay
 from coding_assistant.terminology.model import CodeEntry, Terminology
 
@@ -83,3 +83,36 @@ def test_a_letter_gets_the_sibling_its_conclusion_names(text_pipeline: CodingPip
     stay = Stay(stay_id="S1", sex="M", age=2 if code == "R560" else 64, documents=[Document(doc_id="d", text=text)])
     chosen = {p.code: p.role for p in text_pipeline.propose(stay).proposals if p.selected}
     assert chosen.get(code) == "DP", chosen
+
+
+HORTON = ("M315", "M316")
+
+
+@pytest.fixture(scope="module")
+def giant_cell_table() -> Terminology:
+    rows = [
+        ("M315", "Artérite à cellules géantes avec polymyalgie rhumatismale"),
+        ("M316", "Autres artérites à cellules géantes"),
+        ("M353", "Polymyalgie rhumatismale"),
+    ]
+    return Terminology([CodeEntry(code, label, mco_type=0) for code, label in rows], "test", "2025")
+
+
+def test_a_wording_naming_a_combination_code_and_a_plain_one_is_the_plain_one_unless_the_letter_writes_both(
+    giant_cell_table,
+):
+    table = giant_cell_table
+    assert combination_not_written("M315", HORTON, "Maladie de Horton, corticothérapie.", table) == "M316"
+    # Written in the sentence, or named as a condition of its own (« PPR » is M35.3).
+    assert combination_not_written("M315", HORTON, "Horton avec polymyalgie rhumatismale", table) == "M315"
+    assert combination_not_written("M315", HORTON, "Horton avec PPR", table, named=["M353"]) == "M315"
+    # Said absent: the plain code.
+    assert combination_not_written("M315", HORTON, "Horton sans polymyalgie rhumatismale", table) == "M316"
+    assert combination_not_written("M316", HORTON, "Maladie de Horton", table) == "M316"  # no combination
+
+
+def test_a_letter_without_the_polymyalgia_gets_the_plain_giant_cell_arteritis(text_pipeline: CodingPipeline):
+    text = "Motif : céphalées.\nConclusion : maladie de Horton, corticothérapie débutée.\n"
+    stay = Stay(stay_id="H1", sex="F", age=78, documents=[Document(doc_id="d", text=text)])
+    chosen = {p.code for p in text_pipeline.propose(stay).proposals if p.selected}
+    assert "M316" in chosen and "M315" not in chosen, chosen

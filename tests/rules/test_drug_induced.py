@@ -53,3 +53,14 @@ def test_the_pipeline_codes_the_drug_induced_form_when_its_clause_holds_the_drug
         "les AINS.\n"
     )
     assert "K521" not in selected(text_pipeline, other_clause)
+
+
+def test_a_condition_the_letter_calls_drug_induced_takes_that_code_without_the_drug_named(
+    text_pipeline: CodingPipeline,
+) -> None:
+    iatrogenic = "Motif : malaises.\nConclusion : malaises sur hypotension orthostatique iatrogène.\n"
+    assert "I952" in selected(text_pipeline, iatrogenic)
+    assert "K853" in selected(text_pipeline, "Motif : douleurs.\nConclusion : pancréatite aiguë médicamenteuse.\n")
+    plain = "Motif : malaises.\nConclusion : hypotension orthostatique, contention veineuse.\n"
+    chosen = selected(text_pipeline, plain)
+    assert "I951" in chosen and "I952" not in chosen
