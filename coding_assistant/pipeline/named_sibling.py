@@ -36,6 +36,11 @@ _CLAUSE_END = re.compile(r"[.;:,\n]")
 _STEMS: WeakKeyDictionary[Terminology, dict[str, frozenset[str]]] = WeakKeyDictionary()
 
 
+def label_stems(code: str, terminology: Terminology) -> frozenset[str]:
+    """The stems of a code's label, without its optional (parenthesised) and generic words."""
+    return _own_label_stems(terminology, code)
+
+
 def _own_label_stems(terminology: Terminology, code: str) -> frozenset[str]:
     known = _STEMS.setdefault(terminology, {})
     found = known.get(code)

@@ -40,7 +40,12 @@ from coding_assistant.pipeline.combined_codes import (
 from coding_assistant.pipeline.decided import Decided
 from coding_assistant.pipeline.evidence import QualifiedMention
 from coding_assistant.pipeline.fusion import Fusion, first_mentioned
-from coding_assistant.pipeline.named_sibling import combination_not_written, mention_window, sibling_named_in
+from coding_assistant.pipeline.named_sibling import (
+    combination_not_written,
+    label_stems,
+    mention_window,
+    sibling_named_in,
+)
 from coding_assistant.pipeline.notes import (
     ANTECEDENT_ONLY_DAS_NOTE,
     DAS_TYPE_REFUSED_NOTE,
@@ -59,7 +64,7 @@ from coding_assistant.schema import Note
 from coding_assistant.terminology.model import Terminology
 from coding_assistant.terminology.search import SearchIndex
 from coding_assistant.text.measurements import Measurement
-from coding_assistant.text.normalize import strip_accents
+from coding_assistant.text.normalize import stems, strip_accents
 
 # Context read around a mention to choose among the codes of its category.
 CONTEXT_CHARS = 160
@@ -116,6 +121,32 @@ def _start_code(candidate: Candidate) -> str:
     return start
 
 
+_PLAIN_WORDS = frozenset(stems("sans complication"))
+
+
+def _plain(code: str, terminology: Terminology) -> bool:
+    """A code whose label leaves the kind open or says there is nothing more (« sans complication »)."""
+    return _vague(code, terminology) or "sans complication" in terminology.label(code).lower()
+
+
+def _precise_mention_over_plain(start: str, candidate: Candidate, terminology: Terminology) -> str:
+    """A letter that names the disease plainly and, in other words, its precise form (« diabète de type 1 » E10.9
+    and « acidocétose diabétique » E10.1; « BPCO » J44.9 and « exacerbation de BPCO » J44.1) has the precise form:
+    the CIM-10 codes at the finest level the record supports (guide méthodologique MCO, chapitre I)."""
+    if not _plain(start, terminology):
+        return start
+    # The precise form of the same disease: its label keeps the plain one's words (E10.1 keeps « diabète sucré de
+    # type 1 »), where F10.2 (dependence) is another condition than F10.30 (withdrawal) of the same category.
+    head = label_stems(start, terminology) - _PLAIN_WORDS
+    for code in candidate.mentioned_codes():
+        entry = terminology.get(code)
+        if code == start or entry is None or not entry.codable or _plain(code, terminology):
+            continue
+        if head <= label_stems(code, terminology):
+            return code
+    return start
+
+
 def reads_context(candidate: Candidate, terminology: Terminology) -> bool:
     """Whether `specific_code` with the documents reads the sentences naming it: for a vague code, or a wording
     that names several codes."""
@@ -135,7 +166,7 @@ def specific_code(
 ) -> tuple[str, str]:
     """The code of a candidate: what the letter names, made precise by the sentences naming it (`documents`) and
     by the values read (`refine_code`); `named_codes`: the codes of the stay's affirmed mentions."""
-    start = _start_code(candidate)
+    start = _precise_mention_over_plain(_start_code(candidate), candidate, terminology)
     if documents:
         # One wording that names a combination code and a plain sibling: the combination only when written.
         alongside = [c for m in candidate.affirmed if start in m.codes and len(m.codes) > 1 for c in m.codes]

@@ -116,3 +116,19 @@ def test_a_letter_without_the_polymyalgia_gets_the_plain_giant_cell_arteritis(te
     stay = Stay(stay_id="H1", sex="F", age=78, documents=[Document(doc_id="d", text=text)])
     chosen = {p.code for p in text_pipeline.propose(stay).proposals if p.selected}
     assert "M316" in chosen and "M315" not in chosen, chosen
+
+
+def test_the_precise_form_named_in_other_words_wins_over_the_plain_disease(text_pipeline: CodingPipeline):
+    # « diabète de type 1 » alone is E10.9 (« sans complication »); the letter also names the ketoacidosis.
+    text = (
+        "Motif : altération de l'état général.\n"
+        "Conclusion : acidocétose diabétique inaugurale. Diabète de type 1, insulinothérapie débutée.\n"
+    )
+    stay = Stay(stay_id="K1", sex="F", age=19, documents=[Document(doc_id="d", text=text)])
+    chosen = {p.code for p in text_pipeline.propose(stay).proposals if p.selected}
+    assert "E101" in chosen and "E109" not in chosen, chosen
+    # Another condition of the category is no precise form: withdrawal (F10.3) does not become dependence (F10.2).
+    text = "Motif : tremblements.\nConclusion : syndrome de sevrage alcoolique sans complication. Alcoolisme.\n"
+    stay = Stay(stay_id="K2", sex="M", age=50, documents=[Document(doc_id="d", text=text)])
+    chosen = {p.code for p in text_pipeline.propose(stay).proposals if p.selected}
+    assert "F1030" in chosen, chosen
