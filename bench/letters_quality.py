@@ -1,5 +1,5 @@
 """Coding quality of one model on the dev set (each part and all), on the external dev set, on the five
-letters tuning sets and on the three held-out letters sets, side by side.
+letters tuning sets and on the four held-out letters sets, side by side.
 
     .venv/bin/python bench/letters_quality.py [--model data/models/default] [--external PATH] [--json]
                                               [--no-heldout]
@@ -9,11 +9,11 @@ The dev set (`tests/data/dev/`, hand-written stays) and the external dev set (le
 tuned on. The five letters tuning sets (`tests/data/letters_tuning/`, `letters_tuning_b/`, `letters_tuning_c/`,
 `letters_tuning_d/`, `letters_tuning_e/`: letters written apart from the dev set and the lexicons, in other
 hospitals' styles) come last: error classes were read and fixed on them, so their figures are in-sample. The
-held-out letters sets (`tests/data/letters_heldout/`, `letters_heldout_b/` and `letters_heldout_c/`, each
-written later, apart from all of them) are never tuned on: only their totals are printed, never a stay. Prints a
-Markdown table: DP accuracy (3 characters, exact), micro-F1 of the selected codes (3 characters, exact),
-Recall@10 (3 characters), and the count of selected codes whose mentions are only negated, hypothetical or
-familial.
+held-out letters sets (`tests/data/letters_heldout/`, `letters_heldout_b/`, `letters_heldout_c/` and
+`letters_heldout_d/`, each written later, apart from all of them) are never tuned on: only their totals are
+printed, never a stay. Prints a Markdown table: DP accuracy (3 characters, exact), micro-F1 of the selected codes
+(3 characters, exact), Recall@10 (3 characters), and the count of selected codes whose mentions are only negated,
+hypothetical or familial.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ HELDOUT = {
     "letters held-out (never tuned on)": ROOT / "tests" / "data" / "letters_heldout",
     "letters held-out B (never tuned on)": ROOT / "tests" / "data" / "letters_heldout_b",
     "letters held-out C (never tuned on)": ROOT / "tests" / "data" / "letters_heldout_c",
+    "letters held-out D (never tuned on)": ROOT / "tests" / "data" / "letters_heldout_d",
 }
 
 
