@@ -1,7 +1,7 @@
-"""The second and third act tuning sets (`tests/data/acts_tuning_b/`, `acts_tuning_c/`) are well-formed: every stay
-reads in the data contract, every gold act is a current CCAM code with an activity-1 line, dated inside its stay and
-fitting the patient's sex, every DP a codable CIM-10 FR code. Tuning on them is allowed; their figures are then
-in-sample."""
+"""The second to fourth act tuning sets (`tests/data/acts_tuning_b/`, `acts_tuning_c/`, `acts_tuning_d/`) are
+well-formed: every stay reads in the data contract, every gold act is a current CCAM code with an activity-1 line,
+dated inside its stay and fitting the patient's sex, every DP a codable CIM-10 FR code. Tuning on them is allowed;
+their figures are then in-sample."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ class TuningSet:
 SETS = [
     TuningSet("acts_tuning_b", "ATB", stays=50, acts=61, codes=58, several_acts=12, no_act=3),
     TuningSet("acts_tuning_c", "ATC", stays=40, acts=48, codes=45, several_acts=11, no_act=4),
+    TuningSet("acts_tuning_d", "ATD", stays=40, acts=50, codes=48, several_acts=12, no_act=4),
 ]
 
 
