@@ -291,6 +291,7 @@ def infection_named_with_its_agent(decided: list[Decided], documents: dict[str, 
     """A selected infection whose own sentence names its agent just after it takes the code that names both
     (« pneumonie à pneumocoque »: J18 → J13; `rules.agent_infections`), and the agent's B95-B98 code is no
     longer coded apart: it would repeat it."""
+    combined = False
     for infection in decided:
         if not infection.selected:
             continue
@@ -298,14 +299,45 @@ def infection_named_with_its_agent(decided: list[Decided], documents: dict[str, 
             code = code_naming_the_agent(infection.code, agent_code)
             if code is None or not codable(code, terminology):
                 continue
-            infection.code, infection.reason = code, f"{code} : l'infection et son agent sont nommés ensemble"
-            for agent in decided:
-                if agent.selected and agent.code.startswith(agent_code[:4]):
-                    agent.selected, agent.role = False, None
-                    agent.notes.append(
-                        Note(rule="agent-in-code", message=f"agent compris dans {code} : non codé à part", code=code)
-                    )
+            _combine_with_agent(infection, code, agent_code, decided, "l'infection et son agent sont nommés ensemble")
+            combined = True
             break
+    if not combined:
+        _the_one_infection_of_the_agent(decided, terminology)
+
+
+def _combine_with_agent(infection: Decided, code: str, agent_code: str, decided: list[Decided], why: str) -> None:
+    infection.code, infection.reason = code, f"{code} : {why}"
+    for agent in decided:
+        if agent.selected and agent.code.startswith(agent_code[:4]):
+            agent.selected, agent.role = False, None
+            agent.notes.append(
+                Note(rule="agent-in-code", message=f"agent compris dans {code} : non codé à part", code=code)
+            )
+
+
+def _the_one_infection_of_the_agent(decided: list[Decided], terminology: Terminology) -> None:
+    """The one agent the stay's microbiology identified (« hémocultures positives à Streptococcus pneumoniae »,
+    selected as B95-B98) and the one selected infection that CIM-10 names with it (« PAC lobaire »: J18.1 → J13),
+    in different sentences: one code, as the coder writes it. Several agents or several such infections: each
+    stays as written (which agent caused which infection is the letter's to say)."""
+    agents = [d for d in decided if d.selected and d.code[:3] in _AGENT_CATEGORIES]
+    if len(agents) != 1:
+        return
+    agent_code = agents[0].code
+    pairs = [
+        (infection, code)
+        for infection in decided
+        if infection.selected and infection is not agents[0]
+        for code in [code_naming_the_agent(infection.code, agent_code)]
+        if code is not None and codable(code, terminology)
+    ]
+    if len(pairs) == 1:
+        infection, code = pairs[0]
+        _combine_with_agent(infection, code, agent_code, decided, "l'agent identifié est celui de l'infection")
+
+
+_AGENT_CATEGORIES = frozenset({"B95", "B96", "B97", "B98"})
 
 
 def condition_named_with_alcohol(decided: list[Decided], documents: dict[str, str], terminology: Terminology) -> None:

@@ -246,6 +246,9 @@ _NARRATIVE_SECTIONS = frozenset({"other", "histoire", "evolution", "examen_clini
 # the motif. Guide méthodologique MCO, chapitre IV: what motivated the stay is its DP, the antecedents are not,
 # wherever the letter writes them.
 _NARRATIVE_ANTECEDENTS = re.compile(r"\b(?:ant[ée]c[ée]dents?|atcds?)\b(?!\s+(?:familia|de la famille))", re.IGNORECASE)
+# The antecedents' word right before a retention cue (« Dans ses antécédents, on retient … », « ATCD : on
+# retient … »): what the cue retains is the past, not the stay's diagnosis.
+_RETAINED_ANTECEDENTS = re.compile(r"\b(?:ant[ée]c[ée]dents?|atcds?)\W*$", re.IGNORECASE)
 _BACK_TO_THE_STAY = re.compile(
     r"\b(?:qui (?:a |avait )?(?:pr[ée]sente|pr[ée]sentait|pr[ée]sent[ée]|consulte|consultait)|"
     r"(?:hospitalis|admis|adress|transf[ée]r|amen)[ée]?e?s?\b|depuis \d+ ?(?:h|heures?|j|jours?)\b|actuellement|"
@@ -278,6 +281,8 @@ def _mention_section(text: str, sections: Sequence[Section], start: int, end: in
         retained = _last(_RETAINED.finditer(opening))
         if retained is None:
             return _narrative_kind(opening) or kind
+        if _RETAINED_ANTECEDENTS.search(opening[: retained.start()]):
+            return "antecedents"  # « Dans ses antécédents, on retient une hypothyroïdie … » lists the past
         kind = "conclusion"  # and, as a titled conclusion, not what it says is to be watched after the stay
         opening = opening[retained.end() :]
     if _narrative_kind(opening) == "antecedents":

@@ -36,7 +36,7 @@ __all__ = ["PipelineInfo", "QualifierEngine", "Qualifiers", "pipeline_info", "qu
 # « Appendicite et torsion d'annexe écartées »: a negation that follows in the plural agrees with each condition
 # coordinated before it, across the « et » / « ou » that ends a cue's scope for both engines; within one clause (no
 # comma: « douleur FID, appendicite et torsion écartées » leaves the pain), and a singular agrees with its own noun.
-_PLURAL_CUE = r"(?P<cue>(?:[ée]cart|[ée]limin|infirm)[ée]e?s|exclue?s|non retenue?s)\b"
+_PLURAL_CUE = r"(?P<cue>(?:[ée]cart|[ée]limin|infirm)[ée]e?s|exclue?s|non retenue?s|n[ée]gati(?:f|ve)s)\b"
 # The last conjunct, « et » / « ou » and up to the cue, within the clause.
 _LAST_CONJUNCT = r"\s(?:et|ou)\s[^,.;:!?\n]{1,80}?\s"
 _PLURAL_NEGATION_AFTER = re.compile(

@@ -36,6 +36,17 @@ def mentions(pipeline: CodingPipeline, text: str, admitted: date | None = None) 
             [],
         ),
         (
+            # « on retient » right after the antecedents' word retains the past, not the stay's diagnosis.
+            "Dans ses antécédents, on retient une hypothyroïdie substituée et une ostéoporose.",
+            ["hypothyroïdie", "ostéoporose"],
+            [],
+        ),
+        (
+            "Chez cette patiente aux antécédents d'hypertension artérielle, nous retenons une péricardite aiguë.",
+            ["hypertension artérielle"],
+            ["péricardite aiguë"],
+        ),
+        (
             "Patiente aux antécédents d'hypertension artérielle, de diabète de type 2, qui présentait depuis "
             "24 heures une pyélonéphrite aiguë droite.",
             ["hypertension artérielle", "diabète de type 2"],

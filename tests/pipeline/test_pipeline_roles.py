@@ -616,7 +616,8 @@ def test_the_dp_keeps_its_words_and_an_external_cause_keeps_its_own_code(table):
     ("sentence", "expected"),
     [
         ("Diagnostic : pneumonie franche lobaire aiguë à pneumocoque.", "J13"),
-        ("Diagnostic : pneumonie franche lobaire aiguë. Antigénurie pneumocoque positive.", "J181"),  # apart
+        # Apart, the stay's one agent with its one infection (`_the_one_infection_of_the_agent`).
+        ("Diagnostic : pneumonie franche lobaire aiguë. Antigénurie pneumocoque positive.", "J13"),
         ("Diagnostic : pneumonie franche lobaire aiguë à E. coli.", "J155"),  # J15.5 is not in this table
     ],
 )
@@ -632,10 +633,8 @@ def test_an_infection_named_with_its_agent_takes_the_code_that_names_both(senten
     codes = {d.code: (d.role, d.selected) for d in decided}
     if expected == "J155":  # not codable here: nothing changes
         assert codes["J181"] == ("DP", True) and codes["B962"][1]
-    elif expected == "J13":
-        assert codes["J13"] == ("DP", True) and codes["B953"] == (None, False)
     else:
-        assert codes["J181"] == ("DP", True) and codes["B953"][1]
+        assert codes["J13"] == ("DP", True) and codes["B953"] == (None, False)
 
 
 def test_a_dp_no_sentence_names_gives_way_to_what_the_letter_names(table):

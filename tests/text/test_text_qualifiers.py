@@ -45,6 +45,7 @@ def qualify(text: str, mention: str, occurrence: int = 0, **settings: bool) -> Q
         ("Appendicite et torsion d'annexe écartées.", "Appendicite"),
         ("Embolie pulmonaire ou dissection aortique éliminées au scanner.", "Embolie pulmonaire"),
         ("Syndrome coronarien aigu, embolie pulmonaire et dissection aortique écartés.", "Syndrome coronarien aigu"),
+        ("Antigénuries pneumocoque et légionelle négatives.", "pneumocoque"),
     ],
 )
 def test_negated(text: str, mention: str) -> None:
