@@ -117,7 +117,10 @@ def dp_features(candidate: Candidate, first_conclusion: Candidate | None, first_
     return np.array(
         [
             _logit(candidate.score),
-            _logit(candidate.dp_score) if knows else -6.0,
+            # Floored like the fusion's model logit: on a letter unlike its corpus the DP head is confidently
+            # wrong about a diagnosis the conclusion names first (« pancréatite aiguë » scored 0), and where the
+            # letter puts it must still weigh.
+            max(_logit(candidate.dp_score), MODEL_LOGIT_FLOOR) if knows else -6.0,
             float(knows),
             float("conclusion" in sections),
             float(candidate is first_conclusion),

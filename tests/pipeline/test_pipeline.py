@@ -161,3 +161,15 @@ def test_probable_is_a_setting(terminology):
     )
     assert not any(code.startswith("N10") for code in selected(strict.propose(stay(text))))
     assert any(code.startswith("N10") for code in selected(lenient.propose(stay(text))))
+
+
+def test_the_dp_head_counts_down_to_the_floor_and_no_further():
+    # A classifier that knows the category but scores it 0 as the DP (a letter unlike its corpus) weighs no less
+    # than 5 %: where the letter names the diagnosis must still decide.
+    from coding_assistant.pipeline.fusion import MODEL_LOGIT_FLOOR, dp_features
+
+    known_but_zero = Candidate("K85", model_score=0.05, dp_score=0.0)
+    known_and_likely = Candidate("K85", model_score=0.05, dp_score=0.6)
+    assert dp_features(known_but_zero, None, None)[1] == pytest.approx(MODEL_LOGIT_FLOOR)
+    assert dp_features(known_and_likely, None, None)[1] > MODEL_LOGIT_FLOOR
+    assert dp_features(Candidate("K85"), None, None)[1] < MODEL_LOGIT_FLOOR  # a category it never learnt
