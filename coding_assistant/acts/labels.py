@@ -72,6 +72,21 @@ class LabelFeatures:
     named_by: frozenset[str] = frozenset()
     angles: tuple[tuple[float, float], ...] = ()  # (above, at most) in degrees: the deformities it covers
     areas_cm2: tuple[tuple[float, float], ...] = ()  # (at least, below) in cm²: the skin areas it covers
+    # What a generic act word (« évacuation », « résection », « création ») acts on: the last word of the label's
+    # head, one per alternative (« … du côlon et/ou du rectum »): « … de l'orbite », « … du foie ».
+    objects: frozenset[str] = frozenset()
+
+
+def _objects(head: str, first: str, data: ActData) -> frozenset[str]:
+    """The words of the last « de … » phrase of each alternative of a label's head (bounds and ages left out):
+    « de collection de l'orbite » → orbite; « de lésion souscutanée susfasciale » → lésion, souscutanée …"""
+    found: set[str] = set()
+    for part in re.split(r"\bet ou\b|\bou\b", _BOUNDS.sub(" ", head)):
+        phrase = re.split(r"\b(?:de|du|des|d)\b", part)[-1]
+        found.update(
+            s for s in wording_stems(phrase) if s.isalpha() and len(s) >= 3 and s not in _GRAMMAR and s != first
+        )
+    return frozenset(found - data.act_words)
 
 
 def _content(stems: tuple[str, ...]) -> frozenset[str]:
@@ -169,7 +184,8 @@ def read_label(label: str, data: ActData, counted: frozenset[str]) -> LabelFeatu
     # endoscopique] ») is the label's own word: it must be stated, not only counted when it is.
     positive = _content(wording_stems(positive_text)) - in_choices
     optional = optional - positive
-    head_stems = wording_stems(_HEAD_END.split(folded, maxsplit=1)[0])
+    head_text = _HEAD_END.split(folded, maxsplit=1)[0]
+    head_stems = wording_stems(head_text)
     laterality = None
     if "bilateral" in folded and "unilateral" not in folded:
         laterality = "bi"
@@ -178,6 +194,7 @@ def read_label(label: str, data: ActData, counted: frozenset[str]) -> LabelFeatu
     parity = "primi" if "primipare" in folded else "multi" if "multipare" in folded else None
     # "Séance de destruction …", "Séance d'épuration …": the act is the word after "séance".
     all_stems = [s for s in wording_stems(folded) if s != "seanc"]
+    first = all_stems[0] if all_stems else ""
     return LabelFeatures(
         positive=positive,
         optional=optional,
@@ -185,7 +202,7 @@ def read_label(label: str, data: ActData, counted: frozenset[str]) -> LabelFeatu
         negative=negative - positive - in_choices,
         head=_content(head_stems),
         includes=includes,
-        first=all_stems[0] if all_stems else "",
+        first=first,
         laterality=laterality,
         counts=_counts(folded, counted),
         sizes_mm=_sizes(folded),
@@ -194,6 +211,7 @@ def read_label(label: str, data: ActData, counted: frozenset[str]) -> LabelFeatu
         ages=_ages(label, data),
         angles=_angles(label),
         areas_cm2=_areas(folded),
+        objects=_objects(head_text, first, data) if first in data.act_words else frozenset(),
         required_approaches=frozenset(data.approaches[s] for s in positive if s in data.approaches),
         named_by=frozenset(
             s

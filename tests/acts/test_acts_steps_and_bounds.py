@@ -134,3 +134,27 @@ def test_the_angle_of_a_position_is_no_deformity():
 
     assert stated_angle("Installation : Trendelenburg 25°, genou fléchi à 90°.") is None
     assert stated_angle("Gonarthrose, genu valgum de 12°.") == 12.0
+
+
+def test_a_generic_act_word_needs_the_organ_its_label_acts_on(proposer):
+    # BKJA001 « Évacuation de collection de l'orbite »: « évacuation de pus » in an anal abscess names no orbit.
+    text = (
+        "CRO du 07/03/2026\nAbcès de la marge anale à 5 h, fébrile, fluctuant.\nAG au masque laryngé.\n"
+        "Incision radiaire de l'abcès, évacuation de 20 mL de pus. Fistulotomie (mise à plat) du trajet en un temps."
+    )
+    assert "BKJA001" not in selected(proposer, text)
+    # Written with its organ, the same word is the act.
+    orbit = "CRO du 07/03/2026\nAG. Abcès sous-périosté de l'orbite droite : évacuation de la collection de l'orbite."
+    assert "BKJA001" in selected(proposer, orbit)
+
+
+def test_the_objects_of_a_generic_act_word_are_read_from_its_label():
+    from coding_assistant.acts.data import default_act_data
+    from coding_assistant.acts.labels import read_label
+
+    data = default_act_data()
+    assert read_label("Évacuation de collection de l'orbite", data, frozenset()).objects == {"orbit"}
+    alternatives = read_label("Exérèse de 1 à 3 polypes du côlon et/ou du rectum, par coloscopie", data, frozenset())
+    assert alternatives.objects == {"colon", "rectum"}
+    # A procedure noun names its organ itself: nothing more is required.
+    assert read_label("Cholécystectomie, par coelioscopie", data, frozenset()).objects == frozenset()
