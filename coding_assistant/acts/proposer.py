@@ -330,7 +330,8 @@ def _step_of(code: str, other: str, catalogue: ActCatalogue) -> bool:
     diagnostic acts that lead to it are included): a diagnostic act on its organ by any access (the CPRE of a
     sphincterotomy), the angiography of an endovascular act (CCAM chapters D and E, the angiography by a
     vascular access F or H, the act by access letter F: the arteriography of an embolisation), the puncture
-    of a drainage (action letters H and J: the collection is punctured to drain it)."""
+    of a drainage (action letters H and J: the collection is punctured to drain it), the endoscopy of an act
+    « avec guidage endoscopique » of the same system."""
     if _diagnostic_within(code, other, None, None, any_access=True):
         return True
     if (
@@ -342,6 +343,14 @@ def _step_of(code: str, other: str, catalogue: ActCatalogue) -> bool:
         and other[3] == "F"
     ):
         return True  # an angiography by a vascular access (F, H), not an echocardiography or an ECG
+    if (
+        code[2] == "Q"
+        and code[3] == "E"
+        and other[2] != "Q"
+        and code[0] == other[0]
+        and "guidage endoscopique" in catalogue.by_code[other].label.lower()
+    ):
+        return True  # the endoscopy that guides the act (the FOGD of a percutaneous endoscopic gastrostomy)
     return code[2] == "H" and other[2] == "J" and catalogue.by_code[code].features.first == "ponction"
 
 

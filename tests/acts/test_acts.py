@@ -119,6 +119,7 @@ def test_an_act_of_two_mentions_is_one_combined_act(proposer):
         "Coloscopie de contrôle à 3 ans.",
         "Laryngoscopie préopératoire en consultation : mobilité laryngée normale.",
         "Échec de pose de sonde JJ, néphrostomie à discuter.",
+        "Information sur les deux options : appendicectomie coelioscopique ou antibiothérapie seule.",
     ],
 )
 def test_negated_planned_and_past_acts_are_never_selected(proposer, sentence):

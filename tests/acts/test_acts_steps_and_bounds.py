@@ -158,3 +158,14 @@ def test_the_objects_of_a_generic_act_word_are_read_from_its_label():
     assert alternatives.objects == {"colon", "rectum"}
     # A procedure noun names its organ itself: nothing more is required.
     assert read_label("Cholécystectomie, par coelioscopie", data, frozenset()).objects == frozenset()
+
+
+def test_the_endoscopy_that_guides_an_act_is_part_of_it(proposer):
+    # HFCB001 « Gastrostomie, par voie transcutanée avec guidage endoscopique »: its FOGD is not coded apart.
+    text = (
+        "CR — GASTROSTOMIE PERCUTANÉE ENDOSCOPIQUE — 18/08/2026\nSédation. FOGD première : œsophage, estomac et "
+        "duodénum normaux. Transillumination, ponction gastrique transpariétale, technique « pull ». Sonde de "
+        "gastrostomie 20 Fr."
+    )
+    chosen = selected(proposer, text, doc_type="CR-ENDO")
+    assert "HFCB001" in chosen and "HEQE002" not in chosen, chosen
