@@ -267,6 +267,8 @@ def build_dictionary(
         for text in {code_entry.label, short_label(code_entry.label)}:
             if text and not _RESIDUAL.match(normalise_text(text)):
                 add(text, [code_entry.code], "label")
+                for variant in malignant_variants(code_entry.code, text):
+                    add(variant, [code_entry.code], "label")
     for stems in [stems for stems, draft in table.items() if _ambiguous_label_word(stems, draft)]:
         del table[stems]
     taken = set(table) | {wording_stems(term) for term in not_only_diagnoses}
@@ -284,6 +286,38 @@ def build_dictionary(
 # A Latin binomial inside a wording: the genus capitalised after the wording's first word, the species in lower
 # case (« Paludisme à Plasmodium falciparum », « Entérocolite à Clostridium difficile »).
 _BINOMIAL = re.compile(r"(?<=\s)([A-Z][a-z]{3,})\s+([a-z]{4,})\b")
+
+
+# How letters name a primary malignant tumour: the CIM-10 writes « Tumeur maligne du sein » (C50), letters
+# « carcinome infiltrant du sein », « adénocarcinome de la vessie », « néoplasie du pancréas ». Each head below
+# stands for « Tumeur maligne » before the site of a primary tumour's label (C00-C76: not the secondary tumours
+# of C77-C79, whose letters write « métastases », nor the in situ ones of chapter D).
+MALIGNANT_HEADS = (
+    "cancer",
+    "carcinome",
+    "adénocarcinome",
+    "néoplasie",
+    "néoplasme",
+    "carcinome infiltrant",
+    "carcinome canalaire infiltrant",
+    "carcinome lobulaire infiltrant",
+    "carcinome épidermoïde",
+    "carcinome urothélial",
+    "adénocarcinome infiltrant",
+)
+_PRIMARY_MALIGNANT = re.compile(r"^tumeur maligne (?=d)", re.IGNORECASE)
+_SITE_AND = re.compile(r",? (?:et|ou) (?=d)")
+
+
+def malignant_variants(code: str, label: str) -> list[str]:
+    """« carcinome du sein », « adénocarcinome du sein » … for the label « Tumeur maligne du sein » of a primary
+    malignant tumour (C00-C76); nothing for any other label."""
+    if not ("C00" <= code[:3] <= "C76") or not _PRIMARY_MALIGNANT.match(label):
+        return []
+    site = _PRIMARY_MALIGNANT.sub("", label)
+    # « des bronches et du poumon »: each site is written alone too (« carcinome du poumon »).
+    sites = [site, *(part for part in _SITE_AND.split(site) if part != site)]
+    return [f"{head} {part}" for head in MALIGNANT_HEADS for part in sites]
 
 
 def binomial_genera(texts: Iterable[str]) -> dict[tuple[str, str], str]:

@@ -240,3 +240,44 @@ def test_a_number_without_a_unit_is_no_size_to_read_past(dictionary):
 
 def test_the_infectious_diseases_specialty_is_no_condition(dictionary):
     assert mentions("Suivi en consultation de maladies infectieuses à S3.", dictionary) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Carcinome infiltrant du sein gauche pT1c N0.", "C50"),
+        ("Adénocarcinome de la vessie.", "C67"),
+        ("Carcinome épidermoïde du poumon droit.", "C34"),  # one site of « des bronches et du poumon »
+        ("Néoplasie du pancréas.", "C25"),
+    ],
+)
+def test_a_primary_malignant_tumour_is_named_by_its_head_and_its_site(dictionary, text, category):
+    assert any(code.startswith(category) for _, codes in mentions(text, dictionary) for code in codes)
+
+
+def test_malignant_heads_stand_only_for_a_primary_tumour_label():
+    from coding_assistant.matching.dictionary import malignant_variants
+
+    assert "carcinome du sein" in malignant_variants("C50", "Tumeur maligne du sein")
+    assert "carcinome du poumon" in malignant_variants("C34", "Tumeur maligne des bronches et du poumon")
+    assert malignant_variants("C787", "Tumeur maligne secondaire du foie et des voies biliaires intrahépatiques") == []
+    assert malignant_variants("D050", "Carcinome lobulaire in situ du sein") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Ulcère bulbaire Forrest IIa.", "K269"),
+        ("Fracture sous-capitale du col fémoral gauche, Garden IV.", "S7200"),
+        ("Anémie postopératoire transfusée.", "D62"),
+        ("PAC lobaire inférieure droite.", "J181"),
+        ("PAC à pneumocoque.", "J13"),
+    ],
+)
+def test_clinicians_wordings_of_the_lexicon(dictionary, text, code):
+    assert any(code in codes for _, codes in mentions(text, dictionary)), mentions(text, dictionary)
+
+
+def test_pac_alone_stays_ambiguous(dictionary):
+    # « PAC » is also a port-à-cath and a coronary bypass: alone, it names nothing.
+    assert not any("J189" in codes for _, codes in mentions("Pose de PAC le 12/03.", dictionary))
