@@ -70,6 +70,8 @@ _CONDUCT = re.compile(
     re.IGNORECASE,
 )
 _PARENTHESES = re.compile(r"\([^)]*\)")
+# A problem-oriented synthesis numbers its problems: « Problème n° 1 — », « Pb 2 : », « Problème 3) ».
+_NUMBERED_PROBLEM = re.compile(r"(?:probl[èe]me|pb)\s*(?:n\s*[°o]\s*)?\d+\s*(?:[—–:)]|-(?!\d))\s*", re.IGNORECASE)
 _TAIL = rf"(?: \S+){{0,{P.MAX_TAIL_WORDS}}}"
 
 
@@ -161,6 +163,11 @@ def _find_title(text: str, line_start: int, line_end: int) -> _Title | None:
         return None
     bulleted = not markdown and bool(_HAS_BULLET.match(line))
     start = line_start + offset
+
+    numbered = _NUMBERED_PROBLEM.match(content)
+    if numbered:
+        # « Problème n° 1 — Syndrome confusionnel aigu. … »: each problem of the synthesis, its paragraph.
+        return _Title("conclusion", False, start, start + numbered.end(), start + numbered.end(), True)
 
     colon = content.find(":")
     if 0 < colon <= P.MAX_TITLE_CHARS:

@@ -200,3 +200,16 @@ def test_an_arrow_line_of_conduct_is_no_conclusion(line: str) -> None:
 def test_titles_as_wards_abbreviate_them(title: str, kind: str) -> None:
     text = f"{title} : hypertension artérielle.\n"
     assert section_at(split_sections(text), text.index("hypertension")).kind == kind
+
+
+def test_each_numbered_problem_of_a_synthesis_is_a_conclusion_paragraph() -> None:
+    text = (
+        "Contexte : veuf, vit seul.\n\nProblème n° 1 — Syndrome confusionnel aigu. Amené par son fils.\n\n"
+        "Pb 2 : lombalgie commune, paracétamol.\n\nProblème 3) HTA équilibrée.\n"
+    )
+    sections = split_sections(text)
+    for words in ("Syndrome confusionnel", "Amené par son fils", "lombalgie", "HTA équilibrée"):
+        assert section_at(sections, text.index(words)).kind == "conclusion", words
+    assert section_at(sections, text.index("veuf")).kind != "conclusion"
+    # A problem that a number ends is no numbered title: « problème à 3 mois » stays in its sentence.
+    assert kinds("Revoir ce problème 3 mois plus tard.") == ["other"]
