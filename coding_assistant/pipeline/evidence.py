@@ -227,8 +227,10 @@ _LOOK_BACK = 400
 # 81 ans … » introduces the patient, not a diagnosis.
 _RETAINED = re.compile(
     r"\b(?:nous|on)\s+(?:avons\s+|a\s+)?(?:donc\s+|finalement\s+)?(?:retenu|retenons|retient|concluons|conclut|conclu)\b"
-    # Opening their sentence: « 10 jours au total » counts days.
+    # Opening their sentence, or a clause of a run-on letter (« …, au total hyperémèse gravidique … »): « 10 jours
+    # au total » counts days, « au total 3 CGR » counts units.
     r"|^\W*(?:au total|en conclusion|en r[ée]sum[ée]|en d[ée]finitive)\b"
+    r"|[,;]\s*(?:au total|en conclusion|en r[ée]sum[ée])\b(?!\s*,?\s*\d)"
     r"|\bil s['’]agit (?:donc |finalement |bien )?d['’]une?\s+(?!(?:patiente?|homme|femme|enfant|nourrisson|jeune|"
     r"monsieur|madame|garçon|fille|nouveau-n[ée]e?|adolescente?|sujet)\b)"
     r"|\ble bilan (?:a\s+)?conclu[t]? [àa]\b"

@@ -194,3 +194,16 @@ def test_antecedents_recalled_in_the_conclusion_or_the_motif_are_the_past(
     assert found["insuffisance cardiaque"].past
     assert not found["pneumopathie franche lobaire aiguë"].past
     assert found["pneumopathie franche lobaire aiguë"].section in {"conclusion", "motif"}
+
+
+def test_a_run_on_letter_concludes_after_a_comma(text_pipeline: CodingPipeline) -> None:
+    text = (
+        "Hospitalisée pour des vomissements, cystite à E. coli traitée, elle sort en tolérant l'alimentation, au "
+        "total hyperémèse gravidique avec cétose, contrôle dans 10 jours.\n"
+    )
+    found = mentions(text_pipeline, text)
+    assert found["hyperémèse gravidique"].section == "conclusion"
+    assert found["cystite"].section != "conclusion"
+    # A count is no conclusion: « …, au total 3 culots » .
+    counted = mentions(text_pipeline, "Anémie transfusée, au total 3 culots, hémoglobine stable.\n")
+    assert counted["anémie"].section != "conclusion"
