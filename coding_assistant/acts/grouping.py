@@ -156,13 +156,38 @@ def group_mentions(
         candidates = catalogue.candidates(anchor.keys, near)
         if candidates:
             groups.append(ActGroup([mention], set(anchor.keys), candidates, anchor.status))
-    current = [g for g in groups if g.status == "current"]
+    current = _appositions([g for g in groups if g.status == "current"])
     others = [g for g in groups if g.status != "current"]
     current = _merge(current, catalogue, sex, age, parity)
     for group in [*current, *others]:
         context = build_context(group.mentions, sex, age, parity, catalogue)
         group.ranking = ranked(group.candidates, context, catalogue)
     return current + others
+
+
+# « Remplacement valvulaire aortique percutané (TAVI) »: the act named again, in brackets, right after its words.
+_APPOSITION = re.compile(r"[^().;:\n]{0,40}\(\s*")
+
+
+def _appositions(groups: list[ActGroup]) -> list[ActGroup]:
+    """A mention followed, within its clause, by another in brackets names one act twice: one group."""
+    joined: list[ActGroup] = []
+    for group in groups:
+        last = joined[-1] if joined else None
+        if last is not None and len(group.mentions) == 1 and _in_brackets_after(last.mentions[-1], group.mentions[0]):
+            joined[-1] = ActGroup(
+                last.mentions + group.mentions, last.keys | group.keys, last.candidates | group.candidates, "current"
+            )
+        else:
+            joined.append(group)
+    return joined
+
+
+def _in_brackets_after(first: Mention, second: Mention) -> bool:
+    a, b = first.anchor, second.anchor
+    if first.reading is not second.reading or a.sentence != b.sentence or b.start < a.end:
+        return False
+    return bool(_APPOSITION.fullmatch(first.reading.text[a.end : b.start]))
 
 
 def _merge(

@@ -169,3 +169,13 @@ def test_the_endoscopy_that_guides_an_act_is_part_of_it(proposer):
     )
     chosen = selected(proposer, text, doc_type="CR-ENDO")
     assert "HFCB001" in chosen and "HEQE002" not in chosen, chosen
+
+
+def test_an_act_named_again_in_brackets_is_one_act(proposer):
+    # « Remplacement valvulaire aortique percutané (TAVI) »: one TAVI (DBLF001), not also the open replacement.
+    text = (
+        "CR — 08/04/2026\nRétrécissement aortique serré.\nRemplacement valvulaire aortique percutané (TAVI) par "
+        "voie fémorale le 08/04/2026 : bioprothèse 26 mm."
+    )
+    chosen = selected(proposer, text, doc_type="CR-INTERV")
+    assert chosen == ["DBLF001"], chosen
