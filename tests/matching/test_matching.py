@@ -272,6 +272,7 @@ def test_malignant_heads_stand_only_for_a_primary_tumour_label():
         ("Anémie postopératoire transfusée.", "D62"),
         ("PAC lobaire inférieure droite.", "J181"),
         ("PAC à pneumocoque.", "J13"),
+        ("Exacerbation de BPCO d'origine infectieuse à Haemophilus.", "J440"),
     ],
 )
 def test_clinicians_wordings_of_the_lexicon(dictionary, text, code):
