@@ -232,11 +232,16 @@ def _combination_codes(terminology: Terminology, category: str) -> list[_Combina
 
 
 def _label_stems(terminology: Terminology, code: str) -> frozenset[str]:
+    """The stems of what a label affirms: not its « non … » word nor its « sans … » part (« Diabète sucré de type
+    2 non insulinotraité ou sans précision » affirms no insulin treatment)."""
     known = _LABEL_STEMS.setdefault(terminology, {})
     found = known.get(code)
     if found is None:
-        found = known[code] = frozenset(stems(terminology.label(code)))
+        found = known[code] = frozenset(stems(_DENIED.sub(" ", terminology.label(code))))
     return found
+
+
+_DENIED = re.compile(r"\bnon\s+\w+|\bsans\b[^,]*", re.IGNORECASE)
 
 
 # « pyélonéphrite obstructive sur calcul de l'uretère »: what follows such a link caused what precedes it.

@@ -38,3 +38,14 @@ def test_a_cause_written_after_sur_is_no_complication(text_pipeline: CodingPipel
 def test_a_hernia_alone_keeps_its_code_without_obstruction(text_pipeline: CodingPipeline) -> None:
     codes = chosen(text_pipeline, "Conclusion : hernie crurale droite non compliquée, cure par voie inguinale.\n")
     assert any(code.startswith("K41") for code in codes) and "K413" not in codes, codes
+
+
+def test_a_combination_code_keeps_what_the_condition_affirms(text_pipeline: CodingPipeline) -> None:
+    # « insulinotraité » with ketoacidosis is E11.10, not E11.18 « non insulinotraité ou sans précision »: a
+    # label's « non … » word is no shared word.
+    text = (
+        "Motif : altération de l'état général.\n"
+        "Conclusion : acidocétose diabétique sévère chez un patient diabétique de type 2 insulinotraité.\n"
+    )
+    codes = chosen(text_pipeline, text)
+    assert "E1110" in codes and "E1118" not in codes, codes
