@@ -358,6 +358,28 @@ def condition_named_with_alcohol(decided: list[Decided], documents: dict[str, st
             d.code, d.reason = code, f"{code} : la cause alcoolique est nommée avec l'affection"
 
 
+def iron_deficiency_from_blood_loss(
+    decided: list[Decided], documents: dict[str, str], terminology: Terminology
+) -> None:
+    """An iron-deficiency anaemia whose own sentence names the blood loss that causes it (« anémie ferriprive sur
+    ménorragies », « … par saignement digestif occulte ») is D50.0 « anémie par carence en fer secondaire à une
+    perte de sang (chronique) », not D50.9 (CIM-10: the cause makes the code)."""
+    for d in decided:
+        if not d.selected or d.code != "D509" or not codable("D500", terminology):
+            continue
+        if any(_BLOOD_LOSS.search(sentence_around(m, documents)) for m in d.candidate.current):
+            d.code, d.reason = "D500", "D500 : la perte de sang en cause est nommée avec l'anémie"
+
+
+# The blood losses an iron deficiency is written « sur » or « par » (not a transfusion, not a bleeding risk).
+_BLOOD_LOSS = re.compile(
+    r"\b(?:sur|par|secondaire [àa]|li[ée]e? [àa]|due? [àa]|dans un contexte de)\s+(?:des |de |d['’]une? |une? |les )?"
+    r"(?:m[ée]norragies?|m[ée]trorragies?|m[ée]norragies|rectorragies?|m[ée]l[ée]na|h[ée]maturies?|[ée]pistaxis"
+    r"|saignements?|h[ée]morragies?|pertes? sanguines?|spoliation sanguine|angiodysplasies?)",
+    re.IGNORECASE,
+)
+
+
 def condition_caused_by_a_drug(decided: list[Decided], documents: dict[str, str], terminology: Terminology) -> None:
     """A selected condition in whose clause the letter holds a drug responsible (`rules.adverse_drugs`: a Y40-Y59
     mention read from « imputable à », « induite par », « sous » …), or that it calls « médicamenteuse » or

@@ -33,6 +33,7 @@ from coding_assistant.pipeline.combined_codes import (
     hypertensive_nephropathy_over_hypertension,
     included_in_a_combination_code,
     infection_named_with_its_agent,
+    iron_deficiency_from_blood_loss,
     poisoning_by_the_drugs_named,
     polyp_by_its_histology,
     sentence_around,
@@ -728,6 +729,7 @@ def assign_roles(
         infection_named_with_its_agent(decided, documents, terminology)
         condition_named_with_alcohol(decided, documents, terminology)
         condition_caused_by_a_drug(decided, documents, terminology)
+        iron_deficiency_from_blood_loss(decided, documents, terminology)
         poisoning_by_the_drugs_named(decided, documents, terminology)
         polyp_by_its_histology(decided, documents, terminology)
     _chapter_xv_first(decided, documents)

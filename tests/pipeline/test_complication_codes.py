@@ -49,3 +49,11 @@ def test_a_combination_code_keeps_what_the_condition_affirms(text_pipeline: Codi
     )
     codes = chosen(text_pipeline, text)
     assert "E1110" in codes and "E1118" not in codes, codes
+
+
+def test_an_iron_deficiency_anaemia_from_a_named_blood_loss_is_d50_0(text_pipeline: CodingPipeline) -> None:
+    caused = "Motif : asthénie.\nConclusion : anémie ferriprive sévère par ménorragies sur utérus myomateux.\n"
+    assert "D500" in chosen(text_pipeline, caused)
+    plain = "Motif : asthénie.\nConclusion : anémie ferriprive sévère, bilan digestif négatif.\n"
+    codes = chosen(text_pipeline, plain)
+    assert "D509" in codes and "D500" not in codes, codes
