@@ -273,6 +273,7 @@ def test_malignant_heads_stand_only_for_a_primary_tumour_label():
         ("PAC lobaire inférieure droite.", "J181"),
         ("PAC à pneumocoque.", "J13"),
         ("Exacerbation de BPCO d'origine infectieuse à Haemophilus.", "J440"),
+        ("Sigmoïdite diverticulaire compliquée d'un abcès péricolique.", "K572"),
     ],
 )
 def test_clinicians_wordings_of_the_lexicon(dictionary, text, code):
