@@ -179,3 +179,11 @@ def test_an_act_named_again_in_brackets_is_one_act(proposer):
     )
     chosen = selected(proposer, text, doc_type="CR-INTERV")
     assert chosen == ["DBLF001"], chosen
+
+
+def test_a_device_named_after_its_removal_is_not_placed(proposer):
+    # « DHS » names the osteosynthesis NBCA010; « ablation de la plaque DHS » removes it.
+    text = "CRO du 08/04/2026\nAG. Ablation de la plaque DHS et des vis du fémur droit. Fermeture."
+    assert "NBCA010" not in selected(proposer, text)
+    placed = "CRO du 08/04/2026\nAG. Fracture pertrochantérienne droite : ostéosynthèse par DHS. Fermeture."
+    assert "NBCA010" in selected(proposer, placed)
