@@ -86,7 +86,11 @@ def _objects(head: str, first: str, data: ActData) -> frozenset[str]:
         found.update(
             s for s in wording_stems(phrase) if s.isalpha() and len(s) >= 3 and s not in _GRAMMAR and s != first
         )
-    return frozenset(found - data.act_words)
+    return frozenset(found - data.act_words - _DEVICES)
+
+
+# Devices a label acts on name no organ by themselves: « ablation d'une prothèse tibiotalienne » needs the ankle.
+_DEVICES = frozenset(wording_stems("prothèse endoprothèse matériel sonde cathéter dispositif implant"))
 
 
 def _content(stems: tuple[str, ...]) -> frozenset[str]:

@@ -156,6 +156,8 @@ def test_the_objects_of_a_generic_act_word_are_read_from_its_label():
     assert read_label("Évacuation de collection de l'orbite", data, frozenset()).objects == {"orbit"}
     alternatives = read_label("Exérèse de 1 à 3 polypes du côlon et/ou du rectum, par coloscopie", data, frozenset())
     assert alternatives.objects == {"colon", "rectum"}
+    # A device names no organ: the ankle of « ablation d'une prothèse tibiotalienne » is required.
+    assert read_label("Ablation d'une prothèse tibiotalienne", data, frozenset()).objects == {"tibiotalien"}
     # A procedure noun names its organ itself: nothing more is required.
     assert read_label("Cholécystectomie, par coelioscopie", data, frozenset()).objects == frozenset()
 
