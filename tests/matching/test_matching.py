@@ -274,6 +274,8 @@ def test_malignant_heads_stand_only_for_a_primary_tumour_label():
         ("PAC à pneumocoque.", "J13"),
         ("Exacerbation de BPCO d'origine infectieuse à Haemophilus.", "J440"),
         ("Sigmoïdite diverticulaire compliquée d'un abcès péricolique.", "K572"),
+        ("Cholestéatome attical de l'oreille moyenne gauche.", "H71"),
+        ("Étourdissements sans cause retrouvée.", "R42"),
     ],
 )
 def test_clinicians_wordings_of_the_lexicon(dictionary, text, code):
