@@ -26,7 +26,7 @@ model=data/models/default
 if [ ! -s "$stays" ]; then
     echo "== 1/5 synthetic corpus"
     mkdir -p "$(dirname "$stays")"
-    "$ca" synth --n "${DEMO_STAYS:-8000}" --seed 1 --output "$stays"
+    "$ca" synth --n "${DEMO_STAYS:-12000}" --seed 1 --output "$stays"
 fi
 if [ ! -s "$model/card.json" ]; then
     echo "== 2/5 default model (TF-IDF + linear, exported to ONNX)"
