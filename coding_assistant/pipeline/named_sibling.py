@@ -8,6 +8,10 @@ wordings on the sentence (`SearchIndex.scores_for`) weighs every word of it, so 
 and « adénocarcinome » leaves the vague code level with the precise one; this rule reads only what sets a sibling
 apart: the words its label adds to the category's and to the vague code's. When the sentence writes every one of
 them for one sibling only, that sibling is the code.
+
+The other way round, a wording that names a combination code and a plain sibling (« maladie de Horton »: M31.5
+« avec polymyalgie rhumatismale » and M31.6) is the combination only when the letter writes what its « avec »
+part adds (`combination_not_written`).
 """
 
 from __future__ import annotations
