@@ -175,12 +175,17 @@ def _appositions(groups: list[ActGroup]) -> list[ActGroup]:
     for group in groups:
         last = joined[-1] if joined else None
         if last is not None and len(group.mentions) == 1 and _in_brackets_after(last.mentions[-1], group.mentions[0]):
-            joined[-1] = ActGroup(
-                last.mentions + group.mentions, last.keys | group.keys, last.candidates | group.candidates, "current"
-            )
+            joined[-1] = _joined(last, group)
         else:
             joined.append(group)
     return joined
+
+
+def _joined(first: ActGroup, second: ActGroup) -> ActGroup:
+    """One act read from both groups' mentions."""
+    return ActGroup(
+        first.mentions + second.mentions, first.keys | second.keys, first.candidates | second.candidates, "current"
+    )
 
 
 def _in_brackets_after(first: Mention, second: Mention) -> bool:
@@ -204,10 +209,7 @@ def _merge(
             merged.append(group)
             target = len(merged) - 1
         else:
-            first = merged[target]
-            merged[target] = ActGroup(
-                first.mentions + group.mentions, first.keys | group.keys, first.candidates | group.candidates, "current"
-            )
+            merged[target] = _joined(merged[target], group)
         for index in merged[target].candidates:
             by_candidate.setdefault(index, set()).add(target)
     return merged

@@ -118,8 +118,11 @@ def score(entry: ActEntry, context: Context, catalogue: ActCatalogue) -> float:
         context.near.get(s, 0.0) >= REPORT for s in label.named_by
     ):
         value -= _UNNAMED  # the act itself ("Dilatation …") is not written: at most a modifier of it is
-    named_approach = bool(label.approaches & context.features.approaches)  # « hystéroscopie » names the uterus
-    if label.objects and not named_approach and not any(context.near.get(s) for s in label.objects | label.optional):
+    if (
+        label.objects
+        and not label.approaches & context.features.approaches  # « hystéroscopie » names the uterus
+        and not any(context.near.get(s) for s in label.objects | label.optional)
+    ):
         # A generic act word names no organ: « évacuation de 20 mL de pus » is no « évacuation de collection de
         # l'orbite », « résection atypique du lobe inférieur » no « résection atypique du foie ».
         value -= _OBJECT_UNNAMED

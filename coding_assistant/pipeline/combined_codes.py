@@ -14,16 +14,17 @@ includes. Applied to the decided codes of a stay once their roles are set (`role
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from weakref import WeakKeyDictionary
 
 from coding_assistant.pipeline.candidates import Candidate
 from coding_assistant.pipeline.decided import Decided
 from coding_assistant.pipeline.evidence import QualifiedMention
-from coding_assistant.pipeline.named_sibling import mention_window
+from coding_assistant.pipeline.named_sibling import WITH_PART, mention_window
 from coding_assistant.rules.agent_infections import code_naming_the_agent
 from coding_assistant.rules.alcohol_induced import code_naming_alcohol, names_alcohol
+from coding_assistant.rules.blood_loss import code_naming_blood_loss, names_blood_loss
 from coding_assistant.rules.drug_induced import code_naming_a_drug
 from coding_assistant.rules.hiv_disease import PLAIN_HIV, hiv_code_for, hiv_code_for_all
 from coding_assistant.rules.infectious_agents import agents_named_in
@@ -159,8 +160,6 @@ def polyp_by_its_histology(decided: Sequence[Decided], documents: dict[str, str]
 
 
 _WITH = re.compile(r"\bavec\b(.*)", re.IGNORECASE)
-# What a label's « avec » clause names, up to what it excludes (« avec occlusion, sans gangrène »).
-_WITH_CLAUSE = re.compile(r"\bavec\b(.*?)(?:\bsans\b|$)", re.IGNORECASE)
 
 
 def complication_in_a_combination_code(
@@ -224,7 +223,7 @@ def _combination_codes(terminology: Terminology, category: str) -> list[_Combina
     if found is None:
         found = []
         for code in terminology.codable_descendants(category):
-            clause = _WITH_CLAUSE.search(terminology.label(code))
+            clause = WITH_PART.search(terminology.label(code))
             if clause is not None:
                 found.append((code, _label_stems(terminology, code), frozenset(stems(clause.group(1)))))
         known[category] = found
@@ -349,35 +348,47 @@ def condition_named_with_alcohol(decided: list[Decided], documents: dict[str, st
     """A selected condition whose own sentence names alcohol as its cause takes its alcoholic code
     (`rules.alcohol_induced`: « cirrhose sur éthylisme chronique » K74.6 → K70.3, « pancréatite aiguë OH »
     K85.9 → K85.2)."""
+    _condition_named_with_its_cause(
+        decided,
+        documents,
+        terminology,
+        code_naming_alcohol,
+        names_alcohol,
+        "la cause alcoolique est nommée avec l'affection",
+    )
+
+
+def condition_named_with_its_blood_loss(
+    decided: list[Decided], documents: dict[str, str], terminology: Terminology
+) -> None:
+    """A selected condition whose own sentence names the blood loss that causes it takes the code that says so
+    (`rules.blood_loss`: « anémie ferriprive sur ménorragies » D50.9 → D50.0)."""
+    _condition_named_with_its_cause(
+        decided,
+        documents,
+        terminology,
+        code_naming_blood_loss,
+        names_blood_loss,
+        "la perte de sang en cause est nommée avec l'anémie",
+    )
+
+
+def _condition_named_with_its_cause(
+    decided: list[Decided],
+    documents: dict[str, str],
+    terminology: Terminology,
+    code_naming_the_cause: Callable[[str], str | None],
+    names_the_cause: Callable[[str], bool],
+    why: str,
+) -> None:
+    """Each selected condition whose cause-named code exists and whose own sentence names that cause takes it."""
     for d in decided:
-        code = code_naming_alcohol(d.code) if d.selected else None
+        code = code_naming_the_cause(d.code) if d.selected else None
         if code is None or not codable(code, terminology):
             continue
         mentions = [m for m in d.candidate.current if not m.excluded]
-        if any(names_alcohol(sentence_around(m, documents)) for m in mentions):
-            d.code, d.reason = code, f"{code} : la cause alcoolique est nommée avec l'affection"
-
-
-def iron_deficiency_from_blood_loss(
-    decided: list[Decided], documents: dict[str, str], terminology: Terminology
-) -> None:
-    """An iron-deficiency anaemia whose own sentence names the blood loss that causes it (« anémie ferriprive sur
-    ménorragies », « … par saignement digestif occulte ») is D50.0 « anémie par carence en fer secondaire à une
-    perte de sang (chronique) », not D50.9 (CIM-10: the cause makes the code)."""
-    for d in decided:
-        if not d.selected or d.code != "D509" or not codable("D500", terminology):
-            continue
-        if any(_BLOOD_LOSS.search(sentence_around(m, documents)) for m in d.candidate.current):
-            d.code, d.reason = "D500", "D500 : la perte de sang en cause est nommée avec l'anémie"
-
-
-# The blood losses an iron deficiency is written « sur » or « par » (not a transfusion, not a bleeding risk).
-_BLOOD_LOSS = re.compile(
-    r"\b(?:sur|par|secondaire [àa]|li[ée]e? [àa]|due? [àa]|dans un contexte de)\s+(?:des |de |d['’]une? |une? |les )?"
-    r"(?:m[ée]norragies?|m[ée]trorragies?|m[ée]norragies|rectorragies?|m[ée]l[ée]na|h[ée]maturies?|[ée]pistaxis"
-    r"|saignements?|h[ée]morragies?|pertes? sanguines?|spoliation sanguine|angiodysplasies?)",
-    re.IGNORECASE,
-)
+        if any(names_the_cause(sentence_around(m, documents)) for m in mentions):
+            d.code, d.reason = code, f"{code} : {why}"
 
 
 def condition_caused_by_a_drug(decided: list[Decided], documents: dict[str, str], terminology: Terminology) -> None:

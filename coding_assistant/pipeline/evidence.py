@@ -247,10 +247,11 @@ _NARRATIVE_SECTIONS = frozenset({"other", "histoire", "evolution", "examen_clini
 # « a été hospitalisée du 2 au 4 mars pour une thrombose veineuse profonde », « nous a été adressé pour … » state
 # the motif. Guide méthodologique MCO, chapitre IV: what motivated the stay is its DP, the antecedents are not,
 # wherever the letter writes them.
-_NARRATIVE_ANTECEDENTS = re.compile(r"\b(?:ant[ée]c[ée]dents?|atcds?)\b(?!\s+(?:familia|de la famille))", re.IGNORECASE)
+_ANTECEDENTS_WORD = r"\b(?:ant[ée]c[ée]dents?|atcds?)"
+_NARRATIVE_ANTECEDENTS = re.compile(_ANTECEDENTS_WORD + r"\b(?!\s+(?:familia|de la famille))", re.IGNORECASE)
 # The antecedents' word right before a retention cue (« Dans ses antécédents, on retient … », « ATCD : on
 # retient … »): what the cue retains is the past, not the stay's diagnosis.
-_RETAINED_ANTECEDENTS = re.compile(r"\b(?:ant[ée]c[ée]dents?|atcds?)\W*$", re.IGNORECASE)
+_RETAINED_ANTECEDENTS = re.compile(_ANTECEDENTS_WORD + r"\W*$", re.IGNORECASE)
 _BACK_TO_THE_STAY = re.compile(
     r"\b(?:qui (?:a |avait )?(?:pr[ée]sente|pr[ée]sentait|pr[ée]sent[ée]|consulte|consultait)|"
     r"(?:hospitalis|admis|adress|transf[ée]r|amen)[ée]?e?s?\b|depuis \d+ ?(?:h|heures?|j|jours?)\b|actuellement|"

@@ -64,7 +64,8 @@ def mention_window(text: str, start: int, end: int) -> str:
     return f"{left}{text[start:end]}{right}"
 
 
-def _vague_label(label: str) -> bool:
+def vague_label(label: str) -> bool:
+    """A label that leaves the kind open: « … sans précision », « … non précisé », « Autres … »."""
     lowered = label.lower()
     return "sans précision" in lowered or "non précisé" in lowered or lowered.startswith("autres")
 
@@ -87,7 +88,7 @@ def sibling_named_in(
             continue
         label = terminology.label(code)
         plain = _OPTIONAL.sub(" ", label)
-        if _vague_label(label) or _NEGATIVE_PART.search(plain) or _COMBINATION.search(plain):
+        if vague_label(label) or _NEGATIVE_PART.search(plain) or _COMBINATION.search(plain):
             continue
         own = _own_label_stems(terminology, code) - common
         if not own or not own <= written:
@@ -100,7 +101,7 @@ def sibling_named_in(
 
 
 # What a label adds after « avec », up to a « sans » part: the condition a combination code also names.
-_WITH_PART = re.compile(r"\bavec\b(.*?)(?:\bsans\b|$)", re.IGNORECASE)
+WITH_PART = re.compile(r"\bavec\b(.*?)(?:\bsans\b|$)", re.IGNORECASE)
 # A condition the letter says is absent: « sans pseudo-polyarthrite », « pas de … », up to the clause's end.
 _ABSENT = re.compile(r"\b(?:sans|pas d[eu']|absence d[eu'])[^.;,\n]*", re.IGNORECASE)
 
@@ -117,7 +118,7 @@ def combination_not_written(
     « polymyalgie rhumatismale »); else the first code of `alongside` (the codes one wording names with it) of its
     category that is not one. « Maladie de Horton » names M31.5 (« avec polymyalgie rhumatismale ») and M31.6;
     without the polymyalgia it is M31.6."""
-    added = _WITH_PART.search(_OPTIONAL.sub(" ", terminology.label(start)))
+    added = WITH_PART.search(_OPTIONAL.sub(" ", terminology.label(start)))
     if added is None:
         return start
     needed = set(stems(added.group(1))) - _GENERIC
@@ -126,6 +127,6 @@ def combination_not_written(
     if any(code[:3] != start[:3] and needed <= _own_label_stems(terminology, code) for code in named):
         return start
     for code in alongside:
-        if code != start and code[:3] == start[:3] and not _WITH_PART.search(terminology.label(code)):
+        if code != start and code[:3] == start[:3] and not WITH_PART.search(terminology.label(code)):
             return code
     return start

@@ -29,11 +29,11 @@ from coding_assistant.pipeline.combined_codes import (
     complication_in_a_combination_code,
     condition_caused_by_a_drug,
     condition_named_with_alcohol,
+    condition_named_with_its_blood_loss,
     hiv_disease_by_its_manifestations,
     hypertensive_nephropathy_over_hypertension,
     included_in_a_combination_code,
     infection_named_with_its_agent,
-    iron_deficiency_from_blood_loss,
     poisoning_by_the_drugs_named,
     polyp_by_its_histology,
     sentence_around,
@@ -46,6 +46,7 @@ from coding_assistant.pipeline.named_sibling import (
     label_stems,
     mention_window,
     sibling_named_in,
+    vague_label,
 )
 from coding_assistant.pipeline.notes import (
     ANTECEDENT_ONLY_DAS_NOTE,
@@ -106,10 +107,7 @@ def _next_break(text: str, position: int) -> int:
 def _vague(code: str, terminology: Terminology) -> bool:
     """A category, or a code whose label leaves the kind open: worth reading the context for a sibling."""
     entry = terminology.get(code)
-    if entry is None or not entry.codable:
-        return True
-    label = entry.label.lower()
-    return "sans précision" in label or "non précisé" in label or label.startswith("autres")
+    return entry is None or not entry.codable or vague_label(entry.label)
 
 
 def _start_code(candidate: Candidate) -> str:
@@ -168,12 +166,12 @@ def specific_code(
     """The code of a candidate: what the letter names, made precise by the sentences naming it (`documents`) and
     by the values read (`refine_code`); `named_codes`: the codes of the stay's affirmed mentions."""
     start = _precise_mention_over_plain(_start_code(candidate), candidate, terminology)
-    if documents:
-        # One wording that names a combination code and a plain sibling: the combination only when written.
-        alongside = [c for m in candidate.affirmed if start in m.codes and len(m.codes) > 1 for c in m.codes]
-        if alongside:
-            context = mention_context(documents, candidate)
-            start = combination_not_written(start, alongside, context, terminology, named_codes)
+    context: str | None = None  # the sentences naming the condition, read once and only when needed
+    # One wording that names a combination code and a plain sibling: the combination only when written.
+    alongside = [c for m in candidate.affirmed if start in m.codes and len(m.codes) > 1 for c in m.codes]
+    if documents and alongside:
+        context = mention_context(documents, candidate)
+        start = combination_not_written(start, alongside, context, terminology, named_codes)
     if documents and candidate.affirmed and _vague(start, terminology):
         # The sentence that names the condition often says which kind it is ("ACFA paroxystique",
         # "adénocarcinome du sigmoïde", "bronchiolite à VRS"): first the sibling whose own words the mention's
@@ -186,7 +184,9 @@ def specific_code(
         if named is not None:
             start = named
         elif index is not None:
-            scores = index.scores_for(mention_context(documents, candidate), options)
+            if context is None:
+                context = mention_context(documents, candidate)
+            scores = index.scores_for(context, options)
             if scores:
                 best = max(scores, key=lambda c: (scores[c], -len(c)))
                 if scores[best] >= scores.get(start, 0.0) + SIBLING_MARGIN:
@@ -729,7 +729,7 @@ def assign_roles(
         infection_named_with_its_agent(decided, documents, terminology)
         condition_named_with_alcohol(decided, documents, terminology)
         condition_caused_by_a_drug(decided, documents, terminology)
-        iron_deficiency_from_blood_loss(decided, documents, terminology)
+        condition_named_with_its_blood_loss(decided, documents, terminology)
         poisoning_by_the_drugs_named(decided, documents, terminology)
         polyp_by_its_histology(decided, documents, terminology)
     _chapter_xv_first(decided, documents)
