@@ -55,6 +55,7 @@ from coding_assistant.pipeline.notes import (
     UNDOCUMENTED_DAS_NOTE,
 )
 from coding_assistant.pipeline.stated_cause import stated_cause
+from coding_assistant.pipeline.status_weighed import codes_already_said_or_not_dealt_with
 from coding_assistant.rules import allowed_roles, dr_for_dp, refine_code
 from coding_assistant.rules.dagger import dagger_index
 from coding_assistant.rules.data import default_rules_data
@@ -748,6 +749,7 @@ def assign_roles(
         included_in_a_combination_code(decided, terminology)
     _manifestations_in_their_disease(decided, terminology)
     _documented_das_only(decided)
+    codes_already_said_or_not_dealt_with(decided, documents or {})
     if antecedents_cared_for_only:
         _antecedents_cared_for_only(decided)
     return decided
