@@ -60,13 +60,14 @@ from coding_assistant.rules import allowed_roles, dr_for_dp, refine_code
 from coding_assistant.rules.dagger import dagger_index
 from coding_assistant.rules.data import default_rules_data
 from coding_assistant.rules.manifestations import ManifestationRule, manifestation_rules
+from coding_assistant.rules.measured import MEASURED_FAMILIES
 from coding_assistant.rules.measured_findings import measured_finding
 from coding_assistant.rules.persistent import persistence_kind
 from coding_assistant.rules.pregnancy import is_obstetric, pregnancy_code
 from coding_assistant.schema import Note
 from coding_assistant.terminology.model import Terminology
 from coding_assistant.terminology.search import SearchIndex
-from coding_assistant.text.measurements import Measurement
+from coding_assistant.text.measurements import Measurement, decisive
 from coding_assistant.text.normalize import stems, strip_accents
 
 # Context read around a mention to choose among the codes of its category.
@@ -192,8 +193,21 @@ def specific_code(
                 best = max(scores, key=lambda c: (scores[c], -len(c)))
                 if scores[best] >= scores.get(start, 0.0) + SIBLING_MARGIN:
                     start = best
+    if not any(start in m.codes for m in candidate.affirmed):
+        start = _value_decided_part(start, measurements)
     refinement = refine_code(start, text, measurements, terminology)
     return refinement.code, refinement.reason
+
+
+def _value_decided_part(code: str, measurements: Sequence[Measurement]) -> str:
+    """A code whose last characters a measured value decides (E87.10 « inférieure à 120 mmol/l », the E66 IMC
+    band, the N18 stage) and that no wording of the letter names is cut back to the part the value does not
+    decide when the letter gives that value, so that the value decides the rest rather than the classifier's
+    guess (`rules.measured`, the same reading as its check)."""
+    family = next((f for f in MEASURED_FAMILIES if code.startswith(f[0])), None)
+    if family is None or len(code) <= family[1] or decisive(measurements, family[2]) is None:
+        return code
+    return code[: family[1]]
 
 
 def rough_code(candidate: Candidate, terminology: Terminology) -> str:
@@ -663,9 +677,14 @@ def assign_roles(
         if not item.selected and candidate.current and not candidate.only_excluded:
             finding = measured_finding(code, measurements)
             if finding is not None:
-                # The letter names the disorder and its own value confirms it (`rules.measured_findings`).
+                # The letter names the disorder and its own value confirms it (`rules.measured_findings`); a
+                # candidate too weak to have been refined reads its value now (« natrémie 131 » is E87.18,
+                # not the classifier's E87.10).
                 item.selected = True
                 item.notes.append(measured_note(finding.basis))
+                if not refined:
+                    code, item.reason = specific_code(candidate, text, measurements, terminology)
+                    item.code, item.refined = code, True
         decided.append(item)
     decided = _normal_delivery_only(decided)
     roles = {id(d): allowed_roles(d.code, terminology) for d in decided}

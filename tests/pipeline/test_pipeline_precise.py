@@ -65,3 +65,18 @@ def test_a_precise_code_that_may_not_be_dp_leaves_the_vague_dp_in_place(conclusi
     )
     decided = roles(das_only, conclusion_candidate("H269", 0.95, dp=0.9), conclusion_candidate("H251", 0.7))
     assert decided["H269"] == "DP"
+
+
+def test_a_measured_value_decides_the_code_the_classifier_guessed(conclusion_candidate, terminology) -> None:
+    """E87.10 (« inférieure à 120 mmol/l ») guessed by the classifier gives way to the letter's natrémie of
+    131 mmol/L (E87.18); a code a wording names (« hyponatrémie sévère < 120 ») is the letter's own."""
+    from coding_assistant.pipeline.roles import specific_code
+    from coding_assistant.text.measurements import find_measurements
+
+    text = "Hyponatrémie modérée, natrémie à 131 mmol/L, corrigée."
+    guessed = conclusion_candidate("E871", 0.3)
+    guessed.model_code = "E8710"
+    guessed.mentions = []
+    assert specific_code(guessed, text, find_measurements(text), terminology)[0] == "E8718"
+    named = conclusion_candidate("E8710", 0.3)
+    assert specific_code(named, text, find_measurements(text), terminology)[0] == "E8710"
