@@ -224,8 +224,9 @@ def is_selectable(candidate: Candidate) -> bool:
     """Fused probability above the selection threshold, and never on negated/hypothetical/family mentions only.
     What the letter states as a link is coded whatever the fused probability — a drug it holds responsible for
     a current condition (the effect plus its Y40-Y59 code, `rules.adverse_drugs`), the agent of a current
-    infection (B95-B98, `rules.infectious_agents`): the guide méthodologique MCO (chapitre IV) codes both as
-    DAS, and the classifier, which never sees them, cannot weigh them. So is a disease the conclusion states
+    infection (B95-B98, `rules.infectious_agents`), the patient's own stop of a treatment (Z91.1,
+    `rules.non_compliance`): the guide méthodologique MCO (chapitre IV) codes them as DAS, and the classifier,
+    which never sees them, cannot weigh them. So is a disease the conclusion states
     (`_concluded`)."""
     if candidate.only_excluded:
         return False
@@ -244,7 +245,7 @@ def _concluded(candidate: Candidate) -> bool:
     return any(m.section == "conclusion" and not m.past for m in candidate.affirmed)
 
 
-STATED_LINKS = ("drug_effect", "agent")
+STATED_LINKS = ("drug_effect", "agent", "non_compliance")
 
 
 def _stated_link(candidate: Candidate) -> bool:
