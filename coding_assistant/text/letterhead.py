@@ -37,6 +37,11 @@ _ADDRESS_OR_DATE = re.compile(
     re.IGNORECASE,
 )
 _LINE = re.compile(r"[^\n]*\n?")
+# A letterhead line names a unit, a person or a contact: longer than this, it is the letter's first paragraph.
+LETTERHEAD_LINE_MAX = 120
+# The end of a sentence: a full stop after a word of three letters or more (not « Dr. », « C.H.U. »), then a
+# capital.
+_SENTENCE_END = re.compile(r"(?<=\w{3})[.!?]\s+(?=[A-ZÀÂÉÈÊÎÔÛÇ])")
 
 
 @lru_cache(maxsize=64)
@@ -54,6 +59,12 @@ def letterhead_end(text: str) -> int:
         if _ADDRESS_OR_DATE.match(stripped) or (
             _LETTERHEAD_LINE.match(stripped) and (":" not in stripped or _LETTERHEAD_FIELD.match(stripped))
         ):
+            if len(stripped) > LETTERHEAD_LINE_MAX:
+                # « Hôpital de jour d'ophtalmologie. Patiente de 81 ans … »: a letter written as one paragraph
+                # opens on its unit, and its first sentence ends the letterhead; without one, the line is the
+                # letter's.
+                sentence_end = _SENTENCE_END.search(line)
+                return match.start() + sentence_end.end() if sentence_end is not None else end
             end = match.end()
             continue
         break

@@ -49,3 +49,14 @@ def test_no_condition_is_read_in_the_letterhead_but_its_setting_is() -> None:
     heart_failure = [m for m in mentions if any(code.startswith("I50") for code in m.codes)]
     assert heart_failure and all(m.start > text.index("Motif") for m in heart_failure)
     assert any(code.startswith("Z515") for m in mentions for code in m.codes)
+
+
+def test_a_letter_written_as_one_paragraph_after_its_unit_is_read() -> None:
+    """The unit's name opens a one-paragraph letter: its first sentence is the letterhead, the rest the letter."""
+    text = (
+        "Hôpital de jour d'ophtalmologie. Patiente de 81 ans avec antécédents de fibrillation auriculaire sous "
+        "anticoagulant, prise en charge pour une cataracte de l'œil gauche. Phacoémulsification sans incident."
+    )
+    assert text[: letterhead_end(text)] == "Hôpital de jour d'ophtalmologie. "
+    long_line = "Service de cardiologie, patient de 70 ans hospitalisé pour une décompensation cardiaque globale " * 2
+    assert letterhead_end(f"CHU de Nantes\n{long_line}\n") == len("CHU de Nantes\n")
