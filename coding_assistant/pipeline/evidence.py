@@ -257,7 +257,8 @@ _NARRATIVE_ANTECEDENTS = re.compile(_ANTECEDENTS_WORD + r"\b(?!\s+(?:familia|de 
 _RETAINED_ANTECEDENTS = re.compile(_ANTECEDENTS_WORD + r"\W*$", re.IGNORECASE)
 _BACK_TO_THE_STAY = re.compile(
     r"\b(?:qui (?:a |avait )?(?:pr[ée]sente|pr[ée]sentait|pr[ée]sent[ée]|consulte|consultait)|"
-    r"(?:hospitalis|admis|adress|transf[ée]r|amen)[ée]?e?s?\b|depuis \d+ ?(?:h|heures?|j|jours?)\b|actuellement|"
+    r"(?:hospitalis|admis|adress|transf[ée]r|amen)[ée]?e?s?\b|pris(?:e|es)? en charge\b|"
+    r"depuis \d+ ?(?:h|heures?|j|jours?)\b|actuellement|"
     r"ce jour|"
     r"[àa] l['’]entr[ée]e|aujourd['’]hui)",
     re.IGNORECASE,

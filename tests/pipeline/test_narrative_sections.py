@@ -80,6 +80,9 @@ def test_family_antecedents_are_no_personal_antecedents(text_pipeline: CodingPip
         "Madame V., 54 ans, a été hospitalisée du 2 au 4 mars 2026 pour une thrombose veineuse profonde du membre "
         "inférieur droit.",
         "Il nous a été adressé par le SAMU pour une thrombose veineuse profonde du membre inférieur droit.",
+        # The antecedents first, then the clause that comes back to the stay.
+        "Patiente de 54 ans aux antécédents d'HTA et de migraine, prise en charge pour une thrombose veineuse "
+        "profonde du membre inférieur droit.",
     ],
 )
 def test_the_sentence_that_says_why_the_patient_came_is_the_motif(text_pipeline: CodingPipeline, sentence: str) -> None:
