@@ -205,6 +205,8 @@ def find_mentions(text: str, dictionary: MentionDictionary, coordination: bool =
             mentions.append(Mention(pattern.codes, start, end, text[start:end], pattern.source))
             i = last + 1
             continue
+        if found_pattern is not None and _opens_a_compound(text, tokens[i + len(found_pattern.stems) - 1].end):
+            found_pattern = None  # « gastro » of « gastro-entérologie »: a word that goes on names something else
         if found_pattern is not None:
             matched = len(found_pattern.stems)
             start, end = tokens[i].start, tokens[i + matched - 1].end
@@ -400,3 +402,9 @@ def _typo_match(
                 start, end = tokens[i].start, tokens[i + n - 1].end
                 return Mention(pattern.codes, start, end, text[start:end], pattern.source, fuzzy=True), pattern
     return None
+
+
+def _opens_a_compound(text: str, end: int) -> bool:
+    """The wording ends on a hyphen that the word goes on after (« gastro » in « Service de gastro-entérologie »,
+    « hépato-gastro-entérologie »): the compound is another word, a specialty here, not the wording."""
+    return text[end : end + 1] == "-" and text[end + 1 : end + 2].isalpha()

@@ -7,6 +7,11 @@ did not deal with it: each rule unticks the proposal, keeps it in the ranked lis
 - A49 is a bacterial infection « de siège non précisé »: a bacteraemia read beside a selected infection whose
   site the letter names (« angiocholite … bactériémique », « PAC bactériémique ») is that infection's, and the
   agent goes to B95-B96 (CIM-10 FR, A49's note; guide méthodologique MCO, chapitre IV: one condition, one code).
+- Y83-Y84 (a surgical or medical act « ayant provoqué une réaction anormale ou une complication ultérieure »)
+  is the external cause of a complication of care: without a selected complication of care (T80-T88, or a
+  post-procedural disorder of its chapter: E89, G97, H59, H95, I97, J95, K91, M96, N99), « intervention
+  chirurgicale » names the act, not a complication (CIM-10 FR, chapter XX, Y83-Y84; guide méthodologique MCO,
+  chapitre IV, the complications of care).
 - Z96 (presence of a functional implant: a joint prosthesis, an artificial lens) is a status that rarely weighs
   on a stay: named only among the antecedents it is left for the coder, and the stay that puts the implant in
   (« PTH droite programmée ») codes the disease it treats, not its presence (guide méthodologique MCO,
@@ -36,13 +41,35 @@ BACTERIAL_INFECTION_UNSPECIFIED_SITE = "A49"
 _SITELESS = re.compile(r"bact[ée]ri[ée]mi|h[ée]moculture|culture|pr[ée]l[èe]vement", re.IGNORECASE)
 _AGENTS = ("B95", "B96", "B97", "B98")
 IMPLANT_PRESENCE = "Z96"
+CARE_AS_CAUSE = ("Y83", "Y84")
+COMPLICATIONS_OF_CARE = (
+    "T80",
+    "T81",
+    "T82",
+    "T83",
+    "T84",
+    "T85",
+    "T86",
+    "T87",
+    "T88",
+    "E89",
+    "G97",
+    "H59",
+    "H95",
+    "I97",
+    "J95",
+    "K91",
+    "M96",
+    "N99",
+)
 _BACKGROUND_SECTIONS = frozenset({"antecedents", "mode_de_vie", "traitement_entree"})
 
 
 def codes_already_said_or_not_dealt_with(decided: Sequence[Decided], documents: dict[str, str]) -> None:
-    """The three rules of the module docstring, on the selected codes as the other rules left them."""
+    """The rules of the module docstring, on the selected codes as the other rules left them."""
     _long_term_anticoagulation_only(decided, documents)
     _bacteraemia_of_a_named_site(decided)
+    _care_as_cause_of_a_complication(decided)
     _implant_presence_that_weighed(decided)
 
 
@@ -94,6 +121,18 @@ def _bacteraemia_of_a_named_site(decided: Sequence[Decided]) -> None:
 
 def _names_a_sited_infection(text: str) -> bool:
     return bool((INFECTION.search(text) or AGENT_IN_CODE.search(text)) and not _SITELESS.search(text))
+
+
+def _care_as_cause_of_a_complication(decided: Sequence[Decided]) -> None:
+    if any(d.selected and d.code.startswith(COMPLICATIONS_OF_CARE) for d in decided):
+        return
+    for d in decided:
+        if d.selected and d.code.startswith(CARE_AS_CAUSE):
+            _untick(
+                d,
+                "care-without-complication",
+                "non présélectionné : cause externe d'une complication des soins, aucune complication codée",
+            )
 
 
 def _implant_presence_that_weighed(decided: Sequence[Decided]) -> None:

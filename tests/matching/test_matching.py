@@ -285,3 +285,12 @@ def test_clinicians_wordings_of_the_lexicon(dictionary, text, code):
 def test_pac_alone_stays_ambiguous(dictionary):
     # « PAC » is also a port-à-cath and a coronary bypass: alone, it names nothing.
     assert not any("J189" in codes for _, codes in mentions("Pose de PAC le 12/03.", dictionary))
+
+
+def test_a_wording_that_opens_a_hyphenated_word_is_no_mention(dictionary):
+    # « gastro » (gastro-entérite, A09) is not the specialty « gastro-entérologie »; the whole compound still is.
+    assert not any(text.lower() == "gastro" for text, _ in mentions("Service de Gastro-entérologie", dictionary))
+    assert not any(text.lower() == "gastro" for text, _ in mentions("HDJ hépato-gastro-entérologie", dictionary))
+    assert any(text.lower() == "gastro" for text, _ in mentions("Épidémie de gastro à la crèche.", dictionary))
+    found = mentions("Gastro-entérite aiguë.", dictionary)
+    assert any(any(code.startswith("A0") for code in codes) for _, codes in found), found

@@ -85,3 +85,23 @@ def test_a_joint_prosthesis_among_the_antecedents_is_left_for_the_coder(text_pip
     found = proposals(text_pipeline, text)
     assert not any(code.startswith("Z96") for code in selected(found)), selected(found)
     assert "implant-presence" in notes_of(found, "Z96")
+
+
+def test_surgery_named_without_a_complication_is_no_external_cause(text_pipeline: CodingPipeline) -> None:
+    text = (
+        "Motif : appendicite aiguë.\n"
+        "Évolution : une intervention chirurgicale a été réalisée le jour même, suites simples.\n"
+        "Conclusion : appendicite aiguë opérée.\n"
+    )
+    found = proposals(text_pipeline, text)
+    assert not any(code.startswith(("Y83", "Y84")) for code in selected(found)), selected(found)
+
+
+def test_surgery_that_caused_a_complication_keeps_its_external_cause(text_pipeline: CodingPipeline) -> None:
+    text = (
+        "Motif : hémorragie.\n"
+        "Conclusion : hémorragie postopératoire après intervention chirurgicale (complication de l'intervention "
+        "chirurgicale).\n"
+    )
+    chosen = selected(proposals(text_pipeline, text))
+    assert any(code.startswith("Y83") for code in chosen) and any(code.startswith("T8") for code in chosen), chosen
