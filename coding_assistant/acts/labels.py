@@ -20,7 +20,9 @@ _BRACKETS = re.compile(r"\[([^\]]*)\]")
 # A "sans" or "avec" clause runs to the next comma or the next modifier.
 _SANS = re.compile(r"\bsans\b(.*?)(?=,|\bavec\b|\bsans\b|\bpar\b|\bsous\b|$)")
 _AVEC = re.compile(r"\bavec\b(.*?)(?=,|\bavec\b|\bsans\b|\bpar\b|$)")
-_HEAD_END = re.compile(r",|\b(avec|sans|par|pour|chez|sous|au cours)\b")
+# « … en dehors de l'isthme cavotricuspidien », « … en dehors de la face et de la main »: where the act is not done.
+_OUTSIDE = re.compile(r"\ben dehors\b(.*?)(?=\bavec\b|\bsans\b|\bpar\b|\bsur\b|\bsous\b|$)")
+_HEAD_END = re.compile(r",|\b(avec|sans|par|pour|chez|sous|au cours|en dehors)\b")
 # « d'1 vertèbre », « de 1 à 3 tumeurs », « de 2 ou de 3 vertèbres ».
 _COUNT = re.compile(r"\b(?:d une?|de (\d+)(?: (?:a|ou de) (\d+))?)\s+([a-z]+)")
 _OR_MORE = re.compile(r"^.{0,40}?\bou plus\b")
@@ -75,6 +77,9 @@ class LabelFeatures:
     # What a generic act word (« évacuation », « résection », « création ») acts on: the last word of the label's
     # head, one per alternative (« … du côlon et/ou du rectum »): « … de l'orbite », « … du foie ».
     objects: frozenset[str] = frozenset()
+    # Stems of its « en dehors de … » clause (« en dehors de l'isthme cavotricuspidien »): where the act is not
+    # done, so a text that states them describes a sibling (DEPF012 « au niveau de l'isthme … », not DEPF025).
+    outside: frozenset[str] = frozenset()
 
 
 def _objects(head: str, first: str, data: ActData) -> frozenset[str]:
@@ -175,7 +180,8 @@ def read_label(label: str, data: ActData, counted: frozenset[str]) -> LabelFeatu
     folded = normalise_text(plain.replace("'", " "))
     negative = _content(tuple(s for part in _SANS.findall(folded) for s in wording_stems(part)))
     includes = _content(tuple(s for part in _AVEC.findall(folded) for s in wording_stems(part)))
-    positive_text = _BOUNDS.sub(" ", _SANS.sub(" ", folded))
+    outside = _content(tuple(s for part in _OUTSIDE.findall(folded) for s in wording_stems(part)))
+    positive_text = _BOUNDS.sub(" ", _SANS.sub(" ", _OUTSIDE.sub(" ", folded)))
     choices: list[frozenset[str]] = []
     for match in _ALTERNATIVE.finditer(positive_text):
         choices.append(_content(wording_stems(match.group(1))[-1:] + wording_stems(match.group(2))))
@@ -216,6 +222,7 @@ def read_label(label: str, data: ActData, counted: frozenset[str]) -> LabelFeatu
         angles=_angles(label),
         areas_cm2=_areas(folded),
         objects=_objects(head_text, first, data) if first in data.act_words else frozenset(),
+        outside=outside - positive - in_choices,
         required_approaches=frozenset(data.approaches[s] for s in positive if s in data.approaches),
         named_by=frozenset(
             s

@@ -201,21 +201,28 @@ class ActProposer:
         """Two selected acts of one report that a CCAM label combines (« Adénoïdectomie » and « pose bilatérale
         d'aérateur transtympanique » → « Adénoïdectomie avec pose bilatérale d'aérateur transtympanique »):
         the combined act, when the text fits it as well as an act (`select_score`) and it is a candidate of
-        one of them, is coded instead of both (CCAM: an act described by one label is coded once). The best
-        fitting combination first; an act joins one combination at most."""
+        one of them, is coded instead of both (CCAM: an act described by one label is coded once). The added
+        part is any act its words fit as an act, not only its first: « septoplastie » written apart from
+        « ethmoïdectomie totale bilatérale » is the « avec septoplastie nasale » of LAFA020 even when its own line
+        chose a combined sibling. The best fitting combination first; an act joins one combination at most."""
         by_code = self.catalogue.by_code
         pairs: list[tuple[float, str, _Line, _Line]] = []
         chosen = [line for line in lines if line.selected]
+        heads = {id(line): self._part_heads(line) for line in chosen}
         for first in chosen:
             for second in chosen:
-                main, added = by_code[first.code].features.head, by_code[second.code].features.head
-                if first is second or first.code == second.code or not main or not added:
+                main = by_code[first.code].features.head
+                if first is second or first.code == second.code or not main:
                     continue
                 if not _same_report(first.group, second.group):
                     continue
                 for value, code in first.group.ranking + second.group.ranking:
                     label = by_code[code].features
-                    if value >= self.settings.select_score and main <= label.head and added <= label.includes:
+                    if (
+                        value >= self.settings.select_score
+                        and main <= label.head
+                        and any(added <= label.includes for added in heads[id(second)])
+                    ):
                         pairs.append((value, code, first, second))
         found: list[_Line] = []
         used: set[int] = set()
@@ -229,6 +236,13 @@ class ActProposer:
                 part.selected, part.rank = False, 2
                 part.warnings.append(included_note(code))
         return found
+
+    def _part_heads(self, line: _Line) -> list[frozenset[str]]:
+        """What a selected line's act may be, as the added part of a combined label (`_combined`): the heads of
+        its code and of its group's other codes its words fit as an act (`select_score` up); never an empty one."""
+        by_code, floor = self.catalogue.by_code, self.settings.select_score
+        codes = [line.code, *(code for value, code in line.group.ranking if value >= floor and code != line.code)]
+        return [head for head in dict.fromkeys(by_code[code].features.head for code in codes) if head]
 
     def _drop_included(self, lines: list[_Line]) -> None:
         """A selected act that another selected act includes is not coded: one whose label says so ("… avec

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from coding_assistant.acts.catalogue import ActCatalogue, ActEntry
 from coding_assistant.acts.reading import TextFeatures
+from coding_assistant.matching.dictionary import wording_stems
 
 # How much a label word counts where the text writes it: in the act's sentence, the sentence before, elsewhere
 # in an operative report (one procedure: its indication and steps describe the act), elsewhere in a letter.
@@ -34,6 +35,8 @@ _AGREE = 0.05
 _UNNAMED = 0.3
 _OBJECT_UNNAMED = 0.15
 _PREFERRED = 0.02
+# « en dehors », « hors » written by the text itself (« césarienne hors travail »): where the act was not done.
+_OUTSIDE_WORDS = frozenset(wording_stems("dehors hors"))
 
 
 @dataclass(slots=True)
@@ -109,6 +112,17 @@ def score(entry: ActEntry, context: Context, catalogue: ActCatalogue) -> float:
     # by « implant injecté dans le sac » two sentences on as much as in its own sentence.
     contradicted = sum(weights.get(s, 0.0) * _stated(context.near.get(s, 0.0)) for s in label.negative)
     contradicted += sum(weights[s] for s in label.positive if s in context.negated and s not in context.near)
+    if label.outside:
+        if label.outside <= context.negated or any(context.near.get(s) for s in _OUTSIDE_WORDS):
+            # The text too says the act was not there (« hors travail », « patiente non en travail »).
+            value += _AGREE
+        else:
+            # The text states where the act was done and the label says « en dehors de » that place: it
+            # describes the sibling done there (DEPF012 « au niveau de l'isthme cavotricuspidien », not DEPF025
+            # « en dehors de l'isthme cavotricuspidien »).
+            contradicted += sum(weights.get(s, 0.0) * _stated(context.near.get(s, 0.0)) for s in label.outside)
+            if all(context.near.get(s, 0.0) >= REPORT for s in label.outside):
+                value -= _CONFLICT["option"]
     value -= min(0.3, 0.5 * contradicted / total) if total else 0.0
     if label.negative and label.negative <= context.negated:
         value += _AGREE
