@@ -37,6 +37,10 @@ class Candidate:
     score: float = 0.0  # fused probability
     select_threshold: float = 0.5  # what `score` must reach to be pre-ticked
     persistent: bool = False  # a chronic disease or a status: named among the antecedents, it still holds
+    # `affirmed` read once per state of `mentions` (the roles and combination rules ask for it again and again).
+    _affirmed: tuple[int, int, list[QualifiedMention]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @property
     def current(self) -> list[QualifiedMention]:
@@ -45,7 +49,11 @@ class Candidate:
 
     @property
     def affirmed(self) -> list[QualifiedMention]:
-        return [m for m in self.mentions if not m.excluded]
+        """The mentions neither negated, hypothetical nor about a relative (a list not to be changed)."""
+        state = (id(self.mentions), len(self.mentions))
+        if self._affirmed is None or self._affirmed[:2] != state:
+            self._affirmed = (*state, [m for m in self.mentions if not m.excluded])
+        return self._affirmed[2]
 
     @property
     def only_excluded(self) -> bool:

@@ -100,6 +100,8 @@ def _long_term_anticoagulation_only(decided: Sequence[Decided], documents: dict[
 
 
 def _bacteraemia_of_a_named_site(decided: Sequence[Decided]) -> None:
+    if not any(d.selected and d.code.startswith(BACTERIAL_INFECTION_UNSPECIFIED_SITE) for d in decided):
+        return
     sited = [
         d
         for d in decided

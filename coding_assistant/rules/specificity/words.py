@@ -26,8 +26,10 @@ NEGATION_WINDOW = 40  # characters looked at before a match for a negation cue
 
 # Cached: the refiner folds and splits the same stay text for every candidate of the stay.
 @lru_cache(maxsize=32)
+@lru_cache(maxsize=32)
 def fold(text: str) -> str:
-    """Lower case without accents: 'Hémodialysée' -> 'hemodialysee'."""
+    """Lower case without accents: 'Hémodialysée' -> 'hemodialysee'. A stay's text is folded once for all the
+    codes refined on it."""
     return strip_accents(text).lower()
 
 
