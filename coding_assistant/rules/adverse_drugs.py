@@ -33,7 +33,13 @@ ATTRIBUTION = re.compile(
 )
 # Words whose object is the cause: the drug must follow them (« hyponatrémie induite par l'hydrochlorothiazide »),
 # not another cause (« déséquilibre aggravé par l'infection, pris en charge par insuline »).
-ATTRIBUTION_TO = re.compile(r"induite?s? par|(?:aggrav|favoris)[ée]e?s? par", re.IGNORECASE)
+# « hyperkaliémie attribuée à l'Aldactone », « hyponatrémie liée au thiazidique », « due à l'amiodarone ».
+ATTRIBUTION_TO = re.compile(
+    r"induite?s? par|(?:aggrav|favoris)[ée]e?s? par|"
+    r"(?:attribu|imput|li)[ée]e?s? (?:à|a|au|aux)\b|dues? (?:à|a|au|aux)\b|secondaires? (?:à|a|au|aux)\b|"
+    r"en rapport avec",
+    re.IGNORECASE,
+)
 # How far after such words, in their clause, the drug may be named (« induite par la majoration récente du
 # tramadol »).
 ATTRIBUTION_REACH = 40
@@ -70,7 +76,7 @@ CUE_WORDS = (
     "hemorragi", "hematom", "saignement", "hematuri", "epistaxis", "melena", "rectorragi", "hemoptysi",
     "hematemes", "hemoperitoine", "aggrav", "favoris", "chimio", "hypoglyc", "hyponatr", "hyperkali",
     "hypokali", "bradycardi", "neutrop", "thrombop", "agranulocyt", "pancytop", "toxidermi", "hypotension",
-    "allongement du qt",
+    "allongement du qt", "attribu", "impute", "liee", "lie a", "lie au", "due", "rapport avec",
 )  # fmt: skip
 # A clause: what follows a colon is what was done about it (« hyperglycémies cortico-induites : insuline »).
 _SENTENCE = re.compile(r"[^.;:\n]+")

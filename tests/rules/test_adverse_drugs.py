@@ -26,6 +26,10 @@ def codes(text: str) -> list[tuple[str, str]]:
         ("Méléna sous Kardégic et Xarelto.", [("Kardégic", "Y444"), ("Xarelto", "Y442")]),  # bleeding under
         ("Toxicité hématologique de la chimiothérapie.", [("chimiothérapie", "Y433")]),
         ("Hematome du psoas sous heparine.", [("heparine", "Y442")]),  # accents dropped
+        # « attribuée à », « liée au », « due à »: the words that name the drug as the cause.
+        ("Hyperkaliémie à 5,8 attribuée à l'Aldactone, arrêtée.", [("Aldactone", "Y541")]),
+        ("Hyponatrémie sévère liée au thiazidique.", [("thiazidique", "Y543")]),
+        ("Hyperkaliémie sous anti-aldostérone.", [("anti-aldostérone", "Y541")]),
         # A condition drugs typically cause, « sous » the drug; « -induite »; « aggravée par »; « post-chimio ».
         ("Hyponatrémie à 124 sous ISRS (escitalopram).", [("ISRS", "Y492"), ("escitalopram", "Y492")]),
         ("Deux hypoglycémies sous sulfamide hypoglycémiant.", [("sulfamide hypoglycémiant", "Y423")]),
@@ -51,6 +55,7 @@ def test_a_drug_the_sentence_holds_responsible_gives_its_y_code(text: str, expec
         "Acidocétose secondaire à un arrêt de l'insuline.",  # the drug's absence
         "Diabète de type 1 sous insuline, hypoglycémies rares.",  # no « sous » before the drug after the effect
         "Bradycardie sinusale asymptomatique, HTA sous amlodipine.",  # the drug is the treatment of another
+        "Douleur liée à la fracture, soulagée par le tramadol.",  # the cause named is not the drug
     ],
 )
 def test_no_y_code_without_an_attribution_to_a_drug_in_therapeutic_use(text: str) -> None:
