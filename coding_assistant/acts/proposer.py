@@ -13,7 +13,7 @@ from coding_assistant.acts.catalogue import ActCatalogue, default_catalogue
 from coding_assistant.acts.checks import check_act, check_delivery_acts, default_phase
 from coding_assistant.acts.grouping import ActGroup, Mention, group_mentions
 from coding_assistant.acts.reading import DocumentReader, DocumentReading
-from coding_assistant.acts.realisation import already_past, qualify_anchors
+from coding_assistant.acts.realisation import already_past, given_up, qualify_anchors
 from coding_assistant.schema import ActProposal, Evidence, Note, Stay
 from coding_assistant.text.qualifiers import QualifierEngine
 
@@ -167,6 +167,8 @@ class ActProposer:
             for anchor in reading.anchors:
                 if anchor.status in ("negated", "future"):
                     reading.retract(anchor)
+            # After the retraction: the indication's words still say where and how the report's procedure went.
+            given_up(reading.anchors)
         return readings
 
     def _lines(self, groups: list[ActGroup]) -> list[_Line]:
@@ -188,6 +190,7 @@ class ActProposer:
             for value, code in group.ranking[1 : 1 + settings.max_alternatives]:
                 if value >= settings.alternative_share * top_score and value > 0:
                     lines.append(_Line(code, value, False, group, 1 if selected else 2, group.date))
+        self._therapeutic_acts(lines)
         lines += self._combined(lines)
         self._drop_included(lines)
         lines.sort(key=lambda line: (line.rank, -line.score))
@@ -196,6 +199,47 @@ class ActProposer:
             if line.code not in kept:
                 kept[line.code] = line
         return list(kept.values())[: settings.max_acts]
+
+    def _therapeutic_acts(self, lines: list[_Line]) -> None:
+        """A diagnostic endoscopy selected (« Hystéroscopie ») where the report does more through it: the
+        therapeutic act on its organ by the same access (CCAM general rules: a diagnostic act is included in the
+        therapeutic act it leads to) is the act, when the text fits it as an act (`select_score`). Either one of
+        the group's own mentions names what the diagnostic label leaves out (« Hystéroscopie … Résection du
+        polype » → « Exérèse de polype de l'utérus, par hystéroscopie »), or the report's procedure describes it
+        (a step line: « Intervention : hystéroscopie », then « résection du myome à l'anse »)."""
+        floor, by_code = self.settings.select_score, self.catalogue.by_code
+        for line in [line for line in lines if line.selected and line.code[2] == "Q"]:
+            # What the report itself names (a discharge letter's list « FOGD, coloscopie, mucosectomie » may have
+            # joined the group an act of another organ).
+            named = {
+                k
+                for m in line.group.mentions
+                if m.anchor.status == "current" and m.reading.operative
+                for k in m.anchor.keys
+            }
+            named -= by_code[line.code].words
+            own = [
+                (value, code)
+                for value, code in line.group.ranking
+                if value >= floor and named & by_code[code].words and _diagnostic_within(line.code, code, None, None)
+            ]
+            if own:
+                line.score, line.code = max(own, key=lambda item: item[0])
+                continue
+            steps = [
+                other
+                for other in lines
+                if STEP in other.warnings
+                and other.score >= floor
+                and _diagnostic_within(line.code, other.code, None, None)
+                and _same_report(line.group, other.group)
+            ]
+            if steps:
+                step = max(steps, key=lambda other: other.score)
+                step.selected, step.rank = True, 0
+                step.warnings.remove(STEP)
+                line.selected, line.rank = False, 2
+                line.warnings.append(included_note(step.code))
 
     def _combined(self, lines: list[_Line]) -> list[_Line]:
         """Two selected acts of one report that a CCAM label combines (« Adénoïdectomie » and « pose bilatérale
@@ -374,7 +418,29 @@ def _step_of(code: str, other: str, catalogue: ActCatalogue) -> bool:
         and "guidage endoscopique" in catalogue.by_code[other].label.lower()
     ):
         return True  # the endoscopy that guides the act (the FOGD of a percutaneous endoscopic gastrostomy)
+    if _urinary_route(code, other, catalogue):
+        return True
     return code[2] == "H" and other[2] == "J" and catalogue.by_code[code].features.first == "ponction"
+
+
+# CCAM chapter J: kidney, renal pelvis, ureter, bladder, urethra, prostate (2nd letter A to G); the bladder and the
+# urethra (D, E) are what an endoscopy passes through on its way up.
+_URINARY_TRACT, _LOWER_URINARY_TRACT = frozenset("ABCDEG"), frozenset("DE")
+
+
+def _urinary_route(code: str, other: str, catalogue: ActCatalogue) -> bool:
+    """The urethrocystoscopy (« Cystoscopie : méat repéré ») of an endoscopic act on the urinary tract (« Pose d'une
+    endoprothèse urétérale, par endoscopie rétrograde », « …, par urétrocystoscopie ») is its route, no act of its
+    own (CCAM general rules: the access of an act is included in it)."""
+    return (
+        code[0] == other[0] == "J"
+        and code[1] in _LOWER_URINARY_TRACT
+        and code[2] == "Q"
+        and code[3] == "E"
+        and other[1] in _URINARY_TRACT
+        and other[2] != "Q"
+        and "endoscopie" in catalogue.by_code[other].features.approaches
+    )
 
 
 def _same_report(group: ActGroup, other: ActGroup) -> bool:

@@ -90,6 +90,8 @@ _DEPARTMENT = re.compile(
 _STEP_LINE = re.compile(
     r"(?im)^[ \t\-•*]*(?:installation|voie d'abord|abord|fermeture|fin d'intervention)[ \t]*:[^\n]*$"
 )
+# « Indication : urétéroscopie avec lithotritie. »: the act the operation was meant to be (`Anchor.intended`).
+_INDICATION = re.compile(r"(?im)(?:^|(?<=[.;]))[ \t\-•*]*indications?(?: op[ée]ratoires?)?[ \t]*:[^\n.;]*")
 # Where a clause ends, for what is said of an act after its name (its not-done cues, its qualifying words).
 CLAUSE_END = re.compile(r"[.;\n:,]")
 _TITLE_LINES = 3  # the title of an operative report names its act ("COMPTE RENDU DE CORONAROGRAPHIE …")
@@ -142,6 +144,9 @@ class Anchor:
     family: bool = False
     cues: list[str] = field(default_factory=list)
     part: int = 0  # the numbered part of its report it is in (« 1) Dos : … », « 2e temps — cheville »), 0 if none
+    # Named in an operative report's « Indication : » sentence: what was meant to be done, which the report may
+    # then say it gave up (`realisation.given_up`).
+    intended: bool = False
 
 
 @dataclass(slots=True)
@@ -363,7 +368,14 @@ class DocumentReader:
         # An endoscopy or interventional report's title names the examination (« Endoscopie bilio-pancréatique »),
         # and its acts are the gestures its body reports: only an operative report's title names its act.
         title = _title_span(text, operative and not doc_type.upper().startswith(_EXAMINATION_TYPES))
-        named_in_title = any(title[0][0] <= a.start < title[0][1] for a in anchors) if title else False
+        if operative:
+            intents = [(m.start(), m.end()) for m in _INDICATION.finditer(text)]
+            for anchor in anchors:
+                anchor.intended = any(s <= anchor.start < e for s, e in intents)
+        # What an « Indication : » line within the first lines names is no title: it was meant, not done.
+        named_in_title = (
+            any(title[0][0] <= a.start < title[0][1] and not a.intended for a in anchors) if title else False
+        )
         if fields or named_in_title:
             # The report names its act in a field or in its title: the procedure paragraph only describes it.
             allowed = [_field_content(text, span, anchors) for _, span in fields] + title

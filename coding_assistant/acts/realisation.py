@@ -74,6 +74,35 @@ def qualify_anchors(
             anchor.cues.append(f"comme « {previous.text} »")
 
 
+def given_up(anchors: list[Anchor]) -> None:
+    """An act the report's « Indication : » sentence names and that the same report then says was not done or
+    put off (« Indication : urétéroscopie … », then « l'urétéroscopie est abandonnée », « urétéroscopie différée »)
+    was not done: the indication is what was meant, the report what happened. One of the two mentions must say
+    all that the other does (« urétéroscopie » of « urétéroscopie rigide »), so « pas de pose de drain » leaves
+    « Indication : pose de PAC »: both say « pose », each of something else.
+    What the indication names after the act given up (« urétéroscopie avec lithotritie ») was a part of it: not
+    done either; what it names before it (« cholécystectomie avec cholangiographie ») keeps its own status."""
+    given: dict[int, Anchor] = {}  # sentence → the first act of its indication that the report gave up
+    for anchor in anchors:
+        if not anchor.intended or anchor.status != "current":
+            continue
+        later = given.get(anchor.sentence) or next(
+            (
+                other
+                for other in anchors
+                if other.start > anchor.end
+                and other.status in ("negated", "future")
+                and set(anchor.keys) & set(other.keys)
+                and (anchor.stems <= other.stems or other.stems <= anchor.stems)
+            ),
+            None,
+        )
+        if later is not None:
+            given.setdefault(anchor.sentence, anchor)
+            anchor.status, anchor.negated, anchor.hypothetical = later.status, later.negated, later.hypothetical
+            anchor.cues.append(f"indication, puis « {later.text} »")
+
+
 def _arrows_end_clauses(text: str) -> str:
     """An arrow starts a new clause ("non viable après détorsion → orchidectomie"), as ";" does for the qualifiers'
     scopes; the replacements keep the length, so offsets are unchanged."""

@@ -1,0 +1,130 @@
+"""Rules that keep a wrong act out of the selection (second round): an act an « Indication : » sentence names and
+the report then gives up, the urethrocystoscopy that is only the route of an endoscopic urinary act, and a
+diagnostic endoscopy through which the report did a therapeutic act. Reports written here, in the styles of French
+operative reports; each rule with a case where it applies and one where it must not."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from coding_assistant.acts import ActProposer, default_proposer
+from coding_assistant.schema import Document, Stay
+
+
+@pytest.fixture(scope="module")
+def proposer() -> ActProposer:
+    return default_proposer()
+
+
+def stay(text: str, sex: str = "M") -> Stay:
+    return Stay(
+        stay_id="P2",
+        sex=sex,
+        age=58,
+        admission_date=date(2026, 2, 2),
+        discharge_date=date(2026, 2, 6),
+        documents=[Document(doc_id="P2-CRO", type="CRO", text=text)],
+    )
+
+
+def selected(proposer: ActProposer, text: str, sex: str = "M") -> list[str]:
+    acts, _ = proposer.propose(stay(text, sex))
+    return [a.code for a in acts if a.activity == 1 and a.selected]
+
+
+def not_done(proposer: ActProposer, text: str) -> list[str]:
+    acts, _ = proposer.propose(stay(text))
+    return [a.code for a in acts if a.activity == 1 and any(w.rule == "act-not-done" for w in a.warnings)]
+
+
+# An « Indication : » sentence names what was meant (reading.py `_INDICATION`, realisation.py `given_up`).
+
+_URETER_REPORT = (
+    "COMPTE RENDU OPÉRATOIRE du 03/02/2026\n"
+    "Calcul de l'uretère pelvien droit de 7 mm. Indication : urétéroscopie rigide avec lithotritie.\n"
+    "Rachianesthésie, position de la taille.\n"
+    "{procedure}"
+)
+
+
+def test_an_indicated_act_the_report_gives_up_is_not_done(proposer):
+    text = _URETER_REPORT.format(
+        procedure=(
+            "Cystoscopie : vessie sans particularité, méat droit cathétérisé.\n"
+            "Progression de l'urétéroscope impossible (uretère fin) : l'urétéroscopie est abandonnée, "
+            "pas de fragmentation.\n"
+            "Montée d'une sonde JJ droite sous contrôle scopique."
+        )
+    )
+    codes = selected(proposer, text)
+    # Neither the ureteroscopy nor the lithotripsy the indication joined to it (« avec lithotritie »).
+    assert not [code for code in codes if code.startswith(("JCQE", "JCAE", "JCGE", "JANE"))]
+    assert {"JCQE003", "JANE002"} <= set(not_done(proposer, text))
+    assert "JCLE002" in codes
+
+
+def test_an_indicated_act_the_report_does_stays_an_act(proposer):
+    text = _URETER_REPORT.format(
+        procedure=(
+            "Urétéroscopie rigide : fragmentation du calcul de l'uretère pelvien au laser, extraction des "
+            "fragments à la pince.\nPas de sonde JJ."
+        )
+    )
+    assert [code for code in selected(proposer, text) if code.startswith("JCGE")]
+    assert not [code for code in not_done(proposer, text) if code.startswith(("JCQE", "JCGE", "JANE"))]
+
+
+# The urethrocystoscopy is the route of an endoscopic act on the urinary tract (proposer.py `_urinary_route`).
+
+_BLADDER_REPORT = "COMPTE RENDU OPÉRATOIRE du 03/02/2026\nRachianesthésie, position de la taille.\n{procedure}"
+
+
+def test_the_cystoscopy_of_a_retrograde_stent_is_its_route(proposer):
+    text = _BLADDER_REPORT.format(
+        procedure=(
+            "Hydronéphrose gauche sur calcul obstructif.\nCystoscopie : méat gauche repéré. "
+            "Montée d'une sonde JJ gauche sous contrôle scopique."
+        )
+    )
+    codes = selected(proposer, text)
+    assert "JCLE002" in codes and "JDQE003" not in codes
+
+
+def test_a_cystoscopy_done_alone_is_an_act(proposer):
+    text = _BLADDER_REPORT.format(
+        procedure="Hématurie sous anticoagulant. Urétrocystoscopie au cystoscope rigide : muqueuse vésicale normale."
+    )
+    assert "JDQE003" in selected(proposer, text)
+
+
+# A diagnostic endoscopy through which the report did a therapeutic act (proposer.py `_therapeutic_acts`).
+
+_UTERUS_REPORT = "COMPTE RENDU OPÉRATOIRE du 03/02/2026\nMétrorragies post-ménopausiques.\n{procedure}"
+
+
+def test_a_resection_named_at_hysteroscopy_is_the_act(proposer):
+    text = _UTERUS_REPORT.format(
+        procedure="Hystéroscopie sous AG : polype fundique de 12 mm. Résection du polype à l'anse."
+    )
+    codes = selected(proposer, text, "F")
+    assert "JKFE001" in codes and "JKQE002" not in codes
+
+
+def test_a_resection_described_after_a_hysteroscopy_field_is_the_act(proposer):
+    # The field names the diagnostic endoscopy; the resection the procedure describes is the act done through it.
+    text = (
+        "COMPTE RENDU OPÉRATOIRE du 03/02/2026\nActe : hystéroscopie.\n"
+        "AG. Myome sous-muqueux type 1 de 25 mm de la face antérieure.\n"
+        "Résection complète du myome à l'anse bipolaire. Hémostase satisfaisante."
+    )
+    codes = selected(proposer, text, "F")
+    assert "JKFE002" in codes and "JKQE002" not in codes
+
+
+def test_a_hysteroscopy_that_only_looks_stays_diagnostic(proposer):
+    text = _UTERUS_REPORT.format(
+        procedure="Hystéroscopie sous AG : cavité utérine normale, endomètre fin, ostia visibles."
+    )
+    assert selected(proposer, text, "F") == ["JKQE002"]
