@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from coding_assistant.acts.catalogue import ActCatalogue
 from coding_assistant.acts.ranking import DOCUMENT, PREVIOUS, REPORT, SENTENCE, Context, ranked, score
@@ -127,7 +128,10 @@ _CONVERSION = re.compile(
 _PREPARATION = wording_stems("préparation")
 
 
+@lru_cache(maxsize=64)
 def _converted(text: str) -> bool:
+    """Whether a report states a conversion to laparotomy; read once per document (every act mention of a
+    report asks)."""
     return _CONVERSION.search(text) is not None
 
 
