@@ -393,13 +393,16 @@ def _acute_problem_over_known_disease(
     of it (« troubles de la déglutition liés à la maladie de Parkinson, compliqués d'une pneumopathie
     d'inhalation »), is the background of the stay: the new problem the conclusion states is its DP (ATIH Guide
     méthodologique MCO, chapitre IV: the DP is the health problem that motivated the admission). A decompensation,
-    a flare or an exacerbation of the disease (« décompensation cardiaque », « crise d'épilepsie ») keeps it."""
+    a flare or an exacerbation of the disease (« décompensation cardiaque », « crise d'épilepsie ») keeps it, and
+    so does a motif that names the disease."""
     if dp is None or not documents or persistence_kind(dp.code) != "chronic":
         return dp
     affirmed = dp.candidate.affirmed
     if not any(m.past for m in affirmed):
         return dp
-    if _an_episode_concluded(dp, documents):
+    if _an_episode_concluded(dp, documents) or any(m.section == "motif" and not m.past for m in affirmed):
+        # An episode of it, or the stay's motif names it (« adressé pour ablation d'un flutter », « bilan d'une
+        # maladie rénale chronique avancée »): the stay was for the disease itself.
         return dp
     # The new problem, or an episode of another known disease (« décompensation cardiaque globale » after « FA
     # rapide »), the first the conclusion names.

@@ -32,6 +32,10 @@ _SAME_AS: dict[str, str] = {
     "lithiase": "calcul",
     # Spelling: the labels write « anévrisme », letters often « anévrysme » (I71, I72).
     "anévrysme": "anévrisme",
+    # The atrium: « atrial » is today's clinical adjective (« flutter atrial typique », « tachycardie atriale »),
+    # « auriculaire » the labels' (I48.3 « flutter auriculaire typique », Q21.1 « communication interauriculaire »).
+    "atrial": "auriculaire",
+    "interatrial": "interauriculaire",
 }
 
 

@@ -25,6 +25,8 @@ def codes_of(text, dictionary):
         ("Cirrhose éthylique Child B.", "Cirrhose alcoolique Child B.", "K70"),
         ("Lithiase rénale droite.", "Calcul du rein droit.", "N20"),
         ("Anévrysme de l'aorte abdominale.", "Anévrisme de l'aorte abdominale.", "I71"),
+        ("Flutter atrial typique.", "Flutter auriculaire typique.", "I48"),
+        ("Communication interatriale.", "Communication interauriculaire.", "Q21"),
     ],
 )
 def test_the_clinicians_word_matches_what_the_labels_word_matches(dictionary, letter, label_form, category):

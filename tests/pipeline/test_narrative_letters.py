@@ -81,6 +81,15 @@ def test_a_condition_of_a_pregnancy_stated_by_its_term_takes_its_chapter_xv_code
     assert "O230" not in proposals(text_pipeline, not_pregnant, sex="F", age=27)
 
 
+def test_the_vomiting_of_a_pregnant_woman_is_a_chapter_xv_vomiting(text_pipeline: CodingPipeline) -> None:
+    text = (
+        "CRH : Mme L., grossesse unique à 9 SA.\nMotif : vomissements incoercibles.\n"
+        "Conclusion : vomissements incoercibles avec hypokaliémie, réhydratation IV.\n"
+    )
+    chosen = proposals(text_pipeline, text, sex="F", age=27)
+    assert any(code.startswith("O21") for code in chosen) and "R11" not in chosen, chosen
+
+
 def test_a_colon_polyp_whose_histology_is_an_adenoma_is_coded_by_its_site(text_pipeline: CodingPipeline) -> None:
     polyp = "Coloscopie : polype sessile du sigmoïde de 12 mm réséqué à l'anse.\n"
     without_histology = proposals(text_pipeline, polyp, sex="F", age=61)

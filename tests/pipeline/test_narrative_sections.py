@@ -163,6 +163,17 @@ def test_an_episode_of_a_known_chronic_disease_keeps_it_the_dp(text_pipeline: Co
     assert dp_of(text_pipeline, text).startswith("G20")
 
 
+def test_a_known_chronic_disease_the_motif_names_stays_the_dp(text_pipeline: CodingPipeline) -> None:
+    """The stay was for the disease itself (« bilan d'une maladie rénale chronique avancée »): a problem the
+    conclusion adds beside it (an anaemia) does not take the DP."""
+    text = (
+        "Motif : bilan d'une maladie rénale chronique avancée et préparation à la suppléance.\n"
+        "Antécédents : maladie rénale chronique suivie depuis 2018, HTA.\n"
+        "Conclusion : maladie rénale chronique stade 4 ; anémie normocytaire, fer IV.\n"
+    )
+    assert dp_of(text_pipeline, text).startswith("N18")
+
+
 def test_an_episode_of_another_known_disease_is_the_dp_over_a_known_disease_recalled(
     text_pipeline: CodingPipeline,
 ) -> None:
