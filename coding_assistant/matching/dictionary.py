@@ -307,6 +307,7 @@ MALIGNANT_HEADS = (
 )
 _PRIMARY_MALIGNANT = re.compile(r"^tumeur maligne (?=d)", re.IGNORECASE)
 _SITE_AND = re.compile(r",? (?:et|ou) (?=d)")
+_COLON_SEGMENT = re.compile(r"^du c[ôo]lon (?=\w)", re.IGNORECASE)
 
 
 def malignant_variants(code: str, label: str) -> list[str]:
@@ -317,6 +318,9 @@ def malignant_variants(code: str, label: str) -> list[str]:
     site = _PRIMARY_MALIGNANT.sub("", label)
     # « des bronches et du poumon »: each site is written alone too (« carcinome du poumon »).
     sites = [site, *(part for part in _SITE_AND.split(site) if part != site)]
+    # « du côlon sigmoïde », « du côlon transverse »: letters name the segment alone (« adénocarcinome du
+    # sigmoïde »).
+    sites += [_COLON_SEGMENT.sub("du ", part) for part in sites if _COLON_SEGMENT.match(part)]
     return [f"{head} {part}" for head in MALIGNANT_HEADS for part in sites]
 
 

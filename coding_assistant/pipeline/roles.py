@@ -195,8 +195,16 @@ def specific_code(
                     start = best
     if not any(start in m.codes for m in candidate.affirmed):
         start = _value_decided_part(start, measurements)
+    if start.startswith(TYPE_2_DIABETES_WITHOUT_COMPLICATION):
+        # « diabète de type 2 » (E11.98 in the lexicon) names the type, not an absence of complications: the
+        # letter's complication words decide the fourth character (`rules.specificity.metabolic`: « rétinopathie
+        # diabétique » E11.3, « néphropathie diabétique » E11.2, both E11.7), and E11.9 only without one.
+        start = start[:3]
     refinement = refine_code(start, text, measurements, terminology)
     return refinement.code, refinement.reason
+
+
+TYPE_2_DIABETES_WITHOUT_COMPLICATION = "E119"
 
 
 def _value_decided_part(code: str, measurements: Sequence[Measurement]) -> str:

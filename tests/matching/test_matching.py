@@ -249,6 +249,8 @@ def test_the_infectious_diseases_specialty_is_no_condition(dictionary):
         ("Adénocarcinome de la vessie.", "C67"),
         ("Carcinome épidermoïde du poumon droit.", "C34"),  # one site of « des bronches et du poumon »
         ("Néoplasie du pancréas.", "C25"),
+        ("Adénocarcinome du sigmoïde pT3N1.", "C187"),  # the colon's segment named alone
+        ("Cancer du transverse opéré.", "C184"),
     ],
 )
 def test_a_primary_malignant_tumour_is_named_by_its_head_and_its_site(dictionary, text, category):
@@ -268,6 +270,8 @@ def test_malignant_heads_stand_only_for_a_primary_tumour_label():
     ("text", "code"),
     [
         ("Ulcère bulbaire Forrest IIa.", "K269"),
+        ("Amygdalites aiguës à répétition, amygdalectomie.", "J350"),
+        ("Angines à répétition chez l'enfant.", "J350"),
         ("Fracture sous-capitale du col fémoral gauche, Garden IV.", "S7200"),
         ("Anémie postopératoire transfusée.", "D62"),
         ("PAC lobaire inférieure droite.", "J181"),

@@ -80,3 +80,21 @@ def test_a_measured_value_decides_the_code_the_classifier_guessed(conclusion_can
     assert specific_code(guessed, text, find_measurements(text), terminology)[0] == "E8718"
     named = conclusion_candidate("E8710", 0.3)
     assert specific_code(named, text, find_measurements(text), terminology)[0] == "E8710"
+
+
+def test_the_complications_a_letter_names_decide_a_type_2_diabetes_code(text_pipeline) -> None:
+    """« diabète de type 2 » names the type; « rétinopathie diabétique » and « néphropathie diabétique » make it
+    E11.7 (complications multiples); without them it stays E11.9."""
+    from coding_assistant.schema import Document, Stay
+
+    def diabetes(text: str) -> set[str]:
+        stay = Stay(stay_id="D1", sex="M", age=64, documents=[Document(doc_id="d", text=text)])
+        return {p.code for p in text_pipeline.propose(stay).proposals if p.selected and p.code.startswith("E11")}
+
+    complicated = (
+        "Motif : déséquilibre glycémique.\nConclusion : diabète de type 2 déséquilibré, compliqué d'une rétinopathie "
+        "diabétique non proliférante et d'une néphropathie diabétique. Passage à l'insuline.\n"
+    )
+    assert {code[:4] for code in diabetes(complicated)} == {"E117"}, diabetes(complicated)
+    plain = "Motif : déséquilibre glycémique.\nConclusion : diabète de type 2 déséquilibré, pas de rétinopathie.\n"
+    assert {code[:4] for code in diabetes(plain)} == {"E119"}, diabetes(plain)
