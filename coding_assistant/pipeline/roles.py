@@ -780,7 +780,7 @@ def assign_roles(
         included_in_a_combination_code(decided, terminology)
     _manifestations_in_their_disease(decided, terminology)
     _documented_das_only(decided)
-    codes_already_said_or_not_dealt_with(decided, documents or {})
+    codes_already_said_or_not_dealt_with(decided, documents or {}, overnight=overnight)
     if antecedents_cared_for_only:
         _antecedents_cared_for_only(decided)
     return decided

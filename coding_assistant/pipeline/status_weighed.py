@@ -12,6 +12,9 @@ did not deal with it: each rule unticks the proposal, keeps it in the ranked lis
   post-procedural disorder of its chapter: E89, G97, H59, H95, I97, J95, K91, M96, N99), « intervention
   chirurgicale » names the act, not a complication (CIM-10 FR, chapter XX, Y83-Y84; guide méthodologique MCO,
   chapitre IV, the complications of care).
+- Z49 (« séance de dialyse ») is the code of a session stay: a dialysed patient kept overnight came for something
+  else, and is coded Z99.2 (guide méthodologique MCO, chapitre IV, « séances »; the same reading keeps Z49 out of
+  such a stay's DP in `roles`).
 - Z96 (presence of a functional implant: a joint prosthesis, an artificial lens) is a status that rarely weighs
   on a stay: named only among the antecedents it is left for the coder, and the stay that puts the implant in
   (« PTH droite programmée ») codes the disease it treats, not its presence (guide méthodologique MCO,
@@ -41,6 +44,7 @@ BACTERIAL_INFECTION_UNSPECIFIED_SITE = "A49"
 _SITELESS = re.compile(r"bact[ée]ri[ée]mi|h[ée]moculture|culture|pr[ée]l[èe]vement", re.IGNORECASE)
 _AGENTS = ("B95", "B96", "B97", "B98")
 IMPLANT_PRESENCE = "Z96"
+DIALYSIS_SESSION = "Z49"
 CARE_AS_CAUSE = ("Y83", "Y84")
 COMPLICATIONS_OF_CARE = (
     "T80",
@@ -65,12 +69,17 @@ COMPLICATIONS_OF_CARE = (
 _BACKGROUND_SECTIONS = frozenset({"antecedents", "mode_de_vie", "traitement_entree"})
 
 
-def codes_already_said_or_not_dealt_with(decided: Sequence[Decided], documents: dict[str, str]) -> None:
-    """The rules of the module docstring, on the selected codes as the other rules left them."""
+def codes_already_said_or_not_dealt_with(
+    decided: Sequence[Decided], documents: dict[str, str], *, overnight: bool = False
+) -> None:
+    """The rules of the module docstring, on the selected codes as the other rules left them; `overnight`: the
+    stay lasts at least one night, so it is no session."""
     _long_term_anticoagulation_only(decided, documents)
     _bacteraemia_of_a_named_site(decided)
     _care_as_cause_of_a_complication(decided)
     _implant_presence_that_weighed(decided)
+    if overnight:
+        _no_session_code_in_a_stay(decided)
 
 
 def _untick(d: Decided, rule: str, message: str, code: str | None = None) -> None:
@@ -144,4 +153,15 @@ def _implant_presence_that_weighed(decided: Sequence[Decided]) -> None:
                 d,
                 "implant-presence",
                 "non présélectionné : présence d'implant, à cocher si elle a pesé sur la prise en charge du séjour",
+            )
+
+
+def _no_session_code_in_a_stay(decided: Sequence[Decided]) -> None:
+    for d in decided:
+        if d.selected and d.role != "DP" and d.code.startswith(DIALYSIS_SESSION):
+            _untick(
+                d,
+                "session-code-in-a-stay",
+                "non présélectionné : séance de dialyse, code d'un séjour de séance ; un patient dialysé "
+                "hospitalisé est codé Z99.2",
             )

@@ -105,3 +105,29 @@ def test_surgery_that_caused_a_complication_keeps_its_external_cause(text_pipeli
     )
     chosen = selected(proposals(text_pipeline, text))
     assert any(code.startswith("Y83") for code in chosen) and any(code.startswith("T8") for code in chosen), chosen
+
+
+def test_a_dialysed_patient_kept_overnight_has_no_session_code(text_pipeline: CodingPipeline) -> None:
+    from datetime import date
+
+    text = (
+        "Néphrologie - Dialyse\n"
+        "Motif : hyperkaliémie à 7,1 mmol/L au bilan pré-dialyse.\n"
+        "Antécédents : insuffisance rénale chronique terminale, hémodialysé 3 fois par semaine.\n"
+        "Conclusion : hyperkaliémie sévère, séance d'hémodialyse en urgence.\n"
+    )
+
+    def session_codes(admitted: date, discharged: date) -> set[str]:
+        stay = Stay(
+            stay_id="S2",
+            sex="F",
+            age=69,
+            admission_date=admitted,
+            discharge_date=discharged,
+            documents=[Document(doc_id="d", text=text)],
+        )
+        found = text_pipeline.propose(stay).proposals
+        return {p.code for p in found if p.selected and p.code.startswith("Z49")}
+
+    assert not session_codes(date(2026, 5, 20), date(2026, 5, 24))
+    assert session_codes(date(2026, 5, 20), date(2026, 5, 20))  # one day: the session is the stay
