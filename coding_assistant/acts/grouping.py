@@ -60,6 +60,7 @@ def build_context(
     reports_read: set[int] = set()
     vessels: set[int] = set()
     documents_read: set[int] = set()
+    anaesthesia: set[str] = set()
     for mention in mentions:
         reading, index = mention.reading, mention.anchor.sentence
         if id(reading) not in documents_read:  # a document's words count once, however many mentions it holds
@@ -97,12 +98,30 @@ def build_context(
             }
         if mention.anchor.selectable and mention.anchor.status == "current":
             named_approaches |= stated
+        if mention.anchor.status == "current":
+            context.named |= mention.anchor.stems
+            # An operative report's anaesthesia is its procedure's; a letter's, the act's own sentence's
+            # (« parage sous rachianesthésie le 11/01 »), as for the activity-4 line.
+            anaesthesia |= {a.kind for a in reading.anaesthesia if reading.operative or a.sentence == index}
     # The approach the act's own line states ("Intervention : sigmoïdectomie par cœlioscopie") is the act's;
     # the procedure paragraph's incisions ("extraction par mini-laparotomie") are steps of it.
     # A report that states its approach once (« Duodénoscope. », « Voie d'abord : cœlioscopie ») states it for
     # every act of its procedure whose own sentences do not.
     features.approaches = frozenset(named_approaches or approaches or report_approaches)
+    if features.laterality is None:
+        # An operative report whose act's sentences name no side: its title's (« CRO — Hernie inguinale droite »).
+        features.laterality = next(
+            (
+                side
+                for m in mentions
+                if m.reading.operative and m.anchor.status == "current" and m.reading.sentences
+                for side in [m.reading.features(0).laterality]
+                if side
+            ),
+            None,
+        )
     features.from_report = bool(reports_read)
+    features.anaesthesia = frozenset(anaesthesia)
     features.converted = any(_converted(m.reading.text) for m in mentions if m.anchor.status == "current")
     if features.converted:
         # The coelioscopy that began it prepared the laparotomy: CCAM's own words for a conversion.

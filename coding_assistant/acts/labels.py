@@ -35,6 +35,16 @@ _AREA_OR_MORE = re.compile(r"\bde (\d+) ?cm[2²] (?:ou plus|et plus)")
 # A deformity bound in degrees (« sur une déformation supérieure à 10° dans le plan frontal »): the angle
 # the report measures chooses between the two knee prostheses.
 _ANGLE_BOUND = re.compile(r"\b(inférieure? ou égale?|supérieure?) à (\d+(?:,\d+)?) ?°")
+# « sous anesthésie générale ou locorégionale » / « sous anesthésie générale » / « sous anesthésie locale »: CCAM
+# siblings that differ only by the anaesthesia the act is done under (LMMA016/LMMA017 hernia repairs, QZJA013
+# « Parage secondaire … »). Read apart as a condition (the kinds of `anaesthesia.csv` it admits), never as
+# words a letter must state: « rachianesthésie » says « anesthésie locorégionale » in its own words.
+_ANAESTHESIA = re.compile(r"\bsous anesthesie (generale ou locoregionale|generale|locale)\b")
+_ANAESTHESIA_KINDS = {
+    "generale ou locoregionale": frozenset({"general", "locoregional"}),
+    "generale": frozenset({"general"}),
+    "locale": frozenset({"local"}),
+}
 # Phrases that bound an act (size, age) rather than name it: read apart, never words a letter must state.
 _BOUNDS = re.compile(
     r"\bde (?:moins |plus )?de \d+(?:[.,]\d+)? ?(?:mm|cm)2?(?: a \d+(?:[.,]\d+)? ?(?:mm|cm)2?)?"
@@ -80,6 +90,8 @@ class LabelFeatures:
     # Stems of its « en dehors de … » clause (« en dehors de l'isthme cavotricuspidien »): where the act is not
     # done, so a text that states them describes a sibling (DEPF012 « au niveau de l'isthme … », not DEPF025).
     outside: frozenset[str] = frozenset()
+    # The anaesthesia kinds (`anaesthesia.csv`) its « sous anesthésie … » admits; empty when the label names none.
+    anaesthesia: frozenset[str] = frozenset()
 
 
 def _objects(head: str, first: str, data: ActData) -> frozenset[str]:
@@ -178,6 +190,8 @@ def read_label(label: str, data: ActData, counted: frozenset[str]) -> LabelFeatu
     optional = _content(tuple(s for part in _BRACKETS.findall(label) for s in wording_stems(part)))
     plain = _BRACKETS.sub(" ", label)
     folded = normalise_text(plain.replace("'", " "))
+    anaesthesia = _ANAESTHESIA.search(folded)
+    folded = _ANAESTHESIA.sub(" ", folded)
     negative = _content(tuple(s for part in _SANS.findall(folded) for s in wording_stems(part)))
     includes = _content(tuple(s for part in _AVEC.findall(folded) for s in wording_stems(part)))
     outside = _content(tuple(s for part in _OUTSIDE.findall(folded) for s in wording_stems(part)))
@@ -223,6 +237,7 @@ def read_label(label: str, data: ActData, counted: frozenset[str]) -> LabelFeatu
         areas_cm2=_areas(folded),
         objects=_objects(head_text, first, data) if first in data.act_words else frozenset(),
         outside=outside - positive - in_choices,
+        anaesthesia=_ANAESTHESIA_KINDS[anaesthesia.group(1)] if anaesthesia else frozenset(),
         required_approaches=frozenset(data.approaches[s] for s in positive if s in data.approaches),
         named_by=frozenset(
             s

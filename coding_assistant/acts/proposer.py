@@ -169,6 +169,8 @@ class ActProposer:
                     reading.retract(anchor)
             # After the retraction: the indication's words still say where and how the report's procedure went.
             given_up(reading.anchors)
+            if reading.anchors:  # the anaesthesia chooses between siblings (ranking) and brings activity 4
+                reading.anaesthesia = find_anaesthesia(reading, self.catalogue.data, self.settings.qualifier_engine)
         return readings
 
     def _lines(self, groups: list[ActGroup]) -> list[_Line]:
@@ -309,7 +311,6 @@ class ActProposer:
 
     def _add_anaesthesia(self, lines: list[_Line], readings: list[DocumentReading]) -> None:
         by_id = {reading.doc_id: reading for reading in readings}
-        found: dict[str, list[Anaesthesia]] = {}  # read only in the documents of selected acts
         for line in lines:
             act = self.catalogue.acts.get(line.code)
             if not line.selected or act is None or "4" not in act.activity_phases:
@@ -319,12 +320,10 @@ class ActProposer:
                 if anchor.status != "current":
                     continue
                 reading = by_id[anchor.doc_id]
-                if anchor.doc_id not in found:
-                    found[anchor.doc_id] = find_anaesthesia(
-                        reading, self.catalogue.data, self.settings.qualifier_engine
-                    )
-                for item in found[anchor.doc_id]:
-                    if (item.sentence == anchor.sentence or reading.operative) and item not in line.anaesthesia:
+                for item in reading.anaesthesia:
+                    if not item.activity4 or item in line.anaesthesia:
+                        continue  # local anaesthesia and sedation are no anaesthetist's act
+                    if item.sentence == anchor.sentence or reading.operative:
                         line.anaesthesia.append(item)
 
     def _check(self, lines: list[_Line], stay: Stay, dp: str | None, dr: str | None, das: Sequence[str]) -> list[Note]:

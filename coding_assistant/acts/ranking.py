@@ -30,6 +30,7 @@ _CONFLICT = {
     "parity": 0.25,
     "age": 0.3,
     "sex": 0.4,
+    "anaesthesia": 0.15,
 }
 _AGREE = 0.05
 _UNNAMED = 0.3
@@ -46,6 +47,7 @@ class Context:
     near: dict[str, float] = field(default_factory=dict)
     negated: set[str] = field(default_factory=set)
     sentence: set[str] = field(default_factory=set)
+    named: set[str] = field(default_factory=set)  # what the act's own mentions say (their stems)
     features: TextFeatures = field(default_factory=TextFeatures)
     parity: str | None = None
     sex: str | None = None
@@ -132,6 +134,8 @@ def score(entry: ActEntry, context: Context, catalogue: ActCatalogue) -> float:
         context.near.get(s, 0.0) >= REPORT for s in label.named_by
     ):
         value -= _UNNAMED  # the act itself ("Dilatation …") is not written: at most a modifier of it is
+    elif _route_only(entry, context, catalogue):
+        value -= _UNNAMED
     if (
         label.objects
         and not label.approaches & context.features.approaches  # « hystéroscopie » names the uterus
@@ -144,6 +148,20 @@ def score(entry: ActEntry, context: Context, catalogue: ActCatalogue) -> float:
     if entry.code in catalogue.data.preferred:
         value += _PREFERRED
     return max(0.0, min(1.0, value))
+
+
+def _route_only(entry: ActEntry, context: Context, catalogue: ActCatalogue) -> bool:
+    """The act's mentions name only its route (« Cystoscopie : méat repéré » for « Dilatation de l'uretère, par
+    urétrocystoscopie … »), and its own act word is written only elsewhere in the report (« dilatation
+    pyélocalicielle », a step of another act): the mention is the endoscopy, not that act (CCAM labels name the
+    access after « par »; the act is what comes before it)."""
+    said = context.named & entry.words
+    return (
+        bool(said)
+        and all(s in catalogue.data.approaches for s in said)
+        and entry.features.first not in said
+        and context.near.get(entry.features.first, 0.0) < PREVIOUS
+    )
 
 
 def _stated(weight: float) -> float:
@@ -187,6 +205,10 @@ def _conditions(entry: ActEntry, context: Context, catalogue: ActCatalogue, sums
     if label.angles and text.angle is not None:
         fits = any(above < text.angle <= at_most for above, at_most in label.angles)
         value += _AGREE if fits else -_CONFLICT["size"]
+    if label.anaesthesia and text.anaesthesia:
+        # « … sous anesthésie locale » and « … sous anesthésie générale ou locorégionale » are two acts (LMMA016,
+        # LMMA017): the anaesthesia the report states chooses (« rachianesthésie » is locoregional).
+        value += _AGREE if label.anaesthesia & text.anaesthesia else -_CONFLICT["anaesthesia"]
     if label.parity and context.parity:
         value += _AGREE if label.parity == context.parity else -_CONFLICT["parity"]
     if label.ages and context.age is not None and not label.ages[0] <= context.age <= label.ages[1]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 from coding_assistant.acts.catalogue import ActCatalogue
 from coding_assistant.acts.data import ActData
@@ -26,6 +27,9 @@ from coding_assistant.matching.matcher import Token, tokenize
 from coding_assistant.text.normalize import normalise_text
 from coding_assistant.text.sections import Section, section_at, split_sections
 from coding_assistant.text.sentences import sentence_bounds
+
+if TYPE_CHECKING:  # anaesthesia.py reads a DocumentReading
+    from coding_assistant.acts.anaesthesia import Anaesthesia
 
 # "Intervention :", "Geste réalisé :", "Intervention (23/09) :", "Intervention le 17/02 :".
 _FIELD = re.compile(
@@ -161,6 +165,8 @@ class TextFeatures:
     area_cm2: float | None = None  # a skin area (« zone cutanée excisée de 3 cm² »)
     # An operative report describes its approach: one that names none was not done by an endoscope.
     from_report: bool = False
+    # The anaesthesia its report (or its own sentence, in a letter) states: « general », « locoregional », « local »…
+    anaesthesia: frozenset[str] = frozenset()
     # Begun under coelioscopy and converted to a laparotomy (« conversion en laparotomie »): the act is coded by
     # the approach that completed it, « avec préparation par cœlioscopie » where CCAM says so.
     converted: bool = False
@@ -220,6 +226,8 @@ class DocumentReading:
     # Sentences that say an approach was only considered (« une cure par cœlioscopie avait été discutée : non
     # retenue »): their words are no context of the act done.
     unsettled: frozenset[int] = frozenset()
+    # The affirmed anaesthesia it writes (`anaesthesia.find_anaesthesia`), read once its act mentions are qualified.
+    anaesthesia: list[Anaesthesia] = field(default_factory=list)
 
     def retract(self, anchor: Anchor) -> None:
         """A negated or planned act says nothing of what was done: its words leave the affirmed context
