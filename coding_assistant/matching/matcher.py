@@ -205,8 +205,13 @@ def find_mentions(text: str, dictionary: MentionDictionary, coordination: bool =
             mentions.append(Mention(pattern.codes, start, end, text[start:end], pattern.source))
             i = last + 1
             continue
-        if found_pattern is not None and _opens_a_compound(text, tokens[i + len(found_pattern.stems) - 1].end):
-            found_pattern = None  # « gastro » of « gastro-entérologie »: a word that goes on names something else
+        if found_pattern is not None and (
+            _opens_a_compound(text, tokens[i + len(found_pattern.stems) - 1].end)
+            or _closes_a_number_compound(text, tokens[i].start)
+        ):
+            # « gastro » of « gastro-entérologie », « OH » of « 25-OH vitamine D »: a word that goes on, or a
+            # chemical name, names something else.
+            found_pattern = None
         if found_pattern is not None:
             matched = len(found_pattern.stems)
             start, end = tokens[i].start, tokens[i + matched - 1].end
@@ -408,3 +413,9 @@ def _opens_a_compound(text: str, end: int) -> bool:
     """The wording ends on a hyphen that the word goes on after (« gastro » in « Service de gastro-entérologie »,
     « hépato-gastro-entérologie »): the compound is another word, a specialty here, not the wording."""
     return text[end : end + 1] == "-" and text[end + 1 : end + 2].isalpha()
+
+
+def _closes_a_number_compound(text: str, start: int) -> bool:
+    """The wording follows a number and a hyphen (« OH » in « 25-OH vitamine D », the hydroxylated vitamin, not
+    alcohol): a chemical name, not the wording."""
+    return start >= 2 and text[start - 1] == "-" and text[start - 2].isdigit()

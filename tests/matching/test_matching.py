@@ -272,6 +272,8 @@ def test_malignant_heads_stand_only_for_a_primary_tumour_label():
         ("Ulcère bulbaire Forrest IIa.", "K269"),
         ("Amygdalites aiguës à répétition, amygdalectomie.", "J350"),
         ("Angines à répétition chez l'enfant.", "J350"),
+        ("Carence sévère en vitamine D, supplémentée.", "E559"),
+        ("Déficit en vitamine D à 12 ng/mL.", "E559"),
         ("Fracture sous-capitale du col fémoral gauche, Garden IV.", "S7200"),
         ("Anémie postopératoire transfusée.", "D62"),
         ("PAC lobaire inférieure droite.", "J181"),
@@ -289,6 +291,12 @@ def test_clinicians_wordings_of_the_lexicon(dictionary, text, code):
 def test_pac_alone_stays_ambiguous(dictionary):
     # « PAC » is also a port-à-cath and a coronary bypass: alone, it names nothing.
     assert not any("J189" in codes for _, codes in mentions("Pose de PAC le 12/03.", dictionary))
+
+
+def test_a_wording_after_a_number_and_a_hyphen_is_a_chemical_name(dictionary):
+    # « OH » (alcohol, F10) is not the hydroxyl of « 25-OH vitamine D »; « OH chronique » still is alcohol.
+    assert not any(text == "OH" for text, _ in mentions("25-OH vitamine D 9 ng/mL : carence.", dictionary))
+    assert any(any(c.startswith("F10") for c in codes) for _, codes in mentions("Intoxication OH aiguë.", dictionary))
 
 
 def test_a_wording_that_opens_a_hyphenated_word_is_no_mention(dictionary):
