@@ -195,16 +195,20 @@ def specific_code(
                     start = best
     if not any(start in m.codes for m in candidate.affirmed):
         start = _value_decided_part(start, measurements)
-    if start.startswith(TYPE_2_DIABETES_WITHOUT_COMPLICATION):
-        # « diabète de type 2 » (E11.98 in the lexicon) names the type, not an absence of complications: the
-        # letter's complication words decide the fourth character (`rules.specificity.metabolic`: « rétinopathie
-        # diabétique » E11.3, « néphropathie diabétique » E11.2, both E11.7), and E11.9 only without one.
-        start = start[:3]
+    open_axis = WITHOUT_COMPLICATION.match(start)
+    if open_axis is not None:
+        # « diabète de type 2 » (E11.98 in the lexicon), « sevrage alcoolique » (F10.30) name the condition, not
+        # an absence of complications: the letter's complication words decide (`rules.specificity`: « rétinopathie
+        # diabétique » E11.3, both eye and kidney E11.7; « crise convulsive de sevrage » F10.31), and the
+        # « sans complication » code only without one.
+        start = start[: open_axis.end() - 1]
     refinement = refine_code(start, text, measurements, terminology)
     return refinement.code, refinement.reason
 
 
-TYPE_2_DIABETES_WITHOUT_COMPLICATION = "E119"
+# « Sans complication » codes whose complication the letter's words decide: E11.9 (its 4th character), an acute
+# intoxication or a withdrawal by a substance F1x.00, F1x.30, F1x.40 (their 5th).
+WITHOUT_COMPLICATION = re.compile(r"^(?:E119|F1\d[034]0)")
 
 
 def _value_decided_part(code: str, measurements: Sequence[Measurement]) -> str:

@@ -98,3 +98,16 @@ def test_the_complications_a_letter_names_decide_a_type_2_diabetes_code(text_pip
     assert {code[:4] for code in diabetes(complicated)} == {"E117"}, diabetes(complicated)
     plain = "Motif : déséquilibre glycémique.\nConclusion : diabète de type 2 déséquilibré, pas de rétinopathie.\n"
     assert {code[:4] for code in diabetes(plain)} == {"E119"}, diabetes(plain)
+
+
+def test_a_withdrawal_seizure_gives_the_withdrawal_with_convulsions(text_pipeline) -> None:
+    """« sevrage alcoolique » names the withdrawal, not an absence of complications: its seizure makes F10.31."""
+    from coding_assistant.schema import Document, Stay
+
+    text = (
+        "Motif : sevrage alcoolique.\nÉvolution : crise convulsive généralisée de sevrage à J2, diazépam.\n"
+        "Conclusion : sevrage alcoolique compliqué d'une crise convulsive.\n"
+    )
+    stay = Stay(stay_id="W1", sex="M", age=52, documents=[Document(doc_id="d", text=text)])
+    codes = {p.code for p in text_pipeline.propose(stay).proposals if p.selected}
+    assert "F1031" in codes and "F1030" not in codes, codes

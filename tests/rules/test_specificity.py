@@ -291,6 +291,23 @@ def test_dependence(terminology, code, text, expected):
     assert refine(terminology, code, text).code == expected
 
 
+# --- an acute intoxication or a withdrawal by its complication (F1x.0, F1x.3, F1x.4) ---
+@pytest.mark.parametrize(
+    ("code", "text", "expected"),
+    [
+        ("F103", "Sevrage alcoolique compliqué d'une crise convulsive généralisée.", "F1031"),
+        ("F103", "Sevrage alcoolique simple sous diazépam.", "F1030"),
+        ("F103", "Sevrage alcoolique, pas de crise convulsive.", "F1030"),  # negated
+        ("F104", "Delirium tremens avec crises tonico-cloniques de sevrage.", "F1041"),
+        ("F100", "Ivresse aiguë, chute avec plaie du cuir chevelu après consommation d'alcool.", "F1001"),
+        ("F100", "Intoxication alcoolique aiguë avec coma, Glasgow 7.", "F1005"),
+        ("F100", "Ivresse aiguë. Chute il y a deux ans.", "F1000"),  # the fall is not in a sentence about alcohol
+    ],
+)
+def test_substance_episode_by_its_complication(terminology, code, text, expected):
+    assert refine(terminology, code, text).code == expected
+
+
 # --- general guarantees ---
 def test_reason_names_the_evidence(terminology):
     assert refine(terminology, "I500", "FEVG 30 %").reason == "FEVG 30 % < 40 %"

@@ -1,4 +1,5 @@
-"""Dependence syndromes F1x.2 (F10-F19) by the FR 5th (and, where the table has one, 6th) character.
+"""Dependence syndromes F1x.2 (F10-F19) by the FR 5th (and, where the table has one, 6th) character; an acute
+intoxication (F1x.0) and a withdrawal (F1x.3, F1x.4) by the complication their 5th character names.
 
 CIM-10 FR labels (F10.2x): 0 personne actuellement abstinente (6th: 0 rémission récente, 1 partielle,
 2 complète), 1 abstinente en environnement protégé, 2 régime de maintenance ou de substitution sous surveillance
@@ -62,3 +63,34 @@ def refine_dependence(code: str, ctx: Context) -> Suggestion | None:
             parts.append(f"{quoted(found)} : {meaning}")
             break
     return Suggestion(target, "; ".join(parts) if parts else f"{target} conservé : rien de plus précis dans le texte")
+
+
+# The complications the 5th character of an episode names (CIM-10 FR F10.0x « intoxication aiguë … avec coma /
+# avec convulsions / avec traumatismes ou autres blessures physiques », F10.3x and F10.4x « … avec convulsions »),
+# in order of precedence; none written: 0, « sans complication ».
+EPISODES = {
+    "0": (
+        ("episode_coma", "5", "avec coma"),
+        ("episode_convulsions", "6", "avec convulsions"),
+        ("episode_trauma", "1", "avec traumatismes ou autres blessures physiques"),
+    ),
+    "3": (("episode_convulsions", "1", "avec convulsions"),),
+    "4": (("episode_convulsions", "1", "avec convulsions"),),
+}
+
+
+def is_substance_episode(code: str) -> bool:
+    return len(code) == 4 and code.startswith("F1") and code[3] in EPISODES
+
+
+def refine_substance_episode(code: str, ctx: Context) -> Suggestion | None:
+    """The complication the letter writes (a withdrawal's seizure need not name the substance again: « crise
+    convulsive de sevrage »; an intoxication's fall or coma must be in a sentence that names it)."""
+    anchor = f"anchor_{code[:3]}" if ctx.words.pattern("dependence", f"anchor_{code[:3]}") else None
+    for key, digit, meaning in EPISODES[code[3]]:
+        found = ctx.evidence("dependence", key, anchor=anchor if code[3] == "0" else None)
+        if found and ctx.exists(code + digit):
+            return Suggestion(code + digit, f"{quoted(found)} : {meaning}")
+    if ctx.exists(code + "0"):
+        return Suggestion(code + "0", f"{code}0 : aucune complication écrite")
+    return None

@@ -23,7 +23,12 @@ from coding_assistant.errors import CodeValidationError
 from coding_assistant.rules.data import default_rules_data
 from coding_assistant.rules.specificity.cardio import refine_heart_failure, refine_infarction
 from coding_assistant.rules.specificity.defaults import default_codable, is_unspecified
-from coding_assistant.rules.specificity.dependence import is_dependence, refine_dependence
+from coding_assistant.rules.specificity.dependence import (
+    is_dependence,
+    is_substance_episode,
+    refine_dependence,
+    refine_substance_episode,
+)
 from coding_assistant.rules.specificity.kidney import refine_ckd
 from coding_assistant.rules.specificity.metabolic import (
     refine_hyperkalaemia,
@@ -52,6 +57,7 @@ REFINERS: tuple[tuple[Callable[[str], bool], Refiner], ...] = (
     (lambda c: c.startswith("R470"), refine_aphasia),
     (lambda c: c.startswith("U071"), refine_covid),
     (is_dependence, refine_dependence),
+    (is_substance_episode, refine_substance_episode),
 )
 
 
