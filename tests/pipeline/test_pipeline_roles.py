@@ -259,13 +259,14 @@ def test_a_dialysis_dp_takes_the_stage_5_kidney_disease_as_dr(table):
 
 
 def test_a_dialysis_is_the_dp_of_a_session_only(table):
-    # A dialysed patient kept overnight came for something else (the DP), and the dialysis is no DP.
+    # A dialysed patient kept overnight came for something else (the DP), and the dialysis is no DP; nor is the
+    # session code a DAS of such a stay (pipeline/status_weighed.py: a dialysed patient hospitalised is Z99.2).
     dialysis = candidate("Z491", 0.9, "motif", dp=0.9)
     pneumonia = candidate("J13", 0.7, "conclusion", dp=0.3)
     session = assign_roles([dialysis, pneumonia], "", [], table)
     assert {d.code: d.role for d in session}["Z491"] == "DP"
     overnight = assign_roles([dialysis, pneumonia], "", [], table, overnight=True)
-    assert {d.code: d.role for d in overnight} == {"J13": "DP", "Z491": "DAS"}
+    assert {d.code: d.role for d in overnight} == {"J13": "DP", "Z491": None}
     # Nothing else to be the DP: the dialysis stays it.
     alone = assign_roles([dialysis], "", [], table, overnight=True)
     assert [d.role for d in alone] == ["DP"]
