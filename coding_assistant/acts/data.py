@@ -4,7 +4,8 @@ Everything a DIM may want to change lives in a CSV file there: how surgeons and 
 procedures (`wordings.csv`), the cues that say an act was not done (`cues.csv`), the anaesthesia wordings
 that bring the CCAM activity 4 (`anaesthesia.csv`), the CCAM label starts left out of the proposals
 (`scope.csv`), approach words (`approaches.csv`), the words that name an act in a letter (`act_words.csv`),
-counted nouns (`counts.csv`), age bounds written in CCAM labels (`ages.csv`), the default act when a letter
+counted nouns (`counts.csv`), the leads a cardiac stimulation report places (`cardiac_leads.csv`), age bounds
+written in CCAM labels (`ages.csv`), the default act when a letter
 does not say the approach (`preferred.csv`) and the options a label and a letter cannot differ on ("au cours
 du travail" / "en dehors du travail", `exclusive.csv`).
 """
@@ -69,6 +70,9 @@ class ActData:
     act_words: frozenset[str]  # stems of the words that name an act in a letter ("biopsie", "pose" …)
     act_suffixes: tuple[str, ...]  # folded endings of words that name an act ("ectomie", "scopie" …)
     coronary_vessels: tuple[re.Pattern[str], ...] = ()  # names of the coronary vessels an angioplasty treats
+    # How a pacemaker or defibrillator report places its leads (« sonde atriale », « double chambre ») and the
+    # cardiac places each wording puts a lead in: the distinct places are the leads a CCAM DELF label counts.
+    cardiac_leads: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = ()
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -145,6 +149,13 @@ def load_act_data(directory: Path | str = DATA_DIR) -> ActData:
         coronary_vessels=tuple(
             _compile(root / "coronary_vessels.csv", line, row["pattern"], 0)
             for line, row in enumerate(_rows(root / "coronary_vessels.csv"), start=2)
+        ),
+        cardiac_leads=tuple(
+            (
+                _compile(root / "cardiac_leads.csv", line, row["pattern"], 0),
+                frozenset(place.strip() for place in row["places"].split("+")),
+            )
+            for line, row in enumerate(_rows(root / "cardiac_leads.csv"), start=2)
         ),
     )
 

@@ -59,6 +59,7 @@ def build_context(
     report_approaches: set[str] = set()
     reports_read: set[int] = set()
     vessels: set[int] = set()
+    leads: set[str] = set()
     documents_read: set[int] = set()
     anaesthesia: set[str] = set()
     for mention in mentions:
@@ -84,6 +85,13 @@ def build_context(
             # (« angioplastie de l'IVA … 2 stents en overlapping » is one vessel).
             clause = _clause(reading.text, mention.anchor.start)
             vessels |= {k for k, name in enumerate(catalogue.data.coronary_vessels) if name.search(clause)}
+        if mention.anchor.status == "current":
+            # The leads a pacemaker's report places (« sonde atriale … », « sonde ventriculaire droite … »,
+            # « double chambre »), wherever its procedure describes them; a letter's, in the act's sentence. A
+            # single-chamber mode (« VVIR ») is no lead: a leadless pacemaker paces VVIR too.
+            start, end = reading.sentences[index]
+            where = reading.text if reading.operative else reading.text[start:end]
+            leads |= _lead_places(where, catalogue.data.cardiac_leads)
         for noun, value in found.counts.items():
             stems = wording_stems(noun)
             counted = catalogue.data.counted.get(stems[0]) if stems else None
@@ -129,6 +137,12 @@ def build_context(
     vessel = catalogue.data.counted.get(wording_stems("vaisseau")[0])
     if vessels and vessel:
         features.counts[vessel] = len(vessels)
+    lead = catalogue.data.counted.get(wording_stems("sonde")[0])
+    if leads and lead:
+        # One lead in each place (CCAM DELF labels: « d'une sonde intraatriale et d'une sonde intraventriculaire
+        # droites »), whatever « la sonde » of a sentence reads as.
+        features.counts[lead] = len(leads)
+    features.leads = frozenset(leads)
     context.features = features
     context.negated -= set(context.near)
     return context
@@ -152,6 +166,15 @@ def _converted(text: str) -> bool:
     """Whether a report states a conversion to laparotomy; read once per document (every act mention of a
     report asks)."""
     return _CONVERSION.search(text) is not None
+
+
+@lru_cache(maxsize=64)
+def _lead_places(text: str, wordings: tuple[tuple[re.Pattern[str], frozenset[str]], ...]) -> frozenset[str]:
+    """The cardiac places a text puts a pacing or defibrillation lead in (`cardiac_leads.csv`); read once per
+    document."""
+    if "onde" not in text and "hambre" not in text and "DDD" not in text:
+        return frozenset()
+    return frozenset(place for pattern, places in wordings if pattern.search(text) for place in places)
 
 
 def _clause(text: str, offset: int) -> str:

@@ -92,6 +92,12 @@ class LabelFeatures:
     outside: frozenset[str] = frozenset()
     # The anaesthesia kinds (`anaesthesia.csv`) its « sous anesthésie … » admits; empty when the label names none.
     anaesthesia: frozenset[str] = frozenset()
+    # Each lead it places, as the cardiac places it may go to (`cardiac_leads.csv` read on the label: « sonde
+    # intraatriale ou intraventriculaire droite » is one lead, atrium or right ventricle; « sonde dans une veine
+    # cardiaque gauche » the left ventricle); `leadless`: a pacemaker or defibrillator implanted with no lead at
+    # all (DELF223 « … dans le ventricule droit »).
+    leads: tuple[frozenset[str], ...] = ()
+    leadless: bool = False
 
 
 def _objects(head: str, first: str, data: ActData) -> frozenset[str]:
@@ -110,6 +116,30 @@ def _objects(head: str, first: str, data: ActData) -> frozenset[str]:
 _DEVICES = frozenset(wording_stems("prothèse endoprothèse matériel sonde cathéter dispositif implant"))
 
 
+# The devices CCAM implants with leads (« stimulateur cardiaque », « défibrillateur cardiaque »), and the leads
+# (« sonde », the epicardial « électrode »).
+_CARDIAC_DEVICE = re.compile(r"\b(?:stimulateur|defibrillateur) cardiaque\b")
+_ANY_LEAD = re.compile(r"\b(?:sondes?|electrodes?)\b")
+_LEAD_START = re.compile(r"\bsondes?\b")
+
+
+def _leads(label: str, data: ActData) -> tuple[frozenset[str], ...]:
+    """The places of each lead a label places: its text from one « sonde » to the next, each « ou » alternative
+    read as a lead of its own (« sonde intraatriale ou intraventriculaire droite » → « sonde intraventriculaire
+    droite » too)."""
+    starts = [match.start() for match in _LEAD_START.finditer(label)]
+    found: list[frozenset[str]] = []
+    for start, end in zip(starts, [*starts[1:], len(label)], strict=True):
+        first, *others = label[start:end].split(" ou ")
+        parts = [first, *(f"sonde {other}" for other in others)]
+        places = frozenset(
+            place for part in parts for pattern, where in data.cardiac_leads if pattern.search(part) for place in where
+        )
+        if places:
+            found.append(places)
+    return tuple(found)
+
+
 def _content(stems: tuple[str, ...]) -> frozenset[str]:
     return frozenset(s for s in stems if s.isalpha() and len(s) >= 2 and s not in _GRAMMAR)
 
@@ -124,6 +154,7 @@ def _mm(value: str, unit: str) -> float:
 
 def _counts(folded: str, counted: frozenset[str]) -> tuple[tuple[str, int, float], ...]:
     found: list[tuple[str, int, float]] = []
+    last: tuple[str, int] | None = None  # the previous count's noun and where it ended
     for match in _COUNT.finditer(folded):
         stems = wording_stems(match.group(3))
         if not stems or stems[0] not in counted:
@@ -132,8 +163,18 @@ def _counts(folded: str, counted: frozenset[str]) -> tuple[tuple[str, int, float
         high: float = int(match.group(2)) if match.group(2) else low
         if _OR_MORE.match(folded[match.end() :]):
             high = math.inf
+        if last is not None and last[0] == stems[0] and not _OR.search(folded[last[1] : match.start()]):
+            # « avec pose d'une sonde intraatriale et d'une sonde intraventriculaire droites » (DELF005): the
+            # things a label lists (« et », a comma) are counted together, two leads; « ou » keeps them apart.
+            _, before_low, before_high = found.pop()
+            low, high = before_low + low, before_high + high
         found.append((stems[0], low, high))
+        last = (stems[0], match.end())
     return tuple(found)
+
+
+# What makes two counted things of a label alternatives rather than a list (the folded label has no commas).
+_OR = re.compile(r"\bou\s*$")
 
 
 def _sizes(folded: str) -> tuple[tuple[float, float], ...]:
@@ -239,6 +280,8 @@ def read_label(label: str, data: ActData, counted: frozenset[str]) -> LabelFeatu
         outside=outside - positive - in_choices,
         anaesthesia=_ANAESTHESIA_KINDS[anaesthesia.group(1)] if anaesthesia else frozenset(),
         required_approaches=frozenset(data.approaches[s] for s in positive if s in data.approaches),
+        leads=_leads(plain, data) if "sonde" in plain else (),
+        leadless=bool(_CARDIAC_DEVICE.search(folded)) and not _ANY_LEAD.search(folded),
         named_by=frozenset(
             s
             for part in _BRACKETS.findall(label)

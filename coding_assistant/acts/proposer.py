@@ -304,7 +304,11 @@ class ActProposer:
                 same_access = _diagnostic_within(line.code, other.code, line.day, other.day) or (
                     _step_of(line.code, other.code, self.catalogue) and _same_report(line.group, other.group)
                 )
-                if other is not line and other.selected and ((head and head <= includes) or same_access):
+                # A label's « avec … » part is done in the same session: an act written on another day is an
+                # act of its own (a temporary pacing lead on admission, the « avec pose d'une sonde » of the
+                # pacemaker implanted two days later).
+                within = bool(head) and head <= includes and not _other_days(line.day, other.day)
+                if other is not line and other.selected and (within or same_access):
                     line.selected, line.rank = False, 2
                     line.warnings.append(included_note(other.code))
                     break
@@ -379,6 +383,11 @@ class ActProposer:
             evidence=evidence,
             warnings=[*line.warnings, *line.activity_warnings.get(activity, [])],
         )
+
+
+def _other_days(day: date | None, other_day: date | None) -> bool:
+    """Both acts have a written day and the days differ."""
+    return day is not None and other_day is not None and day != other_day
 
 
 def _diagnostic_within(

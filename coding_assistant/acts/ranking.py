@@ -11,6 +11,7 @@ plus de 1 cm"), parity (primipare / multipare), "sans …" clauses, and the pati
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import permutations
 
 from coding_assistant.acts.catalogue import ActCatalogue, ActEntry
 from coding_assistant.acts.reading import TextFeatures
@@ -164,6 +165,18 @@ def _route_only(entry: ActEntry, context: Context, catalogue: ActCatalogue) -> b
     )
 
 
+def _leads_fit(label: tuple[frozenset[str], ...], stated: frozenset[str]) -> bool:
+    """Each lead of the label goes to a place the report puts one in, and each such place has a lead of its own
+    (« une sonde intraatriale ou intraventriculaire droite » is one lead, not one in each place)."""
+    if not label or not all(places & stated for places in label):
+        return False
+    return any(
+        all(place in places for place, places in zip(order, leads, strict=True))
+        for leads in permutations(label, len(stated))
+        for order in [sorted(stated)]
+    )
+
+
 def _stated(weight: float) -> float:
     return 1.0 if weight >= REPORT else weight
 
@@ -209,6 +222,12 @@ def _conditions(entry: ActEntry, context: Context, catalogue: ActCatalogue, sums
         # « … sous anesthésie locale » and « … sous anesthésie générale ou locorégionale » are two acts (LMMA016,
         # LMMA017): the anaesthesia the report states chooses (« rachianesthésie » is locoregional).
         value += _AGREE if label.anaesthesia & text.anaesthesia else -_CONFLICT["anaesthesia"]
+    if text.leads and (label.leads or label.leadless) and not _leads_fit(label.leads, text.leads):
+        # The report places its leads (« sonde atriale », « sonde ventriculaire droite »): a label that puts one
+        # elsewhere (DELF001 « … et d'une sonde dans une veine cardiaque gauche »), none where the report puts one
+        # (DELF903 for a resynchronisation lead), or implants the device with none (DELF223) is another act,
+        # however well « veine céphalique gauche » fits its words.
+        value -= _CONFLICT["count"]
     if label.parity and context.parity:
         value += _AGREE if label.parity == context.parity else -_CONFLICT["parity"]
     if label.ages and context.age is not None and not label.ages[0] <= context.age <= label.ages[1]:

@@ -170,6 +170,8 @@ class TextFeatures:
     # Begun under coelioscopy and converted to a laparotomy (« conversion en laparotomie »): the act is coded by
     # the approach that completed it, « avec préparation par cœlioscopie » where CCAM says so.
     converted: bool = False
+    # The cardiac places its report puts pacing or defibrillation leads in (`cardiac_leads.csv`).
+    leads: frozenset[str] = frozenset()
 
 
 def stated_angle(text: str) -> float | None:
