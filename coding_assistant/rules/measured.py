@@ -24,6 +24,8 @@ RULE = "measurement-code"
 MEASURED_FAMILIES: tuple[tuple[str, int, str], ...] = (
     ("E871", 4, "natremie"),
     ("E875", 4, "kaliemie"),
+    ("E876", 4, "kaliemie"),
+    ("E870", 4, "natremie"),
     ("E66", 4, "imc"),
     ("N18", 3, "dfg"),
 )

@@ -32,6 +32,8 @@ def measured(kind, value, unit="", computed=False, comparator=None):
         ("E6699", "non précisé"),
         ("E8750", "6,5"),
         ("E8710", "120"),
+        ("E8760", "2,5"),
+        ("E8700", "150"),
         ("E1190", "insulinotraité"),
         ("E1198", "non insulinotraité"),
         ("N184", "stade 4"),
@@ -127,6 +129,31 @@ def test_hyperkalaemia_without_value(terminology):
 @pytest.mark.parametrize(("value", "code"), [(115, "E8710"), (119, "E8710"), (120, "E8718"), (128, "E8718")])
 def test_hyponatraemia(terminology, value, code):
     assert refine(terminology, "E871", f"Hyponatrémie, natrémie {value} mmol/L").code == code
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Hypokaliémie sévère à 2,1 mmol/L, recharge IV.", "E8760"),
+        ("Hypokaliémie à 2,5 mmol/L.", "E8768"),
+        ("Hypokaliémie à 3,1 mmol/L puis 2,4 mmol/L à J2.", "E8760"),  # the lowest value decides
+        ("Hypokaliémie.", "E8768"),
+    ],
+)
+def test_hypokalaemia(terminology, text, code):
+    assert refine(terminology, "E876", text).code == code
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Hypernatrémie sévère à 158 mmol/L par déshydratation.", "E8700"),
+        ("Hypernatrémie à 150 mmol/L.", "E8708"),
+        ("Hypernatrémie.", "E8708"),
+    ],
+)
+def test_hypernatraemia(terminology, text, code):
+    assert refine(terminology, "E870", text).code == code
 
 
 # --- type 2 diabetes ---

@@ -1,13 +1,14 @@
-"""Obesity (E66) by IMC, hyperkalaemia (E87.5) and hyponatraemia (E87.1) by value, type 2 diabetes (E11) by
-insulin treatment.
+"""Obesity (E66) by IMC, hyperkalaemia (E87.5), hypokalaemia (E87.6), hyponatraemia (E87.1) and
+hypernatraemia (E87.0) by value, type 2 diabetes (E11) by insulin treatment.
 
 CIM-10 FR labels (ATIH table):
 - E66.0/.1/.2/.8/.9 then 5th character: 3 surpoids (not under E66.2), 4 IMC ≥ 30 and < 35 (or child obesity),
   5 ≥ 35 and < 40, 6 ≥ 40 and < 50, 7 ≥ 50, 9 IMC non précisé. E66x0-E66x2 are deleted (SU17) bands.
   Without a stated cause the category is E66.9 (CIM-10 FR: "Obésité, sans précision"). The child band (x4 "ou
   obésité … de l'enfant") needs the age, which is not given here: bands are read as adult ones.
-- E87.50 hyperkaliémie > 6,5 mmol/L, E87.58 autres et sans précision; E87.10 hyponatrémie < 120 mmol/L,
-  E87.18 autres et sans précision.
+- E87.50 hyperkaliémie > 6,5 mmol/L, E87.58 autres et sans précision; E87.60 hypokaliémie < 2,5 mmol/L, E87.68
+  autres et sans précision; E87.10 hyponatrémie < 120 mmol/L, E87.18 autres et sans précision; E87.00
+  hypernatrémie > 150 mmol/L, E87.08 autres et sans précision.
 - E11.x0 insulinotraité, E11.x8 non insulinotraité ou sans précision; x: 0 coma, 1 acidocétose, 2 rénales,
   3 oculaires, 4 neurologiques, 5 vasculaires périphériques, 6 autres précisées, 7 multiples, 8 non précisées,
   9 sans complication.
@@ -21,6 +22,8 @@ from coding_assistant.text.measurements import decisive, of_kind
 
 KALIEMIE_LIMIT = 6.5  # E87.50: "supérieure à 6,5 mmol/L" (strictly)
 NATREMIE_LIMIT = 120.0  # E87.10: "inférieure à 120 mmol/L" (strictly)
+HYPOKALIEMIE_LIMIT = 2.5  # E87.60: "inférieure à 2,5 mmol/L" (strictly)
+HYPERNATREMIE_LIMIT = 150.0  # E87.00: "supérieure à 150 mmol/L" (strictly)
 
 
 def imc_band(value: float) -> tuple[str, str] | None:
@@ -93,6 +96,28 @@ def refine_hyponatraemia(code: str, ctx: Context) -> Suggestion | None:
     if lowest.value < NATREMIE_LIMIT:
         return Suggestion("E8710", f"{shown} < 120 mmol/L")
     return Suggestion("E8718", f"{shown} ≥ 120 mmol/L")
+
+
+def refine_hypokalaemia(code: str, ctx: Context) -> Suggestion | None:
+    values = of_kind(ctx.measurements, "kaliemie")
+    if not values:
+        return Suggestion("E8768", "Kaliémie non retrouvée dans le texte")
+    lowest = min(values, key=lambda m: m.value)  # hypokalaemia: the lowest value decides
+    shown = f"Kaliémie {fr_number(lowest.value)} mmol/L"
+    if lowest.value < HYPOKALIEMIE_LIMIT:
+        return Suggestion("E8760", f"{shown} < 2,5 mmol/L")
+    return Suggestion("E8768", f"{shown} ≥ 2,5 mmol/L")
+
+
+def refine_hypernatraemia(code: str, ctx: Context) -> Suggestion | None:
+    values = of_kind(ctx.measurements, "natremie")
+    if not values:
+        return Suggestion("E8708", "Natrémie non retrouvée dans le texte")
+    highest = max(values, key=lambda m: m.value)  # hypernatraemia: the highest value decides
+    shown = f"Natrémie {fr_number(highest.value)} mmol/L"
+    if highest.value > HYPERNATREMIE_LIMIT:
+        return Suggestion("E8700", f"{shown} > 150 mmol/L")
+    return Suggestion("E8708", f"{shown} ≤ 150 mmol/L")
 
 
 def refine_type2_diabetes(code: str, ctx: Context) -> Suggestion | None:

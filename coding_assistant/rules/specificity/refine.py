@@ -32,6 +32,8 @@ from coding_assistant.rules.specificity.dependence import (
 from coding_assistant.rules.specificity.kidney import refine_ckd
 from coding_assistant.rules.specificity.metabolic import (
     refine_hyperkalaemia,
+    refine_hypernatraemia,
+    refine_hypokalaemia,
     refine_hyponatraemia,
     refine_obesity,
     refine_type2_diabetes,
@@ -52,6 +54,8 @@ REFINERS: tuple[tuple[Callable[[str], bool], Refiner], ...] = (
     (lambda c: c.startswith("E66"), refine_obesity),
     (lambda c: c.startswith("E875"), refine_hyperkalaemia),
     (lambda c: c.startswith("E871"), refine_hyponatraemia),
+    (lambda c: c.startswith("E876"), refine_hypokalaemia),
+    (lambda c: c.startswith("E870"), refine_hypernatraemia),
     (lambda c: c.startswith("E11"), refine_type2_diabetes),
     (lambda c: c.startswith("N18"), refine_ckd),
     (lambda c: c.startswith("R470"), refine_aphasia),
