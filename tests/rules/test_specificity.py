@@ -34,6 +34,8 @@ def measured(kind, value, unit="", computed=False, comparator=None):
         ("E8710", "120"),
         ("E8760", "2,5"),
         ("E8700", "150"),
+        ("F050", "non surajouté à une démence"),
+        ("F051", "surajouté à une démence"),
         ("E1190", "insulinotraité"),
         ("E1198", "non insulinotraité"),
         ("N184", "stade 4"),
@@ -154,6 +156,20 @@ def test_hypokalaemia(terminology, text, code):
 )
 def test_hypernatraemia(terminology, text, code):
     assert refine(terminology, "E870", text).code == code
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Confusion iatrogène au tramadol, sans démence sous-jacente.", "F050"),
+        ("Syndrome confusionnel, pas de trouble cognitif connu.", "F050"),
+        ("Syndrome confusionnel sur démence d'Alzheimer.", "F051"),
+        ("Syndrome confusionnel aigu.", "F059"),
+    ],
+)
+def test_delirium_by_the_dementia_it_is_or_is_not_superimposed_on(terminology, text, code):
+    assert refine(terminology, "F05", text).code == code
+    assert refine(terminology, "F059", text).code == code
 
 
 # --- type 2 diabetes ---

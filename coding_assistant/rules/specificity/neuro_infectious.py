@@ -1,7 +1,9 @@
-"""Aphasia (R47.0) by duration and COVID-19 (U07.1) by clinical form and virus identification.
+"""Aphasia (R47.0) by duration, delirium (F05) by the dementia it is or is not superimposed on, and COVID-19 (U07.1)
+by clinical form and virus identification.
 
 CIM-10 FR labels: R47.00 aphasie récente persistant au-delà de 24 heures, R47.01 régressive dans les 24 heures,
-R47.02 autre et sans précision, R47.03 dysphasie. U07.10 forme respiratoire virus identifié, U07.11 forme
+R47.02 autre et sans précision, R47.03 dysphasie. F05.0 delirium non surajouté à une démence, ainsi décrit, F05.1
+surajouté à une démence, F05.9 sans précision. U07.10 forme respiratoire virus identifié, U07.11 forme
 respiratoire virus non identifié, U07.12 porteur asymptomatique, U07.14 autres formes virus identifié, U07.15
 autres formes virus non identifié (U07.13, type 1, is an examination code, never proposed here).
 """
@@ -21,6 +23,19 @@ def refine_aphasia(code: str, ctx: Context) -> Suggestion | None:
         if found:
             return Suggestion(target, f"{quoted(found)} : {meaning}")
     return Suggestion("R4702", "Durée de l'aphasie non précisée dans le texte")
+
+
+def refine_delirium(code: str, ctx: Context) -> Suggestion | None:
+    """« confusion … sans démence sous-jacente » F05.0; a dementia the letter affirms F05.1; else F05.9."""
+    if len(code) > 3 and not code.startswith("F059"):
+        return None  # F05.8 (another form) is the letter's own word
+    absent = ctx.evidence("delirium", "no_dementia", guard=False)
+    if absent:
+        return Suggestion("F050", f"{quoted(absent)} : delirium non surajouté à une démence")
+    dementia = ctx.evidence("delirium", "dementia")
+    if dementia:
+        return Suggestion("F051", f"{quoted(dementia)} : delirium surajouté à une démence")
+    return Suggestion("F059", "Aucune démence affirmée ni écartée dans le texte")
 
 
 def refine_covid(code: str, ctx: Context) -> Suggestion | None:

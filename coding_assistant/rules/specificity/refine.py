@@ -39,7 +39,7 @@ from coding_assistant.rules.specificity.metabolic import (
     refine_type2_diabetes,
 )
 from coding_assistant.rules.specificity.model import Context, Refinement, Suggestion
-from coding_assistant.rules.specificity.neuro_infectious import refine_aphasia, refine_covid
+from coding_assistant.rules.specificity.neuro_infectious import refine_aphasia, refine_covid, refine_delirium
 from coding_assistant.rules.specificity.words import WordLists, default_word_lists, fold
 from coding_assistant.terminology.codes import normalise_code
 from coding_assistant.terminology.model import Terminology
@@ -59,6 +59,7 @@ REFINERS: tuple[tuple[Callable[[str], bool], Refiner], ...] = (
     (lambda c: c.startswith("E11"), refine_type2_diabetes),
     (lambda c: c.startswith("N18"), refine_ckd),
     (lambda c: c.startswith("R470"), refine_aphasia),
+    (lambda c: c.startswith("F05"), refine_delirium),
     (lambda c: c.startswith("U071"), refine_covid),
     (is_dependence, refine_dependence),
     (is_substance_episode, refine_substance_episode),
