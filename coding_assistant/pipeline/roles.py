@@ -207,8 +207,9 @@ def specific_code(
 
 
 # « Sans complication » codes whose complication the letter's words decide: E11.9 (its 4th character), an acute
-# intoxication or a withdrawal by a substance F1x.00, F1x.30, F1x.40 (their 5th).
-WITHOUT_COMPLICATION = re.compile(r"^(?:E119|F1\d[034]0)")
+# intoxication or a withdrawal by a substance F1x.00, F1x.30, F1x.40 (their 5th); and « obésité » read as E66.9,
+# whose cause (the 4th character) the letter's words decide too.
+WITHOUT_COMPLICATION = re.compile(r"^(?:E119|F1\d[034]0|E669)")
 
 
 def _value_decided_part(code: str, measurements: Sequence[Measurement]) -> str:

@@ -86,7 +86,7 @@ def test_unspecified_heart_failure_is_refined_by_fevg(terminology):
 # --- obesity ---
 @pytest.mark.parametrize(
     ("imc", "code"),
-    [(27.0, "E6693"), (34.9, "E6694"), (35.0, "E6695"), (39.9, "E6695"), (40.0, "E6696"), (50.0, "E6697")],
+    [(27.0, "E6603"), (34.9, "E6604"), (35.0, "E6605"), (39.9, "E6605"), (40.0, "E6606"), (50.0, "E6607")],
 )
 def test_obesity_imc_bands(terminology, imc, code):
     result = refine_code("E66", "Obésité", [measured("imc", imc, "kg/m²")], terminology)
@@ -95,13 +95,15 @@ def test_obesity_imc_bands(terminology, imc, code):
 
 def test_obesity_from_weight_and_height(terminology):
     result = refine(terminology, "E66", "Obésité. Poids 120 kg, taille 170 cm.")
-    assert result.code == "E6696" and "calculé" in result.reason
+    assert result.code == "E6606" and "calculé" in result.reason
 
 
 def test_obesity_cause_and_default(terminology):
     assert refine(terminology, "E66", "Obésité médicamenteuse, IMC 36").code == "E6615"
     assert refine(terminology, "E66", "Syndrome obésité-hypoventilation, IMC 52").code == "E6627"
-    assert refine(terminology, "E66", "").code == "E6699"
+    # Common obesity, no other cause written: due to an excess of calories (E66.0); E66.9 only as written.
+    assert refine(terminology, "E66", "").code == "E6609"
+    assert refine(terminology, "E669", "IMC 31").code == "E6694"
     assert refine(terminology, "E660", "IMC 31").code == "E6604"
 
 

@@ -4,8 +4,8 @@ hypernatraemia (E87.0) by value, type 2 diabetes (E11) by insulin treatment.
 CIM-10 FR labels (ATIH table):
 - E66.0/.1/.2/.8/.9 then 5th character: 3 surpoids (not under E66.2), 4 IMC ≥ 30 and < 35 (or child obesity),
   5 ≥ 35 and < 40, 6 ≥ 40 and < 50, 7 ≥ 50, 9 IMC non précisé. E66x0-E66x2 are deleted (SU17) bands.
-  Without a stated cause the category is E66.9 (CIM-10 FR: "Obésité, sans précision"). The child band (x4 "ou
-  obésité … de l'enfant") needs the age, which is not given here: bands are read as adult ones.
+  Without another stated cause the category is E66.0 (« due à un excès calorique »: common obesity). The child
+  band (x4 "ou obésité … de l'enfant") needs the age, which is not given here: bands are read as adult ones.
 - E87.50 hyperkaliémie > 6,5 mmol/L, E87.58 autres et sans précision; E87.60 hypokaliémie < 2,5 mmol/L, E87.68
   autres et sans précision; E87.10 hyponatrémie < 120 mmol/L, E87.18 autres et sans précision; E87.00
   hypernatrémie > 150 mmol/L, E87.08 autres et sans précision.
@@ -47,7 +47,10 @@ def refine_obesity(code: str, ctx: Context) -> Suggestion | None:
     if len(code) >= 4:
         branch = code[:4]
     else:
-        branch = "E669"
+        # Common obesity is the one of an excess of calories (E66.0): coders code it so when the letter names no
+        # other cause (a drug, an alveolar hypoventilation), as every letters set written apart here does;
+        # E66.9 « sans précision » is left for the coder who knows the cause is unknown.
+        branch = "E660"
         for key, target, meaning in (
             ("drug_induced", "E661", "obésité médicamenteuse"),
             ("hypoventilation", "E662", "obésité avec hypoventilation alvéolaire"),
@@ -59,7 +62,7 @@ def refine_obesity(code: str, ctx: Context) -> Suggestion | None:
                 parts.append(f"{meaning} ({quoted(found)})")
                 break
         else:
-            parts.append("cause non précisée")
+            parts.append("obésité commune, aucune autre cause écrite : excès calorique")
     imc = decisive(list(ctx.measurements), "imc")
     digit = "9"
     if imc is None:
