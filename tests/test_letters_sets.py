@@ -1,5 +1,5 @@
 """The letters sets are well-formed: the tuning sets (`tests/data/letters_tuning/`, `letters_tuning_b/`,
-`letters_tuning_c/` to `letters_tuning_h/`) and the held-out sets (`tests/data/letters_heldout/`,
+`letters_tuning_c/` to `letters_tuning_i/`) and the held-out sets (`tests/data/letters_heldout/`,
 `letters_heldout_b/`, `letters_heldout_c/`, `letters_heldout_d/`), 40 stays each that read in the data contract,
 each with a discharge letter (CRH) with text, ordered dates and gold codes that exist and are active in the CIM-10
 FR table at a position their type allows (DP type MCO 0, a DR 0 or 4 beside a Z DP, DAS 0, 1, 2 or 4), no acts.
@@ -31,6 +31,7 @@ SETS = [
     ("letters_tuning_f", "LF"),
     ("letters_tuning_g", "LG"),
     ("letters_tuning_h", "LJ"),
+    ("letters_tuning_i", "LI"),
 ]
 # Each held-out file as its gold was fixed, before the product was first run on it (their READMEs).
 HELDOUT_SHA256 = {
