@@ -20,6 +20,12 @@ _DAY = re.compile(r"(?<![\d/])(\d{1,2})[/.](\d{1,2})(?:[/.](\d{4}|\d{2}))?(?![\d
 _DAY_WORDS = re.compile(rf"(?<!\d)(\d{{1,2}})(?:er)? ({_MONTH_WORDS})(?: (\d{{4}}))?\b", re.IGNORECASE)
 _MONTH_YEAR = re.compile(rf"(?<![\d/])(?:(\d{{1,2}})/|({_MONTH_WORDS}) )(\d{{4}})(?![\d/])", re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\d/])(?<!\d[.,])((?:19|20)\d{2})(?![\d/]|[.,]\d|\s?(?:mg|g|ml|UI|€)\b)")
+# A yearless « N/M » right after a score's name is the score, not a day: « préparation Boston 8/9 » (out of 9),
+# « Apgar 6/8 », « Glasgow 14/15 », « EVA 7/10 », « force 4/5 », « AV 3/10 ».
+_SCORE_BEFORE = re.compile(
+    r"\b(?:score|boston|apgar|glasgow|gcs|eva|evn|av|mrc|force|cot[ée]e?|not[ée]e?|ipss)\s*(?::|=|à|de)?\s*$",
+    re.IGNORECASE,
+)
 
 
 _YEARLESS_DAYS = 120
@@ -64,6 +70,8 @@ def find_dates(text: str, around: date | None) -> list[WrittenDate]:
         day_text, month_text, year_text = match.groups()
         day_number, month = int(day_text), int(month_text)
         if not (1 <= day_number <= 31 and 1 <= month <= 12):
+            continue
+        if year_text is None and _SCORE_BEFORE.search(text, max(0, match.start() - 20), match.start()):
             continue
         try:
             if year_text is None:
