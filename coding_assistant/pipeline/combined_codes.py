@@ -27,7 +27,7 @@ from coding_assistant.rules.alcohol_induced import code_naming_alcohol, names_al
 from coding_assistant.rules.blood_loss import code_naming_blood_loss, names_blood_loss
 from coding_assistant.rules.drug_induced import code_naming_a_drug
 from coding_assistant.rules.hiv_disease import PLAIN_HIV, hiv_code_for, hiv_code_for_all
-from coding_assistant.rules.infectious_agents import agents_named_in
+from coding_assistant.rules.infectious_agents import AGENT_IN_CODE, INFECTION, agents_named_in
 from coding_assistant.rules.poisoning import Poison, poisons_named_in
 from coding_assistant.schema import Note
 from coding_assistant.terminology.model import Terminology
@@ -402,6 +402,10 @@ def condition_caused_by_a_drug(decided: list[Decided], documents: dict[str, str]
         if code is None or not codable(code, terminology):
             continue
         mentions = [m for m in d.candidate.current if m.source != "drug_effect"]
+        if mentions and all(INFECTION.search(m.text) or AGENT_IN_CODE.search(m.text) for m in mentions):
+            # « neutropénie fébrile post-chimiothérapie avec pyélonéphrite aiguë »: the drug caused the
+            # neutropenia; an infection is its agent's (N10 stays N10, not the drug nephropathy N14.1).
+            continue
         if any(_same_clause(m, drug, documents) for m in mentions for drug in drugs) or any(
             _DRUG_INDUCED_WORD.search(mention_window(documents.get(m.doc_id, ""), m.start, m.end)) for m in mentions
         ):

@@ -36,6 +36,8 @@ _SAME_AS: dict[str, str] = {
     # « auriculaire » the labels' (I48.3 « flutter auriculaire typique », Q21.1 « communication interauriculaire »).
     "atrial": "auriculaire",
     "interatrial": "interauriculaire",
+    # The genus of C. difficile was renamed in 2016: letters and labels write either name.
+    "clostridioides": "clostridium",
 }
 
 

@@ -273,6 +273,9 @@ def test_malignant_heads_stand_only_for_a_primary_tumour_label():
         ("Amygdalites aiguës à répétition, amygdalectomie.", "J350"),
         ("Angines à répétition chez l'enfant.", "J350"),
         ("Carence sévère en vitamine D, supplémentée.", "E559"),
+        ("Colite à Clostridioides difficile, forme sévère.", "A047"),
+        ("Érysipèle (dermohypodermite bactérienne non nécrosante) de la jambe.", "A46"),
+        ("Ascite sous tension, ponction évacuatrice.", "R18"),
         ("Déficit en vitamine D à 12 ng/mL.", "E559"),
         ("Fracture sous-capitale du col fémoral gauche, Garden IV.", "S7200"),
         ("Anémie postopératoire transfusée.", "D62"),
@@ -291,6 +294,13 @@ def test_clinicians_wordings_of_the_lexicon(dictionary, text, code):
 def test_pac_alone_stays_ambiguous(dictionary):
     # « PAC » is also a port-à-cath and a coronary bypass: alone, it names nothing.
     assert not any("J189" in codes for _, codes in mentions("Pose de PAC le 12/03.", dictionary))
+
+
+def test_under_pressure_is_no_hypertension(dictionary):
+    # « tension » alone is the lay word for hypertension (I10); « sous tension » says a pressure, not the disease.
+    for text in ("Ascite sous tension.", "Pneumothorax sous tension drainé."):
+        assert not any("I10" in codes for _, codes in mentions(text, dictionary)), text
+    assert any("I10" in codes for _, codes in mentions("Sa tension est mal contrôlée.", dictionary))
 
 
 def test_a_wording_after_a_number_and_a_hyphen_is_a_chemical_name(dictionary):

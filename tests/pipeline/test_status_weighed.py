@@ -131,3 +131,14 @@ def test_a_dialysed_patient_kept_overnight_has_no_session_code(text_pipeline: Co
 
     assert not session_codes(date(2026, 5, 20), date(2026, 5, 24))
     assert session_codes(date(2026, 5, 20), date(2026, 5, 20))  # one day: the session is the stay
+
+
+def test_an_infection_beside_a_drug_effect_is_not_drug_induced(text_pipeline: CodingPipeline) -> None:
+    """The chemotherapy caused the neutropenia; the pyelonephritis is its agent's (N10, not the drug nephropathy
+    N14.1 of pipeline/combined_codes.py's drug-induced rule)."""
+    text = (
+        "Motif : fièvre sous chimiothérapie.\n"
+        "Conclusion : neutropénie fébrile post-chimiothérapie avec pyélonéphrite aiguë droite à E. coli.\n"
+    )
+    chosen = selected(proposals(text_pipeline, text))
+    assert any(code.startswith("N10") for code in chosen) and not any(c.startswith("N14") for c in chosen), chosen
