@@ -464,11 +464,13 @@ POISON_DISTANCE = 160
 
 def poisoning_by_the_drugs_named(decided: list[Decided], documents: dict[str, str], terminology: Terminology) -> None:
     """A poisoning by unspecified drugs (T50.9) whose own sentence names the drugs is coded by them, each once
-    (`rules.poisoning`: « … au paracétamol et aux benzodiazépines » → T39.1 + T42.4), and a self-poisoning's
-    external cause X64 by their classes (X60 + X61), in the place and activity the first code had. A drug
-    after the first is a code of its own, with the drug's name as its evidence."""
+    (`rules.poisoning`: « … au paracétamol et aux benzodiazépines » → T39.1 + T42.4), or else by the drugs the
+    letter says were swallowed (« elle a ingéré vingt comprimés de bromazépam et dix de zolpidem »), and a
+    self-poisoning's external cause X64 by their classes (X60 + X61), in the place and activity the first code
+    had. A drug after the first is a code of its own, with the drug's name as its evidence."""
     for d in [d for d in decided if d.selected and d.code.startswith("T509")]:
-        named = [(p, m) for p, m in _poisons_after(d.candidate, documents) if codable(p.code, terminology)]
+        found = _poisons_after(d.candidate, documents) or _poisons_ingested(d.candidate, documents)
+        named = [(p, m) for p, m in found if codable(p.code, terminology)]
         if not named:
             continue
         d.code, d.reason = named[0][0].code, f"{named[0][0].code} : le médicament est nommé"
@@ -508,4 +510,27 @@ def _poisons_after(candidate: Candidate, documents: dict[str, str]) -> list[tupl
                 start, stop = mention.end + poison.start, mention.end + poison.end
                 text = documents.get(mention.doc_id, "")[start:stop]
                 found.append((poison, replace(mention, start=start, end=stop, text=text)))
+    return found
+
+
+# What the patient swallowed, told apart from the poisoning's name: « elle a ingéré vingt comprimés de bromazépam
+# (Lexomil) et dix comprimés de zolpidem », « ingestion de 12 g de paracétamol », « aurait absorbé … ».
+_INGESTED = re.compile(
+    r"\b(?:ing[ée]r[ée]e?s?|ingestion|absorb[ée]e?s?|absorption|aval[ée]e?s?|pris(?:e|es)? (?:environ |au moins )?\d+)"
+    r"[^.;\n]{0,160}",
+    re.IGNORECASE,
+)
+
+
+def _poisons_ingested(candidate: Candidate, documents: dict[str, str]) -> list[tuple[Poison, QualifiedMention]]:
+    """The drugs of the sentences that say what was swallowed, in the documents that name the poisoning, each code
+    once, with a mention of the drug's name."""
+    found: list[tuple[Poison, QualifiedMention]] = []
+    for mention in candidate.current[:1]:
+        text = documents.get(mention.doc_id, "")
+        for clause in _INGESTED.finditer(text):
+            for poison in poisons_named_in(clause.group()):
+                if all(poison.code != other.code for other, _ in found):
+                    start, stop = clause.start() + poison.start, clause.start() + poison.end
+                    found.append((poison, replace(mention, start=start, end=stop, text=text[start:stop])))
     return found

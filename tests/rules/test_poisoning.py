@@ -12,6 +12,7 @@ from coding_assistant.pipeline.candidates import Candidate
 from coding_assistant.pipeline.evidence import QualifiedMention
 from coding_assistant.pipeline.roles import assign_roles
 from coding_assistant.rules.poisoning import poisons_named_in, read_poisoning_agents
+from coding_assistant.schema import Document, Stay
 from coding_assistant.terminology.model import CodeEntry, Terminology
 
 
@@ -71,3 +72,19 @@ def test_a_poisoning_is_coded_by_the_drugs_its_sentence_names(sentence: str, exp
     cause = Candidate("X64", score=0.9, mentions=[mention("X6499", start, sentence[start : start + len(wording)])])
     decided = assign_roles([poisoning, cause], "", [], TABLE, documents={"crh": sentence})
     assert {d.code: d.role for d in decided if d.selected} == expected
+
+
+def test_a_poisoning_is_coded_by_the_drugs_the_letter_says_were_swallowed(text_pipeline) -> None:
+    text = (
+        "Motif : intoxication médicamenteuse volontaire.\n"
+        "Histoire : elle a ingéré environ vingt comprimés de bromazépam (Lexomil) et dix comprimés de zolpidem.\n"
+        "Conclusion : intoxication médicamenteuse volontaire, surveillance, avis psychiatrique.\n"
+    )
+    chosen = {
+        p.code
+        for p in text_pipeline.propose(
+            Stay(stay_id="P1", sex="F", age=34, documents=[Document(doc_id="d", text=text)])
+        ).proposals
+        if p.selected
+    }
+    assert {"T424", "T426"} <= chosen and not any(code.startswith("T509") for code in chosen), chosen
