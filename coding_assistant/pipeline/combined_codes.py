@@ -28,6 +28,7 @@ from coding_assistant.rules.blood_loss import code_naming_blood_loss, names_bloo
 from coding_assistant.rules.drug_induced import code_naming_a_drug
 from coding_assistant.rules.hiv_disease import PLAIN_HIV, hiv_code_for, hiv_code_for_all
 from coding_assistant.rules.infectious_agents import AGENT_IN_CODE, INFECTION, agents_named_in
+from coding_assistant.rules.osteoporotic_fracture import code_naming_osteoporosis, names_osteoporosis, with_its_kind
 from coding_assistant.rules.poisoning import Poison, poisons_named_in
 from coding_assistant.schema import Note
 from coding_assistant.terminology.model import Terminology
@@ -371,6 +372,36 @@ def condition_named_with_its_blood_loss(
         names_blood_loss,
         "la perte de sang en cause est nommée avec l'anémie",
     )
+
+
+def fracture_named_with_osteoporosis(
+    decided: list[Decided], documents: dict[str, str], terminology: Terminology
+) -> None:
+    """A selected fracture whose own sentence names osteoporosis as its cause takes the M80 code of its site
+    (`rules.osteoporotic_fracture`: « fracture vertébrale L1 sur ostéoporose post-ménopausique » S22.00 → M80.08),
+    and the osteoporosis without fracture (M81) is no longer coded apart: M80 names both."""
+    combined: str | None = None
+    for d in decided:
+        code = code_naming_osteoporosis(d.code) if d.selected else None
+        if code is None:
+            continue
+        sentences = [sentence_around(m, documents) for m in d.candidate.current if not m.excluded]
+        naming = [sentence for sentence in sentences if names_osteoporosis(sentence)]
+        if not naming:
+            continue
+        code = with_its_kind(code, " ".join(naming))
+        if codable(code, terminology):
+            d.code, d.reason = code, f"{code} : la fracture est dite ostéoporotique"
+            combined = code
+    if combined is None:
+        return
+    for d in decided:
+        if d.selected and d.role != "DP" and d.code.startswith(OSTEOPOROSIS_WITHOUT_FRACTURE):
+            d.selected, d.role = False, None
+            d.notes.append(Note(rule="included-in-code", message=f"compris dans {combined}", code=combined))
+
+
+OSTEOPOROSIS_WITHOUT_FRACTURE = "M81"
 
 
 def _condition_named_with_its_cause(

@@ -30,6 +30,7 @@ from coding_assistant.pipeline.combined_codes import (
     condition_caused_by_a_drug,
     condition_named_with_alcohol,
     condition_named_with_its_blood_loss,
+    fracture_named_with_osteoporosis,
     hiv_disease_by_its_manifestations,
     hypertensive_nephropathy_over_hypertension,
     included_in_a_combination_code,
@@ -767,6 +768,7 @@ def assign_roles(
         condition_named_with_alcohol(decided, documents, terminology)
         condition_caused_by_a_drug(decided, documents, terminology)
         condition_named_with_its_blood_loss(decided, documents, terminology)
+        fracture_named_with_osteoporosis(decided, documents, terminology)
         poisoning_by_the_drugs_named(decided, documents, terminology)
         polyp_by_its_histology(decided, documents, terminology)
     _chapter_xv_first(decided, documents)
