@@ -238,7 +238,8 @@ _RETAINED = re.compile(
     r"monsieur|madame|garçon|fille|nouveau-n[ée]e?|adolescente?|sujet)\b)"
     r"|\ble bilan (?:a\s+)?conclu[t]? [àa]\b"
     # « Devant ces cinq critères, le diagnostic de maladie de Kawasaki a été porté »; not the differential one.
-    r"|\ble diagnostic (?:retenu |final |d[ée]finitif )?(?:est (?:celui )?)?(?:de |d['’]|: ?)(?!diff)",
+    r"|\ble diagnostic (?:retenu |final |d[ée]finitif )?(?:est (?:donc |finalement |bien )?(?:celui )?)?"
+    r"(?:de |d['’]|: ?)(?!diff)",
     re.IGNORECASE,
 )
 # The sections whose sentences a retention cue can make the conclusion: the story, the course, an untitled text,

@@ -24,6 +24,7 @@ def proposals(pipeline: CodingPipeline, text: str, sex: str = "M", age: int = 40
         ("Au total, syndrome malin des neuroleptiques dû à l'halopéridol.", "G210"),
         ("Devant ces cinq critères, le diagnostic de maladie de Kawasaki a été porté.", "M303"),
         ("On conclut à une péricardite aiguë idiopathique.", "I300"),
+        ("Le diagnostic retenu est donc celui d'une péricardite aiguë idiopathique.", "I300"),
     ],
 )
 def test_the_sentence_that_retains_a_diagnosis_is_the_conclusion(
