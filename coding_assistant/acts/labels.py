@@ -23,8 +23,8 @@ _AVEC = re.compile(r"\bavec\b(.*?)(?=,|\bavec\b|\bsans\b|\bpar\b|$)")
 # « … en dehors de l'isthme cavotricuspidien », « … en dehors de la face et de la main »: where the act is not done.
 _OUTSIDE = re.compile(r"\ben dehors\b(.*?)(?=\bavec\b|\bsans\b|\bpar\b|\bsur\b|\bsous\b|$)")
 _HEAD_END = re.compile(r",|\b(avec|sans|par|pour|chez|sous|au cours|en dehors)\b")
-# « d'1 vertèbre », « de 1 à 3 tumeurs », « de 2 ou de 3 vertèbres ».
-_COUNT = re.compile(r"\b(?:d une?|de (\d+)(?: (?:a|ou de) (\d+))?)\s+([a-z]+)")
+# « d'1 vertèbre », « de 1 à 3 tumeurs », « de 2 ou de 3 vertèbres », « des 2 tendons » (MJCA008).
+_COUNT = re.compile(r"\b(?:d une?|des? (\d+)(?: (?:a|ou de) (\d+))?)\s+([a-z]+)")
 _OR_MORE = re.compile(r"^.{0,40}?\bou plus\b")
 _SIZE_BOUND = re.compile(r"\bde (moins|plus) de (\d+(?:[.,]\d+)?) ?(mm|cm)(?![2²])")
 _SIZE_RANGE = re.compile(r"\bde (\d+(?:[.,]\d+)?) ?(mm|cm) a (\d+(?:[.,]\d+)?) ?(mm|cm)(?![2²])")

@@ -52,6 +52,12 @@ _NUMBER_WORDS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 
 _NUMBER_STEMS = frozenset(stem for word in _NUMBER_WORDS for stem in wording_stems(word))
 # A number and the two words after it: "2 stents", "3 polypes", "1 stent actif", "deux volumineux polypes".
 _COUNT = re.compile(r"(?<![\d,.])(\d+|un|une|deux|trois|quatre|cinq|six)\s+([a-zéèêàç]+)(?:\s+([a-zéèêàç]+))?", re.I)
+# A count a report states as the total of its per-line counts (« - Transverse : 2 polypes … - Sigmoïde : 3 polypes
+# … Soit 5 polypes », « Au total 4 polypes »): CCAM labels count the things of one act (HHFE002 « de 1 à 3
+# polypes », HHFE004 « de 4 polypes ou plus »), which no single line of such a report counts.
+_TOTAL = re.compile(
+    r"\b(?:soit|au total|en tout|total)\s*:?\s+(\d+|deux|trois|quatre|cinq|six)\s+([a-zéèêàç]+)", re.IGNORECASE
+)
 # "la tumeur", "un polype": one, when no number is written.
 _SINGULAR = re.compile(r"\b(?:la|le|l'|une?|d'une?)\s*([a-zéèêàç]+[^sx\W])\b", re.IGNORECASE)
 # The deformity a report measures (« genu varum 13° », « déformation en valgus de 12° »), never the angle of a
@@ -94,8 +100,12 @@ _DEPARTMENT = re.compile(
 _STEP_LINE = re.compile(
     r"(?im)^[ \t\-•*]*(?:installation|voie d'abord|abord|fermeture|fin d'intervention)[ \t]*:[^\n]*$"
 )
-# « Indication : urétéroscopie avec lithotritie. »: the act the operation was meant to be (`Anchor.intended`).
-_INDICATION = re.compile(r"(?im)(?:^|(?<=[.;]))[ \t\-•*]*indications?(?: op[ée]ratoires?)?[ \t]*:[^\n.;]*")
+# « Indication : urétéroscopie avec lithotritie. », « Indication de prothèse totale de hanche. » opening a
+# sentence of an operative report: the act the operation was meant to be (`Anchor.intended`). « Pas
+# d'indication de … » opens no sentence with « indication ».
+_INDICATION = re.compile(
+    r"(?im)(?:^|(?<=[.;]))[ \t\-•*]*indications?(?: op[ée]ratoires?)?(?:[ \t]*:|[ \t]+(?=d[e'’]|à\b))[^\n.;]*"
+)
 # Where a clause ends, for what is said of an act after its name (its not-done cues, its qualifying words).
 CLAUSE_END = re.compile(r"[.;\n:,]")
 _TITLE_LINES = 3  # the title of an operative report names its act ("COMPTE RENDU DE CORONAROGRAPHIE …")
@@ -123,6 +133,10 @@ _TOOTH = re.compile(
     r"(?:\b(?:la|les|dents?|et)\s+|,\s*)([1-4][1-8]|[5-8][1-5])\b(?![/.,:]?\d)(?!\s*(?:mm|cm|ans|%|h\b|°))",
     re.IGNORECASE,
 )
+# The finger flexor tendons a hand report names (FDP, FDS: flexor digitorum profundus / superficialis, written
+# in capitals), each one of the « tendons des muscles fléchisseurs des doigts » CCAM MJCA labels count.
+_FLEXOR_TENDONS = re.compile(r"\b((?-i:FDP|FDS))\b|\bfl[ée]chisseur (profond|superficiel)\b", re.IGNORECASE)
+_TENDON_NAMES = {"fdp": "profond", "fds": "superficiel"}
 _TOOTH_ACT = re.compile(r"\b(?:avulsion|extraction)s?\b", re.IGNORECASE)
 _PERMANENT_TEETH = frozenset(wording_stems("dent permanente"))
 _DECIDUOUS_TEETH = frozenset(wording_stems("dent temporaire"))
@@ -230,6 +244,8 @@ class DocumentReading:
     unsettled: frozenset[int] = frozenset()
     # The affirmed anaesthesia it writes (`anaesthesia.find_anaesthesia`), read once its act mentions are qualified.
     anaesthesia: list[Anaesthesia] = field(default_factory=list)
+    # The totals it states (`_TOTAL`): counted word stem -> number.
+    totals: dict[str, int] = field(default_factory=dict)
 
     def retract(self, anchor: Anchor) -> None:
         """A negated or planned act says nothing of what was done: its words leave the affirmed context
@@ -253,7 +269,15 @@ class DocumentReading:
         """Side, counts and size in the sentence and the one before it; approaches of the sentence."""
         start = self.sentences[max(sentence - 1, 0)][0]
         end = self.sentences[sentence][1]
-        return read_features(self.text[self.sentences[sentence][0] : end], self.text[start:end], self.stems[sentence])
+        features = read_features(
+            self.text[self.sentences[sentence][0] : end], self.text[start:end], self.stems[sentence]
+        )
+        for noun, value in list(features.counts.items()):
+            stems = wording_stems(noun)
+            total = self.totals.get(stems[0], 0) if stems else 0
+            if total > value:  # a line counts some of the things the report then totals: the act is of them all
+                features.counts[noun] = total
+        return features
 
 
 _BOTH_SIDES = re.compile(r"\b(?:de chaque c[ôo]t[ée]|des deux c[ôo]t[ée]s|des 2 c[ôo]t[ée]s)\b", re.IGNORECASE)
@@ -280,6 +304,11 @@ def read_features(sentence: str, near: str, stems: set[str]) -> TextFeatures:
         teeth = {match.group(1) for match in _TOOTH.finditer(sentence)}
         if teeth:
             features.counts.setdefault("dent", len(teeth))
+    tendons = {
+        _TENDON_NAMES.get(m.group(0).lower(), (m.group(2) or "").lower()) for m in _FLEXOR_TENDONS.finditer(sentence)
+    }
+    if tendons:  # « suture du FDP et du FDS »: the two flexor tendons of the finger
+        features.counts.setdefault("tendon", len(tendons))
     vertebrae = _vertebrae(sentence)
     if vertebrae:  # « cyphoplastie de L1 »: one vertebra, as a label counts them
         features.counts.setdefault("vertèbre", len(vertebrae))
@@ -291,6 +320,17 @@ def read_features(sentence: str, near: str, stems: set[str]) -> TextFeatures:
     if size:
         features.size_mm = float(size.group(1).replace(",", ".")) * (10.0 if size.group(2).lower() == "cm" else 1.0)
     return features
+
+
+def _totals(text: str) -> dict[str, int]:
+    """The counts a document states as totals (`_TOTAL`), by the stem of the word counted."""
+    totals: dict[str, int] = {}
+    for match in _TOTAL.finditer(text):
+        number = match.group(1).lower()
+        stems = wording_stems(match.group(2))
+        if stems:
+            totals.setdefault(stems[0], int(number) if number.isdigit() else _NUMBER_WORDS[number])
+    return totals
 
 
 class DocumentReader:
@@ -421,6 +461,7 @@ class DocumentReader:
             sections=sections,
             angle=stated_angle(text) if operative else None,
             unsettled=unsettled,
+            totals=_totals(text),
         )
 
     def _wording_hits(self, text: str, tokens: list[Token]) -> list[tuple[int, int, int]]:

@@ -50,6 +50,10 @@ def qualify_anchors(
         anchor.negated, anchor.hypothetical, anchor.family = qualifier.negated, qualifier.hypothetical, qualifier.family
         anchor.cues = list(qualifier.cues)
         kinds = _cue_kinds(reading, anchor, data)
+        if anchor.intended:
+            # « Indication de PTH. » opening an operative report's sentence is what the operation was meant to be,
+            # as « Indication : PTH » is, not a plan: the report says whether it was done (`given_up`).
+            kinds = [(kind, text) for kind, text in kinds if not text.startswith("indication")]
         anchor.cues += [f"{kind}: '{text}'" for kind, text in kinds]
         written = _nearest_date(reading, anchor)
         anchor.date = _act_day(reading, anchor, written)
