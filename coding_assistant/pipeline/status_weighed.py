@@ -135,33 +135,36 @@ def _names_a_sited_infection(text: str) -> bool:
 
 
 def _care_as_cause_of_a_complication(decided: Sequence[Decided]) -> None:
-    if any(d.selected and d.code.startswith(COMPLICATIONS_OF_CARE) for d in decided):
-        return
-    for d in decided:
-        if d.selected and d.code.startswith(CARE_AS_CAUSE):
-            _untick(
-                d,
-                "care-without-complication",
-                "non présélectionné : cause externe d'une complication des soins, aucune complication codée",
-            )
+    if not any(d.selected and d.code.startswith(COMPLICATIONS_OF_CARE) for d in decided):
+        _untick_every(
+            decided,
+            CARE_AS_CAUSE,
+            "care-without-complication",
+            "non présélectionné : cause externe d'une complication des soins, aucune complication codée",
+        )
 
 
 def _implant_presence_that_weighed(decided: Sequence[Decided]) -> None:
-    for d in decided:
-        if d.selected and d.role != "DP" and d.code.startswith(IMPLANT_PRESENCE):
-            _untick(
-                d,
-                "implant-presence",
-                "non présélectionné : présence d'implant, à cocher si elle a pesé sur la prise en charge du séjour",
-            )
+    _untick_every(
+        decided,
+        (IMPLANT_PRESENCE,),
+        "implant-presence",
+        "non présélectionné : présence d'implant, à cocher si elle a pesé sur la prise en charge du séjour",
+    )
 
 
 def _no_session_code_in_a_stay(decided: Sequence[Decided]) -> None:
+    _untick_every(
+        decided,
+        (DIALYSIS_SESSION,),
+        "session-code-in-a-stay",
+        "non présélectionné : séance de dialyse, code d'un séjour de séance ; un patient dialysé hospitalisé est "
+        "codé Z99.2",
+    )
+
+
+def _untick_every(decided: Sequence[Decided], prefixes: tuple[str, ...], rule: str, message: str) -> None:
+    """Every selected code of these categories but the DP (a stay always has one) is unticked with the note."""
     for d in decided:
-        if d.selected and d.role != "DP" and d.code.startswith(DIALYSIS_SESSION):
-            _untick(
-                d,
-                "session-code-in-a-stay",
-                "non présélectionné : séance de dialyse, code d'un séjour de séance ; un patient dialysé "
-                "hospitalisé est codé Z99.2",
-            )
+        if d.selected and d.role != "DP" and d.code.startswith(prefixes):
+            _untick(d, rule, message)

@@ -16,6 +16,8 @@ CIM-10 FR labels (ATIH table):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from coding_assistant.rules.specificity.model import Context, Suggestion, fr_number, quoted, sentence
 from coding_assistant.rules.specificity.words import insulin_evidence, insulin_treated_from_text
 from coding_assistant.text.measurements import decisive, of_kind
@@ -90,37 +92,48 @@ def refine_hyperkalaemia(code: str, ctx: Context) -> Suggestion | None:
     return Suggestion("E8758", f"{shown} ≤ 6,5 mmol/L")
 
 
-def refine_hyponatraemia(code: str, ctx: Context) -> Suggestion | None:
-    values = of_kind(ctx.measurements, "natremie")
+@dataclass(frozen=True, slots=True)
+class ValueBand:
+    """An electrolyte disorder whose code a value bound decides (E87.10 « inférieure à 120 mmol/l »): the
+    measurement kind, the name shown, whether a deficit (the lowest value decides) or an excess (the highest),
+    the bound (strict), its code beyond it and the « autres et sans précision » code."""
+
+    kind: str
+    shown: str
+    deficit: bool
+    limit: float
+    beyond: str
+    within: str
+
+
+HYPONATRAEMIA = ValueBand("natremie", "Natrémie", True, NATREMIE_LIMIT, "E8710", "E8718")
+HYPOKALAEMIA = ValueBand("kaliemie", "Kaliémie", True, HYPOKALIEMIE_LIMIT, "E8760", "E8768")
+HYPERNATRAEMIA = ValueBand("natremie", "Natrémie", False, HYPERNATREMIE_LIMIT, "E8700", "E8708")
+
+
+def refine_by_value(band: ValueBand, ctx: Context) -> Suggestion:
+    values = of_kind(ctx.measurements, band.kind)
     if not values:
-        return Suggestion("E8718", "Natrémie non retrouvée dans le texte")
-    lowest = min(values, key=lambda m: m.value)  # hyponatraemia: the lowest value decides
-    shown = f"Natrémie {fr_number(lowest.value)} mmol/L"
-    if lowest.value < NATREMIE_LIMIT:
-        return Suggestion("E8710", f"{shown} < 120 mmol/L")
-    return Suggestion("E8718", f"{shown} ≥ 120 mmol/L")
+        return Suggestion(band.within, f"{band.shown} non retrouvée dans le texte")
+    decisive_value = (min if band.deficit else max)(values, key=lambda m: m.value)
+    shown = f"{band.shown} {fr_number(decisive_value.value)} mmol/L"
+    bound = fr_number(band.limit)
+    beyond = decisive_value.value < band.limit if band.deficit else decisive_value.value > band.limit
+    if beyond:
+        return Suggestion(band.beyond, f"{shown} {'<' if band.deficit else '>'} {bound} mmol/L")
+    return Suggestion(band.within, f"{shown} {'≥' if band.deficit else '≤'} {bound} mmol/L")
+
+
+def refine_hyponatraemia(code: str, ctx: Context) -> Suggestion | None:
+    return refine_by_value(HYPONATRAEMIA, ctx)
 
 
 def refine_hypokalaemia(code: str, ctx: Context) -> Suggestion | None:
-    values = of_kind(ctx.measurements, "kaliemie")
-    if not values:
-        return Suggestion("E8768", "Kaliémie non retrouvée dans le texte")
-    lowest = min(values, key=lambda m: m.value)  # hypokalaemia: the lowest value decides
-    shown = f"Kaliémie {fr_number(lowest.value)} mmol/L"
-    if lowest.value < HYPOKALIEMIE_LIMIT:
-        return Suggestion("E8760", f"{shown} < 2,5 mmol/L")
-    return Suggestion("E8768", f"{shown} ≥ 2,5 mmol/L")
+    return refine_by_value(HYPOKALAEMIA, ctx)
 
 
 def refine_hypernatraemia(code: str, ctx: Context) -> Suggestion | None:
-    values = of_kind(ctx.measurements, "natremie")
-    if not values:
-        return Suggestion("E8708", "Natrémie non retrouvée dans le texte")
-    highest = max(values, key=lambda m: m.value)  # hypernatraemia: the highest value decides
-    shown = f"Natrémie {fr_number(highest.value)} mmol/L"
-    if highest.value > HYPERNATREMIE_LIMIT:
-        return Suggestion("E8700", f"{shown} > 150 mmol/L")
-    return Suggestion("E8708", f"{shown} ≤ 150 mmol/L")
+    return refine_by_value(HYPERNATRAEMIA, ctx)
 
 
 def refine_type2_diabetes(code: str, ctx: Context) -> Suggestion | None:
