@@ -196,7 +196,7 @@ def specific_code(
                     start = best
     if not any(start in m.codes for m in candidate.affirmed):
         start = _value_decided_part(start, measurements)
-    open_axis = WITHOUT_COMPLICATION.match(start)
+    open_axis = LETTER_DECIDED_DEFAULTS.match(start)
     if open_axis is not None:
         # « diabète de type 2 » (E11.98 in the lexicon), « sevrage alcoolique » (F10.30) name the condition, not
         # an absence of complications: the letter's complication words decide (`rules.specificity`: « rétinopathie
@@ -207,10 +207,10 @@ def specific_code(
     return refinement.code, refinement.reason
 
 
-# « Sans complication » codes whose complication the letter's words decide: E11.9 (its 4th character), an acute
-# intoxication or a withdrawal by a substance F1x.00, F1x.30, F1x.40 (their 5th); and « obésité » read as E66.9,
-# whose cause (the 4th character) the letter's words decide too.
-WITHOUT_COMPLICATION = re.compile(r"^(?:E119|F1\d[034]0|E669)")
+# Default codes a plain wording gives (« sans complication », « sans précision ») whose character the letter's
+# words decide: E11.9 (its 4th character), an acute intoxication or a withdrawal by a substance F1x.00, F1x.30,
+# F1x.40 (their 5th), and « obésité » read as E66.9 (its cause, the 4th).
+LETTER_DECIDED_DEFAULTS = re.compile(r"^(?:E119|F1\d[034]0|E669)")
 
 
 def _value_decided_part(code: str, measurements: Sequence[Measurement]) -> str:
