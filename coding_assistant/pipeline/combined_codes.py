@@ -27,7 +27,7 @@ from coding_assistant.rules.alcohol_induced import code_naming_alcohol, names_al
 from coding_assistant.rules.blood_loss import code_naming_blood_loss, names_blood_loss
 from coding_assistant.rules.drug_induced import code_naming_a_drug
 from coding_assistant.rules.hiv_disease import PLAIN_HIV, hiv_code_for, hiv_code_for_all
-from coding_assistant.rules.infectious_agents import AGENT_IN_CODE, INFECTION, agents_named_in
+from coding_assistant.rules.infectious_agents import AGENT_CATEGORIES, agents_named_in, names_an_infection
 from coding_assistant.rules.osteoporotic_fracture import code_naming_osteoporosis, names_osteoporosis, with_its_kind
 from coding_assistant.rules.poisoning import Poison, poisons_named_in
 from coding_assistant.schema import Note
@@ -326,7 +326,7 @@ def _the_one_infection_of_the_agent(decided: list[Decided], terminology: Termino
     selected as B95-B98) and the one selected infection that CIM-10 names with it (« PAC lobaire »: J18.1 → J13),
     in different sentences: one code, as the coder writes it. Several agents or several such infections: each
     stays as written (which agent caused which infection is the letter's to say)."""
-    agents = [d for d in decided if d.selected and d.code[:3] in _AGENT_CATEGORIES]
+    agents = [d for d in decided if d.selected and d.code.startswith(AGENT_CATEGORIES)]
     if len(agents) != 1:
         return
     agent_code = agents[0].code
@@ -340,9 +340,6 @@ def _the_one_infection_of_the_agent(decided: list[Decided], terminology: Termino
     if len(pairs) == 1:
         infection, code = pairs[0]
         _combine_with_agent(infection, code, agent_code, decided, "l'agent identifié est celui de l'infection")
-
-
-_AGENT_CATEGORIES = frozenset({"B95", "B96", "B97", "B98"})
 
 
 def condition_named_with_alcohol(decided: list[Decided], documents: dict[str, str], terminology: Terminology) -> None:
@@ -433,7 +430,7 @@ def condition_caused_by_a_drug(decided: list[Decided], documents: dict[str, str]
         if code is None or not codable(code, terminology):
             continue
         mentions = [m for m in d.candidate.current if m.source != "drug_effect"]
-        if mentions and all(INFECTION.search(m.text) or AGENT_IN_CODE.search(m.text) for m in mentions):
+        if mentions and all(names_an_infection(m.text) for m in mentions):
             # « neutropénie fébrile post-chimiothérapie avec pyélonéphrite aiguë »: the drug caused the
             # neutropenia; an infection is its agent's (N10 stays N10, not the drug nephropathy N14.1).
             continue
@@ -534,14 +531,21 @@ def _poisons_after(candidate: Candidate, documents: dict[str, str]) -> list[tupl
     mention of the drug's name."""
     found: list[tuple[Poison, QualifiedMention]] = []
     for mention in candidate.current:
-        if mention.excluded:
-            continue
-        for poison in poisons_named_in(_rest_of_sentence(mention, documents, POISON_DISTANCE)):
-            if all(poison.code != other.code for other, _ in found):
-                start, stop = mention.end + poison.start, mention.end + poison.end
-                text = documents.get(mention.doc_id, "")[start:stop]
-                found.append((poison, replace(mention, start=start, end=stop, text=text)))
+        if not mention.excluded:
+            rest = _rest_of_sentence(mention, documents, POISON_DISTANCE)
+            _add_poisons(found, mention, documents.get(mention.doc_id, ""), rest, mention.end)
     return found
+
+
+def _add_poisons(
+    found: list[tuple[Poison, QualifiedMention]], mention: QualifiedMention, text: str, words: str, offset: int
+) -> None:
+    """Each drug `words` (the text from `offset` on) names whose code `found` lacks, with a copy of `mention` on
+    the drug's name as its evidence."""
+    for poison in poisons_named_in(words):
+        if all(poison.code != other.code for other, _ in found):
+            start, stop = offset + poison.start, offset + poison.end
+            found.append((poison, replace(mention, start=start, end=stop, text=text[start:stop])))
 
 
 # What the patient swallowed, told apart from the poisoning's name: « elle a ingéré vingt comprimés de bromazépam
@@ -554,14 +558,11 @@ _INGESTED = re.compile(
 
 
 def _poisons_ingested(candidate: Candidate, documents: dict[str, str]) -> list[tuple[Poison, QualifiedMention]]:
-    """The drugs of the sentences that say what was swallowed, in the documents that name the poisoning, each code
-    once, with a mention of the drug's name."""
+    """The drugs of the sentences that say what was swallowed, in the document of the poisoning's first current
+    mention, each code once, with a mention of the drug's name."""
     found: list[tuple[Poison, QualifiedMention]] = []
     for mention in candidate.current[:1]:
         text = documents.get(mention.doc_id, "")
         for clause in _INGESTED.finditer(text):
-            for poison in poisons_named_in(clause.group()):
-                if all(poison.code != other.code for other, _ in found):
-                    start, stop = clause.start() + poison.start, clause.start() + poison.end
-                    found.append((poison, replace(mention, start=start, end=stop, text=text[start:stop])))
+            _add_poisons(found, mention, text, clause.group(), clause.start())
     return found

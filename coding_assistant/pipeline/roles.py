@@ -60,6 +60,7 @@ from coding_assistant.pipeline.status_weighed import codes_already_said_or_not_d
 from coding_assistant.rules import allowed_roles, dr_for_dp, refine_code
 from coding_assistant.rules.dagger import dagger_index
 from coding_assistant.rules.data import default_rules_data
+from coding_assistant.rules.infectious_agents import AGENT_CATEGORIES
 from coding_assistant.rules.manifestations import ManifestationRule, manifestation_rules
 from coding_assistant.rules.measured import MEASURED_FAMILIES
 from coding_assistant.rules.measured_findings import measured_finding
@@ -446,7 +447,6 @@ def _an_episode_concluded(decided: Decided, documents: dict[str, str]) -> bool:
 # Codes a wording gives beside another by design: the external cause of an injury or a poisoning (chapter XX,
 # V01-Y98), the agent of an infection (B95-B98); an asterisk beside its dagger is checked apart.
 _COMPANION_CHAPTERS = ("V", "W", "X", "Y")
-_AGENT_CATEGORIES = ("B95", "B96", "B97", "B98")
 
 
 def same_wording_note(code: str) -> Note:
@@ -482,12 +482,12 @@ def _one_code_per_wording(decided: Sequence[Decided], terminology: Terminology) 
 
     for d in sorted((d for d in chosen if d.role == "DAS"), key=lambda d: d.candidate.score):
         own = spans[id(d)]
-        if not own or d.code.startswith(_COMPANION_CHAPTERS + _AGENT_CATEGORIES) or asterisk(d.code):
+        if not own or d.code.startswith(_COMPANION_CHAPTERS + AGENT_CATEGORIES) or asterisk(d.code):
             continue
         for other in chosen:
             if other is d or not other.selected or asterisk(other.code):
                 continue  # a dagger shares its words with its asterisk by design
-            if other.code.startswith(_COMPANION_CHAPTERS + _AGENT_CATEGORIES):
+            if other.code.startswith(_COMPANION_CHAPTERS + AGENT_CATEGORIES):
                 continue  # an external cause or an agent never stands for the condition it goes with
             if not own <= spans[id(other)] or strength(other) < strength(d):
                 continue

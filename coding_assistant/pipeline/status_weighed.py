@@ -28,7 +28,7 @@ from collections.abc import Sequence
 
 from coding_assistant.pipeline.combined_codes import sentence_around
 from coding_assistant.pipeline.decided import Decided
-from coding_assistant.rules.infectious_agents import AGENT_IN_CODE, INFECTION
+from coding_assistant.rules.infectious_agents import AGENT_CATEGORIES, names_an_infection
 from coding_assistant.schema import Note
 
 LONG_TERM_ANTICOAGULANT = "Z921"
@@ -42,7 +42,6 @@ _INTRODUCED = re.compile(
 BACTERIAL_INFECTION_UNSPECIFIED_SITE = "A49"
 # The words that name an infection without its site: no site for the bacteraemia to belong to.
 _SITELESS = re.compile(r"bact[ée]ri[ée]mi|h[ée]moculture|culture|pr[ée]l[èe]vement", re.IGNORECASE)
-_AGENTS = ("B95", "B96", "B97", "B98")
 IMPLANT_PRESENCE = "Z96"
 DIALYSIS_SESSION = "Z49"
 CARE_AS_CAUSE = ("Y83", "Y84")
@@ -115,7 +114,7 @@ def _bacteraemia_of_a_named_site(decided: Sequence[Decided]) -> None:
         d
         for d in decided
         if d.selected
-        and not d.code.startswith((BACTERIAL_INFECTION_UNSPECIFIED_SITE, *_AGENTS))
+        and not d.code.startswith((BACTERIAL_INFECTION_UNSPECIFIED_SITE, *AGENT_CATEGORIES))
         and (d.code[:1] == "A" or any(_names_a_sited_infection(m.text) for m in d.candidate.current))
     ]
     if not sited:
@@ -131,7 +130,7 @@ def _bacteraemia_of_a_named_site(decided: Sequence[Decided]) -> None:
 
 
 def _names_a_sited_infection(text: str) -> bool:
-    return bool((INFECTION.search(text) or AGENT_IN_CODE.search(text)) and not _SITELESS.search(text))
+    return names_an_infection(text) and not _SITELESS.search(text)
 
 
 def _care_as_cause_of_a_complication(decided: Sequence[Decided]) -> None:

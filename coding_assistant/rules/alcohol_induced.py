@@ -13,16 +13,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from coding_assistant.rules.data import DEFAULT_RULES_DIR, code_pairs_in, paired_code, read_code_pairs
+from coding_assistant.rules.data import DEFAULT_RULES_DIR, code_pairs_in, names_undenied, paired_code, read_code_pairs
 
 ALCOHOL_INDUCED_FILE = "alcohol_induced_codes.csv"
 _CAUSE = "alcohol"
 # « alcoolique », « éthylique », « sur éthylisme », « OH chronique », « alcoolo-tabagique ».
 _ALCOHOL = re.compile(r"\b(?:alcool\w*|[ée]thyli\w*|[ée]thylo-\w*)|\bOH\b", re.IGNORECASE)
 # « stéatose non alcoolique », « pas d'intoxication alcoolique », « sans consommation d'alcool ».
-_NOT_ALCOHOL = re.compile(
-    r"(?:\bnon[- ]?|\bpas d[e'’]\s*|\bsans\s+|\baucune?\s+)(?:\w+\s+){0,2}?(?:d[e'’]\s*)?$", re.IGNORECASE
-)
 
 
 def read_alcohol_induced(path: Path) -> dict[str, str]:
@@ -37,4 +34,4 @@ def code_naming_alcohol(condition: str, directory: str = str(DEFAULT_RULES_DIR))
 
 def names_alcohol(sentence: str) -> bool:
     """The sentence names alcohol, not to deny it (« non alcoolique », « pas d'alcool »)."""
-    return any(not _NOT_ALCOHOL.search(sentence[: match.start()]) for match in _ALCOHOL.finditer(sentence))
+    return names_undenied(_ALCOHOL, sentence)

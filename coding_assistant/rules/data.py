@@ -126,6 +126,18 @@ def code_pairs_in(directory: str, filename: str, cause: str) -> dict[str, str]:
     return read_code_pairs(Path(directory) / filename, cause)
 
 
+# A denial right before a cause's word: « non alcoolique », « pas d'alcool », « sans ostéoporose », « aucune
+# consommation d'alcool ».
+_DENIED_BEFORE = re.compile(
+    r"(?:\bnon[- ]?|\bpas d[e'’]\s*|\bsans\s+|\baucune?\s+)(?:\w+\s+){0,2}?(?:d[e'’]\s*)?$", re.IGNORECASE
+)
+
+
+def names_undenied(cause: re.Pattern[str], sentence: str) -> bool:
+    """Whether the sentence names the cause (`cause`'s words) at least once without denying it."""
+    return any(not _DENIED_BEFORE.search(sentence[: match.start()]) for match in cause.finditer(sentence))
+
+
 def paired_code(pairs: dict[str, str], condition: str) -> str | None:
     """The pair of a code, or of its 4-character subdivision (« K8590 » is read as K85.9)."""
     return pairs.get(condition[:4]) or pairs.get(condition)

@@ -35,6 +35,14 @@ AGENT_IN_CODE = re.compile(
     re.IGNORECASE,
 )
 NOT_INFECTION = re.compile(r"colonis|portage|porteur", re.IGNORECASE)
+# The categories that code an infection's agent apart (CIM-10 FR B95-B98, « … cause de maladies classées dans
+# d'autres chapitres »).
+AGENT_CATEGORIES = ("B95", "B96", "B97", "B98")
+
+
+def names_an_infection(text: str) -> bool:
+    """Whether a wording names an infection (or its sample), with or without its agent."""
+    return bool(INFECTION.search(text) or AGENT_IN_CODE.search(text))
 
 
 def read_infectious_agents(path: Path) -> re.Pattern[str]:

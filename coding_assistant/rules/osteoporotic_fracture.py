@@ -12,13 +12,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from coding_assistant.rules.data import DEFAULT_RULES_DIR, code_pairs_in, paired_code, read_code_pairs
+from coding_assistant.rules.data import DEFAULT_RULES_DIR, code_pairs_in, names_undenied, paired_code, read_code_pairs
 
 OSTEOPOROTIC_FRACTURE_FILE = "osteoporotic_fracture_codes.csv"
 _CAUSE = "osteoporosis"
 # « sur ostéoporose », « ostéoporotique », « fracture de fragilité sur ostéoporose densitométrique ».
 _OSTEOPOROSIS = re.compile(r"\bost[ée]oporo(?:se|tique)s?\b", re.IGNORECASE)
-_NOT_OSTEOPOROSIS = re.compile(r"(?:\bnon[- ]?|\bpas d['’]\s*|\bsans\s+|\baucune?\s+)(?:\w+\s+){0,2}?$", re.IGNORECASE)
 _POST_MENOPAUSAL = re.compile(r"\bpost-?m[ée]nopaus", re.IGNORECASE)
 _UNSPECIFIED_KIND, _POST_MENOPAUSAL_KIND = "M809", "M800"
 
@@ -35,10 +34,7 @@ def code_naming_osteoporosis(fracture: str, directory: str = str(DEFAULT_RULES_D
 
 def names_osteoporosis(sentence: str) -> bool:
     """The sentence names osteoporosis, not negated (« sur ostéoporose », « ostéoporotique »)."""
-    return any(
-        not _NOT_OSTEOPOROSIS.search(sentence[max(0, m.start() - 30) : m.start()])
-        for m in _OSTEOPOROSIS.finditer(sentence)
-    )
+    return names_undenied(_OSTEOPOROSIS, sentence)
 
 
 def with_its_kind(code: str, sentence: str) -> str:

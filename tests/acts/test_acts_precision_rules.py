@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from coding_assistant.acts import ActProposer, default_proposer
-from coding_assistant.schema import Document, Stay
+from tests.acts.act_reports import not_done_acts, selected_acts
 
 
 @pytest.fixture(scope="module")
@@ -18,25 +18,16 @@ def proposer() -> ActProposer:
     return default_proposer()
 
 
-def stay(text: str, doc_type: str = "CRO") -> Stay:
-    return Stay(
-        stay_id="P1",
-        sex="M",
-        age=58,
-        admission_date=date(2026, 2, 2),
-        discharge_date=date(2026, 2, 6),
-        documents=[Document(doc_id="P1-DOC", type=doc_type, text=text)],
-    )
+# The reports are dated in the first days of February 2026.
+FEBRUARY_STAY = (date(2026, 2, 2), date(2026, 2, 6))
 
 
 def selected(proposer: ActProposer, text: str, doc_type: str = "CRO") -> list[str]:
-    acts, _ = proposer.propose(stay(text, doc_type))
-    return [a.code for a in acts if a.activity == 1 and a.selected]
+    return selected_acts(proposer, text, doc_type, age=58, stay_dates=FEBRUARY_STAY)
 
 
 def not_done(proposer: ActProposer, text: str, doc_type: str = "CRO") -> list[str]:
-    acts, _ = proposer.propose(stay(text, doc_type))
-    return [a.code for a in acts if a.activity == 1 and any(w.rule == "act-not-done" for w in a.warnings)]
+    return not_done_acts(proposer, text, doc_type, age=58, stay_dates=FEBRUARY_STAY)
 
 
 # Attempted and failed (cues.csv: « échouée », « infructueuse », « sans succès », « en échec » after the act).
