@@ -15,6 +15,11 @@ UNDOCUMENTED_DAS_NOTE = Note(
     message="non présélectionné : le modèle le propose, aucune phrase des documents ne le mentionne",
 )
 
+SYMPTOM_EXPLAINED_NOTE = Note(
+    rule="symptom-explained",
+    message="non présélectionné : symptôme expliqué par le DP que la lettre en donne pour cause",
+)
+
 ANTECEDENT_ONLY_DAS_NOTE = Note(
     rule="antecedent-only-das",
     message="non présélectionné : nommé seulement dans les antécédents, sans prise en charge décrite pendant le séjour",

@@ -53,6 +53,7 @@ from coding_assistant.pipeline.notes import (
     ANTECEDENT_ONLY_DAS_NOTE,
     DAS_TYPE_REFUSED_NOTE,
     DP_BELOW_THRESHOLD_NOTE,
+    SYMPTOM_EXPLAINED_NOTE,
     UNDOCUMENTED_DAS_NOTE,
 )
 from coding_assistant.pipeline.stated_cause import stated_cause
@@ -67,6 +68,7 @@ from coding_assistant.rules.measured_findings import measured_finding
 from coding_assistant.rules.persistent import persistence_kind
 from coding_assistant.rules.pregnancy import is_obstetric, pregnancy_code
 from coding_assistant.schema import Note
+from coding_assistant.terminology.codes import is_symptom, usual_manifestation
 from coding_assistant.terminology.model import Terminology
 from coding_assistant.terminology.search import SearchIndex
 from coding_assistant.text.measurements import Measurement, decisive
@@ -272,7 +274,7 @@ def heuristic_dp_strength(decided: Decided) -> float:
     candidate = decided.candidate
     sections = {m.section for m in candidate.affirmed}
     bonus = CONCLUSION_DP_BONUS if "conclusion" in sections else MOTIF_DP_BONUS if "motif" in sections else 1.0
-    if decided.code.startswith("R"):
+    if is_symptom(decided.code):
         bonus *= SYMPTOM_DP_FACTOR
     return candidate.score * (DP_HEAD_FLOOR + candidate.dp_score) * bonus
 
@@ -305,10 +307,10 @@ def _diagnosis_over_symptom(
     IV, symptoms of chapter XVIII): when the conclusion (or the motif) opens on a diagnosis the pipeline
     selects, that diagnosis is the DP rather than a symptom ("Chutes à répétition" beside "Conclusion :
     maladie de Parkinson évoluée")."""
-    if dp is None or not dp.code.startswith("R") or first_named is None:
+    if dp is None or not is_symptom(dp.code) or first_named is None:
         return dp
     for decided in dp_pool:
-        if decided.candidate is first_named and decided.selected and not decided.code.startswith("R"):
+        if decided.candidate is first_named and decided.selected and not is_symptom(decided.code):
             return decided
     return dp
 
@@ -319,16 +321,34 @@ def _cause_over_symptom(
     """A symptom DP whose cause the sentence states ("rétention aiguë d'urine sur adénome prostatique") gives
     way to that cause (ATIH Guide méthodologique MCO, chapitre IV: a symptom is the DP only when no diagnosis
     explains it; `stated_cause`): the letter establishes the diagnosis, so it is selected whatever its score."""
-    if dp is None or not dp.code.startswith("R") or not documents:
+    if dp is None or not is_symptom(dp.code) or not documents:
         return dp
     # The DP pool: a status (« sur pontage », Z95.1) or a condition named only among the antecedents is no cause.
-    causes = [d for d in dp_pool if not d.code.startswith("R")]
+    causes = [d for d in dp_pool if not is_symptom(d.code)]
     found = stated_cause(dp.candidate, [d.candidate for d in causes], documents, [d.candidate for d in decided])
     if found is None:
         return dp
     cause = next(d for d in causes if d.candidate is found[0])
     cause.selected = True
     return cause
+
+
+def _symptoms_explained_by_the_dp(
+    dp: Decided | None, decided: Sequence[Decided], documents: dict[str, str] | None
+) -> None:
+    """A symptom the letter states the DP as the cause of, and that is a usual manifestation of it (« colique
+    néphrétique gauche sur calcul urétéral »), is part of that diagnosis, not a DAS of its own (ATIH Guide
+    méthodologique MCO, chapitre IV); an unusual one (a confusion « dans le cadre d'une infection urinaire »)
+    may stand. It stays listed, unticked: the coder ticks it back when the stay cared for it apart (an ascites
+    punctured)."""
+    if dp is None or is_symptom(dp.code) or not documents:
+        return
+    for d in decided:
+        if not d.selected or d.role is not None or not is_symptom(d.code):
+            continue
+        if usual_manifestation(d.code, dp.code) and stated_cause(d.candidate, [dp.candidate], documents):
+            d.selected = False
+            d.notes.append(SYMPTOM_EXPLAINED_NOTE)
 
 
 def _session_motif(dp: Decided | None, dp_pool: Sequence[Decided], first_in_motif: Candidate | None) -> Decided | None:
@@ -741,6 +761,7 @@ def assign_roles(
             dp.notes.append(DP_BELOW_THRESHOLD_NOTE)
         dp.role, dp.selected = "DP", True
         _choose_dr(dp, decided, terminology)
+        _symptoms_explained_by_the_dp(dp, decided, documents)
     for d in decided:
         if d.selected and d.role is None:
             if "DAS" in roles[id(d)]:

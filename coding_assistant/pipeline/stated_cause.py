@@ -22,10 +22,19 @@ from coding_assistant.pipeline.candidates import Candidate
 from coding_assistant.pipeline.evidence import QualifiedMention
 
 _DETERMINER = r"(?:(?:un|une|le|la|les|des|du|de la|de l'|l'|d'un|d'une|son|sa|ses)\s*)?"
+# What a letter writes of the symptom itself before its link (« colique néphrétique gauche hyperalgique sur
+# calcul urétéral »): its side, its intensity, its course. They qualify the symptom; they name no other problem.
+_SYMPTOM_QUALIFIERS = (
+    r"(?:(?:gauche|droite?|bilat[ée]rale?s?|hyperalgiques?|s[ée]v[èe]res?|intenses?|aigu[ëe]?s?|f[ée]briles?|"
+    r"r[ée]cidivantes?|persistantes?|importantes?|massives?|brutale?s?|typiques?|atypiques?|"
+    r"invalidantes?|r[ée]fractaires?)[\s,]+)*"
+)
 # symptom LINK cause
 _CAUSE_AFTER = re.compile(
     # « Décompensation ascitique inaugurale d'une cirrhose »: the symptom of a disease, or what it reveals.
-    r"^[\s,]*(?::|(?:inaugura(?:l|le|ux|les)\s+)?(?:d['e]|du)(?=\s|un|une|la)|sur|par|li[ée]e?s? (?:à|a|au|aux)|"
+    r"^[\s,]*"
+    + _SYMPTOM_QUALIFIERS
+    + r"(?::|(?:inaugura(?:l|le|ux|les)\s+)?(?:d['e]|du)(?=\s|un|une|la)|sur|par|li[ée]e?s? (?:à|a|au|aux)|"
     r"d[uû]e?s? (?:à|a|au|aux)|secondaires? (?:à|a|au|aux)|en rapport avec|"
     r"dans (?:le|un) (?:cadre|contexte) d[e']|r[ée]v[ée]lant|r[ée]v[ée]latri(?:ce|ces) d[e']|"
     r"r[ée]v[ée]lateurs? d[e']|(?:en lien|compatible) avec|expliqu[ée]e?s? par|attribu[ée]e?s? (?:à|a|au|aux))\s*"

@@ -110,3 +110,42 @@ CHAPTER_TITLES: dict[str, str] = {
     "XXI": "Facteurs influant sur l'état de santé",
     "XXII": "Codes d'utilisation particulière",
 }
+
+
+# Codes outside chapter XVIII that name a symptom rather than a disease: the CIM-10 files a few pains under
+# their organ's chapter (« Colique néphrétique, sans précision » N23, the back pains M54, arthralgia M25.5, pain
+# in a limb M79.6). Like R00-R99, they are the DP only when no diagnosis explains the stay, and give way to the
+# diagnosis the letter states as their cause (ATIH Guide méthodologique MCO, chapitre IV; the CIM-10's note at
+# the head of chapter XVIII).
+_SYMPTOMS_OUTSIDE_CHAPTER_XVIII = ("N23", "M54", "M255", "M796")
+
+
+def is_symptom(code: str) -> bool:
+    """Whether a code names a symptom: chapter XVIII, or one of the pains filed with their organ."""
+    return code.startswith("R") or code.startswith(_SYMPTOMS_OUTSIDE_CHAPTER_XVIII)
+
+
+# The CIM-10 groups the symptoms of chapter XVIII by body system; a symptom of a system is a usual manifestation
+# of that system's diseases. General symptoms (R50-R69: fever, syncope, malaise, weight loss) and abnormal
+# findings (R70-R99) are usual for any disease.
+_SYMPTOM_SYSTEMS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("R00", "R09", ("IX", "X")),
+    ("R10", "R19", ("XI",)),
+    ("R20", "R23", ("XII",)),
+    ("R25", "R29", ("VI", "XIII")),
+    ("R30", "R39", ("XIV",)),
+    ("R40", "R49", ("V", "VI")),
+)
+
+
+def usual_manifestation(symptom: str, disease: str) -> bool:
+    """Whether a symptom is a usual manifestation of a disease's body system: the guide méthodologique MCO
+    (chapitre IV) does not code apart a symptom that is a usual manifestation of the diagnosis that explains it,
+    while an unusual one (a confusion beside a urinary infection) may stand as a DAS."""
+    if not symptom.startswith("R"):
+        return chapter_of(symptom) == chapter_of(disease)
+    category = symptom[:3]
+    for start, end, chapters in _SYMPTOM_SYSTEMS:
+        if start <= category <= end:
+            return chapter_of(disease) in chapters
+    return True

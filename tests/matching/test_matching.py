@@ -316,3 +316,19 @@ def test_a_wording_that_opens_a_hyphenated_word_is_no_mention(dictionary):
     assert any(text.lower() == "gastro" for text, _ in mentions("Épidémie de gastro à la crèche.", dictionary))
     found = mentions("Gastro-entérite aiguë.", dictionary)
     assert any(any(code.startswith("A0") for code in codes) for _, codes in found), found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pyélonéphrite aiguë obstructive gauche sur calcul de l'uretère.",
+        "PNA obstructive droite drainée par sonde JJ.",
+        "Pyélonéphrite aiguë sur obstacle lithiasique.",
+    ],
+)
+def test_an_acute_pyelonephritis_on_an_obstacle_is_the_combination_code(dictionary, text):
+    # CIM-10 N13.6 « Pyonéphrose »: the obstructive uropathies of N13.0-N13.5 with infection; the infection is
+    # not coded apart as N10.
+    found = mentions(text, dictionary)
+    codes = [c for wording, codes in found if "pyél" in wording.lower() or "PNA" in wording for c in codes]
+    assert "N136" in codes and "N10" not in codes

@@ -32,6 +32,9 @@ def cause_of(pipeline: CodingPipeline, conclusion: str, symptom: str) -> str | N
         ("Douleurs abdominales et rectorragies révélant une colite ischémique.", "R10", "K55"),
         ("Syncope avec chute et plaie du cuir chevelu, révélatrice d'un BAV complet.", "R55", "I44"),
         ("Décompensation ascitique inaugurale d'une cirrhose virale B.", "R18", "K74"),
+        # The symptom's own side and intensity stand between it and its link.
+        ("Colique néphrétique gauche hyperalgique sur calcul urétéral lombaire gauche.", "N23", "N20"),
+        ("Douleur thoracique intense, atypique liée à une péricardite aiguë.", "R07", "I30"),
     ],
 )
 def test_a_symptom_is_linked_to_the_cause_its_sentence_states(
@@ -60,3 +63,32 @@ def test_the_pipeline_makes_the_stated_cause_the_dp(text_pipeline: CodingPipelin
     stay = Stay(stay_id="S2", sex="M", age=34, documents=[Document(doc_id="d", text=text)])
     dp = next(p.code for p in text_pipeline.propose(stay).proposals if p.role == "DP")
     assert dp.startswith("I30")
+
+
+def test_a_symptom_outside_chapter_xviii_gives_way_to_its_stated_cause(text_pipeline: CodingPipeline) -> None:
+    # « Colique néphrétique, sans précision » (N23) is a symptom filed under the urinary chapter.
+    text = "Motif : colique néphrétique.\nConclusion : colique néphrétique droite fébrile sur calcul de l'uretère.\n"
+    stay = Stay(stay_id="S3", sex="M", age=41, documents=[Document(doc_id="d", text=text)])
+    proposals = {p.code[:3]: p for p in text_pipeline.propose(stay).proposals}
+    assert proposals["N20"].role == "DP"
+
+
+@pytest.mark.parametrize(
+    ("conclusion", "dp", "symptom", "ticked"),
+    [
+        # A usual manifestation of the DP's system: part of the diagnosis, listed unticked with its note.
+        ("rétention aiguë d'urine sur adénome de prostate", "N40", "R33", False),
+        ("colique néphrétique gauche hyperalgique sur calcul urétéral lombaire gauche", "N20", "N23", False),
+        # An unusual one (a urinary symptom of a digestive disease) may stand as a DAS.
+        ("rétention aiguë d'urine sur fécalome", "K56", "R33", True),
+    ],
+)
+def test_a_symptom_the_dp_explains_is_unticked_when_it_is_a_usual_manifestation(
+    text_pipeline: CodingPipeline, conclusion: str, dp: str, symptom: str, ticked: bool
+) -> None:
+    text = f"Motif : {conclusion.split(' sur ')[0]}.\nConclusion : {conclusion}.\n"
+    stay = Stay(stay_id="S4", sex="M", age=78, documents=[Document(doc_id="d", text=text)])
+    proposals = {p.code[:3]: p for p in text_pipeline.propose(stay).proposals}
+    assert proposals[dp].role == "DP"
+    assert proposals[symptom].selected is ticked
+    assert ("symptom-explained" in {n.rule for n in proposals[symptom].warnings}) is not ticked

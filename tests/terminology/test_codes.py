@@ -1,7 +1,13 @@
 import pytest
 
 from coding_assistant.errors import CodeValidationError
-from coding_assistant.terminology.codes import chapter_of, cim10_prefix, normalise_code
+from coding_assistant.terminology.codes import (
+    chapter_of,
+    cim10_prefix,
+    is_symptom,
+    normalise_code,
+    usual_manifestation,
+)
 
 
 @pytest.mark.parametrize(
@@ -55,3 +61,27 @@ def test_chapters():
     assert chapter_of("U0710") == "XXII"
     assert chapter_of("S720") == "XIX"
     assert chapter_of("T98") == "XIX"
+
+
+@pytest.mark.parametrize(
+    ("code", "symptom"),
+    [("R074", True), ("N23", True), ("M545", True), ("M255", True), ("N201", False), ("M4636", False), ("I10", False)],
+)
+def test_a_symptom_is_chapter_xviii_or_a_pain_filed_with_its_organ(code, symptom):
+    assert is_symptom(code) is symptom
+
+
+@pytest.mark.parametrize(
+    ("symptom", "disease", "usual"),
+    [
+        ("R33", "N40", True),  # urinary symptom, urinary disease
+        ("R074", "I300", True),  # chest pain, pericarditis
+        ("R509", "J189", True),  # fever: a general symptom, usual for any disease
+        ("N23", "N201", True),  # renal colic, ureteral stone: same chapter
+        ("R33", "K564", False),  # urinary retention beside a faecal impaction
+        ("R410", "N390", False),  # confusion beside a urinary infection
+        ("R410", "F102", True),  # confusion, alcohol dependence
+    ],
+)
+def test_a_symptom_is_a_usual_manifestation_of_its_own_body_system(symptom, disease, usual):
+    assert usual_manifestation(symptom, disease) is usual
