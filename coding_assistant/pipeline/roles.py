@@ -61,7 +61,7 @@ from coding_assistant.pipeline.status_weighed import codes_already_said_or_not_d
 from coding_assistant.rules import allowed_roles, dr_for_dp, refine_code
 from coding_assistant.rules.dagger import dagger_index
 from coding_assistant.rules.data import default_rules_data
-from coding_assistant.rules.infectious_agents import AGENT_CATEGORIES
+from coding_assistant.rules.infectious_agents import AGENT_CATEGORIES, names_an_infection
 from coding_assistant.rules.manifestations import ManifestationRule, manifestation_rules
 from coding_assistant.rules.measured import MEASURED_FAMILIES
 from coding_assistant.rules.measured_findings import measured_finding
@@ -349,6 +349,23 @@ def _symptoms_explained_by_the_dp(
         if usual_manifestation(d.code, dp.code) and stated_cause(d.candidate, [dp.candidate], documents):
             d.selected = False
             d.notes.append(SYMPTOM_EXPLAINED_NOTE)
+
+
+def _infection_under_a_delirium(dp: Decided | None, dp_pool: Sequence[Decided]) -> Decided | None:
+    """A delirium (F05) the stay explains by an infection it treats is the infection's presentation in a frail
+    patient: the infection, the problem the stay's care addressed, is the DP and the delirium a DAS (ATIH Guide
+    méthodologique MCO, chapitre IV: the DP is the health problem that motivated the admission and its care). A
+    delirium triggered by anything else (a urinary retention, a drug) stays the DP."""
+    if dp is None or not dp.code.startswith("F05"):
+        return dp
+    infections = [
+        d
+        for d in dp_pool
+        if d.selected
+        and not d.code.startswith(AGENT_CATEGORIES)
+        and any(not m.past and names_an_infection(m.text) for m in d.candidate.affirmed)
+    ]
+    return min(infections, key=lambda d: min(m.rank for m in d.candidate.affirmed if not m.past), default=dp)
 
 
 def _session_motif(dp: Decided | None, dp_pool: Sequence[Decided], first_in_motif: Candidate | None) -> Decided | None:
@@ -751,6 +768,7 @@ def assign_roles(
     dp = _named_over_unnamed(dp, dp_pool, first_conclusion, first_motif)
     dp = _diagnosis_over_symptom(dp, dp_pool, first_conclusion or first_motif)
     dp = _cause_over_symptom(dp, dp_pool, documents, decided)
+    dp = _infection_under_a_delirium(dp, dp_pool)
     dp = _session_motif(dp, dp_pool, first_motif)
     dp = _condition_of_the_motif(dp, dp_pool, first_motif)
     dp = _motif_over_background(dp, dp_pool, first_motif, first_conclusion)
