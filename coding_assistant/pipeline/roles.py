@@ -315,6 +315,26 @@ def _diagnosis_over_symptom(
     return dp
 
 
+def _diagnosis_of_the_same_words(dp: Decided | None, dp_pool: Sequence[Decided]) -> Decided | None:
+    """A symptom DP that the conclusion names only in the very words of a diagnosis (« Conclusion : neutropénie
+    fébrile »: the agranulocytosis and its fever) gives way to the diagnosis: the symptom is the DP only when no
+    diagnosis explains the stay (ATIH Guide méthodologique MCO, chapitre IV), and there the same words state
+    one. The fever the motif or the history tells apart does not change that."""
+    if dp is None or not is_symptom(dp.code):
+        return dp
+    current = [m for m in dp.candidate.affirmed if not m.past]
+    concluded = [m for m in current if m.section == "conclusion"]
+    spans = {(m.doc_id, m.start, m.end) for m in concluded or current}
+    if not spans:
+        return dp
+    for d in dp_pool:
+        own = {(m.doc_id, m.start, m.end) for m in d.candidate.affirmed if not m.past}
+        if d is not dp and not is_symptom(d.code) and spans <= own:
+            d.selected = True
+            return d
+    return dp
+
+
 def _cause_over_symptom(
     dp: Decided | None, dp_pool: Sequence[Decided], documents: dict[str, str] | None, decided: Sequence[Decided] = ()
 ) -> Decided | None:
@@ -767,6 +787,7 @@ def assign_roles(
     dp = max(dp_pool, key=dp_strength, default=None)
     dp = _named_over_unnamed(dp, dp_pool, first_conclusion, first_motif)
     dp = _diagnosis_over_symptom(dp, dp_pool, first_conclusion or first_motif)
+    dp = _diagnosis_of_the_same_words(dp, dp_pool)
     dp = _cause_over_symptom(dp, dp_pool, documents, decided)
     dp = _infection_under_a_delirium(dp, dp_pool)
     dp = _session_motif(dp, dp_pool, first_motif)
