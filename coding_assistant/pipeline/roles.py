@@ -335,6 +335,63 @@ def _diagnosis_of_the_same_words(dp: Decided | None, dp_pool: Sequence[Decided])
     return dp
 
 
+def _acute_problem_of_an_untitled_letter(
+    dp: Decided | None,
+    dp_pool: Sequence[Decided],
+    first_conclusion: Candidate | None,
+    first_motif: Candidate | None,
+    documents: dict[str, str] | None,
+) -> Decided | None:
+    """A letter with neither motif nor conclusion (« AIT le 04/05 : faiblesse du membre supérieur droit … ATCD :
+    HTA. Tabac actif ») states its problem as it goes: a chronic condition or a habit it names is the
+    patient's background, and the first acute problem it names as current is the reason for the stay (ATIH
+    Guide méthodologique MCO, chapitre IV: the DP is the health problem that motivated the admission)."""
+    if dp is None or first_conclusion is not None or first_motif is not None or persistence_kind(dp.code) != "chronic":
+        return dp
+    if documents and any(_EPISODE.search(sentence_around(m, documents)) for m in dp.candidate.affirmed if not m.past):
+        return dp  # an episode of the disease (« exacerbation de BPCO »): the stay was for the disease itself
+    acute = [
+        (min(m.rank for m in d.candidate.affirmed if not m.past), i)
+        for i, d in enumerate(dp_pool)
+        if not is_symptom(d.code)
+        and not d.code.startswith("Z")
+        and persistence_kind(d.code) is None
+        and any(not m.past for m in d.candidate.affirmed)
+    ]
+    return dp_pool[min(acute)[1]] if acute else dp
+
+
+# A chronic disease whose severe episode has a category of its own (CIM-10: « État de mal épileptique » G41
+# beside the epilepsies G40, « État de mal asthmatique » J46 beside asthma J45).
+EPISODE_CATEGORIES = {"G40": "G41", "J45": "J46"}
+
+
+def _episode_over_its_disease(dp: Decided | None, decided: Sequence[Decided]) -> Decided | None:
+    """When a stay codes both a chronic disease and its severe episode (« état de mal épileptique » in an
+    epileptic patient), the episode, the problem the stay treated, is the DP (ATIH Guide méthodologique MCO,
+    chapitre IV), and the disease is part of its code rather than a DAS: the coder ticks it back if the stay
+    also cared for the disease apart."""
+    if dp is None:
+        return dp
+    episode = EPISODE_CATEGORIES.get(dp.code[:3])
+    if episode is not None:
+        for d in decided:
+            if d.code.startswith(episode) and d.selected and any(not m.past for m in d.candidate.affirmed):
+                _included_in(dp, d)
+                return d
+    for disease, its_episode in EPISODE_CATEGORIES.items():
+        if dp.code.startswith(its_episode):
+            for d in decided:
+                if d.code.startswith(disease) and d.selected:
+                    _included_in(d, dp)
+    return dp
+
+
+def _included_in(part: Decided, whole: Decided) -> None:
+    part.selected, part.role = False, None
+    part.notes.append(Note(rule="included-in-code", message=f"compris dans {whole.code}", code=whole.code))
+
+
 def _cause_over_symptom(
     dp: Decided | None, dp_pool: Sequence[Decided], documents: dict[str, str] | None, decided: Sequence[Decided] = ()
 ) -> Decided | None:
@@ -794,6 +851,8 @@ def assign_roles(
     dp = _condition_of_the_motif(dp, dp_pool, first_motif)
     dp = _motif_over_background(dp, dp_pool, first_motif, first_conclusion)
     dp = _acute_problem_over_known_disease(dp, dp_pool, documents)
+    dp = _acute_problem_of_an_untitled_letter(dp, dp_pool, first_conclusion, first_motif, documents)
+    dp = _episode_over_its_disease(dp, decided)
     if dp is not None:
         if not dp.selected:
             # Every stay has a DP, even when none reaches the selection threshold: say so.

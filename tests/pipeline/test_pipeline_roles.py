@@ -136,8 +136,9 @@ def roles(decided: dict[str, Decided]) -> dict[str, str | None]:
 def test_the_dp_is_the_strongest_selected_diagnosis_and_the_others_are_das(table):
     pneumonia, hypertension = candidate("J13", 0.9, "histoire", dp=0.6), candidate("I10", 0.7, "histoire", dp=0.1)
     assert roles(decide(table, [hypertension, pneumonia])) == {"J13": "DP", "I10": "DAS"}
-    # The same two with the DP head the other way round.
-    pneumonia, hypertension = candidate("J13", 0.9, "histoire", dp=0.1), candidate("I10", 0.7, "histoire", dp=0.6)
+    # The same two with the DP head the other way round, in a letter that concludes on both (in a letter with
+    # neither motif nor conclusion, the acute problem would win: tests/pipeline/test_dp_background.py).
+    pneumonia, hypertension = candidate("J13", 0.9, "conclusion", dp=0.1), candidate("I10", 0.7, "conclusion", dp=0.6)
     assert roles(decide(table, [pneumonia, hypertension])) == {"J13": "DAS", "I10": "DP"}
 
 
@@ -163,8 +164,9 @@ def test_a_symptom_weighs_half_in_the_dp_choice(table):
 
 
 def test_an_unselected_candidate_weighs_half_in_the_dp_choice(table):
-    weak = candidate("J13", 0.45, "histoire", dp=0.5)  # below the selection threshold (0.5)
-    strong = candidate("I10", 0.5, "histoire", dp=0.2)
+    # In a letter whose motif names both: in one with neither motif nor conclusion, the acute problem would win.
+    weak = candidate("J13", 0.45, "motif", dp=0.5)  # below the selection threshold (0.5)
+    strong = candidate("I10", 0.5, "motif", dp=0.2)
     assert not is_selectable(weak) and is_selectable(strong)
     # 0.45 x 0.65 / 2 < 0.5 x 0.35
     assert roles(decide(table, [weak, strong])) == {"J13": None, "I10": "DP"}
@@ -493,8 +495,11 @@ def linked_pair(sentence: str, cause_section: str = "conclusion") -> dict[str, D
 )
 def test_a_symptom_whose_cause_the_sentence_states_gives_the_dp_to_the_cause(sentence):
     decided = linked_pair(sentence)
-    assert roles(decided) == {"R51": "DAS", "I10": "DP"}
+    assert roles(decided) == {"R51": None, "I10": "DP"}
     assert decided["I10"].selected  # the letter establishes it, whatever its score
+    # A headache (R51, a general symptom of R50-R69) is a usual manifestation of any disease
+    # (`usual_manifestation`): part of the diagnosis, listed unticked.
+    assert not decided["R51"].selected and "symptom-explained" in {n.rule for n in decided["R51"].notes}
 
 
 @pytest.mark.parametrize(

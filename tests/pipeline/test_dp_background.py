@@ -1,0 +1,55 @@
+"""The DP is the problem the stay treated, not the patient's background (pipeline/roles.py): in a letter with
+neither motif nor conclusion, the first acute problem it names rather than a chronic condition or a habit
+(`_acute_problem_of_an_untitled_letter`); a severe episode with a category of its own rather than its chronic
+disease, which its code then includes (`_episode_over_its_disease`). Letters written here."""
+
+from __future__ import annotations
+
+from coding_assistant.pipeline import CodingPipeline
+from coding_assistant.pipeline.candidates import Candidate
+from coding_assistant.schema import Document, Stay
+from tests.pipeline.test_pipeline_roles import decide, make_table, mention
+
+
+def proposals_of(pipeline: CodingPipeline, text: str) -> dict[str, tuple[str | None, bool, set[str]]]:
+    stay = Stay(stay_id="S1", sex="F", age=66, documents=[Document(doc_id="d", text=text)])
+    return {p.code[:3]: (p.role, p.selected, {n.rule for n in p.warnings}) for p in pipeline.propose(stay).proposals}
+
+
+def test_the_first_acute_problem_of_an_untitled_letter_wins_over_a_stronger_chronic_condition() -> None:
+    chronic = Candidate("I10", model_score=0.9, dp_score=0.6, score=0.9, mentions=[mention("I10", "other")])
+    acute = Candidate("J13", model_score=0.3, dp_score=0.2, score=0.3, mentions=[mention("J13", "other")])
+    assert decide(make_table(), [chronic, acute])["J13"].role == "DP"
+
+
+def test_a_letter_with_a_conclusion_is_left_to_its_conclusion() -> None:
+    chronic = Candidate("I10", model_score=0.9, dp_score=0.6, score=0.9, mentions=[mention("I10", "conclusion")])
+    acute = Candidate("J13", model_score=0.3, dp_score=0.2, score=0.3, mentions=[mention("J13", "other")])
+    assert decide(make_table(), [chronic, acute])["I10"].role == "DP"
+
+
+def test_an_untitled_letter_has_its_first_acute_problem_as_dp_not_a_habit(text_pipeline: CodingPipeline) -> None:
+    text = (
+        "AIT le 04/05 : faiblesse du membre supérieur droit et manque du mot pendant 20 minutes, régressifs. "
+        "ATCD : HTA sous Aprovel. Tabac actif 25 PA. Doppler : sténose carotidienne gauche à 50 %."
+    )
+    assert proposals_of(text_pipeline, text)["G45"][0] == "DP"
+
+
+def test_an_untitled_letter_on_an_episode_of_a_chronic_disease_keeps_it(text_pipeline: CodingPipeline) -> None:
+    text = "Exacerbation de BPCO sur bronchite virale, VNI 3 jours. Tabac sevré. Pneumopathie écartée au scanner."
+    proposals = proposals_of(text_pipeline, text)
+    assert proposals["J44"][0] == "DP"
+
+
+def test_a_status_epilepticus_is_the_dp_and_includes_the_epilepsy(text_pipeline: CodingPipeline) -> None:
+    text = (
+        "Motif : crises convulsives.\n"
+        "Antécédents : épilepsie généralisée traitée par Dépakine.\n"
+        "Conclusion : état de mal épileptique tonico-clonique chez une patiente épileptique connue, favorisé par "
+        "un arrêt du traitement.\n"
+    )
+    proposals = proposals_of(text_pipeline, text)
+    assert proposals["G41"][0] == "DP"
+    role, selected, notes = proposals["G40"]
+    assert not selected and role is None and "included-in-code" in notes
