@@ -324,7 +324,9 @@ def test_covid(terminology, text, code):
         ("F102", "Alcool : abstinent, rémission partielle.", "F10201"),
         ("F102", "Alcool : consommation actuelle, tremblements.", "F10241"),
         ("F102", "Éthylisme, consommation actuelle sans symptôme physique.", "F10240"),
-        ("F102", "Éthylisme chronique, cure de sevrage programmée.", "F1024"),
+        # Current use with no physical symptom written: « sans symptôme physique », the 6th character 0.
+        ("F102", "Éthylisme chronique, cure de sevrage programmée.", "F10240"),
+        ("F172", "Tabagisme actif à 20 cigarettes par jour.", "F17240"),
         ("F102", "Alcoolisations épisodiques massives.", "F1026"),
         ("F102", "Dépendance alcoolique, abstinent sous Espéral.", "F1023"),
         ("F102", "Sevré du tabac depuis 10 ans.", "F102"),

@@ -62,6 +62,13 @@ def refine_dependence(code: str, ctx: Context) -> Suggestion | None:
             target += digit
             parts.append(f"{quoted(found)} : {meaning}")
             break
+    else:
+        if target[4:] == "4" and ctx.exists(target + "0"):
+            # Current use with no physical symptom written (tremor, sweats, a withdrawal syndrome): the FR 6th
+            # character 0, « sans symptôme physique », as an episode with no complication written is « sans
+            # complication ».
+            target += "0"
+            parts.append(f"{target} : aucun symptôme physique écrit")
     return Suggestion(target, "; ".join(parts) if parts else f"{target} conservé : rien de plus précis dans le texte")
 
 
