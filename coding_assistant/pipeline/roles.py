@@ -59,8 +59,10 @@ from coding_assistant.pipeline.notes import (
 from coding_assistant.pipeline.stated_cause import stated_cause
 from coding_assistant.pipeline.status_weighed import codes_already_said_or_not_dealt_with
 from coding_assistant.rules import allowed_roles, dr_for_dp, refine_code
+from coding_assistant.rules.alcohol_induced import codes_naming_alcohol
 from coding_assistant.rules.dagger import dagger_index
 from coding_assistant.rules.data import default_rules_data
+from coding_assistant.rules.drug_induced import codes_naming_a_drug
 from coding_assistant.rules.infectious_agents import AGENT_CATEGORIES, names_an_infection
 from coding_assistant.rules.manifestations import ManifestationRule, manifestation_rules
 from coding_assistant.rules.measured import MEASURED_FAMILIES
@@ -192,7 +194,11 @@ def specific_code(
         elif index is not None:
             if context is None:
                 context = mention_context(documents, candidate)
-            scores = index.scores_for(context, options)
+            # A code that names a cause (« Hypothyroïdie due à des médicaments ») is reached when the letter states
+            # the cause (`combined_codes`: `rules.drug_induced`, `rules.alcohol_induced`), never for resembling the
+            # sentence: « hypothyroïdie sous Lévothyrox » names the drug that treats it.
+            caused = codes_naming_a_drug() | codes_naming_alcohol()
+            scores = index.scores_for(context, [code for code in options if code not in caused])
             if scores:
                 best = max(scores, key=lambda c: (scores[c], -len(c)))
                 if scores[best] >= scores.get(start, 0.0) + SIBLING_MARGIN:

@@ -32,6 +32,11 @@ def code_naming_alcohol(condition: str, directory: str = str(DEFAULT_RULES_DIR))
     return paired_code(code_pairs_in(directory, ALCOHOL_INDUCED_FILE, _CAUSE), condition)
 
 
+def codes_naming_alcohol(directory: str = str(DEFAULT_RULES_DIR)) -> frozenset[str]:
+    """Every alcohol-induced code of the pairs: a code the letter reaches only by stating alcohol as the cause."""
+    return frozenset(code_pairs_in(directory, ALCOHOL_INDUCED_FILE, _CAUSE).values())
+
+
 def names_alcohol(sentence: str) -> bool:
     """The sentence names alcohol, not to deny it (« non alcoolique », « pas d'alcool »)."""
     return names_undenied(_ALCOHOL, sentence)

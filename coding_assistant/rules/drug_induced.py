@@ -26,3 +26,8 @@ def read_drug_induced(path: Path) -> dict[str, str]:
 def code_naming_a_drug(condition: str, directory: str = str(DEFAULT_RULES_DIR)) -> str | None:
     """The code of the condition's drug-induced form, if the CIM-10 has one."""
     return paired_code(code_pairs_in(directory, DRUG_INDUCED_FILE, _CAUSE), condition)
+
+
+def codes_naming_a_drug(directory: str = str(DEFAULT_RULES_DIR)) -> frozenset[str]:
+    """Every drug-induced code of the pairs: a code the letter reaches only by stating the drug as the cause."""
+    return frozenset(code_pairs_in(directory, DRUG_INDUCED_FILE, _CAUSE).values())

@@ -111,3 +111,24 @@ def test_a_withdrawal_seizure_gives_the_withdrawal_with_convulsions(text_pipelin
     stay = Stay(stay_id="W1", sex="M", age=52, documents=[Document(doc_id="d", text=text)])
     codes = {p.code for p in text_pipeline.propose(stay).proposals if p.selected}
     assert "F1031" in codes and "F1030" not in codes, codes
+
+
+def test_a_code_that_names_a_cause_is_reached_only_when_the_letter_states_it(terminology, index) -> None:
+    """« Hypothyroïdie sous Lévothyrox » names the drug that treats it: the context search among the E03 siblings
+    does not make it E03.2 « due à des médicaments »; « induite par l'amiodarone » states the cause, and does."""
+    from coding_assistant.matching.loading import default_mention_dictionary
+    from coding_assistant.pipeline import CodingPipeline
+    from coding_assistant.schema import Document, Stay
+
+    pipeline = CodingPipeline(None, terminology, default_mention_dictionary(), index=index)
+
+    def thyroid_code(text: str) -> str:
+        stay = Stay(stay_id="S1", sex="F", age=70, documents=[Document(doc_id="d", text=text)])
+        return next(p.code for p in pipeline.propose(stay).proposals if p.code.startswith("E03"))
+
+    treated = (
+        "Motif : pyélonéphrite aiguë.\nAntécédents :\n- Hypothyroïdie sous Lévothyrox.\n"
+        "Traitement à l'entrée : Lévothyrox 75 µg/j.\nConclusion : pyélonéphrite aiguë droite.\n"
+    )
+    assert thyroid_code(treated) == "E039"
+    assert thyroid_code("Motif : asthénie.\nConclusion : hypothyroïdie induite par l'amiodarone.\n") == "E032"
