@@ -69,6 +69,7 @@ from coding_assistant.rules.measured import MEASURED_FAMILIES
 from coding_assistant.rules.measured_findings import measured_finding
 from coding_assistant.rules.persistent import persistence_kind
 from coding_assistant.rules.pregnancy import is_obstetric, pregnancy_code
+from coding_assistant.rules.specified_categories import specifies
 from coding_assistant.schema import Note
 from coding_assistant.terminology.codes import is_symptom, usual_manifestation
 from coding_assistant.terminology.model import Terminology
@@ -710,18 +711,26 @@ def _precise_over_vague(decided: Sequence[Decided], terminology: Terminology) ->
     sans précision" beside "Cataracte sénile nucléaire", "Cirrhoses du foie, autres et sans précision" beside
     "Cirrhose alcoolique du foie") is the same condition coded twice: the precise code stays, in the vague
     one's role when that was the DP (CIM-10 FR à usage PMSI, guide méthodologique MCO chapitre IV: code at
-    the most precise level the documents allow)."""
+    the most precise level the documents allow). So is a code that leaves the agent or the site unspecified
+    beside one that names it (`rules.specified_categories`: « gastro-entérite » A09.9 beside « entérite à
+    rotavirus » A08.0)."""
     chosen = [d for d in decided if d.selected and d.role in ("DP", "DAS")]
     for vague in chosen:
         entry = terminology.get(vague.code)
         head = vague_head(entry.label) if entry else None
-        if head is None or not vague.selected:
+        if not vague.selected:
             continue
         for precise in chosen:
             other = terminology.get(precise.code)
-            if precise is vague or not precise.selected or other is None or vague_head(other.label) is not None:
+            if precise is vague or not precise.selected or other is None:
                 continue
-            if precise.code[:1] != vague.code[:1] or _label_words(other.label)[: len(head)] != head:
+            named_alike = (
+                head is not None
+                and vague_head(other.label) is None
+                and precise.code[:1] == vague.code[:1]
+                and _label_words(other.label)[: len(head)] == head
+            )
+            if not named_alike and not specifies(precise.code, vague.code):
                 continue
             if vague.role == "DP":
                 if "DP" not in allowed_roles(precise.code, terminology):
