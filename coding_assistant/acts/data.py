@@ -23,6 +23,9 @@ from coding_assistant.matching.dictionary import is_acronym, wording_stems
 from coding_assistant.text.normalize import normalise_text
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+# What a cue says of the act it qualifies: not done, planned, done before the stay, or done as a part of another
+# act (« crossectomies incluses »: CCAM codes the act that includes it, not the part).
+CUE_KINDS = ("negated", "future", "history", "included")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +43,7 @@ class Wording:
 class Cue:
     pattern: re.Pattern[str]
     position: str  # "after" the act mention (same clause) or "before" it (same sentence)
-    kind: str  # "negated", "future" or "history"
+    kind: str  # "negated", "future", "history" or "included"
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,8 +117,8 @@ def load_act_data(directory: Path | str = DATA_DIR) -> ActData:
     cues = []
     path = root / "cues.csv"
     for line, row in enumerate(_rows(path), start=2):
-        if row["position"] not in ("after", "before") or row["kind"] not in ("negated", "future", "history"):
-            raise TerminologyFileError(f"{path}:{line}: position after/before and kind negated/future/history")
+        if row["position"] not in ("after", "before") or row["kind"] not in CUE_KINDS:
+            raise TerminologyFileError(f"{path}:{line}: position after/before and kind {'/'.join(CUE_KINDS)}")
         flags = 0 if row["pattern"].startswith(r"\bRDV") else re.IGNORECASE
         cues.append(Cue(_compile(path, line, row["pattern"], flags), row["position"], row["kind"]))
     anaesthesia = []

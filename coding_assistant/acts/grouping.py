@@ -58,6 +58,7 @@ def build_context(
     named_approaches: set[str] = set()
     report_approaches: set[str] = set()
     reports_read: set[int] = set()
+    reports_negated: set[int] = set()
     vessels: set[int] = set()
     leads: set[str] = set()
     documents_read: set[int] = set()
@@ -73,7 +74,12 @@ def build_context(
         if mention.anchor.status != "current":  # a negated or planned act is ranked on what its own words say
             context.add(set(mention.anchor.stems) | reading.negated[index], SENTENCE)
         context.sentence |= reading.stems[index]
+        start, end = reading.sentences[index]
+        context.outside |= _outside_of(reading.text[start:end])
         context.negated |= reading.negated[index]
+        if reading.operative and mention.anchor.status == "current" and id(reading) not in reports_negated:
+            reports_negated.add(id(reading))
+            context.report_negated |= set().union(*reading.negated) - reading.doc_stems
         found = reading.features(index)
         features.laterality = features.laterality or found.laterality
         features.size_mm = features.size_mm if features.size_mm is not None else found.size_mm
@@ -159,6 +165,18 @@ _CONVERSION = re.compile(
 
 
 _PREPARATION = wording_stems("préparation")
+# « ligature … hors période hémorragique », « césarienne en dehors du travail »: what the act was done outside of.
+_OUTSIDE = re.compile(r"\b(?:hors|en dehors d(?:e la|e l'|u|es|e|')?)\s*([^,.;:()\n\d]{1,40})", re.IGNORECASE)
+
+
+@lru_cache(maxsize=256)
+def _outside_of(sentence: str) -> frozenset[str]:
+    """The stems a sentence writes after « hors » or « en dehors de »; read once per sentence."""
+    if "hors" not in sentence:
+        return frozenset()
+    return frozenset(
+        stem for match in _OUTSIDE.finditer(sentence) for stem in wording_stems(match.group(1)) if stem.isalpha()
+    )
 
 
 @lru_cache(maxsize=64)

@@ -4,6 +4,7 @@ anaesthesia, and the PMSI checks of each line."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -12,8 +13,9 @@ from coding_assistant.acts.anaesthesia import Anaesthesia, find_anaesthesia
 from coding_assistant.acts.catalogue import ActCatalogue, default_catalogue
 from coding_assistant.acts.checks import check_act, check_delivery_acts, default_phase
 from coding_assistant.acts.grouping import ActGroup, Mention, group_mentions
-from coding_assistant.acts.reading import DocumentReader, DocumentReading
+from coding_assistant.acts.reading import CLAUSE_END, DocumentReader, DocumentReading
 from coding_assistant.acts.realisation import already_past, given_up, qualify_anchors
+from coding_assistant.matching.dictionary import wording_stems
 from coding_assistant.schema import ActProposal, Evidence, Note, Stay
 from coding_assistant.text.qualifiers import QualifierEngine
 
@@ -195,6 +197,7 @@ class ActProposer:
         self._therapeutic_acts(lines)
         lines += self._combined(lines)
         self._drop_included(lines)
+        self._drop_named_parts(lines)
         lines.sort(key=lambda line: (line.rank, -line.score))
         kept: dict[str, _Line] = {}
         for line in lines:
@@ -260,7 +263,10 @@ class ActProposer:
                 main = by_code[first.code].features.head
                 if first is second or first.code == second.code or not main:
                     continue
-                if not _same_report(first.group, second.group):
+                # A combined label is one act of one session: two acts written on different days stay two acts
+                # (the coronarography of the 8th and the angioplasty of the 10th are not « … avec artériographie
+                # coronaire »), even when a letter lists both.
+                if not _same_report(first.group, second.group) or _other_days(first.day, second.day):
                     continue
                 for value, code in first.group.ranking + second.group.ranking:
                     label = by_code[code].features
@@ -301,17 +307,65 @@ class ActProposer:
             head = self.catalogue.by_code[line.code].features.head
             for other in chosen:
                 includes = self.catalogue.by_code[other.code].features.includes
-                same_access = _diagnostic_within(line.code, other.code, line.day, other.day) or (
-                    _step_of(line.code, other.code, self.catalogue) and _same_report(line.group, other.group)
+                # A label's « avec … » part is done in the same session, and so is a step of one procedure: an act
+                # written on another day is an act of its own (a temporary pacing lead on admission, the « avec pose
+                # d'une sonde » of the pacemaker implanted two days later; the coronarography of the 8th beside the
+                # angioplasty of the 10th in one letter).
+                session = not _other_days(line.day, other.day)
+                within = bool(head) and head <= includes and session
+                step = (
+                    session
+                    and _step_of(line.code, other.code, self.catalogue)
+                    and _same_report(line.group, other.group)
                 )
-                # A label's « avec … » part is done in the same session: an act written on another day is an
-                # act of its own (a temporary pacing lead on admission, the « avec pose d'une sonde » of the
-                # pacemaker implanted two days later).
-                within = bool(head) and head <= includes and not _other_days(line.day, other.day)
+                same_access = _diagnostic_within(line.code, other.code, line.day, other.day) or step
                 if other is not line and other.selected and (within or same_access):
                     line.selected, line.rank = False, 2
                     line.warnings.append(included_note(other.code))
                     break
+
+    def _drop_named_parts(self, lines: list[_Line]) -> None:
+        """A selected act whose every mention the text writes as the « avec … » part of another selected act
+        (« thromboendartériectomie carotidienne avec angioplastie d'élargissement par patch ») is a part of that act
+        when its label includes it (EBFA016 « … avec angioplastie d'élargissement »): CCAM codes the act its label
+        describes once, not its part apart (the « angioplastie » is no carotid dilatation of its own)."""
+        chosen = [line for line in lines if line.selected]
+        for line in chosen:
+            mentions = [m for m in line.group.mentions if m.anchor.status == "current"]
+            whole = next(
+                (
+                    other
+                    for other in chosen
+                    if other is not line
+                    and other.selected
+                    and mentions
+                    and all(self._written_as_part(m, other) for m in mentions)
+                ),
+                None,
+            )
+            if whole is not None:
+                line.selected, line.rank = False, 2
+                line.warnings.append(included_note(whole.code))
+
+    def _written_as_part(self, mention: Mention, whole: _Line) -> bool:
+        """The mention names what `whole`'s label includes (its « avec … » words), on `whole`'s day: either all of
+        them in its own clause (« fermeture par angioplastie d'élargissement »), or some of them after « avec » in
+        the clause of one of `whole`'s mentions (« thromboendartériectomie … avec angioplastie … »)."""
+        includes = self.catalogue.by_code[whole.code].features.includes
+        anchor, text = mention.anchor, mention.reading.text
+        if not includes & set(wording_stems(anchor.text)) or _other_days(anchor.date, whole.day):
+            return False
+        end = CLAUSE_END.search(text, anchor.end)
+        if includes <= set(wording_stems(text[anchor.start : end.start() if end else len(text)])):
+            return True
+        for other in whole.group.mentions:
+            before = other.anchor
+            if other.reading is not mention.reading or before.sentence != anchor.sentence or before.end > anchor.start:
+                continue
+            gap = text[before.end : anchor.start]
+            if _WITH.search(gap) and not _CLAUSE_BREAK.search(gap):
+                return True
+        return False
 
     def _add_anaesthesia(self, lines: list[_Line], readings: list[DocumentReading]) -> None:
         by_id = {reading.doc_id: reading for reading in readings}
@@ -383,6 +437,11 @@ class ActProposer:
             evidence=evidence,
             warnings=[*line.warnings, *line.activity_warnings.get(activity, [])],
         )
+
+
+# « X … avec Y »: Y written as a part of X, within X's clause.
+_WITH = re.compile(r"\bavec\b", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[.;:\n]")
 
 
 def _other_days(day: date | None, other_day: date | None) -> bool:

@@ -49,6 +49,9 @@ class Context:
     negated: set[str] = field(default_factory=set)
     sentence: set[str] = field(default_factory=set)
     named: set[str] = field(default_factory=set)  # what the act's own mentions say (their stems)
+    outside: set[str] = field(default_factory=set)  # what its sentences say it was done outside of (« hors … »)
+    # What the act's own operative report says was not done, anywhere in it, and never says was done.
+    report_negated: set[str] = field(default_factory=set)
     features: TextFeatures = field(default_factory=TextFeatures)
     parity: str | None = None
     sex: str | None = None
@@ -115,6 +118,13 @@ def score(entry: ActEntry, context: Context, catalogue: ActCatalogue) -> float:
     # by « implant injecté dans le sac » two sentences on as much as in its own sentence.
     contradicted = sum(weights.get(s, 0.0) * _stated(context.near.get(s, 0.0)) for s in label.negative)
     contradicted += sum(weights[s] for s in label.positive if s in context.negated and s not in context.near)
+    # One procedure: « pas de résection de l'extrémité latérale de la clavicule » a sentence after « acromioplastie :
+    # résection du bec » says the act is not MEMC005 « … avec … résection de l'extrémité latérale de la clavicule ».
+    contradicted += sum(
+        weights[s]
+        for s in label.positive
+        if s in context.report_negated and s not in context.negated and s not in context.near
+    )
     if label.outside:
         if label.outside <= context.negated or any(context.near.get(s) for s in _OUTSIDE_WORDS):
             # The text too says the act was not there (« hors travail », « patiente non en travail »).
@@ -126,6 +136,11 @@ def score(entry: ActEntry, context: Context, catalogue: ActCatalogue) -> float:
             contradicted += sum(weights.get(s, 0.0) * _stated(context.near.get(s, 0.0)) for s in label.outside)
             if all(context.near.get(s, 0.0) >= REPORT for s in label.outside):
                 value -= _CONFLICT["option"]
+    if not label.outside and context.outside and context.outside <= label.positive:
+        # The text says the act was done outside of what the label places it in (« ligature … hors période
+        # hémorragique » is not EHNE002 « … en période hémorragique »; « hors travail » not « au cours du travail »):
+        # the sibling « en dehors de … » is the act.
+        value -= _CONFLICT["option"]
     value -= min(0.3, 0.5 * contradicted / total) if total else 0.0
     if label.negative and label.negative <= context.negated:
         value += _AGREE

@@ -322,6 +322,22 @@ def read_features(sentence: str, near: str, stems: set[str]) -> TextFeatures:
     return features
 
 
+def _dated_clauses(text: str, sentences: list[tuple[int, int]], admission: date | None) -> list[tuple[int, int]]:
+    """The sentences, a list of acts written one « ; » clause each with its own day (« coronarographie avec
+    ventriculographie gauche le 08/06 ; angioplastie de la coronaire droite le 10/06 ») cut into its clauses: each
+    act is read on its own clause (its day, its words), not on the acts of the other days."""
+    found: list[tuple[int, int]] = []
+    for start, end in sentences:
+        cuts = [start, *(i + 1 for i in range(start, end) if text[i] == ";"), end + 1]
+        clauses = [(a, b - 1) for a, b in pairwise(cuts)]
+        dated = [any(d.day for d in find_dates(text[a:b], admission)) for a, b in clauses] if len(clauses) > 1 else []
+        if sum(dated) >= 2:
+            found.extend((a, b) for a, b in clauses if text[a:b].strip())
+        else:
+            found.append((start, end))
+    return found
+
+
 def _totals(text: str) -> dict[str, int]:
     """The counts a document states as totals (`_TOTAL`), by the stem of the word counted."""
     totals: dict[str, int] = {}
@@ -368,7 +384,7 @@ class DocumentReader:
             return DocumentReading(
                 doc_id, text, False, [(0, len(text))], [set()], [set()], set(), [], [], None, parity, [], []
             )
-        sentences = sentence_bounds(text) or [(0, len(text))]
+        sentences = _dated_clauses(text, sentence_bounds(text) or [(0, len(text))], admission)
         starts = [s for s, _ in sentences]
         stems: list[set[str]] = [set() for _ in sentences]
         negated: list[set[str]] = [set() for _ in sentences]
@@ -428,10 +444,14 @@ class DocumentReader:
         )
         if fields or named_in_title:
             # The report names its act in a field or in its title: the procedure paragraph only describes it.
-            allowed = [_field_content(text, span, anchors) for _, span in fields] + title
+            allowed = [_field_content(text, span, anchors) for _, span in fields]
             for anchor in anchors:
                 in_conclusion = anchor.start in concluding
-                anchor.selectable = in_conclusion or any(s <= anchor.start < e for s, e in allowed)
+                # The title's first lines may hold the « Indication : » line, whose acts were meant or done before
+                # (« Indication : nécrose … chez un patient revascularisé le 03/02 (angioplastie-stenting) »):
+                # the title names its act, the indication only why.
+                titled = any(s <= anchor.start < e for s, e in title) and not anchor.intended
+                anchor.selectable = in_conclusion or titled or any(s <= anchor.start < e for s, e in allowed)
         if operative:
             steps = [(m.start(), m.end()) for m in _STEP_LINE.finditer(text)]
             for anchor in anchors:

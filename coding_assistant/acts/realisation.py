@@ -58,6 +58,8 @@ def qualify_anchors(
         written = _nearest_date(reading, anchor)
         anchor.date = _act_day(reading, anchor, written)
         found = {kind for kind, _ in kinds}
+        if "included" in found:  # a part of the act its sentence names: context of that act, never one of its own
+            anchor.selectable = False
         if qualifier.family or qualifier.history or anchor.section in PAST_SECTIONS or "history" in found:
             anchor.status = "history"
         elif written is not None and admission is not None and written.last < admission - _GRACE:
