@@ -505,8 +505,9 @@ def _motif_over_background(
         return dp
     for decided in dp_pool:
         # Another background condition or a status opening the motif is no better a reason; a symptom is, when
-        # no diagnosis explains the stay. Named once only, the motif may just be recalling it.
-        named_again = len(decided.candidate.current) >= 2
+        # no diagnosis explains the stay. A symptom named once only, the motif may just be recalling it; a
+        # diagnosis the motif states (« hospitalisé pour une pleurésie purulente ») is the reason it gives.
+        named_again = len(decided.candidate.current) >= (2 if is_symptom(decided.code) else 1)
         if decided.candidate is first_in_motif and not persistence_kind(decided.code) and named_again:
             decided.selected = True
             return decided

@@ -53,3 +53,16 @@ def test_a_status_epilepticus_is_the_dp_and_includes_the_epilepsy(text_pipeline:
     assert proposals["G41"][0] == "DP"
     role, selected, notes = proposals["G40"]
     assert not selected and role is None and "included-in-code" in notes
+
+
+def test_a_diagnosis_the_motif_states_once_wins_over_a_chronic_condition_no_title_names() -> None:
+    # « Hospitalisé pour une pleurésie purulente. Antécédents : éthylisme chronique… », and no conclusion.
+    chronic = Candidate("I10", model_score=0.9, dp_score=0.6, score=0.9, mentions=[mention("I10", "histoire")])
+    motif = Candidate("J13", model_score=0.3, dp_score=0.2, score=0.3, mentions=[mention("J13", "motif")])
+    assert decide(make_table(), [chronic, motif])["J13"].role == "DP"
+
+
+def test_a_symptom_the_motif_names_once_does_not() -> None:
+    chronic = Candidate("I10", model_score=0.9, dp_score=0.6, score=0.9, mentions=[mention("I10", "histoire")])
+    symptom = Candidate("R51", model_score=0.3, dp_score=0.2, score=0.3, mentions=[mention("R51", "motif")])
+    assert decide(make_table(), [chronic, symptom])["I10"].role == "DP"

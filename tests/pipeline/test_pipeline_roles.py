@@ -556,8 +556,9 @@ def test_a_background_disease_gives_the_dp_to_the_condition_that_opens_the_motif
     decided = stay(motif_mentions=2, concluded=False)
     assert roles(decided) == {"I48": "DAS", "J13": "DP"}
     assert decided["J13"].selected and DP_BELOW_THRESHOLD_NOTE not in decided["J13"].notes
-    # Named once, the motif may only be recalling it; a conclusion that names a condition has the last word.
-    assert roles(stay(motif_mentions=1, concluded=False))["I48"] == "DP"
+    # A diagnosis the motif states once is the reason it gives (a symptom named once is not:
+    # tests/pipeline/test_dp_background.py); a conclusion that names a condition has the last word.
+    assert roles(stay(motif_mentions=1, concluded=False))["J13"] == "DP"
     assert roles(stay(motif_mentions=2, concluded=True))["I48"] == "DP"
 
 
