@@ -843,12 +843,14 @@ def assign_roles(
     # problem that motivated the admission): it is the DP only when nothing else can be.
     # A dialysis session (Z49) is the DP of a session, a stay of one day; a dialysed patient kept overnight
     # came for something else, and is coded Z99.2 (ATIH Guide méthodologique MCO, chapitre IV, « séances »).
+    # A pregnancy « constatée fortuitement » (Z33) is by its label no reason for a stay.
     dp_pool = [
         d
         for d in allowed_dp
         if not _antecedent_only(d.candidate)
         and persistence_kind(d.code) != "status"
         and not (overnight and d.code.startswith("Z49"))
+        and not d.code.startswith("Z33")
     ] or allowed_dp
     first_conclusion = first_mentioned(candidates, "conclusion")
     first_motif = first_mentioned(candidates, "motif")

@@ -66,3 +66,13 @@ def test_a_symptom_the_motif_names_once_does_not() -> None:
     chronic = Candidate("I10", model_score=0.9, dp_score=0.6, score=0.9, mentions=[mention("I10", "histoire")])
     symptom = Candidate("R51", model_score=0.3, dp_score=0.2, score=0.3, mentions=[mention("R51", "motif")])
     assert decide(make_table(), [chronic, symptom])["I10"].role == "DP"
+
+
+def test_a_pregnancy_found_by_chance_is_no_reason_for_the_stay(text_pipeline: CodingPipeline) -> None:
+    text = (
+        "Mme L., grossesse de 9 SA, hospitalisée pour vomissements incoercibles avec perte de poids. "
+        "Réhydratation IV, sortie à J3. Suivi de grossesse par la sage-femme."
+    )
+    proposals = proposals_of(text_pipeline, text)
+    assert proposals["O21"][0] == "DP"
+    assert proposals.get("Z33", (None,))[0] != "DP"
