@@ -399,6 +399,24 @@ def _included_in(part: Decided, whole: Decided) -> None:
     part.notes.append(Note(rule="included-in-code", message=f"compris dans {whole.code}", code=whole.code))
 
 
+def _organ_diagnosis_over_its_pain(dp: Decided | None, dp_pool: Sequence[Decided]) -> Decided | None:
+    """A pain the CIM-10 files under its organ's chapter (« Colique néphrétique, sans précision » N23, the back
+    pains M54: `is_symptom`) is the DP only until the stay names the diagnosis of that organ that explains it: a
+    ureteral stone found at the scan of a renal colic is the DP (ATIH Guide méthodologique MCO, chapitre IV: a
+    symptom is the DP only when no diagnosis explains the stay), whether or not one sentence links them."""
+    if dp is None or dp.code.startswith("R") or not is_symptom(dp.code):
+        return dp
+    explaining = [
+        (min(m.rank for m in d.candidate.affirmed if not m.past), i)
+        for i, d in enumerate(dp_pool)
+        if d.selected
+        and not is_symptom(d.code)
+        and usual_manifestation(dp.code, d.code)
+        and any(not m.past for m in d.candidate.affirmed)
+    ]
+    return dp_pool[min(explaining)[1]] if explaining else dp
+
+
 def _cause_over_symptom(
     dp: Decided | None, dp_pool: Sequence[Decided], documents: dict[str, str] | None, decided: Sequence[Decided] = ()
 ) -> Decided | None:
@@ -430,7 +448,11 @@ def _symptoms_explained_by_the_dp(
     for d in decided:
         if not d.selected or d.role is not None or not is_symptom(d.code):
             continue
-        if usual_manifestation(d.code, dp.code) and stated_cause(d.candidate, [dp.candidate], documents):
+        if not usual_manifestation(d.code, dp.code):
+            continue
+        # A pain filed under its organ's chapter (N23 renal colic) beside the diagnosis of that organ needs no
+        # link: the CIM-10 codes it only while the diagnosis is unknown (« sans précision »).
+        if not d.code.startswith("R") or stated_cause(d.candidate, [dp.candidate], documents):
             d.selected = False
             d.notes.append(SYMPTOM_EXPLAINED_NOTE)
 
@@ -864,6 +886,7 @@ def assign_roles(
     dp = _diagnosis_over_symptom(dp, dp_pool, first_conclusion or first_motif)
     dp = _diagnosis_of_the_same_words(dp, dp_pool)
     dp = _cause_over_symptom(dp, dp_pool, documents, decided)
+    dp = _organ_diagnosis_over_its_pain(dp, dp_pool)
     dp = _infection_under_a_delirium(dp, dp_pool)
     dp = _session_motif(dp, dp_pool, first_motif)
     dp = _condition_of_the_motif(dp, dp_pool, first_motif)
