@@ -28,7 +28,7 @@ from coding_assistant.terminology.model import Terminology
 from coding_assistant.terminology.qualifier_words import QUALIFIER_STEMS
 from coding_assistant.terminology.wordings import Wording, usable_wordings
 from coding_assistant.text.equivalents import canonical
-from coding_assistant.text.normalize import STOPWORDS, normalise_text, stem
+from coding_assistant.text.normalize import STOPWORDS, TYPE_LETTERS, is_type_letter, normalise_text, stem
 
 # Labels that name a residual class, not a condition a letter would mention.
 _RESIDUAL = re.compile(r"^(autres?|sans precision|non precise|precise|anomalies?|resultats?|examen|facteurs?)\b")
@@ -114,7 +114,20 @@ def is_acronym(term: str) -> bool:
 
 
 def wording_stems(text: str) -> tuple[str, ...]:
-    return tuple(canonical(stem(word)) for word in normalise_text(text).split() if word not in STOPWORDS)
+    """The stems of a wording's content words; a type letter (« hépatite A », « vitamine D ») is one of them,
+    as the matcher reads it in a letter (`text.normalize.is_type_letter`)."""
+    if not any(letter in text for letter in TYPE_LETTERS):
+        return tuple(canonical(stem(word)) for word in normalise_text(text).split() if word not in STOPWORDS)
+    kept_case = normalise_text(text, keep_case=True)
+    words = [(match.group(), match.start()) for match in _WORD.finditer(kept_case)]
+    return tuple(
+        canonical(stem(word.lower()))
+        for word, start in words
+        if word.lower() not in STOPWORDS or is_type_letter(word, kept_case, start)
+    )
+
+
+_WORD = re.compile(r"\S+")
 
 
 _GROUP = re.compile(r"\([^()]*\)")

@@ -11,7 +11,7 @@ from typing import NamedTuple
 from coding_assistant.matching.coordination import Match, coordinated_matches
 from coding_assistant.matching.dictionary import MentionDictionary, Pattern
 from coding_assistant.text.equivalents import canonical
-from coding_assistant.text.normalize import STOPWORDS, stem, strip_accents
+from coding_assistant.text.normalize import STOPWORDS, is_type_letter, stem, strip_accents
 
 # Words (letters of any accent, digits), and the signs that carry meaning after a word: ST+ / ST-.
 # A sign after a word (« VIH- », « Ag HBs + ») is read as « moins » / « plus »; a hyphen left hanging before « et » or
@@ -89,9 +89,11 @@ def _tokens(text: str) -> tuple[Token, ...]:
         token_stem = known.get(raw, _UNSEEN)
         if token_stem is _UNSEEN:
             token_stem = known[raw] = _token_stem(raw)
-        if token_stem is None:
-            continue
         start, end = match.span()
+        if token_stem is None:
+            if not is_type_letter(raw, text, start):
+                continue
+            token_stem = canonical(stem(raw.lower()))  # « hépatite C »: the type, not « c' »
         if start > 1 and text[start - 1] in _APOSTROPHES and _after_reflexive(text, start):
             continue  # « il s'agit d'une… », « la dyspnée s'aggrave »: a verb, never a condition's word
         append(Token(token_stem, start, end))

@@ -104,3 +104,15 @@ def stem(word: str) -> str:
 
 def stems(text: str) -> list[str]:
     return [stem(word) for word in tokens(text)]
+
+
+# A single capital letter written after a word names a type (« hépatite A », « hépatite C », « vitamine D »): a
+# content word, though the same letter in lower case is a function word (« a », « c' », « d' », « l' »).
+TYPE_LETTERS = frozenset("ACDLY")
+
+
+def is_type_letter(raw: str, text: str, start: int) -> bool:
+    """Whether the raw token at `start` of `text` is a type letter: one capital, right after a word and a space."""
+    return (
+        len(raw) == 1 and raw in TYPE_LETTERS and start >= 2 and text[start - 1] in " \t" and text[start - 2].isalpha()
+    )

@@ -332,3 +332,22 @@ def test_an_acute_pyelonephritis_on_an_obstacle_is_the_combination_code(dictiona
     found = mentions(text, dictionary)
     codes = [c for wording, codes in found if "pyél" in wording.lower() or "PNA" in wording for c in codes]
     assert "N136" in codes and "N10" not in codes
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Hépatite C chronique non traitée.", "B182"),
+        ("Hépatite A contractée en voyage.", "B159"),
+        ("Carence en vitamine D, supplémentée.", "E559"),
+    ],
+)
+def test_a_type_letter_after_a_word_is_read(dictionary, text, code):
+    # « A », « C », « D » in capitals after a word name a type; in lower case they are « à », « c' », « d' ».
+    assert code in [c for _, codes in mentions(text, dictionary) for c in codes]
+
+
+@pytest.mark.parametrize("text", ["Une hépatite à Epstein-Barr.", "Bilan d'une hépatite.", "A J3, hépatite."])
+def test_a_wording_that_names_a_type_is_not_read_without_its_letter(dictionary, text):
+    codes = [c for _, codes in mentions(text, dictionary) for c in codes]
+    assert not any(c.startswith(("B15", "B18")) for c in codes)
