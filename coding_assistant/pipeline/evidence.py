@@ -14,6 +14,7 @@ from coding_assistant.rules.adverse_drugs import find_adverse_drug_effects
 from coding_assistant.rules.infectious_agents import find_infectious_agents
 from coding_assistant.rules.non_compliance import find_non_compliance
 from coding_assistant.rules.personal_history import personal_history_code
+from coding_assistant.rules.poisoning import find_swallowed_overdoses
 from coding_assistant.rules.status_drugs import DrugMention, find_status_drugs
 from coding_assistant.schema import Stay
 from coding_assistant.text.letterhead import letterhead_end
@@ -82,12 +83,15 @@ class StayEvidence:
 # - "drug_effect": a drug a sentence holds responsible for a condition, the Y40-Y59 code of its class (an adverse
 #   effect in therapeutic use), read where the story is told, not in the treatment lists;
 # - "agent": the agent of an infection whose own code does not name it (B95-B98), on the line that names both;
-# - "non_compliance": the patient's own stop of a treatment or their non-observance (Z91.1), where the story is told.
+# - "non_compliance": the patient's own stop of a treatment or their non-observance (Z91.1), where the story is told;
+# - "poisoning": a drug the story says was swallowed on purpose or in overdose (T36-T50, and X60-X64 when it says
+#   the intent), though it never writes « intoxication ».
 CODE_READERS: tuple[tuple[Callable[[str], list[DrugMention]], str, bool], ...] = (
     (find_status_drugs, "drug", True),
     (find_adverse_drug_effects, "drug_effect", False),
     (find_infectious_agents, "agent", False),
     (find_non_compliance, "non_compliance", False),
+    (find_swallowed_overdoses, "poisoning", False),
 )
 
 

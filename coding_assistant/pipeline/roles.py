@@ -269,7 +269,7 @@ def _concluded(candidate: Candidate) -> bool:
     return any(m.section == "conclusion" and not m.past for m in candidate.affirmed)
 
 
-STATED_LINKS = ("drug_effect", "agent", "non_compliance")
+STATED_LINKS = ("drug_effect", "agent", "non_compliance", "poisoning")
 
 
 def _stated_link(candidate: Candidate) -> bool:
@@ -415,6 +415,24 @@ def _organ_diagnosis_over_its_pain(dp: Decided | None, dp_pool: Sequence[Decided
         and any(not m.past for m in d.candidate.affirmed)
     ]
     return dp_pool[min(explaining)[1]] if explaining else dp
+
+
+def _poisoning_first(dp: Decided | None, dp_pool: Sequence[Decided]) -> Decided | None:
+    """A stay for a poisoning has the poisoning as DP and its effects as DAS (CIM-10 FR T36-T65, guide
+    méthodologique MCO, chapitre IV: the substance's code first, then the manifestations it caused), though the
+    conclusion names the effect (« hépatite aiguë toxique ») before the drug."""
+    if dp is None or _is_poisoning(dp.code):
+        return dp
+    poisonings = [
+        (min(m.rank for m in d.candidate.affirmed if not m.past), i)
+        for i, d in enumerate(dp_pool)
+        if d.selected and _is_poisoning(d.code) and any(not m.past for m in d.candidate.affirmed)
+    ]
+    return dp_pool[min(poisonings)[1]] if poisonings else dp
+
+
+def _is_poisoning(code: str) -> bool:
+    return code[:1] == "T" and "T36" <= code[:3] <= "T65"
 
 
 def _cause_over_symptom(
@@ -894,6 +912,7 @@ def assign_roles(
     dp = _acute_problem_over_known_disease(dp, dp_pool, documents)
     dp = _acute_problem_of_an_untitled_letter(dp, dp_pool, first_conclusion, first_motif, documents)
     dp = _episode_over_its_disease(dp, decided)
+    dp = _poisoning_first(dp, dp_pool)
     if dp is not None:
         if not dp.selected:
             # Every stay has a DP, even when none reaches the selection threshold: say so.

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from coding_assistant.errors import TerminologyFileError
 from coding_assistant.rules.data import DEFAULT_RULES_DIR, read_rows
-from coding_assistant.rules.status_drugs import name_pattern
+from coding_assistant.rules.status_drugs import DrugMention, name_pattern
 
 POISONING_AGENTS_FILE = "poisoning_agents.csv"
 _T_CODE = re.compile(r"T(?:3[6-9]|4\d|50)\d")
@@ -67,4 +67,49 @@ def poisons_named_in(text: str, directory: Path | str = DEFAULT_RULES_DIR) -> li
         code, self_harm = table.codes[match.lastgroup or ""]
         if all(p.code != code for p in found):
             found.append(Poison(match.start(), match.end(), code, self_harm))
+    return found
+
+
+# A sentence that tells a drug was swallowed on purpose or in overdose, without the word « intoxication »
+# (« après avoir ingéré volontairement 20 g de paracétamol », « a avalé 30 comprimés de Lexomil »): the swallowing,
+# then what says it was no therapeutic use, an intent or a number of tablets or grams.
+_SWALLOWED = re.compile(r"\b(?:ing[ée]r[ée]e?s?|ingestion|aval[ée]e?s?|absorb[ée]e?s?|absorption)\b", re.IGNORECASE)
+_INTENT = re.compile(r"\b(?:volontair\w*|suicid\w*|autolyti\w*)|(?<!\w)(?:TS|IMV)(?!\w)")
+# Many tablets, or grams of a drug taken by the milligram: « 30 comprimés », « 2 boîtes », « 20 g ».
+_OVERDOSE = re.compile(
+    r"\b(?:[5-9]|[1-9]\d+)(?:[,.]\d+)?\s*(?:comprim[ée]s|cp|g[ée]lules|bo[iî]tes|plaquettes|g)\b", re.IGNORECASE
+)
+_SENTENCE = re.compile(r"[^.;\n]+")
+_POISONING_NAMED = re.compile(r"intoxication|(?<!\w)IMV(?!\w)|surdosage", re.IGNORECASE)
+
+
+def find_swallowed_overdoses(text: str, directory: Path | str = DEFAULT_RULES_DIR) -> list[DrugMention]:
+    """The poisonings a letter tells as a swallowing (each drug's T36-T50 code, on its name) and, when it says
+    the intent, the self-poisoning's X60-X64 class with unknown place and activity (on the intent's word): the
+    CIM-10 codes the poisoning by the substance and a self-poisoning by its class (guide méthodologique MCO,
+    chapitre IV). Only in a letter that never names the poisoning: one that does (« intoxication », « IMV »)
+    has its drugs read beside that wording (`pipeline.combined_codes.poisoning_by_the_drugs_named`)."""
+    found: list[DrugMention] = []
+    if _POISONING_NAMED.search(text):
+        return found
+    for sentence in _SENTENCE.finditer(text):
+        words = sentence.group()
+        swallowed = _SWALLOWED.search(words)
+        if swallowed is None:
+            continue
+        # The intent nearest the swallowing (« sans antécédent de geste suicidaire, … a ingéré volontairement »).
+        intent = min(_INTENT.finditer(words), key=lambda m: abs(m.start() - swallowed.start()), default=None)
+        if intent is None and not _OVERDOSE.search(words):
+            continue
+        offset = sentence.start()
+        poisons = poisons_named_in(words, directory)
+        for poison in poisons:
+            found.append(
+                DrugMention(offset + poison.start, offset + poison.end, words[poison.start : poison.end], poison.code)
+            )
+        if intent is not None:
+            for self_harm in dict.fromkeys(poison.self_harm for poison in poisons):
+                found.append(
+                    DrugMention(offset + intent.start(), offset + intent.end(), intent.group(), self_harm + "99")
+                )
     return found
