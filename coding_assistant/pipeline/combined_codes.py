@@ -161,6 +161,15 @@ def polyp_by_its_histology(decided: Sequence[Decided], documents: dict[str, str]
 
 
 _WITH = re.compile(r"\bavec\b(.*)", re.IGNORECASE)
+# The catch-all of a combination category (« Grippe avec d'autres manifestations respiratoires »): it names no
+# complication of its own, and gives way to the sibling that names the one the letter writes.
+_OTHER_COMPLICATIONS = re.compile(r"^\s*(?:d'|d’)?autres\b", re.IGNORECASE)
+
+
+def _names_its_complication(label: str) -> bool:
+    """Whether a label names a complication after « avec » (not the « avec d'autres … » catch-all)."""
+    found = _WITH.search(label)
+    return found is not None and not _OTHER_COMPLICATIONS.match(found.group(1))
 
 
 def complication_in_a_combination_code(
@@ -174,7 +183,7 @@ def complication_in_a_combination_code(
     keeps most of the condition's own (« unilatérale ou sans précision »)."""
     for condition in decided:
         entry = terminology.get(condition.code) if condition.selected else None
-        if entry is None or _WITH.search(entry.label) or not condition.candidate.current:
+        if entry is None or _names_its_complication(entry.label) or not condition.candidate.current:
             continue
         options = [
             option for option in _combination_codes(terminology, condition.code[:3]) if option[0] != condition.code

@@ -57,3 +57,13 @@ def test_an_iron_deficiency_anaemia_from_a_named_blood_loss_is_d50_0(text_pipeli
     plain = "Motif : asthénie.\nConclusion : anémie ferriprive sévère, bilan digestif négatif.\n"
     codes = chosen(text_pipeline, plain)
     assert "D509" in codes and "D500" not in codes, codes
+
+
+def test_a_catch_all_combination_code_gives_way_to_the_one_that_names_the_complication(
+    text_pipeline: CodingPipeline,
+) -> None:
+    # « grippe A » is J10.1 « Grippe avec d'autres manifestations respiratoires, virus grippal identifié »; its
+    # pneumonia makes it J10.0 « Grippe avec pneumopathie, virus grippal identifié ».
+    text = "Motif : fièvre et toux.\nConclusion : grippe A compliquée de pneumopathie lobaire.\n"
+    codes = chosen(text_pipeline, text)
+    assert codes.get("J100") == "DP" and "J101" not in codes, codes
