@@ -15,8 +15,9 @@ _MONTHS = {
     "aout": 8, "août": 8, "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12, "décembre": 12,
 }  # fmt: skip
 _MONTH_WORDS = "|".join(sorted(_MONTHS, key=len, reverse=True))
-# dd/mm/yyyy, dd/mm/yy, dd/mm (not a ratio such as "3/10 P4" or "Apgar 9/10/10": see `_plausible`).
-_DAY = re.compile(r"(?<![\d/])(\d{1,2})[/.](\d{1,2})(?:[/.](\d{4}|\d{2}))?(?![\d/])")
+# dd/mm/yyyy, dd/mm/yy, dd/mm (not a ratio such as "3/10 P4" or "Apgar 9/10/10": see `_plausible`; nor a
+# dilution written with a thousands space, « adrénaline au 1/10 000 », « 1/100 000 »).
+_DAY = re.compile(r"(?<![\d/])(\d{1,2})[/.](\d{1,2})(?:[/.](\d{4}|\d{2}))?(?![\d/])(?![ \u00a0\u202f]\d{3}\b)")
 _DAY_WORDS = re.compile(rf"(?<!\d)(\d{{1,2}})(?:er)? ({_MONTH_WORDS})(?: (\d{{4}}))?\b", re.IGNORECASE)
 _MONTH_YEAR = re.compile(rf"(?<![\d/])(?:(\d{{1,2}})/|({_MONTH_WORDS}) )(\d{{4}})(?![\d/])", re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\d/])(?<!\d[.,])((?:19|20)\d{2})(?![\d/]|[.,]\d|\s?(?:mg|g|ml|UI|€)\b)")

@@ -23,8 +23,9 @@ _AVEC = re.compile(r"\bavec\b(.*?)(?=,|\bavec\b|\bsans\b|\bpar\b|$)")
 # « … en dehors de l'isthme cavotricuspidien », « … en dehors de la face et de la main »: where the act is not done.
 _OUTSIDE = re.compile(r"\ben dehors\b(.*?)(?=\bavec\b|\bsans\b|\bpar\b|\bsur\b|\bsous\b|$)")
 _HEAD_END = re.compile(r",|\b(avec|sans|par|pour|chez|sous|au cours|en dehors)\b")
-# « d'1 vertèbre », « de 1 à 3 tumeurs », « de 2 ou de 3 vertèbres », « des 2 tendons » (MJCA008).
-_COUNT = re.compile(r"\b(?:d une?|des? (\d+)(?: (?:a|ou de) (\d+))?)\s+([a-z]+)")
+# « d'1 vertèbre », « de 1 à 3 tumeurs », « de 2 ou de 3 vertèbres », « des 2 tendons » (MJCA008); « sur un
+# rayon » (MJFA006) is one, « sur plusieurs rayons » (MJFA010), « de plusieurs sondes » two or more.
+_COUNT = re.compile(r"\b(?:d une?|sur une?|(plusieurs)|des? (\d+)(?: (?:a|ou de) (\d+))?)\s+([a-z]+)")
 _OR_MORE = re.compile(r"^.{0,40}?\bou plus\b")
 _SIZE_BOUND = re.compile(r"\bde (moins|plus) de (\d+(?:[.,]\d+)?) ?(mm|cm)(?![2²])")
 _SIZE_RANGE = re.compile(r"\bde (\d+(?:[.,]\d+)?) ?(mm|cm) a (\d+(?:[.,]\d+)?) ?(mm|cm)(?![2²])")
@@ -156,11 +157,12 @@ def _counts(folded: str, counted: frozenset[str]) -> tuple[tuple[str, int, float
     found: list[tuple[str, int, float]] = []
     last: tuple[str, int] | None = None  # the previous count's noun and where it ended
     for match in _COUNT.finditer(folded):
-        stems = wording_stems(match.group(3))
+        several, first, last_number, noun = match.groups()
+        stems = wording_stems(noun)
         if not stems or stems[0] not in counted:
             continue
-        low = int(match.group(1) or 1)
-        high: float = int(match.group(2)) if match.group(2) else low
+        low = 2 if several else int(first or 1)
+        high: float = math.inf if several else int(last_number) if last_number else low
         if _OR_MORE.match(folded[match.end() :]):
             high = math.inf
         if last is not None and last[0] == stems[0] and not _OR.search(folded[last[1] : match.start()]):

@@ -66,6 +66,9 @@ class ActSettings:
     # hands, a head that overrode a clearer fit chose a sibling more often than the right act (the act tuning sets).
     learned_margin: float = 0.03
     max_learned_only: int = 3
+    # A combined label (« A avec B ») whose parts are two acts the group's mentions name is the act when it fits
+    # the text within this margin of the group's best label (which names only one of them): `_prefer_combined`.
+    combined_margin: float = 0.1
     probable_is_hypothetical: bool = True
     qualifier_engine: QualifierEngine = "rules"  # negation and hypothesis of the act mentions
 
@@ -109,6 +112,8 @@ class ActProposer:
             groups = group_mentions(mentions, self.catalogue, stay.sex, stay.age, parity)
             if learned is not None:
                 self._weigh_learned(groups, learned)
+            for group in groups:
+                self._prefer_combined(group)
             lines = self._lines(groups)
         if learned is not None:
             lines += self._learned_only(lines, groups, learned)
@@ -134,6 +139,37 @@ class ActProposer:
                 *sorted(close, key=lambda item: (-(item[0] + weight * learned.scores.get(item[1], 0.0)), item[1])),
                 *rest,
             ]
+
+    def _prefer_combined(self, group: ActGroup) -> None:
+        """A group whose mentions name two acts (« détorsion du cordon … et orchidopexie », « mastectomie totale …
+        avec curage axillaire ») is one act: the label that names one as its act and the other in its « avec … »
+        part (JHEA010 « Détorsion du cordon spermatique avec orchidopexie … », QEFA020 « Mastectomie totale avec
+        … curage lymphonodal axillaire ») comes first when it fits the text within `combined_margin` of the best
+        label, which names only one of them (CCAM codes the combined act once, not its part alone)."""
+        if group.status != "current" or len(group.ranking) < 2:
+            return
+        named = {
+            k for m in group.mentions if m.anchor.status == "current" and m.anchor.selectable for k in m.anchor.keys
+        }
+        if len(named) < 2:
+            return
+        top_value, top_code = group.ranking[0]
+        covered = len(self._acts_named(top_code, named))
+        floor = top_value - self.settings.combined_margin
+        for value, code in group.ranking[1:]:
+            if value < floor:
+                break
+            label = self.catalogue.by_code[code].features
+            combined = label.first in named and bool((label.includes & named) - {label.first})
+            if combined and len(self._acts_named(code, named)) > covered:
+                group.ranking.remove((value, code))
+                group.ranking.insert(0, (value, code))
+                return
+
+    def _acts_named(self, code: str, named: set[str]) -> set[str]:
+        """The group's act words that a label names, as its act or in its « avec … » part."""
+        label = self.catalogue.by_code[code].features
+        return named & (label.head | label.includes | {label.first})
 
     def _learned_only(self, lines: list[_Line], groups: list[ActGroup], learned: LearnedActs) -> list[_Line]:
         """The acts the model finds likely that no line holds, unselected, within the stay's `max_acts`; never an
@@ -464,8 +500,9 @@ def _step_of(code: str, other: str, catalogue: ActCatalogue) -> bool:
     diagnostic acts that lead to it are included): a diagnostic act on its organ by any access (the CPRE of a
     sphincterotomy), the angiography of an endovascular act (CCAM chapters D and E, the angiography by a
     vascular access F or H, the act by access letter F: the arteriography of an embolisation), the puncture
-    of a drainage (action letters H and J: the collection is punctured to drain it), the endoscopy of an act
-    « avec guidage endoscopique » of the same system."""
+    that gives a transcutaneous act its access (`_puncture_access`), the endoscopy of an act « avec guidage
+    endoscopique » of the same system, the endoscopy that leads to an act further along the urinary or digestive
+    tract (`_urinary_route`, `_digestive_route`)."""
     if _diagnostic_within(code, other, None, None, any_access=True):
         return True
     if (
@@ -485,9 +522,42 @@ def _step_of(code: str, other: str, catalogue: ActCatalogue) -> bool:
         and "guidage endoscopique" in catalogue.by_code[other].label.lower()
     ):
         return True  # the endoscopy that guides the act (the FOGD of a percutaneous endoscopic gastrostomy)
-    if _urinary_route(code, other, catalogue):
+    if _urinary_route(code, other, catalogue) or _digestive_route(code, other):
         return True
-    return code[2] == "H" and other[2] == "J" and catalogue.by_code[code].features.first == "ponction"
+    return _puncture_access(code, other, catalogue)
+
+
+def _puncture_access(code: str, other: str, catalogue: ActCatalogue) -> bool:
+    """The puncture of a drainage (action letters H and J: the collection is punctured to drain it), or of any
+    act by a transcutaneous access (4th letter H or J: « ponction d'un calice » of a percutaneous nephrostomy,
+    « ponction échoguidée d'un canal biliaire » of a biliary drainage): the puncture is the act's access (CCAM
+    general rules: the access of an act is included in it)."""
+    if code[2] != "H" or catalogue.by_code[code].features.first != "ponction" or other[2] in "HQ":
+        return False
+    return other[2] == "J" or other[3] in _TRANSCUTANEOUS
+
+
+# CCAM 4th character: a transcutaneous access with imaging guidance (H, J). Without guidance (B) a puncture is
+# often a sample of its own beside the act (the vitreous tap of an intravitreal injection, BGHB001 + BGLB001).
+_TRANSCUTANEOUS = frozenset("HJ")
+# CCAM chapter H: the digestive organs a diagnostic endoscope passes through (2nd letter) on its way to those of
+# a therapeutic endoscopic act: the rectum (J) to the colon (H), the oesophagus (E) to the stomach and duodenum
+# (F, G).
+_DIGESTIVE_ROUTES = {"J": frozenset("H"), "E": frozenset("FG")}
+
+
+def _digestive_route(code: str, other: str) -> bool:
+    """The diagnostic endoscopy (« rectosigmoïdoscopie », « FOGD ») of an endoscopic act on a digestive organ
+    further along its way (« détorsion d'un volvulus du côlon, par endoscopie », « hémostase … de l'estomac »)
+    is its route, no act of its own (CCAM general rules: a diagnostic act is included in the therapeutic act it
+    leads to, and the access of an act is included in it)."""
+    return (
+        code[0] == other[0] == "H"
+        and code[2] == "Q"
+        and code[3] == other[3] == "E"
+        and other[2] != "Q"
+        and other[1] in _DIGESTIVE_ROUTES.get(code[1], frozenset())
+    )
 
 
 # CCAM chapter J: kidney, renal pelvis, ureter, bladder, urethra, prostate (2nd letter A to G); the bladder and the
