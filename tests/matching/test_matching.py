@@ -351,3 +351,17 @@ def test_a_type_letter_after_a_word_is_read(dictionary, text, code):
 def test_a_wording_that_names_a_type_is_not_read_without_its_letter(dictionary, text):
     codes = [c for _, codes in mentions(text, dictionary) for c in codes]
     assert not any(c.startswith(("B15", "B18")) for c in codes)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Frottis et goutte épaisse : Plasmodium ovale, parasitémie 0,2 %.", "B530"),
+        ("Il s'agit d'une neuroborréliose précoce.", "A692"),
+        ("Tuberculose pulmonaire cavitaire bacillifère, sensible à la rifampicine.", "A150"),
+        ("Ethmoïdite aiguë gauche compliquée d'une cellulite orbitaire rétroseptale.", "H050"),
+        ("Ethmoïdite aiguë gauche compliquée d'une cellulite orbitaire rétroseptale.", "J012"),
+    ],
+)
+def test_infectious_wordings_of_other_hospitals(dictionary, text, code):
+    assert code in [c for _, codes in mentions(text, dictionary) for c in codes]
