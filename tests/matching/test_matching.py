@@ -189,7 +189,7 @@ def test_clinicians_wordings_of_telegraphic_letters(dictionary, text, code):
     ("text", "code"),
     [
         ("Paludisme à P. falciparum, parasitémie 2 %.", "B509"),
-        ("paludisme à P. vivax au retour de Guyane", "B51"),
+        ("paludisme à P. vivax au retour de Guyane", "B519"),
         ("Colite à C. difficile sous amoxicilline.", "A047"),
         ("Pneumopathie à K. pneumoniae du lobe inférieur.", "J150"),
     ],
