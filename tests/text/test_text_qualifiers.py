@@ -46,6 +46,9 @@ def qualify(text: str, mention: str, occurrence: int = 0, **settings: bool) -> Q
         ("Embolie pulmonaire ou dissection aortique éliminées au scanner.", "Embolie pulmonaire"),
         ("Syndrome coronarien aigu, embolie pulmonaire et dissection aortique écartés.", "Syndrome coronarien aigu"),
         ("Antigénuries pneumocoque et légionelle négatives.", "pneumocoque"),
+        # The judgment as a verb after the diagnosis.
+        ("Un AIT n'est pas retenu (doppler des TSA normal).", "AIT"),
+        ("La poussée de SEP n'a pas été confirmée.", "poussée de SEP"),
     ],
 )
 def test_negated(text: str, mention: str) -> None:
@@ -69,6 +72,8 @@ def test_negation_cue_is_named() -> None:
         ("EP à éliminer.", "EP"),  # hypothetical, not negated
         ("Douleur FID et appendicite écartée.", "Douleur"),  # a singular negation agrees with its own noun
         ("Douleur FID, appendicite et torsion écartées.", "Douleur"),  # a comma still ends the clause
+        # Said of a cause, not of the symptom.
+        ("La cause des paresthésies n'est pas retrouvée.", "paresthésies"),
     ],
 )
 def test_not_negated(text: str, mention: str) -> None:

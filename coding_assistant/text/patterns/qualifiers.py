@@ -42,6 +42,19 @@ ADD_NEGATION_FOLLOWING: tuple[str, ...] = (
     "non retenues",
     "non confirmé",
     "non confirmée",
+    # The same judgment as a verb after the diagnosis (« Un AIT n'est pas retenu », « la poussée n'a pas été
+    # confirmée »); not « n'est pas retrouvé(e) », said of a cause (« la cause des paresthésies n'est pas
+    # retrouvée » leaves the paresthesias affirmed).
+    "n'est pas retenu",
+    "n'est pas retenue",
+    "ne sont pas retenus",
+    "ne sont pas retenues",
+    "n'a pas été retenu",
+    "n'a pas été retenue",
+    "n'est pas confirmé",
+    "n'est pas confirmée",
+    "n'a pas été confirmé",
+    "n'a pas été confirmée",
     "non retrouvé",
     "non retrouvée",
     "non objectivé",
