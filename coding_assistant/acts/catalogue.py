@@ -25,7 +25,7 @@ from coding_assistant.terminology.ccam import CcamAct, read_ccam
 from coding_assistant.text.normalize import normalise_text
 
 logger = logging.getLogger(__name__)
-CACHE_FORMAT = 3  # bump when ActCatalogue's pickled form changes
+CACHE_FORMAT = 4  # bump when ActCatalogue's pickled form changes
 # An action word shared by more acts than this ("exérèse", "pose") finds candidates only with another word of
 # the sentence: alone it says nothing about which act.
 GENERIC_ACTION = 40

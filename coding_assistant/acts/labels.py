@@ -88,6 +88,9 @@ class LabelFeatures:
     # What a generic act word (« évacuation », « résection », « création ») acts on: the last word of the label's
     # head, one per alternative (« … du côlon et/ou du rectum »): « … de l'orbite », « … du foie ».
     objects: frozenset[str] = frozenset()
+    # Its objects that name an organ or a site, not what is found there (`_NOT_ORGANS`): « intraspinal » of
+    # « Évacuation d'hématome intraspinal », « iliaque » of « Pose d'endoprothèse couverte iliaque ».
+    organs: frozenset[str] = frozenset()
     # Stems of its « en dehors de … » clause (« en dehors de l'isthme cavotricuspidien »): where the act is not
     # done, so a text that states them describes a sibling (DEPF012 « au niveau de l'isthme … », not DEPF025).
     outside: frozenset[str] = frozenset()
@@ -111,6 +114,16 @@ def _objects(head: str, first: str, data: ActData) -> frozenset[str]:
             s for s in wording_stems(phrase) if s.isalpha() and len(s) >= 3 and s not in _GRAMMAR and s != first
         )
     return frozenset(found - data.act_words - _DEVICES)
+
+
+# What a label's act finds or leaves in an organ, named the same in every organ (a haematoma, a collection, a
+# wound, a covered stent): a text that writes one has not named the organ of « hématome intraspinal ».
+_NOT_ORGANS = frozenset(
+    wording_stems("hématome collection épanchement abcès plaie lésion couverte organe profond superficiel")
+)
+# CCAM's catch-all site (« Drainage d'une collection d'un organe profond », ZZJJ008): a label whose object is only
+# « organe … » names no organ a text must state.
+ANY_ORGAN = frozenset(wording_stems("organe"))
 
 
 # Devices a label acts on name no organ by themselves: « ablation d'une prothèse tibiotalienne » needs the ankle.
@@ -262,6 +275,7 @@ def read_label(label: str, data: ActData, counted: frozenset[str]) -> LabelFeatu
     # "Séance de destruction …", "Séance d'épuration …": the act is the word after "séance".
     all_stems = [s for s in wording_stems(folded) if s != "seanc"]
     first = all_stems[0] if all_stems else ""
+    objects = _objects(head_text, first, data) if first in data.act_words else frozenset()
     return LabelFeatures(
         positive=positive,
         optional=optional,
@@ -278,7 +292,8 @@ def read_label(label: str, data: ActData, counted: frozenset[str]) -> LabelFeatu
         ages=_ages(label, data),
         angles=_angles(label),
         areas_cm2=_areas(folded),
-        objects=_objects(head_text, first, data) if first in data.act_words else frozenset(),
+        objects=objects,
+        organs=objects - _NOT_ORGANS,
         outside=outside - positive - in_choices,
         anaesthesia=_ANAESTHESIA_KINDS[anaesthesia.group(1)] if anaesthesia else frozenset(),
         required_approaches=frozenset(data.approaches[s] for s in positive if s in data.approaches),

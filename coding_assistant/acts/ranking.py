@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from itertools import permutations
 
 from coding_assistant.acts.catalogue import ActCatalogue, ActEntry
+from coding_assistant.acts.labels import ANY_ORGAN, LabelFeatures
 from coding_assistant.acts.reading import TextFeatures
 from coding_assistant.matching.dictionary import wording_stems
 
@@ -37,6 +38,8 @@ _AGREE = 0.05
 _UNNAMED = 0.3
 _OBJECT_UNNAMED = 0.15
 _PREFERRED = 0.02
+# Approaches that reach every organ alike: a needle « par voie transcutanée » names no organ, an endoscope does.
+_NO_ORGAN_APPROACHES = frozenset({"transcutanée"})
 # « en dehors », « hors » written by the text itself (« césarienne hors travail »): where the act was not done.
 _OUTSIDE_WORDS = frozenset(wording_stems("dehors hors"))
 
@@ -152,11 +155,7 @@ def score(entry: ActEntry, context: Context, catalogue: ActCatalogue) -> float:
         value -= _UNNAMED  # the act itself ("Dilatation …") is not written: at most a modifier of it is
     elif _route_only(entry, context, catalogue):
         value -= _UNNAMED
-    if (
-        label.objects
-        and not label.approaches & context.features.approaches  # « hystéroscopie » names the uterus
-        and not any(context.near.get(s) for s in label.objects | label.optional)
-    ):
+    if _object_unnamed(label, context):
         # A generic act word names no organ: « évacuation de 20 mL de pus » is no « évacuation de collection de
         # l'orbite », « résection atypique du lobe inférieur » no « résection atypique du foie ».
         value -= _OBJECT_UNNAMED
@@ -164,6 +163,23 @@ def score(entry: ActEntry, context: Context, catalogue: ActCatalogue) -> float:
     if entry.code in catalogue.data.preferred:
         value += _PREFERRED
     return max(0.0, min(1.0, value))
+
+
+def _object_unnamed(label: LabelFeatures, context: Context) -> bool:
+    """The label's generic act word acts on an organ the text names nowhere: its organ words when it has some
+    (« un hématome de 300 mL » names no spinal cord: not AEJA003 « Évacuation d'hématome intraspinal »), else
+    any of its objects; a catch-all site (« … d'un organe profond ») asks for none."""
+    if not label.objects:
+        return False
+    if (label.approaches & context.features.approaches) - _NO_ORGAN_APPROACHES:
+        return False  # « hystéroscopie » names the uterus
+    if label.organs:
+        wanted = label.organs | label.optional
+    elif label.objects & ANY_ORGAN:
+        return False
+    else:
+        wanted = label.objects | label.optional
+    return not any(context.near.get(s) for s in wanted)
 
 
 def _route_only(entry: ActEntry, context: Context, catalogue: ActCatalogue) -> bool:

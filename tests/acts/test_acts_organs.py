@@ -1,0 +1,75 @@
+"""A generic act word lands on the label of the organ the report names (ranking.py `_object_unnamed`): what an
+act finds in every organ (« hématome », « collection », « couverte ») names none, and a needle « par voie
+transcutanée » reaches any organ, so neither stands for the organ of a label. Reports written here, each rule with
+a case where it applies and one where the organ is named and the act is kept."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from coding_assistant.acts import ActProposer, default_proposer
+from coding_assistant.acts.data import default_act_data
+from coding_assistant.acts.labels import read_label
+from tests.acts.act_reports import selected_acts
+
+MARCH_STAY = (date(2026, 3, 2), date(2026, 3, 9))
+
+
+@pytest.fixture(scope="module")
+def proposer() -> ActProposer:
+    return default_proposer()
+
+
+def selected(proposer: ActProposer, text: str, doc_type: str = "CRO") -> list[str]:
+    return selected_acts(proposer, text, doc_type, age=64, stay_dates=MARCH_STAY)
+
+
+def test_the_organ_words_of_a_label_leave_out_what_it_finds_there():
+    data = default_act_data()
+    spinal = read_label("Évacuation d'hématome intraspinal [hématomyélie]", data, frozenset())
+    assert spinal.objects == {"hematom", "intraspinal"}
+    assert spinal.organs == {"intraspinal"}
+    # CCAM's catch-all site names no organ at all.
+    assert read_label("Drainage d'une collection d'un organe profond", data, frozenset()).organs == frozenset()
+
+
+def test_a_haematoma_names_no_spinal_cord(proposer):
+    # A groin haematoma evacuated after a femoral approach is no AEJA003 « Évacuation d'hématome intraspinal ».
+    text = (
+        "COMPTE RENDU OPÉRATOIRE du 04/03/2026\nIndication : hématome du Scarpa droit après abord fémoral.\n"
+        "Anesthésie générale. Réouverture de la cicatrice inguinale. Évacuation d'un hématome de 300 mL. "
+        "Fermeture sur drain."
+    )
+    assert "AEJA003" not in selected(proposer, text)
+
+
+def test_a_spinal_haematoma_named_keeps_its_act(proposer):
+    text = (
+        "COMPTE RENDU OPÉRATOIRE du 04/03/2026\nIndication : hématomyélie cervicale.\nAnesthésie générale. "
+        "Myélotomie postérieure. Évacuation de l'hématome intraspinal."
+    )
+    assert "AEJA003" in selected(proposer, text)
+
+
+def test_a_percutaneous_drainage_needs_the_face_to_be_a_facial_drainage(proposer):
+    # « Drainage percutané d'un abcès du Douglas » is a deep organ's collection (ZZJJ008), not QAJH002 « Drainage
+    # de collection de la face, par voie transcutanée … », which the transcutaneous approach alone used to keep.
+    text = (
+        "COMPTE RENDU DE RADIOLOGIE INTERVENTIONNELLE du 05/03/2026\n"
+        "Drainage percutané d'un abcès du cul-de-sac de Douglas sous guidage échographique. "
+        "Mise en place d'un drain 10 F, 80 mL de pus."
+    )
+    codes = selected(proposer, text, "CR-INTERV")
+    assert "QAJH002" not in codes
+    assert "ZZJJ008" in codes
+
+
+def test_a_facial_collection_drained_through_the_skin_keeps_its_act(proposer):
+    text = (
+        "COMPTE RENDU DE RADIOLOGIE INTERVENTIONNELLE du 05/03/2026\n"
+        "Abcès de la face, région génienne gauche. Drainage de la collection de la face par voie transcutanée "
+        "sous guidage radiologique (scanner)."
+    )
+    assert "QAJH002" in selected(proposer, text, "CR-INTERV")
