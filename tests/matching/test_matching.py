@@ -361,6 +361,8 @@ def test_a_wording_that_names_a_type_is_not_read_without_its_letter(dictionary, 
         ("Tuberculose pulmonaire cavitaire bacillifère, sensible à la rifampicine.", "A150"),
         ("Ethmoïdite aiguë gauche compliquée d'une cellulite orbitaire rétroseptale.", "H050"),
         ("Ethmoïdite aiguë gauche compliquée d'une cellulite orbitaire rétroseptale.", "J012"),
+        # The CIM-10 index: « Intertrigo parasitaire des orteils » B35.3 (« Intertrigo » alone L30.4).
+        ("Porte d'entrée : intertrigo inter-orteils dermatophytique.", "B353"),
     ],
 )
 def test_infectious_wordings_of_other_hospitals(dictionary, text, code):
