@@ -234,6 +234,7 @@ class ActProposer:
         lines += self._combined(lines)
         self._drop_included(lines)
         self._drop_named_parts(lines)
+        self._drop_end_stomas(lines)
         lines.sort(key=lambda line: (line.rank, -line.score))
         kept: dict[str, _Line] = {}
         for line in lines:
@@ -376,6 +377,36 @@ class ActProposer:
                     and other.selected
                     and mentions
                     and all(self._written_as_part(m, other) for m in mentions)
+                ),
+                None,
+            )
+            if whole is not None:
+                line.selected, line.rank = False, 2
+                line.warnings.append(included_note(whole.code))
+
+    def _drop_end_stomas(self, lines: list[_Line]) -> None:
+        """A cutaneous stoma of the digestive tract (« colostomie terminale iliaque gauche ») selected beside a
+        resection whose label says « sans rétablissement de la continuité », in the same session: the
+        stoma is how that resection ends (an intervention de Hartmann is HHFA014, its colostomy included: CCAM
+        describes the resection without restored continuity, the bowel brought out to the skin, as one act). A
+        stoma beside a resection with restored continuity (a protective ileostomy) stays an act of its own."""
+        by_code = self.catalogue.by_code
+        chosen = [line for line in lines if line.selected]
+        for line in chosen:
+            label = by_code[line.code].features
+            if not (line.code.startswith("H") and label.first.endswith("stom") and label.positive >= _CUTANEOUS):
+                continue
+            whole = next(
+                (
+                    other
+                    for other in chosen
+                    if other is not line
+                    and other.selected
+                    and by_code[other.code].features.negative >= _DISCONTINUITY
+                    # One session: read in one operative report, or dated the same day (a letter's « le 07/04 :
+                    # intervention de Hartmann et colostomie iliaque gauche »).
+                    and (_same_report(line.group, other.group) or (line.day is not None and line.day == other.day))
+                    and not _other_days(line.day, other.day)
                 ),
                 None,
             )
@@ -578,6 +609,12 @@ def _urinary_route(code: str, other: str, catalogue: ActCatalogue) -> bool:
         and other[2] != "Q"
         and "endoscopie" in catalogue.by_code[other].features.approaches
     )
+
+
+# « … sans rétablissement de la continuité » (a resection left open: Hartmann, colectomy with end stoma) and the
+# « cutanée » of a stoma brought out to the skin (`_drop_end_stomas`).
+_DISCONTINUITY = frozenset(wording_stems("rétablissement continuité"))
+_CUTANEOUS = frozenset(wording_stems("cutanée"))
 
 
 def _same_report(group: ActGroup, other: ActGroup) -> bool:

@@ -38,6 +38,9 @@ _AGREE = 0.05
 _UNNAMED = 0.3
 _OBJECT_UNNAMED = 0.15
 _PREFERRED = 0.02
+# Act words of « sans » clauses that say nothing of their own: « sans pose d'endoprothèse », « sans réalisation de
+# procédé antireflux » are contradicted by the endoprothèse or the procédé written, whatever verb the text uses.
+_LIGHT_ACTS = frozenset(wording_stems("pose réalisation mise adjonction utilisation"))
 # Approaches that reach every organ alike: a needle « par voie transcutanée » names no organ, an endoscope does.
 _NO_ORGAN_APPROACHES = frozenset({"transcutanée"})
 # « en dehors », « hors » written by the text itself (« césarienne hors travail »): where the act was not done.
@@ -119,7 +122,9 @@ def score(entry: ActEntry, context: Context, catalogue: ActCatalogue) -> float:
     # says "pas de prothèse".
     # What the act's report states anywhere describes its one procedure: « sans implantation » is contradicted
     # by « implant injecté dans le sac » two sentences on as much as in its own sentence.
-    contradicted = sum(weights.get(s, 0.0) * _stated(context.near.get(s, 0.0)) for s in label.negative)
+    contradicted = sum(
+        weights.get(s, 0.0) * _stated(context.near.get(s, 0.0)) for s in _said_done(label, context, catalogue)
+    )
     contradicted += sum(weights[s] for s in label.positive if s in context.negated and s not in context.near)
     # One procedure: « pas de résection de l'extrémité latérale de la clavicule » a sentence after « acromioplastie :
     # résection du bec » says the act is not MEMC005 « … avec … résection de l'extrémité latérale de la clavicule ».
@@ -163,6 +168,18 @@ def score(entry: ActEntry, context: Context, catalogue: ActCatalogue) -> float:
     if entry.code in catalogue.data.preferred:
         value += _PREFERRED
     return max(0.0, min(1.0, value))
+
+
+def _said_done(label: LabelFeatures, context: Context, catalogue: ActCatalogue) -> frozenset[str]:
+    """The words of the label's « sans » clauses whose presence in the text says the act is not this one.
+    A clause « sans libération de l'angle colique gauche » is contradicted by the libération being done, not by
+    the angle being named: « l'angle colique gauche n'est pas mobilisé » names the angle and says the clause
+    holds. When the clauses' act words (« libération », « rétablissement ») are written nowhere near the act,
+    their object words count for nothing."""
+    acts = (label.negative & catalogue.actions) - _LIGHT_ACTS
+    if acts and not any(context.near.get(s, 0.0) for s in acts):
+        return acts
+    return label.negative
 
 
 def _object_unnamed(label: LabelFeatures, context: Context) -> bool:
