@@ -20,7 +20,7 @@ Decisions, in order:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from coding_assistant.pipeline.candidates import Candidate
@@ -303,8 +303,18 @@ def _named_over_unnamed(
         return dp
     # Below the threshold too, the guess weighs less than what a short letter names (« Hémochromatose HFE,
     # phase d'induction. Saignée de 450 mL »): the first condition it names as the patient's, now.
-    named = [d for d in dp_pool if not d.code.startswith(("R", "Z")) and any(not m.past for m in d.candidate.affirmed)]
-    return min(named, key=lambda d: min(m.rank for m in d.candidate.affirmed if not m.past), default=dp)
+    return _named_first(dp_pool, lambda d: not d.code.startswith(("R", "Z"))) or dp
+
+
+def _named_first(pool: Sequence[Decided], keep: Callable[[Decided], bool]) -> Decided | None:
+    """Of the pool's codes that `keep` accepts and the letter names as the patient's now, the one it names
+    first (the order in which a letter states its problems is how the DP rules below break ties)."""
+    ranked = [
+        (min(m.rank for m in d.candidate.affirmed if not m.past), i)
+        for i, d in enumerate(pool)
+        if keep(d) and any(not m.past for m in d.candidate.affirmed)
+    ]
+    return pool[min(ranked)[1]] if ranked else None
 
 
 def _diagnosis_over_symptom(
@@ -357,15 +367,10 @@ def _acute_problem_of_an_untitled_letter(
         return dp
     if documents and any(_EPISODE.search(sentence_around(m, documents)) for m in dp.candidate.affirmed if not m.past):
         return dp  # an episode of the disease (« exacerbation de BPCO »): the stay was for the disease itself
-    acute = [
-        (min(m.rank for m in d.candidate.affirmed if not m.past), i)
-        for i, d in enumerate(dp_pool)
-        if not is_symptom(d.code)
-        and not d.code.startswith("Z")
-        and persistence_kind(d.code) is None
-        and any(not m.past for m in d.candidate.affirmed)
-    ]
-    return dp_pool[min(acute)[1]] if acute else dp
+    acute = _named_first(
+        dp_pool, lambda d: not is_symptom(d.code) and not d.code.startswith("Z") and persistence_kind(d.code) is None
+    )
+    return acute or dp
 
 
 # A chronic disease whose severe episode has a category of its own (CIM-10: « État de mal épileptique » G41
@@ -406,15 +411,11 @@ def _organ_diagnosis_over_its_pain(dp: Decided | None, dp_pool: Sequence[Decided
     symptom is the DP only when no diagnosis explains the stay), whether or not one sentence links them."""
     if dp is None or dp.code.startswith("R") or not is_symptom(dp.code):
         return dp
-    explaining = [
-        (min(m.rank for m in d.candidate.affirmed if not m.past), i)
-        for i, d in enumerate(dp_pool)
-        if d.selected
-        and not is_symptom(d.code)
-        and usual_manifestation(dp.code, d.code)
-        and any(not m.past for m in d.candidate.affirmed)
-    ]
-    return dp_pool[min(explaining)[1]] if explaining else dp
+    pain = dp.code
+    explaining = _named_first(
+        dp_pool, lambda d: d.selected and not is_symptom(d.code) and usual_manifestation(pain, d.code)
+    )
+    return explaining or dp
 
 
 def _poisoning_first(dp: Decided | None, dp_pool: Sequence[Decided]) -> Decided | None:
@@ -423,12 +424,7 @@ def _poisoning_first(dp: Decided | None, dp_pool: Sequence[Decided]) -> Decided 
     conclusion names the effect (« hépatite aiguë toxique ») before the drug."""
     if dp is None or _is_poisoning(dp.code):
         return dp
-    poisonings = [
-        (min(m.rank for m in d.candidate.affirmed if not m.past), i)
-        for i, d in enumerate(dp_pool)
-        if d.selected and _is_poisoning(d.code) and any(not m.past for m in d.candidate.affirmed)
-    ]
-    return dp_pool[min(poisonings)[1]] if poisonings else dp
+    return _named_first(dp_pool, lambda d: d.selected and _is_poisoning(d.code)) or dp
 
 
 def _is_poisoning(code: str) -> bool:
@@ -482,14 +478,15 @@ def _infection_under_a_delirium(dp: Decided | None, dp_pool: Sequence[Decided]) 
     delirium triggered by anything else (a urinary retention, a drug) stays the DP."""
     if dp is None or not dp.code.startswith("F05"):
         return dp
-    infections = [
-        d
-        for d in dp_pool
-        if d.selected
-        and not d.code.startswith(AGENT_CATEGORIES)
-        and any(not m.past and names_an_infection(m.text) for m in d.candidate.affirmed)
-    ]
-    return min(infections, key=lambda d: min(m.rank for m in d.candidate.affirmed if not m.past), default=dp)
+    infection = _named_first(
+        dp_pool,
+        lambda d: (
+            d.selected
+            and not d.code.startswith(AGENT_CATEGORIES)
+            and any(not m.past and names_an_infection(m.text) for m in d.candidate.affirmed)
+        ),
+    )
+    return infection or dp
 
 
 def _session_motif(dp: Decided | None, dp_pool: Sequence[Decided], first_in_motif: Candidate | None) -> Decided | None:
