@@ -22,6 +22,7 @@ from coding_assistant.pipeline.candidates import Candidate
 from coding_assistant.pipeline.decided import Decided
 from coding_assistant.pipeline.evidence import QualifiedMention
 from coding_assistant.pipeline.named_sibling import WITH_PART, mention_window
+from coding_assistant.pipeline.notes import included_in_code_note
 from coding_assistant.rules.agent_infections import code_naming_the_agent
 from coding_assistant.rules.alcohol_induced import code_naming_alcohol, names_alcohol
 from coding_assistant.rules.blood_loss import code_naming_blood_loss, names_blood_loss
@@ -289,9 +290,7 @@ def included_in_a_combination_code(decided: Sequence[Decided], terminology: Term
         for combination, words in combined:
             if combination.code[:3] != d.code[:3] and all(head and head[0] in words for head in heads):
                 d.selected, d.role = False, None
-                d.notes.append(
-                    Note(rule="included-in-code", message=f"compris dans {combination.code}", code=combination.code)
-                )
+                d.notes.append(included_in_code_note(combination.code))
                 break
 
 

@@ -29,3 +29,8 @@ ANTECEDENT_ONLY_DAS_NOTE = Note(
 def excluded_mentions_note(kinds: Iterable[str]) -> Note:
     """A candidate read only in negated, hypothetical or family mentions ("niée", "hypothétique"…)."""
     return Note(rule="excluded-mentions", message=f"mentions seulement {' / '.join(sorted(kinds))} : non retenu")
+
+
+def included_in_code_note(code: str) -> Note:
+    """A condition a combination code already names (« … avec … »), or a disease its episode's code includes."""
+    return Note(rule="included-in-code", message=f"compris dans {code}", code=code)

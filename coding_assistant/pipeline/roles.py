@@ -55,6 +55,7 @@ from coding_assistant.pipeline.notes import (
     DP_BELOW_THRESHOLD_NOTE,
     SYMPTOM_EXPLAINED_NOTE,
     UNDOCUMENTED_DAS_NOTE,
+    included_in_code_note,
 )
 from coding_assistant.pipeline.stated_cause import stated_cause
 from coding_assistant.pipeline.status_weighed import codes_already_said_or_not_dealt_with
@@ -401,7 +402,7 @@ def _episode_over_its_disease(dp: Decided | None, decided: Sequence[Decided]) ->
 
 def _included_in(part: Decided, whole: Decided) -> None:
     part.selected, part.role = False, None
-    part.notes.append(Note(rule="included-in-code", message=f"compris dans {whole.code}", code=whole.code))
+    part.notes.append(included_in_code_note(whole.code))
 
 
 def _organ_diagnosis_over_its_pain(dp: Decided | None, dp_pool: Sequence[Decided]) -> Decided | None:
