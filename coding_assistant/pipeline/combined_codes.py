@@ -30,7 +30,7 @@ from coding_assistant.rules.drug_induced import code_naming_a_drug
 from coding_assistant.rules.hiv_disease import PLAIN_HIV, hiv_code_for, hiv_code_for_all
 from coding_assistant.rules.infectious_agents import AGENT_CATEGORIES, agents_named_in, names_an_infection
 from coding_assistant.rules.osteoporotic_fracture import code_naming_osteoporosis, names_osteoporosis, with_its_kind
-from coding_assistant.rules.poisoning import Poison, poisons_named_in
+from coding_assistant.rules.poisoning import SWALLOWING_WORDS, Poison, poisons_named_in
 from coding_assistant.schema import Note
 from coding_assistant.terminology.model import Terminology
 from coding_assistant.text.normalize import stems
@@ -559,8 +559,7 @@ def _add_poisons(
 # What the patient swallowed, told apart from the poisoning's name: « elle a ingéré vingt comprimés de bromazépam
 # (Lexomil) et dix comprimés de zolpidem », « ingestion de 12 g de paracétamol », « aurait absorbé … ».
 _INGESTED = re.compile(
-    r"\b(?:ing[ée]r[ée]e?s?|ingestion|absorb[ée]e?s?|absorption|aval[ée]e?s?|pris(?:e|es)? (?:environ |au moins )?\d+)"
-    r"[^.;\n]{0,160}",
+    rf"\b(?:{SWALLOWING_WORDS}|pris(?:e|es)? (?:environ |au moins )?\d+)[^.;\n]{{0,160}}",
     re.IGNORECASE,
 )
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 from coding_assistant.pipeline.candidates import Candidate
 from coding_assistant.pipeline.combined_codes import (
@@ -199,7 +200,7 @@ def specific_code(
             # A code that names a cause (« Hypothyroïdie due à des médicaments ») is reached when the letter states
             # the cause (`combined_codes`: `rules.drug_induced`, `rules.alcohol_induced`), never for resembling the
             # sentence: « hypothyroïdie sous Lévothyrox » names the drug that treats it.
-            caused = codes_naming_a_drug() | codes_naming_alcohol()
+            caused = _codes_naming_a_cause()
             scores = index.scores_for(context, [code for code in options if code not in caused])
             if scores:
                 best = max(scores, key=lambda c: (scores[c], -len(c)))
@@ -216,6 +217,12 @@ def specific_code(
         start = start[: open_axis.end() - 1]
     refinement = refine_code(start, text, measurements, terminology)
     return refinement.code, refinement.reason
+
+
+@lru_cache(maxsize=1)
+def _codes_naming_a_cause() -> frozenset[str]:
+    """The drug- and alcohol-induced codes of the pair files, joined once rather than at each context search."""
+    return codes_naming_a_drug() | codes_naming_alcohol()
 
 
 # Default codes a plain wording gives (« sans complication », « sans précision ») whose character the letter's

@@ -73,7 +73,9 @@ def poisons_named_in(text: str, directory: Path | str = DEFAULT_RULES_DIR) -> li
 # A sentence that tells a drug was swallowed on purpose or in overdose, without the word « intoxication »
 # (« après avoir ingéré volontairement 20 g de paracétamol », « a avalé 30 comprimés de Lexomil »): the swallowing,
 # then what says it was no therapeutic use, an intent or a number of tablets or grams.
-_SWALLOWED = re.compile(r"\b(?:ing[ée]r[ée]e?s?|ingestion|aval[ée]e?s?|absorb[ée]e?s?|absorption)\b", re.IGNORECASE)
+# The words that tell a swallowing; `pipeline.combined_codes` reads the drugs of a named poisoning after them too.
+SWALLOWING_WORDS = r"ing[ée]r[ée]e?s?|ingestion|absorb[ée]e?s?|absorption|aval[ée]e?s?"
+_SWALLOWED = re.compile(rf"\b(?:{SWALLOWING_WORDS})\b", re.IGNORECASE)
 _INTENT = re.compile(r"\b(?:volontair\w*|suicid\w*|autolyti\w*)|(?<!\w)(?:TS|IMV)(?!\w)")
 # Many tablets, or grams of a drug taken by the milligram: « 30 comprimés », « 2 boîtes », « 20 g ».
 _OVERDOSE = re.compile(
