@@ -21,13 +21,24 @@ def first_acts(
     stay_dates: tuple[date, date] = APRIL_STAY,
 ) -> list[ActProposal]:
     """The report's activity-1 act lines, as the proposer ranks them."""
+    return stay_acts(proposer, [(doc_type, text)], sex, age, stay_dates)
+
+
+def stay_acts(
+    proposer: ActProposer,
+    documents: list[tuple[str, str]],
+    sex: str = "M",
+    age: int = 71,
+    stay_dates: tuple[date, date] = APRIL_STAY,
+) -> list[ActProposal]:
+    """The activity-1 act lines of a stay of several documents (type, text), as the proposer ranks them."""
     stay = Stay(
         stay_id="S1",
         sex=sex,
         age=age,
         admission_date=stay_dates[0],
         discharge_date=stay_dates[1],
-        documents=[Document(doc_id="S1-D", type=doc_type, text=text)],
+        documents=[Document(doc_id=f"S1-D{k}", type=kind, text=text) for k, (kind, text) in enumerate(documents)],
     )
     acts, _ = proposer.propose(stay)
     return [act for act in acts if act.activity == 1]

@@ -13,8 +13,7 @@ from datetime import date
 import pytest
 
 from coding_assistant.acts import ActProposer, default_proposer
-from coding_assistant.schema import Document, Stay
-from tests.acts.act_reports import selected_acts
+from tests.acts.act_reports import selected_acts, stay_acts
 
 
 @pytest.fixture(scope="module")
@@ -24,16 +23,8 @@ def proposer() -> ActProposer:
 
 def selected_in_stay(proposer: ActProposer, documents: list[tuple[str, str]], sex: str = "M") -> list[str]:
     """The selected codes of a stay of several documents (type, text), in April 2026."""
-    stay = Stay(
-        stay_id="S1",
-        sex=sex,
-        age=66,
-        admission_date=date(2026, 4, 6),
-        discharge_date=date(2026, 4, 14),
-        documents=[Document(doc_id=f"S1-{k}", type=kind, text=text) for k, (kind, text) in enumerate(documents)],
-    )
-    acts, _ = proposer.propose(stay)
-    return [act.code for act in acts if act.activity == 1 and act.selected]
+    acts = stay_acts(proposer, documents, sex, age=66, stay_dates=(date(2026, 4, 6), date(2026, 4, 14)))
+    return [act.code for act in acts if act.selected]
 
 
 # A group that names two acts: the label that names both (proposer `_prefer_combined`).

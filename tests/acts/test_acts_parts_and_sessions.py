@@ -11,8 +11,7 @@ from datetime import date
 import pytest
 
 from coding_assistant.acts import ActProposer, default_proposer
-from coding_assistant.schema import Document, Stay
-from tests.acts.act_reports import act_lines, selected_acts
+from tests.acts.act_reports import act_lines, selected_acts, stay_acts
 
 JUNE_STAY = (date(2026, 6, 7), date(2026, 6, 12))
 
@@ -151,19 +150,8 @@ def test_the_with_part_of_another_act_is_not_coded_apart(proposer):
         "Séjour : le 09/06, thromboendartériectomie de la bifurcation carotidienne droite avec angioplastie "
         "d'élargissement par patch, sans shunt, sous anesthésie locorégionale. Suites simples."
     )
-    stay = Stay(
-        stay_id="S2",
-        sex="M",
-        age=70,
-        admission_date=JUNE_STAY[0],
-        discharge_date=JUNE_STAY[1],
-        documents=[
-            Document(doc_id="S2-CRO", type="CRO", text=operative),
-            Document(doc_id="S2-CRH", type="CRH", text=letter),
-        ],
-    )
-    acts, _ = proposer.propose(stay)
-    codes = [act.code for act in acts if act.selected and act.activity == 1]
+    acts = stay_acts(proposer, [("CRO", operative), ("CRH", letter)], age=70, stay_dates=JUNE_STAY)
+    codes = [act.code for act in acts if act.selected]
     assert "EBFA016" in codes  # « … avec angioplastie d'élargissement, sans shunt »
     assert not [code for code in codes if code.startswith("EBAF")]  # no carotid dilatation of its own
 
