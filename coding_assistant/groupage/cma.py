@@ -14,12 +14,14 @@ Rules, in the order they are tested:
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
+from pathlib import Path
 from typing import Any
 
 from coding_assistant.groupage.codes import CodeRangeList, atih, root_item_covers
 from coding_assistant.groupage.model import CmaVerdict
 from coding_assistant.groupage.severity import MIN_DAYS, cap_by_length
+from coding_assistant.groupage.tables import locate, read_json
 
 
 class CmaTable:
@@ -110,3 +112,11 @@ class CmaTable:
                 return CmaVerdict(code, level, False, need)
             return CmaVerdict(code, level, True, f"counts as level {allowed}: {need}")
         return CmaVerdict(code, level, True, f"level {level}, not excluded by the DP, the DR or the root")
+
+
+@cache
+def load_cma_table(directory: Path | None = None) -> CmaTable:
+    """The CMA list of the shipped tables (or a site folder), read on first use and kept: the grouper and the
+    proposals' comorbidity rule share it. GroupingTableError when the tables cannot be found or read."""
+    files = locate(directory)
+    return CmaTable(read_json(files["cma"]), files["cma"].year)

@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from coding_assistant.groupage.cma import CmaTable
+from coding_assistant.groupage.cma import load_cma_table
 from coding_assistant.groupage.lists import ListIndex, mismatch_report
 from coding_assistant.groupage.model import GroupingResult, StayFacts
 from coding_assistant.groupage.severity import severity, uses_cmas
@@ -34,7 +34,7 @@ class Grouper:
             read_csv(files["diagnosis_lists"], ("list", "cmd", "code")),
             read_csv(files["act_lists"], ("list", "ccam_code")),
         )
-        self.cma = CmaTable(read_json(files["cma"]), files["cma"].year)
+        self.cma = load_cma_table(directory)
         self.tree = GhmTree(read_json(files["tree"]), self.lists)
         self.ghs = GhsTable(
             read_csv(files["ghs"], GHS_COLUMNS),

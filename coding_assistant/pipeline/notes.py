@@ -25,6 +25,11 @@ ANTECEDENT_ONLY_DAS_NOTE = Note(
     message="non présélectionné : nommé seulement dans les antécédents, sans prise en charge décrite pendant le séjour",
 )
 
+CMA_COMORBIDITY_NOTE = Note(
+    rule="cma-comorbidity",
+    message="présélectionné : comorbidité de la liste des CMA, nommée dans les antécédents comme toujours présente",
+)
+
 
 def excluded_mentions_note(kinds: Iterable[str]) -> Note:
     """A candidate read only in negated, hypothetical or family mentions ("niée", "hypothétique"…)."""

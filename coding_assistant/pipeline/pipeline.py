@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, cast
@@ -15,6 +15,7 @@ from coding_assistant.classifier import Predictor, load_predictor
 from coding_assistant.classifier.labels import ACT
 from coding_assistant.config import get_settings
 from coding_assistant.groupage import summarise_grouping
+from coding_assistant.groupage.cma import CmaTable, load_cma_table
 from coding_assistant.groupage.tables import GroupingTableError
 from coding_assistant.matching import MentionDictionary
 from coding_assistant.pipeline.candidates import Candidate, build_candidates
@@ -95,6 +96,8 @@ class CodingPipeline:
         self.settings = settings or PipelineSettings()
         self.fusion = fusion
         self._grouping_failed = False
+        self._cma_table: CmaTable | None = None
+        self._cma_failed = False
         # The columns of the classifier's act heads (labels of level "act"), when the model learnt acts.
         self._act_columns: list[tuple[int, str, float]] = []
         if predictor is not None:
@@ -176,6 +179,7 @@ class CodingPipeline:
             documents,
             overnight=nights is not None and nights > 0,
             antecedents_cared_for_only=self.settings.das_from_antecedents == "cared_for",
+            cma_level=self._cma_level(),
         )
         chosen = {role: [d.code for d in decided if d.role == role] for role in ROLE_ORDER}
         rule_warnings = check_coding(
@@ -240,6 +244,17 @@ class CodingPipeline:
             scores={code: float(scores[j]) for j, code, _ in self._act_columns},
             thresholds={code: threshold for _, code, threshold in self._act_columns},
         )
+
+    def _cma_level(self) -> Callable[[str], int | None] | None:
+        """The CMA list's level of a code, for the comorbidities it pre-ticks; None when the grouping tables
+        cannot be read (said once): the proposals are then made without that rule."""
+        if self._cma_table is None and not self._cma_failed:
+            try:
+                self._cma_table = load_cma_table()
+            except GroupingTableError as exc:
+                self._cma_failed = True
+                logging.getLogger(__name__).warning("CMA comorbidities not pre-ticked: %s", exc)
+        return self._cma_table.level if self._cma_table is not None else None
 
     def _grouping(self, stay: Stay, proposed: StayProposals) -> GroupingSummary | None:
         """The preview is an aid: tables that cannot be read leave the proposals without it, said once."""

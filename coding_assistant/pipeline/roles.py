@@ -25,6 +25,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from coding_assistant.pipeline.candidates import Candidate
+from coding_assistant.pipeline.cma_comorbidities import comorbidities_on_the_cma_list
 from coding_assistant.pipeline.combined_codes import (
     bleeding_peptic_ulcer,
     complication_in_a_combination_code,
@@ -851,10 +852,12 @@ def assign_roles(
     documents: dict[str, str] | None = None,
     overnight: bool = False,
     antecedents_cared_for_only: bool = False,
+    cma_level: Callable[[str], int | None] | None = None,
 ) -> list[Decided]:
     """`overnight`: the stay lasts at least one night (discharge after admission), so it is no dialysis
     session. `antecedents_cared_for_only`: a DAS named only among the antecedents is left unticked
-    (`_antecedents_cared_for_only`)."""
+    (`_antecedents_cared_for_only`); otherwise, with `cma_level` (a code's CMA level, None off the list), a
+    comorbidity of the CMA list stated among the antecedents is ticked (`cma_comorbidities`)."""
     decided: list[Decided] = []
     for candidate in candidates:
         refined = candidate.score >= REFINE_FLOOR or is_selectable(candidate)
@@ -971,6 +974,8 @@ def assign_roles(
         included_in_a_combination_code(decided, terminology)
     _manifestations_in_their_disease(decided, terminology)
     _documented_das_only(decided)
+    if cma_level is not None and not antecedents_cared_for_only:
+        comorbidities_on_the_cma_list(decided, terminology, cma_level)
     codes_already_said_or_not_dealt_with(decided, documents or {}, overnight=overnight)
     if antecedents_cared_for_only:
         _antecedents_cared_for_only(decided)
