@@ -1,4 +1,4 @@
-"""Coding quality of one model on the dev set (each part and all), on the external dev set, on the eleven
+"""Coding quality of one model on the dev set (each part and all), on the external dev set, on the twelve
 letters tuning sets and on the four held-out letters sets, side by side.
 
     .venv/bin/python bench/letters_quality.py [--model data/models/default] [--external PATH] [--json]
@@ -6,8 +6,8 @@ letters tuning sets and on the four held-out letters sets, side by side.
 
 The dev set (`tests/data/dev/`, hand-written stays) and the external dev set (letters written by another hand,
 `../shared/data/external-dev/mistral_crh_200.jsonl` beside the repository when present) are never trained or
-tuned on. The eleven letters tuning sets (`tests/data/letters_tuning/`, `letters_tuning_b/` to
-`letters_tuning_k/`: letters written apart from the dev set and the lexicons, in other
+tuned on. The twelve letters tuning sets (`tests/data/letters_tuning/`, `letters_tuning_b/` to
+`letters_tuning_l/`: letters written apart from the dev set and the lexicons, in other
 hospitals' styles) come last: error classes were read and fixed on them, so their figures are in-sample. The
 held-out letters sets (`tests/data/letters_heldout/`, `letters_heldout_b/`, `letters_heldout_c/` and
 `letters_heldout_d/`, each written later, apart from all of them) are never tuned on: only their totals are
@@ -43,6 +43,7 @@ TUNING = {
     "letters tuning I (in-sample)": ROOT / "tests" / "data" / "letters_tuning_i",
     "letters tuning J (in-sample)": ROOT / "tests" / "data" / "letters_tuning_j",
     "letters tuning K (in-sample)": ROOT / "tests" / "data" / "letters_tuning_k",
+    "letters tuning L (in-sample)": ROOT / "tests" / "data" / "letters_tuning_l",
 }
 # Letters written apart from everything above and never tuned on (its README): the figure on unseen letters.
 HELDOUT = {
