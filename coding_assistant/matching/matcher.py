@@ -158,11 +158,52 @@ def _in_capitals(text: str, token: Token) -> bool:
     return not any(ch.isalpha() for ch in raw) or raw.isupper()
 
 
+def _with_joined_compounds(text: str, tokens: list[Token], dictionary: MentionDictionary) -> list[Token]:
+    """The tokens, with each compound written with a hyphen after its combining form (« pyélo-néphrite »,
+    « angio-oedème ») read as the one word the wordings write (« pyélonéphrite », « angiœdème », where the
+    form's final o elides before a vowel): one token over both parts. Only where the joined word is a wording's
+    and no wording is read there as written, so that « gastro-entérite aiguë » is read as before."""
+    if "o-" not in text:
+        return tokens
+    known = dictionary.corrector().known
+    read: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        token = tokens[k]
+        following = tokens[k + 1] if k + 1 < len(tokens) else None
+        if (
+            following is not None
+            and following.start == token.end + 1
+            and text[token.end] == "-"
+            and text[token.end - 1] in "oO"
+            and not any(
+                _matches_at(text, tokens, k, p) for p in dictionary.by_pair.get((token.stem, following.stem), ())
+            )
+        ):
+            joined = _joined_compound(text[token.start : token.end], text[following.start : following.end], known)
+            if joined is not None:
+                read.append(Token(joined, token.start, following.end))
+                k += 2
+                continue
+        read.append(token)
+        k += 1
+    return read
+
+
+def _joined_compound(form: str, word: str, known: frozenset[str]) -> str | None:
+    for joined in (form + word, form[:-1] + word if word[:1].lower() in "aeiouyéèêœ" else ""):
+        if len(joined) > len(form):
+            joined_stem = _token_stem(joined)
+            if joined_stem is not None and joined_stem in known:
+                return joined_stem
+    return None
+
+
 def find_mentions(text: str, dictionary: MentionDictionary, coordination: bool = True) -> list[Mention]:
     """Left-to-right, longest match first; a matched span is not matched again by a shorter pattern. Then,
     unless `coordination` is off, the conjuncts of lists that share a head with a matched wording
     ("métastases hépatiques, osseuses et cérébrales"). In text order."""
-    tokens = _with_genera(text, tokenize(text), dictionary)
+    tokens = _with_joined_compounds(text, _with_genera(text, tokenize(text), dictionary), dictionary)
     mentions: list[Mention] = []
     matches: list[Match] = []
     # Where modifiers start, found once: most positions have none within reach.

@@ -200,6 +200,26 @@ def test_an_abbreviated_genus_reads_as_the_genus_its_species_goes_with(dictionar
     assert text[found[0].start : found[0].end] == found[0].text
 
 
+@pytest.mark.parametrize(
+    ("text", "code", "words"),
+    [
+        ("Pyélo-néphrite aiguë droite à E. coli.", "N10", "Pyélo-néphrite aiguë"),
+        ("Angio-œdème bradykinique imputé à l'IEC.", "T783", "Angio-œdème"),  # the o of « angio » elides
+        ("angio-oedème de la lèvre", "T783", "angio-oedème"),
+        ("Spondylo-discite L4-L5.", "M4649", "Spondylo-discite"),
+    ],
+)
+def test_a_compound_written_with_a_hyphen_reads_as_the_joined_word(dictionary, text, code, words):
+    found = [m for m in find_mentions(text, dictionary) if code in m.codes]
+    assert found and found[0].text == words == text[found[0].start : found[0].end], mentions(text, dictionary)
+
+
+def test_a_hyphenated_wording_is_read_as_written_before_any_joined_word(dictionary):
+    # « angio-oedème héréditaire » is a wording of its own (D84.1), not the joined « angiœdème » (T78.3).
+    assert mentions("Angio-oedème héréditaire connu.", dictionary) == [("Angio-oedème héréditaire", ("D841",))]
+    assert ("gastro-entérite aiguë", ("A090", "A099")) in mentions("gastro-entérite aiguë fébrile", dictionary)
+
+
 def test_an_initial_before_a_name_or_a_word_no_binomial_holds_stays_as_written(dictionary):
     assert mentions("Vu par le Dr P. martin pour une pneumopathie.", dictionary) == [("pneumopathie", ("J189",))]
     # A capital that ends a sentence is no genus, and a species with another genus's initial is not read.
