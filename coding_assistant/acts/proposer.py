@@ -337,8 +337,9 @@ class ActProposer:
         """A selected act that another selected act includes is not coded: one whose label says so ("… avec
         artériographie coronaire"), a diagnostic act (CCAM action letter Q) on the organ of a therapeutic act
         the same day (the gastroscopy of an endoscopic haemostasis, the cholangiography of a stone extraction:
-        CCAM general rules, a diagnostic act is included in the therapeutic act it leads to), or a step of
-        another act described in the same report (`_step_of`)."""
+        CCAM general rules, a diagnostic act is included in the therapeutic act it leads to), a step of
+        another act described in the same report (`_step_of`), or the removal and placement a change is made of
+        (`_part_of_a_change`)."""
         chosen = [line for line in lines if line.selected]
         for line in chosen:
             head = self.catalogue.by_code[line.code].features.head
@@ -355,7 +356,9 @@ class ActProposer:
                     and _step_of(line.code, other.code, self.catalogue)
                     and _same_report(line.group, other.group)
                 )
-                same_access = _diagnostic_within(line.code, other.code, line.day, other.day) or step
+                # A change is one act wherever the stay's documents tell its parts (the report and the letter).
+                change = session and _part_of_a_change(line.code, other.code, self.catalogue)
+                same_access = _diagnostic_within(line.code, other.code, line.day, other.day) or step or change
                 if other is not line and other.selected and (within or same_access):
                     line.selected, line.rank = False, 2
                     line.warnings.append(included_note(other.code))
@@ -556,6 +559,19 @@ def _step_of(code: str, other: str, catalogue: ActCatalogue) -> bool:
     if _urinary_route(code, other, catalogue) or _digestive_route(code, other):
         return True
     return _puncture_access(code, other, catalogue)
+
+
+def _part_of_a_change(code: str, other: str, catalogue: ActCatalogue) -> bool:
+    """The removal (CCAM action letter G) or the placement (L) of what `other` changes on the same organ and by
+    the same access, or a first replacement (« Remplacement de l'articulation … par prothèse ») beside the
+    change of that prosthesis: a « changement » is the removal and the new placement in one act (« changement de
+    la sonde JJ : retrait de la JJ incrustée et pose d'une nouvelle sonde » is JCKE002 alone), and the words
+    that name the implant it replaces are no first arthroplasty."""
+    if code == other or code[:2] != other[:2] or code[3] != other[3]:
+        return False
+    if not catalogue.by_code[other].label.lower().startswith("changement"):
+        return False
+    return code[2] in "GL" or catalogue.by_code[code].label.lower().startswith("remplacement")
 
 
 def _puncture_access(code: str, other: str, catalogue: ActCatalogue) -> bool:

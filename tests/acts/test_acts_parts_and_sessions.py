@@ -177,3 +177,30 @@ def test_what_the_report_says_was_not_done_rules_out_the_sibling_that_includes_i
     codes = selected(proposer, text, "CRO")
     assert "MEMC003" in codes
     assert "MEMC005" not in codes
+
+
+def test_a_change_is_one_act_with_its_removal_and_its_new_placement(proposer: ActProposer) -> None:
+    # Written here: the change of a ureteral stent, told as the old one taken out and a new one put in.
+    letter = (
+        "Pyélonéphrite sur sonde JJ incrustée.\n"
+        "- Changement de la sonde JJ gauche le 08/06/2026 au bloc : retrait de la JJ incrustée et pose d'une "
+        "nouvelle sonde JJ 7 Ch.\n"
+        "Apyrexie à 48 h."
+    )
+    chosen = selected(proposer, letter)
+    assert "JCKE002" in chosen and "JCLE002" not in chosen
+
+
+def test_the_change_of_a_knee_prosthesis_is_no_first_arthroplasty(proposer: ActProposer) -> None:
+    # The words that name the implant taken out (« prothèse unicompartimentaire ») are no new arthroplasty,
+    # whether the operative report or the letter tells them.
+    report = (
+        "Compte rendu opératoire du 08/06/2026.\n"
+        "Genou droit : prothèse unicompartimentaire fémoro-tibiale interne posée en 2015, descellée.\n"
+        "Intervention : changement de la prothèse unicompartimentaire pour une prothèse totale (tricompartimentaire).\n"
+        "Ablation des implants, prothèse totale cimentée, fermeture sur Redon."
+    )
+    letter = "Reprise de la prothèse unicompartimentaire droite par une prothèse totale le 08/06/2026."
+    lines = stay_acts(proposer, [("CRO", report), ("CRH", letter)], age=66, stay_dates=JUNE_STAY)
+    chosen = [act.code for act in lines if act.selected]
+    assert "NFKA005" in chosen and "NFKA006" not in chosen
