@@ -26,6 +26,12 @@ from coding_assistant.schema import Document, Stay
         ("N393", "N10", False),
         ("N10", "N393", False),  # N39.3 (stress incontinence) is not an unspecified infection
         ("K35", "A099", False),
+        ("K510", "K529", True),  # « colite aiguë grave sur RCH pancolique » is the ulcerative colitis' flare
+        ("K508", "K529", True),
+        ("K510", "K520", False),  # a radiation colitis is a colitis of its own
+        ("K226", "K920", True),  # the haematemesis of a Mallory-Weiss tear
+        ("K226", "K922", True),
+        ("K250", "K920", False),
     ],
 )
 def test_a_code_that_names_the_agent_or_site_specifies_the_vague_one(precise: str, vague: str, expected: bool) -> None:
@@ -48,3 +54,16 @@ def test_a_gastroenteritis_named_with_its_virus_is_coded_once(text_pipeline: Cod
     stay = Stay(stay_id="S1", sex="M", age=1, documents=[Document(doc_id="d", text=text)])
     selected = {p.code[:3]: p for p in text_pipeline.propose(stay).proposals if p.selected}
     assert "A08" in selected and "A09" not in selected
+
+
+def test_a_colitis_on_a_named_ulcerative_colitis_is_the_disease(text_pipeline: CodingPipeline) -> None:
+    text = (
+        "Motif : diarrhée sanglante.\n"
+        "Antécédents : rectocolite hémorragique pancolique depuis 2021.\n"
+        "Conclusion : colite aiguë grave sur RCH pancolique, corticosensible.\n"
+    )
+    stay = Stay(stay_id="S1", sex="F", age=34, documents=[Document(doc_id="d", text=text)])
+    proposals = text_pipeline.propose(stay).proposals
+    dp = next(p for p in proposals if p.role == "DP")
+    assert dp.code.startswith("K51")
+    assert not any(p.selected and p.code.startswith("K52") for p in proposals)
