@@ -165,6 +165,10 @@ def test_a_severity_word_is_never_skipped(dictionary):
         ("Maladie de Kawasaki complète.", "M303"),
         ("Polyradiculonévrite aiguë inflammatoire.", "G610"),
         ("Accès palustre à falciparum non compliqué.", "B509"),
+        ("Épanchement pleural métastatique d'un adénocarcinome mammaire.", "C782"),
+        ("Métastases pleurales et hépatiques.", "C782"),
+        ("Ascite carcinomateuse ponctionnée.", "C786"),
+        ("Métastases cutanées du scalp.", "C792"),
     ],
 )
 def test_clinicians_wordings_of_this_release(dictionary, text, code):
