@@ -106,6 +106,9 @@ _STEP_LINE = re.compile(
 _INDICATION = re.compile(
     r"(?im)(?:^|(?<=[.;]))[ \t\-•*]*indications?(?: op[ée]ratoires?)?(?:[ \t]*:|[ \t]+(?=d[e'’]|à\b))[^\n.;]*"
 )
+# The whole « Indication : » line of a report: after its first sentence (`_INDICATION`), the grounds it
+# recalls (« Écho-endoscopie : usT1m. », « Scanner : collection de 6 cm. »), examinations done before.
+_INDICATION_LINE = re.compile(r"(?im)^[ \t\-•*]*indications?(?: op[ée]ratoires?)?[ \t]*:[^\n]*")
 # Where a clause ends, for what is said of an act after its name (its not-done cues, its qualifying words).
 CLAUSE_END = re.compile(r"[.;\n:,]")
 _TITLE_LINES = 3  # the title of an operative report names its act ("COMPTE RENDU DE CORONAROGRAPHIE …")
@@ -454,8 +457,13 @@ class DocumentReader:
                 anchor.selectable = in_conclusion or titled or any(s <= anchor.start < e for s, e in allowed)
         if operative:
             steps = [(m.start(), m.end()) for m in _STEP_LINE.finditer(text)]
+            # The sentences of an « Indication : » line after its first recall why the act was done: what they
+            # name was done before the report (« Indication : lésion antrale de 28 mm. Écho-endoscopie : usT1m. »).
+            grounds = [(m.start(), m.end()) for m in _INDICATION_LINE.finditer(text)]
             for anchor in anchors:
-                if any(s <= anchor.start < e for s, e in steps):
+                if any(s <= anchor.start < e for s, e in steps) or (
+                    not anchor.intended and any(s <= anchor.start < e for s, e in grounds)
+                ):
                     anchor.selectable = False
         _means_of_another(text, anchors)
         parts = [match.start() for match in _PART.finditer(text)]

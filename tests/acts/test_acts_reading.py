@@ -168,3 +168,22 @@ def test_an_ercp_codes_its_gestures_not_the_examination(proposer):
     assert "HMPE001" in chosen and not any(code.startswith("HMQH") for code in chosen)
     assert not any(code.startswith("HMFA") or code.startswith("HMFC") for code in chosen)  # only discussed
     assert codes.index("HMLE002") < codes.index("HMLH001") if "HMLH001" in codes else "HMLE002" in codes
+
+
+def test_the_grounds_an_indication_line_recalls_are_no_acts_of_the_report(proposer):
+    # Written here: the « Indication : » line names the act meant in its first sentence, then recalls the work-up
+    # done before (an endoscopic ultrasound), which the report did not do.
+    text = (
+        "Compte rendu d'endoscopie du 03/02/2026.\n"
+        "Indication : dissection sous-muqueuse d'une lésion antrale. Écho-endoscopie : lésion usT1m.\n"
+        "- Injection sous-muqueuse, incision circonférentielle, dissection au couteau.\n"
+    )
+    reading = proposer._readings(stay(text, doc_type="CR-ENDO"))[0]
+    by_words = {anchor.text: anchor for anchor in reading.anchors}
+    assert by_words["dissection sous-muqueuse"].selectable and by_words["dissection sous-muqueuse"].intended
+    assert not by_words["Écho-endoscopie"].selectable
+    # On a line of its own, the same words are the report's act.
+    alone = text.replace(". Écho-endoscopie", ".\nÉcho-endoscopie")
+    assert {a.text: a for a in proposer._readings(stay(alone, doc_type="CR-ENDO"))[0].anchors}[
+        "Écho-endoscopie"
+    ].selectable
