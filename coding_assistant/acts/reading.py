@@ -47,6 +47,12 @@ _SCOPE_END = re.compile(r"[,;:()\n.]|\bmais\b")
 # "Ventriculographie non réalisée": a negation written after what it negates, back to the clause start.
 _POSTPOSED_NEGATION = re.compile(r"\bnon (?:r[ée]alis|fait|effectu|pos|pratiqu)[ée]*e?s?\b", re.IGNORECASE)
 _CLAUSE_START = re.compile(r"[,;:()\n.][^,;:()\n.]*$")
+# An organ the report says it saw and spared (« queue du pancréas vue et respectée », « uretère repéré et
+# préservé ») is no object of an act: its words weigh as a negated act's.
+_SPARED = re.compile(
+    r"\b(?:(?:vue?s?|repér[ée]e?s?|identifi[ée]e?s?|disséqu[ée]e?s?)\s+et\s+)?(?:respect|préserv|preserv)[ée]e?s?\b",
+    re.IGNORECASE,
+)
 _NUMBER_WORDS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6}
 # The stems of the number words a tokenised text keeps (« un », « une » are stopwords).
 _NUMBER_STEMS = frozenset(stem for word in _NUMBER_WORDS for stem in wording_stems(word))
@@ -624,7 +630,7 @@ def _negation_spans(text: str) -> list[tuple[int, int]]:
     for match in _LOCAL_NEGATION.finditer(text):
         end = _SCOPE_END.search(text, match.end())
         spans.append((match.end(), end.start() if end else len(text)))
-    for match in _POSTPOSED_NEGATION.finditer(text):
+    for match in [*_POSTPOSED_NEGATION.finditer(text), *_SPARED.finditer(text)]:
         before = text[max(0, match.start() - 120) : match.start()]
         start = _CLAUSE_START.search(before)
         spans.append((match.start() - len(before) + (start.start() + 1 if start else 0), match.start()))

@@ -12,7 +12,7 @@ import pytest
 from coding_assistant.acts import ActProposer, default_proposer
 from coding_assistant.acts.data import default_act_data
 from coding_assistant.acts.labels import read_label
-from tests.acts.act_reports import selected_acts
+from tests.acts.act_reports import selected_acts, stay_acts
 
 MARCH_STAY = (date(2026, 3, 2), date(2026, 3, 9))
 
@@ -73,3 +73,19 @@ def test_a_facial_collection_drained_through_the_skin_keeps_its_act(proposer):
         "sous guidage radiologique (scanner)."
     )
     assert "QAJH002" in selected(proposer, text, "CR-INTERV")
+
+
+def test_an_organ_the_report_saw_and_spared_is_no_object_of_its_acts(proposer: ActProposer) -> None:
+    # Written here: « exérèse » of an accessory spleen in a report that also says the pancreas was seen and
+    # spared is no excision of a pancreatic tumour.
+    report = (
+        "Compte rendu opératoire du 08/06/2026 — splénectomie.\n"
+        "1. Abord cœlioscopique, quatre trocarts.\n"
+        "2. Une rate accessoire de 15 mm dans l'épiploon, enlevée.\n"
+        "3. Section des vaisseaux courts ; contrôle du hile à l'agrafeuse ; queue du pancréas vue et respectée.\n"
+        "4. Rate extraite en sac, un drain.\n"
+        "Conclusion : splénectomie totale par cœlioscopie, avec exérèse d'une rate accessoire."
+    )
+    lines = stay_acts(proposer, [("CRO", report)], sex="F", age=34, stay_dates=(date(2026, 6, 7), date(2026, 6, 10)))
+    chosen = [act.code for act in lines if act.selected]
+    assert chosen == ["FFFC001"]
