@@ -85,3 +85,25 @@ def test_words_a_ticked_code_reads_are_not_read_again(terminology, cma_level, co
 def test_the_pipeline_reads_the_shipped_cma_list(text_pipeline):
     level = text_pipeline._cma_level()
     assert level is not None and level("E43") == 3 and level("I10") is None
+
+
+def test_unreadable_grouping_tables_leave_the_proposals_without_the_rule(terminology, monkeypatch, tmp_path, caplog):
+    from coding_assistant.matching.loading import default_mention_dictionary
+    from coding_assistant.pipeline import CodingPipeline
+    from coding_assistant.schema import Document, Stay
+
+    load_cma_table.cache_clear()
+    monkeypatch.setenv("CODING_ASSISTANT_GROUPAGE_DIR", str(tmp_path / "missing"))
+    try:
+        pipeline = CodingPipeline(None, terminology, default_mention_dictionary())
+        text = (
+            "Motif : pneumopathie.\nAntécédents : dénutrition sévère.\nConclusion : pneumopathie franche lobaire aiguë."
+        )
+        with caplog.at_level("WARNING"):
+            proposed = pipeline.propose(Stay(stay_id="S1", documents=[Document(doc_id="d", text=text)]))
+            pipeline.propose(Stay(stay_id="S2", documents=[Document(doc_id="d", text=text)]))
+        assert proposed.proposals and pipeline._cma_level() is None
+        said = [r for r in caplog.records if "CMA comorbidities not pre-ticked" in r.getMessage()]
+        assert len(said) == 1 and "pneumopathie" not in said[0].getMessage()  # said once, without the letter's words
+    finally:
+        load_cma_table.cache_clear()
