@@ -286,7 +286,6 @@ def build_dictionary(
         del table[stems]
     taken = set(table) | {wording_stems(term) for term in not_only_diagnoses}
     table.update(_wording_patterns(usable_wordings(wordings, terminology), taken))
-    table.update(_acronym_continuations(lexicon, table, not_only_diagnoses))
     written = [entry.term for entry in lexicon] + [entry.label for entry in terminology if not entry.deleted]
     return MentionDictionary(
         (
@@ -295,45 +294,6 @@ def build_dictionary(
         ),
         binomial_genera(written),
     )
-
-
-_ACRONYM_KINDS = frozenset({"acronym", "abbreviation"})
-
-
-def _acronym_continuations(
-    lexicon: list[LexiconEntry], table: dict[tuple[str, ...], _Draft], not_only_diagnoses: set[str]
-) -> dict[tuple[str, ...], _Draft]:
-    """An acronym with expansions in several categories (« IC »: insuffisance cardiaque or coronarienne, « IRA »:
-    rénale or respiratoire aiguë, « EP »: embolie pulmonaire or épanchement pleural) followed by the words that
-    make a longer wording of one expansion: the acronym and those words read as that wording (« IC globale » is
-    « insuffisance cardiaque globale », I50.0; « IRA obstructive » an acute renal failure). Words that continue
-    wordings of two meanings (« IRA sévère ») choose none and are left out; the acronym alone keeps its
-    expansions' codes."""
-    meanings: dict[tuple[str, ...], list[tuple[tuple[str, ...], set[str]]]] = {}
-    for entry in lexicon:
-        if entry.codes and entry.kind in _ACRONYM_KINDS and normalise_text(entry.term) not in not_only_diagnoses:
-            head = wording_stems(entry.expansion)
-            meanings.setdefault(wording_stems(entry.term), []).append((head, {code[:3] for code in entry.codes}))
-    found: dict[tuple[str, ...], _Draft | None] = {}
-    for acronym, heads in meanings.items():
-        if not acronym or len(set().union(*(categories for _, categories in heads))) < 2:
-            continue  # one meaning: the acronym's own codes already say it
-        for head, _ in heads:
-            for stems, draft in table.items():
-                if len(stems) <= len(head) or stems[: len(head)] != head or not draft.codes:
-                    continue
-                key = acronym + stems[len(head) :]
-                if key in table:
-                    continue
-                earlier = found.get(key, _UNSEEN_DRAFT)
-                if earlier is _UNSEEN_DRAFT:
-                    found[key] = _Draft(list(draft.codes), "lexicon", False)
-                elif earlier is not None and earlier.codes != draft.codes:
-                    found[key] = None  # the same words continue two meanings
-    return {key: draft for key, draft in found.items() if draft is not None}
-
-
-_UNSEEN_DRAFT = _Draft()
 
 
 # A Latin binomial inside a wording: the genus capitalised after the wording's first word, the species in lower

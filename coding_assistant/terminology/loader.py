@@ -39,7 +39,7 @@ from coding_assistant.text.normalize import normalise_text
 logger = logging.getLogger(__name__)
 
 # Bump when the pickled structures change shape, or what they hold for the same input files.
-CACHE_FORMAT = 23
+CACHE_FORMAT = 22
 
 
 @dataclass

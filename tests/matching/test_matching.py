@@ -391,31 +391,3 @@ def test_a_wording_that_names_a_type_is_not_read_without_its_letter(dictionary, 
 )
 def test_infectious_wordings_of_other_hospitals(dictionary, text, code):
     assert code in [c for _, codes in mentions(text, dictionary) for c in codes]
-
-
-@pytest.mark.parametrize(
-    ("text", "words", "category"),
-    [
-        ("Problème 1 — IC globale décompensée.", "IC globale", "I50"),  # not I25 « insuffisance coronarienne »
-        ("IRA obstructive sur lithiase urétérale.", "IRA obstructive", "N17"),
-        ("IRA hypoxémique sur pneumopathie.", "IRA hypoxémique", "J96"),
-        ("IRC stade 4, DFG 22.", "IRC stade 4", "N18"),
-    ],
-)
-def test_the_words_after_an_acronym_of_two_meanings_choose_one(dictionary, text, words, category):
-    found = [m for m in find_mentions(text, dictionary) if m.text == words]
-    assert found and {code[:3] for code in found[0].codes} == {category}, mentions(text, dictionary)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "IC aiguë.",  # « insuffisance cardiaque aiguë » and « insuffisance coronarienne aiguë » are both wordings
-        "IRA post-opératoire.",  # so are the renal (N99.0) and the respiratory (J95.9) ones
-        "IRA sévère.",  # words that continue no wording
-    ],
-)
-def test_words_that_continue_both_meanings_of_an_acronym_or_none_choose_none(dictionary, text):
-    acronym = text.split()[0]
-    (found,) = [m for m in find_mentions(text, dictionary) if m.text.startswith(acronym)]
-    assert found.text == acronym and len({code[:3] for code in found.codes}) == 2
