@@ -89,3 +89,13 @@ def test_an_organ_the_report_saw_and_spared_is_no_object_of_its_acts(proposer: A
     lines = stay_acts(proposer, [("CRO", report)], sex="F", age=34, stay_dates=(date(2026, 6, 7), date(2026, 6, 10)))
     chosen = [act.code for act in lines if act.selected]
     assert chosen == ["FFFC001"]
+
+
+def test_a_preserved_state_is_not_a_spared_organ() -> None:
+    from coding_assistant.acts.reading import _negation_spans
+
+    spared = "Contrôle du hile ; uretère repéré et préservé."
+    assert [spared[start:end].strip() for start, end in _negation_spans(spared)] == ["uretère"]
+    # « FEVG préservée » says how the heart pumps: the act written before it keeps its words.
+    letter = "Pose d'un stimulateur double chambre chez un patient en insuffisance cardiaque à FEVG préservée."
+    assert _negation_spans(letter) == []
