@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 
 from coding_assistant.groupage.cma import load_cma_table
+from coding_assistant.groupage.tables import SITE_DIR_ENV
 from coding_assistant.pipeline.candidates import Candidate
 from coding_assistant.pipeline.roles import assign_roles
 
@@ -93,7 +94,7 @@ def test_unreadable_grouping_tables_leave_the_proposals_without_the_rule(termino
     from coding_assistant.schema import Document, Stay
 
     load_cma_table.cache_clear()
-    monkeypatch.setenv("CODING_ASSISTANT_GROUPAGE_DIR", str(tmp_path / "missing"))
+    monkeypatch.setenv(SITE_DIR_ENV, str(tmp_path / "missing"))
     try:
         pipeline = CodingPipeline(None, terminology, default_mention_dictionary())
         text = (
