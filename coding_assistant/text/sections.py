@@ -72,6 +72,21 @@ _CONDUCT = re.compile(
 _PARENTHESES = re.compile(r"\([^)]*\)")
 # A problem-oriented synthesis numbers its problems: « Problème n° 1 — », « Pb 2 : », « Problème 3) ».
 _NUMBERED_PROBLEM = re.compile(r"(?:probl[èe]me|pb)\s*(?:n\s*[°o]\s*)?\d+\s*(?:[—–:)]|-(?!\d))\s*", re.IGNORECASE)
+# Or by its number alone, each problem opening its line on a capital: « 1) Pneumopathie … », « 2/ IRA … »,
+# « 3. Diabète … », « #4 Dénutrition ». Such a line is a problem only within a run numbered 1, 2, … in one style,
+# outside a list section (antecedents, treatments, examinations keep their numbered items), and when its first
+# word is no operative step or conduct (« 1. Installation », « 2) Poursuite du traitement »).
+_NUMBERED_LINE = re.compile(
+    r"^[ \t]*(?P<marker>#[ \t]*(?P<hash>\d{1,2})|(?P<number>\d{1,2})[ \t]*(?P<style>[.)/]))[ \t]+(?=[^\W\d_])",
+    re.MULTILINE,
+)
+_PROBLEM_NAME_END = re.compile(r"\s*(?::|→|->|=>|\.(?:\s|$))")
+_PROBLEM_RUN_SECTIONS = frozenset({"other", "conclusion"})
+_STEP = re.compile(
+    r"(?:installation|incision|abord|exposition|dissection|exploration|ouverture|fermeture|lib[ée]ration|"
+    r"section|suture|ablation|ex[ée]r[èe]se|r[ée]section|pr[ée]paration|positionnement|induction|temps)\b",
+    re.IGNORECASE,
+)
 _TAIL = rf"(?: \S+){{0,{P.MAX_TAIL_WORDS}}}"
 
 
@@ -219,6 +234,63 @@ def _find_title(text: str, line_start: int, line_end: int) -> _Title | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class _NumberedLine:
+    line_start: int
+    number: int
+    marker_start: int
+    marker_end: int
+    words: int  # where the problem's words begin
+    line_end: int
+
+
+def _problem_runs(text: str) -> dict[int, tuple[int, _NumberedLine]]:
+    """Numbered lines that may open a problem: line start -> (the run's first line, the line).
+
+    A run is a sequence 1, 2, … of one style (« 1) », « 1. », « 1/ », « #1 »), at least two long. A run whose
+    first item is an operative step or a conduct, or any of whose items is a known title (« 1. Motif », « 2.
+    Antécédents »: a letter numbering its sections), is no list of problems."""
+    by_style: dict[str, list[_NumberedLine]] = {}
+    for match in _NUMBERED_LINE.finditer(text):
+        line_end = text.find("\n", match.end())
+        line = _NumberedLine(
+            match.start(),
+            int(match.group("hash") or match.group("number")),
+            match.start("marker"),
+            match.end("marker"),
+            match.end(),
+            len(text) if line_end < 0 else line_end,
+        )
+        by_style.setdefault(match.group("style") or "#", []).append(line)
+    runs: dict[int, tuple[int, _NumberedLine]] = {}
+    for lines in by_style.values():
+        run: list[_NumberedLine] = []
+        for line in lines:
+            if run and line.number == run[-1].number + 1:
+                run.append(line)
+                continue
+            _add_run(text, run, runs)
+            run = [line] if line.number == 1 else []
+        _add_run(text, run, runs)
+    return runs
+
+
+def _add_run(text: str, run: Sequence[_NumberedLine], runs: dict[int, tuple[int, _NumberedLine]]) -> None:
+    if len(run) >= 2 and _a_problem_run(text, run):
+        runs.update({item.line_start: (run[0].line_start, item) for item in run})
+
+
+def _a_problem_run(text: str, run: Sequence[_NumberedLine]) -> bool:
+    if _STEP.match(text, run[0].words) or _CONDUCT.match(text, run[0].words):
+        return False
+    titled = [
+        _match_title(text[item.words : item.line_end].split(":", 1)[0].strip().rstrip("."), with_tail=False) is not None
+        for item in run
+    ]
+    # A problem may bear a title's name (« 5/ Tabac »), a plan of sections opens on one (« 1. Motif »).
+    return not titled[0] and 2 * sum(titled) <= len(titled)
+
+
 def _resolve_kind(kind: str, seen: set[str]) -> str:
     if kind != P.AMBIGUOUS_TREATMENT:
         return kind
@@ -253,6 +325,9 @@ def _split_sections(text: str) -> tuple[Section, ...]:
     scoped_until_blank = False  # a standalone scoped title runs to the end of its paragraph
     scoped_line_end = -1  # an inline scoped title runs to the end of its line
     inline_open = ""  # kind of a section opened by an inline title that untitled paragraphs close
+    problem_runs = _problem_runs(text)
+    problem_run_taken: dict[int, bool] = {}
+    problem_names: dict[int, tuple[str, str]] = {}  # start of a numbered problem's name -> the section around it
 
     def open_section(start: int, kind: str, title: str, body_start: int) -> None:
         if opened and opened[-1][0] == start:
@@ -276,6 +351,19 @@ def _split_sections(text: str) -> tuple[Section, ...]:
             scoped_line_end, scoped_until_blank = -1, False
 
         title = None if blank else _find_title(text, line_start, content_end)
+        if title is None and line_start in problem_runs:
+            run, item = problem_runs[line_start]
+            if run not in problem_run_taken:  # the section where its first problem stands decides the run
+                problem_run_taken[run] = main[0] in _PROBLEM_RUN_SECTIONS
+            if problem_run_taken[run]:
+                # « 1) Pneumopathie d'inhalation : Augmentin 7 j … »: the problem's name is a conclusion; what the
+                # writer says of it, on its line or in its paragraph, stays in the section it stands in.
+                named = _PROBLEM_NAME_END.search(text, item.words, content_end)
+                name_end = named.start() if named else content_end
+                open_section(item.marker_start, "conclusion", text[item.marker_start : item.marker_end], item.words)
+                problem_names[item.marker_start] = main
+                open_section(name_end, main[0], main[1], name_end)
+                continue
         if title is not None:
             kind = _resolve_kind(title.kind, seen)
             words = text[title.start : title.title_end]
@@ -298,6 +386,13 @@ def _split_sections(text: str) -> tuple[Section, ...]:
             main = ("other", "")
             open_section(line_start, "other", "", line_start)
 
+    # A letter that concludes under a title of its own (« Conclusion : », « Au total, ») says there which problem
+    # the stay was for: its numbered problems are then the story, read in the section they stand in.
+    if any(kind == "conclusion" and start not in problem_names for start, kind, _, _ in opened):
+        opened = [
+            (start, *problem_names.get(start, (kind, heading)), body_start)
+            for start, kind, heading, body_start in opened
+        ]
     sections: list[Section] = []
     bounds = [start for start, *_ in opened[1:]] + [len(text)]
     for (start, kind, heading, body_start), end in zip(opened, bounds, strict=True):

@@ -213,3 +213,61 @@ def test_each_numbered_problem_of_a_synthesis_is_a_conclusion_paragraph() -> Non
     assert section_at(sections, text.index("veuf")).kind != "conclusion"
     # A problem that a number ends is no numbered title: « problème à 3 mois » stays in its sentence.
     assert kinds("Revoir ce problème 3 mois plus tard.") == ["other"]
+
+
+def test_a_problem_numbered_alone_is_named_in_the_conclusion_and_told_in_its_section() -> None:
+    text = (
+        "Médecine polyvalente. M. L., 61 ans.\n\n"
+        "1) Pneumopathie d'inhalation du lobe inférieur droit\nAugmentin 7 jours, apyrexie à J3.\n\n"
+        "2/ IRA fonctionnelle : créatinine 168 µmol/L, réhydratation.\n\n"
+        "3) Diabète de type 2 : Lantus augmentée.\n"
+    )
+    # « 2/ » is another style: « 1) », « 3) » are no run numbered 1, 2, …
+    assert "conclusion" not in [section.kind for section in split_sections(text)]
+    text = text.replace("2/ IRA", "2) IRA")
+    sections = split_sections(text)
+    for name in ("Pneumopathie", "IRA", "Diabète"):
+        assert section_at(sections, text.index(name)).kind == "conclusion", name
+    for told in ("Augmentin", "créatinine", "Lantus"):
+        assert section_at(sections, text.index(told)).kind == "other", told
+
+
+@pytest.mark.parametrize("marker", ["1.", "1)", "1/", "#1"])
+def test_each_numbering_style_names_problems(marker: str) -> None:
+    second = marker.replace("1", "2")
+    text = f"{marker} Sevrage alcoolique compliqué. Séresta.\n{second} Plaie du cuir chevelu : suture.\n"
+    sections = split_sections(text)
+    assert section_at(sections, text.index("Sevrage")).kind == "conclusion"
+    assert section_at(sections, text.index("Plaie")).kind == "conclusion"
+    assert section_at(sections, text.index("Séresta")).kind == "other"
+    assert section_at(sections, text.index("suture")).kind == "other"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a numbered list of antecedents, of treatments or of examinations keeps its section
+        "Antécédents :\n1) HTA\n2) Diabète de type 2\n",
+        "Traitement de sortie :\n1. Kardégic 75 mg\n2. Bisoprolol 2,5 mg\n",
+        # problems the evolution tells one by one: the letter's conclusion, if any, names the stay's problem
+        "Evolution :\n1) Hyperkaliémie sévère : Kayexalate.\n2) IRA fonctionnelle : réhydratation.\n",
+        # the steps of an operation, a conduct, a letter numbering its sections
+        "1. Installation en décubitus dorsal.\n2. Incision médiane.\n",
+        "1) Poursuite du traitement par Eliquis.\n2) Contrôle biologique à J7.\n",
+        "1. Motif d'hospitalisation\nDyspnée fébrile.\n2. Antécédents\nHTA.\n",
+        # one numbered line is no run
+        "1) Pneumopathie franche lobaire aiguë.\nAmoxicilline.\n",
+    ],
+)
+def test_numbered_lines_that_are_no_problems(text: str) -> None:
+    assert "conclusion" not in [section.kind for section in split_sections(text)]
+
+
+def test_a_titled_conclusion_outweighs_the_numbered_problems() -> None:
+    text = (
+        "ATCD : BPCO.\n\n1) Hémoptysies de faible abondance → fibroscopie : bourgeon lobaire.\n\n"
+        "2) BPCO : traitement inchangé.\n\nConclusion : carcinome épidermoïde du lobe supérieur droit.\n"
+    )
+    sections = split_sections(text)
+    assert section_at(sections, text.index("Hémoptysies de")).kind == "other"
+    assert section_at(sections, text.index("carcinome")).kind == "conclusion"
