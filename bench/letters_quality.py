@@ -1,16 +1,16 @@
-"""Coding quality of one model on the dev set (each part and all), on the external dev set, on the twelve
-letters tuning sets and on the four held-out letters sets, side by side.
+"""Coding quality of one model on the dev set (each part and all), on the external dev set, on the thirteen
+letters tuning sets and on the five held-out letters sets, side by side.
 
     .venv/bin/python bench/letters_quality.py [--model data/models/default] [--external PATH] [--json]
                                               [--no-heldout]
 
 The dev set (`tests/data/dev/`, hand-written stays) and the external dev set (letters written by another hand,
 `../shared/data/external-dev/mistral_crh_200.jsonl` beside the repository when present) are never trained or
-tuned on. The twelve letters tuning sets (`tests/data/letters_tuning/`, `letters_tuning_b/` to
-`letters_tuning_l/`: letters written apart from the dev set and the lexicons, in other
+tuned on. The thirteen letters tuning sets (`tests/data/letters_tuning/`, `letters_tuning_b/` to
+`letters_tuning_m/`: letters written apart from the dev set and the lexicons, in other
 hospitals' styles) come last: error classes were read and fixed on them, so their figures are in-sample. The
-held-out letters sets (`tests/data/letters_heldout/`, `letters_heldout_b/`, `letters_heldout_c/` and
-`letters_heldout_d/`, each written later, apart from all of them) are never tuned on: only their totals are
+held-out letters sets (`tests/data/letters_heldout/` and `letters_heldout_b/` to
+`letters_heldout_e/`, each written later, apart from all of them) are never tuned on: only their totals are
 printed, never a stay. Prints a Markdown table: DP accuracy (3 characters, exact), micro-F1 of the selected codes
 (3 characters, exact), Recall@10 (3 characters), and the count of selected codes whose mentions are only negated,
 hypothetical or familial.
@@ -44,6 +44,7 @@ TUNING = {
     "letters tuning J (in-sample)": ROOT / "tests" / "data" / "letters_tuning_j",
     "letters tuning K (in-sample)": ROOT / "tests" / "data" / "letters_tuning_k",
     "letters tuning L (in-sample)": ROOT / "tests" / "data" / "letters_tuning_l",
+    "letters tuning M (in-sample)": ROOT / "tests" / "data" / "letters_tuning_m",
 }
 # Letters written apart from everything above and never tuned on (its README): the figure on unseen letters.
 HELDOUT = {
@@ -51,6 +52,7 @@ HELDOUT = {
     "letters held-out B (never tuned on)": ROOT / "tests" / "data" / "letters_heldout_b",
     "letters held-out C (never tuned on)": ROOT / "tests" / "data" / "letters_heldout_c",
     "letters held-out D (never tuned on)": ROOT / "tests" / "data" / "letters_heldout_d",
+    "letters held-out E (never tuned on)": ROOT / "tests" / "data" / "letters_heldout_e",
 }
 
 

@@ -1,6 +1,6 @@
 """The letters sets are well-formed: the tuning sets (`tests/data/letters_tuning/`, `letters_tuning_b/`,
-`letters_tuning_c/` to `letters_tuning_i/`) and the held-out sets (`tests/data/letters_heldout/`,
-`letters_heldout_b/`, `letters_heldout_c/`, `letters_heldout_d/`), 40 stays each that read in the data contract,
+`letters_tuning_c/` to `letters_tuning_m/`) and the held-out sets (`tests/data/letters_heldout/`,
+`letters_heldout_b/` to `letters_heldout_e/`), 40 stays each that read in the data contract,
 each with a discharge letter (CRH) with text, ordered dates and gold codes that exist and are active in the CIM-10
 FR table at a position their type allows (DP type MCO 0, a DR 0 or 4 beside a Z DP, DAS 0, 1, 2 or 4), no acts.
 The held-out sets are frozen: they measure the product on letters it was never tuned on, so a change to their files
@@ -35,6 +35,8 @@ SETS = [
     ("letters_tuning_j", "LP"),
     ("letters_tuning_k", "LQ"),
     ("letters_tuning_l", "LR"),
+    ("letters_heldout_e", "LU"),
+    ("letters_tuning_m", "LS"),
 ]
 # Each held-out file as its gold was fixed, before the product was first run on it (their READMEs).
 HELDOUT_SHA256 = {
@@ -42,6 +44,7 @@ HELDOUT_SHA256 = {
     "letters_heldout_b": "66610f288a3ed0efc3194b5baf688e14a8d9f2e9ff76f305f027d315544a64c1",
     "letters_heldout_c": "7d7da0d04f6428280700ec044898194b961f1c0f95aeb260ae897e20930c1af6",
     "letters_heldout_d": "3a78fa875bd463650bd5e58ef7c8d8cbf912f0107c6bd7a56354d7678bd44466",
+    "letters_heldout_e": "e740cecb0357e592cb6e0a5de4f4069ac746ac96e2c5d6b7e372a0a21d0164b7",
 }
 
 

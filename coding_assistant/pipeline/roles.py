@@ -74,7 +74,7 @@ from coding_assistant.rules.persistent import persistence_kind
 from coding_assistant.rules.pregnancy import is_obstetric, pregnancy_code
 from coding_assistant.rules.specified_categories import specifies
 from coding_assistant.schema import Note
-from coding_assistant.terminology.codes import is_symptom, usual_manifestation
+from coding_assistant.terminology.codes import is_symptom, symptom_of_its_system, usual_manifestation
 from coding_assistant.terminology.model import Terminology
 from coding_assistant.terminology.search import SearchIndex
 from coding_assistant.text.measurements import Measurement, decisive
@@ -361,6 +361,10 @@ def _diagnosis_of_the_same_words(dp: Decided | None, dp_pool: Sequence[Decided])
     return dp
 
 
+# Chapters that never explain a symptom: injuries (S), external causes (V-Y) and the Z factors.
+_CONSEQUENCE_CHAPTERS = frozenset("SVWXYZ")
+
+
 def _acute_problem_of_an_untitled_letter(
     dp: Decided | None,
     dp_pool: Sequence[Decided],
@@ -371,8 +375,29 @@ def _acute_problem_of_an_untitled_letter(
     """A letter with neither motif nor conclusion (« AIT le 04/05 : faiblesse du membre supérieur droit … ATCD :
     HTA. Tabac actif ») states its problem as it goes: a chronic condition or a habit it names is the
     patient's background, and the first acute problem it names as current is the reason for the stay (ATIH
-    Guide méthodologique MCO, chapitre IV: the DP is the health problem that motivated the admission)."""
-    if dp is None or first_conclusion is not None or first_motif is not None or persistence_kind(dp.code) != "chronic":
+    Guide méthodologique MCO, chapitre IV: the DP is the health problem that motivated the admission).
+
+    So does a symptom such a letter opens on (« Vertiges rotatoires … Dix-Hallpike positive : VPPB du canal
+    postérieur droit ») when it names, as current, an acute diagnosis of the symptom's body system: a symptom is
+    the DP only when no diagnosis explains the stay (same chapter). A general symptom (fever, headache, a
+    convulsion) belongs to no system and stays. An injury or an external cause is what the symptom led to (a
+    wound in a faint), never what explains it."""
+    if dp is None or first_conclusion is not None or first_motif is not None:
+        return dp
+    if is_symptom(dp.code):
+        symptom = dp.code
+        explained = _named_first(
+            dp_pool,
+            lambda d: (
+                not is_symptom(d.code)
+                and d.code[:1] not in _CONSEQUENCE_CHAPTERS
+                and not ("T00" <= d.code[:3] <= "T35")
+                and persistence_kind(d.code) is None
+                and symptom_of_its_system(symptom, d.code)
+            ),
+        )
+        return explained or dp
+    if persistence_kind(dp.code) != "chronic":
         return dp
     if documents and any(_EPISODE.search(sentence_around(m, documents)) for m in dp.candidate.affirmed if not m.past):
         return dp  # an episode of the disease (« exacerbation de BPCO »): the stay was for the disease itself

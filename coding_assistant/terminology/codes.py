@@ -129,6 +129,7 @@ def is_symptom(code: str) -> bool:
 # of that system's diseases. General symptoms (R50-R69: fever, syncope, malaise, weight loss) and abnormal
 # findings (R70-R99) are usual for any disease.
 _SYMPTOM_SYSTEMS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("R42", "R42", ("VI", "VIII", "IX")),  # dizziness and vertigo: the nervous system, the inner ear, the heart
     ("R00", "R09", ("IX", "X")),
     ("R10", "R19", ("XI",)),
     ("R20", "R23", ("XII",)),
@@ -136,6 +137,15 @@ _SYMPTOM_SYSTEMS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("R30", "R39", ("XIV",)),
     ("R40", "R49", ("V", "VI")),
 )
+
+
+def symptom_of_its_system(symptom: str, disease: str) -> bool:
+    """Whether a symptom of chapter XVIII that belongs to one body system (R00-R49: the heart and lungs, the
+    digestive tract, the skin, the nerves and muscles, the urinary tract) is of the disease's system. The
+    general symptoms (R50-R69: fever, headache, pain, convulsions) belong to none."""
+    category = symptom[:3]
+    chapter = chapter_of(disease)
+    return any(start <= category <= end and chapter in chapters for start, end, chapters in _SYMPTOM_SYSTEMS)
 
 
 def usual_manifestation(symptom: str, disease: str) -> bool:

@@ -1,6 +1,7 @@
 """The DP is the problem the stay treated, not the patient's background (pipeline/roles.py): in a letter with
 neither motif nor conclusion, the first acute problem it names rather than a chronic condition or a habit
-(`_acute_problem_of_an_untitled_letter`); a severe episode with a category of its own rather than its chronic
+(`_acute_problem_of_an_untitled_letter`), and rather than a symptom of one body system the acute diagnosis of that
+system it names; a severe episode with a category of its own rather than its chronic
 disease, which its code then includes (`_episode_over_its_disease`). Letters written here."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 from coding_assistant.pipeline import CodingPipeline
 from coding_assistant.pipeline.candidates import Candidate
 from coding_assistant.schema import Document, Stay
+from coding_assistant.terminology.model import CodeEntry, Terminology
 from tests.pipeline.test_pipeline_roles import decide, make_table, mention
 
 
@@ -76,3 +78,39 @@ def test_a_pregnancy_found_by_chance_is_no_reason_for_the_stay(text_pipeline: Co
     proposals = proposals_of(text_pipeline, text)
     assert proposals["O21"][0] == "DP"
     assert proposals.get("Z33", (None,))[0] != "DP"
+
+
+def symptoms_table() -> Terminology:
+    codes = [
+        ("R42", "Étourdissements et éblouissements"),
+        ("H811", "Vertige bénin paroxystique"),
+        ("R560", "Convulsions fébriles"),
+        ("H660", "Otite moyenne suppurée aiguë"),
+        ("R55", "Syncope et collapsus"),
+        ("S010", "Plaie ouverte du cuir chevelu"),
+    ]
+    return Terminology([CodeEntry(code, label, mco_type=0) for code, label in codes], "test", "2025")
+
+
+def test_a_symptom_an_untitled_letter_opens_on_gives_way_to_the_diagnosis_of_its_system() -> None:
+    # « Vertiges rotatoires … Dix-Hallpike positive : VPPB du canal postérieur droit », and no title.
+    vertigo = Candidate("R42", model_score=0.3, dp_score=0.3, score=0.3, mentions=[mention("R42", "other")])
+    bppv = Candidate("H811", model_score=0.08, dp_score=0.05, score=0.08, mentions=[mention("H811", "other")])
+    assert decide(symptoms_table(), [vertigo, bppv])["H811"].role == "DP"
+
+
+def test_a_general_symptom_or_an_injury_explains_nothing_of_an_untitled_letter() -> None:
+    # A febrile convulsion beside the otitis that made the fever: the convulsion, a general symptom, stays the DP.
+    convulsion = Candidate("R560", model_score=0.4, dp_score=0.4, score=0.4, mentions=[mention("R560", "other")])
+    otitis = Candidate("H660", model_score=0.3, dp_score=0.2, score=0.3, mentions=[mention("H660", "other")])
+    assert decide(symptoms_table(), [convulsion, otitis])["R560"].role == "DP"
+    # A faint and the wound it caused: the wound is what the symptom led to.
+    faint = Candidate("R55", model_score=0.4, dp_score=0.4, score=0.4, mentions=[mention("R55", "other")])
+    wound = Candidate("S010", model_score=0.3, dp_score=0.2, score=0.3, mentions=[mention("S010", "other")])
+    assert decide(symptoms_table(), [faint, wound])["R55"].role == "DP"
+
+
+def test_a_titled_letter_leaves_its_symptom_dp_to_its_conclusion() -> None:
+    vertigo = Candidate("R42", model_score=0.3, dp_score=0.3, score=0.3, mentions=[mention("R42", "conclusion")])
+    bppv = Candidate("H811", model_score=0.08, dp_score=0.05, score=0.08, mentions=[mention("H811", "histoire")])
+    assert decide(symptoms_table(), [vertigo, bppv])["R42"].role == "DP"
