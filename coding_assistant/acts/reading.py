@@ -114,6 +114,9 @@ _STEP_LINE = re.compile(
 _INDICATION = re.compile(
     r"(?im)(?:^|(?<=[.;]))[ \t\-•*]*indications?(?: op[ée]ratoires?)?(?:[ \t]*:|[ \t]+(?=d[e'’]|à\b))[^\n.;]*"
 )
+_MOTIF_LINE = re.compile(
+    r"(?im)^[ \t\-•*]*motifs?(?: d['’ ]?(?:hospitalisation|admission|entr[ée]e|hospit))?[ \t]*:[^\n]*"
+)
 # The whole « Indication : » line of a report: after its first sentence (`_INDICATION`), the grounds it
 # recalls (« Écho-endoscopie : usT1m. », « Scanner : collection de 6 cm. »), examinations done before.
 _INDICATION_LINE = re.compile(r"(?im)^[ \t\-•*]*indications?(?: op[ée]ratoires?)?[ \t]*:[^\n]*")
@@ -173,8 +176,8 @@ class Anchor:
     family: bool = False
     cues: list[str] = field(default_factory=list)
     part: int = 0  # the numbered part of its report it is in (« 1) Dos : … », « 2e temps — cheville »), 0 if none
-    # Named in an operative report's « Indication : » sentence: what was meant to be done, which the report may
-    # then say it gave up (`realisation.given_up`).
+    # Named in an operative report's « Indication : » sentence or on a letter's « Motif : » line: what was meant
+    # to be done, which the document may then say it gave up (`realisation.given_up`).
     intended: bool = False
 
 
@@ -449,6 +452,12 @@ class DocumentReader:
             intents = [(m.start(), m.end()) for m in _INDICATION.finditer(text)]
             for anchor in anchors:
                 anchor.intended = any(s <= anchor.start < e for s, e in intents)
+        # A letter's « Motif : » line names what the stay was meant for, as an indication does (« Motif :
+        # amygdalectomie programmée le 06/10 », then « amygdalectomie non réalisée, reportée »: `given_up`).
+        for match in _MOTIF_LINE.finditer(text):
+            for anchor in anchors:
+                if match.start() <= anchor.start < match.end():
+                    anchor.intended = True
         # What an « Indication : » line within the first lines names is no title: it was meant, not done.
         named_in_title = (
             any(title[0][0] <= a.start < title[0][1] and not a.intended for a in anchors) if title else False

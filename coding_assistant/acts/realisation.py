@@ -83,8 +83,9 @@ def qualify_anchors(
 def given_up(anchors: list[Anchor]) -> None:
     """An act the report's « Indication : » sentence names and that the same report then says was not done or
     put off (« Indication : urétéroscopie … », then « l'urétéroscopie est abandonnée », « urétéroscopie différée »)
-    was not done: the indication is what was meant, the report what happened. One of the two mentions must say
-    all that the other does (« urétéroscopie » of « urétéroscopie rigide »), so « pas de pose de drain » leaves
+    was not done: the indication is what was meant, the report what happened. So is an act a letter's « Motif : »
+    line names that the letter then says was not done (`Anchor.intended`). One of the two mentions must say all
+    that the other does (« urétéroscopie » of « urétéroscopie rigide »), so « pas de pose de drain » leaves
     « Indication : pose de PAC »: both say « pose », each of something else.
     What the indication names after the act given up (« urétéroscopie avec lithotritie ») was a part of it: not
     done either; what it names before it (« cholécystectomie avec cholangiographie ») keeps its own status."""

@@ -1,5 +1,5 @@
-"""Rules that keep a wrong act out of the selection (second round): an act an « Indication : » sentence names and
-the report then gives up, the urethrocystoscopy that is only the route of an endoscopic urinary act, and a
+"""Rules that keep a wrong act out of the selection (second round): an act an « Indication : » sentence (or a
+letter's « Motif : » line) names and the report then gives up, the urethrocystoscopy that is only the route of an endoscopic urinary act, and a
 diagnostic endoscopy through which the report did a therapeutic act. Reports written here, in the styles of French
 operative reports; each rule with a case where it applies and one where it must not."""
 
@@ -65,6 +65,30 @@ def test_an_indicated_act_the_report_does_stays_an_act(proposer):
     )
     assert [code for code in selected(proposer, text) if code.startswith("JCGE")]
     assert not [code for code in not_done(proposer, text) if code.startswith(("JCQE", "JCGE", "JANE"))]
+
+
+_TONSIL_LETTER = (
+    "COMPTE RENDU D'HOSPITALISATION — ORL\n"
+    "Motif : amygdalectomie programmée le 04/02/2026 pour amygdalites à répétition.\n"
+    "{story}\n"
+    "Sortie le 05/02/2026."
+)
+
+
+def test_an_act_a_letters_motif_names_and_the_letter_says_was_not_done_is_not_done(proposer):
+    text = _TONSIL_LETTER.format(
+        story=(
+            "À l'admission : fièvre à 38,9 °C, amygdalite aiguë. L'intervention est récusée par l'anesthésiste : "
+            "amygdalectomie non réalisée, reportée à distance de l'épisode infectieux."
+        )
+    )
+    assert not [code for code in selected(proposer, text) if code.startswith("FAFA")]
+    assert [code for code in not_done(proposer, text) if code.startswith("FAFA")]
+
+
+def test_an_act_a_letters_motif_names_and_the_stay_did_stays_an_act(proposer):
+    text = _TONSIL_LETTER.format(story="Amygdalectomie par dissection le 04/02/2026 sous anesthésie générale.")
+    assert [code for code in selected(proposer, text) if code.startswith("FAFA")]
 
 
 # The urethrocystoscopy is the route of an endoscopic act on the urinary tract (proposer.py `_urinary_route`).

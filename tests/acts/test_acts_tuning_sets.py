@@ -1,4 +1,4 @@
-"""The second to seventh act tuning sets (`tests/data/acts_tuning_b/` to `acts_tuning_g/`) are
+"""The second to eighth act tuning sets (`tests/data/acts_tuning_b/` to `acts_tuning_h/`) are
 well-formed: every stay reads in the data contract, every gold act is a current CCAM code with an activity-1 line,
 dated inside its stay and fitting the patient's sex, every DP a codable CIM-10 FR code. Tuning on them is allowed;
 their figures are then in-sample."""
@@ -36,6 +36,7 @@ SETS = [
     TuningSet("acts_tuning_e", "ATE", stays=40, acts=50, codes=49, several_acts=14, no_act=4),
     TuningSet("acts_tuning_f", "ATF", stays=40, acts=51, codes=49, several_acts=14, no_act=4),
     TuningSet("acts_tuning_g", "ATG", stays=40, acts=50, codes=50, several_acts=8, no_act=0),
+    TuningSet("acts_tuning_h", "ATH", stays=40, acts=48, codes=47, several_acts=10, no_act=2),
 ]
 
 
