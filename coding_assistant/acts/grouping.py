@@ -294,6 +294,10 @@ def _in_other_parts(first: ActGroup, second: ActGroup) -> bool:
     return len(documents) == 1 and not places & others and all(part for _, part in places | others)
 
 
+def _only_meant(group: ActGroup) -> bool:
+    return all(mention.anchor.intended and mention.anchor.date is None for mention in group.mentions)
+
+
 def _same_act(
     first: ActGroup, second: ActGroup, catalogue: ActCatalogue, sex: str | None, age: int | None, parity: str | None
 ) -> bool:
@@ -306,13 +310,17 @@ def _same_act(
         return False
     keys = first.keys | second.keys
     first_own, second_own = _own_stems(first), _own_stems(second)
+    # What a letter's motif or a report's indication meant to do (« Motif : hystérectomie programmée ») is the act
+    # the stay did and names in full (« hystérectomie totale avec annexectomie par cœlioscopie »): its own words
+    # say why, not which act.
+    meant = _only_meant(first) or _only_meant(second)
     both: list[int] = []
     for index in shared:
         words = catalogue.entries[index].words
         if not keys <= words:
             continue
         # The act must say something of each group's own sentences, or both must name it by the same word.
-        if first.keys == second.keys or (words & first_own and words & second_own):
+        if first.keys == second.keys or meant or (words & first_own and words & second_own):
             both.append(index)
     if not both:
         return False

@@ -1,7 +1,8 @@
 """Rules that keep a wrong act out of the selection (second round): an act an « Indication : » sentence (or a
-letter's « Motif : » line) names and the report then gives up, the urethrocystoscopy that is only the route of an endoscopic urinary act, and a
-diagnostic endoscopy through which the report did a therapeutic act. Reports written here, in the styles of French
-operative reports; each rule with a case where it applies and one where it must not."""
+letter's « Motif : » line) names and the report then gives up, or that it names when the stay did it in full, the
+urethrocystoscopy that is only the route of an endoscopic urinary act, and a diagnostic endoscopy through which the
+report did a therapeutic act. Reports written here, in the styles of French operative reports; each rule with a
+case where it applies and one where it must not."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from datetime import date
 import pytest
 
 from coding_assistant.acts import ActProposer, default_proposer
-from tests.acts.act_reports import not_done_acts, selected_acts
+from tests.acts.act_reports import not_done_acts, selected_acts, stay_acts
 
 
 @pytest.fixture(scope="module")
@@ -89,6 +90,23 @@ def test_an_act_a_letters_motif_names_and_the_letter_says_was_not_done_is_not_do
 def test_an_act_a_letters_motif_names_and_the_stay_did_stays_an_act(proposer):
     text = _TONSIL_LETTER.format(story="Amygdalectomie par dissection le 04/02/2026 sous anesthésie générale.")
     assert [code for code in selected(proposer, text) if code.startswith("FAFA")]
+
+
+def test_the_act_a_letters_motif_meant_is_the_act_the_operative_report_did(proposer):
+    letter = (
+        "COMPTE RENDU D'HOSPITALISATION — Gynécologie\n"
+        "Motif : hystérectomie programmée pour utérus polymyomateux hémorragique.\n"
+        "Suites simples. Sortie le 05/02/2026."
+    )
+    report = (
+        "COMPTE RENDU OPÉRATOIRE du 03/02/2026\n"
+        "Intervention : hystérectomie totale avec annexectomie bilatérale par cœlioscopie.\n"
+        "Open-cœlioscopie ombilicale, trois trocarts. Colpotomie circulaire, fermeture vaginale par cœlioscopie."
+    )
+    acts = stay_acts(proposer, [("CRO", report), ("CRH", letter)], sex="F", age=47, stay_dates=FEBRUARY_STAY)
+    assert [act.code for act in acts if act.selected] == ["JKFC003"]
+    # One act, by its approach: the motif's bare « hystérectomie » is no line of its own (by laparotomy).
+    assert not [act.code for act in acts if act.code.startswith("JKFA")]
 
 
 # The urethrocystoscopy is the route of an endoscopic act on the urinary tract (proposer.py `_urinary_route`).
