@@ -194,11 +194,18 @@ def qualify_with_edsnlp(
         hypothesis_cues = list(span._.hypothesis_cues)
         if not probable_is_hypothetical:
             hypothesis_cues = [c for c in hypothesis_cues if not c.text.lower().startswith(P.PROBABLE_CUE_PREFIX)]
-        result.negated = bool(span._.negation)
+        # As in the rules engine: a denial stops at a colon after what it denies (« sans abcès rénal : il
+        # s'agissait d'une pyélonéphrite »), not at one right after its cue (« Pas de : fièvre »).
+        negation_cues = [
+            cue
+            for cue in span._.negation_cues
+            if not (cue.end <= span.start and any(doc[i].text == ":" for i in range(cue.end + 1, span.start)))
+        ]
+        result.negated = bool(span._.negation) and bool(negation_cues)
         result.hypothetical = bool(hypothesis_cues)
         result.family = bool(span._.family)
         result.history = bool(span._.history)
-        result.cues += cue_names("negation", span._.negation_cues)
+        result.cues += cue_names("negation", negation_cues)
         result.cues += cue_names("hypothesis", hypothesis_cues)
         if result.family:
             result.cues += cue_names("family", span._.family_cues)

@@ -179,6 +179,12 @@ class _Stretch:
                 if first < last:
                     add(first, last, (meaning,))
 
+        # A colon after what a preceding negation denies opens another statement (« sans abcès rénal : il
+        # s'agissait d'une pyélonéphrite obstructive »): the cue reaches no further. Right after the cue it
+        # introduces what the cue qualifies (« Pas de : fièvre, toux »). A following cue still reaches back over
+        # it (« Toxoplasmose : sérologie négative »).
+        cue_ends = {match.end for matches in found.values() for match in matches}
+        self.colons = [i for i, norm in enumerate(norms) if norm == ":" and i not in cue_ends]
         self.cuts = sorted(cuts)
         self.cues: dict[Qualifier, list[CueMatch]] = {}
         for qualifier, matches in found.items():
@@ -189,6 +195,11 @@ class _Stretch:
     def _words_of(self, start: int, end: int) -> tuple[int, int]:
         """Words [first, last) that overlap characters [start, end)."""
         return bisect.bisect_right(self.word_ends, start), bisect.bisect_left(self.word_starts, end)
+
+    def _colon(self, first: int, last: int) -> bool:
+        """Whether a colon stands among words [first, last)."""
+        index = bisect.bisect_left(self.colons, first)
+        return index < len(self.colons) and self.colons[index] < last
 
     def segment(self, word: int) -> int:
         return bisect.bisect_right(self.cuts, word) - 1
@@ -201,13 +212,15 @@ class _Stretch:
         low, high = self.segment(first), self.segment(last - 1)
 
         def scoped(qualifier: Qualifier, directed: bool) -> list[CueMatch]:
+            # A condition reaches over its colon to what it conditions (« Si échec : RTUP »), a denial does not.
+            stops = qualifier == "negation"
             return [
                 cue
                 for cue in self.cues.get(qualifier, ())
                 if low <= cue.segment <= high
                 and (
                     not directed
-                    or (cue.role == "preceding" and cue.end <= first)
+                    or (cue.role == "preceding" and cue.end <= first and not (stops and self._colon(cue.end, first)))
                     or (cue.role == "following" and cue.start >= last)
                 )
             ]

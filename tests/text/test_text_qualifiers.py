@@ -74,10 +74,24 @@ def test_negation_cue_is_named() -> None:
         ("Douleur FID, appendicite et torsion écartées.", "Douleur"),  # a comma still ends the clause
         # Said of a cause, not of the symptom.
         ("La cause des paresthésies n'est pas retrouvée.", "paresthésies"),
+        # How an examination was done, not a finding denied.
+        ("Le scanner sans injection a montré un calcul de l'uretère lombaire.", "calcul"),
+        ("IRM cérébrale sans gadolinium : hématome sous-dural.", "hématome"),
     ],
 )
 def test_not_negated(text: str, mention: str) -> None:
     assert not qualify(text, mention).negated
+
+
+def test_a_denial_stops_at_a_colon_after_what_it_denies() -> None:
+    text = "Graisse périrénale infiltrée, sans abcès rénal : il s'agissait d'une pyélonéphrite obstructive."
+    assert qualify(text, "abcès").negated
+    assert not qualify(text, "pyélonéphrite").negated
+    # Right after its cue, the colon introduces what is denied; a following cue reaches back over it; a
+    # condition reaches over its colon to what it conditions.
+    assert qualify("Pas de : fièvre, frissons.", "fièvre").negated
+    assert qualify("Toxoplasmose : sérologie négative.", "Toxoplasmose").negated
+    assert qualify("Si échec : résection de prostate.", "résection").hypothetical
 
 
 @pytest.mark.parametrize(

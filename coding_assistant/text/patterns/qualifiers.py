@@ -72,6 +72,13 @@ DROP_NEGATION_FOLLOWING: tuple[str, ...] = ("non",)
 # "EP à éliminer" is a hypothesis: the verb must not also negate what follows it. "Non seulement une anémie
 # mais aussi …" asserts the anémie.
 ADD_NEGATION_PSEUDO: tuple[str, ...] = (
+    # How an examination was done, not a finding denied: « scanner sans injection a montré un calcul ».
+    "sans injection",
+    "non injecté",
+    "non injectée",
+    "sans contraste",
+    "sans produit de contraste",
+    "sans gadolinium",
     "à éliminer",
     "à écarter",
     "à exclure",
