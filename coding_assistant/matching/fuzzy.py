@@ -22,11 +22,12 @@ class StemCorrector:
 
     def __init__(self, known: Iterable[str]) -> None:
         self.known = frozenset(known)
-        # Typos rarely touch the first letter: comparing within the first letter's bucket keeps this cheap.
-        self._by_first: dict[str, list[str]] = defaultdict(list)
+        # Typos rarely touch the first letter: comparing within the first letter's bucket keeps this cheap; each
+        # bucket is kept by length.
+        self._by_first_and_length: dict[tuple[str, int], list[str]] = defaultdict(list)
         for stem in self.known:
             if len(stem) >= MIN_STEM - 1:
-                self._by_first[stem[0]].append(stem)
+                self._by_first_and_length[(stem[0], len(stem))].append(stem)
         self._cache: dict[str, tuple[str, ...]] = {}
 
     def candidates(self, stem: str) -> tuple[str, ...]:
@@ -36,11 +37,14 @@ class StemCorrector:
         cached = self._cache.get(stem)
         if cached is not None:
             return cached
+        # Only the stems one letter shorter, as long or one longer can be one edit away: read from their own
+        # buckets, not filtered out of the whole first letter's (most of what a correction cost).
         found = sorted(
             (
                 other
-                for other in self._by_first.get(stem[0], ())
-                if abs(len(other) - len(stem)) <= 1 and OSA.distance(stem, other, score_cutoff=1) <= 1
+                for length in (len(stem) - 1, len(stem), len(stem) + 1)
+                for other in self._by_first_and_length.get((stem[0], length), ())
+                if OSA.distance(stem, other, score_cutoff=1) <= 1
             ),
             key=lambda other: (abs(len(other) - len(stem)), other),
         )[:MAX_CANDIDATES]

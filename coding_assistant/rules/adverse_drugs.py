@@ -21,7 +21,7 @@ from pathlib import Path
 
 from coding_assistant.rules.data import DEFAULT_RULES_DIR
 from coding_assistant.rules.status_drugs import DrugMention, read_named_codes
-from coding_assistant.text.normalize import strip_accents
+from coding_assistant.text.normalize import fold, may_hold
 
 ADVERSE_DRUGS_FILE = "adverse_drug_classes.csv"
 # Words that attribute what the sentence describes to a drug (accents optional: letters drop them).
@@ -78,6 +78,10 @@ CUE_WORDS = (
     "hypokali", "bradycardi", "neutrop", "thrombop", "agranulocyt", "pancytop", "toxidermi", "hypotension",
     "allongement du qt", "attribu", "impute", "liee", "lie a", "lie au", "due", "rapport avec",
 )  # fmt: skip
+# The same look for each sentence of a letter that passed the first: every match of the four cue regexes holds
+# one of these once folded (« liés à » holds none of the three « lie… » words above, hence « lie »). A sentence
+# with none is skipped before its four regex searches, the bulk of what reading a letter costs.
+SENTENCE_CUE_WORDS = (*CUE_WORDS, "lie")
 # A clause: what follows a colon is what was done about it (« hyperglycémies cortico-induites : insuline »).
 _SENTENCE = re.compile(r"[^.;:\n]+")
 
@@ -96,11 +100,15 @@ def find_adverse_drug_effects(text: str, directory: Path | str = DEFAULT_RULES_D
     """The drugs a sentence holds responsible for what it describes, each with its Y40-Y59 code."""
     pattern = _default_pattern(str(directory))
     found: list[DrugMention] = []
-    folded = strip_accents(text).lower()
+    folded = fold(text)
     if not any(word in folded for word in CUE_WORDS):
         return found  # most letters: substring tests on the folded text, no regex, no sentence read
+    # A sentence can only hold the cue words its letter holds: each sentence is looked at for those alone.
+    present = [word for word in SENTENCE_CUE_WORDS if word in folded]
     for sentence in _SENTENCE.finditer(text):
         words = sentence.group()
+        if not may_hold(words, present):
+            continue
         attributed = ATTRIBUTION.search(words) is not None
         attributed_to = [cue.end() for cue in ATTRIBUTION_TO.finditer(words)]
         bleeding = BLEEDING.search(words) is not None

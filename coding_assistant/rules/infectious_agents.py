@@ -18,7 +18,7 @@ from pathlib import Path
 
 from coding_assistant.rules.data import DEFAULT_RULES_DIR, read_rows
 from coding_assistant.rules.status_drugs import DrugMention, read_named_codes
-from coding_assistant.text.normalize import strip_accents
+from coding_assistant.text.normalize import fold, may_hold, strip_accents
 
 INFECTIOUS_AGENTS_FILE = "infectious_agents.csv"
 # Infections (and the samples that find their agent) whose codes leave the agent to B95-B98.
@@ -61,13 +61,18 @@ def _default_pattern(directory: str) -> re.Pattern[str]:
 @lru_cache(maxsize=4)
 def _anchors(directory: str) -> frozenset[str]:
     """The longest word of each agent's name, folded: a letter that holds none names no agent."""
+    return frozenset(anchor for anchor in _name_anchors(directory) if anchor is not None)
+
+
+@lru_cache(maxsize=4)
+def _name_anchors(directory: str) -> tuple[str | None, ...]:
+    """Each agent's anchor (`_anchors`), None for a name made of common words only."""
     names = (row.get("name", "") for row in read_rows(Path(directory) / INFECTIOUS_AGENTS_FILE))
-    anchors = set()
+    anchors: list[str | None] = []
     for name in names:
         words = [w for w in re.findall(r"\w+", strip_accents(name).lower()) if w not in _COMMON_WORDS]
-        if words:
-            anchors.add(max(words, key=len))
-    return frozenset(anchors)
+        anchors.append(max(words, key=len) if words else None)
+    return tuple(anchors)
 
 
 # Words of agents' names that letters use everywhere: never an anchor.
@@ -78,12 +83,21 @@ def find_infectious_agents(text: str, directory: Path | str = DEFAULT_RULES_DIR)
     """Each agent named on a line that names an infection whose codes do not name the agent (or a sample)."""
     found: list[DrugMention] = []
     pattern = _default_pattern(str(directory))
-    folded = strip_accents(text).lower()
+    folded = fold(text)
     if not any(anchor in folded for anchor in _anchors(str(directory))):
         return found  # most letters name no agent: substring tests on the folded text, no regex, no line read
+    # The same look for each line, on the anchors its letter holds, before the line's regex searches: a line
+    # without one names no agent, when every name has an anchor.
+    present = [anchor for anchor in _anchors(str(directory)) if anchor in folded]
+    lines_looked_at = None not in _name_anchors(str(directory))
     offset = 0
     for line in text.splitlines(keepends=True):
-        if INFECTION.search(line) and not NOT_INFECTION.search(line) and not _agent_in_code_only(line):
+        if (
+            (not lines_looked_at or may_hold(line, present))
+            and INFECTION.search(line)
+            and not NOT_INFECTION.search(line)
+            and not _agent_in_code_only(line)
+        ):
             for match in pattern.finditer(line):
                 start = offset + match.start()
                 found.append(DrugMention(start, start + len(match.group()), match.group(), match.lastgroup or ""))

@@ -40,10 +40,11 @@ from coding_assistant.rules.specificity.metabolic import (
 )
 from coding_assistant.rules.specificity.model import Context, Refinement, Suggestion
 from coding_assistant.rules.specificity.neuro_infectious import refine_aphasia, refine_covid, refine_delirium
-from coding_assistant.rules.specificity.words import WordLists, default_word_lists, fold
+from coding_assistant.rules.specificity.words import WordLists, default_word_lists
 from coding_assistant.terminology.codes import normalise_code
 from coding_assistant.terminology.model import Terminology
 from coding_assistant.text.measurements import Measurement
+from coding_assistant.text.normalize import fold
 
 Refiner = Callable[[str, Context], Suggestion | None]
 

@@ -17,23 +17,15 @@ from pathlib import Path
 
 from coding_assistant.errors import TerminologyFileError, unreadable
 from coding_assistant.rules.data import DEFAULT_RULES_DIR
-from coding_assistant.text.normalize import strip_accents
+from coding_assistant.text.normalize import fold
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
 _CLAUSE_BREAK = re.compile(r"[,:;()\n]|\.\s")
 NEGATION_WINDOW = 40  # characters looked at before a match for a negation cue
 
 
-# Cached: the refiner folds and splits the same stay text for every candidate of the stay.
-@lru_cache(maxsize=32)
-@lru_cache(maxsize=32)
-def fold(text: str) -> str:
-    """Lower case without accents: 'Hémodialysée' -> 'hemodialysee'. A stay's text is folded once for all the
-    codes refined on it."""
-    return strip_accents(text).lower()
-
-
-@dataclass(frozen=True, slots=True)
+# Compared and hashed by identity (eq=False): the searches below are cached on the lists they read.
+@dataclass(frozen=True, slots=True, eq=False)
 class WordLists:
     patterns: dict[tuple[str, str], re.Pattern[str]]
     insulin_drugs: re.Pattern[str]
@@ -79,7 +71,76 @@ def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
 
 @lru_cache(maxsize=256)  # each refiner asks again for the same stay text and anchor
 def _anchored_sentences(text: str, anchor: re.Pattern[str]) -> tuple[tuple[int, int], ...]:
+    if not _may_match(text, anchor):
+        return ()
     return tuple((a, b) for a, b in sentence_spans(text) if anchor.search(text, a, b))
+
+
+# What a run of plain characters in a pattern may hold, and what makes the character before it optional.
+_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyz0123456789 '-")
+_QUANTIFIERS = frozenset("?*+")
+_REPEAT = re.compile(r"\{\d*(?:,\d*)?\}")  # a bounded repeat; any other « { » stands for itself
+_INLINE_FLAG = re.compile(r"\(\?[aiLmsux-]")
+
+
+def _may_match(text: str, pattern: re.Pattern[str]) -> bool:
+    """False only when `pattern` cannot match `text`: a substring test (`_required_words`) where a search would
+    read the whole stay text at every position (the patterns start with `\\b`, which leaves the regex engine no
+    quicker scan), for each word list a stay's codes ask about."""
+    required = _required_words(pattern)
+    return required is None or any(word in text for word in required)
+
+
+@lru_cache(maxsize=256)
+def _required_words(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """For each top-level alternative of `pattern`, its longest run of plain characters outside any group, class,
+    escape or quantifier: characters that every match of the alternative holds as written, so a text holding none
+    of the runs holds no match. None when the pattern says too little or too much for that (an alternative
+    without such a run, a flag)."""
+    source = pattern.pattern
+    if pattern.flags & ~re.UNICODE or _INLINE_FLAG.search(source):
+        return None
+    runs: list[str] = []
+    best = run = ""  # the longest run of the current alternative so far, and the run being read
+    depth = 0
+    i = 0
+    while i < len(source):
+        ch = source[i]
+        i += 1
+        if ch == "\\":
+            i += 1  # an escape (\\b, \\s, \\.) ends a run: read as nothing plain
+        elif ch == "[":
+            i = _class_end(source, i)
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif depth == 0 and ch == "|":
+            runs.append(max(best, run, key=len))
+            best = run = ""
+            continue
+        elif ch == "{" and (repeat := _REPEAT.match(source, i - 1)) is not None:
+            run = run[:-1]  # the character before is repeated, maybe not at all ({0,2}); its bounds are no text
+            i = repeat.end()
+        elif depth == 0 and ch in _QUANTIFIERS:
+            run = run[:-1]  # the character before is optional or repeated
+        elif depth == 0 and ch in _PLAIN:
+            run += ch
+            continue
+        best, run = max(best, run, key=len), ""
+    runs.append(max(best, run, key=len))
+    return None if "" in runs else tuple(runs)
+
+
+def _class_end(source: str, i: int) -> int:
+    """The index after the `]` that closes the character class whose content starts at `i`."""
+    if source[i : i + 1] == "^":
+        i += 1
+    if source[i : i + 1] == "]":
+        i += 1  # a first `]` is a member of the class
+    while i < len(source) and source[i] != "]":
+        i += 2 if source[i] == "\\" else 1
+    return i + 1
 
 
 def negated(text: str, start: int, words: WordLists) -> bool:
@@ -97,7 +158,7 @@ def matches(
     text: str, pattern: re.Pattern[str] | None, words: WordLists, *, guard: bool = True
 ) -> Iterator[re.Match[str]]:
     """Matches of `pattern` in folded `text`, negated ones left out when `guard`."""
-    if pattern is None:
+    if pattern is None or not _may_match(text, pattern):
         return
     for match in pattern.finditer(text):
         if guard and negated(text, match.start(), words):
@@ -110,6 +171,15 @@ def evidence_span(
 ) -> tuple[int, int] | None:
     """Where the first (non-negated) words of folded `text` matching `family/key` are, or None; with `anchor`,
     only sentences matching `family/anchor` count (the site words of an infarct must be about the infarct)."""
+    return _evidence_span(text, family, key, words, anchor, guard)
+
+
+# Cached: each candidate of a stay asks again for the same words in the same stay text (the refiner of E11 for
+# every diabetes candidate, and again in the second pass), and each search reads the whole text.
+@lru_cache(maxsize=1024)
+def _evidence_span(
+    text: str, family: str, key: str, words: WordLists, anchor: str | None, guard: bool
+) -> tuple[int, int] | None:
     pattern = words.pattern(family, key)
     if pattern is None:
         return None
@@ -149,7 +219,7 @@ def insulin_treated_from_text(text: str, words: WordLists | None = None) -> bool
         return False
     if first_evidence(folded, "insulin", "positive_phrase", words):
         return True
-    if next(matches(folded, words.insulin_drugs, words), None) is not None:
+    if _first_drug(folded, words) is not None:
         return True
     return None
 
@@ -160,5 +230,12 @@ def insulin_evidence(text: str, words: WordLists) -> str | None:
     found = first_evidence(folded, "insulin", "positive_phrase", words)
     if found:
         return found
+    span = _first_drug(folded, words)
+    return folded[span[0] : span[1]] if span else None
+
+
+@lru_cache(maxsize=256)  # asked by both functions above, for each diabetes candidate of a stay
+def _first_drug(folded: str, words: WordLists) -> tuple[int, int] | None:
+    """Where the first non-negated insulin drug name of folded text is."""
     match = next(matches(folded, words.insulin_drugs, words), None)
-    return match.group(0) if match else None
+    return match.span() if match else None
