@@ -130,6 +130,7 @@ def is_symptom(code: str) -> bool:
 # findings (R70-R99) are usual for any disease.
 _SYMPTOM_SYSTEMS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("R42", "R42", ("VI", "VIII", "IX")),  # dizziness and vertigo: the nervous system, the inner ear, the heart
+    ("R56", "R56", ("VI",)),  # convulsions, febrile ones included: the nervous system
     ("R00", "R09", ("IX", "X")),
     ("R10", "R19", ("XI",)),
     ("R20", "R23", ("XII",)),
@@ -141,11 +142,16 @@ _SYMPTOM_SYSTEMS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 
 def symptom_of_its_system(symptom: str, disease: str) -> bool:
     """Whether a symptom of chapter XVIII that belongs to one body system (R00-R49: the heart and lungs, the
-    digestive tract, the skin, the nerves and muscles, the urinary tract) is of the disease's system. The
-    general symptoms (R50-R69: fever, headache, pain, convulsions) belong to none."""
+    digestive tract, the skin, the nerves and muscles, the urinary tract; R42 and R56 too) is of the disease's
+    system. The general symptoms (the rest of R50-R69: fever, headache, malaise) belong to none, and only a
+    disease of the whole body, an infectious or parasitic one of chapter I (« fièvre, céphalées … goutte
+    épaisse : Plasmodium ovale »), explains them."""
     category = symptom[:3]
     chapter = chapter_of(disease)
-    return any(start <= category <= end and chapter in chapters for start, end, chapters in _SYMPTOM_SYSTEMS)
+    for start, end, chapters in _SYMPTOM_SYSTEMS:
+        if start <= category <= end:
+            return chapter in chapters
+    return "R50" <= category <= "R69" and chapter == "I"
 
 
 def usual_manifestation(symptom: str, disease: str) -> bool:

@@ -48,7 +48,7 @@ class _Title:
     inline: bool  # text follows the title on the same line
 
 
-_CUT_WHEN_INLINE = frozenset({"antecedents", "traitement_entree"})
+_CUT_WHEN_INLINE = frozenset({"antecedents", "traitement_entree", "motif"})
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _LINE = re.compile(r"[^\n]*\n?")
 _BULLET_PREFIX = re.compile(rf"[ \t]*(?:{P.BULLET}[ \t]*)?")
@@ -309,7 +309,8 @@ def split_sections(text: str) -> list[Section]:
       "Pas de tabac." after "- Fam : père diabétique" is not family history;
     - "ATCD : HTA." written inline covers the lines that follow only while they are list items: an untitled
       paragraph after it ("Palpitations depuis 6 h ...") is the current story, not history (kind "other");
-      "TTT : Amlor 10 mg." written inline stops at the end of its paragraph for the same reason;
+      "TTT : Amlor 10 mg." written inline stops at the end of its paragraph for the same reason, and so does
+      "Motif : vomissements." (the problems the letter then numbers are no motif);
     - "Traitement :" alone is the entry treatment until an evolution or conclusion section was seen.
     """
     return list(_split_sections(text))

@@ -58,6 +58,16 @@ def test_the_procedure_noun_a_label_gives_in_brackets_names_its_act(proposer):
     assert selected(proposer, text, doc_type="CR-INTERV")[0].startswith("LHMH")
 
 
+def test_a_procedure_noun_without_a_surgical_ending_names_its_act(proposer):
+    # « Conisation » ends in no « -ectomie » or « -plastie », yet names no finding: it is an act, of the cervix.
+    text = (
+        "CRO — Gynécologie ambulatoire — 03/02/2026\n"
+        "Intervention : CONISATION À L'ANSE DIATHERMIQUE sous contrôle colposcopique.\n"
+        "Résection en un passage à l'anse de 20 mm ; hémostase à la boule. Pas de cerclage."
+    )
+    assert selected(proposer, text) == ["JKFA031"]
+
+
 def test_the_approach_of_the_act_line_wins_over_an_incision_of_the_steps(proposer):
     text = (
         "COMPTE RENDU OPÉRATOIRE du 03/02/2026\n"

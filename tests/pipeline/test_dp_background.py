@@ -88,6 +88,9 @@ def symptoms_table() -> Terminology:
         ("H660", "Otite moyenne suppurée aiguë"),
         ("R55", "Syncope et collapsus"),
         ("S010", "Plaie ouverte du cuir chevelu"),
+        ("R51", "Céphalée"),
+        ("B530", "Paludisme à Plasmodium ovale"),
+        ("B082", "Exanthème subit [sixième maladie]"),
     ]
     return Terminology([CodeEntry(code, label, mco_type=0) for code, label in codes], "test", "2025")
 
@@ -99,11 +102,20 @@ def test_a_symptom_an_untitled_letter_opens_on_gives_way_to_the_diagnosis_of_its
     assert decide(symptoms_table(), [vertigo, bppv])["H811"].role == "DP"
 
 
-def test_a_general_symptom_or_an_injury_explains_nothing_of_an_untitled_letter() -> None:
-    # A febrile convulsion beside the otitis that made the fever: the convulsion, a general symptom, stays the DP.
-    convulsion = Candidate("R560", model_score=0.4, dp_score=0.4, score=0.4, mentions=[mention("R560", "other")])
-    otitis = Candidate("H660", model_score=0.3, dp_score=0.2, score=0.3, mentions=[mention("H660", "other")])
-    assert decide(symptoms_table(), [convulsion, otitis])["R560"].role == "DP"
+def test_a_general_symptom_gives_way_to_an_infectious_disease_only() -> None:
+    # « Fièvre à 39,5 °C, céphalées … goutte épaisse : Plasmodium ovale »: the malaria explains the headache.
+    headache = Candidate("R51", model_score=0.03, dp_score=0.03, score=0.03, mentions=[mention("R51", "other")])
+    malaria = Candidate("B530", model_score=0.0, dp_score=0.0, score=0.08, mentions=[mention("B530", "other")])
+    assert decide(symptoms_table(), [headache, malaria])["B530"].role == "DP"
+    # A febrile convulsion beside the otitis or the roseola that made the fever: the convulsion, of the nervous
+    # system, stays the DP.
+    for cause in ("H660", "B082"):
+        convulsion = Candidate("R560", model_score=0.4, dp_score=0.4, score=0.4, mentions=[mention("R560", "other")])
+        fever_cause = Candidate(cause, model_score=0.3, dp_score=0.2, score=0.3, mentions=[mention(cause, "other")])
+        assert decide(symptoms_table(), [convulsion, fever_cause])["R560"].role == "DP", cause
+
+
+def test_an_injury_explains_nothing_of_an_untitled_letter() -> None:
     # A faint and the wound it caused: the wound is what the symptom led to.
     faint = Candidate("R55", model_score=0.4, dp_score=0.4, score=0.4, mentions=[mention("R55", "other")])
     wound = Candidate("S010", model_score=0.3, dp_score=0.2, score=0.3, mentions=[mention("S010", "other")])

@@ -90,6 +90,7 @@ def test_a_denial_stops_at_a_colon_after_what_it_denies() -> None:
     # Right after its cue, the colon introduces what is denied; a following cue reaches back over it; a
     # condition reaches over its colon to what it conditions.
     assert qualify("Pas de : fièvre, frissons.", "fièvre").negated
+    assert qualify("Geste non réalisé : cholécystectomie.", "cholécystectomie").negated
     assert qualify("Toxoplasmose : sérologie négative.", "Toxoplasmose").negated
     assert qualify("Si échec : résection de prostate.", "résection").hypothetical
 

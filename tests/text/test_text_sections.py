@@ -271,3 +271,14 @@ def test_a_titled_conclusion_outweighs_the_numbered_problems() -> None:
     sections = split_sections(text)
     assert section_at(sections, text.index("Hémoptysies de")).kind == "other"
     assert section_at(sections, text.index("carcinome")).kind == "conclusion"
+
+
+def test_a_motif_written_inline_stops_at_the_end_of_its_paragraph() -> None:
+    text = (
+        "Motif : vomissements, douleurs abdominales,\npolypnée.\n\n"
+        "#1 ACD sévère : pH 7,08, insuline IV.\n#2 Gastroentérite virale : résolutive.\n"
+    )
+    sections = split_sections(text)
+    assert section_at(sections, text.index("polypnée")).kind == "motif"
+    assert section_at(sections, text.index("ACD")).kind == "conclusion"
+    assert section_at(sections, text.index("insuline")).kind == "other"

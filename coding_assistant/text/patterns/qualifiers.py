@@ -22,6 +22,18 @@ ADD_NEGATION_PRECEDING: tuple[str, ...] = (
     "sans élément en faveur",
     "ni de",
     "ni d'",
+    # « Geste non réalisé : cholécystectomie »: the whole cue, so that the colon after it introduces what it
+    # denies (edsnlp's bare « non » already reaches forward).
+    "non réalisé",
+    "non réalisée",
+    "non réalisés",
+    "non réalisées",
+    "non fait",
+    "non faite",
+    "non effectué",
+    "non effectuée",
+    "non pratiqué",
+    "non pratiquée",
 )
 ADD_NEGATION_FOLLOWING: tuple[str, ...] = (
     "éliminé",
