@@ -45,11 +45,11 @@ ATTRIBUTION_TO = re.compile(
 ATTRIBUTION_REACH = 40
 _CLAUSE_BREAK = re.compile(r"[,;]")
 # Conditions drugs cause far more often than they treat: « hyponatrémie sous ISRS », « hypoglycémies sous
-# sulfamide hypoglycémiant », « bradycardie sous bêtabloquant » state the drug as the cause without the word
-# (« HTA sous irbésartan », « diabète sous insuline » are treatments: not in this list).
+# sulfamide hypoglycémiant », « bradycardie sous bêtabloquant », « constipation sous morphine » state the drug as
+# the cause without the word (« HTA sous irbésartan », « diabète sous insuline » are treatments: not in this list).
 DRUG_EFFECT = re.compile(
     r"hypoglyc[eé]mi|hyponatr[eé]mi|hyperkali[eé]mi|hypokali[eé]mi|bradycardi|neutrop[eé]ni|thrombop[eé]ni|"
-    r"agranulocytos|pancytop[eé]ni|toxidermi|hypotension orthostatique|allongement du QT",
+    r"agranulocytos|pancytop[eé]ni|toxidermi|hypotension orthostatique|allongement du QT|constipation",
     re.IGNORECASE,
 )
 # A poisoning (an overdose taken on purpose or by mistake) is not a therapeutic use: CIM-10 T36-T50 with
@@ -76,7 +76,7 @@ CUE_WORDS = (
     "hemorragi", "hematom", "saignement", "hematuri", "epistaxis", "melena", "rectorragi", "hemoptysi",
     "hematemes", "hemoperitoine", "aggrav", "favoris", "chimio", "hypoglyc", "hyponatr", "hyperkali",
     "hypokali", "bradycardi", "neutrop", "thrombop", "agranulocyt", "pancytop", "toxidermi", "hypotension",
-    "allongement du qt", "attribu", "impute", "liee", "lie a", "lie au", "due", "rapport avec",
+    "allongement du qt", "attribu", "impute", "liee", "lie a", "lie au", "due", "rapport avec", "constipation",
 )  # fmt: skip
 # The same look for each sentence of a letter that passed the first: every match of the four cue regexes holds
 # one of these once folded (« liés à » holds none of the three « lie… » words above, hence « lie »). A sentence

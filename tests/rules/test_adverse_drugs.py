@@ -34,6 +34,7 @@ def codes(text: str) -> list[tuple[str, str]]:
         ("Hyponatrémie à 124 sous ISRS (escitalopram).", [("ISRS", "Y492"), ("escitalopram", "Y492")]),
         ("Deux hypoglycémies sous sulfamide hypoglycémiant.", [("sulfamide hypoglycémiant", "Y423")]),
         ("Bradycardie à 38/min sous bisoprolol.", [("bisoprolol", "Y517")]),
+        ("2) Constipation sous morphine : Movicol 2 sachets/j.", [("morphine", "Y450")]),
         ("Hyperglycémie cortico-induite.", [("cortico", "Y420")]),
         ("IRA fonctionnelle aggravée par le kétoprofène.", [("kétoprofène", "Y452")]),
         ("Neutropénie fébrile post-chimiothérapie (C2).", [("chimiothérapie", "Y433")]),
@@ -49,6 +50,7 @@ def test_a_drug_the_sentence_holds_responsible_gives_its_y_code(text: str, expec
     "text",
     [
         "HTA sous irbésartan et amlodipine.",  # a treatment, not an effect
+        "Constipation sous Movicol, morphine arrêtée.",  # the laxative treats it; the opioid stopped is no cause here
         "FA permanente sous Eliquis 5 mg x2.",  # an anticoagulant, no bleeding in the sentence
         "Hématurie sur sonde. Traitement : Kardégic 75 mg.",  # the bleeding and the drug in two sentences
         "Intoxication médicamenteuse volontaire au paracétamol et au bromazépam.",  # poisoning: T codes, X60-X69
