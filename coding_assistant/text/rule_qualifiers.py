@@ -183,8 +183,7 @@ class _Stretch:
         # s'agissait d'une pyélonéphrite obstructive »): the cue reaches no further. Right after the cue it
         # introduces what the cue qualifies (« Pas de : fièvre, toux »). A following cue still reaches back over
         # it (« Toxoplasmose : sérologie négative »).
-        cue_ends = {match.end for matches in found.values() for match in matches}
-        self.colons = [i for i, norm in enumerate(norms) if norm == ":" and i not in cue_ends]
+        self.colons = [i for i, norm in enumerate(norms) if norm == ":"]
         self.cuts = sorted(cuts)
         self.cues: dict[Qualifier, list[CueMatch]] = {}
         for qualifier, matches in found.items():
@@ -196,10 +195,10 @@ class _Stretch:
         """Words [first, last) that overlap characters [start, end)."""
         return bisect.bisect_right(self.word_ends, start), bisect.bisect_left(self.word_starts, end)
 
-    def _colon(self, first: int, last: int) -> bool:
-        """Whether a colon stands among words [first, last)."""
-        index = bisect.bisect_left(self.colons, first)
-        return index < len(self.colons) and self.colons[index] < last
+    def _colon_after(self, cue: CueMatch, first: int) -> bool:
+        """Whether a colon stands between a cue and word `first`, not counting one right after the cue."""
+        index = bisect.bisect_left(self.colons, cue.end + 1)
+        return index < len(self.colons) and self.colons[index] < first
 
     def segment(self, word: int) -> int:
         return bisect.bisect_right(self.cuts, word) - 1
@@ -220,7 +219,7 @@ class _Stretch:
                 if low <= cue.segment <= high
                 and (
                     not directed
-                    or (cue.role == "preceding" and cue.end <= first and not (stops and self._colon(cue.end, first)))
+                    or (cue.role == "preceding" and cue.end <= first and not (stops and self._colon_after(cue, first)))
                     or (cue.role == "following" and cue.start >= last)
                 )
             ]

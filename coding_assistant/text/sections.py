@@ -74,7 +74,8 @@ _PARENTHESES = re.compile(r"\([^)]*\)")
 _NUMBERED_PROBLEM = re.compile(r"(?:probl[èe]me|pb)\s*(?:n\s*[°o]\s*)?\d+\s*(?:[—–:)]|-(?!\d))\s*", re.IGNORECASE)
 # Or by its number alone, each problem opening its line on a capital: « 1) Pneumopathie … », « 2/ IRA … »,
 # « 3. Diabète … », « #4 Dénutrition ». Such a line is a problem only within a run numbered 1, 2, … in one style,
-# outside a list section (antecedents, treatments, examinations keep their numbered items), and when its first
+# standing in untitled text or a conclusion (antecedents, treatments and examinations keep their numbered items,
+# and problems the evolution tells one by one leave the stay's problem to the conclusion), and when its first
 # word is no operative step or conduct (« 1. Installation », « 2) Poursuite du traitement »).
 _NUMBERED_LINE = re.compile(
     r"^[ \t]*(?P<marker>#[ \t]*(?P<hash>\d{1,2})|(?P<number>\d{1,2})[ \t]*(?P<style>[.)/]))[ \t]+(?=[^\W\d_])",
