@@ -48,11 +48,12 @@ _SCOPE_END = re.compile(r"[,;:()\n.]|\bmais\b")
 _POSTPOSED_NEGATION = re.compile(r"\bnon (?:r[ée]alis|fait|effectu|pos|pratiqu)[ée]*e?s?\b", re.IGNORECASE)
 _CLAUSE_START = re.compile(r"[,;:()\n.][^,;:()\n.]*$")
 # An organ the report says it saw and spared (« queue du pancréas vue et respectée », « uretère repéré et
-# préservé ») is no object of an act: its words weigh as a negated act's. « Préservé » alone is a state, not a
+# préservé ») or found intact (« tendons extenseurs intacts ») is no object of an act: its words weigh as a
+# negated act's. « Préservé » alone is a state, not a
 # gesture (« IC à FEVG préservée »): only after what the surgeon did to see it.
 _SPARED = re.compile(
-    r"\b(?:(?:vue?s?|repér[ée]e?s?|identifi[ée]e?s?|disséqu[ée]e?s?)\s+et\s+(?:respect|préserv|preserv)"
-    r"|respect)[ée]e?s?\b",
+    r"\b(?:(?:(?:vue?s?|repér[ée]e?s?|identifi[ée]e?s?|disséqu[ée]e?s?)\s+et\s+(?:respect|préserv|preserv)"
+    r"|respect)[ée]e?s?|intacte?s?)\b",
     re.IGNORECASE,
 )
 _NUMBER_WORDS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6}

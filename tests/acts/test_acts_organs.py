@@ -91,6 +91,17 @@ def test_an_organ_the_report_saw_and_spared_is_no_object_of_its_acts(proposer: A
     assert chosen == ["FFFC001"]
 
 
+def test_an_organ_found_intact_is_no_object_of_the_act(proposer: ActProposer) -> None:
+    # Written here: the skin of a forearm wound is sutured, the tendons the report explored were intact.
+    report = (
+        "CRO URGENCE — Chirurgie de la main — 09/05/2026\n"
+        "Plaie de l'avant-bras droit, face dorsale, superficielle, de 2 cm.\n"
+        "Sous anesthésie locale : lavage, exploration (tendons extenseurs intacts), suture cutanée par 3 points."
+    )
+    lines = stay_acts(proposer, [("CRO", report)], sex="M", age=27, stay_dates=(date(2026, 5, 9), date(2026, 5, 10)))
+    assert not [act.code for act in lines if act.selected and act.code.startswith("PC")]
+
+
 def test_a_preserved_state_is_not_a_spared_organ() -> None:
     from coding_assistant.acts.reading import _negation_spans
 
