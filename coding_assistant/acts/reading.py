@@ -56,6 +56,15 @@ _SPARED = re.compile(
     r"|respect)[ée]e?s?|intacte?s?)\b",
     re.IGNORECASE,
 )
+# A dilatation the imaging or the endoscopy found (« dilatation modérée d'amont », « dilatation pyélocalicielle »,
+# « VBP dilatée ») is a finding, not the « Dilatation » of CCAM labels: its words weigh as a negated act's.
+_FINDING = re.compile(
+    r"\bdilatations?\s+(?:(?:tr[èe]s\s+)?(?:mod[ée]r[ée]e|minime|importante|majeure|franche|discr[èe]te|modeste)\s+)?"
+    r"(?:d['’]\s?amont|des?\s+cavit[ée]s|py[ée]lo|des?\s+voies|du\s+(?:canal|wirsung|chol[ée]doque)|"
+    r"ventriculaire|bronchique|aortique|de\s+l['’]\s?aorte|des\s+ventricules)"
+    r"|\bdilat[ée]e?s?\b",
+    re.IGNORECASE,
+)
 _NUMBER_WORDS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6}
 # The stems of the number words a tokenised text keeps (« un », « une » are stopwords).
 _NUMBER_STEMS = frozenset(stem for word in _NUMBER_WORDS for stem in wording_stems(word))
@@ -646,6 +655,7 @@ def _negation_spans(text: str) -> list[tuple[int, int]]:
         before = text[max(0, match.start() - 120) : match.start()]
         start = _CLAUSE_START.search(before)
         spans.append((match.start() - len(before) + (start.start() + 1 if start else 0), match.start()))
+    spans.extend((match.start(), match.end()) for match in _FINDING.finditer(text))
     return spans
 
 

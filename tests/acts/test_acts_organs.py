@@ -102,6 +102,15 @@ def test_an_organ_found_intact_is_no_object_of_the_act(proposer: ActProposer) ->
     assert not [act.code for act in lines if act.selected and act.code.startswith("PC")]
 
 
+def test_a_dilatation_the_imaging_found_is_no_act() -> None:
+    from coding_assistant.acts.reading import _negation_spans
+
+    found = "Urétéropyélographie : calcul bloqué, dilatation modérée d'amont. VBP dilatée à 14 mm."
+    assert [found[start:end] for start, end in _negation_spans(found)] == ["dilatation modérée d'amont", "dilatée"]
+    # The act: a stenosis dilated with a balloon.
+    assert _negation_spans("Dilatation au ballonnet de la sténose urétérale.") == []
+
+
 def test_a_preserved_state_is_not_a_spared_organ() -> None:
     from coding_assistant.acts.reading import _negation_spans
 
