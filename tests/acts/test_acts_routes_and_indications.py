@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 
 from coding_assistant.acts import ActProposer, default_proposer
-from tests.acts.act_reports import not_done_acts, selected_acts, stay_acts
+from tests.acts.act_reports import first_acts, not_done_acts, selected_acts, stay_acts
 
 
 @pytest.fixture(scope="module")
@@ -107,6 +107,20 @@ def test_the_act_a_letters_motif_meant_is_the_act_the_operative_report_did(propo
     assert [act.code for act in acts if act.selected] == ["JKFC003"]
     # One act, by its approach: the motif's bare « hystérectomie » is no line of its own (by laparotomy).
     assert not [act.code for act in acts if act.code.startswith("JKFA")]
+
+
+def test_an_act_foreseen_is_a_plan(proposer):
+    # « prévision de » names what a later session may do, or give up.
+    text = (
+        "CORONAROGRAPHIE du 03/02/2026\n"
+        "Sténose calcifiée de la circonflexe moyenne à 80 %.\n"
+        "Prévision d'athérectomie rotationnelle de la circonflexe."
+    )
+    lines = first_acts(proposer, text, doc_type="CR-INTERV", age=58, stay_dates=FEBRUARY_STAY)
+    atherectomy = [act for act in lines if act.code.startswith("DDFF")]
+    assert atherectomy and all(
+        not act.selected and any(note.rule == "act-planned" for note in act.warnings) for act in atherectomy
+    )
 
 
 # The urethrocystoscopy is the route of an endoscopic act on the urinary tract (proposer.py `_urinary_route`).
