@@ -126,8 +126,8 @@ def is_symptom(code: str) -> bool:
 
 
 # The CIM-10 groups the symptoms of chapter XVIII by body system; a symptom of a system is a usual manifestation
-# of that system's diseases. General symptoms (R50-R69: fever, syncope, malaise, weight loss) and abnormal
-# findings (R70-R99) are usual for any disease.
+# of that system's diseases. General symptoms (R50-R69 but the convulsions: fever, syncope, malaise, weight loss)
+# and abnormal findings (R70-R99) are usual for any disease.
 _SYMPTOM_SYSTEMS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("R42", "R42", ("VI", "VIII", "IX")),  # dizziness and vertigo: the nervous system, the inner ear, the heart
     ("R56", "R56", ("VI",)),  # convulsions, febrile ones included: the nervous system
@@ -147,11 +147,18 @@ def symptom_of_its_system(symptom: str, disease: str) -> bool:
     disease of the whole body, an infectious or parasitic one of chapter I (« fièvre, céphalées … goutte
     épaisse : Plasmodium ovale »), explains them."""
     category = symptom[:3]
-    chapter = chapter_of(disease)
+    chapters = _system_chapters(category)
+    if chapters is not None:
+        return chapter_of(disease) in chapters
+    return "R50" <= category <= "R69" and chapter_of(disease) == "I"
+
+
+def _system_chapters(category: str) -> tuple[str, ...] | None:
+    """The chapters of the body system a symptom category belongs to (`_SYMPTOM_SYSTEMS`), None for none."""
     for start, end, chapters in _SYMPTOM_SYSTEMS:
         if start <= category <= end:
-            return chapter in chapters
-    return "R50" <= category <= "R69" and chapter == "I"
+            return chapters
+    return None
 
 
 def usual_manifestation(symptom: str, disease: str) -> bool:
@@ -160,8 +167,5 @@ def usual_manifestation(symptom: str, disease: str) -> bool:
     while an unusual one (a confusion beside a urinary infection) may stand as a DAS."""
     if not symptom.startswith("R"):
         return chapter_of(symptom) == chapter_of(disease)
-    category = symptom[:3]
-    for start, end, chapters in _SYMPTOM_SYSTEMS:
-        if start <= category <= end:
-            return chapter_of(disease) in chapters
-    return True
+    chapters = _system_chapters(symptom[:3])
+    return chapters is None or chapter_of(disease) in chapters
