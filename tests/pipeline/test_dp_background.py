@@ -126,3 +126,36 @@ def test_a_titled_letter_leaves_its_symptom_dp_to_its_conclusion() -> None:
     vertigo = Candidate("R42", model_score=0.3, dp_score=0.3, score=0.3, mentions=[mention("R42", "conclusion")])
     bppv = Candidate("H811", model_score=0.08, dp_score=0.05, score=0.08, mentions=[mention("H811", "histoire")])
     assert decide(symptoms_table(), [vertigo, bppv])["R42"].role == "DP"
+
+
+def test_a_motif_naming_the_operation_opens_on_the_condition_it_treats() -> None:
+    # « Admis pour une intervention chirurgicale en raison de cataractes séniles » with a fibrillation from the
+    # antecedents and the tests, and no conclusion: « intervention chirurgicale » reads as Y83 (an act as the
+    # cause of a complication of care), which names what was done, so the motif opens on the cataract.
+    table = Terminology(
+        [
+            CodeEntry("I482", "Fibrillation auriculaire permanente", mco_type=0),
+            CodeEntry("H259", "Cataracte sénile, sans précision", mco_type=0),
+            CodeEntry("Y839", "Intervention chirurgicale, sans précision", mco_type=0),
+        ],
+        "test",
+        "2025",
+    )
+    chronic = Candidate(
+        "I48",
+        model_score=0.95,
+        dp_score=0.6,
+        score=0.95,
+        mentions=[mention("I482", "antecedents", history=True, rank=3), mention("I482", "examens_complementaires")],
+    )
+    operation = Candidate("Y83", model_score=0.0, dp_score=0.0, score=0.5, mentions=[mention("Y839", "motif", rank=1)])
+    cataract = Candidate(
+        "H25",
+        model_score=0.0,
+        dp_score=0.0,
+        score=0.3,
+        mentions=[mention("H259", "motif", rank=2), mention("H259", "examen_clinique", rank=5)],
+    )
+    decided = decide(table, [chronic, operation, cataract])
+    assert decided["H25"].role == "DP"
+    assert decided["I48"].role == "DAS"
