@@ -523,14 +523,28 @@ def _infection_under_a_delirium(dp: Decided | None, dp_pool: Sequence[Decided]) 
     return infection or dp
 
 
-def _session_motif(dp: Decided | None, dp_pool: Sequence[Decided], first_in_motif: Candidate | None) -> Decided | None:
+# A session written as one (« séance de radiothérapie », « cure de chimiothérapie »), not a treatment named in passing.
+_SESSION_WORDING = re.compile(r"\b(?:s[ée]ances?|cures?)\b", re.IGNORECASE)
+
+
+def _session_motif(
+    dp: Decided | None, dp_pool: Sequence[Decided], first_in_motif: Candidate | None, overnight: bool
+) -> Decided | None:
     """A stay whose motif opens on a treatment session (chemotherapy, radiotherapy, dialysis) has that session
     as DP and the treated condition as DR (ATIH Guide méthodologique MCO, chapitre IV: Z51.1 / Z51.0 / Z49 in
-    DP, the tumour or the kidney disease in DR), even when the conclusion names the condition first."""
+    DP, the tumour or the kidney disease in DR), even when the conclusion names the condition first. The session
+    must be selected, unless the motif writes it as a session (« admise pour une séance de radiothérapie ») in a
+    stay with no night: then the letter says what the stay was, whatever the classifier knows of sessions."""
     if first_in_motif is None:
         return dp
     for decided in dp_pool:
-        if decided.candidate is first_in_motif and decided.selected and dr_for_dp(decided.code) is not None:
+        if decided.candidate is not first_in_motif or dr_for_dp(decided.code) is None:
+            continue
+        written_as_session = not overnight and any(
+            m.section == "motif" and _SESSION_WORDING.search(m.text) for m in decided.candidate.affirmed
+        )
+        if decided.selected or written_as_session:
+            decided.selected = True
             return decided
     return dp
 
@@ -939,7 +953,7 @@ def assign_roles(
     dp = _cause_over_symptom(dp, dp_pool, documents, decided)
     dp = _organ_diagnosis_over_its_pain(dp, dp_pool)
     dp = _infection_under_a_delirium(dp, dp_pool)
-    dp = _session_motif(dp, dp_pool, first_motif)
+    dp = _session_motif(dp, dp_pool, first_motif, overnight)
     dp = _condition_of_the_motif(dp, dp_pool, first_motif)
     dp = _motif_over_background(dp, dp_pool, first_motif, first_conclusion)
     dp = _acute_problem_over_known_disease(dp, dp_pool, documents)

@@ -252,6 +252,21 @@ def test_a_session_the_pipeline_does_not_select_is_not_made_the_dp_by_the_motif(
     assert roles(decide(table, [tumour, chemotherapy])) == {"Z51": None, "C18": "DP"}
 
 
+def test_a_session_the_motif_writes_as_one_is_the_dp_of_a_day_stay_whatever_its_score(table):
+    # « Admise pour une séance de chimiothérapie. » The classifier never learnt sessions: the wording says it.
+    def stay(wording: str, overnight: bool) -> dict[str, str | None]:
+        chemotherapy = Candidate("Z51", score=0.3, mentions=[mention("Z511", "motif", rank=0, text=wording)])
+        tumour = Candidate("C18", score=0.95, dp_score=0.9, mentions=[mention("C189", "conclusion", rank=1)])
+        decided = assign_roles([tumour, chemotherapy], "", [], table, overnight=overnight)
+        return {d.candidate.category: d.role for d in decided}
+
+    assert stay("séance de chimiothérapie", overnight=False) == {"Z51": "DP", "C18": "DR"}
+    assert stay("cure de chimiothérapie", overnight=False) == {"Z51": "DP", "C18": "DR"}
+    # A stay with a night was not a session; a treatment named without its session is left to the scores.
+    assert stay("séance de chimiothérapie", overnight=True) == {"Z51": None, "C18": "DP"}
+    assert stay("chimiothérapie", overnight=False) == {"Z51": None, "C18": "DP"}
+
+
 # --- DR ----------------------------------------------------------------------------------------------------------
 def test_a_dialysis_dp_takes_the_stage_5_kidney_disease_as_dr(table):
     dialysis = candidate("Z491", 0.9, "motif", dp=0.9)
