@@ -313,7 +313,9 @@ def _coordinated(
 # too (« fracture fermée du cadre obturateur »): the lexicon codes a fracture closed unless it says open, and
 # « ouverte » is never skipped. How a lesion arose or looks is read past too (« infection spontanée du liquide
 # d'ascite », « polype sessile du sigmoïde »). So is a poisoning's intent (« intoxication volontaire aux
-# benzodiazépines »): CIM-10 codes it with the external cause (X60-X69 or X40-X49), not with the T code.
+# benzodiazépines »): CIM-10 codes it with the external cause (X60-X69 or X40-X49), not with the T code. How
+# strongly, how suddenly or how long a symptom is felt says nothing of its code either (« douleurs intenses
+# localisées à la partie supérieure de l'abdomen », « douleur violente de la fosse iliaque droite »).
 SKIPPABLE_MODIFIERS = frozenset(
     {
         "volontair",
@@ -336,6 +338,10 @@ SKIPPABLE_MODIFIERS = frozenset(
         "sessil",
         "pedicul",
         "pedicule",
+        "intens",
+        "violent",
+        "brutal",
+        "persist",
     }
 )
 

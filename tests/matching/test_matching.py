@@ -30,6 +30,21 @@ def test_lexicon_and_labels_both_match(dictionary):
     assert any(code.startswith("E03") for code in found["Hypothyroïdie"])
 
 
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Douleurs épigastriques depuis 48 h.", "R101"),
+        ("Épigastralgies post-prandiales.", "R101"),
+        ("Douleur de l'hypocondre droit.", "R101"),
+        ("Douleurs pelviennes chroniques.", "R102"),
+    ],
+)
+def test_a_pain_is_coded_by_where_the_letter_puts_it(dictionary, text, code):
+    # The CIM-10 codes an abdominal pain by its region (R10.1 upper, R10.2 pelvic and perineal): a letter writes
+    # the region as an adjective or an organ's area, two words the clinicians' index alone would not make a mention.
+    assert any(c == code for _, codes in mentions(text, dictionary) for c in codes)
+
+
 def test_longest_match_wins(dictionary):
     found = mentions("insuffisance cardiaque congestive décompensée", dictionary)
     assert len(found) == 1 and found[0][0] == "insuffisance cardiaque congestive décompensée"
@@ -117,13 +132,17 @@ def test_the_condition_itself_is_still_read_after_a_reflexive_verb(dictionary):
         ("Infection spontanée du liquide d'ascite à E. coli.", "K650"),
         ("Polype sessile du sigmoïde de 12 mm.", "K635"),
         ("conclusion : intoxication volontaire aux benzodiazepines (bromazepam).", "T424"),
+        ("Douleurs intenses localisées à la partie supérieure de l'abdomen.", "R101"),
+        ("Douleur violente de la fosse iliaque droite.", "R103"),
+        ("Douleurs brutales et intenses localisées à la partie supérieure de l'abdomen.", "R101"),
     ],
 )
 def test_a_wording_is_read_across_modifiers(dictionary, text, code):
     # « précoce », « aiguë », « massive » between a wording's first word and the rest say when or how much;
     # « fermée », « non déplacée » change no code (the lexicon codes a fracture closed, and the CIM-10 does not tell
     # displaced ones apart), nor do « spontanée », « sessile », nor a poisoning's intent (the external cause codes
-    # it): a run of up to three such words is read past. A hyphen left hanging before « et » is a prefix.
+    # it), nor how strongly or how suddenly a symptom is felt: a run of up to three such words is read past. A
+    # hyphen left hanging before « et » is a prefix.
     assert any(c.startswith(code) for _, codes in mentions(text, dictionary) for c in codes)
 
 
