@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from coding_assistant.text.normalize import strip_accents
 from coding_assistant.text.patterns import sections as P
+from coding_assistant.text.sentences import sentence_bounds
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +71,18 @@ _CONDUCT = re.compile(
     re.IGNORECASE,
 )
 _PARENTHESES = re.compile(r"\([^)]*\)")
+# A sentence of follow-up advice, by how it opens (read on accent-free text).
+_FOLLOW_UP_SENTENCE = re.compile(
+    r"(?:pour (?:assurer|garantir|permettre|optimiser)\b[^.\n]{0,40}\bsuivi"
+    r"|il (?:est|sera|reste|a ete) (?:\w+ )?(?:recommande|conseille|important|crucial|essentiel|imperatif|"
+    r"necessaire|indispensable|prevu|preconise)"
+    r"|(?:des |une |les |un )?(?:visites?|consultations?|rendez-vous|rdv|controles?|bilans?) (?:de suivi|de controle|"
+    r"regulier|reguliere|sont|seront|est|sera|prevue?s?|programmee?s?|a prevoir)"
+    r"|(?:un |le )?suivi\b|(?:une |la )?surveillance\b|a revoir\b|(?:sortie|retour) (?:a|au) domicile"
+    r"|[\w.' -]{1,30} a (?:egalement |aussi )?ete (?:encourage|conseille|invite|informe)e?)",
+    re.IGNORECASE,
+)
+_SENTENCE_LEAD = " \t-–•*"
 # A problem-oriented synthesis numbers its problems: « Problème n° 1 — », « Pb 2 : », « Problème 3) ».
 _NUMBERED_PROBLEM = re.compile(r"(?:probl[èe]me|pb)\s*(?:n\s*[°o]\s*)?\d+\s*(?:[—–:)]|-(?!\d))\s*", re.IGNORECASE)
 # Or by its number alone, each problem opening its line on a capital: « 1) Pneumopathie … », « 2/ IRA … »,
@@ -401,7 +414,38 @@ def _split_sections(text: str) -> tuple[Section, ...]:
         if end > start:
             sections.append(Section(kind, heading, start, end, min(max(body_start, start), end)))
     # Text before the first title joins nothing: keep it as "other"; merge touching equal continuations.
-    return tuple(_merge(sections))
+    return tuple(_merge(_follow_up_out_of_conclusions(text, sections)))
+
+
+def _follow_up_out_of_conclusions(text: str, sections: list[Section]) -> list[Section]:
+    """A conclusion's sentences of follow-up advice (« Pour assurer un suivi optimal, il est recommandé de
+    surveiller la fonction rénale », « Des visites de suivi … pour ajuster le traitement de la myocardiopathie »)
+    say what to watch after the stay, not what the stay was for: they are read as the follow-up titles are
+    (kind "other"), so that the conditions they name do not stand as the conclusion's diagnoses."""
+    if not any(section.kind == "conclusion" for section in sections):
+        return sections
+    out: list[Section] = []
+    for section in sections:
+        if section.kind != "conclusion":
+            out.append(section)
+            continue
+        cut = section.start  # the conclusion's text not yet given out
+        body = text[section.body_start : section.end]
+        sentences = sentence_bounds(body)
+        for k, (start, end) in enumerate(sentences):
+            lead = len(body[start:end]) - len(body[start:end].lstrip(_SENTENCE_LEAD))
+            if not _FOLLOW_UP_SENTENCE.match(strip_accents(body[start + lead : start + lead + 80])):
+                continue
+            # Up to the next sentence: the spaces between two pieces of advice leave no conclusion between them.
+            end = sentences[k + 1][0] if k + 1 < len(sentences) else len(body)
+            start, end = section.body_start + start, section.body_start + end
+            if start > cut:
+                out.append(Section("conclusion", section.title, cut, start, max(section.body_start, cut)))
+            out.append(Section("other", "", start, end, start))
+            cut = end
+        if cut < section.end:
+            out.append(Section("conclusion", section.title, cut, section.end, max(section.body_start, cut)))
+    return out
 
 
 def _merge(sections: list[Section]) -> list[Section]:

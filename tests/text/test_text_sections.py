@@ -282,3 +282,25 @@ def test_a_motif_written_inline_stops_at_the_end_of_its_paragraph() -> None:
     assert section_at(sections, text.index("polypnée")).kind == "motif"
     assert section_at(sections, text.index("ACD")).kind == "conclusion"
     assert section_at(sections, text.index("insuline")).kind == "other"
+
+
+def test_follow_up_advice_in_a_conclusion_is_not_its_diagnosis() -> None:
+    text = (
+        "Conclusion et recommandations :\n"
+        "Sortie avec un diagnostic final de cataracte sénile opérée. Pour assurer un suivi optimal, il est "
+        "recommandé de surveiller la fonction cardiaque. Des visites de suivi régulières sont nécessaires pour "
+        "ajuster le traitement de la myocardiopathie. Il est important de poursuivre le régime. M. Martin a été "
+        "encouragé à reprendre la marche. Surveillance de la kaliémie. Insuffisance cardiaque stable.\n"
+    )
+    assert kind_at(text, "cataracte sénile") == "conclusion"
+    for advice in ("fonction cardiaque", "la myocardiopathie", "poursuivre le régime", "la marche", "kaliémie"):
+        assert kind_at(text, advice) == "other", advice
+    # The conclusion goes on after its advice.
+    assert kind_at(text, "Insuffisance cardiaque stable") == "conclusion"
+    assert [s.title for s in split_sections(text) if s.kind == "conclusion"] == ["Conclusion et recommandations"] * 2
+
+
+def test_a_conclusion_naming_a_diagnosis_to_follow_keeps_it() -> None:
+    # The sentence opens on the diagnosis, not on advice.
+    text = "Conclusion : pneumopathie franche lobaire aiguë, suivi par le médecin traitant.\n"
+    assert kind_at(text, "pneumopathie franche") == "conclusion"
