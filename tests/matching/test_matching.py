@@ -45,6 +45,22 @@ def test_a_pain_is_coded_by_where_the_letter_puts_it(dictionary, text, code):
     assert any(c == code for _, codes in mentions(text, dictionary) for c in codes)
 
 
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Dissection spontanée de l'artère coronaire IVA.", "I254"),
+        ("Dissection coronaire du réseau droit.", "I254"),
+        ("Polypose colique dans le cadre d'un syndrome de Peutz-Jeghers.", "D126"),
+        ("Polypose adénomateuse familiale.", "D126"),
+        ("Syndrome de Peutz-Jeghers.", "Q858"),
+    ],
+)
+def test_conditions_named_as_clinicians_name_them(dictionary, text, code):
+    # CIM-10 FR puts these under another label (I25.4 « anévrisme d'une artère coronaire » holds its dissection,
+    # D12.6 « côlon, sans précision » its polyposis): the lexicon holds the clinicians' names.
+    assert any(c == code for _, codes in mentions(text, dictionary) for c in codes)
+
+
 def test_longest_match_wins(dictionary):
     found = mentions("insuffisance cardiaque congestive décompensée", dictionary)
     assert len(found) == 1 and found[0][0] == "insuffisance cardiaque congestive décompensée"
