@@ -68,7 +68,7 @@ def qualifier_cues() -> tuple[CueList, ...]:
             "following",
             (*E.HYPOTHESIS_FOLLOWING, *P.ADD_HYPOTHESIS_FOLLOWING, *E.HYPOTHESIS_VERBS_FOLLOWING),
         ),
-        CueList("hypothesis", "pseudo", E.HYPOTHESIS_PSEUDO),
+        CueList("hypothesis", "pseudo", (*E.HYPOTHESIS_PSEUDO, *P.ADD_HYPOTHESIS_PSEUDO)),
         # Family cues are ours alone: edsnlp's list names spouses and children, mostly caregivers in letters.
         CueList("family", "segment", P.FAMILY),
         CueList("history", "segment", (*E.HISTORY, *P.ADD_HISTORY), P.HISTORY_REGEX),

@@ -105,12 +105,23 @@ def test_a_denial_stops_at_a_colon_after_what_it_denies() -> None:
         ("Sarcoïdose évoquée.", "Sarcoïdose"),
         ("Endocardite ?", "Endocardite"),
         ("Probable pneumopathie.", "pneumopathie"),
+        ("HBPM pour éviter une thrombose veineuse profonde.", "thrombose"),
+        ("Régime riche en fer afin de prévenir l'anémie.", "anémie"),
+        ("Matelas à air en prévention des escarres.", "escarres"),
+        ("Bactrim en prophylaxie de la pneumocystose.", "pneumocystose"),
     ],
 )
 def test_hypothetical(text: str, mention: str) -> None:
     result = qualify(text, mention)
     assert result.hypothetical, result
     assert any(cue.startswith("hypothesis: ") for cue in result.cues)
+
+
+def test_secondary_prevention_names_a_disease_the_patient_has() -> None:
+    assert not qualify("Aspirine en prévention secondaire de sa cardiopathie ischémique.", "cardiopathie").hypothetical
+    # A prevention cue reaches no further than its segment.
+    result = qualify("HBPM pour éviter une thrombose, avec une fracture du col fémoral.", "fracture")
+    assert not result.hypothetical, result
 
 
 def test_probable_is_a_setting() -> None:

@@ -112,6 +112,24 @@ ADD_HYPOTHESIS_PRECEDING: tuple[str, ...] = (
     "hypothèse d'",
     "diagnostic différentiel",
     "doute sur",
+    # What a treatment is given to prevent is not there (« HBPM pour éviter une thrombose veineuse », « régime
+    # riche en fer pour prévenir l'anémie », « prophylaxie de la pneumocystose »): the stay codes the prophylaxis
+    # (Z29), never the condition. Secondary and primary prevention name a disease the patient has or a risk: see
+    # ADD_HYPOTHESIS_PSEUDO.
+    "prévenir",
+    "éviter",
+    "prévention de",
+    "prévention des",
+    "prévention du",
+    "prévention d'",
+    "prophylaxie de",
+    "prophylaxie des",
+    "prophylaxie du",
+    "prophylaxie d'",
+)
+ADD_HYPOTHESIS_PSEUDO: tuple[str, ...] = (
+    "prévention secondaire",
+    "prévention primaire",
 )
 ADD_HYPOTHESIS_FOLLOWING: tuple[str, ...] = (
     "à éliminer",
