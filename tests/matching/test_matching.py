@@ -53,11 +53,16 @@ def test_a_pain_is_coded_by_where_the_letter_puts_it(dictionary, text, code):
         ("Polypose colique dans le cadre d'un syndrome de Peutz-Jeghers.", "D126"),
         ("Polypose adénomateuse familiale.", "D126"),
         ("Syndrome de Peutz-Jeghers.", "Q858"),
+        # A MAP is contractions with a modified cervix (its clinical definition): preterm labour without delivery,
+        # not the false labour of contractions alone (O47.0).
+        ("Hospitalisée à 31 SA pour MAP.", "O600"),
+        ("Menace d'accouchement prématuré à 30 SA, col à 15 mm.", "O600"),
     ],
 )
 def test_conditions_named_as_clinicians_name_them(dictionary, text, code):
     # CIM-10 FR puts these under another label (I25.4 « anévrisme d'une artère coronaire » holds its dissection,
-    # D12.6 « côlon, sans précision » its polyposis): the lexicon holds the clinicians' names.
+    # D12.6 « côlon, sans précision » its polyposis, O60.0 « travail prématuré sans accouchement » the MAP): the
+    # lexicon holds the clinicians' names.
     assert any(c == code for _, codes in mentions(text, dictionary) for c in codes)
 
 
