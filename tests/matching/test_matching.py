@@ -56,6 +56,10 @@ def test_a_pain_is_coded_by_where_the_letter_puts_it(dictionary, text, code):
         # A MAP is contractions with a modified cervix (its clinical definition): preterm labour without delivery,
         # not the false labour of contractions alone (O47.0).
         ("Hospitalisée à 31 SA pour MAP.", "O600"),
+        ("TDM : collection péri-amygdalienne gauche de 18 mm.", "J36"),
+        ("Abcès périamygdalien droit drainé.", "J36"),
+        # The thesaurus files the syndrome under E23.6; the CIM-10 names it at E22.2.
+        ("Sécrétion inappropriée d'ADH sous sertraline.", "E222"),
         ("Menace d'accouchement prématuré à 30 SA, col à 15 mm.", "O600"),
     ],
 )
