@@ -461,6 +461,26 @@ def _poisoning_first(dp: Decided | None, dp_pool: Sequence[Decided]) -> Decided 
     return _named_first(dp_pool, lambda d: d.selected and _is_poisoning(d.code)) or dp
 
 
+# A deep or superficial venous thrombosis of the limbs or another vein (I80, I82): the source of an embolism.
+_VENOUS_THROMBOSIS = frozenset({"I80", "I82"})
+PULMONARY_EMBOLISM = "I26"
+
+
+def _embolism_over_its_thrombosis(dp: Decided | None, dp_pool: Sequence[Decided]) -> Decided | None:
+    """A stay that finds a pulmonary embolism and the venous thrombosis it came from (« EP bilatérale … TVP
+    poplitée gauche ») treated the embolism: it is the DP and the thrombosis a DAS (ATIH Guide méthodologique MCO,
+    chapitre IV: the DP is the problem that motivated the care; the embolism sets its severity and its
+    treatment), whichever the letter names first or the classifier prefers."""
+    if dp is None or dp.code[:3] not in _VENOUS_THROMBOSIS:
+        return dp
+    embolism = next((d for d in dp_pool if d.code[:3] == PULMONARY_EMBOLISM and d.candidate.current), None)
+    if embolism is None or not (embolism.selected or any(m.conclusive for m in embolism.candidate.current)):
+        return dp
+    # The thrombosis the stay found stays coded beside it, as the DP it would have been.
+    embolism.selected = dp.selected = True
+    return embolism
+
+
 def _is_poisoning(code: str) -> bool:
     return code[:1] == "T" and "T36" <= code[:3] <= "T65"
 
@@ -960,6 +980,7 @@ def assign_roles(
     dp = _acute_problem_of_an_untitled_letter(dp, dp_pool, first_conclusion, first_motif, documents)
     dp = _episode_over_its_disease(dp, decided)
     dp = _poisoning_first(dp, dp_pool)
+    dp = _embolism_over_its_thrombosis(dp, dp_pool)
     if dp is not None:
         if not dp.selected:
             # Every stay has a DP, even when none reaches the selection threshold: say so.

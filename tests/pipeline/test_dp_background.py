@@ -159,3 +159,26 @@ def test_a_motif_naming_the_operation_opens_on_the_condition_it_treats() -> None
     decided = decide(table, [chronic, operation, cataract])
     assert decided["H25"].role == "DP"
     assert decided["I48"].role == "DAS"
+
+
+def test_a_pulmonary_embolism_is_the_dp_over_the_thrombosis_it_came_from() -> None:
+    table = Terminology(
+        [
+            CodeEntry("I269", "Embolie pulmonaire, sans mention de cœur pulmonaire aigu", mco_type=0),
+            CodeEntry(
+                "I802", "Phlébite et thrombophlébite d'autres vaisseaux profonds des membres inférieurs", mco_type=0
+            ),
+        ],
+        "test",
+        "2025",
+    )
+    # The DP head prefers the thrombosis, which the letter names at more length, though below its threshold.
+    thrombosis = Candidate(
+        "I80", model_score=0.45, dp_score=0.9, score=0.45, mentions=[mention("I802", "other", rank=2)] * 2
+    )
+    embolism = Candidate("I26", model_score=0.6, dp_score=0.0, score=0.6, mentions=[mention("I269", "other", rank=1)])
+    decided = decide(table, [thrombosis, embolism])
+    assert decided["I26"].role == "DP"
+    assert decided["I80"].role == "DAS" and decided["I80"].selected
+    # Without the embolism, the thrombosis is the DP.
+    assert decide(table, [thrombosis])["I80"].role == "DP"
