@@ -13,6 +13,7 @@ from coding_assistant.matching import Mention, MentionDictionary, find_mentions
 from coding_assistant.rules.adverse_drugs import find_adverse_drug_effects
 from coding_assistant.rules.carbon_monoxide import find_carbon_monoxide_poisoning
 from coding_assistant.rules.infectious_agents import find_infectious_agents
+from coding_assistant.rules.neutropenia import find_severe_neutropenia
 from coding_assistant.rules.non_compliance import find_non_compliance
 from coding_assistant.rules.personal_history import personal_history_code
 from coding_assistant.rules.poisoning import find_swallowed_overdoses
@@ -87,7 +88,8 @@ class StayEvidence:
 # - "non_compliance": the patient's own stop of a treatment or their non-observance (Z91.1), where the story is told;
 # - "poisoning": a drug the story says was swallowed on purpose or in overdose (T36-T50, and X60-X64 when it says
 #   the intent), or a carboxyhaemoglobin that defines a carbon monoxide poisoning (T58), though it never writes
-#   « intoxication ».
+#   « intoxication »;
+# - "value": a disorder a value defines, which the letter does not name (a neutrophil count below 0.5 G/L, D70).
 CODE_READERS: tuple[tuple[Callable[[str], list[DrugMention]], str, bool], ...] = (
     (find_status_drugs, "drug", True),
     (find_adverse_drug_effects, "drug_effect", False),
@@ -95,6 +97,7 @@ CODE_READERS: tuple[tuple[Callable[[str], list[DrugMention]], str, bool], ...] =
     (find_non_compliance, "non_compliance", False),
     (find_swallowed_overdoses, "poisoning", False),
     (find_carbon_monoxide_poisoning, "poisoning", False),
+    (find_severe_neutropenia, "value", False),
 )
 
 

@@ -278,7 +278,7 @@ def _concluded(candidate: Candidate) -> bool:
     return any(m.section == "conclusion" and not m.past for m in candidate.affirmed)
 
 
-STATED_LINKS = ("drug_effect", "agent", "non_compliance", "poisoning")
+STATED_LINKS = ("drug_effect", "agent", "non_compliance", "poisoning", "value")
 
 
 def _stated_link(candidate: Candidate) -> bool:
