@@ -199,10 +199,10 @@ def test_session_rule_needs_the_session_first_in_the_motif():
     tumour, session = Candidate("C18"), Candidate("Z51")
     dp = Decided(tumour, "C189", selected=True)
     chemo = Decided(session, "Z511", selected=True)
-    assert _session_motif(dp, [dp, chemo], session) is chemo
-    assert _session_motif(dp, [dp, chemo], tumour) is dp
+    assert _session_motif(dp, [dp, chemo], session, overnight=False) is chemo
+    assert _session_motif(dp, [dp, chemo], tumour, overnight=False) is dp
     chemo.selected = False
-    assert _session_motif(dp, [dp, chemo], session) is dp
+    assert _session_motif(dp, [dp, chemo], session, overnight=False) is dp
 
 
 def test_a_drug_started_during_the_stay_is_no_long_term_treatment():
