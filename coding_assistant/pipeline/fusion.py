@@ -100,18 +100,22 @@ def features(candidate: Candidate) -> np.ndarray:
     )
 
 
-_CARE_AS_CAUSE = frozenset({"Y83", "Y84"})
+def _care_as_cause(category: str) -> bool:
+    """Y40-Y84, « complications de soins médicaux et chirurgicaux »: a drug in therapeutic use or an act read as
+    the external cause of what it did (CIM-10 FR, chapter XX)."""
+    return category[:1] == "Y" and "Y40" <= category <= "Y84"
 
 
 def first_mentioned(candidates: Sequence[Candidate], section: str) -> Candidate | None:
-    """The condition named first (in document order) in a section of the given kind. A surgical or medical act
-    read as the external cause of a complication of care (Y83-Y84) names what was done, not why: « admis pour une
-    intervention chirurgicale en raison de cataractes » opens its motif on the cataract (CIM-10 FR, chapter XX:
-    Y83-Y84 are the circumstance of a complication, never a reason for a stay). A fall or another accident
-    (W00-X59) stays: it tells that the stay was for an injury."""
+    """The condition named first (in document order) in a section of the given kind. A drug or an act read as the
+    external cause of a complication of care (Y40-Y84) names the cause, not the problem: « admis pour une
+    intervention chirurgicale en raison de cataractes » opens its motif on the cataract, « surdosage en digoxine
+    … avec bradycardie jonctionnelle » its conclusion on what the digoxin did (CIM-10 FR, chapter XX: these codes
+    say how a condition came about, never a reason for a stay). A fall or another accident (W00-X59) stays: it
+    tells that the stay was for an injury."""
     best: tuple[int, Candidate] | None = None
     for candidate in candidates:
-        if candidate.category in _CARE_AS_CAUSE:
+        if _care_as_cause(candidate.category):
             continue
         for mention in candidate.affirmed:
             if mention.section == section and (best is None or mention.rank < best[0]):

@@ -182,3 +182,17 @@ def test_a_pulmonary_embolism_is_the_dp_over_the_thrombosis_it_came_from() -> No
     assert decided["I80"].role == "DAS" and decided["I80"].selected
     # Without the embolism, the thrombosis is the DP.
     assert decide(table, [thrombosis])["I80"].role == "DP"
+
+
+def test_the_first_condition_a_section_names_is_never_a_drug_or_an_act_as_a_cause() -> None:
+    from coding_assistant.pipeline.fusion import first_mentioned
+
+    # « Conclusion : surdosage en digoxine … avec bradycardie jonctionnelle »: Y52.0 names how, not what.
+    digoxin = Candidate("Y52", mentions=[mention("Y520", "conclusion", rank=1)])
+    bradycardia = Candidate("I49", mentions=[mention("I498", "conclusion", rank=2)])
+    fall = Candidate("W19", mentions=[mention("W19", "motif", rank=3)])
+    fracture = Candidate("S72", mentions=[mention("S720", "motif", rank=4)])
+    candidates = [digoxin, bradycardia, fall, fracture]
+    assert first_mentioned(candidates, "conclusion") is bradycardia
+    # A fall opening the motif says the stay was for an injury: it stays first.
+    assert first_mentioned(candidates, "motif") is fall
