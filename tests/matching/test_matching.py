@@ -60,6 +60,9 @@ def test_a_pain_is_coded_by_where_the_letter_puts_it(dictionary, text, code):
         ("Abcès périamygdalien droit drainé.", "J36"),
         # The thesaurus files the syndrome under E23.6; the CIM-10 names it at E22.2.
         ("Sécrétion inappropriée d'ADH sous sertraline.", "E222"),
+        # A stoma's closure is coded as attention to it (Z43), not as its presence (Z93).
+        ("Rétablissement de continuité après Hartmann.", "Z433"),
+        ("Fermeture d'iléostomie de protection.", "Z432"),
         ("Menace d'accouchement prématuré à 30 SA, col à 15 mm.", "O600"),
     ],
 )
