@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from coding_assistant.acts.catalogue import ActCatalogue
 from coding_assistant.acts.ranking import DOCUMENT, PREVIOUS, REPORT, SENTENCE, Context, ranked, score
-from coding_assistant.acts.reading import Anchor, DocumentReading, TextFeatures
+from coding_assistant.acts.reading import Anchor, DocumentReading, TextFeatures, noun_stem
 from coding_assistant.matching.dictionary import wording_stems
 
 # Two groups become one act when an act that names both fits their joint sentences at least this well.
@@ -99,8 +99,8 @@ def build_context(
             where = reading.text if reading.operative else reading.text[start:end]
             leads |= _lead_places(where, catalogue.data.cardiac_leads)
         for noun, value in found.counts.items():
-            stems = wording_stems(noun)
-            counted = catalogue.data.counted.get(stems[0]) if stems else None
+            stem = noun_stem(noun)
+            counted = catalogue.data.counted.get(stem) if stem is not None else None
             if counted:
                 features.counts.setdefault(counted, value)
         stated = {catalogue.data.approaches[s] for s in reading.stems[index] if s in catalogue.data.approaches}
@@ -140,10 +140,10 @@ def build_context(
     if features.converted:
         # The coelioscopy that began it prepared the laparotomy: CCAM's own words for a conversion.
         context.add(set(_PREPARATION), REPORT)
-    vessel = catalogue.data.counted.get(wording_stems("vaisseau")[0])
+    vessel = catalogue.data.counted.get(_VESSEL)
     if vessels and vessel:
         features.counts[vessel] = len(vessels)
-    lead = catalogue.data.counted.get(wording_stems("sonde")[0])
+    lead = catalogue.data.counted.get(_LEAD)
     if leads and lead:
         # One lead in each place (CCAM DELF labels: « d'une sonde intraatriale et d'une sonde intraventriculaire
         # droites »), whatever « la sonde » of a sentence reads as.
@@ -165,6 +165,8 @@ _CONVERSION = re.compile(
 
 
 _PREPARATION = wording_stems("préparation")
+# The stems of the nouns a context counts itself: the treated vessels, the leads.
+_VESSEL, _LEAD = wording_stems("vaisseau")[0], wording_stems("sonde")[0]
 # « ligature … hors période hémorragique », « césarienne en dehors du travail »: what the act was done outside of.
 _OUTSIDE = re.compile(r"\b(?:hors|en dehors d(?:e la|e l'|u|es|e|')?)\s*([^,.;:()\n\d]{1,40})", re.IGNORECASE)
 
@@ -326,4 +328,5 @@ def _same_act(
         return False
     sample = first.mentions[:MERGE_CONTEXT_MENTIONS] + second.mentions[:MERGE_CONTEXT_MENTIONS]
     context = build_context(sample, sex, age, parity, catalogue)
-    return max(score(catalogue.entries[i], context, catalogue) for i in both) >= MERGE_SCORE
+    # Any act that fits well enough decides: the others need no score.
+    return any(score(catalogue.entries[i], context, catalogue) >= MERGE_SCORE for i in both)

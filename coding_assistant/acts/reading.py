@@ -270,6 +270,9 @@ class DocumentReading:
     anaesthesia: list[Anaesthesia] = field(default_factory=list)
     # The totals it states (`_TOTAL`): counted word stem -> number.
     totals: dict[str, int] = field(default_factory=dict)
+    # `features` by sentence: each act mention asks for its sentence's, again at every merge it is weighed in
+    # (`grouping._same_act`). Read-only for callers; `retract` clears it (it changes a sentence's stems).
+    _features: dict[int, TextFeatures] = field(default_factory=dict, repr=False, compare=False)
 
     def retract(self, anchor: Anchor) -> None:
         """A negated or planned act says nothing of what was done: its words leave the affirmed context
@@ -285,23 +288,39 @@ class DocumentReading:
         self.stems[anchor.sentence] -= gone
         self.negated[anchor.sentence] |= gone
         self.doc_stems = settled_stems(self.stems, self.unsettled)
+        self._features.clear()
 
     def sentence_of(self, offset: int) -> int:
         return max(bisect.bisect_right([s for s, _ in self.sentences], offset) - 1, 0)
 
     def features(self, sentence: int) -> TextFeatures:
-        """Side, counts and size in the sentence and the one before it; approaches of the sentence."""
+        """Side, counts and size in the sentence and the one before it; approaches of the sentence (read once per
+        sentence; the caller must not change what it gets)."""
+        found = self._features.get(sentence)
+        if found is None:
+            found = self._features[sentence] = self._read_features(sentence)
+        return found
+
+    def _read_features(self, sentence: int) -> TextFeatures:
         start = self.sentences[max(sentence - 1, 0)][0]
         end = self.sentences[sentence][1]
         features = read_features(
             self.text[self.sentences[sentence][0] : end], self.text[start:end], self.stems[sentence]
         )
         for noun, value in list(features.counts.items()):
-            stems = wording_stems(noun)
-            total = self.totals.get(stems[0], 0) if stems else 0
+            stem = noun_stem(noun)
+            total = self.totals.get(stem, 0) if stem is not None else 0
             if total > value:  # a line counts some of the things the report then totals: the act is of them all
                 features.counts[noun] = total
         return features
+
+
+@lru_cache(maxsize=4096)
+def noun_stem(noun: str) -> str | None:
+    """The stem of a counted noun (« polypes » → its label word's stem), None for a stopword; cached: every act
+    mention's sentence counts the same few nouns."""
+    stems = wording_stems(noun)
+    return stems[0] if stems else None
 
 
 _BOTH_SIDES = re.compile(r"\b(?:de chaque c[ôo]t[ée]|des deux c[ôo]t[ée]s|des 2 c[ôo]t[ée]s)\b", re.IGNORECASE)
@@ -352,7 +371,12 @@ def _dated_clauses(text: str, sentences: list[tuple[int, int]], admission: date 
     act is read on its own clause (its day, its words), not on the acts of the other days."""
     found: list[tuple[int, int]] = []
     for start, end in sentences:
-        cuts = [start, *(i + 1 for i in range(start, end) if text[i] == ";"), end + 1]
+        cuts = [start]
+        semicolon = text.find(";", start, end)
+        while semicolon >= 0:  # str.find, not a loop over each character: this runs on every sentence
+            cuts.append(semicolon + 1)
+            semicolon = text.find(";", semicolon + 1, end)
+        cuts.append(end + 1)
         clauses = [(a, b - 1) for a, b in pairwise(cuts)]
         dated = [any(d.day for d in find_dates(text[a:b], admission)) for a, b in clauses] if len(clauses) > 1 else []
         if sum(dated) >= 2:
@@ -384,6 +408,8 @@ class DocumentReader:
         ]
         self.dictionary = MentionDictionary(patterns)
         self._longest = max((len(pattern.stems) for pattern in patterns), default=1)  # words of the longest wording
+        # The words a wording can start with: `_wording_hits` passes over every other word of a letter at once.
+        self._first_stems = frozenset(self.dictionary.single) | {first for first, _ in self.dictionary.by_pair}
 
     def read(self, doc_id: str, doc_type: str, text: str, admission: date | None) -> DocumentReading:
         tokens = _with_sides(text, tokenize(text))
@@ -413,18 +439,19 @@ class DocumentReader:
         stems: list[set[str]] = [set() for _ in sentences]
         negated: list[set[str]] = [set() for _ in sentences]
         negated_tokens = _inside_spans(tokens, _negation_spans(text))
+        token_sentences = _sentences_of(starts, [token.start for token in tokens])
         for first, _, index in hits:
             if tokens[first].start < header:
                 continue
             wording = self.data.wordings[index]
-            sentence = max(bisect.bisect_right(starts, tokens[first].start) - 1, 0)
+            sentence = token_sentences[first]
             target = negated[sentence] if first in negated_tokens else stems[sentence]
             target.update(wording.label_stems)
             negated[sentence].update(wording.without)
         for index, token in enumerate(tokens):
             if token.start < header or index in covered:
                 continue  # a wording's words mean its label words ("extra-articulaire" is not "articulaire")
-            sentence = max(bisect.bisect_right(starts, token.start) - 1, 0)
+            sentence = token_sentences[index]
             target = negated[sentence] if index in negated_tokens else stems[sentence]
             target.add(token.stem)
             if index > 0 and token.start - tokens[index - 1].end == 1 and text[token.start - 1] == "-":
@@ -527,8 +554,12 @@ class DocumentReader:
         the wording; the hit then covers the number too."""
         hits: list[tuple[int, int, int]] = []
         by_pair, single, reach = self.dictionary.by_pair, self.dictionary.single, self._longest
+        firsts = self._first_stems
         i = 0
         while i < len(tokens):
+            if tokens[i].stem not in firsts:  # no wording starts here, with or without a number after its word
+                i += 1
+                continue
             found = None
             if (tokens[i].stem, tokens[i + 1].stem if i + 1 < len(tokens) else "") in by_pair or tokens[
                 i
@@ -644,6 +675,18 @@ def _with_sides(text: str, tokens: list[Token]) -> list[Token]:
             side = Token(_side_stem(_SIDE_ABBREVIATIONS[match.group(0)]), match.start(), match.end())
             out.insert(bisect.bisect_left([t.start for t in out], offset), side)
     return out
+
+
+def _sentences_of(starts: list[int], offsets: list[int]) -> list[int]:
+    """The sentence of each offset, as `max(bisect_right(starts, offset) - 1, 0)`, in one pass: both lists are
+    ascending (the sentence starts, a document's tokens), and a long letter has thousands of tokens."""
+    found: list[int] = []
+    following = 0  # sentences starting at or before the offset
+    for offset in offsets:
+        while following < len(starts) and starts[following] <= offset:
+            following += 1
+        found.append(max(following - 1, 0))
+    return found
 
 
 def _negation_spans(text: str) -> list[tuple[int, int]]:
