@@ -46,6 +46,7 @@ _LOCAL_NEGATION = re.compile(r"\b(?:pas d[e'’]|pas de la|sans|ni d[e'’]|aucu
 _SCOPE_END = re.compile(r"[,;:()\n.]|\bmais\b")
 # "Ventriculographie non réalisée": a negation written after what it negates, back to the clause start.
 _POSTPOSED_NEGATION = re.compile(r"\bnon (?:r[ée]alis|fait|effectu|pos|pratiqu)[ée]*e?s?\b", re.IGNORECASE)
+_POSTPOSED_WORDS = ("non ",)
 _CLAUSE_START = re.compile(r"[,;:()\n.][^,;:()\n.]*$")
 # An organ the report says it saw and spared (« queue du pancréas vue et respectée », « uretère repéré et
 # préservé ») or found intact (« tendons extenseurs intacts ») is no object of an act: its words weigh as a
@@ -56,6 +57,7 @@ _SPARED = re.compile(
     r"|respect)[ée]e?s?|intacte?s?)\b",
     re.IGNORECASE,
 )
+_SPARED_WORDS = ("respect", "préserv", "preserv", "intact")
 # A dilatation the imaging or the endoscopy found (« dilatation modérée d'amont », « dilatation pyélocalicielle »,
 # « VBP dilatée ») is a finding, not the « Dilatation » of CCAM labels: its words weigh as a negated act's.
 _FINDING = re.compile(
@@ -65,6 +67,7 @@ _FINDING = re.compile(
     r"|\bdilat[ée]e?s?\b",
     re.IGNORECASE,
 )
+_FINDING_WORDS = ("dilat",)
 _NUMBER_WORDS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6}
 # The stems of the number words a tokenised text keeps (« un », « une » are stopwords).
 _NUMBER_STEMS = frozenset(stem for word in _NUMBER_WORDS for stem in wording_stems(word))
@@ -76,6 +79,7 @@ _COUNT = re.compile(r"(?<![\d,.])(\d+|un|une|deux|trois|quatre|cinq|six)\s+([a-z
 _TOTAL = re.compile(
     r"\b(?:soit|au total|en tout|total)\s*:?\s+(\d+|deux|trois|quatre|cinq|six)\s+([a-zéèêàç]+)", re.IGNORECASE
 )
+_TOTAL_WORDS = ("soit", "total", "tout")
 # "la tumeur", "un polype": one, when no number is written.
 _SINGULAR = re.compile(r"\b(?:la|le|l'|une?|d'une?)\s*([a-zéèêàç]+[^sx\W])\b", re.IGNORECASE)
 # The deformity a report measures (« genu varum 13° », « déformation en valgus de 12° »), never the angle of a
@@ -91,6 +95,10 @@ _PARITY_MULTI = re.compile(
     r"\bmultipare\b|\bG\d+ ?P[1-9]\b|\b(?:ATCD|antécédent) (?:d[e']\s?)?(?:\d+ )?(?:AVB|accouchement|césarienne)", re.I
 )
 _PARITY_PRIMI = re.compile(r"\bprimipare\b|\bnullipare\b|\bG1 ?P[01]\b|\bprimigeste\b", re.IGNORECASE)
+# What every match of `_PARITY_MULTI` holds (« G3P2 » aside: `_GRAVIDITY`) and of `_PARITY_PRIMI`, lowercase.
+_MULTI_WORDS = ("multipare", "avb", "accouchement", "césarienne")
+_GRAVIDITY = re.compile(r"g\d")  # searched in the lowered text
+_PRIMI_WORDS = ("primipare", "nullipare", "primigeste", "g1")
 # Section kinds (text.sections) read as for the diagnoses (pipeline/evidence.py, not imported: the pipeline
 # imports this package): drug and allergy lists never name an act; the antecedents name past ones.
 IGNORED_SECTIONS = frozenset({"traitement_entree", "traitement_sortie", "allergies"})
@@ -124,6 +132,7 @@ _STEP_LINE = re.compile(
 _INDICATION = re.compile(
     r"(?im)(?:^|(?<=[.;]))[ \t\-•*]*indications?(?: op[ée]ratoires?)?(?:[ \t]*:|[ \t]+(?=d[e'’]|à\b))[^\n.;]*"
 )
+_INDICATION_WORDS = ("indication",)
 _MOTIF_LINE = re.compile(
     r"(?im)^[ \t\-•*]*motifs?(?: d['’ ]?(?:hospitalisation|admission|entr[ée]e|hospit))?[ \t]*:[^\n]*"
 )
@@ -162,8 +171,31 @@ _TOOTH = re.compile(
 _FLEXOR_TENDONS = re.compile(r"\b((?-i:FDP|FDS))\b|\bfl[ée]chisseur (profond|superficiel)\b", re.IGNORECASE)
 _TENDON_NAMES = {"fdp": "profond", "fds": "superficiel"}
 _TOOTH_ACT = re.compile(r"\b(?:avulsion|extraction)s?\b", re.IGNORECASE)
+_TOOTH_ACT_WORDS = ("avulsion", "extraction")
 _PERMANENT_TEETH = frozenset(wording_stems("dent permanente"))
 _DECIDUOUS_TEETH = frozenset(wording_stems("dent temporaire"))
+
+
+class _Lowered:
+    """A document lowered once, so that a case-insensitive search over all of it is skipped when the document
+    holds none of the words every match of the pattern holds: most documents of a stay hold none of them.
+
+    `str.lower` folds case as re.IGNORECASE does but for three characters: « ı » and « ſ » match « i » and « s »,
+    and « İ » lowers to « i » and a combining dot. A text that holds one of them is always searched."""
+
+    __slots__ = ("_text",)
+
+    def __init__(self, text: str) -> None:
+        lowered = text.lower()
+        self._text: str | None = None if any(char in lowered for char in "ıſ\u0307") else lowered
+
+    def holds(self, words: Sequence[str]) -> bool:
+        """Whether the text may hold one of `words` (lowercase), in any case."""
+        return self._text is None or any(word in self._text for word in words)
+
+    def matches(self, pattern: re.Pattern[str]) -> bool:
+        """Whether the lowered text may match `pattern` (written for lowercase text)."""
+        return self._text is None or pattern.search(self._text) is not None
 
 
 @dataclass(slots=True)
@@ -386,9 +418,11 @@ def _dated_clauses(text: str, sentences: list[tuple[int, int]], admission: date 
     return found
 
 
-def _totals(text: str) -> dict[str, int]:
+def _totals(text: str, lowered: _Lowered) -> dict[str, int]:
     """The counts a document states as totals (`_TOTAL`), by the stem of the word counted."""
     totals: dict[str, int] = {}
+    if not lowered.holds(_TOTAL_WORDS):
+        return totals
     for match in _TOTAL.finditer(text):
         number = match.group(1).lower()
         stems = wording_stems(match.group(2))
@@ -429,7 +463,8 @@ class DocumentReader:
             candidate = token.start >= header and index not in covered and token.stem in self.catalogue.actions
             if candidate and self._names_act(text, token):
                 found.append((token.start, token.end, (token.stem,), (token.stem,)))
-        parity = "multi" if _PARITY_MULTI.search(text) else "primi" if _PARITY_PRIMI.search(text) else None
+        lowered = _Lowered(text)
+        parity = _parity(text, lowered)
         if not found:  # most documents of a stay name no act: nothing else of them is needed
             return DocumentReading(
                 doc_id, text, False, [(0, len(text))], [set()], [set()], set(), [], [], None, parity, [], []
@@ -438,7 +473,7 @@ class DocumentReader:
         starts = [s for s, _ in sentences]
         stems: list[set[str]] = [set() for _ in sentences]
         negated: list[set[str]] = [set() for _ in sentences]
-        negated_tokens = _inside_spans(tokens, _negation_spans(text))
+        negated_tokens = _inside_spans(tokens, _negation_spans(text, lowered))
         token_sentences = _sentences_of(starts, [token.start for token in tokens])
         for first, _, index in hits:
             if tokens[first].start < header:
@@ -460,7 +495,7 @@ class DocumentReader:
         for match in _VERTEBRAL_LEVEL.finditer(text):
             sentence = max(bisect.bisect_right(starts, match.start()) - 1, 0)
             stems[sentence].update(_SPINE_REGION_STEMS[match.group(1)])
-        for match in _TOOTH_ACT.finditer(text):
+        for match in _TOOTH_ACT.finditer(text) if lowered.holds(_TOOTH_ACT_WORDS) else ():
             sentence = max(bisect.bisect_right(starts, match.start()) - 1, 0)
             stems[sentence].update(_teeth_stems(text[sentences[sentence][0] : sentences[sentence][1]]))
         anchors = [
@@ -486,7 +521,9 @@ class DocumentReader:
         # and its acts are the gestures its body reports: only an operative report's title names its act.
         title = _title_span(text, operative and not doc_type.upper().startswith(_EXAMINATION_TYPES))
         if operative:
-            intents = [(m.start(), m.end()) for m in _INDICATION.finditer(text)]
+            intents = (
+                [(m.start(), m.end()) for m in _INDICATION.finditer(text)] if lowered.holds(_INDICATION_WORDS) else []
+            )
             for anchor in anchors:
                 anchor.intended = any(s <= anchor.start < e for s, e in intents)
         # A letter's « Motif : » line names what the stay was meant for, as an indication does (« Motif :
@@ -543,7 +580,7 @@ class DocumentReader:
             sections=sections,
             angle=stated_angle(text) if operative else None,
             unsettled=unsettled,
-            totals=_totals(text),
+            totals=_totals(text, lowered),
         )
 
     def _wording_hits(self, text: str, tokens: list[Token]) -> list[tuple[int, int, int]]:
@@ -689,16 +726,28 @@ def _sentences_of(starts: list[int], offsets: list[int]) -> list[int]:
     return found
 
 
-def _negation_spans(text: str) -> list[tuple[int, int]]:
+def _parity(text: str, lowered: _Lowered) -> str | None:
+    if (lowered.holds(_MULTI_WORDS) or lowered.matches(_GRAVIDITY)) and _PARITY_MULTI.search(text):
+        return "multi"
+    if lowered.holds(_PRIMI_WORDS) and _PARITY_PRIMI.search(text):
+        return "primi"
+    return None
+
+
+def _negation_spans(text: str, lowered: _Lowered | None = None) -> list[tuple[int, int]]:
+    lowered = lowered or _Lowered(text)
     spans = []
     for match in _LOCAL_NEGATION.finditer(text):
         end = _SCOPE_END.search(text, match.end())
         spans.append((match.end(), end.start() if end else len(text)))
-    for match in [*_POSTPOSED_NEGATION.finditer(text), *_SPARED.finditer(text)]:
+    postposed = _POSTPOSED_NEGATION.finditer(text) if lowered.holds(_POSTPOSED_WORDS) else ()
+    spared = _SPARED.finditer(text) if lowered.holds(_SPARED_WORDS) else ()
+    for match in [*postposed, *spared]:
         before = text[max(0, match.start() - 120) : match.start()]
         start = _CLAUSE_START.search(before)
         spans.append((match.start() - len(before) + (start.start() + 1 if start else 0), match.start()))
-    spans.extend((match.start(), match.end()) for match in _FINDING.finditer(text))
+    if lowered.holds(_FINDING_WORDS):
+        spans.extend((match.start(), match.end()) for match in _FINDING.finditer(text))
     return spans
 
 
