@@ -30,6 +30,7 @@ _SCORE_BEFORE = re.compile(
 
 
 _YEARLESS_DAYS = 120
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +62,8 @@ def _plausible(day: date, around: date | None, days: int = 800) -> bool:
 
 def find_dates(text: str, around: date | None) -> list[WrittenDate]:
     """Dates of `text` in order; `around` (the admission day) completes dates written without a year."""
+    if _DIGIT.search(text) is None:  # every date pattern holds a digit: most sentences are read at once
+        return []
     found: list[WrittenDate] = []
     taken: list[tuple[int, int]] = []
 

@@ -459,8 +459,10 @@ class DocumentReader:
             keys = tuple(s for s in wording.label_stems if s in self.catalogue.actions)[:1]
             if wording.anchor and keys:
                 found.append((tokens[first].start, tokens[first + count - 1].end, keys, wording.label_stems))
+        actions = self.catalogue.actions
         for index, token in enumerate(tokens):
-            candidate = token.start >= header and index not in covered and token.stem in self.catalogue.actions
+            # The act word first: it rules out most words of a letter (this runs on every word of every document).
+            candidate = token.stem in actions and token.start >= header and index not in covered
             if candidate and self._names_act(text, token):
                 found.append((token.start, token.end, (token.stem,), (token.stem,)))
         lowered = _Lowered(text)
@@ -483,10 +485,9 @@ class DocumentReader:
             target = negated[sentence] if first in negated_tokens else stems[sentence]
             target.update(wording.label_stems)
             negated[sentence].update(wording.without)
-        for index, token in enumerate(tokens):
+        for index, (token, sentence) in enumerate(zip(tokens, token_sentences, strict=True)):
             if token.start < header or index in covered:
                 continue  # a wording's words mean its label words ("extra-articulaire" is not "articulaire")
-            sentence = token_sentences[index]
             target = negated[sentence] if index in negated_tokens else stems[sentence]
             target.add(token.stem)
             if index > 0 and token.start - tokens[index - 1].end == 1 and text[token.start - 1] == "-":
@@ -637,12 +638,12 @@ class DocumentReader:
         self, text: str, sentences: list[tuple[int, int]], stems: list[set[str]]
     ) -> frozenset[int]:
         """The sentences naming an approach that a not-done or planning cue (`cues.csv`) says was not taken."""
-        approaches = self.data.approaches
+        approaches = self.data.approaches.keys()
         cues = [cue.pattern for cue in self.data.cues if cue.position == "after" and cue.kind in _NOT_TAKEN]
         return frozenset(
             index
             for index, sentence_stems in enumerate(stems)
-            if any(stem in approaches for stem in sentence_stems)
+            if not approaches.isdisjoint(sentence_stems)
             and any(cue.search(text[sentences[index][0] : sentences[index][1]]) for cue in cues)
         )
 
@@ -677,8 +678,13 @@ class DocumentReader:
         everyday words in a letter."""
         if token.stem in self.data.act_words:
             return True
-        word = normalise_text(text[token.start : token.end])
-        return word.endswith(self.data.act_suffixes)
+        return _normalised_word(text[token.start : token.end]).endswith(self.data.act_suffixes)
+
+
+@lru_cache(maxsize=4096)
+def _normalised_word(word: str) -> str:
+    """`normalise_text` of one word, cached: every candidate act word of a letter is folded (`_names_act`)."""
+    return normalise_text(word)
 
 
 @lru_cache(maxsize=8)
@@ -715,14 +721,14 @@ def _with_sides(text: str, tokens: list[Token]) -> list[Token]:
 
 
 def _sentences_of(starts: list[int], offsets: list[int]) -> list[int]:
-    """The sentence of each offset, as `max(bisect_right(starts, offset) - 1, 0)`, in one pass: both lists are
-    ascending (the sentence starts, a document's tokens), and a long letter has thousands of tokens."""
+    """The sentence of each offset, as `max(bisect_right(starts, offset) - 1, 0)`, with one bisect per sentence
+    rather than per offset: both lists are ascending (the sentence starts, a document's tokens), and a long letter
+    has thousands of tokens."""
     found: list[int] = []
-    following = 0  # sentences starting at or before the offset
-    for offset in offsets:
-        while following < len(starts) and starts[following] <= offset:
-            following += 1
-        found.append(max(following - 1, 0))
+    for sentence in range(1, len(starts)):
+        # The offsets before the next sentence's start are this one's (those before the first, the first's).
+        found.extend([sentence - 1] * (bisect.bisect_left(offsets, starts[sentence]) - len(found)))
+    found.extend([max(len(starts) - 1, 0)] * (len(offsets) - len(found)))
     return found
 
 
