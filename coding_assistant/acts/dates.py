@@ -31,6 +31,7 @@ _SCORE_BEFORE = re.compile(
 
 _YEARLESS_DAYS = 120
 _DIGIT = re.compile(r"\d")
+_FOUR_DIGITS = re.compile(r"\d{4}")  # what `_MONTH_YEAR` and `_YEAR` both need: a text without is not searched
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +103,8 @@ def find_dates(text: str, around: date | None) -> list[WrittenDate]:
         if day is not None and _plausible(day, around):
             found.append(WrittenDate(match.start(), match.end(), day, day, day))
             taken.append((match.start(), match.end()))
-    for match in _MONTH_YEAR.finditer(text):
+    with_year = _FOUR_DIGITS.search(text) is not None
+    for match in _MONTH_YEAR.finditer(text) if with_year else ():
         if not free(match.start(), match.end()):
             continue
         month = int(match.group(1)) if match.group(1) else _MONTHS[match.group(2).lower()]
@@ -112,7 +114,7 @@ def find_dates(text: str, around: date | None) -> list[WrittenDate]:
         last = date(year + (month == 12), month % 12 + 1, 1).toordinal() - 1
         found.append(WrittenDate(match.start(), match.end(), None, date(year, month, 1), date.fromordinal(last)))
         taken.append((match.start(), match.end()))
-    for match in _YEAR.finditer(text):
+    for match in _YEAR.finditer(text) if with_year else ():
         if not free(match.start(), match.end()):
             continue
         year = int(match.group(1))

@@ -184,8 +184,9 @@ def _outside_of(sentence: str) -> frozenset[str]:
 @lru_cache(maxsize=64)
 def _converted(text: str) -> bool:
     """Whether a report states a conversion to laparotomy; read once per document (every act mention of a
-    report asks)."""
-    return _CONVERSION.search(text) is not None
+    report asks). Every match holds « conver », whose letters str.lower folds as re.IGNORECASE does: a document
+    without it is not searched."""
+    return "conver" in text.lower() and _CONVERSION.search(text) is not None
 
 
 @lru_cache(maxsize=64)
@@ -290,10 +291,11 @@ def _own_stems(group: ActGroup) -> set[str]:
 
 def _in_other_parts(first: ActGroup, second: ActGroup) -> bool:
     """Both groups are in one report, each in its own numbered part (« 1) Dos … 2) Aile du nez … »)."""
-    places = {(m.reading.doc_id, m.anchor.part) for m in first.mentions}
-    others = {(m.reading.doc_id, m.anchor.part) for m in second.mentions}
-    documents = {doc for doc, _ in places} | {doc for doc, _ in others}
-    return len(documents) == 1 and not places & others and all(part for _, part in places | others)
+    mentions = first.mentions + second.mentions
+    # Most reports have no numbered parts: the first mention outside one answers (every merge asks).
+    if not mentions or any(m.anchor.part == 0 or m.reading.doc_id != mentions[0].reading.doc_id for m in mentions):
+        return False
+    return {m.anchor.part for m in first.mentions}.isdisjoint({m.anchor.part for m in second.mentions})
 
 
 def _only_meant(group: ActGroup) -> bool:

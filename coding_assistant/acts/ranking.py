@@ -67,9 +67,10 @@ class Context:
 
     def add(self, stems: set[str], weight: float) -> None:
         self.sums = None
+        near = self.near  # once: a document's stems are hundreds
         for stem in stems:
-            if self.near.get(stem, 0.0) < weight:
-                self.near[stem] = weight
+            if near.get(stem, 0.0) < weight:
+                near[stem] = weight
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,14 +126,18 @@ def score(entry: ActEntry, context: Context, catalogue: ActCatalogue) -> float:
     contradicted = sum(
         weights.get(s, 0.0) * _stated(context.near.get(s, 0.0)) for s in _said_done(label, context, catalogue)
     )
-    contradicted += sum(weights[s] for s in label.positive if s in context.negated and s not in context.near)
+    # Each sum below only when the label shares a word with the negated ones: most labels share none, and the
+    # label is scored against every candidate's context.
+    if not label.positive.isdisjoint(context.negated):
+        contradicted += sum(weights[s] for s in label.positive if s in context.negated and s not in context.near)
     # One procedure: « pas de résection de l'extrémité latérale de la clavicule » a sentence after « acromioplastie :
     # résection du bec » says the act is not MEMC005 « … avec … résection de l'extrémité latérale de la clavicule ».
-    contradicted += sum(
-        weights[s]
-        for s in label.positive
-        if s in context.report_negated and s not in context.negated and s not in context.near
-    )
+    if not label.positive.isdisjoint(context.report_negated):
+        contradicted += sum(
+            weights[s]
+            for s in label.positive
+            if s in context.report_negated and s not in context.negated and s not in context.near
+        )
     if label.outside:
         if label.outside <= context.negated or any(context.near.get(s) for s in _OUTSIDE_WORDS):
             # The text too says the act was not there (« hors travail », « patiente non en travail »).
