@@ -593,10 +593,11 @@ class DocumentReader:
         hits: list[tuple[int, int, int]] = []
         by_pair, single, reach = self.dictionary.by_pair, self.dictionary.single, self._longest
         firsts = self._first_stems
-        i = 0
-        while i < len(tokens):
-            if tokens[i].stem not in firsts:  # no wording starts here, with or without a number after its word
-                i += 1
+        free = 0  # the first token no hit covers
+        # Only the words a wording starts with are looked at (with or without a number after them): most words of
+        # a letter start none.
+        for i in [i for i, token in enumerate(tokens) if token.stem in firsts]:
+            if i < free:
                 continue
             found = None
             if (tokens[i].stem, tokens[i + 1].stem if i + 1 < len(tokens) else "") in by_pair or tokens[
@@ -614,7 +615,7 @@ class DocumentReader:
                     found = (skipped[0] + 1, skipped[1])
             if found is not None:
                 hits.append((i, found[0], found[1]))
-            i += found[0] if found is not None else 1
+                free = i + found[0]
         return hits
 
     def _wording_at(self, text: str, tokens: list[Token], positions: Sequence[int]) -> tuple[int, int] | None:
@@ -708,15 +709,17 @@ def _with_sides(text: str, tokens: list[Token]) -> list[Token]:
     }
     if not sides:
         return tokens
-    out = [
-        Token(_side_stem(_SIDE_ABBREVIATIONS[sides[t.start].group(0)]), t.start, t.end) if t.start in sides else t
-        for t in tokens
-    ]
-    starts = {t.start for t in tokens}
+    # Each side found by a bisect on the token starts (kept in step with `out`), not a pass over every token.
+    out = list(tokens)
+    starts = [t.start for t in tokens]
     for offset, match in sides.items():
-        if offset not in starts:
-            side = Token(_side_stem(_SIDE_ABBREVIATIONS[match.group(0)]), match.start(), match.end())
-            out.insert(bisect.bisect_left([t.start for t in out], offset), side)
+        stem = _side_stem(_SIDE_ABBREVIATIONS[match.group(0)])
+        place = bisect.bisect_left(starts, offset)
+        if place < len(starts) and starts[place] == offset:
+            out[place] = Token(stem, offset, out[place].end)
+        else:
+            out.insert(place, Token(stem, offset, match.end()))
+            starts.insert(place, offset)
     return out
 
 
