@@ -277,7 +277,8 @@ def _merge(
             target = len(merged) - 1
         else:
             merged[target] = _joined(merged[target], group)
-        for index in merged[target].candidates:
+        # The joined act's other candidates already point to it: only the group's are new.
+        for index in group.candidates:
             by_candidate.setdefault(index, set()).add(target)
     return merged
 
