@@ -68,6 +68,10 @@ class Context:
     def add(self, stems: set[str], weight: float) -> None:
         self.sums = None
         near = self.near  # once: a document's stems are hundreds
+        if not near and weight > 0.0:
+            # The first words added (a document's, hundreds) all go in, in the same order, without a test each.
+            near.update(dict.fromkeys(stems, weight))
+            return
         for stem in stems:
             if near.get(stem, 0.0) < weight:
                 near[stem] = weight
