@@ -43,6 +43,7 @@ _OPERATIVE = re.compile(
 _EXAMINATION_TYPES = ("CR-ENDO", "CR_ENDO", "CR-INTERV", "CR_INTERV")
 _OPERATIVE_TYPES = ("CRO", "CR-OP", "CR_OP", *_EXAMINATION_TYPES)
 _LOCAL_NEGATION = re.compile(r"\b(?:pas d[e'’]|pas de la|sans|ni d[e'’]|aucune?|absence d[e'’])\s*", re.IGNORECASE)
+_LOCAL_NEGATION_WORDS = ("pas d", "sans", "ni d", "aucun", "absence d")
 _SCOPE_END = re.compile(r"[,;:()\n.]|\bmais\b")
 # "Ventriculographie non réalisée": a negation written after what it negates, back to the clause start.
 _POSTPOSED_NEGATION = re.compile(r"\bnon (?:r[ée]alis|fait|effectu|pos|pratiqu)[ée]*e?s?\b", re.IGNORECASE)
@@ -401,6 +402,8 @@ def _dated_clauses(text: str, sentences: list[tuple[int, int]], admission: date 
     """The sentences, a list of acts written one « ; » clause each with its own day (« coronarographie avec
     ventriculographie gauche le 08/06 ; angioplastie de la coronaire droite le 10/06 ») cut into its clauses: each
     act is read on its own clause (its day, its words), not on the acts of the other days."""
+    if ";" not in text:  # one clause a sentence
+        return list(sentences)
     found: list[tuple[int, int]] = []
     for start, end in sentences:
         cuts = [start]
@@ -746,7 +749,7 @@ def _parity(text: str, lowered: _Lowered) -> str | None:
 def _negation_spans(text: str, lowered: _Lowered | None = None) -> list[tuple[int, int]]:
     lowered = lowered or _Lowered(text)
     spans = []
-    for match in _LOCAL_NEGATION.finditer(text):
+    for match in _LOCAL_NEGATION.finditer(text) if lowered.holds(_LOCAL_NEGATION_WORDS) else ():
         end = _SCOPE_END.search(text, match.end())
         spans.append((match.end(), end.start() if end else len(text)))
     postposed = _POSTPOSED_NEGATION.finditer(text) if lowered.holds(_POSTPOSED_WORDS) else ()

@@ -11,6 +11,7 @@ GUARDED = [
     (reading._TOOTH_ACT, reading._TOOTH_ACT_WORDS),
     (reading._INDICATION, reading._INDICATION_WORDS),
     (reading._TOTAL, reading._TOTAL_WORDS),
+    (reading._LOCAL_NEGATION, reading._LOCAL_NEGATION_WORDS),
     (reading._POSTPOSED_NEGATION, reading._POSTPOSED_WORDS),
     (reading._SPARED, reading._SPARED_WORDS),
     (reading._FINDING, reading._FINDING_WORDS),
@@ -21,6 +22,7 @@ TEXTS = [
     "Indication : PTH droite.\nINDICATION OPÉRATOIRE : cholécystectomie.",
     "Soit 5 polypes. AU TOTAL 4 polypes. En tout 3 stents.",
     "Ventriculographie NON RÉALISÉE. Coronarographie non faite.",
+    "PAS DE drain. Sans complication. Ni d'hémorragie. AUCUNE fuite. Absence d'épanchement.",
     "Uretère repéré et PRÉSERVÉ. Tendons intacts. Queue du pancréas vue et respectée.",
     "DILATATION des cavités pyélocalicielles, VBP dilatée.",
     # Characters that re.IGNORECASE folds otherwise than str.lower: « ı », « ſ », « İ ».
