@@ -30,6 +30,8 @@ _SCORE_BEFORE = re.compile(
 
 
 _YEARLESS_DAYS = 120
+_DIGIT = re.compile(r"\d")
+_FOUR_DIGITS = re.compile(r"\d{4}")  # what `_MONTH_YEAR` and `_YEAR` both need: a text without is not searched
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,8 @@ def _plausible(day: date, around: date | None, days: int = 800) -> bool:
 
 def find_dates(text: str, around: date | None) -> list[WrittenDate]:
     """Dates of `text` in order; `around` (the admission day) completes dates written without a year."""
+    if _DIGIT.search(text) is None:  # every date pattern holds a digit: most sentences are read at once
+        return []
     found: list[WrittenDate] = []
     taken: list[tuple[int, int]] = []
 
@@ -99,7 +103,8 @@ def find_dates(text: str, around: date | None) -> list[WrittenDate]:
         if day is not None and _plausible(day, around):
             found.append(WrittenDate(match.start(), match.end(), day, day, day))
             taken.append((match.start(), match.end()))
-    for match in _MONTH_YEAR.finditer(text):
+    with_year = _FOUR_DIGITS.search(text) is not None
+    for match in _MONTH_YEAR.finditer(text) if with_year else ():
         if not free(match.start(), match.end()):
             continue
         month = int(match.group(1)) if match.group(1) else _MONTHS[match.group(2).lower()]
@@ -109,7 +114,7 @@ def find_dates(text: str, around: date | None) -> list[WrittenDate]:
         last = date(year + (month == 12), month % 12 + 1, 1).toordinal() - 1
         found.append(WrittenDate(match.start(), match.end(), None, date(year, month, 1), date.fromordinal(last)))
         taken.append((match.start(), match.end()))
-    for match in _YEAR.finditer(text):
+    for match in _YEAR.finditer(text) if with_year else ():
         if not free(match.start(), match.end()):
             continue
         year = int(match.group(1))

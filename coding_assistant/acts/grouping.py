@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from coding_assistant.acts.catalogue import ActCatalogue
 from coding_assistant.acts.ranking import DOCUMENT, PREVIOUS, REPORT, SENTENCE, Context, ranked, score
-from coding_assistant.acts.reading import Anchor, DocumentReading, TextFeatures
+from coding_assistant.acts.reading import Anchor, DocumentReading, TextFeatures, noun_stem
 from coding_assistant.matching.dictionary import wording_stems
 
 # Two groups become one act when an act that names both fits their joint sentences at least this well.
@@ -99,8 +99,8 @@ def build_context(
             where = reading.text if reading.operative else reading.text[start:end]
             leads |= _lead_places(where, catalogue.data.cardiac_leads)
         for noun, value in found.counts.items():
-            stems = wording_stems(noun)
-            counted = catalogue.data.counted.get(stems[0]) if stems else None
+            stem = noun_stem(noun)
+            counted = catalogue.data.counted.get(stem) if stem is not None else None
             if counted:
                 features.counts.setdefault(counted, value)
         stated = {catalogue.data.approaches[s] for s in reading.stems[index] if s in catalogue.data.approaches}
@@ -140,10 +140,10 @@ def build_context(
     if features.converted:
         # The coelioscopy that began it prepared the laparotomy: CCAM's own words for a conversion.
         context.add(set(_PREPARATION), REPORT)
-    vessel = catalogue.data.counted.get(wording_stems("vaisseau")[0])
+    vessel = catalogue.data.counted.get(_VESSEL)
     if vessels and vessel:
         features.counts[vessel] = len(vessels)
-    lead = catalogue.data.counted.get(wording_stems("sonde")[0])
+    lead = catalogue.data.counted.get(_LEAD)
     if leads and lead:
         # One lead in each place (CCAM DELF labels: « d'une sonde intraatriale et d'une sonde intraventriculaire
         # droites »), whatever « la sonde » of a sentence reads as.
@@ -165,6 +165,8 @@ _CONVERSION = re.compile(
 
 
 _PREPARATION = wording_stems("préparation")
+# The stems of the nouns a context counts itself: the treated vessels, the leads.
+_VESSEL, _LEAD = wording_stems("vaisseau")[0], wording_stems("sonde")[0]
 # « ligature … hors période hémorragique », « césarienne en dehors du travail »: what the act was done outside of.
 _OUTSIDE = re.compile(r"\b(?:hors|en dehors d(?:e la|e l'|u|es|e|')?)\s*([^,.;:()\n\d]{1,40})", re.IGNORECASE)
 
@@ -182,8 +184,9 @@ def _outside_of(sentence: str) -> frozenset[str]:
 @lru_cache(maxsize=64)
 def _converted(text: str) -> bool:
     """Whether a report states a conversion to laparotomy; read once per document (every act mention of a
-    report asks)."""
-    return _CONVERSION.search(text) is not None
+    report asks). Every match holds « conver », whose letters str.lower folds as re.IGNORECASE does: a document
+    without it is not searched."""
+    return "conver" in text.lower() and _CONVERSION.search(text) is not None
 
 
 @lru_cache(maxsize=64)
@@ -274,7 +277,8 @@ def _merge(
             target = len(merged) - 1
         else:
             merged[target] = _joined(merged[target], group)
-        for index in merged[target].candidates:
+        # The joined act's other candidates already point to it: only the group's are new.
+        for index in group.candidates:
             by_candidate.setdefault(index, set()).add(target)
     return merged
 
@@ -288,10 +292,11 @@ def _own_stems(group: ActGroup) -> set[str]:
 
 def _in_other_parts(first: ActGroup, second: ActGroup) -> bool:
     """Both groups are in one report, each in its own numbered part (« 1) Dos … 2) Aile du nez … »)."""
-    places = {(m.reading.doc_id, m.anchor.part) for m in first.mentions}
-    others = {(m.reading.doc_id, m.anchor.part) for m in second.mentions}
-    documents = {doc for doc, _ in places} | {doc for doc, _ in others}
-    return len(documents) == 1 and not places & others and all(part for _, part in places | others)
+    mentions = first.mentions + second.mentions
+    # Most reports have no numbered parts: the first mention outside one answers (every merge asks).
+    if not mentions or any(m.anchor.part == 0 or m.reading.doc_id != mentions[0].reading.doc_id for m in mentions):
+        return False
+    return {m.anchor.part for m in first.mentions}.isdisjoint({m.anchor.part for m in second.mentions})
 
 
 def _only_meant(group: ActGroup) -> bool:
@@ -326,4 +331,5 @@ def _same_act(
         return False
     sample = first.mentions[:MERGE_CONTEXT_MENTIONS] + second.mentions[:MERGE_CONTEXT_MENTIONS]
     context = build_context(sample, sex, age, parity, catalogue)
-    return max(score(catalogue.entries[i], context, catalogue) for i in both) >= MERGE_SCORE
+    # Any act that fits well enough decides: the others need no score.
+    return any(score(catalogue.entries[i], context, catalogue) >= MERGE_SCORE for i in both)

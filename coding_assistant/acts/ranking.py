@@ -11,7 +11,8 @@ plus de 1 cm"), parity (primipare / multipare), "sans …" clauses, and the pati
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import permutations
+from itertools import compress, permutations, repeat
+from operator import mul
 
 from coding_assistant.acts.catalogue import ActCatalogue, ActEntry
 from coding_assistant.acts.labels import ANY_ORGAN, LabelFeatures
@@ -67,14 +68,20 @@ class Context:
 
     def add(self, stems: set[str], weight: float) -> None:
         self.sums = None
+        near = self.near  # once: a document's stems are hundreds
+        if not near and weight > 0.0:
+            # The first words added (a document's, hundreds) all go in, in the same order, without a test each.
+            near.update(dict.fromkeys(stems, weight))
+            return
         for stem in stems:
-            if self.near.get(stem, 0.0) < weight:
-                self.near[stem] = weight
+            if near.get(stem, 0.0) < weight:
+                near[stem] = weight
 
 
 @dataclass(frozen=True, slots=True)
 class _ContextSums:
-    sentence_weights: tuple[tuple[str, float], ...]  # the sentence's stems with their IDF weight
+    sentence_stems: tuple[str, ...]  # the sentence's stems
+    sentence_values: tuple[float, ...]  # … and their IDF weights
     sentence_weight: float
     # Exclusive options (`exclusive.csv`) of which the text states exactly one: (the options, the stated one).
     stated_options: tuple[tuple[tuple[frozenset[str], ...], frozenset[str]], ...]
@@ -83,15 +90,14 @@ class _ContextSums:
 def _sums(context: Context, catalogue: ActCatalogue) -> _ContextSums:
     if context.sums is None:
         weights = catalogue.weights
-        sentence_weights = tuple((s, weights.get(s, 0.0)) for s in context.sentence)
+        sentence_stems = tuple(context.sentence)
+        sentence_values = tuple(weights.get(s, 0.0) for s in sentence_stems)
         stated_options = []
         for options in catalogue.data.exclusive:
             stated = [o for o in options if all(context.near.get(s, 0.0) >= REPORT for s in o)]
             if len(stated) == 1:
                 stated_options.append((options, stated[0]))
-        context.sums = _ContextSums(
-            sentence_weights, sum(weight for _, weight in sentence_weights), tuple(stated_options)
-        )
+        context.sums = _ContextSums(sentence_stems, sentence_values, sum(sentence_values), tuple(stated_options))
     return context.sums
 
 
@@ -103,7 +109,10 @@ def score(entry: ActEntry, context: Context, catalogue: ActCatalogue) -> float:
         # « cyphoplastie » written stands for the words it abbreviates (« spondyloplastie expansive »).
         alias = max(near.get(s, 0.0) for s in label.named_by)
         near = {**near, **{s: alias for s in label.head if near.get(s, 0.0) < alias}} if alias else near
-    found = sum(weights[s] * near.get(s, 0.0) for s in label.positive)
+    # weights[s] * near.get(s, 0.0) over the label's words, summed in their (one) order, by C-level maps: this runs
+    # for every candidate act of every group.
+    positive = label.positive
+    found = sum(map(mul, map(weights.__getitem__, positive), map(near.get, positive, repeat(0.0))))
     total = entry.weight
     for stem in label.optional:
         seen = context.near.get(stem, 0.0)
@@ -115,7 +124,7 @@ def score(entry: ActEntry, context: Context, catalogue: ActCatalogue) -> float:
     label_share = found / total if total else 0.0
     sums = _sums(context, catalogue)
     words = entry.words
-    explained = sum(weight for s, weight in sums.sentence_weights if s in words)
+    explained = sum(compress(sums.sentence_values, map(words.__contains__, sums.sentence_stems)))
     sentence_share = explained / sums.sentence_weight if sums.sentence_weight else 0.0
     value = _LABEL_SHARE * label_share + _SENTENCE_SHARE * sentence_share
     # "sans pose d'endoprothèse" when the sentence says a stent was placed; "avec pose de prothèse" when it
@@ -125,14 +134,18 @@ def score(entry: ActEntry, context: Context, catalogue: ActCatalogue) -> float:
     contradicted = sum(
         weights.get(s, 0.0) * _stated(context.near.get(s, 0.0)) for s in _said_done(label, context, catalogue)
     )
-    contradicted += sum(weights[s] for s in label.positive if s in context.negated and s not in context.near)
+    # Each sum below only when the label shares a word with the negated ones: most labels share none, and the
+    # label is scored against every candidate's context.
+    if not label.positive.isdisjoint(context.negated):
+        contradicted += sum(weights[s] for s in label.positive if s in context.negated and s not in context.near)
     # One procedure: « pas de résection de l'extrémité latérale de la clavicule » a sentence after « acromioplastie :
     # résection du bec » says the act is not MEMC005 « … avec … résection de l'extrémité latérale de la clavicule ».
-    contradicted += sum(
-        weights[s]
-        for s in label.positive
-        if s in context.report_negated and s not in context.negated and s not in context.near
-    )
+    if not label.positive.isdisjoint(context.report_negated):
+        contradicted += sum(
+            weights[s]
+            for s in label.positive
+            if s in context.report_negated and s not in context.negated and s not in context.near
+        )
     if label.outside:
         if label.outside <= context.negated or any(context.near.get(s) for s in _OUTSIDE_WORDS):
             # The text too says the act was not there (« hors travail », « patiente non en travail »).

@@ -43,9 +43,11 @@ _OPERATIVE = re.compile(
 _EXAMINATION_TYPES = ("CR-ENDO", "CR_ENDO", "CR-INTERV", "CR_INTERV")
 _OPERATIVE_TYPES = ("CRO", "CR-OP", "CR_OP", *_EXAMINATION_TYPES)
 _LOCAL_NEGATION = re.compile(r"\b(?:pas d[e'’]|pas de la|sans|ni d[e'’]|aucune?|absence d[e'’])\s*", re.IGNORECASE)
+_LOCAL_NEGATION_WORDS = ("pas d", "sans", "ni d", "aucun", "absence d")
 _SCOPE_END = re.compile(r"[,;:()\n.]|\bmais\b")
 # "Ventriculographie non réalisée": a negation written after what it negates, back to the clause start.
 _POSTPOSED_NEGATION = re.compile(r"\bnon (?:r[ée]alis|fait|effectu|pos|pratiqu)[ée]*e?s?\b", re.IGNORECASE)
+_POSTPOSED_WORDS = ("non ",)
 _CLAUSE_START = re.compile(r"[,;:()\n.][^,;:()\n.]*$")
 # An organ the report says it saw and spared (« queue du pancréas vue et respectée », « uretère repéré et
 # préservé ») or found intact (« tendons extenseurs intacts ») is no object of an act: its words weigh as a
@@ -56,6 +58,7 @@ _SPARED = re.compile(
     r"|respect)[ée]e?s?|intacte?s?)\b",
     re.IGNORECASE,
 )
+_SPARED_WORDS = ("respect", "préserv", "preserv", "intact")
 # A dilatation the imaging or the endoscopy found (« dilatation modérée d'amont », « dilatation pyélocalicielle »,
 # « VBP dilatée ») is a finding, not the « Dilatation » of CCAM labels: its words weigh as a negated act's.
 _FINDING = re.compile(
@@ -65,6 +68,7 @@ _FINDING = re.compile(
     r"|\bdilat[ée]e?s?\b",
     re.IGNORECASE,
 )
+_FINDING_WORDS = ("dilat",)
 _NUMBER_WORDS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6}
 # The stems of the number words a tokenised text keeps (« un », « une » are stopwords).
 _NUMBER_STEMS = frozenset(stem for word in _NUMBER_WORDS for stem in wording_stems(word))
@@ -76,6 +80,7 @@ _COUNT = re.compile(r"(?<![\d,.])(\d+|un|une|deux|trois|quatre|cinq|six)\s+([a-z
 _TOTAL = re.compile(
     r"\b(?:soit|au total|en tout|total)\s*:?\s+(\d+|deux|trois|quatre|cinq|six)\s+([a-zéèêàç]+)", re.IGNORECASE
 )
+_TOTAL_WORDS = ("soit", "total", "tout")
 # "la tumeur", "un polype": one, when no number is written.
 _SINGULAR = re.compile(r"\b(?:la|le|l'|une?|d'une?)\s*([a-zéèêàç]+[^sx\W])\b", re.IGNORECASE)
 # The deformity a report measures (« genu varum 13° », « déformation en valgus de 12° »), never the angle of a
@@ -91,6 +96,10 @@ _PARITY_MULTI = re.compile(
     r"\bmultipare\b|\bG\d+ ?P[1-9]\b|\b(?:ATCD|antécédent) (?:d[e']\s?)?(?:\d+ )?(?:AVB|accouchement|césarienne)", re.I
 )
 _PARITY_PRIMI = re.compile(r"\bprimipare\b|\bnullipare\b|\bG1 ?P[01]\b|\bprimigeste\b", re.IGNORECASE)
+# What every match of `_PARITY_MULTI` holds (« G3P2 » aside: `_GRAVIDITY`) and of `_PARITY_PRIMI`, lowercase.
+_MULTI_WORDS = ("multipare", "avb", "accouchement", "césarienne")
+_GRAVIDITY = re.compile(r"g\d")  # searched in the lowered text
+_PRIMI_WORDS = ("primipare", "nullipare", "primigeste", "g1")
 # Section kinds (text.sections) read as for the diagnoses (pipeline/evidence.py, not imported: the pipeline
 # imports this package): drug and allergy lists never name an act; the antecedents name past ones.
 IGNORED_SECTIONS = frozenset({"traitement_entree", "traitement_sortie", "allergies"})
@@ -124,6 +133,7 @@ _STEP_LINE = re.compile(
 _INDICATION = re.compile(
     r"(?im)(?:^|(?<=[.;]))[ \t\-•*]*indications?(?: op[ée]ratoires?)?(?:[ \t]*:|[ \t]+(?=d[e'’]|à\b))[^\n.;]*"
 )
+_INDICATION_WORDS = ("indication",)
 _MOTIF_LINE = re.compile(
     r"(?im)^[ \t\-•*]*motifs?(?: d['’ ]?(?:hospitalisation|admission|entr[ée]e|hospit))?[ \t]*:[^\n]*"
 )
@@ -162,8 +172,31 @@ _TOOTH = re.compile(
 _FLEXOR_TENDONS = re.compile(r"\b((?-i:FDP|FDS))\b|\bfl[ée]chisseur (profond|superficiel)\b", re.IGNORECASE)
 _TENDON_NAMES = {"fdp": "profond", "fds": "superficiel"}
 _TOOTH_ACT = re.compile(r"\b(?:avulsion|extraction)s?\b", re.IGNORECASE)
+_TOOTH_ACT_WORDS = ("avulsion", "extraction")
 _PERMANENT_TEETH = frozenset(wording_stems("dent permanente"))
 _DECIDUOUS_TEETH = frozenset(wording_stems("dent temporaire"))
+
+
+class _Lowered:
+    """A document lowered once, so that a case-insensitive search over all of it is skipped when the document
+    holds none of the words every match of the pattern holds: most documents of a stay hold none of them.
+
+    `str.lower` folds case as re.IGNORECASE does but for three characters: « ı » and « ſ » match « i » and « s »,
+    and « İ » lowers to « i » and a combining dot. A text that holds one of them is always searched."""
+
+    __slots__ = ("_text",)
+
+    def __init__(self, text: str) -> None:
+        lowered = text.lower()
+        self._text: str | None = None if any(char in lowered for char in "ıſ\u0307") else lowered
+
+    def holds(self, words: Sequence[str]) -> bool:
+        """Whether the text may hold one of `words` (lowercase), in any case."""
+        return self._text is None or any(word in self._text for word in words)
+
+    def matches(self, pattern: re.Pattern[str]) -> bool:
+        """Whether the lowered text may match `pattern` (written for lowercase text)."""
+        return self._text is None or pattern.search(self._text) is not None
 
 
 @dataclass(slots=True)
@@ -270,6 +303,9 @@ class DocumentReading:
     anaesthesia: list[Anaesthesia] = field(default_factory=list)
     # The totals it states (`_TOTAL`): counted word stem -> number.
     totals: dict[str, int] = field(default_factory=dict)
+    # `features` by sentence: each act mention asks for its sentence's, again at every merge it is weighed in
+    # (`grouping._same_act`). Read-only for callers; `retract` clears it (it changes a sentence's stems).
+    _features: dict[int, TextFeatures] = field(default_factory=dict, repr=False, compare=False)
 
     def retract(self, anchor: Anchor) -> None:
         """A negated or planned act says nothing of what was done: its words leave the affirmed context
@@ -285,23 +321,39 @@ class DocumentReading:
         self.stems[anchor.sentence] -= gone
         self.negated[anchor.sentence] |= gone
         self.doc_stems = settled_stems(self.stems, self.unsettled)
+        self._features.clear()
 
     def sentence_of(self, offset: int) -> int:
         return max(bisect.bisect_right([s for s, _ in self.sentences], offset) - 1, 0)
 
     def features(self, sentence: int) -> TextFeatures:
-        """Side, counts and size in the sentence and the one before it; approaches of the sentence."""
+        """Side, counts and size in the sentence and the one before it; approaches of the sentence (read once per
+        sentence; the caller must not change what it gets)."""
+        found = self._features.get(sentence)
+        if found is None:
+            found = self._features[sentence] = self._read_features(sentence)
+        return found
+
+    def _read_features(self, sentence: int) -> TextFeatures:
         start = self.sentences[max(sentence - 1, 0)][0]
         end = self.sentences[sentence][1]
         features = read_features(
             self.text[self.sentences[sentence][0] : end], self.text[start:end], self.stems[sentence]
         )
         for noun, value in list(features.counts.items()):
-            stems = wording_stems(noun)
-            total = self.totals.get(stems[0], 0) if stems else 0
+            stem = noun_stem(noun)
+            total = self.totals.get(stem, 0) if stem is not None else 0
             if total > value:  # a line counts some of the things the report then totals: the act is of them all
                 features.counts[noun] = total
         return features
+
+
+@lru_cache(maxsize=4096)
+def noun_stem(noun: str) -> str | None:
+    """The stem of a counted noun (« polypes » → its label word's stem), None for a stopword; cached: every act
+    mention's sentence counts the same few nouns."""
+    stems = wording_stems(noun)
+    return stems[0] if stems else None
 
 
 _BOTH_SIDES = re.compile(r"\b(?:de chaque c[ôo]t[ée]|des deux c[ôo]t[ée]s|des 2 c[ôo]t[ée]s)\b", re.IGNORECASE)
@@ -350,9 +402,16 @@ def _dated_clauses(text: str, sentences: list[tuple[int, int]], admission: date 
     """The sentences, a list of acts written one « ; » clause each with its own day (« coronarographie avec
     ventriculographie gauche le 08/06 ; angioplastie de la coronaire droite le 10/06 ») cut into its clauses: each
     act is read on its own clause (its day, its words), not on the acts of the other days."""
+    if ";" not in text:  # one clause a sentence
+        return list(sentences)
     found: list[tuple[int, int]] = []
     for start, end in sentences:
-        cuts = [start, *(i + 1 for i in range(start, end) if text[i] == ";"), end + 1]
+        cuts = [start]
+        semicolon = text.find(";", start, end)
+        while semicolon >= 0:  # str.find, not a loop over each character: this runs on every sentence
+            cuts.append(semicolon + 1)
+            semicolon = text.find(";", semicolon + 1, end)
+        cuts.append(end + 1)
         clauses = [(a, b - 1) for a, b in pairwise(cuts)]
         dated = [any(d.day for d in find_dates(text[a:b], admission)) for a, b in clauses] if len(clauses) > 1 else []
         if sum(dated) >= 2:
@@ -362,9 +421,11 @@ def _dated_clauses(text: str, sentences: list[tuple[int, int]], admission: date 
     return found
 
 
-def _totals(text: str) -> dict[str, int]:
+def _totals(text: str, lowered: _Lowered) -> dict[str, int]:
     """The counts a document states as totals (`_TOTAL`), by the stem of the word counted."""
     totals: dict[str, int] = {}
+    if not lowered.holds(_TOTAL_WORDS):
+        return totals
     for match in _TOTAL.finditer(text):
         number = match.group(1).lower()
         stems = wording_stems(match.group(2))
@@ -384,6 +445,8 @@ class DocumentReader:
         ]
         self.dictionary = MentionDictionary(patterns)
         self._longest = max((len(pattern.stems) for pattern in patterns), default=1)  # words of the longest wording
+        # The words a wording can start with: `_wording_hits` passes over every other word of a letter at once.
+        self._first_stems = frozenset(self.dictionary.single) | {first for first, _ in self.dictionary.by_pair}
 
     def read(self, doc_id: str, doc_type: str, text: str, admission: date | None) -> DocumentReading:
         tokens = _with_sides(text, tokenize(text))
@@ -399,11 +462,14 @@ class DocumentReader:
             keys = tuple(s for s in wording.label_stems if s in self.catalogue.actions)[:1]
             if wording.anchor and keys:
                 found.append((tokens[first].start, tokens[first + count - 1].end, keys, wording.label_stems))
+        actions = self.catalogue.actions
         for index, token in enumerate(tokens):
-            candidate = token.start >= header and index not in covered and token.stem in self.catalogue.actions
+            # The act word first: it rules out most words of a letter (this runs on every word of every document).
+            candidate = token.stem in actions and token.start >= header and index not in covered
             if candidate and self._names_act(text, token):
                 found.append((token.start, token.end, (token.stem,), (token.stem,)))
-        parity = "multi" if _PARITY_MULTI.search(text) else "primi" if _PARITY_PRIMI.search(text) else None
+        lowered = _Lowered(text)
+        parity = _parity(text, lowered)
         if not found:  # most documents of a stay name no act: nothing else of them is needed
             return DocumentReading(
                 doc_id, text, False, [(0, len(text))], [set()], [set()], set(), [], [], None, parity, [], []
@@ -412,19 +478,19 @@ class DocumentReader:
         starts = [s for s, _ in sentences]
         stems: list[set[str]] = [set() for _ in sentences]
         negated: list[set[str]] = [set() for _ in sentences]
-        negated_tokens = _inside_spans(tokens, _negation_spans(text))
+        negated_tokens = _inside_spans(tokens, _negation_spans(text, lowered))
+        token_sentences = _sentences_of(starts, [token.start for token in tokens])
         for first, _, index in hits:
             if tokens[first].start < header:
                 continue
             wording = self.data.wordings[index]
-            sentence = max(bisect.bisect_right(starts, tokens[first].start) - 1, 0)
+            sentence = token_sentences[first]
             target = negated[sentence] if first in negated_tokens else stems[sentence]
             target.update(wording.label_stems)
             negated[sentence].update(wording.without)
-        for index, token in enumerate(tokens):
+        for index, (token, sentence) in enumerate(zip(tokens, token_sentences, strict=True)):
             if token.start < header or index in covered:
                 continue  # a wording's words mean its label words ("extra-articulaire" is not "articulaire")
-            sentence = max(bisect.bisect_right(starts, token.start) - 1, 0)
             target = negated[sentence] if index in negated_tokens else stems[sentence]
             target.add(token.stem)
             if index > 0 and token.start - tokens[index - 1].end == 1 and text[token.start - 1] == "-":
@@ -433,7 +499,7 @@ class DocumentReader:
         for match in _VERTEBRAL_LEVEL.finditer(text):
             sentence = max(bisect.bisect_right(starts, match.start()) - 1, 0)
             stems[sentence].update(_SPINE_REGION_STEMS[match.group(1)])
-        for match in _TOOTH_ACT.finditer(text):
+        for match in _TOOTH_ACT.finditer(text) if lowered.holds(_TOOTH_ACT_WORDS) else ():
             sentence = max(bisect.bisect_right(starts, match.start()) - 1, 0)
             stems[sentence].update(_teeth_stems(text[sentences[sentence][0] : sentences[sentence][1]]))
         anchors = [
@@ -459,7 +525,9 @@ class DocumentReader:
         # and its acts are the gestures its body reports: only an operative report's title names its act.
         title = _title_span(text, operative and not doc_type.upper().startswith(_EXAMINATION_TYPES))
         if operative:
-            intents = [(m.start(), m.end()) for m in _INDICATION.finditer(text)]
+            intents = (
+                [(m.start(), m.end()) for m in _INDICATION.finditer(text)] if lowered.holds(_INDICATION_WORDS) else []
+            )
             for anchor in anchors:
                 anchor.intended = any(s <= anchor.start < e for s, e in intents)
         # A letter's « Motif : » line names what the stay was meant for, as an indication does (« Motif :
@@ -516,7 +584,7 @@ class DocumentReader:
             sections=sections,
             angle=stated_angle(text) if operative else None,
             unsettled=unsettled,
-            totals=_totals(text),
+            totals=_totals(text, lowered),
         )
 
     def _wording_hits(self, text: str, tokens: list[Token]) -> list[tuple[int, int, int]]:
@@ -527,8 +595,13 @@ class DocumentReader:
         the wording; the hit then covers the number too."""
         hits: list[tuple[int, int, int]] = []
         by_pair, single, reach = self.dictionary.by_pair, self.dictionary.single, self._longest
-        i = 0
-        while i < len(tokens):
+        firsts = self._first_stems
+        free = 0  # the first token no hit covers
+        # Only the words a wording starts with are looked at (with or without a number after them): most words of
+        # a letter start none.
+        for i in [i for i, token in enumerate(tokens) if token.stem in firsts]:
+            if i < free:
+                continue
             found = None
             if (tokens[i].stem, tokens[i + 1].stem if i + 1 < len(tokens) else "") in by_pair or tokens[
                 i
@@ -545,7 +618,7 @@ class DocumentReader:
                     found = (skipped[0] + 1, skipped[1])
             if found is not None:
                 hits.append((i, found[0], found[1]))
-            i += found[0] if found is not None else 1
+                free = i + found[0]
         return hits
 
     def _wording_at(self, text: str, tokens: list[Token], positions: Sequence[int]) -> tuple[int, int] | None:
@@ -569,12 +642,12 @@ class DocumentReader:
         self, text: str, sentences: list[tuple[int, int]], stems: list[set[str]]
     ) -> frozenset[int]:
         """The sentences naming an approach that a not-done or planning cue (`cues.csv`) says was not taken."""
-        approaches = self.data.approaches
+        approaches = self.data.approaches.keys()
         cues = [cue.pattern for cue in self.data.cues if cue.position == "after" and cue.kind in _NOT_TAKEN]
         return frozenset(
             index
             for index, sentence_stems in enumerate(stems)
-            if any(stem in approaches for stem in sentence_stems)
+            if not approaches.isdisjoint(sentence_stems)
             and any(cue.search(text[sentences[index][0] : sentences[index][1]]) for cue in cues)
         )
 
@@ -609,8 +682,13 @@ class DocumentReader:
         everyday words in a letter."""
         if token.stem in self.data.act_words:
             return True
-        word = normalise_text(text[token.start : token.end])
-        return word.endswith(self.data.act_suffixes)
+        return _normalised_word(text[token.start : token.end]).endswith(self.data.act_suffixes)
+
+
+@lru_cache(maxsize=4096)
+def _normalised_word(word: str) -> str:
+    """`normalise_text` of one word, cached: every candidate act word of a letter is folded (`_names_act`)."""
+    return normalise_text(word)
 
 
 @lru_cache(maxsize=8)
@@ -634,28 +712,54 @@ def _with_sides(text: str, tokens: list[Token]) -> list[Token]:
     }
     if not sides:
         return tokens
-    out = [
-        Token(_side_stem(_SIDE_ABBREVIATIONS[sides[t.start].group(0)]), t.start, t.end) if t.start in sides else t
-        for t in tokens
-    ]
-    starts = {t.start for t in tokens}
+    # Each side found by a bisect on the token starts (kept in step with `out`), not a pass over every token.
+    out = list(tokens)
+    starts = [t.start for t in tokens]
     for offset, match in sides.items():
-        if offset not in starts:
-            side = Token(_side_stem(_SIDE_ABBREVIATIONS[match.group(0)]), match.start(), match.end())
-            out.insert(bisect.bisect_left([t.start for t in out], offset), side)
+        stem = _side_stem(_SIDE_ABBREVIATIONS[match.group(0)])
+        place = bisect.bisect_left(starts, offset)
+        if place < len(starts) and starts[place] == offset:
+            out[place] = Token(stem, offset, out[place].end)
+        else:
+            out.insert(place, Token(stem, offset, match.end()))
+            starts.insert(place, offset)
     return out
 
 
-def _negation_spans(text: str) -> list[tuple[int, int]]:
+def _sentences_of(starts: list[int], offsets: list[int]) -> list[int]:
+    """The sentence of each offset, as `max(bisect_right(starts, offset) - 1, 0)`, with one bisect per sentence
+    rather than per offset: both lists are ascending (the sentence starts, a document's tokens), and a long letter
+    has thousands of tokens."""
+    found: list[int] = []
+    for sentence in range(1, len(starts)):
+        # The offsets before the next sentence's start are this one's (those before the first, the first's).
+        found.extend([sentence - 1] * (bisect.bisect_left(offsets, starts[sentence]) - len(found)))
+    found.extend([max(len(starts) - 1, 0)] * (len(offsets) - len(found)))
+    return found
+
+
+def _parity(text: str, lowered: _Lowered) -> str | None:
+    if (lowered.holds(_MULTI_WORDS) or lowered.matches(_GRAVIDITY)) and _PARITY_MULTI.search(text):
+        return "multi"
+    if lowered.holds(_PRIMI_WORDS) and _PARITY_PRIMI.search(text):
+        return "primi"
+    return None
+
+
+def _negation_spans(text: str, lowered: _Lowered | None = None) -> list[tuple[int, int]]:
+    lowered = lowered or _Lowered(text)
     spans = []
-    for match in _LOCAL_NEGATION.finditer(text):
+    for match in _LOCAL_NEGATION.finditer(text) if lowered.holds(_LOCAL_NEGATION_WORDS) else ():
         end = _SCOPE_END.search(text, match.end())
         spans.append((match.end(), end.start() if end else len(text)))
-    for match in [*_POSTPOSED_NEGATION.finditer(text), *_SPARED.finditer(text)]:
+    postposed = _POSTPOSED_NEGATION.finditer(text) if lowered.holds(_POSTPOSED_WORDS) else ()
+    spared = _SPARED.finditer(text) if lowered.holds(_SPARED_WORDS) else ()
+    for match in [*postposed, *spared]:
         before = text[max(0, match.start() - 120) : match.start()]
         start = _CLAUSE_START.search(before)
         spans.append((match.start() - len(before) + (start.start() + 1 if start else 0), match.start()))
-    spans.extend((match.start(), match.end()) for match in _FINDING.finditer(text))
+    if lowered.holds(_FINDING_WORDS):
+        spans.extend((match.start(), match.end()) for match in _FINDING.finditer(text))
     return spans
 
 
