@@ -211,8 +211,16 @@ def find_mentions(text: str, dictionary: MentionDictionary, coordination: bool =
     tokens = _with_joined_compounds(text, _with_genera(text, tokenize(text), dictionary), dictionary)
     mentions: list[Mention] = []
     matches: list[Match] = []
-    # Where modifiers start, found once: most positions have none within reach.
-    modifier_starts = [k for k in range(len(tokens)) if _starts_modifier(tokens, k)]
+    # Where modifiers start, found once: most positions have none within reach. The stem test is
+    # `_starts_modifier`'s first one, written here so that most tokens cost no call.
+    modifier_starts = [
+        k
+        for k, token in enumerate(tokens)
+        if token.stem in _MODIFIER_STARTS or (token.stem.isdigit() and _starts_modifier(tokens, k))
+    ]
+    # `_typo_match` only reads a position where a word is unknown: most positions of a letter are ruled out
+    # here, without a call.
+    known = dictionary.corrector().known
     i = 0
     while i < len(tokens):
         matched = 0
@@ -265,7 +273,7 @@ def find_mentions(text: str, dictionary: MentionDictionary, coordination: bool =
             start, end = tokens[i].start, tokens[i + matched - 1].end
             mentions.append(Mention(found_pattern.codes, start, end, text[start:end], found_pattern.source))
             matches.append((i, matched, found_pattern))
-        if not matched and pair is not None:
+        if not matched and pair is not None and (pair[0] not in known or pair[1] not in known):
             found = _typo_match(text, tokens, i, dictionary)
             if found is not None:
                 mention, pattern = found
