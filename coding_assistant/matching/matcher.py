@@ -218,6 +218,7 @@ def find_mentions(text: str, dictionary: MentionDictionary, coordination: bool =
         for k, token in enumerate(tokens)
         if token.stem in _MODIFIER_STARTS or (token.stem.isdigit() and _starts_modifier(tokens, k))
     ]
+    modifier_at = set(modifier_starts)  # `_starts_modifier(tokens, k)` is `k in modifier_at`
     # `_typo_match` only reads a position where a word is unknown: most positions of a letter are ruled out
     # here, without a call.
     known = dictionary.corrector().known
@@ -244,7 +245,7 @@ def find_mentions(text: str, dictionary: MentionDictionary, coordination: bool =
                 inner, found_pattern = (pattern, last), None
                 break
         if found_pattern is None and inner is None:
-            if i + 2 < len(tokens) and _starts_modifier(tokens, i + 1) and _modifier_run(tokens, i + 1):
+            if i + 2 < len(tokens) and i + 1 in modifier_at and _modifier_run(tokens, i + 1):
                 skipped = _skipped_modifier_match(text, tokens, i, dictionary)
                 if skipped is not None:
                     # Not offered to the coordination pass, which reads a wording's words token by token.

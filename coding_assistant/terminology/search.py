@@ -261,8 +261,16 @@ class SearchIndex:
         unknown_weight = float(self.idf.max()) if len(self.idf) else 1.0
         beta2 = BETA * BETA
         best = np.zeros(len(prepared.mass))
+        # Per query stem, its best similarity in each wording: the rewritings of a query share most of their
+        # stems, each stem's vector is built once per call (the same values, in the same order, as for each).
+        similarities: dict[str, np.ndarray] = {}
+        # Two rewritings with the same stems score the same: the second changes no maximum.
+        seen: set[tuple[str, ...]] = set()
         for variant in self.variants(query[:MAX_QUERY_CHARS]):
             stems_ = list(dict.fromkeys(stem(w) for w in variant.split() if w not in STOPWORDS))
+            if tuple(stems_) in seen:
+                continue
+            seen.add(tuple(stems_))
             for query_stem in stems_:
                 if query_stem not in matches:
                     ids, sims = self._stem_matches(query_stem, fuzzy=False)
@@ -275,16 +283,19 @@ class SearchIndex:
                     found = {j: sim for j, sim in zip(ids.tolist(), sims.tolist(), strict=True) if j in holders}
                     matches[query_stem] = (weight, found)
             query_mass = sum(matches[q][0] for q in stems_)
-            relevant = [matches[q] for q in stems_ if matches[q][1]]
+            relevant = [q for q in stems_ if matches[q][1]]
             if query_mass <= 0 or not relevant:
                 continue
             # Per wording, each query stem counts with its best match among the wording's stems.
             matched = np.zeros(len(prepared.mass))
-            for weight, found in relevant:
-                similarity = np.zeros(len(prepared.mass))
-                for j, sim in found.items():
-                    rows = holders[j]
-                    similarity[rows] = np.maximum(similarity[rows], sim)
+            for q in relevant:
+                weight, found = matches[q]
+                similarity = similarities.get(q)
+                if similarity is None:
+                    similarity = similarities[q] = np.zeros(len(prepared.mass))
+                    for j, sim in found.items():
+                        rows = holders[j]
+                        similarity[rows] = np.maximum(similarity[rows], sim)
                 matched += weight * similarity
             recall = matched / query_mass
             precision = np.minimum(1.0, matched / prepared.mass)

@@ -156,7 +156,9 @@ class _Stretch:
         cuts = {0, *(bisect.bisect_left(self.word_starts, start) for start in sentence_starts)}
         # "?" and "!" close their sentence whatever follows ("Endocardite ? pas de fièvre"): the next word
         # starts a segment, while the mark itself stays with the mention it qualifies.
-        cuts.update(i + 1 for i, norm in enumerate(norms) if norm in _SENTENCE_MARKS)
+        # (Only a "?" or "!" of the text folds to one: most stretches hold neither and skip the look at each word.)
+        if "?" in text or "!" in text:
+            cuts.update(i + 1 for i, norm in enumerate(norms) if norm in _SENTENCE_MARKS)
         found: dict[Qualifier, list[CueMatch]] = defaultdict(list)
 
         def add(first: int, last: int, meanings: Sequence[Meaning]) -> None:
@@ -183,7 +185,7 @@ class _Stretch:
         # s'agissait d'une pyélonéphrite obstructive »): the cue reaches no further. Right after the cue it
         # introduces what the cue qualifies (« Pas de : fièvre, toux »). A following cue still reaches back over
         # it (« Toxoplasmose : sérologie négative »).
-        self.colons = [i for i, norm in enumerate(norms) if norm == ":"]
+        self.colons = [i for i, norm in enumerate(norms) if norm == ":"] if ":" in text else []
         self.cuts = sorted(cuts)
         self.cues: dict[Qualifier, list[CueMatch]] = {}
         for qualifier, matches in found.items():
