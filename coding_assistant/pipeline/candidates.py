@@ -140,9 +140,10 @@ def _add_best_categories(
     thresholds: np.ndarray,
 ) -> None:
     """Fill the list up to MIN_CANDIDATES with the classifier's most likely categories, however unlikely."""
+    values: list[float] = scores.tolist()  # the same floats as float(scores[j]), read at once
     ranked = sorted(
         (j for j, level in enumerate(levels) if level == CATEGORY and labels[j][:3] not in candidates),
-        key=lambda j: -float(scores[j]),
+        key=lambda j: -values[j],
     )
     for j in ranked[: MIN_CANDIDATES - len(candidates)]:
         category = labels[j][:3]
