@@ -219,9 +219,10 @@ def find_mentions(text: str, dictionary: MentionDictionary, coordination: bool =
         if token.stem in _MODIFIER_STARTS or (token.stem.isdigit() and _starts_modifier(tokens, k))
     ]
     modifier_at = set(modifier_starts)  # `_starts_modifier(tokens, k)` is `k in modifier_at`
-    # `_typo_match` only reads a position where a word is unknown: most positions of a letter are ruled out
-    # here, without a call.
-    known = dictionary.corrector().known
+    # `_typo_match` only reads a position where a word is unknown and has a known stem one edit away: most
+    # positions of a letter are ruled out here, without a call.
+    corrector = dictionary.corrector()
+    known, corrections = corrector.known, corrector.candidates
     i = 0
     while i < len(tokens):
         matched = 0
@@ -274,7 +275,12 @@ def find_mentions(text: str, dictionary: MentionDictionary, coordination: bool =
             start, end = tokens[i].start, tokens[i + matched - 1].end
             mentions.append(Mention(found_pattern.codes, start, end, text[start:end], found_pattern.source))
             matches.append((i, matched, found_pattern))
-        if not matched and pair is not None and (pair[0] not in known or pair[1] not in known):
+        if (
+            not matched
+            and pair is not None
+            and (pair[0] not in known or pair[1] not in known)
+            and (corrections(pair[0]) or corrections(pair[1]))
+        ):
             found = _typo_match(text, tokens, i, dictionary)
             if found is not None:
                 mention, pattern = found
