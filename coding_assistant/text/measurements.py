@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from coding_assistant.text.normalize import may_hold_text
 from coding_assistant.text.patterns import measurements as P
 
 _FLAGS = re.IGNORECASE
@@ -177,8 +178,9 @@ _TERM_UNIT = re.compile(r"(?-i:SA)\b|semaines? d'am[ée]norrh[ée]e", _FLAGS)
 
 
 def _find_term(text: str) -> Iterator[Measurement]:
-    # A term is written in « SA » or « semaines d'aménorrhée »: a letter with neither is not scanned for one.
-    if not _TERM_UNIT.search(text):
+    # A term is written in « SA » or « semaines d'aménorrhée »: a letter with neither is not scanned for one (nor,
+    # most letters, searched for them: substring tests first, on the folded text for the words).
+    if ("SA" not in text and not may_hold_text(text, ("semaine",))) or not _TERM_UNIT.search(text):
         return
     for match in re.finditer(P.TERM, text, _FLAGS):
         weeks = int(match.group("weeks"))
