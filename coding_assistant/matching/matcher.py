@@ -211,8 +211,18 @@ def find_mentions(text: str, dictionary: MentionDictionary, coordination: bool =
     tokens = _with_joined_compounds(text, _with_genera(text, tokenize(text), dictionary), dictionary)
     mentions: list[Mention] = []
     matches: list[Match] = []
-    # Where modifiers start, found once: most positions have none within reach.
-    modifier_starts = [k for k in range(len(tokens)) if _starts_modifier(tokens, k)]
+    # Where modifiers start, found once: most positions have none within reach. The stem test is
+    # `_starts_modifier`'s first one, written here so that most tokens cost no call.
+    modifier_starts = [
+        k
+        for k, token in enumerate(tokens)
+        if token.stem in _MODIFIER_STARTS or (token.stem.isdigit() and _starts_modifier(tokens, k))
+    ]
+    modifier_at = set(modifier_starts)  # `_starts_modifier(tokens, k)` is `k in modifier_at`
+    # `_typo_match` only reads a position where a word is unknown and has a known stem one edit away: most
+    # positions of a letter are ruled out here, without a call.
+    corrector = dictionary.corrector()
+    known, corrections = corrector.known, corrector.candidates
     i = 0
     while i < len(tokens):
         matched = 0
@@ -236,7 +246,7 @@ def find_mentions(text: str, dictionary: MentionDictionary, coordination: bool =
                 inner, found_pattern = (pattern, last), None
                 break
         if found_pattern is None and inner is None:
-            if i + 2 < len(tokens) and _starts_modifier(tokens, i + 1) and _modifier_run(tokens, i + 1):
+            if i + 2 < len(tokens) and i + 1 in modifier_at and _modifier_run(tokens, i + 1):
                 skipped = _skipped_modifier_match(text, tokens, i, dictionary)
                 if skipped is not None:
                     # Not offered to the coordination pass, which reads a wording's words token by token.
@@ -265,7 +275,12 @@ def find_mentions(text: str, dictionary: MentionDictionary, coordination: bool =
             start, end = tokens[i].start, tokens[i + matched - 1].end
             mentions.append(Mention(found_pattern.codes, start, end, text[start:end], found_pattern.source))
             matches.append((i, matched, found_pattern))
-        if not matched and pair is not None:
+        if (
+            not matched
+            and pair is not None
+            and (pair[0] not in known or pair[1] not in known)
+            and (corrections(pair[0]) or corrections(pair[1]))
+        ):
             found = _typo_match(text, tokens, i, dictionary)
             if found is not None:
                 mention, pattern = found

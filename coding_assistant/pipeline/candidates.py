@@ -94,10 +94,14 @@ def build_candidates(
         return candidate
 
     if scores is not None and thresholds is not None:
+        # Python floats once (the same values as float(scores[j])): reading a numpy scalar per label, for every
+        # label of the model, is most of what this costs.
+        values: list[float] = scores.tolist()
+        limits: list[float] = thresholds.tolist()
         for j, (label, level) in enumerate(zip(labels, levels, strict=True)):
             if level not in DIAGNOSIS_LEVELS:
                 continue  # a CCAM act's head: the act proposer reads it
-            score = float(scores[j])
+            score = values[j]
             category = label[:3]
             if level == DP_CATEGORY:
                 if category in candidates:
@@ -112,7 +116,7 @@ def build_candidates(
             candidate = get(category)
             if level == CATEGORY:
                 candidate.model_score = max(candidate.model_score, score)
-                candidate.threshold = float(thresholds[j])
+                candidate.threshold = limits[j]
             elif level == CODE and score > candidate.model_code_score:
                 candidate.model_code, candidate.model_code_score = label, score
                 candidate.model_score = max(candidate.model_score, score)
@@ -121,7 +125,7 @@ def build_candidates(
         # DP scores of categories that only became candidates later (through codes) are read again.
         for j, (label, level) in enumerate(zip(labels, levels, strict=True)):
             if level == DP_CATEGORY and label[:3] in candidates:
-                candidates[label[:3]].dp_score = float(scores[j])
+                candidates[label[:3]].dp_score = values[j]
     for mention in mentions:
         for category in dict.fromkeys(code[:3] for code in mention.codes):
             get(category).mentions.append(mention)
@@ -136,9 +140,10 @@ def _add_best_categories(
     thresholds: np.ndarray,
 ) -> None:
     """Fill the list up to MIN_CANDIDATES with the classifier's most likely categories, however unlikely."""
+    values: list[float] = scores.tolist()  # the same floats as float(scores[j]), read at once
     ranked = sorted(
         (j for j, level in enumerate(levels) if level == CATEGORY and labels[j][:3] not in candidates),
-        key=lambda j: -float(scores[j]),
+        key=lambda j: -values[j],
     )
     for j in ranked[: MIN_CANDIDATES - len(candidates)]:
         category = labels[j][:3]

@@ -282,6 +282,8 @@ def included_in_a_combination_code(decided: Sequence[Decided], terminology: Term
         clause = _WITH.search(entry.label) if entry is not None else None
         if clause is not None:
             combined.append((d, set(stems(clause.group(1)))))
+    if not combined:
+        return  # no selected combination code: nothing to read the conditions' words against
     for d in decided:
         mentions = d.candidate.current
         if not d.selected or d.role == "DP" or not mentions:

@@ -229,7 +229,7 @@ _FOLLOW_UP = re.compile(
 )
 # "Diabète à contrôler à distance": the cue right after the condition.
 _FOLLOW_UP_AFTER = re.compile(r"\s*(?:[àa] (?:surveiller|contr[oô]ler|r[ée][ée]valuer))\b", re.IGNORECASE)
-_SENTENCE_BREAK = re.compile(r"[.!?;\n]")
+_SENTENCE_MARKS = ".!?;\n"
 _LOOK_BACK = 400
 
 
@@ -293,8 +293,9 @@ def _mention_section(text: str, sections: Sequence[Section], start: int, end: in
     if kind not in CONCLUSIVE_SECTIONS and kind not in _NARRATIVE_SECTIONS:
         return kind
     window = text[max(0, start - _LOOK_BACK) : start]
-    breaks = [m.end() for m in _SENTENCE_BREAK.finditer(window)]
-    opening = window[breaks[-1] :] if breaks else window
+    # The last sentence break, found from the end rather than by listing every break of the window.
+    cut = max(window.rfind(mark) for mark in _SENTENCE_MARKS)
+    opening = window[cut + 1 :] if cut >= 0 else window
     if kind in _NARRATIVE_SECTIONS:
         retained = _last(_RETAINED.finditer(opening))
         if retained is None:

@@ -53,6 +53,21 @@ def _own_label_stems(terminology: Terminology, code: str) -> frozenset[str]:
     return found
 
 
+_NAMEABLE: WeakKeyDictionary[Terminology, dict[str, bool]] = WeakKeyDictionary()
+
+
+def _may_be_named(terminology: Terminology, code: str) -> bool:
+    """Whether a code's label can be the sibling a context names: neither vague, nor with a negative part (« sans
+    … », « non … ») nor a combination (« avec … »). Kept per code: the labels never change."""
+    known = _NAMEABLE.setdefault(terminology, {})
+    found = known.get(code)
+    if found is None:
+        label = terminology.label(code)
+        plain = _OPTIONAL.sub(" ", label)
+        found = known[code] = not (vague_label(label) or _NEGATIVE_PART.search(plain) or _COMBINATION.search(plain))
+    return found
+
+
 def mention_window(text: str, start: int, end: int) -> str:
     """The mention and the words next to it, within its clause: where « sigmoïde » or « paroxystique » qualify it."""
     before = text[max(0, start - WINDOW_BEFORE) : start]
@@ -84,11 +99,7 @@ def sibling_named_in(
     best_size = 0
     tied = False
     for code in options:
-        if code == start or not code.startswith(category):
-            continue
-        label = terminology.label(code)
-        plain = _OPTIONAL.sub(" ", label)
-        if vague_label(label) or _NEGATIVE_PART.search(plain) or _COMBINATION.search(plain):
+        if code == start or not code.startswith(category) or not _may_be_named(terminology, code):
             continue
         own = _own_label_stems(terminology, code) - common
         if not own or not own <= written:

@@ -78,7 +78,7 @@ from coding_assistant.terminology.codes import is_symptom, symptom_of_its_system
 from coding_assistant.terminology.model import Terminology
 from coding_assistant.terminology.search import SearchIndex
 from coding_assistant.text.measurements import Measurement, decisive
-from coding_assistant.text.normalize import stems, strip_accents
+from coding_assistant.text.normalize import may_hold_text, stems, strip_accents
 
 # Context read around a mention to choose among the codes of its category.
 CONTEXT_CHARS = 160
@@ -1101,7 +1101,14 @@ _PREGNANT = re.compile(
 _NOT_PREGNANT_BEFORE = re.compile(r"(?:\bpas\b|\bnon\b|\bsans\b|\bn[ée]e?\b|\bterme\b)[^.;\n]{0,30}$", re.IGNORECASE)
 
 
+# What every match of `_PREGNANT` holds: « SA » as written, or one of these words once folded. A letter with none
+# (most) is not scanned.
+_PREGNANT_WORDS = ("semaines d", "enceinte", "grossesse")
+
+
 def _states_pregnancy(text: str) -> bool:
+    if "SA" not in text and not may_hold_text(text, _PREGNANT_WORDS):
+        return False
     return any(
         not _NOT_PREGNANT_BEFORE.search(text[max(0, match.start() - 40) : match.start()])
         for match in _PREGNANT.finditer(text)

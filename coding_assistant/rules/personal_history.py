@@ -38,7 +38,14 @@ def _default_table(directory: str) -> tuple[tuple[CodeRange, str], ...]:
 
 def personal_history_code(code: str, directory: Path | str = DEFAULT_RULES_DIR) -> str | None:
     """The history code of a past malignant tumour (Z85, by site) or cancer treatment (Z92); else None."""
-    for tumours, history in _default_table(str(directory)):
+    return _history_code(code, str(directory))
+
+
+# Asked for every code of every mention of a stay, each time across the whole table: the answers are kept (the
+# table of a directory never changes in a process, `_default_table`).
+@lru_cache(maxsize=8192)
+def _history_code(code: str, directory: str) -> str | None:
+    for tumours, history in _default_table(directory):
         if code in tumours:
             return history
     return None

@@ -20,6 +20,7 @@ from pathlib import Path
 from coding_assistant.errors import TerminologyFileError
 from coding_assistant.rules.data import DEFAULT_RULES_DIR, read_rows
 from coding_assistant.rules.status_drugs import DrugMention, name_pattern
+from coding_assistant.text.normalize import may_hold_text
 
 POISONING_AGENTS_FILE = "poisoning_agents.csv"
 _T_CODE = re.compile(r"T(?:3[6-9]|4\d|50)\d")
@@ -76,6 +77,8 @@ def poisons_named_in(text: str, directory: Path | str = DEFAULT_RULES_DIR) -> li
 # The words that tell a swallowing; `pipeline.combined_codes` reads the drugs of a named poisoning after them too.
 SWALLOWING_WORDS = r"ing[ée]r[ée]e?s?|ingestion|absorb[ée]e?s?|absorption|aval[ée]e?s?"
 _SWALLOWED = re.compile(rf"\b(?:{SWALLOWING_WORDS})\b", re.IGNORECASE)
+# What every match of `_SWALLOWED` holds once folded (`may_hold_text`).
+_SWALLOWING_FOLDED = ("inger", "ingestion", "absorb", "absorption", "aval")
 _INTENT = re.compile(r"\b(?:volontair\w*|suicid\w*|autolyti\w*)|(?<!\w)(?:TS|IMV)(?!\w)")
 # Many tablets, or grams of a drug taken by the milligram: « 30 comprimés », « 2 boîtes », « 20 g ».
 _OVERDOSE = re.compile(
@@ -92,7 +95,9 @@ def find_swallowed_overdoses(text: str, directory: Path | str = DEFAULT_RULES_DI
     chapitre IV). Only in a letter that never names the poisoning: one that does (« intoxication », « IMV »)
     has its drugs read beside that wording (`pipeline.combined_codes.poisoning_by_the_drugs_named`)."""
     found: list[DrugMention] = []
-    if _POISONING_NAMED.search(text):
+    # Most letters hold no swallowing word: substring tests on the folded text (cached, the other readers fold
+    # it too) rule them out before any regex scan (a sentence can only hold what its letter holds).
+    if not may_hold_text(text, _SWALLOWING_FOLDED) or _POISONING_NAMED.search(text):
         return found
     for sentence in _SENTENCE.finditer(text):
         words = sentence.group()

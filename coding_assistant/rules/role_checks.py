@@ -93,6 +93,30 @@ def allowed_roles(code: str, terminology: Terminology, rules: RulesData | None =
     (`dr_for_dp`, `check_coding`).
     """
     rules = rules or default_rules_data()
+    table = _role_table(terminology, rules)
+    roles = table.get(code)
+    if roles is None:
+        roles = table[code] = frozenset(_allowed_roles(code, terminology, rules))
+    return set(roles)
+
+
+# The role assignment asks for the roles of the same codes many times per stay: they are kept per terminology and
+# rule lists (both never change once loaded; the few last pairs asked for, held so that their ids stay theirs).
+_ROLE_TABLES: list[tuple[Terminology, RulesData, dict[str, frozenset[str]]]] = []
+_ROLE_TABLES_KEPT = 4
+
+
+def _role_table(terminology: Terminology, rules: RulesData) -> dict[str, frozenset[str]]:
+    for known_terminology, known_rules, table in _ROLE_TABLES:
+        if known_terminology is terminology and known_rules is rules:
+            return table
+    table = {}
+    _ROLE_TABLES.insert(0, (terminology, rules, table))
+    del _ROLE_TABLES[_ROLE_TABLES_KEPT:]
+    return table
+
+
+def _allowed_roles(code: str, terminology: Terminology, rules: RulesData) -> set[str]:
     normalised = _normalised(code)
     entry = terminology.get(normalised) if normalised else None
     if entry is None or entry.deleted:

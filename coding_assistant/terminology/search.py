@@ -122,11 +122,14 @@ class _CodeWordings:
     holders: dict[int, np.ndarray]
     mass: np.ndarray
     weights: np.ndarray
+    # Per query stem, its matches that these wordings hold (vocabulary id -> similarity), filled as asked.
+    found: dict[str, dict[int, float]] = field(default_factory=dict)
 
 
 # Bounds of the caches of what queries ask (each entry a few small arrays).
 MAX_PREPARED_CODE_SETS = 20_000
 MAX_CACHED_STEMS = 100_000
+MAX_CACHED_STEMS_PER_CODE_SET = 512
 
 
 class SearchIndex:
@@ -258,33 +261,45 @@ class SearchIndex:
             return result
         holders = prepared.holders
         matches: dict[str, tuple[float, dict[int, float]]] = {}
-        unknown_weight = float(self.idf.max()) if len(self.idf) else 1.0
         beta2 = BETA * BETA
         best = np.zeros(len(prepared.mass))
+        # Per query stem, its best similarity in each wording: the rewritings of a query share most of their
+        # stems, each stem's vector is built once per call (the same values, in the same order, as for each).
+        similarities: dict[str, np.ndarray] = {}
+        # Two rewritings with the same stems score the same: the second changes no maximum.
+        seen: set[tuple[str, ...]] = set()
         for variant in self.variants(query[:MAX_QUERY_CHARS]):
             stems_ = list(dict.fromkeys(stem(w) for w in variant.split() if w not in STOPWORDS))
+            if tuple(stems_) in seen:
+                continue
+            seen.add(tuple(stems_))
             for query_stem in stems_:
                 if query_stem not in matches:
-                    ids, sims = self._stem_matches(query_stem, fuzzy=False)
-                    if len(ids):
-                        top = int(np.argmax(sims))
-                        weight = self._query_weight(query_stem, float(self.idf[ids[top]]) * float(sims[top]))
-                    else:
-                        weight = self._query_weight(query_stem, unknown_weight)
-                    # Only the matches that some wording of these codes contains can count.
-                    found = {j: sim for j, sim in zip(ids.tolist(), sims.tolist(), strict=True) if j in holders}
+                    # Kept per set of codes: a category's codes are asked again with the same words.
+                    found = prepared.found.get(query_stem)
+                    weight, ids, sims = self._query_stem(query_stem)
+                    if found is None:
+                        if len(prepared.found) >= MAX_CACHED_STEMS_PER_CODE_SET:
+                            prepared.found.clear()
+                        # Only the matches that some wording of these codes contains can count.
+                        found = prepared.found[query_stem] = {
+                            j: sim for j, sim in zip(ids, sims, strict=True) if j in holders
+                        }
                     matches[query_stem] = (weight, found)
             query_mass = sum(matches[q][0] for q in stems_)
-            relevant = [matches[q] for q in stems_ if matches[q][1]]
+            relevant = [q for q in stems_ if matches[q][1]]
             if query_mass <= 0 or not relevant:
                 continue
             # Per wording, each query stem counts with its best match among the wording's stems.
             matched = np.zeros(len(prepared.mass))
-            for weight, found in relevant:
-                similarity = np.zeros(len(prepared.mass))
-                for j, sim in found.items():
-                    rows = holders[j]
-                    similarity[rows] = np.maximum(similarity[rows], sim)
+            for q in relevant:
+                weight, found = matches[q]
+                similarity = similarities.get(q)
+                if similarity is None:
+                    similarity = similarities[q] = np.zeros(len(prepared.mass))
+                    for j, sim in found.items():
+                        rows = holders[j]
+                        similarity[rows] = np.maximum(similarity[rows], sim)
                 matched += weight * similarity
             recall = matched / query_mass
             precision = np.minimum(1.0, matched / prepared.mass)
@@ -295,6 +310,23 @@ class SearchIndex:
             if stop > start:
                 result[code] = float(best[start:stop].max())
         return result
+
+    def _query_stem(self, query_stem: str) -> tuple[float, list[int], list[float]]:
+        """A query stem's weight for `scores_for` and its exact or prefix matches in the vocabulary (ids,
+        similarities), kept: letters repeat their words, and the weight is read off numpy arrays."""
+        cache: dict[str, tuple[float, list[int], list[float]]] = self.__dict__.setdefault("_query_stems", {})
+        found = cache.get(query_stem)
+        if found is None:
+            ids, sims = self._stem_matches(query_stem, fuzzy=False)
+            if len(ids):
+                top = int(np.argmax(sims))
+                weight = self._query_weight(query_stem, float(self.idf[ids[top]]) * float(sims[top]))
+            else:
+                weight = self._query_weight(query_stem, float(self.idf.max()) if len(self.idf) else 1.0)
+            if len(cache) >= MAX_CACHED_STEMS:
+                cache.clear()
+            found = cache[query_stem] = (weight, ids.tolist(), sims.tolist())
+        return found
 
     def _code_wordings(self, codes: tuple[str, ...]) -> _CodeWordings | None:
         """The wordings of `codes` prepared for `scores_for`, kept per set of codes: a category's codes are
@@ -329,7 +361,11 @@ class SearchIndex:
 
     def __getstate__(self) -> dict[str, object]:
         # The prepared wordings are a cache of what is asked: the index on disk holds only what it was built from.
-        return {key: value for key, value in self.__dict__.items() if key not in ("_prepared", "_stem_cache")}
+        return {
+            key: value
+            for key, value in self.__dict__.items()
+            if key not in ("_prepared", "_stem_cache", "_query_stems", "_heads")
+        }
 
     def search_many(self, queries: Iterable[str], limit: int = 10) -> list[list[SearchResult]]:
         return [self.search(q, limit) for q in queries]
@@ -364,9 +400,12 @@ class SearchIndex:
         if len(cased) != len(words):  # a character whose lower case splits differently: ignore case
             cased = words
         options: list[list[str]] = []
+        heads = self._expansion_heads()
         i = 0
         while i < len(words):
-            for n in range(min(self.max_expansion_words, len(words) - i), 0, -1):
+            # A word that begins no expansion's key begins none of the phrases tried below: straight to the word.
+            longest = min(self.max_expansion_words, len(words) - i) if words[i] in heads else 0
+            for n in range(longest, 0, -1):
                 key = " ".join(words[i : i + n])
                 # An acronym that is also a French function word ('LA' leucémie aiguë, 'DE', 'OU') is an
                 # acronym only when written in capitals.
@@ -387,6 +426,13 @@ class SearchIndex:
             if len(variants) >= MAX_VARIANTS:
                 break
         return variants
+
+    def _expansion_heads(self) -> frozenset[str]:
+        """The first word of each expansion's key (built on first use, not pickled)."""
+        heads: frozenset[str] | None = self.__dict__.get("_heads")
+        if heads is None:
+            heads = self.__dict__["_heads"] = frozenset(key.split()[0] for key in self.expansions if key.split())
+        return heads
 
     def _stem_matches(self, query_stem: str, fuzzy: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """Vocabulary ids matching one query stem, with their similarity (kept: letters repeat their words)."""

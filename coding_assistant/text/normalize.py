@@ -99,6 +99,15 @@ def may_hold(text: str, words: Iterable[str]) -> bool:
     return any(word in folded for word in words)
 
 
+def may_hold_text(text: str, words: Iterable[str]) -> bool:
+    """`may_hold` for a whole document: the folded text is `fold`'s, cached, since the rule readers look at the
+    same document one after the other."""
+    if _DOTLESS_I in text:
+        return True
+    folded = fold(text)
+    return any(word in folded for word in words)
+
+
 def normalise_text(text: str, keep_case: bool = False) -> str:
     """Lower case, no accents, signs spelt out, punctuation as spaces.
 

@@ -42,6 +42,8 @@ class Cue(Protocol):
 
 def cue_names(kind: str, cues: Sequence[Cue]) -> list[str]:
     """Readable cues, one per stretch of text: "pas de" hides the "pas" inside it, duplicates go."""
+    if len(cues) == 0:  # most mentions, for most kinds (four calls a mention); a non-sequence still fails
+        return []
     kept: list[Cue] = []
     for cue in sorted(cues, key=lambda c: (c.start, -(c.end - c.start))):
         if not any(other.start <= cue.start and cue.end <= other.end for other in kept):

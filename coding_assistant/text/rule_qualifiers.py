@@ -30,6 +30,7 @@ from itertools import accumulate
 from coding_assistant.text.patterns import qualifiers as P
 from coding_assistant.text.qualifier_cues import CueList, Qualifier, Role, qualifier_cues
 from coding_assistant.text.qualifier_types import Qualifiers, cue_names
+from coding_assistant.text.regex_words import required_words
 from coding_assistant.text.sentences import mention_chunks, sentence_bounds
 
 # One (spaces, word) pair per word, every character but trailing spaces in one of them (offsets are running
@@ -97,6 +98,9 @@ class CompiledCues:
     # first word → (all words of the cue, what it means), longest cues first
     by_first_word: dict[str, tuple[tuple[tuple[str, ...], tuple[Meaning, ...]], ...]]
     regexes: tuple[tuple[re.Pattern[str], Meaning], ...]
+    # Per regex, the words one of which each of its matches holds (`regex_words.required_words`; None: no such
+    # words): a stretch without them is not searched, and most stretches hold none.
+    regex_words: tuple[tuple[str, ...] | None, ...]
 
 
 def compile_cues(lists: Iterable[CueList]) -> CompiledCues:
@@ -113,7 +117,7 @@ def compile_cues(lists: Iterable[CueList]) -> CompiledCues:
     for key, found in meanings.items():
         grouped[key[0]].append((key, tuple(found)))
     by_first = {first: tuple(sorted(cues, key=lambda cue: -len(cue[0]))) for first, cues in grouped.items()}
-    return CompiledCues(by_first, tuple(regexes))
+    return CompiledCues(by_first, tuple(regexes), tuple(required_words(pattern) for pattern, _ in regexes))
 
 
 _lock = threading.Lock()
@@ -156,7 +160,9 @@ class _Stretch:
         cuts = {0, *(bisect.bisect_left(self.word_starts, start) for start in sentence_starts)}
         # "?" and "!" close their sentence whatever follows ("Endocardite ? pas de fièvre"): the next word
         # starts a segment, while the mark itself stays with the mention it qualifies.
-        cuts.update(i + 1 for i, norm in enumerate(norms) if norm in _SENTENCE_MARKS)
+        # (Only a "?" or "!" of the text folds to one: most stretches hold neither and skip the look at each word.)
+        if "?" in text or "!" in text:
+            cuts.update(i + 1 for i, norm in enumerate(norms) if norm in _SENTENCE_MARKS)
         found: dict[Qualifier, list[CueMatch]] = defaultdict(list)
 
         def add(first: int, last: int, meanings: Sequence[Meaning]) -> None:
@@ -173,7 +179,9 @@ class _Stretch:
                 size = len(key)
                 if size == 1 or tuple(norms[i : i + size]) == key:
                     add(i, i + size, meanings)
-        for pattern, meaning in cues.regexes:
+        for (pattern, meaning), required in zip(cues.regexes, cues.regex_words, strict=True):
+            if required is not None and not any(word in lowered for word in required):
+                continue
             for match in pattern.finditer(lowered):
                 first, last = self._words_of(match.start(), match.end())
                 if first < last:
@@ -183,7 +191,7 @@ class _Stretch:
         # s'agissait d'une pyélonéphrite obstructive »): the cue reaches no further. Right after the cue it
         # introduces what the cue qualifies (« Pas de : fièvre, toux »). A following cue still reaches back over
         # it (« Toxoplasmose : sérologie négative »).
-        self.colons = [i for i, norm in enumerate(norms) if norm == ":"]
+        self.colons = [i for i, norm in enumerate(norms) if norm == ":"] if ":" in text else []
         self.cuts = sorted(cuts)
         self.cues: dict[Qualifier, list[CueMatch]] = {}
         for qualifier, matches in found.items():

@@ -143,7 +143,14 @@ def _match_title(head: str, with_tail: bool) -> P.TitlePattern | None:
     return None
 
 
+# A line with a lower-case ASCII letter is neither in capitals nor an unknown header: most lines of a letter are
+# ruled out by one regex search instead of a test of each character.
+_ASCII_LOWER = re.compile(r"[a-z]")
+
+
 def _is_capitals(line: str) -> bool:
+    if _ASCII_LOWER.search(line):
+        return False
     letters = [ch for ch in line if ch.isalpha()]
     return bool(letters) and all(ch.isupper() for ch in letters)
 
@@ -153,6 +160,8 @@ def _is_unknown_header(line: str) -> bool:
 
     Two words at least, one of five letters or more, so that "HTA" or "ACFA" alone in a list stays content.
     """
+    if len(line) > P.MAX_TITLE_CHARS or _ASCII_LOWER.search(line):
+        return False
     words = re.findall(r"[^\W\d_]+", line)
     return (
         2 <= len(words) <= P.MAX_TITLE_WORDS

@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 # A sentence ends at a line break, or at . ! ? ; followed by a space and a capital, digit or bullet.
 _SENTENCE_END = re.compile(r"\n|(?<=[.!?;])[ \t]+(?=[A-ZÀ-Ý0-9«\"(\-•])")
@@ -16,6 +17,13 @@ _SENTENCE_END = re.compile(r"\n|(?<=[.!?;])[ \t]+(?=[A-ZÀ-Ý0-9«\"(\-•])")
 
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
     """(start, end) of each non-empty sentence, in order."""
+    return list(_sentence_bounds(text))
+
+
+# Both qualifier passes (diagnoses, then acts) and the act reader split the same documents one after the other:
+# each text is split once (a tuple in the cache, a fresh list for each caller).
+@lru_cache(maxsize=64)
+def _sentence_bounds(text: str) -> tuple[tuple[int, int], ...]:
     bounds: list[tuple[int, int]] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
@@ -24,7 +32,7 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
         start = match.end()
     if start < len(text):
         bounds.append((start, len(text)))
-    return bounds
+    return tuple(bounds)
 
 
 def mention_chunks(

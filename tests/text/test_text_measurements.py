@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from coding_assistant.text.measurements import Measurement, decisive, find_measurements, latest, most_extreme
@@ -142,3 +144,46 @@ def test_decisive_prefers_written_imc() -> None:
     found = find_measurements("Poids 90 kg, taille 180 cm. Plus loin dans la lettre, une longue phrase. IMC 30.")
     imc = decisive(found, "imc")
     assert isinstance(imc, Measurement) and imc.value == 30.0 and not imc.computed
+
+
+def _first_characters(items: object) -> tuple[set[str], bool]:
+    """The characters a match of a parsed regex can begin with, and whether it can match nothing."""
+    from re import _constants as C  # type: ignore[attr-defined]
+
+    chars: set[str] = set()
+    for op, av in items:  # type: ignore[attr-defined]
+        if op in (C.ASSERT, C.ASSERT_NOT, C.AT):
+            continue  # zero-width: the next item begins the match
+        if op is C.LITERAL:
+            return chars | {chr(av)}, False
+        if op is C.IN:
+            for kind, value in av:
+                assert kind is C.LITERAL, f"a class beginning a keyword: {kind}"
+                chars.add(chr(value))
+            return chars, False
+        if op is C.SUBPATTERN:
+            found, empty = _first_characters(av[3])
+        elif op is C.BRANCH:
+            parts = [_first_characters(branch) for branch in av[1]]
+            found, empty = {c for part, _ in parts for c in part}, any(e for _, e in parts)
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT):
+            found, empty = _first_characters(av[2])
+            empty = empty or av[0] == 0
+        else:
+            raise AssertionError(f"a keyword beginning with {op}")
+        chars |= found
+        if not empty:
+            return chars, False
+    return chars, True
+
+
+def test_the_keyword_scan_tries_every_letter_a_keyword_begins_with() -> None:
+    from re import _parser  # type: ignore[attr-defined]
+
+    from coding_assistant.text.measurements import KEYWORD_FIRST_LETTERS
+    from coding_assistant.text.patterns import measurements as P
+
+    for kind, spec in P.KINDS.items():
+        chars, empty = _first_characters(_parser.parse(spec.keyword, re.IGNORECASE))
+        assert not empty, kind
+        assert {c.lower() for c in chars} <= set(KEYWORD_FIRST_LETTERS), kind

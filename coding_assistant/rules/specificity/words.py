@@ -18,6 +18,7 @@ from pathlib import Path
 from coding_assistant.errors import TerminologyFileError, unreadable
 from coding_assistant.rules.data import DEFAULT_RULES_DIR
 from coding_assistant.text.normalize import fold
+from coding_assistant.text.regex_words import may_match
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
 _CLAUSE_BREAK = re.compile(r"[,:;()\n]|\.\s")
@@ -71,76 +72,9 @@ def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
 
 @lru_cache(maxsize=256)  # each refiner asks again for the same stay text and anchor
 def _anchored_sentences(text: str, anchor: re.Pattern[str]) -> tuple[tuple[int, int], ...]:
-    if not _may_match(text, anchor):
+    if not may_match(text, anchor):
         return ()
     return tuple((a, b) for a, b in sentence_spans(text) if anchor.search(text, a, b))
-
-
-# What a run of plain characters in a pattern may hold, and what makes the character before it optional.
-_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyz0123456789 '-")
-_QUANTIFIERS = frozenset("?*+")
-_REPEAT = re.compile(r"\{\d*(?:,\d*)?\}")  # a bounded repeat; any other « { » stands for itself
-_INLINE_FLAG = re.compile(r"\(\?[aiLmsux-]")
-
-
-def _may_match(text: str, pattern: re.Pattern[str]) -> bool:
-    """False only when `pattern` cannot match `text`: a substring test (`_required_words`) where a search would
-    read the whole stay text at every position (the patterns start with `\\b`, which leaves the regex engine no
-    quicker scan), for each word list a stay's codes ask about."""
-    required = _required_words(pattern)
-    return required is None or any(word in text for word in required)
-
-
-@lru_cache(maxsize=256)
-def _required_words(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
-    """For each top-level alternative of `pattern`, its longest run of plain characters outside any group, class,
-    escape or quantifier: characters that every match of the alternative holds as written, so a text holding none
-    of the runs holds no match. None when the pattern says too little or too much for that (an alternative
-    without such a run, a flag)."""
-    source = pattern.pattern
-    if pattern.flags & ~re.UNICODE or _INLINE_FLAG.search(source):
-        return None
-    runs: list[str] = []
-    best = run = ""  # the longest run of the current alternative so far, and the run being read
-    depth = 0
-    i = 0
-    while i < len(source):
-        ch = source[i]
-        i += 1
-        if ch == "\\":
-            i += 1  # an escape (\\b, \\s, \\.) ends a run: read as nothing plain
-        elif ch == "[":
-            i = _class_end(source, i)
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif depth == 0 and ch == "|":
-            runs.append(max(best, run, key=len))
-            best = run = ""
-            continue
-        elif ch == "{" and (repeat := _REPEAT.match(source, i - 1)) is not None:
-            run = run[:-1]  # the character before is repeated, maybe not at all ({0,2}); its bounds are no text
-            i = repeat.end()
-        elif depth == 0 and ch in _QUANTIFIERS:
-            run = run[:-1]  # the character before is optional or repeated
-        elif depth == 0 and ch in _PLAIN:
-            run += ch
-            continue
-        best, run = max(best, run, key=len), ""
-    runs.append(max(best, run, key=len))
-    return None if "" in runs else tuple(runs)
-
-
-def _class_end(source: str, i: int) -> int:
-    """The index after the `]` that closes the character class whose content starts at `i`."""
-    if source[i : i + 1] == "^":
-        i += 1
-    if source[i : i + 1] == "]":
-        i += 1  # a first `]` is a member of the class
-    while i < len(source) and source[i] != "]":
-        i += 2 if source[i] == "\\" else 1
-    return i + 1
 
 
 def negated(text: str, start: int, words: WordLists) -> bool:
@@ -158,7 +92,7 @@ def matches(
     text: str, pattern: re.Pattern[str] | None, words: WordLists, *, guard: bool = True
 ) -> Iterator[re.Match[str]]:
     """Matches of `pattern` in folded `text`, negated ones left out when `guard`."""
-    if pattern is None or not _may_match(text, pattern):
+    if pattern is None or not may_match(text, pattern):
         return
     for match in pattern.finditer(text):
         if guard and negated(text, match.start(), words):
