@@ -554,7 +554,8 @@ def _session_motif(
     as DP and the treated condition as DR (ATIH Guide méthodologique MCO, chapitre IV: Z51.1 / Z51.0 / Z49 in
     DP, the tumour or the kidney disease in DR), even when the conclusion names the condition first. The session
     must be selected, unless the motif writes it as a session (« admise pour une séance de radiothérapie ») in a
-    stay with no night: then the letter says what the stay was, whatever the classifier knows of sessions."""
+    stay not known to last a night (no dates, or the same day): then the letter says what the stay was, whatever
+    the classifier knows of sessions."""
     if first_in_motif is None:
         return dp
     for decided in dp_pool:
