@@ -15,9 +15,12 @@ from __future__ import annotations
 import re
 
 from coding_assistant.rules.status_drugs import DrugMention
+from coding_assistant.text.normalize import may_hold_text
 
 CARBON_MONOXIDE_POISONING = "T58"
 POISONING_LIMIT_PERCENT = 6.0
+# What every match holds once folded: most letters hold none and are not scanned.
+_ANALYTE_WORDS = ("hbco", "cohb", "carboxy")
 # The analyte, a few words at most (« était à », « mesurée à »), then the value in per cent.
 _CARBOXYHAEMOGLOBIN = re.compile(
     r"(?<!\w)(?:HbCO|COHb|carboxyh[ée]moglobin(?:e|[ée]mie))(?!\w)[^.;\n\d%]{0,25}?(\d{1,2}(?:[.,]\d+)?)\s*%",
@@ -27,9 +30,8 @@ _CARBOXYHAEMOGLOBIN = re.compile(
 
 def find_carbon_monoxide_poisoning(text: str) -> list[DrugMention]:
     """Each carboxyhaemoglobin at or above the limit, read as a T58 mention spanning the analyte and its value."""
-    folded = text.lower()
-    if "hbco" not in folded and "cohb" not in folded and "carboxy" not in folded:
-        return []  # most letters
+    if not may_hold_text(text, _ANALYTE_WORDS):
+        return []
     found = []
     for match in _CARBOXYHAEMOGLOBIN.finditer(text):
         if float(match.group(1).replace(",", ".")) >= POISONING_LIMIT_PERCENT:

@@ -13,9 +13,12 @@ from __future__ import annotations
 import re
 
 from coding_assistant.rules.status_drugs import DrugMention
+from coding_assistant.text.normalize import may_hold_text
 
 AGRANULOCYTOSIS = "D70"
 SEVERE_LIMIT_G_PER_L = 0.5
+# What every match holds once folded: most letters hold none and are not scanned.
+_ANALYTE_WORDS = ("pnn", "neutrophile")
 # The analyte, a few words (« étaient à », « : »), the count and its unit; G/L (10⁹/L) or per mm³ (= per µL).
 _NEUTROPHILS = re.compile(
     r"(?<!\w)(?:PNN|polynucl[ée]aires? neutrophiles?|neutrophiles?)(?!\w)[^.;\n\d]{0,25}?"
@@ -33,9 +36,8 @@ _LOOK_BACK = 200  # a fluid's count may be checked again a sentence later (« PN
 
 def find_severe_neutropenia(text: str) -> list[DrugMention]:
     """Each neutrophil count below the limit, read as a D70 mention spanning the analyte and its value."""
-    folded = text.lower()
-    if "pnn" not in folded and "neutrophile" not in folded:
-        return []  # most letters
+    if not may_hold_text(text, _ANALYTE_WORDS):
+        return []
     found = []
     for match in _NEUTROPHILS.finditer(text):
         count = float(match.group(1).replace(",", "."))
